@@ -1,0 +1,10 @@
+namespace Summit.Dr.Errors;
+
+/// <summary>Exit code Failed: the operation failed.</summary>
+public sealed class OperationFailedException : SummitDrException
+{
+    public OperationFailedException(string message, Exception? inner = null)
+        : base(message, ExitCodes.Failed, inner)
+    {
+    }
+}

@@ -1,0 +1,41 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text;
+using CliWrap;
+using Summit.Dr.Errors;
+
+namespace Summit.Dr.Processes;
+
+/// <summary>Runs processes with CliWrap: argument arrays, streamed output, kill on cancellation.</summary>
+public sealed class CliWrapProcessRunner : IProcessRunner
+{
+    public async Task<ProcessResult> RunAsync(ProcessSpec spec, CancellationToken cancellationToken)
+    {
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        var command = Cli.Wrap(spec.FileName)
+            .WithArguments(spec.Arguments)
+            .WithEnvironmentVariables(spec.Environment.ToDictionary(p => p.Key, p => (string?)p.Value))
+            .WithValidation(CommandResultValidation.None)
+            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
+            .WithStandardOutputPipe(spec.StandardOutput is { } output
+                ? PipeTarget.ToStream(output)
+                : PipeTarget.ToStringBuilder(stdout));
+        if (spec.StandardInput is { } input)
+        {
+            command = command.WithStandardInputPipe(PipeSource.FromStream(input));
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var result = await command.ExecuteAsync(cancellationToken);
+            return new ProcessResult(result.ExitCode, stdout.ToString(), stderr.ToString(), Stopwatch.GetElapsedTime(started));
+        }
+        catch (Win32Exception ex)
+        {
+            throw new PreconditionException(
+                $"Cannot start '{spec.FileName}': {ex.Message}. Install it or pass its path with --docker.", ex);
+        }
+    }
+}
