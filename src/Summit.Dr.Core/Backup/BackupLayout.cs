@@ -1,0 +1,29 @@
+namespace Summit.Dr.Backup;
+
+/// <summary>Names inside the backup root (DESIGN.md "Backup layout").</summary>
+public static class BackupLayout
+{
+    public const string PostgresFile = "postgres.dump";
+    public const string Neo4jFile = "neo4j.dump";
+    public const string UploadsFile = "uploads.tar.gz";
+    public const string LogFile = "summit-dr.log";
+    public const string IncompletePrefix = ".incomplete-";
+    public const string FailedLogPrefix = ".failed-";
+
+    /// <summary>Local time, as the runbook names its directories.</summary>
+    public static string NameFor(DateTimeOffset localTime) =>
+        localTime.ToString("yyyyMMdd_HHmmss", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A name not yet taken by a finished or unfinished backup in the root.</summary>
+    public static string UniqueName(string root, DateTimeOffset localTime)
+    {
+        var baseName = NameFor(localTime);
+        var name = baseName;
+        for (var suffix = 2; Directory.Exists(Path.Combine(root, name)) || Directory.Exists(Path.Combine(root, IncompletePrefix + name)); suffix++)
+        {
+            name = $"{baseName}_{suffix}";
+        }
+
+        return name;
+    }
+}

@@ -1,0 +1,372 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Summit.Dr.Configuration;
+using Summit.Dr.Docker;
+using Summit.Dr.Errors;
+using Summit.Dr.Locking;
+using Summit.Dr.Logging;
+using Summit.Dr.Manifest;
+using Summit.Dr.Neo4j;
+using Summit.Dr.Postgres;
+using Summit.Dr.Progress;
+using Summit.Dr.Uploads;
+
+namespace Summit.Dr.Backup;
+
+/// <summary>
+/// Captures the three stores into one timestamped directory. Work happens in `.incomplete-NAME`, which gets
+/// its final name only after every artifact is verified and the manifest is flushed (invariant 1). The
+/// PostgreSQL dump and the uploads archive run while Neo4j is down, so its downtime is its own dump only.
+/// </summary>
+public sealed class BackupOperation
+{
+    private readonly DockerCli _docker;
+    private readonly PostgresService _postgres;
+    private readonly Neo4jService _neo4j;
+    private readonly OperationLock _lock;
+    private readonly SummitDrOptions _options;
+    private readonly WorkingDirectory _workingDirectory;
+    private readonly TimeProvider _time;
+    private readonly IProgressReporter _progress;
+    private readonly RunLogProvider _runLog;
+    private readonly ToolInfo _tool;
+    private readonly ILogger<BackupOperation> _logger;
+
+    public BackupOperation(
+        DockerCli docker,
+        PostgresService postgres,
+        Neo4jService neo4j,
+        OperationLock operationLock,
+        IOptions<SummitDrOptions> options,
+        WorkingDirectory workingDirectory,
+        TimeProvider time,
+        IProgressReporter progress,
+        RunLogProvider runLog,
+        ToolInfo tool,
+        ILogger<BackupOperation> logger)
+    {
+        _docker = docker;
+        _postgres = postgres;
+        _neo4j = neo4j;
+        _lock = operationLock;
+        _options = options.Value;
+        _workingDirectory = workingDirectory;
+        _time = time;
+        _progress = progress;
+        _runLog = runLog;
+        _tool = tool;
+        _logger = logger;
+    }
+
+    public string RootFor(BackupRequest request) => _workingDirectory.Resolve(request.OutputRoot ?? _options.Backup.Root);
+
+    public async Task<BackupResult> RunAsync(BackupRequest request, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var root = RootFor(request);
+        using var held = _lock.Acquire(root, "backup");
+
+        var sources = await PreflightAsync(request, cancellationToken);
+        var name = BackupLayout.UniqueName(root, _time.GetLocalNow());
+        var work = Path.Combine(root, BackupLayout.IncompletePrefix + name);
+        Directory.CreateDirectory(work);
+        var log = _runLog.Attach(Path.Combine(work, BackupLayout.LogFile));
+        BackupManifest manifest;
+        try
+        {
+            _logger.LogInformation("Backup {Name} into {Root} (summit-dr {Version})", name, root, _tool.Version);
+            manifest = await CaptureAsync(request, sources, name, work, root, cancellationToken);
+            await BackupManifest.WriteAsync(work, manifest, cancellationToken);
+            _logger.LogInformation("Manifest written; every artifact verified");
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError("Backup {Name} failed: {Error}", name, ex is OperationCanceledException ? "interrupted" : ex.Message);
+            log.Dispose();
+            Discard(root, name, work);
+            throw;
+        }
+
+        log.Dispose();
+        var final = Path.Combine(root, name);
+        Directory.Move(work, final);
+        return new BackupResult(final, manifest, Stopwatch.GetElapsedTime(started));
+    }
+
+    private async Task<Sources> PreflightAsync(BackupRequest request, CancellationToken cancellationToken)
+    {
+        ContainerInfo? postgres = null;
+        Neo4jTarget? neo4j = null;
+        string? uploads = null;
+        if (request.Components.Contains(BackupComponent.Postgres))
+        {
+            postgres = await _docker.InspectAsync(_postgres.Container, cancellationToken)
+                ?? throw new PreconditionException(
+                    $"PostgreSQL container '{_postgres.Container}' not found. List containers with `docker ps -a` and set Postgres:Container to the right name.");
+            if (!postgres.Running)
+            {
+                throw new PreconditionException(
+                    $"PostgreSQL container '{_postgres.Container}' is {postgres.Status}, not running. Start it with `docker start {_postgres.Container}` and run the backup again.");
+            }
+        }
+
+        if (request.Components.Contains(BackupComponent.Neo4j))
+        {
+            var container = await _docker.InspectAsync(_options.Neo4j.Container, cancellationToken)
+                ?? throw new PreconditionException(
+                    $"Neo4j container '{_options.Neo4j.Container}' not found. List containers with `docker ps -a` and set Neo4j:Container to the right name.");
+            neo4j = _neo4j.Describe(container);
+        }
+
+        if (request.Components.Contains(BackupComponent.Uploads))
+        {
+            uploads = _workingDirectory.Resolve(_options.Uploads.Path);
+        }
+
+        return new Sources(postgres, neo4j, uploads);
+    }
+
+    private async Task<BackupManifest> CaptureAsync(BackupRequest request, Sources sources, string name, string work, string root, CancellationToken cancellationToken)
+    {
+        // The first step to fail cancels the others: the backup is lost anyway, and Neo4j comes back sooner.
+        using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var postgres = Step<PostgresComponent>(failFast, sources.Postgres is { } pg
+            ? token => CapturePostgresAsync(pg, work, token)
+            : _ => Task.FromResult(new PostgresComponent(ComponentStatus.Skipped, _postgres.Database)));
+        var neo4j = Step<Neo4jComponent>(failFast, sources.Neo4j is { } target
+            ? token => CaptureNeo4jAsync(target, work, root, token)
+            : _ => Task.FromResult(new Neo4jComponent(ComponentStatus.Skipped, _options.Neo4j.Database)));
+        var uploads = Step<UploadsComponent>(failFast, sources.UploadsPath is { } path
+            ? token => CaptureUploadsAsync(path, work, token)
+            : _ => Task.FromResult(new UploadsComponent(ComponentStatus.Skipped, _options.Uploads.Path)));
+
+        try
+        {
+            await Task.WhenAll(postgres, neo4j, uploads);
+        }
+        catch
+        {
+            // Report the failure that caused the others to be cancelled, not the cancellations.
+            var failures = new Task[] { postgres, neo4j, uploads }
+                .Where(t => t.IsFaulted)
+                .Select(t => t.Exception!.InnerException!)
+                .ToList();
+            var primary = failures.FirstOrDefault(f => f is not OperationCanceledException) ?? failures.FirstOrDefault();
+            if (primary is null)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                throw;
+            }
+
+            ExceptionDispatchInfo.Capture(primary).Throw();
+        }
+
+        var warnings = new List<string>();
+        if (uploads.Result.Status == ComponentStatus.Missing)
+        {
+            warnings.Add($"Uploads directory {uploads.Result.Path} does not exist; the backup has no uploads.tar.gz.");
+        }
+
+        warnings.AddRange((uploads.Result.Skipped ?? []).Select(s => $"Not archived: {s}"));
+        var artifacts = new[] { postgres.Result.Artifact, neo4j.Result.Artifact, uploads.Result.Artifact }.OfType<ArtifactRecord>().ToList();
+        var window = artifacts.Count == 0 ? null : new ConsistencyWindow(artifacts.Min(a => a.StartedAt), artifacts.Max(a => a.FinishedAt));
+        return new BackupManifest(
+            BackupManifest.CurrentFormatVersion,
+            _tool.Version,
+            name,
+            request.Kind,
+            _time.GetUtcNow(),
+            Environment.MachineName,
+            postgres.Result,
+            neo4j.Result,
+            uploads.Result,
+            window,
+            warnings);
+    }
+
+    private static async Task<T> Step<T>(CancellationTokenSource failFast, Func<CancellationToken, Task<T>> body)
+    {
+        try
+        {
+            return await body(failFast.Token);
+        }
+        catch
+        {
+            await failFast.CancelAsync();
+            throw;
+        }
+    }
+
+    private async Task<PostgresComponent> CapturePostgresAsync(ContainerInfo container, string work, CancellationToken cancellationToken)
+    {
+        var facts = await _postgres.CollectFactsAsync(container.Name, cancellationToken);
+        var artifact = await WriteArtifactAsync(work, BackupLayout.PostgresFile, "postgres dump", s => _postgres.DumpAsync(container.Name, s, cancellationToken), cancellationToken);
+        int entries;
+        using (var verify = _progress.Start("postgres verify"))
+        {
+            entries = await VerifyAsync(() => _postgres.ListArchiveAsync(container.Name, Path.Combine(work, BackupLayout.PostgresFile), cancellationToken));
+            verify.Complete(detail: $"pg_restore --list: {entries} entries");
+        }
+
+        return new PostgresComponent(
+            ComponentStatus.Captured,
+            _postgres.Database,
+            artifact,
+            new SourceRecord(container.Name, container.Image, facts.ServerVersion),
+            facts.TableCount,
+            facts.RowEstimates,
+            entries);
+    }
+
+    private async Task<Neo4jComponent> CaptureNeo4jAsync(Neo4jTarget target, string work, string root, CancellationToken cancellationToken)
+    {
+        var wasRunning = target.Container.Running;
+        long? nodes = null;
+        Neo4jDowntime? downtime = null;
+        if (wasRunning)
+        {
+            nodes = await _neo4j.CountNodesAsync(target, cancellationToken);
+            downtime = _neo4j.BeginDowntime(target, root);
+        }
+        else
+        {
+            _logger.LogWarning("Neo4j container {Container} is not running; dumping it offline and leaving it stopped", target.Container.Name);
+        }
+
+        ArtifactRecord? artifact = null;
+        Exception? failure = null;
+        try
+        {
+            if (downtime is not null)
+            {
+                await downtime.StopAsync();
+            }
+
+            artifact = await WriteArtifactAsync(work, BackupLayout.Neo4jFile, "neo4j dump", s => _neo4j.DumpAsync(target, s, cancellationToken), cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+
+        // The restart is arranged before the dump's error is looked at, and its own error never hides the dump's.
+        var restartFailure = downtime is null ? null : await downtime.RestartAsync();
+        if (restartFailure is not null)
+        {
+            throw failure is null
+                ? restartFailure
+                : new OperationFailedException($"{(failure is OperationCanceledException ? "Interrupted" : failure.Message)} {restartFailure.Message}", restartFailure);
+        }
+
+        if (failure is not null)
+        {
+            ExceptionDispatchInfo.Capture(failure).Throw();
+        }
+
+        using (var verify = _progress.Start("neo4j verify"))
+        {
+            var info = await VerifyAsync(() => _neo4j.ReadDumpInfoAsync(target, Path.Combine(work, BackupLayout.Neo4jFile), cancellationToken));
+            verify.Complete(detail: info is null ? "non-empty (4.4 has no load --info)" : "neo4j-admin load --info read it");
+        }
+
+        return new Neo4jComponent(
+            ComponentStatus.Captured,
+            target.Database,
+            artifact,
+            new SourceRecord(target.Container.Name, target.Container.Image, target.Version),
+            target.Syntax == Neo4jAdminSyntax.V5 ? "5" : "4.4",
+            wasRunning,
+            nodes,
+            downtime?.Duration?.TotalSeconds);
+    }
+
+    private async Task<UploadsComponent> CaptureUploadsAsync(string path, string work, CancellationToken cancellationToken)
+    {
+        var configured = _options.Uploads.Path;
+        if (!Directory.Exists(path))
+        {
+            _logger.LogWarning("Uploads directory {Path} does not exist; continuing without uploads, as the runbook does", path);
+            return new UploadsComponent(ComponentStatus.Missing, configured);
+        }
+
+        UploadsStats written = null!;
+        var artifact = await WriteArtifactAsync(work, BackupLayout.UploadsFile, "uploads archive", async s => written = await UploadsArchive.WriteAsync(path, s, cancellationToken), cancellationToken);
+        foreach (var skipped in written.Skipped)
+        {
+            _logger.LogWarning("Not archived: {Entry}", skipped);
+        }
+
+        using var verify = _progress.Start("uploads verify");
+        await using var archive = ArtifactFiles.OpenRead(Path.Combine(work, BackupLayout.UploadsFile));
+        var read = await VerifyAsync(() => UploadsArchive.ReadAsync(archive, cancellationToken));
+        if (read.Files != written.Files || read.Bytes != written.Bytes)
+        {
+            throw new OperationFailedException($"uploads.tar.gz reads back {read.Files} files ({read.Bytes} bytes) but {written.Files} files ({written.Bytes} bytes) were written.");
+        }
+
+        verify.Complete(detail: $"{read.Files} files, {LoggingProgressReporter.FormatBytes(read.Bytes)}");
+        return new UploadsComponent(ComponentStatus.Captured, configured, artifact, written.Files, written.Bytes, written.Skipped);
+    }
+
+    /// <summary>Streams one artifact to disk, hashing on the way, then flushes it and refuses an empty result.</summary>
+    private async Task<ArtifactRecord> WriteArtifactAsync(string directory, string file, string step, Func<Stream, Task> produce, CancellationToken cancellationToken)
+    {
+        var startedAt = _time.GetUtcNow();
+        var path = Path.Combine(directory, file);
+        await using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 16, useAsync: true);
+        using var sha256 = SHA256.Create();
+        using var progress = _progress.Start(step, () => stream.Position);
+        await using (var hashing = new CryptoStream(stream, sha256, CryptoStreamMode.Write, leaveOpen: true))
+        {
+            await produce(hashing);
+            await hashing.FlushFinalBlockAsync(cancellationToken);
+        }
+
+        await stream.FlushAsync(cancellationToken);
+        stream.Flush(flushToDisk: true);
+        if (stream.Length == 0)
+        {
+            throw new OperationFailedException($"{file} is empty: the {step} produced no bytes. See {BackupLayout.LogFile} for the tool's output.");
+        }
+
+        progress.Complete(stream.Length);
+        return new ArtifactRecord(file, stream.Length, Convert.ToHexStringLower(sha256.Hash!), startedAt, _time.GetUtcNow());
+    }
+
+    /// <summary>An artifact that does not read back fails the backup (exit 1), it is not an integrity refusal.</summary>
+    private static async Task<T> VerifyAsync<T>(Func<Task<T>> check)
+    {
+        try
+        {
+            return await check();
+        }
+        catch (Exception ex) when (ex is IntegrityException or InvalidDataException)
+        {
+            throw new OperationFailedException($"Verification failed: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>A failed run leaves no directory that could be taken for a backup; its log is kept beside them.</summary>
+    private void Discard(string root, string name, string work)
+    {
+        try
+        {
+            var log = Path.Combine(work, BackupLayout.LogFile);
+            if (File.Exists(log))
+            {
+                File.Move(log, Path.Combine(root, BackupLayout.FailedLogPrefix + name + ".log"), overwrite: true);
+            }
+
+            Directory.Delete(work, recursive: true);
+        }
+        catch (IOException ex)
+        {
+            _logger.LogError("Could not remove the unfinished backup {Work}: {Error}. Delete it by hand", work, ex.Message);
+        }
+    }
+
+    private sealed record Sources(ContainerInfo? Postgres, Neo4jTarget? Neo4j, string? UploadsPath);
+}

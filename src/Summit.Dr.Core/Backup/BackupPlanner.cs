@@ -1,0 +1,93 @@
+using Microsoft.Extensions.Options;
+using Summit.Dr.Configuration;
+using Summit.Dr.Docker;
+using Summit.Dr.Neo4j;
+using Summit.Dr.Postgres;
+
+namespace Summit.Dr.Backup;
+
+/// <summary>
+/// The dry run: every docker command a backup would run, in order, built by the same argument builders
+/// the real run uses. Nothing is executed, so what only docker could tell (the Neo4j image) is shown as a
+/// placeholder.
+/// </summary>
+public sealed class BackupPlanner
+{
+    private readonly DockerCli _docker;
+    private readonly PostgresService _postgres;
+    private readonly SummitDrOptions _options;
+    private readonly WorkingDirectory _workingDirectory;
+    private readonly TimeProvider _time;
+
+    public BackupPlanner(DockerCli docker, PostgresService postgres, IOptions<SummitDrOptions> options, WorkingDirectory workingDirectory, TimeProvider time)
+    {
+        _docker = docker;
+        _postgres = postgres;
+        _options = options.Value;
+        _workingDirectory = workingDirectory;
+        _time = time;
+    }
+
+    public IReadOnlyList<string> Plan(BackupRequest request)
+    {
+        var root = _workingDirectory.Resolve(request.OutputRoot ?? _options.Backup.Root);
+        var name = BackupLayout.NameFor(_time.GetLocalNow());
+        var work = Path.Combine(root, BackupLayout.IncompletePrefix + name);
+        var neo4j = _options.Neo4j;
+        var image = $"<image of {neo4j.Container}>";
+        var syntax = Neo4jVersions.SyntaxFor(null, neo4j.AdminSyntax);
+        var dumpName = "summit-dr-neo4j-dump-<id>";
+        var infoName = "summit-dr-neo4j-info-<id>";
+        var cypher = (string query) => Show(DockerArgs.Exec(neo4j.Container, Neo4jCommands.Cypher(query), Neo4jCredentials.EnvironmentNames));
+        var lines = new List<string> { $"# lock {Path.Combine(root, Locking.OperationLock.FileName)}; work in {work}" };
+        var postgres = request.Components.Contains(BackupComponent.Postgres);
+        var graph = request.Components.Contains(BackupComponent.Neo4j);
+        var uploads = request.Components.Contains(BackupComponent.Uploads);
+
+        if (postgres)
+        {
+            lines.Add(Show(DockerArgs.Inspect(_postgres.Container)));
+        }
+
+        if (graph)
+        {
+            lines.Add(Show(DockerArgs.Inspect(neo4j.Container)));
+            lines.Add($"# the image of {neo4j.Container} decides the neo4j-admin syntax (shown: {(syntax == Neo4jAdminSyntax.V5 ? "5.x" : "4.4")})");
+        }
+
+        if (postgres)
+        {
+            lines.Add("# concurrently: postgres");
+            lines.Add(Show(DockerArgs.Exec(_postgres.Container, PostgresCommands.Facts(_options.Postgres.User, _postgres.Database))));
+            lines.Add($"{_postgres.DumpSpec(_postgres.Container).Display} > {Path.Combine(work, BackupLayout.PostgresFile)}");
+            lines.Add($"{Show(DockerArgs.Exec(_postgres.Container, PostgresCommands.ListArchive(), interactive: true))} < {BackupLayout.PostgresFile}");
+        }
+
+        if (graph)
+        {
+            lines.Add("# concurrently: neo4j (when it is running; a stopped Neo4j is dumped and left stopped)");
+            lines.Add(cypher(Neo4jCommands.CountNodes));
+            lines.Add($"# journal {StopJournal.PathIn(root)}");
+            lines.Add(Show(DockerArgs.Stop(neo4j.Container, TimeSpan.FromSeconds(neo4j.StopTimeoutSeconds))));
+            lines.Add($"{Show(DockerArgs.RunOneOff(dumpName, image, Neo4jCommands.DumpToStdout(neo4j.Database, syntax), volumesFrom: neo4j.Container))} > {Path.Combine(work, BackupLayout.Neo4jFile)}");
+            lines.Add(Show(DockerArgs.RemoveForce(dumpName)));
+            lines.Add(Show(DockerArgs.Start(neo4j.Container)));
+            lines.Add($"{cypher(Neo4jCommands.Ping)}   # every second until it answers, up to {neo4j.StartTimeoutSeconds} s");
+            if (Neo4jCommands.InfoFromStdin(neo4j.Database, syntax) is { } info)
+            {
+                lines.Add($"{Show(DockerArgs.RunOneOff(infoName, image, info, interactive: true))} < {BackupLayout.Neo4jFile}");
+                lines.Add(Show(DockerArgs.RemoveForce(infoName)));
+            }
+        }
+
+        if (uploads)
+        {
+            lines.Add($"# concurrently: uploads (in process, no docker): {_workingDirectory.Resolve(_options.Uploads.Path)} -> {Path.Combine(work, BackupLayout.UploadsFile)}, then read back");
+        }
+
+        lines.Add($"# manifest.json, then rename {work} -> {Path.Combine(root, name)}");
+        return lines;
+    }
+
+    private string Show(IReadOnlyList<string> arguments) => _docker.Spec(arguments).Display;
+}

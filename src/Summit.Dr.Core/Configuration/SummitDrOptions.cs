@@ -1,0 +1,11 @@
+namespace Summit.Dr.Configuration;
+
+/// <summary>The tool's settings, bound from defaults, summit-dr.json, SUMMIT_DR_ variables and options.</summary>
+public sealed class SummitDrOptions
+{
+    public DockerOptions Docker { get; set; } = new();
+    public PostgresOptions Postgres { get; set; } = new();
+    public Neo4jOptions Neo4j { get; set; } = new();
+    public UploadsOptions Uploads { get; set; } = new();
+    public BackupOptions Backup { get; set; } = new();
+}

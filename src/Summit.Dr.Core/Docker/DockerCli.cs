@@ -1,0 +1,132 @@
+using System.Text.Json;
+using Summit.Dr.Errors;
+using Summit.Dr.Processes;
+
+namespace Summit.Dr.Docker;
+
+/// <summary>The docker CLI (or a compatible one such as podman), driven through the process seam.</summary>
+public sealed class DockerCli
+{
+    private static readonly string[] UnreachableMarkers =
+    [
+        "Cannot connect to the Docker daemon",
+        "Is the docker daemon running",
+        "error during connect",
+    ];
+
+    private readonly IProcessRunner _runner;
+
+    public DockerCli(IProcessRunner runner, string executable)
+    {
+        _runner = runner;
+        Executable = executable;
+    }
+
+    public string Executable { get; }
+
+    public ProcessSpec Spec(IReadOnlyList<string> arguments) => new(Executable, arguments);
+
+    /// <summary>
+    /// Runs a docker command. A daemon that does not answer becomes a <see cref="PreconditionException"/>;
+    /// any other non-zero exit is returned for the caller to judge.
+    /// </summary>
+    public async Task<ProcessResult> RunAsync(ProcessSpec spec, CancellationToken cancellationToken)
+    {
+        var result = await _runner.RunAsync(spec, cancellationToken);
+        if (!result.Succeeded && UnreachableMarkers.Any(m => result.StandardError.Contains(m, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new PreconditionException(
+                $"Docker is not reachable ({result.ErrorSummary}). Start the Docker engine and check `{Path.GetFileName(Executable)} info`.");
+        }
+
+        return result;
+    }
+
+    /// <summary>The container with exactly this name (or full id), or null when there is none.</summary>
+    public async Task<ContainerInfo?> InspectAsync(string container, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(Spec(DockerArgs.Inspect(container)), cancellationToken);
+        if (!result.Succeeded)
+        {
+            if (result.StandardError.Contains("No such", StringComparison.OrdinalIgnoreCase)
+                || result.StandardError.Contains("no container with name or ID", StringComparison.OrdinalIgnoreCase))
+            {
+                return null;
+            }
+
+            throw new OperationFailedException($"`{Spec(DockerArgs.Inspect(container)).Display}` failed: {result.ErrorSummary}");
+        }
+
+        var info = ParseInspect(result.StandardOutput);
+        // docker also resolves id prefixes; only an exact name or the full id counts as this container.
+        return info is not null && (info.Name == container || info.Id == container) ? info : null;
+    }
+
+    public async Task StopAsync(string container, TimeSpan timeout, CancellationToken cancellationToken) =>
+        await RequireAsync(Spec(DockerArgs.Stop(container, timeout)), cancellationToken);
+
+    public async Task StartAsync(string container, CancellationToken cancellationToken) =>
+        await RequireAsync(Spec(DockerArgs.Start(container)), cancellationToken);
+
+    /// <summary>Removes a container if it exists; a container that is already gone is fine.</summary>
+    public async Task RemoveIfPresentAsync(string container, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(Spec(DockerArgs.RemoveForce(container)), cancellationToken);
+        if (!result.Succeeded && !result.StandardError.Contains("No such container", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new OperationFailedException($"Could not remove container {container}: {result.ErrorSummary}. Remove it with `docker rm -f {container}`.");
+        }
+    }
+
+    private async Task RequireAsync(ProcessSpec spec, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(spec, cancellationToken);
+        if (!result.Succeeded)
+        {
+            throw new OperationFailedException($"`{spec.Display}` failed: {result.ErrorSummary}");
+        }
+    }
+
+    internal static ContainerInfo? ParseInspect(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        if (document.RootElement.ValueKind != JsonValueKind.Array || document.RootElement.GetArrayLength() == 0)
+        {
+            return null;
+        }
+
+        var root = document.RootElement[0];
+        var config = root.GetProperty("Config");
+        var state = root.GetProperty("State");
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (config.TryGetProperty("Env", out var env) && env.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var entry in env.EnumerateArray().Select(e => e.GetString() ?? string.Empty))
+            {
+                var equals = entry.IndexOf('=', StringComparison.Ordinal);
+                if (equals > 0)
+                {
+                    environment[entry[..equals]] = entry[(equals + 1)..];
+                }
+            }
+        }
+
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (config.TryGetProperty("Labels", out var labelElement) && labelElement.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var label in labelElement.EnumerateObject())
+            {
+                labels[label.Name] = label.Value.GetString() ?? string.Empty;
+            }
+        }
+
+        return new ContainerInfo(
+            Id: root.GetProperty("Id").GetString() ?? string.Empty,
+            Name: (root.GetProperty("Name").GetString() ?? string.Empty).TrimStart('/'),
+            Image: config.GetProperty("Image").GetString() ?? string.Empty,
+            Running: state.GetProperty("Running").GetBoolean(),
+            Status: state.TryGetProperty("Status", out var status) ? status.GetString() ?? string.Empty : string.Empty,
+            Environment: environment,
+            Labels: labels);
+    }
+}

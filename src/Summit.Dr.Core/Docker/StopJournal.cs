@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Summit.Dr.Locking;
+
+namespace Summit.Dr.Docker;
+
+/// <summary>
+/// What this run stopped, written before it stops anything (invariant 2). If the tool is killed while a
+/// container is down, the next run of any command finds the journal and starts the container again.
+/// </summary>
+public sealed class StopJournal
+{
+    public const string FileName = ".summit-dr-stopped.json";
+    private readonly TimeProvider _time;
+    private readonly object _gate = new();
+
+    public StopJournal(TimeProvider time)
+    {
+        _time = time;
+    }
+
+    public static string PathIn(string root) => Path.Combine(root, FileName);
+
+    public void Record(string root, string container)
+    {
+        lock (_gate)
+        {
+            var current = Read(root);
+            var containers = current?.Owner == ProcessIdentity.Current() ? current.Containers : [];
+            Write(root, new StopJournalRecord(ProcessIdentity.Current(), _time.GetUtcNow(), containers.Append(container).Distinct().ToList()));
+        }
+    }
+
+    public void Remove(string root, string container)
+    {
+        lock (_gate)
+        {
+            var current = Read(root);
+            if (current is null)
+            {
+                return;
+            }
+
+            var left = current.Containers.Where(c => c != container).ToList();
+            if (left.Count == 0)
+            {
+                File.Delete(PathIn(root));
+            }
+            else
+            {
+                Write(root, current with { Containers = left });
+            }
+        }
+    }
+
+    /// <summary>The journal of a run that is no longer alive, or null when there is nothing to recover.</summary>
+    public StopJournalRecord? FindAbandoned(string root)
+    {
+        var record = Read(root);
+        return record is not null && !record.Owner.IsAlive() ? record : null;
+    }
+
+    public void Clear(string root) => File.Delete(PathIn(root));
+
+    internal static StopJournalRecord? Read(string root)
+    {
+        var path = PathIn(root);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<StopJournalRecord>(File.ReadAllText(path), JsonDefaults.Options);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static void Write(string root, StopJournalRecord record)
+    {
+        Directory.CreateDirectory(root);
+        var path = PathIn(root);
+        var temporary = path + ".tmp";
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            JsonSerializer.Serialize(stream, record, JsonDefaults.Options);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+}

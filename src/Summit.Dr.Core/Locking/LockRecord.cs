@@ -1,0 +1,4 @@
+namespace Summit.Dr.Locking;
+
+/// <summary>The content of the lock file in the backup root.</summary>
+public sealed record LockRecord(ProcessIdentity Owner, string Operation, DateTimeOffset AcquiredAt);

@@ -1,0 +1,99 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Summit.Dr.Errors;
+
+namespace Summit.Dr.Locking;
+
+/// <summary>
+/// One backup, restore or prune at a time per backup root (invariant 8). The lock file records host, pid and
+/// process start time, so a lock left by a dead process is recognised and taken over.
+/// </summary>
+public sealed class OperationLock
+{
+    public const string FileName = ".summit-dr.lock";
+    private static readonly TimeSpan UnreadableGrace = TimeSpan.FromSeconds(10);
+
+    private readonly TimeProvider _time;
+    private readonly ILogger<OperationLock> _logger;
+
+    public OperationLock(TimeProvider time, ILogger<OperationLock> logger)
+    {
+        _time = time;
+        _logger = logger;
+    }
+
+    public IDisposable Acquire(string root, string operation)
+    {
+        Directory.CreateDirectory(root);
+        var path = Path.Combine(root, FileName);
+        var record = new LockRecord(ProcessIdentity.Current(), operation, _time.GetUtcNow());
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            try
+            {
+                using (var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                {
+                    JsonSerializer.Serialize(stream, record, JsonDefaults.Options);
+                    stream.Flush(flushToDisk: true);
+                }
+
+                return new Held(path, record.Owner);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                var holder = TryRead(path);
+                if (holder is not null && holder.Owner.IsAlive())
+                {
+                    throw new PreconditionException(
+                        $"Another summit-dr {holder.Operation} is running (pid {holder.Owner.Pid} on {holder.Owner.Host} since {holder.AcquiredAt:u}). " +
+                        $"Wait for it to finish; if that process is gone, delete {path}.");
+                }
+
+                if (holder is null && _time.GetUtcNow() - File.GetLastWriteTimeUtc(path) < UnreadableGrace)
+                {
+                    // Another process may be between creating the file and writing it.
+                    throw new PreconditionException($"Another summit-dr run is starting in {root}. Try again in a few seconds.");
+                }
+
+                _logger.LogWarning(
+                    "Taking over a stale lock left by {Operation} (pid {Pid} on {Host}), which is no longer running",
+                    holder?.Operation ?? "an unknown run", holder?.Owner.Pid, holder?.Owner.Host);
+                File.Delete(path);
+            }
+        }
+
+        throw new PreconditionException($"Could not take the lock {path}. Check that no other summit-dr runs, then delete it.");
+    }
+
+    internal static LockRecord? TryRead(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<LockRecord>(File.ReadAllText(path), JsonDefaults.Options);
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private sealed class Held(string path, ProcessIdentity owner) : IDisposable
+    {
+        private bool _released;
+
+        public void Dispose()
+        {
+            if (_released)
+            {
+                return;
+            }
+
+            _released = true;
+            // Only remove the lock if it is still ours; a user may have broken it and another run taken it.
+            if (TryRead(path)?.Owner == owner)
+            {
+                File.Delete(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+
+namespace Summit.Dr.Logging;
+
+/// <summary>
+/// Copies every log line into the run's own log file (summit-dr.log inside the backup) while attached.
+/// Detached before the backup directory is renamed, so nothing writes into it afterwards.
+/// </summary>
+public sealed class RunLogProvider : ILoggerProvider
+{
+    private readonly object _gate = new();
+    private readonly TimeProvider _time;
+    private StreamWriter? _writer;
+
+    public RunLogProvider(TimeProvider time)
+    {
+        _time = time;
+    }
+
+    public IDisposable Attach(string path)
+    {
+        lock (_gate)
+        {
+            _writer?.Dispose();
+            _writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
+        }
+
+        return new Detach(this);
+    }
+
+    public ILogger CreateLogger(string categoryName) => new RunLogger(this, categoryName);
+
+    public void Dispose() => Close();
+
+    private void Close()
+    {
+        lock (_gate)
+        {
+            _writer?.Dispose();
+            _writer = null;
+        }
+    }
+
+    private void Write(LogLevel level, string category, string message, Exception? exception)
+    {
+        lock (_gate)
+        {
+            if (_writer is null)
+            {
+                return;
+            }
+
+            var shortCategory = category[(category.LastIndexOf('.') + 1)..];
+            _writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{_time.GetUtcNow():yyyy-MM-ddTHH:mm:ss.fffZ} {level,-11} {shortCategory}: {message}"));
+            if (exception is not null and not Errors.SummitDrException)
+            {
+                _writer.WriteLine(exception.ToString());
+            }
+        }
+    }
+
+    private sealed class Detach(RunLogProvider owner) : IDisposable
+    {
+        public void Dispose() => owner.Close();
+    }
+
+    private sealed class RunLogger(RunLogProvider owner, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                owner.Write(logLevel, category, formatter(state, exception), exception);
+            }
+        }
+    }
+}

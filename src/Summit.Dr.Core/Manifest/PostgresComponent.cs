@@ -1,0 +1,10 @@
+namespace Summit.Dr.Manifest;
+
+public sealed record PostgresComponent(
+    ComponentStatus Status,
+    string Database,
+    ArtifactRecord? Artifact = null,
+    SourceRecord? Source = null,
+    int? TableCount = null,
+    IReadOnlyDictionary<string, long>? RowEstimates = null,
+    int? ArchiveEntries = null);

@@ -1,0 +1,9 @@
+namespace Summit.Dr.Manifest;
+
+public sealed record UploadsComponent(
+    ComponentStatus Status,
+    string Path,
+    ArtifactRecord? Artifact = null,
+    int? Files = null,
+    long? Bytes = null,
+    IReadOnlyList<string>? Skipped = null);

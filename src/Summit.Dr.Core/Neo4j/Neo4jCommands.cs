@@ -1,0 +1,29 @@
+namespace Summit.Dr.Neo4j;
+
+/// <summary>The in-container command lines for neo4j-admin and cypher-shell, in both syntaxes.</summary>
+public static class Neo4jCommands
+{
+    public static IReadOnlyList<string> DumpToStdout(string database, Neo4jAdminSyntax syntax) => syntax switch
+    {
+        Neo4jAdminSyntax.V5 => ["neo4j-admin", "database", "dump", database, "--to-stdout"],
+        _ => ["neo4j-admin", "dump", $"--database={database}", "--to=-"],
+    };
+
+    public static IReadOnlyList<string> LoadFromStdin(string database, Neo4jAdminSyntax syntax) => syntax switch
+    {
+        Neo4jAdminSyntax.V5 => ["neo4j-admin", "database", "load", database, "--from-stdin", "--overwrite-destination=true"],
+        _ => ["neo4j-admin", "load", "--from=-", $"--database={database}", "--force"],
+    };
+
+    /// <summary>Reads a dump without loading it; 4.4 has no such command.</summary>
+    public static IReadOnlyList<string>? InfoFromStdin(string database, Neo4jAdminSyntax syntax) => syntax switch
+    {
+        Neo4jAdminSyntax.V5 => ["neo4j-admin", "database", "load", database, "--from-stdin", "--info"],
+        _ => null,
+    };
+
+    public static IReadOnlyList<string> Cypher(string query) => ["cypher-shell", "--format", "plain", query];
+
+    public const string Ping = "RETURN 1";
+    public const string CountNodes = "MATCH (n) RETURN count(n)";
+}

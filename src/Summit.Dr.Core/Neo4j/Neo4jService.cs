@@ -1,0 +1,189 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Summit.Dr.Configuration;
+using Summit.Dr.Docker;
+using Summit.Dr.Errors;
+
+namespace Summit.Dr.Neo4j;
+
+/// <summary>Everything the tool does to a Neo4j server: describe it, query it, dump it offline, bring it back.</summary>
+public sealed class Neo4jService
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly DockerCli _docker;
+    private readonly Neo4jOptions _options;
+    private readonly StopJournal _journal;
+    private readonly TimeProvider _time;
+    private readonly ILogger<Neo4jService> _logger;
+
+    public Neo4jService(DockerCli docker, IOptions<SummitDrOptions> options, StopJournal journal, TimeProvider time, ILogger<Neo4jService> logger)
+    {
+        _docker = docker;
+        _options = options.Value.Neo4j;
+        _journal = journal;
+        _time = time;
+        _logger = logger;
+    }
+
+    public TimeSpan StopTimeout => TimeSpan.FromSeconds(_options.StopTimeoutSeconds);
+
+    public TimeSpan StartTimeout => TimeSpan.FromSeconds(_options.StartTimeoutSeconds);
+
+    public Neo4jTarget Describe(ContainerInfo container)
+    {
+        var version = Neo4jVersions.FromImage(container.Image, container.Environment);
+        return new Neo4jTarget(container, _options.Database, version, Neo4jVersions.SyntaxFor(version, _options.AdminSyntax), ResolveCredentials(container));
+    }
+
+    /// <summary>The configured password wins; otherwise NEO4J_AUTH from the container (`user/password` or `none`).</summary>
+    private Neo4jCredentials ResolveCredentials(ContainerInfo container)
+    {
+        if (!string.IsNullOrEmpty(_options.Password))
+        {
+            return new Neo4jCredentials(_options.User, _options.Password);
+        }
+
+        if (container.Environment.TryGetValue("NEO4J_AUTH", out var auth) && auth.Contains('/', StringComparison.Ordinal))
+        {
+            var slash = auth.IndexOf('/', StringComparison.Ordinal);
+            return new Neo4jCredentials(auth[..slash], auth[(slash + 1)..]);
+        }
+
+        return new Neo4jCredentials(_options.User, null);
+    }
+
+    /// <summary>The node count, or null when the server cannot be asked (no credentials, not answering).</summary>
+    public async Task<long?> CountNodesAsync(Neo4jTarget target, CancellationToken cancellationToken)
+    {
+        var result = await CypherAsync(target, Neo4jCommands.CountNodes, cancellationToken);
+        var last = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
+        if (result.Succeeded && long.TryParse(last, NumberStyles.Integer, CultureInfo.InvariantCulture, out var count))
+        {
+            return count;
+        }
+
+        _logger.LogWarning("Could not count Neo4j nodes in {Container}: {Error}", target.Container.Name, result.ErrorSummary);
+        return null;
+    }
+
+    public Neo4jDowntime BeginDowntime(Neo4jTarget target, string journalRoot) =>
+        new(this, _docker, _journal, target, journalRoot, _time, _logger);
+
+    /// <summary>Streams an offline dump out of a one-off container that shares the server's volumes.</summary>
+    public async Task DumpAsync(Neo4jTarget target, Stream output, CancellationToken cancellationToken)
+    {
+        var name = OneOffName("dump");
+        var spec = _docker.Spec(DockerArgs.RunOneOff(name, target.Container.Image, Neo4jCommands.DumpToStdout(target.Database, target.Syntax), volumesFrom: target.Container.Name))
+            with { StandardOutput = output };
+        try
+        {
+            var result = await _docker.RunAsync(spec, cancellationToken);
+            if (!result.Succeeded)
+            {
+                throw new OperationFailedException($"neo4j-admin dump of database '{target.Database}' failed: {result.ErrorSummary}");
+            }
+        }
+        finally
+        {
+            await RemoveOneOffAsync(name);
+        }
+    }
+
+    /// <summary>Asks neo4j-admin to read a dump (5.x `load --info`); returns its report, or null where the image has no such command.</summary>
+    public async Task<string?> ReadDumpInfoAsync(Neo4jTarget target, string dumpPath, CancellationToken cancellationToken)
+    {
+        if (Neo4jCommands.InfoFromStdin(target.Database, target.Syntax) is not { } command)
+        {
+            return null;
+        }
+
+        var name = OneOffName("info");
+        await using var input = ArtifactFiles.OpenRead(dumpPath);
+        var spec = _docker.Spec(DockerArgs.RunOneOff(name, target.Container.Image, command, interactive: true)) with { StandardInput = input };
+        try
+        {
+            var result = await _docker.RunAsync(spec, cancellationToken);
+            if (!result.Succeeded)
+            {
+                throw new IntegrityException($"neo4j-admin cannot read {Path.GetFileName(dumpPath)}: {result.ErrorSummary}");
+            }
+
+            return result.StandardOutput.Trim();
+        }
+        finally
+        {
+            await RemoveOneOffAsync(name);
+        }
+    }
+
+    /// <summary>Starts the container and waits until cypher-shell answers, on its own deadline.</summary>
+    public async Task StartAndWaitAsync(Neo4jTarget target, CancellationToken cancellationToken)
+    {
+        await _docker.StartAsync(target.Container.Name, cancellationToken);
+        await WaitUntilAnswersAsync(target, cancellationToken);
+    }
+
+    public async Task WaitUntilAnswersAsync(Neo4jTarget target, CancellationToken cancellationToken)
+    {
+        var deadline = _time.GetUtcNow() + StartTimeout;
+        var starts = 0;
+        while (true)
+        {
+            var result = await CypherAsync(target, Neo4jCommands.Ping, cancellationToken);
+            // An authentication failure is an answer: the server is up, only our credentials are wrong.
+            if (result.Succeeded || result.StandardError.Contains("unauthorized", StringComparison.OrdinalIgnoreCase))
+            {
+                return;
+            }
+
+            if (result.StandardError.Contains("is not running", StringComparison.OrdinalIgnoreCase))
+            {
+                // A container that exits right after `docker start` will not answer however long we wait.
+                if (++starts > 2)
+                {
+                    throw new OperationFailedException(
+                        $"Neo4j container '{target.Container.Name}' exits right after it starts. Read `docker logs {target.Container.Name}`, fix the cause and run `docker start {target.Container.Name}`.");
+                }
+
+                await _docker.StartAsync(target.Container.Name, cancellationToken);
+            }
+
+            if (_time.GetUtcNow() >= deadline)
+            {
+                throw new OperationFailedException(
+                    $"Neo4j container '{target.Container.Name}' did not answer within {StartTimeout.TotalSeconds:0} s ({result.ErrorSummary}). Check `docker logs {target.Container.Name}`; raise Neo4j:StartTimeoutSeconds if it is only slow.");
+            }
+
+            await Task.Delay(PollInterval, _time, cancellationToken);
+        }
+    }
+
+    private Task<Processes.ProcessResult> CypherAsync(Neo4jTarget target, string query, CancellationToken cancellationToken)
+    {
+        var spec = _docker.Spec(DockerArgs.Exec(target.Container.Name, Neo4jCommands.Cypher(query), Neo4jCredentials.EnvironmentNames))
+            with { Environment = target.Credentials.Environment };
+        return _docker.RunAsync(spec, cancellationToken);
+    }
+
+    /// <summary>
+    /// Makes sure a one-off container is gone, even after the docker client was killed by cancellation
+    /// (the container would otherwise keep the store locked). Runs on its own deadline.
+    /// </summary>
+    private async Task RemoveOneOffAsync(string name)
+    {
+        using var cleanup = new CancellationTokenSource(CleanupTimeout);
+        try
+        {
+            await _docker.RemoveIfPresentAsync(name, cleanup.Token);
+        }
+        catch (Exception ex) when (ex is OperationFailedException or OperationCanceledException)
+        {
+            _logger.LogError("Could not remove the one-off container {Name}: {Error}. Remove it with `docker rm -f {Name}`", name, ex.Message, name);
+        }
+    }
+
+    private static string OneOffName(string purpose) => $"summit-dr-neo4j-{purpose}-{Guid.NewGuid():N}"[..36];
+}

@@ -1,0 +1,28 @@
+namespace Summit.Dr.Postgres;
+
+/// <summary>The in-container command lines for PostgreSQL's client tools.</summary>
+public static class PostgresCommands
+{
+    public static readonly IReadOnlyList<string> PasswordEnvironment = ["PGPASSWORD"];
+
+    /// <summary>Custom format: compressed, and the form `pg_restore --list` can read back.</summary>
+    public static IReadOnlyList<string> Dump(string user, string database) =>
+        ["pg_dump", "-U", user, "-d", database, "-Fc"];
+
+    public static IReadOnlyList<string> ListArchive() => ["pg_restore", "--list"];
+
+    /// <summary>The server version, then one `schema.table<TAB>estimated rows` line per user table.</summary>
+    public static IReadOnlyList<string> Facts(string user, string database) =>
+    [
+        "psql", "-U", user, "-d", database, "-X", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1",
+        "-c", "SHOW server_version",
+        "-c", """
+              SELECT n.nspname || '.' || c.relname, GREATEST(c.reltuples, 0)::bigint
+              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+              WHERE c.relkind IN ('r', 'p')
+                AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+                AND n.nspname NOT LIKE 'pg_toast%'
+              ORDER BY 1
+              """,
+    ];
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Summit.Dr.Configuration;
+using Summit.Dr.Docker;
+using Summit.Dr.Errors;
+using Summit.Dr.Processes;
+
+namespace Summit.Dr.Postgres;
+
+/// <summary>PostgreSQL through `docker exec`: dump, read a dump back, and collect facts.</summary>
+public sealed class PostgresService
+{
+    private readonly DockerCli _docker;
+    private readonly PostgresOptions _options;
+
+    public PostgresService(DockerCli docker, IOptions<SummitDrOptions> options)
+    {
+        _docker = docker;
+        _options = options.Value.Postgres;
+    }
+
+    public string Container => _options.Container;
+
+    public string Database => _options.Database;
+
+    public ProcessSpec DumpSpec(string container) => Exec(container, PostgresCommands.Dump(_options.User, _options.Database));
+
+    /// <summary>Streams `pg_dump -Fc` out of the container (no TTY, so the bytes are not mangled).</summary>
+    public async Task DumpAsync(string container, Stream output, CancellationToken cancellationToken)
+    {
+        var result = await _docker.RunAsync(DumpSpec(container) with { StandardOutput = output }, cancellationToken);
+        if (!result.Succeeded)
+        {
+            throw new OperationFailedException($"pg_dump of database '{_options.Database}' in container '{container}' failed: {result.ErrorSummary}");
+        }
+    }
+
+    /// <summary>Reads a custom-format dump's table of contents with `pg_restore --list`; returns the number of entries.</summary>
+    public async Task<int> ListArchiveAsync(string container, string dumpPath, CancellationToken cancellationToken)
+    {
+        await using var input = ArtifactFiles.OpenRead(dumpPath);
+        var spec = Exec(container, PostgresCommands.ListArchive(), interactive: true) with { StandardInput = input };
+        var result = await _docker.RunAsync(spec, cancellationToken);
+        if (!result.Succeeded)
+        {
+            throw new IntegrityException($"pg_restore cannot read {Path.GetFileName(dumpPath)}: {result.ErrorSummary}");
+        }
+
+        return result.StandardOutput.Split('\n').Count(line => line.Length > 0 && !line.StartsWith(';'));
+    }
+
+    public async Task<PostgresFacts> CollectFactsAsync(string container, CancellationToken cancellationToken)
+    {
+        var spec = Exec(container, PostgresCommands.Facts(_options.User, _options.Database));
+        var result = await _docker.RunAsync(spec, cancellationToken);
+        if (!result.Succeeded)
+        {
+            throw new OperationFailedException($"Cannot query database '{_options.Database}' in container '{container}': {result.ErrorSummary}. Check Postgres:User and Postgres:Database.");
+        }
+
+        var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var rows = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var line in lines.Skip(1))
+        {
+            var parts = line.Split('\t');
+            if (parts.Length == 2 && long.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var estimate))
+            {
+                rows[parts[0]] = estimate;
+            }
+        }
+
+        return new PostgresFacts(lines.FirstOrDefault()?.Trim() ?? "unknown", rows.Count, rows);
+    }
+
+    private ProcessSpec Exec(string container, IReadOnlyList<string> command, bool interactive = false)
+    {
+        var hasPassword = !string.IsNullOrEmpty(_options.Password);
+        var spec = _docker.Spec(DockerArgs.Exec(container, command, hasPassword ? PostgresCommands.PasswordEnvironment : null, interactive));
+        return hasPassword ? spec with { Environment = new Dictionary<string, string> { ["PGPASSWORD"] = _options.Password! } } : spec;
+    }
+}
