@@ -1,0 +1,40 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Summit.Dr.Backup;
+using Summit.Dr.Configuration;
+using Summit.Dr.Docker;
+using Summit.Dr.Locking;
+using Summit.Dr.Logging;
+using Summit.Dr.Neo4j;
+using Summit.Dr.Operations;
+using Summit.Dr.Postgres;
+using Summit.Dr.Processes;
+using Summit.Dr.Progress;
+
+namespace Summit.Dr;
+
+/// <summary>The core's services, for the tool's host and for tests that run the real pipeline.</summary>
+public static class SummitDrServices
+{
+    public static IServiceCollection AddSummitDrCore(this IServiceCollection services, WorkingDirectory workingDirectory, ToolInfo tool)
+    {
+        services.AddSingleton(workingDirectory);
+        services.AddSingleton(tool);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<CliWrapProcessRunner>();
+        services.AddSingleton<IProcessRunner>(sp => new LoggingProcessRunner(
+            sp.GetRequiredService<CliWrapProcessRunner>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<LoggingProcessRunner>>()));
+        services.AddSingleton(sp => new DockerCli(sp.GetRequiredService<IProcessRunner>(), sp.GetRequiredService<IOptions<SummitDrOptions>>().Value.Docker.Path));
+        services.AddSingleton<StopJournal>();
+        services.AddSingleton<OperationLock>();
+        services.AddSingleton<PostgresService>();
+        services.AddSingleton<Neo4jService>();
+        services.AddSingleton<JournalRecovery>();
+        services.AddSingleton<LoggingProgressReporter>();
+        services.AddSingleton<IProgressReporter>(sp => sp.GetRequiredService<LoggingProgressReporter>());
+        services.AddSingleton<BackupOperation>();
+        services.AddSingleton<BackupPlanner>();
+        services.AddSingleton<RunLogProvider>();
+        return services;
+    }
+}

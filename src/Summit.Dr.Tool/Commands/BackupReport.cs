@@ -1,0 +1,46 @@
+using Summit.Dr.Backup;
+using Summit.Dr.Manifest;
+using Summit.Dr.Progress;
+using Summit.Dr.Tool.Hosting;
+
+namespace Summit.Dr.Tool.Commands;
+
+/// <summary>How a finished backup is shown: a short summary on stderr, or one JSON document on stdout.</summary>
+internal static class BackupReport
+{
+    public static void Write(ToolConsole console, BackupResult result, bool json)
+    {
+        var manifest = result.Manifest;
+        if (json)
+        {
+            console.WriteJson(new
+            {
+                schemaVersion = 1,
+                command = "backup",
+                status = "succeeded",
+                exitCode = 0,
+                directory = result.Directory,
+                name = manifest.Name,
+                durationSeconds = Math.Round(result.Duration.TotalSeconds, 3),
+                neo4jDowntimeSeconds = manifest.Neo4j.DowntimeSeconds,
+                artifacts = manifest.Artifacts.Select(a => new { file = a.File, size = a.Size, sha256 = a.Sha256 }),
+                warnings = manifest.Warnings,
+                manifest,
+            });
+            return;
+        }
+
+        var size = manifest.Artifacts.Sum(a => a.Size);
+        var downtime = manifest.Neo4j.DowntimeSeconds is { } d ? $", Neo4j down {d:0.0} s" : string.Empty;
+        console.Error.WriteLine($"Backup complete: {result.Directory} ({LoggingProgressReporter.FormatBytes(size)} in {result.Duration.TotalSeconds:0.0} s{downtime})");
+        foreach (var warning in manifest.Warnings)
+        {
+            console.Error.WriteLine($"warning: {warning}");
+        }
+
+        if (manifest.Uploads.Status == ComponentStatus.Missing)
+        {
+            console.Error.WriteLine("The uploads directory was missing; set Uploads:Path if it lives elsewhere.");
+        }
+    }
+}

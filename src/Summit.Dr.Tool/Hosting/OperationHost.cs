@@ -1,0 +1,156 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NLog.Extensions.Logging;
+using Summit.Dr.Configuration;
+using Summit.Dr.Errors;
+using Summit.Dr.Logging;
+using Summit.Dr.Progress;
+using Summit.Dr.Tool.Commands;
+using Summit.Dr.Tool.Terminal;
+
+namespace Summit.Dr.Tool.Hosting;
+
+/// <summary>
+/// Builds a generic host for one parsed command and runs its operation. The host is built explicitly (no
+/// defaults), so the tool's own arguments are never read as configuration and no appsettings.json from the
+/// user's directory is picked up.
+/// </summary>
+internal static class OperationHost
+{
+    public static int Run(
+        GlobalOptions globals,
+        string command,
+        bool json,
+        Func<IServiceProvider, ToolConsole, CancellationToken, Task<int>> body,
+        string? extraRecoveryRoot = null)
+    {
+        var workingDirectory = new WorkingDirectory(Path.GetFullPath(globals.WorkingDirectory ?? Directory.GetCurrentDirectory()));
+        if (!Directory.Exists(workingDirectory.Path))
+        {
+            throw new UsageException($"--workdir {workingDirectory.Path} does not exist.");
+        }
+
+        var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            DisableDefaults = true,
+            ApplicationName = "summit-dr",
+            ContentRootPath = workingDirectory.Path,
+        });
+        AddConfiguration(builder.Configuration, globals, workingDirectory);
+
+        var runLog = new RunLogProvider(TimeProvider.System);
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(NLogSetup.MinimumLevel(globals.Verbose));
+        builder.Logging.AddNLog(NLogSetup.Console(globals.Verbose, globals.Quiet));
+        builder.Logging.AddProvider(runLog);
+
+        builder.Services.Configure<SummitDrOptions>(builder.Configuration);
+        builder.Services.AddSummitDrCore(workingDirectory, Dr.ToolInfo.FromAssembly(typeof(OperationHost).Assembly));
+        builder.Services.AddSingleton(runLog);
+        builder.Services.AddSingleton<ToolConsole>();
+        builder.Services.AddSingleton<LiveProgressReporter>();
+        builder.Services.AddSingleton<IProgressReporter>(sp => sp.GetRequiredService<LiveProgressReporter>());
+        // Long enough for a clean Neo4j stop, its restart and the wait until it answers.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(10));
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+
+        var options = ValidatedOptions(builder.Configuration);
+        var roots = new[] { options.Backup.Root, extraRecoveryRoot }
+            .OfType<string>()
+            .Select(workingDirectory.Resolve)
+            .Distinct()
+            .ToList();
+        var run = new OperationRun(command, json, body, roots);
+        builder.Services.AddSingleton(run);
+        builder.Services.AddHostedService<OperationHostedService>();
+
+        using var host = builder.Build();
+        host.Run();
+        return run.ExitCode;
+    }
+
+    private static void AddConfiguration(ConfigurationManager configuration, GlobalOptions globals, WorkingDirectory workingDirectory)
+    {
+        configuration.Sources.Clear();
+        configuration.AddInMemoryCollection(SummitDrDefaults.Values);
+        var file = globals.ConfigFile is null ? workingDirectory.Resolve(SummitDrDefaults.FileName) : Path.GetFullPath(globals.ConfigFile);
+        if (globals.ConfigFile is not null && !File.Exists(file))
+        {
+            throw new UsageException($"--config {file} does not exist.");
+        }
+
+        if (File.Exists(file))
+        {
+            try
+            {
+                configuration.AddJsonFile(file, optional: false, reloadOnChange: false);
+            }
+            catch (InvalidDataException ex)
+            {
+                throw new UsageException($"{file} is not valid JSON: {ex.InnerException?.Message ?? ex.Message}", ex);
+            }
+        }
+
+        configuration.AddEnvironmentVariables(SummitDrDefaults.EnvironmentPrefix);
+        var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var setting in globals.Settings)
+        {
+            var equals = setting.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw new UsageException($"--set {setting}: expected Section:Key=value, e.g. --set Postgres:Container=db.");
+            }
+
+            overrides[setting[..equals].Trim()] = setting[(equals + 1)..];
+        }
+
+        if (globals.Docker is not null)
+        {
+            overrides["Docker:Path"] = globals.Docker;
+        }
+
+        configuration.AddInMemoryCollection(overrides);
+    }
+
+    private static SummitDrOptions ValidatedOptions(IConfiguration configuration)
+    {
+        SummitDrOptions options;
+        try
+        {
+            options = configuration.Get<SummitDrOptions>() ?? new SummitDrOptions();
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new UsageException($"Invalid configuration: {ex.Message}", ex);
+        }
+
+        var problems = new List<string>();
+        if (options.Neo4j.StopTimeoutSeconds <= 0)
+        {
+            problems.Add("Neo4j:StopTimeoutSeconds must be positive");
+        }
+
+        if (options.Neo4j.StartTimeoutSeconds <= 0)
+        {
+            problems.Add("Neo4j:StartTimeoutSeconds must be positive");
+        }
+
+        foreach (var (key, value) in new[]
+        {
+            ("Postgres:Container", options.Postgres.Container), ("Postgres:Database", options.Postgres.Database),
+            ("Postgres:User", options.Postgres.User), ("Neo4j:Container", options.Neo4j.Container),
+            ("Neo4j:Database", options.Neo4j.Database), ("Uploads:Path", options.Uploads.Path),
+            ("Backup:Root", options.Backup.Root), ("Docker:Path", options.Docker.Path),
+        })
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                problems.Add($"{key} must not be empty");
+            }
+        }
+
+        return problems.Count == 0 ? options : throw new UsageException($"Invalid configuration: {string.Join("; ", problems)}.");
+    }
+}

@@ -1,0 +1,61 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Summit.Dr.Errors;
+using Summit.Dr.Operations;
+
+namespace Summit.Dr.Tool.Hosting;
+
+/// <summary>
+/// Runs the command's operation as the host's one hosted service. Ctrl+C and SIGTERM arrive as the stopping
+/// token; the host waits (HostOptions.ShutdownTimeout) while clean-up such as restarting Neo4j finishes.
+/// Every failure ends as one line on stderr and the exit code of the design's table.
+/// </summary>
+internal sealed class OperationHostedService(
+    OperationRun run,
+    IServiceProvider services,
+    ToolConsole console,
+    IHostApplicationLifetime lifetime,
+    ILogger<OperationHostedService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var recovery = services.GetRequiredService<JournalRecovery>();
+            foreach (var root in run.RecoveryRoots)
+            {
+                await recovery.RecoverAsync(root, stoppingToken);
+            }
+
+            run.ExitCode = await run.Body(services, console, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            Fail(ExitCodes.Interrupted, "Interrupted. Nothing was left half done: unfinished work was discarded and stopped containers were started again.");
+        }
+        catch (SummitDrException ex)
+        {
+            Fail(ex.ExitCode, ex.Message);
+        }
+        catch (Exception ex)
+        {
+            logger.LogDebug(ex, "Unexpected failure");
+            Fail(ExitCodes.Failed, $"Unexpected failure: {ex.Message} (run with -v for details).");
+        }
+        finally
+        {
+            lifetime.StopApplication();
+        }
+    }
+
+    private void Fail(int exitCode, string message)
+    {
+        run.ExitCode = exitCode;
+        console.Error.WriteLine($"summit-dr: {message}");
+        if (run.Json)
+        {
+            console.WriteJson(new { schemaVersion = 1, command = run.Command, status = "failed", exitCode, error = message });
+        }
+    }
+}

@@ -1,0 +1,20 @@
+namespace Summit.Dr.Tool.Hosting;
+
+/// <summary>The operation a host runs, and the exit code it ends with.</summary>
+public sealed class OperationRun(
+    string command,
+    bool json,
+    Func<IServiceProvider, ToolConsole, CancellationToken, Task<int>> body,
+    IReadOnlyList<string> recoveryRoots)
+{
+    public string Command { get; } = command;
+
+    public bool Json { get; } = json;
+
+    public Func<IServiceProvider, ToolConsole, CancellationToken, Task<int>> Body { get; } = body;
+
+    /// <summary>Backup roots whose stop journals are checked before the operation runs.</summary>
+    public IReadOnlyList<string> RecoveryRoots { get; } = recoveryRoots;
+
+    public int ExitCode { get; set; } = Errors.ExitCodes.Failed;
+}
