@@ -36,8 +36,8 @@ public sealed class BackupPlanner
         var neo4j = _options.Neo4j;
         var image = $"<image of {neo4j.Container}>";
         var syntax = Neo4jVersions.SyntaxFor(null, neo4j.AdminSyntax);
-        var dumpName = "summit-dr-neo4j-dump-<id>";
-        var infoName = "summit-dr-neo4j-info-<id>";
+        var dumpName = Neo4jService.OneOffName("dump", neo4j.Container);
+        var infoName = Neo4jService.OneOffName("info", neo4j.Container);
         var cypher = (string query) => Show(DockerArgs.Exec(neo4j.Container, Neo4jCommands.Cypher(query), Neo4jCredentials.EnvironmentNames));
         var lines = new List<string> { $"# lock {Path.Combine(root, Locking.OperationLock.FileName)}; work in {work}" };
         var postgres = request.Components.Contains(BackupComponent.Postgres);
@@ -68,6 +68,7 @@ public sealed class BackupPlanner
             lines.Add("# concurrently: neo4j (when it is running; a stopped Neo4j is dumped and left stopped)");
             lines.Add(cypher(Neo4jCommands.CountNodes));
             lines.Add($"# journal {StopJournal.PathIn(root)}");
+            lines.Add(Show(DockerArgs.RemoveForce(dumpName)) + "   # a leftover of a killed run, if any");
             lines.Add(Show(DockerArgs.Stop(neo4j.Container, TimeSpan.FromSeconds(neo4j.StopTimeoutSeconds))));
             lines.Add($"{Show(DockerArgs.RunOneOff(dumpName, image, Neo4jCommands.DumpToStdout(neo4j.Database, syntax), volumesFrom: neo4j.Container))} > {Path.Combine(work, BackupLayout.Neo4jFile)}");
             lines.Add(Show(DockerArgs.RemoveForce(dumpName)));

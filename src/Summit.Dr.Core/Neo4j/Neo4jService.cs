@@ -75,7 +75,9 @@ public sealed class Neo4jService
     /// <summary>Streams an offline dump out of a one-off container that shares the server's volumes.</summary>
     public async Task DumpAsync(Neo4jTarget target, Stream output, CancellationToken cancellationToken)
     {
-        var name = OneOffName("dump");
+        var name = OneOffName("dump", target.Container.Name);
+        // A run that was killed may have left its dump container behind, still holding the store lock.
+        await RemoveOneOffAsync(name);
         var spec = _docker.Spec(DockerArgs.RunOneOff(name, target.Container.Image, Neo4jCommands.DumpToStdout(target.Database, target.Syntax), volumesFrom: target.Container.Name))
             with { StandardOutput = output };
         try
@@ -100,7 +102,7 @@ public sealed class Neo4jService
             return null;
         }
 
-        var name = OneOffName("info");
+        var name = OneOffName("info", target.Container.Name);
         await using var input = ArtifactFiles.OpenRead(dumpPath);
         var spec = _docker.Spec(DockerArgs.RunOneOff(name, target.Container.Image, command, interactive: true)) with { StandardInput = input };
         try
@@ -185,5 +187,16 @@ public sealed class Neo4jService
         }
     }
 
-    private static string OneOffName(string purpose) => $"summit-dr-neo4j-{purpose}-{Guid.NewGuid():N}"[..36];
+    /// <summary>
+    /// Fixed per server, so a leftover from a killed run can be found and removed; the operation lock keeps
+    /// two runs from needing the same name at once.
+    /// </summary>
+    public static string OneOffName(string purpose, string container) => $"summit-dr-{purpose}-{container}";
+
+    /// <summary>Removes the one-off containers a killed run may have left holding the store lock.</summary>
+    public async Task RemoveLeftoverOneOffsAsync(string container)
+    {
+        await RemoveOneOffAsync(OneOffName("dump", container));
+        await RemoveOneOffAsync(OneOffName("load", container));
+    }
 }

@@ -47,6 +47,7 @@ public sealed class JournalRecovery
                 record.Owner.Pid, record.StoppedAt, name);
             if (name == _options.Container)
             {
+                await _neo4j.RemoveLeftoverOneOffsAsync(name);
                 await _neo4j.StartAndWaitAsync(_neo4j.Describe(container), cancellationToken);
             }
             else

@@ -16,14 +16,12 @@ public static class PostgresCommands
     [
         "psql", "-U", user, "-d", database, "-X", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1",
         "-c", "SHOW server_version",
-        "-c", """
-              SELECT n.nspname || '.' || c.relname, GREATEST(c.reltuples::bigint, COALESCE(s.n_live_tup, 0), 0)
-              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-              LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
-              WHERE c.relkind IN ('r', 'p')
-                AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-                AND n.nspname NOT LIKE 'pg_toast%'
-              ORDER BY 1
-              """,
+        "-c", TablesQuery,
     ];
+
+    private const string TablesQuery =
+        "SELECT n.nspname || '.' || c.relname, GREATEST(c.reltuples::bigint, COALESCE(s.n_live_tup, 0), 0) " +
+        "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid " +
+        "WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' " +
+        "ORDER BY 1";
 }

@@ -8,5 +8,7 @@ public sealed class CheckCommand
     [Argument(0, "BACKUP_DIR", "A backup directory, or `latest`.")]
     public string? Backup { get; set; }
 
-    public int OnExecute() => NotImplementedYet.Answer("check");
+    public RootCommand Parent { get; set; } = null!;
+
+    public int OnExecute() => NotImplementedYet.Answer("check", Parent.ToGlobalOptions());
 }

@@ -6,5 +6,7 @@ namespace Summit.Dr.Tool.Commands;
 public sealed class DoctorCommand
 {
 
-    public int OnExecute() => NotImplementedYet.Answer("doctor");
+    public RootCommand Parent { get; set; } = null!;
+
+    public int OnExecute() => NotImplementedYet.Answer("doctor", Parent.ToGlobalOptions());
 }

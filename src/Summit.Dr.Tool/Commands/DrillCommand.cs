@@ -8,5 +8,7 @@ public sealed class DrillCommand
     [Argument(0, "BACKUP_DIR", "A backup directory, or `latest`.")]
     public string? Backup { get; set; }
 
-    public int OnExecute() => NotImplementedYet.Answer("drill");
+    public RootCommand Parent { get; set; } = null!;
+
+    public int OnExecute() => NotImplementedYet.Answer("drill", Parent.ToGlobalOptions());
 }

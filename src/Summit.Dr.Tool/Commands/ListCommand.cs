@@ -8,5 +8,7 @@ public sealed class ListCommand
     [Option("--json", Description = "Write the outcome as one JSON document to stdout.")]
     public bool Json { get; set; }
 
-    public int OnExecute() => NotImplementedYet.Answer("list");
+    public RootCommand Parent { get; set; } = null!;
+
+    public int OnExecute() => NotImplementedYet.Answer("list", Parent.ToGlobalOptions());
 }

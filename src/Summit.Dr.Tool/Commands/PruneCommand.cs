@@ -20,5 +20,7 @@ public sealed class PruneCommand
     [Option("--dry-run", Description = "List what would be deleted and why each survivor is kept.")]
     public bool DryRun { get; set; }
 
-    public int OnExecute() => NotImplementedYet.Answer("prune");
+    public RootCommand Parent { get; set; } = null!;
+
+    public int OnExecute() => NotImplementedYet.Answer("prune", Parent.ToGlobalOptions());
 }

@@ -23,5 +23,7 @@ public sealed class RestoreCommand
     [Option("--json", Description = "Write the outcome as one JSON document to stdout.")]
     public bool Json { get; set; }
 
-    public int OnExecute() => NotImplementedYet.Answer("restore");
+    public RootCommand Parent { get; set; } = null!;
+
+    public int OnExecute() => NotImplementedYet.Answer("restore", Parent.ToGlobalOptions());
 }

@@ -24,7 +24,8 @@ internal static class OperationHost
         string command,
         bool json,
         Func<IServiceProvider, ToolConsole, CancellationToken, Task<int>> body,
-        string? extraRecoveryRoot = null)
+        string? extraRecoveryRoot = null,
+        bool recover = true)
     {
         var workingDirectory = new WorkingDirectory(Path.GetFullPath(globals.WorkingDirectory ?? Directory.GetCurrentDirectory()));
         if (!Directory.Exists(workingDirectory.Path))
@@ -57,7 +58,8 @@ internal static class OperationHost
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
 
         var options = ValidatedOptions(builder.Configuration);
-        var roots = new[] { options.Backup.Root, extraRecoveryRoot }
+        // A dry run changes nothing, so it does not recover either.
+        var roots = (recover ? new[] { options.Backup.Root, extraRecoveryRoot } : [])
             .OfType<string>()
             .Select(workingDirectory.Resolve)
             .Distinct()
