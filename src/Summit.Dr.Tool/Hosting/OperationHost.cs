@@ -39,7 +39,7 @@ internal static class OperationHost
             ApplicationName = "summit-dr",
             ContentRootPath = workingDirectory.Path,
         });
-        AddConfiguration(builder.Configuration, globals, workingDirectory);
+        ConfigurationLayers.Apply(builder.Configuration, globals, workingDirectory);
 
         var runLog = new RunLogProvider(TimeProvider.System);
         builder.Logging.ClearProviders();
@@ -73,50 +73,7 @@ internal static class OperationHost
         return run.ExitCode;
     }
 
-    private static void AddConfiguration(ConfigurationManager configuration, GlobalOptions globals, WorkingDirectory workingDirectory)
-    {
-        configuration.Sources.Clear();
-        configuration.AddInMemoryCollection(SummitDrDefaults.Values);
-        var file = globals.ConfigFile is null ? workingDirectory.Resolve(SummitDrDefaults.FileName) : Path.GetFullPath(globals.ConfigFile);
-        if (globals.ConfigFile is not null && !File.Exists(file))
-        {
-            throw new UsageException($"--config {file} does not exist.");
-        }
-
-        if (File.Exists(file))
-        {
-            try
-            {
-                configuration.AddJsonFile(file, optional: false, reloadOnChange: false);
-            }
-            catch (InvalidDataException ex)
-            {
-                throw new UsageException($"{file} is not valid JSON: {ex.InnerException?.Message ?? ex.Message}", ex);
-            }
-        }
-
-        configuration.AddEnvironmentVariables(SummitDrDefaults.EnvironmentPrefix);
-        var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        foreach (var setting in globals.Settings)
-        {
-            var equals = setting.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0)
-            {
-                throw new UsageException($"--set {setting}: expected Section:Key=value, e.g. --set Postgres:Container=db.");
-            }
-
-            overrides[setting[..equals].Trim()] = setting[(equals + 1)..];
-        }
-
-        if (globals.Docker is not null)
-        {
-            overrides["Docker:Path"] = globals.Docker;
-        }
-
-        configuration.AddInMemoryCollection(overrides);
-    }
-
-    private static SummitDrOptions ValidatedOptions(IConfiguration configuration)
+    internal static SummitDrOptions ValidatedOptions(IConfiguration configuration)
     {
         SummitDrOptions options;
         try

@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Configuration;
+using Summit.Dr.Configuration;
+using Summit.Dr.Errors;
+using Summit.Dr.Tool.Commands;
+
+namespace Summit.Dr.Tool.Hosting;
+
+/// <summary>
+/// Configuration, later wins: defaults (the runbook's names) &lt; summit-dr.json (or --config) &lt;
+/// SUMMIT_DR_Section__Key environment variables &lt; --docker and --set.
+/// </summary>
+internal static class ConfigurationLayers
+{
+    public static void Apply(IConfigurationBuilder configuration, GlobalOptions globals, WorkingDirectory workingDirectory)
+    {
+        configuration.Sources.Clear();
+        configuration.AddInMemoryCollection(SummitDrDefaults.Values);
+        var file = globals.ConfigFile is null ? workingDirectory.Resolve(SummitDrDefaults.FileName) : Path.GetFullPath(globals.ConfigFile);
+        if (globals.ConfigFile is not null && !File.Exists(file))
+        {
+            throw new UsageException($"--config {file} does not exist.");
+        }
+
+        if (File.Exists(file))
+        {
+            try
+            {
+                configuration.AddJsonFile(file, optional: false, reloadOnChange: false);
+            }
+            catch (InvalidDataException ex)
+            {
+                throw new UsageException($"{file} is not valid JSON: {ex.InnerException?.Message ?? ex.Message}", ex);
+            }
+        }
+
+        configuration.AddEnvironmentVariables(SummitDrDefaults.EnvironmentPrefix);
+        var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var setting in globals.Settings)
+        {
+            var equals = setting.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw new UsageException($"--set {setting}: expected Section:Key=value, e.g. --set Postgres:Container=db.");
+            }
+
+            overrides[setting[..equals].Trim()] = setting[(equals + 1)..];
+        }
+
+        if (globals.Docker is not null)
+        {
+            overrides["Docker:Path"] = globals.Docker;
+        }
+
+        configuration.AddInMemoryCollection(overrides);
+    }
+}

@@ -1,0 +1,411 @@
+using System.Security.Cryptography;
+using Summit.Dr.Backup;
+using Summit.Dr.Docker;
+using Summit.Dr.Errors;
+using Summit.Dr.Manifest;
+using Summit.Dr.Tests.Support;
+
+namespace Summit.Dr.Tests.Backup;
+
+[TestFixture]
+[CancelAfter(30_000)]
+public sealed class BackupOperationTests
+{
+    [Test]
+    public async Task Backup_stops_neo4j_only_around_its_dump_and_waits_until_it_answers()
+    {
+        using var harness = new CoreHarness();
+
+        await harness.RunBackupAsync();
+
+        var count = harness.Docker.IndexOf(l => l.Contains("count(n)", StringComparison.Ordinal));
+        var stop = harness.Docker.IndexOf(l => l.StartsWith("stop", StringComparison.Ordinal));
+        var dump = harness.Docker.IndexOf(l => l.StartsWith("run", StringComparison.Ordinal) && l.Contains("--to-stdout", StringComparison.Ordinal));
+        var start = harness.Docker.IndexOf(l => l.StartsWith("start", StringComparison.Ordinal));
+        var ping = harness.Docker.IndexOf(l => l.EndsWith("RETURN 1", StringComparison.Ordinal));
+        Assert.Multiple(() =>
+        {
+            Assert.That(count, Is.GreaterThanOrEqualTo(0).And.LessThan(stop), "node count is read while Neo4j still runs");
+            Assert.That(stop, Is.LessThan(dump));
+            Assert.That(dump, Is.LessThan(start));
+            Assert.That(start, Is.LessThan(ping));
+            Assert.That(harness.Docker.Containers["neo4j"].Running, Is.True);
+        });
+    }
+
+    [Test]
+    public async Task Backup_passes_exact_argument_arrays_to_docker()
+    {
+        using var harness = new CoreHarness();
+
+        await harness.RunBackupAsync();
+
+        var calls = harness.Docker.Calls;
+        Assert.Multiple(() =>
+        {
+            Assert.That(calls.Single(FakeDocker.IsPgDump).Arguments,
+                Is.EqualTo(new[] { "exec", "postgres", "pg_dump", "-U", "intelgraph", "-d", "intelgraph_dev", "-Fc" }));
+            Assert.That(calls.Single(FakeDocker.IsStop).Arguments, Is.EqualTo(new[] { "stop", "--time", "120", "neo4j" }));
+            Assert.That(calls.Single(FakeDocker.IsNeo4jDump).Arguments, Is.EqualTo(new[]
+            {
+                "run", "--rm", "--network", "none", "--name", "summit-dr-dump-neo4j", "--volumes-from", "neo4j",
+                "neo4j:5.24.0-community", "neo4j-admin", "database", "dump", "neo4j", "--to-stdout",
+            }));
+            Assert.That(calls.Single(FakeDocker.IsStart).Arguments, Is.EqualTo(new[] { "start", "neo4j" }));
+            Assert.That(calls.Count(c => c.Arguments.SequenceEqual(new[] { "rm", "--force", "summit-dr-dump-neo4j" })), Is.EqualTo(2),
+                "the dump container is removed before (a killed run's leftover) and after the dump");
+            Assert.That(calls.All(c => c.FileName == "docker"), Is.True);
+        });
+    }
+
+    [Test]
+    public async Task Backup_uses_the_4_4_syntax_when_the_image_is_4_x()
+    {
+        using var harness = new CoreHarness();
+        harness.Docker.Containers["neo4j"].Image = "neo4j:4.4.30-community";
+        harness.Docker.Containers["neo4j"].Environment = ["NEO4J_AUTH=neo4j/pw"];
+
+        var result = await harness.RunBackupAsync();
+
+        var dump = harness.Docker.Calls.Single(FakeDocker.IsNeo4jDump).Arguments;
+        Assert.Multiple(() =>
+        {
+            Assert.That(dump.Skip(9), Is.EqualTo(new[] { "neo4j-admin", "dump", "--database=neo4j", "--to=-" }));
+            Assert.That(harness.Docker.Calls.Any(FakeDocker.IsNeo4jInfo), Is.False, "4.4 has no load --info");
+            Assert.That(result.Manifest.Neo4j.AdminSyntax, Is.EqualTo("4.4"));
+        });
+    }
+
+    [Test]
+    public void Backup_restarts_neo4j_when_the_dump_fails()
+    {
+        using var harness = new CoreHarness();
+        harness.Docker.When(FakeDocker.IsNeo4jDump, 1, "Active logical log detected, this might be a source of inconsistencies.");
+
+        var error = Assert.ThrowsAsync<OperationFailedException>(() => harness.RunBackupAsync());
+
+        AssertNeo4jBackAndNothingVisible(harness);
+        Assert.That(error!.Message, Does.Contain("Active logical log detected"));
+    }
+
+    [Test]
+    public void Backup_restarts_neo4j_when_the_dump_process_cannot_run()
+    {
+        using var harness = new CoreHarness();
+        harness.Docker.When(FakeDocker.IsNeo4jDump, (_, _) => throw new IOException("disk full"));
+
+        var error = Assert.ThrowsAsync<IOException>(() => harness.RunBackupAsync());
+
+        AssertNeo4jBackAndNothingVisible(harness);
+        Assert.That(error!.Message, Is.EqualTo("disk full"));
+    }
+
+    [Test]
+    public void Backup_restarts_neo4j_when_docker_stop_fails_halfway()
+    {
+        using var harness = new CoreHarness();
+        harness.Docker.When(FakeDocker.IsStop, (spec, _) =>
+        {
+            harness.Docker.Containers["neo4j"].Running = false;
+            return Task.FromResult(FakeDocker.Result(1, stderr: "Error response from daemon: cannot stop container: timeout"));
+        });
+
+        var error = Assert.ThrowsAsync<OperationFailedException>(() => harness.RunBackupAsync());
+
+        AssertNeo4jBackAndNothingVisible(harness);
+        Assert.That(error!.Message, Does.Contain("cannot stop container"));
+    }
+
+    [Test]
+    public void Backup_restarts_neo4j_when_the_postgres_dump_fails()
+    {
+        using var harness = new CoreHarness();
+        var stopped = FailPostgresAfterNeo4jStops(harness);
+        harness.Docker.When(FakeDocker.IsPgDump, async (_, token) =>
+        {
+            await stopped.Task.WaitAsync(token);
+            return FakeDocker.Result(1, stderr: "pg_dump: error: connection to server failed: FATAL:  role \"intelgraph\" does not exist");
+        });
+
+        var error = Assert.ThrowsAsync<OperationFailedException>(() => harness.RunBackupAsync());
+
+        AssertNeo4jBackAndNothingVisible(harness);
+        Assert.That(error!.Message, Does.Contain("pg_dump of database 'intelgraph_dev' in container 'postgres' failed").And.Contain("role"));
+    }
+
+    [Test]
+    public void Backup_restarts_neo4j_when_the_dump_verification_fails()
+    {
+        using var harness = new CoreHarness();
+        harness.Docker.When(FakeDocker.IsNeo4jInfo, 1, "Not a valid Neo4j archive: the archive is truncated or corrupt");
+
+        var error = Assert.ThrowsAsync<OperationFailedException>(() => harness.RunBackupAsync());
+
+        AssertNeo4jBackAndNothingVisible(harness);
+        Assert.That(error!.Message, Does.Contain("Verification failed").And.Contain("neo4j.dump"));
+    }
+
+    [Test]
+    public async Task Backup_restarts_neo4j_when_cancelled_during_the_dump()
+    {
+        using var harness = new CoreHarness();
+        using var cancellation = new CancellationTokenSource();
+        var dumpStarted = new TaskCompletionSource();
+        harness.Docker.When(FakeDocker.IsNeo4jDump, async (_, token) =>
+        {
+            dumpStarted.SetResult();
+            await Task.Delay(Timeout.Infinite, token);
+            return FakeDocker.Result();
+        });
+
+        var backup = harness.RunBackupAsync(cancellation.Token);
+        await dumpStarted.Task;
+        await cancellation.CancelAsync();
+
+        Assert.That(async () => await backup, Throws.InstanceOf<OperationCanceledException>());
+        AssertNeo4jBackAndNothingVisible(harness);
+        Assert.That(harness.Docker.Lines.Last(l => l.StartsWith("rm", StringComparison.Ordinal)), Is.EqualTo("rm --force summit-dr-dump-neo4j"),
+            "the one-off container is removed: killing the docker client does not stop it");
+    }
+
+    [Test]
+    public void Backup_reports_the_dump_error_and_the_restart_error_together()
+    {
+        using var harness = new CoreHarness();
+        harness.Docker.When(FakeDocker.IsNeo4jDump, 1, "Dump failed for database 'neo4j'");
+        harness.Docker.When(FakeDocker.IsStart, 1, "Error response from daemon: driver failed programming external connectivity");
+
+        var error = Assert.ThrowsAsync<OperationFailedException>(() => harness.RunBackupAsync());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.Message, Does.Contain("Dump failed for database 'neo4j'"));
+            Assert.That(error.Message, Does.Contain("is not answering again").And.Contain("docker start neo4j"));
+            Assert.That(File.Exists(StopJournal.PathIn(harness.Root)), Is.True, "the journal stays so the next run restarts Neo4j");
+            Assert.That(harness.VisibleBackups(), Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task Backup_dumps_a_stopped_neo4j_offline_and_leaves_it_stopped()
+    {
+        using var harness = new CoreHarness();
+        harness.Docker.Containers["neo4j"].Running = false;
+
+        var result = await harness.RunBackupAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(harness.Docker.Calls.Any(FakeDocker.IsStop), Is.False);
+            Assert.That(harness.Docker.Calls.Any(FakeDocker.IsStart), Is.False);
+            Assert.That(harness.Docker.Containers["neo4j"].Running, Is.False);
+            Assert.That(result.Manifest.Neo4j.WasRunning, Is.False);
+            Assert.That(result.Manifest.Neo4j.NodeCount, Is.Null);
+            Assert.That(result.Manifest.Neo4j.Status, Is.EqualTo(ComponentStatus.Captured));
+        });
+    }
+
+    [Test]
+    public void Backup_fails_on_an_empty_postgres_dump()
+    {
+        using var harness = new CoreHarness();
+        harness.Docker.PostgresDump = [];
+        var stopped = FailPostgresAfterNeo4jStops(harness);
+        harness.Docker.When(FakeDocker.IsPgDump, async (_, token) =>
+        {
+            await stopped.Task.WaitAsync(token);
+            return FakeDocker.Result();
+        });
+
+        var error = Assert.ThrowsAsync<OperationFailedException>(() => harness.RunBackupAsync());
+
+        Assert.That(error!.Message, Does.Contain("postgres.dump is empty"));
+        AssertNeo4jBackAndNothingVisible(harness);
+    }
+
+    [Test]
+    public void Backup_fails_when_pg_restore_cannot_read_the_dump()
+    {
+        using var harness = new CoreHarness();
+        harness.Docker.When(s => s.Arguments.Contains("pg_restore"), 1, "pg_restore: error: input file does not appear to be a valid archive");
+
+        var error = Assert.ThrowsAsync<OperationFailedException>(() => harness.RunBackupAsync());
+
+        Assert.That(error!.Message, Does.Contain("pg_restore cannot read postgres.dump"));
+        Assert.That(error.ExitCode, Is.EqualTo(ExitCodes.Failed));
+        AssertNeo4jBackAndNothingVisible(harness);
+    }
+
+    [Test]
+    public void Backup_refuses_with_exit_3_when_the_postgres_container_is_missing()
+    {
+        using var harness = new CoreHarness();
+        harness.Docker.Containers.Remove("postgres");
+
+        var error = Assert.ThrowsAsync<PreconditionException>(() => harness.RunBackupAsync());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.ExitCode, Is.EqualTo(3));
+            Assert.That(error.Message, Does.Contain("'postgres' not found").And.Contain("docker ps -a"));
+            Assert.That(harness.Docker.Calls.Any(FakeDocker.IsStop), Is.False, "nothing is stopped before the preconditions hold");
+        });
+    }
+
+    [Test]
+    public void Backup_refuses_with_exit_3_when_the_postgres_container_is_stopped()
+    {
+        using var harness = new CoreHarness();
+        harness.Docker.Containers["postgres"].Running = false;
+
+        var error = Assert.ThrowsAsync<PreconditionException>(() => harness.RunBackupAsync());
+
+        Assert.That(error!.Message, Does.Contain("is exited, not running").And.Contain("docker start postgres"));
+    }
+
+    [Test]
+    public void Backup_does_not_take_a_container_whose_name_only_contains_the_configured_one()
+    {
+        using var harness = new CoreHarness();
+        harness.Docker.Containers.Remove("postgres");
+        // docker inspect resolves id prefixes; a container that answers under another name is not ours.
+        harness.Docker.When(s => s.Arguments.SequenceEqual(new[] { "inspect", "--type", "container", "postgres" }),
+            (_, _) => Task.FromResult(FakeDocker.Result(stdout: new FakeContainer("summit-postgres", "postgres:16", true, []).InspectJson())));
+
+        Assert.ThrowsAsync<PreconditionException>(() => harness.RunBackupAsync());
+    }
+
+    [Test]
+    public async Task Backup_without_an_uploads_directory_warns_and_says_so_in_the_manifest()
+    {
+        using var harness = new CoreHarness(withUploads: false);
+
+        var result = await harness.RunBackupAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Manifest.Uploads.Status, Is.EqualTo(ComponentStatus.Missing));
+            Assert.That(result.Manifest.Warnings, Has.Some.Contains("does not exist"));
+            Assert.That(File.Exists(Path.Combine(result.Directory, "uploads.tar.gz")), Is.False);
+            Assert.That(harness.Log.Text, Does.Contain("Warning: Uploads directory"));
+        });
+    }
+
+    [Test]
+    public async Task Manifest_records_sizes_checksums_sources_and_facts()
+    {
+        using var harness = new CoreHarness();
+
+        var result = await harness.RunBackupAsync();
+
+        var manifest = await BackupManifest.ReadAsync(result.Directory, CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(manifest.FormatVersion, Is.EqualTo(1));
+            Assert.That(manifest.ToolVersion, Is.EqualTo("9.9.9-test"));
+            Assert.That(manifest.Kind, Is.EqualTo(BackupKind.Regular));
+            Assert.That(manifest.Name, Is.EqualTo(Path.GetFileName(result.Directory)));
+            foreach (var artifact in manifest.Artifacts)
+            {
+                var bytes = File.ReadAllBytes(Path.Combine(result.Directory, artifact.File));
+                Assert.That(artifact.Size, Is.EqualTo(bytes.Length), artifact.File);
+                Assert.That(artifact.Sha256, Is.EqualTo(Convert.ToHexStringLower(SHA256.HashData(bytes))), artifact.File);
+                Assert.That(artifact.FinishedAt, Is.GreaterThanOrEqualTo(artifact.StartedAt));
+            }
+
+            Assert.That(manifest.Artifacts.Select(a => a.File), Is.EquivalentTo(new[] { "postgres.dump", "neo4j.dump", "uploads.tar.gz" }));
+            Assert.That(manifest.Postgres.Source, Is.EqualTo(new SourceRecord("postgres", "postgres:16-alpine", "15.18")));
+            Assert.That(manifest.Postgres.TableCount, Is.EqualTo(2));
+            Assert.That(manifest.Postgres.RowEstimates!["public.users"], Is.EqualTo(1000));
+            Assert.That(manifest.Neo4j.NodeCount, Is.EqualTo(42));
+            Assert.That(manifest.Neo4j.Source!.ServerVersion, Is.EqualTo("5.24.0"));
+            Assert.That(manifest.Neo4j.DowntimeSeconds, Is.GreaterThan(0));
+            Assert.That(manifest.Uploads.Files, Is.EqualTo(2));
+            Assert.That(manifest.Uploads.Bytes, Is.EqualTo(33));
+            Assert.That(manifest.Window!.Start, Is.EqualTo(manifest.Artifacts.Min(a => a.StartedAt)));
+            Assert.That(manifest.Window.End, Is.EqualTo(manifest.Artifacts.Max(a => a.FinishedAt)));
+            Assert.That(File.Exists(Path.Combine(result.Directory, "summit-dr.log")), Is.True);
+        });
+    }
+
+    [Test]
+    public async Task Passwords_travel_only_in_the_environment()
+    {
+        using var harness = new CoreHarness(o => o.Postgres.Password = "pg-Secret-42");
+
+        var result = await harness.RunBackupAsync();
+
+        var calls = harness.Docker.Calls;
+        var everything = string.Join('\n', Directory.GetFiles(result.Directory).Select(File.ReadAllText)) + harness.Log.Text;
+        Assert.Multiple(() =>
+        {
+            Assert.That(calls.SelectMany(c => c.Arguments), Has.None.Contains("s3cret-Pa55").And.None.Contains("pg-Secret-42"));
+            Assert.That(calls.Where(c => c.Arguments.Contains("cypher-shell")).Select(c => c.Environment["NEO4J_PASSWORD"]), Is.All.EqualTo("s3cret-Pa55"));
+            Assert.That(calls.Single(FakeDocker.IsPgDump).Environment["PGPASSWORD"], Is.EqualTo("pg-Secret-42"));
+            Assert.That(calls.Single(FakeDocker.IsPgDump).Arguments, Does.Contain("PGPASSWORD"));
+            Assert.That(everything, Does.Not.Contain("s3cret-Pa55").And.Not.Contain("pg-Secret-42"));
+        });
+    }
+
+    [Test]
+    public async Task Only_captures_the_selected_components()
+    {
+        using var harness = new CoreHarness();
+
+        var result = await harness.Backup.RunAsync(new BackupRequest(null, BackupComponents.Parse("postgres,uploads"), DryRun: false), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Manifest.Neo4j.Status, Is.EqualTo(ComponentStatus.Skipped));
+            Assert.That(harness.Docker.Lines, Has.None.Contains("neo4j"));
+            Assert.That(File.Exists(Path.Combine(result.Directory, "postgres.dump")), Is.True);
+        });
+    }
+
+    [Test]
+    public async Task Dry_run_plan_lists_the_commands_in_order_and_runs_none()
+    {
+        using var harness = new CoreHarness();
+
+        var plan = harness.Get<BackupPlanner>().Plan(new BackupRequest(null, BackupComponents.All, DryRun: true));
+
+        var commands = plan.Where(l => l.StartsWith("docker ", StringComparison.Ordinal)).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(harness.Docker.Calls, Is.Empty);
+            Assert.That(commands.FindIndex(l => l.StartsWith("docker stop --time 120 neo4j", StringComparison.Ordinal)),
+                Is.LessThan(commands.FindIndex(l => l.Contains("--to-stdout", StringComparison.Ordinal))));
+            Assert.That(commands.FindIndex(l => l.Contains("--to-stdout", StringComparison.Ordinal)),
+                Is.LessThan(commands.FindIndex(l => l == "docker start neo4j")));
+            Assert.That(commands, Has.Some.StartsWith("docker exec postgres pg_dump -U intelgraph -d intelgraph_dev -Fc > "));
+            Assert.That(Directory.Exists(harness.Root), Is.False, "a dry run creates nothing");
+        });
+        await Task.CompletedTask;
+    }
+
+    /// <summary>Makes the Postgres step fail while Neo4j is down, the case where the restart matters.</summary>
+    private static TaskCompletionSource FailPostgresAfterNeo4jStops(CoreHarness harness)
+    {
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        harness.Docker.When(FakeDocker.IsStop, (_, _) =>
+        {
+            harness.Docker.Containers["neo4j"].Running = false;
+            stopped.TrySetResult();
+            return Task.FromResult(FakeDocker.Result());
+        });
+        return stopped;
+    }
+
+    private static void AssertNeo4jBackAndNothingVisible(CoreHarness harness)
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(harness.Docker.Containers["neo4j"].Running, Is.True, "Neo4j is running again");
+            Assert.That(harness.Docker.Lines, Has.Some.EndsWith("RETURN 1"), "the tool waited until Neo4j answered");
+            Assert.That(harness.AllDirectories(), Is.Empty, "no backup and no unfinished directory is left");
+            Assert.That(File.Exists(StopJournal.PathIn(harness.Root)), Is.False, "the stop journal is cleared once Neo4j answers");
+            Assert.That(File.Exists(Path.Combine(harness.Root, ".summit-dr.lock")), Is.False, "the lock is released");
+            Assert.That(Directory.GetFiles(harness.Root, ".failed-*.log"), Has.Length.EqualTo(1), "the failed run's log is kept");
+        });
+    }
+}

@@ -1,0 +1,66 @@
+using Moq;
+using Summit.Dr.Docker;
+using Summit.Dr.Errors;
+using Summit.Dr.Processes;
+using Summit.Dr.Tests.Support;
+
+namespace Summit.Dr.Tests.Docker;
+
+[TestFixture]
+[CancelAfter(10_000)]
+public sealed class DockerCliTests
+{
+    [Test]
+    public void An_unreachable_daemon_is_a_precondition_failure_that_says_what_to_do()
+    {
+        var runner = new Mock<IProcessRunner>();
+        runner.Setup(r => r.RunAsync(It.IsAny<ProcessSpec>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(FakeDocker.Result(1, stderr: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?"));
+        var docker = new DockerCli(runner.Object, "/usr/bin/docker");
+
+        var error = Assert.ThrowsAsync<PreconditionException>(() => docker.InspectAsync("postgres", CancellationToken.None));
+
+        Assert.That(error!.Message, Does.StartWith("Docker is not reachable").And.Contain("docker info"));
+    }
+
+    [Test]
+    public async Task A_missing_container_inspects_as_null()
+    {
+        var runner = new Mock<IProcessRunner>();
+        runner.Setup(r => r.RunAsync(It.IsAny<ProcessSpec>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(FakeDocker.Result(1, stderr: "Error: No such container: postgres"));
+
+        var info = await new DockerCli(runner.Object, "docker").InspectAsync("postgres", CancellationToken.None);
+
+        Assert.That(info, Is.Null);
+    }
+
+    [Test]
+    public void Inspect_output_is_parsed_into_image_state_environment_and_labels()
+    {
+        const string json = """
+            [{"Id":"abc","Name":"/summit-neo4j","State":{"Running":true,"Status":"running"},
+              "Config":{"Image":"neo4j:5.24.0-community","Env":["NEO4J_AUTH=neo4j/pw=with=equals","PATH=/bin"],
+                        "Labels":{"com.docker.compose.service":"neo4j"}}}]
+            """;
+
+        var info = DockerCli.ParseInspect(json)!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(info.Name, Is.EqualTo("summit-neo4j"));
+            Assert.That(info.Image, Is.EqualTo("neo4j:5.24.0-community"));
+            Assert.That(info.Running, Is.True);
+            Assert.That(info.Environment["NEO4J_AUTH"], Is.EqualTo("neo4j/pw=with=equals"));
+            Assert.That(info.Labels["com.docker.compose.service"], Is.EqualTo("neo4j"));
+        });
+    }
+
+    [Test]
+    public void Display_quotes_arguments_the_way_a_shell_user_would_type_them_but_nothing_runs_through_a_shell()
+    {
+        var spec = new ProcessSpec("/usr/bin/docker", ["exec", "neo4j", "cypher-shell", "MATCH (n) RETURN count(n)", "it's"]);
+
+        Assert.That(spec.Display, Is.EqualTo("docker exec neo4j cypher-shell 'MATCH (n) RETURN count(n)' 'it'\\''s'"));
+    }
+}

@@ -1,0 +1,78 @@
+using System.Text.Json;
+using Summit.Dr.Docker;
+using Summit.Dr.Locking;
+using Summit.Dr.Operations;
+using Summit.Dr.Tests.Support;
+
+namespace Summit.Dr.Tests.Docker;
+
+[TestFixture]
+[CancelAfter(30_000)]
+public sealed class JournalRecoveryTests
+{
+    [Test]
+    public async Task A_journal_left_by_a_killed_run_restarts_neo4j_and_waits_until_it_answers()
+    {
+        using var harness = new CoreHarness();
+        harness.Docker.Containers["neo4j"].Running = false;
+        WriteJournal(harness.Root, new ProcessIdentity(Environment.MachineName, int.MaxValue - 7, DateTimeOffset.UtcNow), "neo4j");
+
+        await harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(harness.Docker.Lines, Is.EqualTo(new[]
+            {
+                "inspect --type container neo4j",
+                "rm --force summit-dr-dump-neo4j",
+                "rm --force summit-dr-load-neo4j",
+                "start neo4j",
+                "exec -e NEO4J_USERNAME -e NEO4J_PASSWORD neo4j cypher-shell --format plain RETURN 1",
+            }));
+            Assert.That(harness.Docker.Containers["neo4j"].Running, Is.True);
+            Assert.That(File.Exists(StopJournal.PathIn(harness.Root)), Is.False);
+            Assert.That(harness.Log.Text, Does.Contain("died before starting it again"));
+        });
+    }
+
+    [Test]
+    public async Task A_journal_of_a_run_that_is_still_alive_is_left_alone()
+    {
+        using var harness = new CoreHarness();
+        harness.Docker.Containers["neo4j"].Running = false;
+        WriteJournal(harness.Root, ProcessIdentity.Current(), "neo4j");
+
+        await harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None);
+
+        Assert.That(harness.Docker.Calls, Is.Empty);
+        Assert.That(File.Exists(StopJournal.PathIn(harness.Root)), Is.True);
+    }
+
+    [Test]
+    public async Task No_journal_means_no_docker_call()
+    {
+        using var harness = new CoreHarness();
+
+        await harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None);
+
+        Assert.That(harness.Docker.Calls, Is.Empty);
+    }
+
+    [Test]
+    public async Task A_journaled_container_that_is_already_running_is_not_touched()
+    {
+        using var harness = new CoreHarness();
+        WriteJournal(harness.Root, new ProcessIdentity(Environment.MachineName, int.MaxValue - 7, DateTimeOffset.UtcNow), "neo4j");
+
+        await harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None);
+
+        Assert.That(harness.Docker.Lines, Is.EqualTo(new[] { "inspect --type container neo4j" }));
+        Assert.That(File.Exists(StopJournal.PathIn(harness.Root)), Is.False);
+    }
+
+    private static void WriteJournal(string root, ProcessIdentity owner, string container)
+    {
+        Directory.CreateDirectory(root);
+        File.WriteAllText(StopJournal.PathIn(root), JsonSerializer.Serialize(new StopJournalRecord(owner, DateTimeOffset.UtcNow, [container]), JsonDefaults.Options));
+    }
+}

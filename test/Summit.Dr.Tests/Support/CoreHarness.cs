@@ -1,0 +1,67 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Summit.Dr.Backup;
+using Summit.Dr.Configuration;
+using Summit.Dr.Processes;
+
+namespace Summit.Dr.Tests.Support;
+
+/// <summary>The real core services over a temporary working directory, with <see cref="FakeDocker"/> at the process seam.</summary>
+internal sealed class CoreHarness : IDisposable
+{
+    private readonly ServiceProvider _services;
+
+    public CoreHarness(Action<SummitDrOptions>? configure = null, bool withUploads = true)
+    {
+        WorkDir = Directory.CreateTempSubdirectory("summit-dr-unit-").FullName;
+        if (withUploads)
+        {
+            var imports = Path.Combine(WorkDir, "server", "uploads", "imports");
+            Directory.CreateDirectory(imports);
+            File.WriteAllText(Path.Combine(imports, "entities.csv"), "id,name\n1,alpha\n");
+            File.WriteAllText(Path.Combine(WorkDir, "server", "uploads", "bundle.json"), "{\"type\":\"bundle\"}");
+        }
+
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.AddProvider(Log).SetMinimumLevel(LogLevel.Debug));
+        services.Configure<SummitDrOptions>(o =>
+        {
+            o.Neo4j.StartTimeoutSeconds = 5;
+            configure?.Invoke(o);
+        });
+        services.AddSummitDrCore(new WorkingDirectory(WorkDir), new ToolInfo("9.9.9-test"));
+        services.AddSingleton<IProcessRunner>(Docker.Runner.Object);
+        _services = services.BuildServiceProvider();
+    }
+
+    public FakeDocker Docker { get; } = new();
+
+    public CapturingLoggerProvider Log { get; } = new();
+
+    public string WorkDir { get; }
+
+    public string Root => Path.Combine(WorkDir, "backups");
+
+    public BackupOperation Backup => _services.GetRequiredService<BackupOperation>();
+
+    public T Get<T>()
+        where T : notnull => _services.GetRequiredService<T>();
+
+    public Task<BackupResult> RunBackupAsync(CancellationToken cancellationToken = default) =>
+        Backup.RunAsync(new BackupRequest(null, BackupComponents.All, DryRun: false), cancellationToken);
+
+    /// <summary>Directories in the backup root that list, restore or `latest` could take for a backup.</summary>
+    public IReadOnlyList<string> VisibleBackups() => Directory.Exists(Root)
+        ? Directory.GetDirectories(Root).Select(Path.GetFileName).Where(n => !n!.StartsWith('.')).Select(n => n!).ToList()
+        : [];
+
+    public IReadOnlyList<string> AllDirectories() => Directory.Exists(Root)
+        ? Directory.GetDirectories(Root).Select(d => Path.GetFileName(d)!).ToList()
+        : [];
+
+    public void Dispose()
+    {
+        _services.Dispose();
+        Directory.Delete(WorkDir, recursive: true);
+    }
+}

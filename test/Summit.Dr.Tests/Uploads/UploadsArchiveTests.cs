@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Formats.Tar;
+using System.IO.Compression;
+using Summit.Dr.Uploads;
+
+namespace Summit.Dr.Tests.Uploads;
+
+[TestFixture]
+[CancelAfter(30_000)]
+public sealed class UploadsArchiveTests
+{
+    private string _dir = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _dir = Directory.CreateTempSubdirectory("summit-dr-uploads-").FullName;
+        var uploads = Path.Combine(_dir, "uploads");
+        Directory.CreateDirectory(Path.Combine(uploads, "imports", "2025"));
+        Directory.CreateDirectory(Path.Combine(uploads, "empty"));
+        File.WriteAllText(Path.Combine(uploads, "imports", "a.csv"), "id\n1\n");
+        File.WriteAllBytes(Path.Combine(uploads, "imports", "2025", "bundle.stix.json"), new byte[200_000]);
+        File.WriteAllText(Path.Combine(uploads, "name with spaces & ünïcode.txt"), "x");
+    }
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_dir, recursive: true);
+
+    [Test]
+    public async Task Archive_reads_back_with_the_same_files_and_bytes()
+    {
+        var archive = Path.Combine(_dir, "uploads.tar.gz");
+        UploadsStats written;
+        await using (var output = File.Create(archive))
+        {
+            written = await UploadsArchive.WriteAsync(Path.Combine(_dir, "uploads"), output, CancellationToken.None);
+        }
+
+        await using var input = File.OpenRead(archive);
+        var read = await UploadsArchive.ReadAsync(input, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(written.Files, Is.EqualTo(3));
+            Assert.That(written.Bytes, Is.EqualTo(200_006));
+            Assert.That(written.Directories, Is.EqualTo(4));
+            Assert.That(read with { Skipped = [] }, Is.EqualTo(written with { Skipped = [] }));
+        });
+    }
+
+    [Test]
+    public async Task Every_entry_is_rooted_at_uploads_and_gnu_tar_lists_it()
+    {
+        var archive = Path.Combine(_dir, "uploads.tar.gz");
+        await using (var output = File.Create(archive))
+        {
+            await UploadsArchive.WriteAsync(Path.Combine(_dir, "uploads"), output, CancellationToken.None);
+        }
+
+        using var tar = Process.Start(new ProcessStartInfo("tar", ["-tzf", archive]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var listing = (await tar.StandardOutput.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        await tar.WaitForExitAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(tar.ExitCode, Is.Zero, "GNU tar reads the archive");
+            Assert.That(listing, Is.All.StartWith("uploads/"));
+            Assert.That(listing, Does.Contain("uploads/imports/2025/bundle.stix.json"));
+            Assert.That(listing, Does.Contain("uploads/name with spaces & ünïcode.txt"));
+            Assert.That(listing, Does.Contain("uploads/empty/"));
+        });
+    }
+
+    [Test]
+    public async Task Symbolic_links_are_reported_and_not_archived()
+    {
+        File.CreateSymbolicLink(Path.Combine(_dir, "uploads", "escape"), "/etc/passwd");
+        await using var output = new MemoryStream();
+
+        var written = await UploadsArchive.WriteAsync(Path.Combine(_dir, "uploads"), output, CancellationToken.None);
+
+        output.Position = 0;
+        var read = await UploadsArchive.ReadAsync(output, CancellationToken.None);
+        Assert.That(written.Skipped, Is.EqualTo(new[] { "uploads/escape (symbolic link)" }));
+        Assert.That(read.Skipped, Is.Empty, "no link entry in the archive");
+    }
+
+    [Test]
+    public async Task A_truncated_archive_does_not_read_back()
+    {
+        await using var output = new MemoryStream();
+        await UploadsArchive.WriteAsync(Path.Combine(_dir, "uploads"), output, CancellationToken.None);
+        var truncated = new MemoryStream(output.ToArray()[..(int)(output.Length - 20)]);
+
+        Assert.That(async () => await UploadsArchive.ReadAsync(truncated, CancellationToken.None),
+            Throws.InstanceOf<InvalidDataException>().Or.InstanceOf<EndOfStreamException>());
+    }
+
+    [Test]
+    public async Task A_flipped_byte_in_the_middle_does_not_read_back()
+    {
+        await using var output = new MemoryStream();
+        await UploadsArchive.WriteAsync(Path.Combine(_dir, "uploads"), output, CancellationToken.None);
+        var bytes = output.ToArray();
+        bytes[bytes.Length / 2] ^= 0x55;
+
+        Assert.That(async () => await UploadsArchive.ReadAsync(new MemoryStream(bytes), CancellationToken.None),
+            Throws.InstanceOf<InvalidDataException>().Or.InstanceOf<EndOfStreamException>().Or.InstanceOf<FormatException>());
+    }
+}
