@@ -1,0 +1,23 @@
+namespace Summit.Dr.IntegrationTests.Support;
+
+/// <summary>
+/// Makes sure a Docker engine answers and the fixture images exist before any test runs. If either cannot
+/// be had, every test here fails loudly: none is skipped.
+/// </summary>
+[SetUpFixture]
+public sealed class EngineSetup
+{
+    [OneTimeSetUp]
+    public async Task EnsureEngineAndImagesAsync()
+    {
+        var engine = await Sh.RunAsync("bash", [Path.Combine(Repo.Root, ".ci", "docker-engine.sh")]);
+        Assert.That(engine.ExitCode, Is.Zero, "No Docker engine answers and none could be started: " + engine.StandardError);
+        if (Repo.UsesFixtureImages)
+        {
+            var images = await Sh.RunAsync("bash", [Path.Combine(Repo.Root, "test", "fixtures", "build-images.sh")]);
+            Assert.That(images.ExitCode, Is.Zero, "The fixture images could not be built: " + images.StandardError);
+        }
+
+        Assert.That(File.Exists(Repo.ToolDll), Is.True, $"The tool was not built next to the tests: {Repo.ToolDll}");
+    }
+}

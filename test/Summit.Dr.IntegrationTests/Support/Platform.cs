@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace Summit.Dr.IntegrationTests.Support;
+
+/// <summary>
+/// A seeded Summit platform on the real engine: a PostgreSQL and a Neo4j container with unique names,
+/// and a working directory holding server/uploads and a summit-dr.json that names those containers.
+/// </summary>
+internal sealed class Platform : IAsyncDisposable
+{
+    public const string Database = "intelgraph_dev";
+    public const string User = "intelgraph";
+    public const int SeededUsers = 1000;
+    public const int SeededNodes = 50;
+
+    private Platform(string prefix)
+    {
+        Prefix = prefix;
+        Neo4jPassword = "pw-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        WorkDir = Directory.CreateTempSubdirectory("summit-dr-it-").FullName;
+    }
+
+    public string Prefix { get; }
+
+    public string Postgres => Prefix + "-postgres";
+
+    public string Neo4j => Prefix + "-neo4j";
+
+    public string Neo4jPassword { get; }
+
+    public string WorkDir { get; }
+
+    public string Uploads => Path.Combine(WorkDir, "server", "uploads");
+
+    public string BackupRoot => Path.Combine(WorkDir, "backups");
+
+    public static async Task<Platform> StartAsync(bool seed = true)
+    {
+        var platform = new Platform("sdr" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)));
+        try
+        {
+            await platform.StartContainersAsync();
+            platform.WriteConfig();
+            if (seed)
+            {
+                await platform.SeedAsync();
+            }
+
+            return platform;
+        }
+        catch
+        {
+            await platform.DisposeAsync();
+            throw;
+        }
+    }
+
+    public void WriteConfig(object? extra = null)
+    {
+        var config = new Dictionary<string, object>
+        {
+            ["Postgres"] = new { Container = Postgres },
+            ["Neo4j"] = new { Container = Neo4j, StartTimeoutSeconds = 60 },
+        };
+        File.WriteAllText(Path.Combine(WorkDir, "summit-dr.json"), JsonSerializer.Serialize(extra ?? config));
+    }
+
+    public async Task<string> PsqlAsync(string sql, string database = Database) =>
+        (await Sh.DockerRequireAsync("exec", Postgres, "psql", "-U", User, "-d", database, "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql)).Trim();
+
+    /// <summary>An order-independent checksum of every row of every user table.</summary>
+    public async Task<string> TableChecksumsAsync(string database = Database)
+    {
+        var tables = (await PsqlAsync("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1", database)).Split('\n');
+        var sums = new List<string>();
+        foreach (var table in tables)
+        {
+            sums.Add(table + "=" + await PsqlAsync($"SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM {table} t", database));
+        }
+
+        return string.Join(';', sums);
+    }
+
+    public async Task<string> CypherAsync(string query, string? container = null)
+    {
+        var result = await Sh.DockerRequireAsync("exec", "-e", "NEO4J_USERNAME=neo4j", "-e", "NEO4J_PASSWORD=" + Neo4jPassword, container ?? Neo4j, "cypher-shell", "--format", "plain", query);
+        return result.Trim();
+    }
+
+    public async Task<long> NodeCountAsync(string? container = null) =>
+        long.Parse((await CypherAsync("MATCH (n) RETURN count(n)", container)).Split('\n')[^1], CultureInfo.InvariantCulture);
+
+    public async Task<bool> Neo4jAnswersAsync()
+    {
+        var result = await Sh.DockerAsync("exec", "-e", "NEO4J_USERNAME=neo4j", "-e", "NEO4J_PASSWORD=" + Neo4jPassword, Neo4j, "cypher-shell", "RETURN 1");
+        return result.ExitCode == 0;
+    }
+
+    public async Task<bool> IsRunningAsync(string container)
+    {
+        var result = await Sh.DockerAsync("inspect", "--type", "container", "--format", "{{.State.Running}}", container);
+        return result.ExitCode == 0 && result.StandardOutput.Trim() == "true";
+    }
+
+    public async Task<bool> ExistsAsync(string container) =>
+        (await Sh.DockerAsync("inspect", "--type", "container", container)).ExitCode == 0;
+
+    /// <summary>Switches one of the Neo4j stand-in's fault knobs (files under /data/.standin).</summary>
+    public Task SetKnobAsync(string knob, string value = "1") =>
+        Sh.DockerRequireAsync("exec", Neo4j, "sh", "-c", "mkdir -p /data/.standin && printf %s \"$1\" > /data/.standin/$2", "knob", value, knob);
+
+    public Task ClearKnobAsync(string knob) => Sh.DockerRequireAsync("exec", Neo4j, "rm", "-f", "/data/.standin/" + knob);
+
+    /// <summary>Every upload by relative path with its SHA-256.</summary>
+    public static IReadOnlyDictionary<string, string> HashTree(string root) =>
+        Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .ToDictionary(f => Path.GetRelativePath(root, f), f => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f))));
+
+    public IReadOnlyList<string> VisibleBackups() => Directory.Exists(BackupRoot)
+        ? Directory.GetDirectories(BackupRoot).Select(d => Path.GetFileName(d)!).Where(n => !n.StartsWith('.')).ToList()
+        : [];
+
+    public IReadOnlyList<string> UnfinishedBackups() => Directory.Exists(BackupRoot)
+        ? Directory.GetDirectories(BackupRoot, ".incomplete-*").ToList()
+        : [];
+
+    public async ValueTask DisposeAsync()
+    {
+        await Sh.DockerAsync("rm", "--force", "--volumes", Postgres, Neo4j, "summit-dr-dump-" + Neo4j, "summit-dr-info-" + Neo4j);
+        try
+        {
+            Directory.Delete(WorkDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A container may still be writing into a bind mount; the temp directory is cleaned with the machine.
+        }
+    }
+
+    private async Task StartContainersAsync()
+    {
+        await Sh.DockerRequireAsync("run", "-d", "--name", Postgres, "--network", "none",
+            "-e", "POSTGRES_USER=" + User, "-e", "POSTGRES_PASSWORD=pg-" + Prefix, "-e", "POSTGRES_DB=" + Database, Repo.PostgresImage);
+        await Sh.DockerRequireAsync("run", "-d", "--name", Neo4j, "--network", "none", "-e", $"NEO4J_AUTH=neo4j/{Neo4jPassword}", Repo.Neo4jImage);
+        await WaitAsync(async () => (await Sh.DockerAsync("exec", Postgres, "psql", "-U", User, "-d", Database, "-c", "SELECT 1")).ExitCode == 0, "PostgreSQL");
+        await WaitAsync(Neo4jAnswersAsync, "Neo4j");
+    }
+
+    private async Task SeedAsync()
+    {
+        await PsqlAsync($"""
+            CREATE TABLE tenants (id int PRIMARY KEY, name text NOT NULL);
+            CREATE TABLE users (id int PRIMARY KEY, tenant_id int REFERENCES tenants(id), email text UNIQUE, trust_score numeric(5,2), created_at timestamptz);
+            CREATE TABLE risk_signals (id bigserial PRIMARY KEY, user_id int REFERENCES users(id), payload jsonb);
+            INSERT INTO tenants SELECT g, 'tenant ' || g FROM generate_series(1, 5) g;
+            INSERT INTO users SELECT g, 1 + g % 5, 'user' || g || '@example.org', (g % 100) / 3.0, timestamptz '2025-09-25 12:00:00+00' + g * interval '1 minute' FROM generate_series(1, {SeededUsers}) g;
+            INSERT INTO risk_signals (user_id, payload) SELECT 1 + g % {SeededUsers}, jsonb_build_object('score', g, 'tags', jsonb_build_array('a', 'b')) FROM generate_series(1, 3000) g;
+            """);
+        await CypherAsync($"UNWIND range(1, {SeededNodes}) AS i CREATE (:Entity {{id: i}})");
+        Directory.CreateDirectory(Path.Combine(Uploads, "imports", "2025"));
+        File.WriteAllText(Path.Combine(Uploads, "imports", "entities.csv"), "id,name\n1,alpha\n2,beta\n");
+        File.WriteAllBytes(Path.Combine(Uploads, "imports", "2025", "bundle.stix.json"), RandomNumberGenerator.GetBytes(300_000));
+        File.WriteAllText(Path.Combine(Uploads, "notes with spaces.txt"), "evidence");
+    }
+
+    private static async Task WaitAsync(Func<Task<bool>> ready, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!await ready())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{what} did not become ready within 60 s");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Summit.Dr.IntegrationTests.Support;
+
+/// <summary>The tool started as its own process, the way a user or a Makefile runs it.</summary>
+internal sealed class ToolRun : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+
+    private ToolRun(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => Append(_stdout, e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(_stderr, e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public int Pid => _process.Id;
+
+    public string Stdout
+    {
+        get
+        {
+            lock (_stdout)
+            {
+                return _stdout.ToString();
+            }
+        }
+    }
+
+    public string Stderr
+    {
+        get
+        {
+            lock (_stderr)
+            {
+                return _stderr.ToString();
+            }
+        }
+    }
+
+    public int ExitCode => _process.ExitCode;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Starts `summit-dr ARGS` (the built tool, or <paramref name="executable"/>) in <paramref name="workDir"/>.</summary>
+    public static ToolRun Start(string workDir, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? executable = null)
+    {
+        var info = new ProcessStartInfo(executable ?? "dotnet")
+        {
+            WorkingDirectory = workDir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        if (executable is null)
+        {
+            info.ArgumentList.Add(Repo.ToolDll);
+        }
+
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
+        return new ToolRun(Process.Start(info)!);
+    }
+
+    public static async Task<ToolRun> RunAsync(string workDir, params string[] args)
+    {
+        var run = Start(workDir, args);
+        await run.WaitAsync(TimeSpan.FromMinutes(4));
+        return run;
+    }
+
+    public async Task WaitAsync(TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancellation.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"summit-dr did not finish within {timeout}. stderr so far:\n{Stderr}");
+        }
+
+        // WaitForExitAsync also waits for the redirected streams to reach their end.
+    }
+
+    /// <summary>Sends a signal as a terminal (SIGINT for Ctrl+C) or a supervisor (SIGTERM, SIGKILL) would.</summary>
+    public Task SignalAsync(string signal) => Sh.RequireAsync("kill", "-s", signal, Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    public string Describe() => $"exit {(_process.HasExited ? _process.ExitCode : -1)}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.Dispose();
+    }
+
+    private static void Append(StringBuilder buffer, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (buffer)
+        {
+            buffer.AppendLine(line);
+        }
+    }
+}
