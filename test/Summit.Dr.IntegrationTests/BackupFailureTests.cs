@@ -1,0 +1,129 @@
+using Summit.Dr.IntegrationTests.Support;
+
+namespace Summit.Dr.IntegrationTests;
+
+/// <summary>The failures a user fears most: Neo4j left down, or a broken backup that looks complete.</summary>
+[TestFixture]
+[CancelAfter(300_000)]
+public sealed class BackupFailureTests
+{
+    [Test]
+    public async Task A_failed_neo4j_dump_leaves_neo4j_running_and_no_complete_looking_backup()
+    {
+        await using var platform = await Platform.StartAsync();
+        await platform.SetKnobAsync("dump-fails");
+
+        using var run = await ToolRun.RunAsync(platform.WorkDir, "backup");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(run.ExitCode, Is.EqualTo(1), run.Describe());
+            Assert.That(run.Stderr, Does.Contain("neo4j-admin dump of database 'neo4j' failed"));
+            Assert.That(await platform.Neo4jAnswersAsync(), Is.True);
+            Assert.That(platform.VisibleBackups(), Is.Empty);
+            Assert.That(platform.UnfinishedBackups(), Is.Empty);
+            Assert.That(await platform.ExistsAsync("summit-dr-dump-" + platform.Neo4j), Is.False, "the one-off dump container is gone");
+            Assert.That(Directory.GetFiles(platform.BackupRoot, ".failed-*.log"), Has.Length.EqualTo(1));
+            Assert.That(File.Exists(Path.Combine(platform.BackupRoot, ".summit-dr-stopped.json")), Is.False);
+        });
+    }
+
+    [TestCase("INT", TestName = "Ctrl+C during the neo4j dump leaves neo4j running and no complete-looking backup")]
+    [TestCase("TERM", TestName = "SIGTERM during the neo4j dump leaves neo4j running and no complete-looking backup")]
+    public async Task A_signal_during_the_neo4j_dump_leaves_neo4j_running(string signal)
+    {
+        await using var platform = await Platform.StartAsync();
+        await platform.SetKnobAsync("dump-slow", "60");
+        using var run = ToolRun.Start(platform.WorkDir, ["backup"]);
+        await WaitForAsync(() => platform.IsRunningAsync("summit-dr-dump-" + platform.Neo4j), run);
+
+        await run.SignalAsync(signal);
+        await run.WaitAsync(TimeSpan.FromMinutes(3));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(run.ExitCode, Is.EqualTo(130), run.Describe());
+            Assert.That(run.Stderr, Does.Contain("Interrupted"));
+            Assert.That(await platform.Neo4jAnswersAsync(), Is.True);
+            Assert.That(platform.VisibleBackups(), Is.Empty);
+            Assert.That(platform.UnfinishedBackups(), Is.Empty);
+            Assert.That(await platform.ExistsAsync("summit-dr-dump-" + platform.Neo4j), Is.False);
+        });
+    }
+
+    [Test]
+    public async Task A_killed_run_leaves_a_journal_and_the_next_command_restarts_neo4j()
+    {
+        await using var platform = await Platform.StartAsync();
+        await platform.SetKnobAsync("dump-slow", "120");
+        using var run = ToolRun.Start(platform.WorkDir, ["backup"]);
+        await WaitForAsync(() => platform.IsRunningAsync("summit-dr-dump-" + platform.Neo4j), run);
+
+        await run.SignalAsync("KILL");
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.That(await platform.IsRunningAsync(platform.Neo4j), Is.False, "SIGKILL gives the tool no chance: Neo4j is still down");
+        Assert.That(File.Exists(Path.Combine(platform.BackupRoot, ".summit-dr-stopped.json")), Is.True);
+
+        using var next = await ToolRun.RunAsync(platform.WorkDir, "list");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(next.Stderr, Does.Contain("died before starting it again"), next.Describe());
+            Assert.That(await platform.Neo4jAnswersAsync(), Is.True);
+            Assert.That(await platform.ExistsAsync("summit-dr-dump-" + platform.Neo4j), Is.False, "the killed run's dump container was removed");
+            Assert.That(File.Exists(Path.Combine(platform.BackupRoot, ".summit-dr-stopped.json")), Is.False);
+            Assert.That(platform.VisibleBackups(), Is.Empty, "the killed run's work directory is not a backup");
+        });
+    }
+
+    [Test]
+    public async Task A_second_backup_is_refused_while_one_runs()
+    {
+        await using var platform = await Platform.StartAsync();
+        await platform.SetKnobAsync("dump-slow", "6");
+        using var first = ToolRun.Start(platform.WorkDir, ["backup"]);
+        await WaitForAsync(() => platform.IsRunningAsync("summit-dr-dump-" + platform.Neo4j), first);
+
+        using var second = await ToolRun.RunAsync(platform.WorkDir, "backup");
+        await first.WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(second.ExitCode, Is.EqualTo(3), second.Describe());
+            Assert.That(second.Stderr, Does.Contain("Another summit-dr backup is running").And.Contain($"pid {first.Pid}"));
+            Assert.That(first.ExitCode, Is.Zero, first.Describe());
+            Assert.That(platform.VisibleBackups(), Has.Count.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task A_neo4j_that_will_not_start_again_is_reported_and_journaled()
+    {
+        await using var platform = await Platform.StartAsync();
+        await platform.SetKnobAsync("start-fails");
+
+        using var run = await ToolRun.RunAsync(platform.WorkDir, "backup", "--only", "neo4j");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.ExitCode, Is.EqualTo(1), run.Describe());
+            Assert.That(run.Stderr, Does.Contain("exits right after it starts").And.Contain("docker logs " + platform.Neo4j));
+            Assert.That(platform.VisibleBackups(), Is.Empty, "a backup whose Neo4j did not come back is not reported as done");
+            Assert.That(File.Exists(Path.Combine(platform.BackupRoot, ".summit-dr-stopped.json")), Is.True, "the next run will try again");
+        });
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition, ToolRun run)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!await condition())
+        {
+            if (run.HasExited || DateTime.UtcNow > deadline)
+            {
+                Assert.Fail("The condition was not reached while summit-dr ran.\n" + run.Describe());
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}
