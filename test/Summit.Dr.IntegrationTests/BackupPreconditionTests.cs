@@ -1,0 +1,149 @@
+using System.Text.Json;
+using Summit.Dr.IntegrationTests.Support;
+
+namespace Summit.Dr.IntegrationTests;
+
+/// <summary>Bad input and unmet preconditions: a clear one-line message, the documented exit code, nothing lost.</summary>
+[TestFixture]
+[CancelAfter(300_000)]
+public sealed class BackupPreconditionTests
+{
+    [Test]
+    public async Task A_missing_postgres_container_exits_3_naming_it_and_stops_nothing()
+    {
+        await using var platform = await Platform.StartAsync(seed: false);
+
+        using var run = await ToolRun.RunAsync(platform.WorkDir, "backup", "--set", "Postgres:Container=" + platform.Prefix + "-postgre");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(run.ExitCode, Is.EqualTo(3), run.Describe());
+            Assert.That(run.Stderr.Trim(), Is.EqualTo($"summit-dr: PostgreSQL container '{platform.Prefix}-postgre' not found. List containers with `docker ps -a` and set Postgres:Container to the right name."),
+                "one line, no substring match on the real container's name");
+            Assert.That(await platform.IsRunningAsync(platform.Neo4j), Is.True);
+            Assert.That(platform.VisibleBackups(), Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task A_stopped_postgres_container_exits_3()
+    {
+        await using var platform = await Platform.StartAsync(seed: false);
+        await Sh.DockerRequireAsync("stop", platform.Postgres);
+
+        using var run = await ToolRun.RunAsync(platform.WorkDir, "backup");
+
+        Assert.That(run.ExitCode, Is.EqualTo(3), run.Describe());
+        Assert.That(run.Stderr, Does.Contain("is exited, not running").And.Contain("docker start " + platform.Postgres));
+    }
+
+    [Test]
+    public async Task A_stopped_neo4j_is_dumped_offline_and_left_stopped()
+    {
+        await using var platform = await Platform.StartAsync();
+        await Sh.DockerRequireAsync("stop", "--time", "60", platform.Neo4j);
+
+        using var run = await ToolRun.RunAsync(platform.WorkDir, "backup", "--only", "neo4j");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(run.ExitCode, Is.Zero, run.Describe());
+            Assert.That(run.Stderr, Does.Contain("not running; dumping it offline and leaving it stopped"));
+            Assert.That(await platform.IsRunningAsync(platform.Neo4j), Is.False);
+            Assert.That(new FileInfo(Path.Combine(platform.BackupRoot, platform.VisibleBackups().Single(), "neo4j.dump")).Length, Is.GreaterThan(0));
+        });
+    }
+
+    [Test]
+    public async Task A_missing_uploads_directory_warns_and_the_manifest_says_so()
+    {
+        await using var platform = await Platform.StartAsync(seed: false);
+
+        using var run = await ToolRun.RunAsync(platform.WorkDir, "backup", "--json");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Describe());
+        using var json = JsonDocument.Parse(run.Stdout);
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Stderr, Does.Contain("warning: Uploads directory").And.Contain("does not exist"));
+            Assert.That(json.RootElement.GetProperty("schemaVersion").GetInt32(), Is.EqualTo(1));
+            Assert.That(json.RootElement.GetProperty("manifest").GetProperty("uploads").GetProperty("status").GetString(), Is.EqualTo("missing"));
+            Assert.That(json.RootElement.GetProperty("warnings")[0].GetString(), Does.Contain("does not exist"));
+        });
+    }
+
+    [Test]
+    public async Task Docker_that_is_not_running_exits_3_with_what_to_do()
+    {
+        var dir = Directory.CreateTempSubdirectory("summit-dr-nodaemon-").FullName;
+        var fake = FakeDockerScript(dir, """
+            echo "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?" >&2
+            exit 1
+            """);
+
+        using var run = await ToolRun.RunAsync(dir, "backup", "--docker", fake);
+
+        Assert.That(run.ExitCode, Is.EqualTo(3), run.Describe());
+        Assert.That(run.Stderr.Trim(), Does.StartWith("summit-dr: Docker is not reachable").And.Contain("Start the Docker engine"));
+    }
+
+    [Test]
+    public async Task A_docker_cli_that_does_not_exist_exits_3()
+    {
+        var dir = Directory.CreateTempSubdirectory("summit-dr-nocli-").FullName;
+
+        using var run = await ToolRun.RunAsync(dir, "backup", "--docker", "/nonexistent/bin/docker");
+
+        Assert.That(run.ExitCode, Is.EqualTo(3), run.Describe());
+        Assert.That(run.Stderr, Does.Contain("Cannot start '/nonexistent/bin/docker'"));
+    }
+
+    [Test]
+    public async Task Dry_run_prints_every_docker_command_and_runs_none()
+    {
+        var dir = Directory.CreateTempSubdirectory("summit-dr-dryrun-").FullName;
+        var calls = Path.Combine(dir, "calls.txt");
+        var recorder = FakeDockerScript(dir, $"""
+            echo "$*" >> '{calls}'
+            exit 1
+            """);
+
+        using var run = await ToolRun.RunAsync(dir, "backup", "--dry-run", "--docker", recorder);
+
+        // The plan names the configured CLI, here the recorder.
+        var commands = run.Stdout.Split('\n').Where(l => l.StartsWith("fake-docker ", StringComparison.Ordinal)).Select(l => "docker" + l["fake-docker".Length..]).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.ExitCode, Is.Zero, run.Describe());
+            Assert.That(File.Exists(calls), Is.False, "not one docker command ran");
+            Assert.That(Directory.Exists(Path.Combine(dir, "backups")), Is.False, "nothing was created");
+            Assert.That(commands.FindIndex(c => c.StartsWith("docker stop --time 120 neo4j", StringComparison.Ordinal)), Is.GreaterThan(0));
+            Assert.That(commands.FindIndex(c => c.StartsWith("docker start neo4j", StringComparison.Ordinal)),
+                Is.GreaterThan(commands.FindIndex(c => c.Contains("--to-stdout", StringComparison.Ordinal))));
+            Assert.That(commands, Has.Some.StartsWith("docker exec postgres pg_dump -U intelgraph -d intelgraph_dev -Fc"));
+        });
+    }
+
+    [TestCase("--only", "redis")]
+    [TestCase("--set", "Neo4j:StopTimeoutSeconds=soon")]
+    [TestCase("--no-such-option")]
+    public async Task Bad_usage_exits_2_with_one_line(params string[] args)
+    {
+        var dir = Directory.CreateTempSubdirectory("summit-dr-usage-").FullName;
+
+        using var run = await ToolRun.RunAsync(dir, ["backup", .. args]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(2), run.Describe());
+        Assert.That(run.Stderr.Trim().Split('\n'), Has.Length.EqualTo(1));
+        Assert.That(run.Stderr, Does.StartWith("summit-dr: "));
+    }
+
+    /// <summary>A tiny stand-in for the docker CLI: a script reached through --docker, as podman would be.</summary>
+    private static string FakeDockerScript(string dir, string body)
+    {
+        var path = Path.Combine(dir, "fake-docker");
+        File.WriteAllText(path, "#!/bin/sh\n" + body + "\n");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
+    }
+}
