@@ -117,4 +117,39 @@ public sealed class BackupRoundTripTests
             Assert.That(platform.VisibleBackups(), Is.Empty);
         });
     }
+
+    [Test]
+    public async Task On_a_terminal_a_live_line_shows_the_steps_while_they_stream()
+    {
+        await using var platform = await Platform.StartAsync();
+        await platform.SetKnobAsync("dump-slow", "2");
+        var typescript = Path.Combine(platform.WorkDir, "typescript");
+
+        // script(1) gives the tool a pseudo-terminal, as an interactive user has.
+        var result = await Sh.RunAsync("script", ["-q", "-e", "-f", "-c", $"dotnet {Repo.ToolDll} backup --workdir {platform.WorkDir}", typescript]);
+
+        var screen = File.ReadAllText(typescript);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.Zero, screen);
+            Assert.That(screen, Does.Contain("\r\u001b[K"), "the live line is redrawn in place");
+            Assert.That(screen, Does.Match(@"neo4j dump \d+(\.\d)? (B|KiB)"), "it shows the step and its bytes so far");
+            Assert.That(platform.VisibleBackups(), Has.Count.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task Output_writes_into_another_backup_root()
+    {
+        await using var platform = await Platform.StartAsync();
+        var elsewhere = Path.Combine(platform.WorkDir, "offsite", "summit");
+
+        using var run = await ToolRun.RunAsync(platform.WorkDir, "backup", "--output", elsewhere, "--only", "postgres");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Describe());
+        Assert.That(Directory.GetDirectories(elsewhere).Select(Path.GetFileName), Has.One.Match(@"^\d{8}_\d{6}$"));
+        Assert.That(Directory.GetFiles(Directory.GetDirectories(elsewhere).Single()).Select(Path.GetFileName),
+            Is.EquivalentTo(new[] { "postgres.dump", "manifest.json", "summit-dr.log" }));
+        Assert.That(platform.VisibleBackups(), Is.Empty);
+    }
 }

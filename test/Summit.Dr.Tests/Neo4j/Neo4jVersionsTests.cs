@@ -5,6 +5,7 @@ using Summit.Dr.Neo4j;
 namespace Summit.Dr.Tests.Neo4j;
 
 [TestFixture]
+[CancelAfter(10_000)]
 public sealed class Neo4jVersionsTests
 {
     [TestCase("neo4j:5.24.0-community", "NEO4J_TARBALL", "neo4j-community-5.24.0-unix.tar.gz", "5.24.0")]
