@@ -9,19 +9,20 @@ public static class BackupLayout
     public const string LogFile = "summit-dr.log";
     public const string IncompletePrefix = ".incomplete-";
     public const string FailedLogPrefix = ".failed-";
+    public const string SafetySuffix = "-safety";
 
     /// <summary>Local time, as the runbook names its directories.</summary>
     public static string NameFor(DateTimeOffset localTime) =>
         localTime.ToString("yyyyMMdd_HHmmss", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A name not yet taken by a finished or unfinished backup in the root.</summary>
-    public static string UniqueName(string root, DateTimeOffset localTime)
+    public static string UniqueName(string root, DateTimeOffset localTime, string suffix = "")
     {
-        var baseName = NameFor(localTime);
+        var baseName = NameFor(localTime) + suffix;
         var name = baseName;
-        for (var suffix = 2; Directory.Exists(Path.Combine(root, name)) || Directory.Exists(Path.Combine(root, IncompletePrefix + name)); suffix++)
+        for (var n = 2; Directory.Exists(Path.Combine(root, name)) || Directory.Exists(Path.Combine(root, IncompletePrefix + name)); n++)
         {
-            name = $"{baseName}_{suffix}";
+            name = $"{baseName}_{n}";
         }
 
         return name;

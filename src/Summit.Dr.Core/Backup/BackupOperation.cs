@@ -65,12 +65,17 @@ public sealed class BackupOperation
 
     public async Task<BackupResult> RunAsync(BackupRequest request, CancellationToken cancellationToken)
     {
+        using var held = _lock.Acquire(RootFor(request), "backup");
+        return await RunHoldingLockAsync(request, cancellationToken);
+    }
+
+    /// <summary>The backup itself, for a caller that already holds the root's lock (restore's safety backup).</summary>
+    public async Task<BackupResult> RunHoldingLockAsync(BackupRequest request, CancellationToken cancellationToken)
+    {
         var started = Stopwatch.GetTimestamp();
         var root = RootFor(request);
-        using var held = _lock.Acquire(root, "backup");
-
         var sources = await PreflightAsync(request, cancellationToken);
-        var name = BackupLayout.UniqueName(root, _time.GetLocalNow());
+        var name = BackupLayout.UniqueName(root, _time.GetLocalNow(), request.Kind == BackupKind.Safety ? BackupLayout.SafetySuffix : string.Empty);
         var work = Path.Combine(root, BackupLayout.IncompletePrefix + name);
         Directory.CreateDirectory(work);
         var log = _runLog.Attach(Path.Combine(work, BackupLayout.LogFile));
@@ -225,11 +230,9 @@ public sealed class BackupOperation
     {
         var wasRunning = target.Container.Running;
         long? nodes = null;
-        Neo4jDowntime? downtime = null;
         if (wasRunning)
         {
             nodes = await _neo4j.CountNodesAsync(target, cancellationToken);
-            downtime = _neo4j.BeginDowntime(target, root);
         }
         else
         {
@@ -237,34 +240,8 @@ public sealed class BackupOperation
         }
 
         ArtifactRecord? artifact = null;
-        Exception? failure = null;
-        try
-        {
-            if (downtime is not null)
-            {
-                await downtime.StopAsync();
-            }
-
-            artifact = await WriteArtifactAsync(work, BackupLayout.Neo4jFile, "neo4j dump", s => _neo4j.DumpAsync(target, s, cancellationToken), cancellationToken);
-        }
-        catch (Exception ex)
-        {
-            failure = ex;
-        }
-
-        // The restart is arranged before the dump's error is looked at, and its own error never hides the dump's.
-        var restartFailure = downtime is null ? null : await downtime.RestartAsync();
-        if (restartFailure is not null)
-        {
-            throw failure is null
-                ? restartFailure
-                : new OperationFailedException($"{(failure is OperationCanceledException ? "Interrupted" : failure.Message)} {restartFailure.Message}", restartFailure);
-        }
-
-        if (failure is not null)
-        {
-            ExceptionDispatchInfo.Capture(failure).Throw();
-        }
+        var downtime = await _neo4j.WhileStoppedAsync(target, root, async () =>
+            artifact = await WriteArtifactAsync(work, BackupLayout.Neo4jFile, "neo4j dump", s => _neo4j.DumpAsync(target, s, cancellationToken), cancellationToken));
 
         using (var verify = _progress.Start("neo4j verify"))
         {
@@ -280,7 +257,7 @@ public sealed class BackupOperation
             target.Syntax == Neo4jAdminSyntax.V5 ? "5" : "4.4",
             wasRunning,
             nodes,
-            downtime?.Duration?.TotalSeconds);
+            downtime?.TotalSeconds);
     }
 
     private async Task<UploadsComponent> CaptureUploadsAsync(string path, string work, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Summit.Dr.Configuration;
@@ -69,8 +70,44 @@ public sealed class Neo4jService
         return null;
     }
 
-    public Neo4jDowntime BeginDowntime(Neo4jTarget target, string journalRoot) =>
-        new(this, _docker, _journal, target, journalRoot, _time, _logger);
+    /// <summary>
+    /// Stops Neo4j if it runs, does <paramref name="work"/>, and starts it again whatever happened (failure,
+    /// cancellation), waiting until it answers. The restart's own error is joined to the work's, never
+    /// replaces it. A server that was stopped before is left stopped. Returns how long Neo4j was down.
+    /// </summary>
+    public async Task<TimeSpan?> WhileStoppedAsync(Neo4jTarget target, string journalRoot, Func<Task> work)
+    {
+        var downtime = target.Container.Running ? new Neo4jDowntime(this, _docker, _journal, target, journalRoot, _time, _logger) : null;
+        Exception? failure = null;
+        try
+        {
+            if (downtime is not null)
+            {
+                await downtime.StopAsync();
+            }
+
+            await work();
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+
+        var restartFailure = downtime is null ? null : await downtime.RestartAsync();
+        if (restartFailure is not null)
+        {
+            throw failure is null
+                ? restartFailure
+                : new OperationFailedException($"{(failure is OperationCanceledException ? "Interrupted." : failure.Message)} {restartFailure.Message}", restartFailure);
+        }
+
+        if (failure is not null)
+        {
+            ExceptionDispatchInfo.Capture(failure).Throw();
+        }
+
+        return downtime?.Duration;
+    }
 
     /// <summary>Streams an offline dump out of a one-off container that shares the server's volumes.</summary>
     public async Task DumpAsync(Neo4jTarget target, Stream output, CancellationToken cancellationToken)
@@ -93,6 +130,31 @@ public sealed class Neo4jService
             await RemoveOneOffAsync(name);
         }
     }
+
+    /// <summary>Loads a dump over the database, from a one-off container that shares the (stopped) server's volumes.</summary>
+    public async Task LoadAsync(Neo4jTarget target, string dumpPath, CancellationToken cancellationToken)
+    {
+        var name = OneOffName("load", target.Container.Name);
+        await RemoveOneOffAsync(name);
+        await using var input = ArtifactFiles.OpenRead(dumpPath);
+        var spec = _docker.Spec(LoadArgs(target)) with { StandardInput = input };
+        try
+        {
+            var result = await _docker.RunAsync(spec, cancellationToken);
+            if (!result.Succeeded)
+            {
+                throw new OperationFailedException($"neo4j-admin load of database '{target.Database}' failed: {result.ErrorSummary}");
+            }
+        }
+        finally
+        {
+            await RemoveOneOffAsync(name);
+        }
+    }
+
+    public static IReadOnlyList<string> LoadArgs(Neo4jTarget target) =>
+        DockerArgs.RunOneOff(OneOffName("load", target.Container.Name), target.Container.Image,
+            Neo4jCommands.LoadFromStdin(target.Database, target.Syntax), volumesFrom: target.Container.Name, interactive: true);
 
     /// <summary>Asks neo4j-admin to read a dump (5.x `load --info`); returns its report, or null where the image has no such command.</summary>
     public async Task<string?> ReadDumpInfoAsync(Neo4jTarget target, string dumpPath, CancellationToken cancellationToken)

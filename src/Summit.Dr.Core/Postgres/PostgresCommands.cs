@@ -11,6 +11,20 @@ public static class PostgresCommands
 
     public static IReadOnlyList<string> ListArchive() => ["pg_restore", "--list"];
 
+    /// <summary>Ends every connection and drops the database (PostgreSQL 13+ `--force`).</summary>
+    public static IReadOnlyList<string> DropDatabase(string user, string database) =>
+        ["dropdb", "-U", user, "--force", "--if-exists", database];
+
+    public static IReadOnlyList<string> CreateDatabase(string user, string database) =>
+        ["createdb", "-U", user, "-O", user, database];
+
+    /// <summary>
+    /// One transaction, stopping at the first error, and everything owned by the configured user: no
+    /// owner or privilege statements from the source server are replayed.
+    /// </summary>
+    public static IReadOnlyList<string> Restore(string user, string database) =>
+        ["pg_restore", "-U", user, "-d", database, "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction"];
+
     /// <summary>The server version, then one `schema.table<TAB>estimated rows` line per user table.</summary>
     public static IReadOnlyList<string> Facts(string user, string database) =>
     [

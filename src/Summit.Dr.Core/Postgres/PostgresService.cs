@@ -49,6 +49,21 @@ public sealed class PostgresService
         return result.StandardOutput.Split('\n').Count(line => line.Length > 0 && !line.StartsWith(';'));
     }
 
+    public ProcessSpec DropSpec(string container) => Exec(container, PostgresCommands.DropDatabase(_options.User, _options.Database));
+
+    public ProcessSpec CreateSpec(string container) => Exec(container, PostgresCommands.CreateDatabase(_options.User, _options.Database));
+
+    public ProcessSpec RestoreSpec(string container) => Exec(container, PostgresCommands.Restore(_options.User, _options.Database), interactive: true);
+
+    /// <summary>Drops and recreates the database, then streams the dump into `pg_restore` through `docker exec -i`.</summary>
+    public async Task RestoreAsync(string container, string dumpPath, CancellationToken cancellationToken)
+    {
+        await RequireAsync(DropSpec(container), container, "drop", cancellationToken);
+        await RequireAsync(CreateSpec(container), container, "create", cancellationToken);
+        await using var input = ArtifactFiles.OpenRead(dumpPath);
+        await RequireAsync(RestoreSpec(container) with { StandardInput = input }, container, "restore", cancellationToken);
+    }
+
     public async Task<PostgresFacts> CollectFactsAsync(string container, CancellationToken cancellationToken)
     {
         var spec = Exec(container, PostgresCommands.Facts(_options.User, _options.Database));
@@ -70,6 +85,15 @@ public sealed class PostgresService
         }
 
         return new PostgresFacts(lines.FirstOrDefault()?.Trim() ?? "unknown", rows.Count, rows);
+    }
+
+    private async Task RequireAsync(ProcessSpec spec, string container, string what, CancellationToken cancellationToken)
+    {
+        var result = await _docker.RunAsync(spec, cancellationToken);
+        if (!result.Succeeded)
+        {
+            throw new OperationFailedException($"Could not {what} database '{_options.Database}' in container '{container}': {result.ErrorSummary}");
+        }
     }
 
     private ProcessSpec Exec(string container, IReadOnlyList<string> command, bool interactive = false)

@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using Summit.Dr.Errors;
 
 namespace Summit.Dr.Uploads;
 
@@ -62,43 +63,105 @@ public static class UploadsArchive
     }
 
     /// <summary>
-    /// Reads the whole archive (every byte, through the gzip trailer's checksum) and counts what it holds.
-    /// Throws <see cref="InvalidDataException"/> when the archive is truncated or corrupt.
+    /// Reads the whole archive (every byte, through the gzip trailer's checksum), refusing any entry that is
+    /// not a regular file or directory under `uploads/`. Throws <see cref="IntegrityException"/> naming the
+    /// first unsafe entry, or the damage.
     /// </summary>
-    public static async Task<UploadsStats> ReadAsync(Stream archive, CancellationToken cancellationToken)
+    public static Task<UploadsStats> ReadAsync(Stream archive, CancellationToken cancellationToken) =>
+        WalkAsync(archive, destination: null, cancellationToken);
+
+    /// <summary>
+    /// Extracts into <paramref name="destination"/> (which gets an `uploads` directory), with the same checks
+    /// as <see cref="ReadAsync"/> applied to each entry before anything of it is written.
+    /// </summary>
+    public static Task<UploadsStats> ExtractAsync(Stream archive, string destination, CancellationToken cancellationToken) =>
+        WalkAsync(archive, destination, cancellationToken);
+
+    /// <summary>The entry's path below `uploads/`, or the reason it is refused.</summary>
+    internal static (string? RelativePath, string? Problem) Check(TarEntry entry)
+    {
+        var name = entry.Name.Replace('\\', '/');
+        if (name.StartsWith('/'))
+        {
+            return (null, "absolute path");
+        }
+
+        var segments = name.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(s => s != ".").ToList();
+        if (segments.Contains(".."))
+        {
+            return (null, "path with ..");
+        }
+
+        if (segments.Count == 0 || segments[0] != "uploads")
+        {
+            return (null, "outside uploads/");
+        }
+
+        return entry.EntryType switch
+        {
+            TarEntryType.Directory or TarEntryType.RegularFile or TarEntryType.V7RegularFile => (string.Join('/', segments.Skip(1)), null),
+            TarEntryType.SymbolicLink or TarEntryType.HardLink => (null, $"link to {entry.LinkName}"),
+            _ => (null, $"{entry.EntryType} entry"),
+        };
+    }
+
+    private static async Task<UploadsStats> WalkAsync(Stream archive, string? destination, CancellationToken cancellationToken)
     {
         var files = 0;
         var bytes = 0L;
         var directories = 0;
-        var other = new List<string>();
-        await using var gzip = new GZipStream(archive, CompressionMode.Decompress, leaveOpen: true);
-        await using (var tar = new TarReader(gzip, leaveOpen: true))
+        try
         {
-            while (await tar.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
+            await using var gzip = new GZipStream(archive, CompressionMode.Decompress, leaveOpen: true);
+            await using (var tar = new TarReader(gzip, leaveOpen: true))
             {
-                switch (entry.EntryType)
+                while (await tar.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
                 {
-                    case TarEntryType.Directory:
+                    if (entry.EntryType == TarEntryType.GlobalExtendedAttributes)
+                    {
+                        continue;
+                    }
+
+                    var (relative, problem) = Check(entry);
+                    if (problem is not null)
+                    {
+                        throw new IntegrityException($"uploads.tar.gz holds an unsafe entry '{entry.Name}' ({problem}); it was refused and nothing was extracted from it.");
+                    }
+
+                    var target = destination is null ? null : Path.Combine(destination, "uploads", relative!);
+                    if (entry.EntryType == TarEntryType.Directory)
+                    {
                         directories++;
-                        break;
-                    case TarEntryType.RegularFile or TarEntryType.V7RegularFile:
-                        files++;
-                        bytes += entry.Length;
-                        if (entry.DataStream is { } data)
+                        if (target is not null)
                         {
-                            await data.CopyToAsync(Stream.Null, cancellationToken);
+                            Directory.CreateDirectory(target);
                         }
 
-                        break;
-                    default:
-                        other.Add($"{entry.Name} ({entry.EntryType})");
-                        break;
+                        continue;
+                    }
+
+                    files++;
+                    bytes += entry.Length;
+                    if (target is not null)
+                    {
+                        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                        await entry.ExtractToFileAsync(target, overwrite: false, cancellationToken);
+                    }
+                    else if (entry.DataStream is { } data)
+                    {
+                        await data.CopyToAsync(Stream.Null, cancellationToken);
+                    }
                 }
             }
+
+            // The tar end marker comes before the gzip trailer; read on so its CRC and length are checked.
+            await gzip.CopyToAsync(Stream.Null, cancellationToken);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or FormatException)
+        {
+            throw new IntegrityException($"uploads.tar.gz is damaged: {ex.Message}", ex);
         }
 
-        // The tar end marker comes before the gzip trailer; read on so its CRC and length are checked.
-        await gzip.CopyToAsync(Stream.Null, cancellationToken);
-        return new UploadsStats(files, bytes, directories, other);
+        return new UploadsStats(files, bytes, directories, []);
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO.Compression;
+using Summit.Dr.Errors;
 using Summit.Dr.Uploads;
 
 namespace Summit.Dr.Tests.Uploads;
@@ -93,7 +94,7 @@ public sealed class UploadsArchiveTests
         var truncated = new MemoryStream(output.ToArray()[..(int)(output.Length - 20)]);
 
         Assert.That(async () => await UploadsArchive.ReadAsync(truncated, CancellationToken.None),
-            Throws.InstanceOf<InvalidDataException>().Or.InstanceOf<EndOfStreamException>());
+            Throws.InstanceOf<IntegrityException>().With.Message.Contains("uploads.tar.gz is damaged"));
     }
 
     [Test]
@@ -105,6 +106,66 @@ public sealed class UploadsArchiveTests
         bytes[bytes.Length / 2] ^= 0x55;
 
         Assert.That(async () => await UploadsArchive.ReadAsync(new MemoryStream(bytes), CancellationToken.None),
-            Throws.InstanceOf<InvalidDataException>().Or.InstanceOf<EndOfStreamException>().Or.InstanceOf<FormatException>());
+            Throws.InstanceOf<IntegrityException>().With.Message.Contains("uploads.tar.gz is damaged"));
+    }
+
+    [TestCase("uploads/../../etc/cron.d/evil", TarEntryType.RegularFile, null, "path with ..")]
+    [TestCase("/etc/passwd", TarEntryType.RegularFile, null, "absolute path")]
+    [TestCase("server/uploads/a.csv", TarEntryType.RegularFile, null, "outside uploads/")]
+    [TestCase("uploads/escape", TarEntryType.SymbolicLink, "/etc/shadow", "link to /etc/shadow")]
+    [TestCase("uploads/hard", TarEntryType.HardLink, "/etc/shadow", "link to /etc/shadow")]
+    [TestCase("uploads/tty", TarEntryType.CharacterDevice, null, "CharacterDevice entry")]
+    [TestCase("uploads/pipe", TarEntryType.Fifo, null, "Fifo entry")]
+    public async Task Unsafe_entries_are_refused_and_nothing_of_them_is_written(string name, TarEntryType type, string? link, string problem)
+    {
+        var unsafeEntry = new PaxTarEntry(type, name);
+        if (link is not null)
+        {
+            unsafeEntry.LinkName = link;
+        }
+
+        if (type == TarEntryType.RegularFile)
+        {
+            unsafeEntry.DataStream = new MemoryStream([9]);
+        }
+
+        var archive = await ArchiveWithAsync(new PaxTarEntry(TarEntryType.RegularFile, "uploads/fine.txt") { DataStream = new MemoryStream([1, 2, 3]) }, unsafeEntry);
+        var destination = Path.Combine(_dir, "extract");
+
+        var error = Assert.ThrowsAsync<IntegrityException>(() => UploadsArchive.ExtractAsync(archive, destination, CancellationToken.None));
+
+        Assert.That(error!.Message, Does.Contain($"'{name}' ({problem})"));
+        Assert.That(error.ExitCode, Is.EqualTo(4));
+        Assert.That(File.Exists("/etc/cron.d/evil"), Is.False);
+        Assert.That(Directory.EnumerateFileSystemEntries(_dir, "*", SearchOption.AllDirectories).Where(p => p.Contains("extract", StringComparison.Ordinal) && !Directory.Exists(p)),
+            Is.All.EndsWith("fine.txt"), "only the safe entry before it was written");
+    }
+
+    [Test]
+    public async Task Entries_written_with_a_leading_dot_slash_are_accepted()
+    {
+        var archive = await ArchiveWithAsync(new PaxTarEntry(TarEntryType.Directory, "./uploads/"), new PaxTarEntry(TarEntryType.RegularFile, "./uploads/a.txt") { DataStream = new MemoryStream([1]) });
+        var destination = Path.Combine(_dir, "extract");
+
+        var stats = await UploadsArchive.ExtractAsync(archive, destination, CancellationToken.None);
+
+        Assert.That(stats.Files, Is.EqualTo(1));
+        Assert.That(File.ReadAllBytes(Path.Combine(destination, "uploads", "a.txt")), Is.EqualTo(new byte[] { 1 }));
+    }
+
+    private static async Task<MemoryStream> ArchiveWithAsync(params TarEntry[] entries)
+    {
+        var output = new MemoryStream();
+        await using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        await using (var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            foreach (var entry in entries)
+            {
+                await tar.WriteEntryAsync(entry);
+            }
+        }
+
+        output.Position = 0;
+        return output;
     }
 }

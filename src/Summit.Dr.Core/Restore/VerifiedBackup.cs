@@ -1,0 +1,22 @@
+using Summit.Dr.Backup;
+using Summit.Dr.Manifest;
+
+namespace Summit.Dr.Restore;
+
+/// <summary>A backup that passed every check; what it holds and what the checks found worth saying.</summary>
+public sealed record VerifiedBackup(
+    string Directory,
+    BackupManifest? Manifest,
+    IReadOnlySet<BackupComponent> Components,
+    long TotalBytes,
+    IReadOnlyList<string> Warnings)
+{
+    public string Name => System.IO.Path.GetFileName(Directory);
+
+    public string PathOf(BackupComponent component) => System.IO.Path.Combine(Directory, component switch
+    {
+        BackupComponent.Postgres => BackupLayout.PostgresFile,
+        BackupComponent.Neo4j => BackupLayout.Neo4jFile,
+        _ => BackupLayout.UploadsFile,
+    });
+}
