@@ -1,6 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Summit.Dr.Backup;
+using Summit.Dr.Catalog;
+using Summit.Dr.Restore;
+using Summit.Dr.Uploads;
 using Summit.Dr.Configuration;
 using Summit.Dr.Docker;
 using Summit.Dr.Locking;
@@ -35,6 +38,12 @@ public static class SummitDrServices
         services.AddSingleton<BackupOperation>();
         services.AddSingleton<BackupPlanner>();
         services.AddSingleton<RunLogProvider>();
+        services.AddSingleton<UploadsSwap>();
+        services.AddSingleton<BackupCatalog>();
+        services.AddSingleton<BackupVerifier>();
+        services.AddSingleton<RestoreOperation>();
+        services.AddSingleton<RestorePlanner>();
+        services.AddSingleton<IRestoreConfirmation, NoTerminalConfirmation>();
         return services;
     }
 }

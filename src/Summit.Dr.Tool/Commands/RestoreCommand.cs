@@ -1,23 +1,37 @@
 using McMaster.Extensions.CommandLineUtils;
+using Microsoft.Extensions.DependencyInjection;
+using Summit.Dr.Backup;
+using Summit.Dr.Errors;
+using Summit.Dr.Restore;
+using Summit.Dr.Tool.Hosting;
 
 namespace Summit.Dr.Tool.Commands;
 
-[Command("restore", Description = "Restore a backup (a directory or `latest`) after verifying it, with a safety backup first (not implemented yet)", ExtendedHelpText = "\n" + NotImplementedYet.Note)]
+[Command("restore", Description = "Restore a backup (a directory or `latest`): verified first, confirmed, undoable.",
+    ExtendedHelpText = """
+
+        Before anything is touched every check runs: manifest, checksums, pg_restore --list, every tar entry,
+        the Neo4j dump. Then a safety backup of the current state; then PostgreSQL, Neo4j and uploads in turn.
+        If a store fails, every store already touched is rolled back from the safety backup.
+        Exit codes: 0 restored and checked; 1 failed (the message says what state the platform is in) or a
+        post-restore check failed; 2 usage, or not confirmed; 3 docker/container/lock precondition;
+        4 the backup is incomplete, corrupt or unsafe (nothing touched); 130 interrupted (rolled back).
+        """)]
 public sealed class RestoreCommand
 {
-    [Argument(0, "BACKUP_DIR", "A backup directory, or `latest`.")]
+    [Argument(0, "BACKUP_DIR", "A backup directory, or `latest` (the newest complete backup that is not a safety backup).")]
     public string? Backup { get; set; }
 
     [Option("--yes", Description = "Confirm without a prompt (required without a terminal).")]
     public bool Yes { get; set; }
 
-    [Option("--only <LIST>", Description = "Comma-separated components: postgres,neo4j,uploads.")]
+    [Option("--only <LIST>", Description = "Comma-separated components: postgres,neo4j,uploads (default: all the backup holds).")]
     public string? Only { get; set; }
 
-    [Option("--no-safety-backup", Description = "Skip the backup of the current state taken before overwriting it.")]
+    [Option("--no-safety-backup", Description = "Skip the backup of the current state taken before overwriting it (no rollback possible).")]
     public bool NoSafetyBackup { get; set; }
 
-    [Option("--dry-run", Description = "Print the full plan; run nothing.")]
+    [Option("--dry-run", Description = "Print the full plan: every check and docker command; run nothing.")]
     public bool DryRun { get; set; }
 
     [Option("--json", Description = "Write the outcome as one JSON document to stdout.")]
@@ -25,5 +39,36 @@ public sealed class RestoreCommand
 
     public RootCommand Parent { get; set; } = null!;
 
-    public int OnExecute() => NotImplementedYet.Answer("restore", Parent.ToGlobalOptions());
+    public int OnExecute()
+    {
+        if (string.IsNullOrWhiteSpace(Backup))
+        {
+            throw new UsageException("restore needs a backup: `summit-dr restore backups/<YYYYMMDD_HHMMSS>` or `summit-dr restore latest`.");
+        }
+
+        var request = new RestoreRequest(Backup, BackupComponents.Parse(Only), Only is not null, Yes, NoSafetyBackup, DryRun);
+        return OperationHost.Run(Parent.ToGlobalOptions(), "restore", Json, async (services, console, cancellationToken) =>
+        {
+            if (request.DryRun)
+            {
+                var plan = services.GetRequiredService<RestorePlanner>().Plan(request);
+                if (Json)
+                {
+                    console.WriteJson(new { schemaVersion = 1, command = "restore", dryRun = true, commands = plan });
+                }
+                else
+                {
+                    foreach (var line in plan)
+                    {
+                        console.Out.WriteLine(line);
+                    }
+                }
+
+                return ExitCodes.Success;
+            }
+
+            var result = await services.GetRequiredService<RestoreOperation>().RunAsync(request, cancellationToken);
+            return RestoreReport.Write(console, result, Json);
+        }, recover: !request.DryRun);
+    }
 }

@@ -7,6 +7,7 @@ using Summit.Dr.Configuration;
 using Summit.Dr.Errors;
 using Summit.Dr.Logging;
 using Summit.Dr.Progress;
+using Summit.Dr.Restore;
 using Summit.Dr.Tool.Commands;
 using Summit.Dr.Tool.Terminal;
 
@@ -53,6 +54,7 @@ internal static class OperationHost
         builder.Services.AddSingleton<ToolConsole>();
         builder.Services.AddSingleton<LiveProgressReporter>();
         builder.Services.AddSingleton<IProgressReporter>(sp => sp.GetRequiredService<LiveProgressReporter>());
+        builder.Services.AddSingleton<IRestoreConfirmation, ConsoleConfirmation>();
         // Long enough for a clean Neo4j stop, its restart and the wait until it answers.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(10));
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);

@@ -1,0 +1,17 @@
+namespace Summit.Dr.Restore;
+
+/// <summary>A finished restore: what was restored, how long it took, and how the runbook's checks came out.</summary>
+public sealed record RestoreResult(
+    string Backup,
+    string? SafetyBackup,
+    IReadOnlyList<RestoreStep> Steps,
+    IReadOnlyList<StoreOutcome> Stores,
+    IReadOnlyList<PostRestoreCheck> Checks,
+    TimeSpan Total,
+    IReadOnlyList<string> Warnings)
+{
+    /// <summary>The runbook's recovery time objective for dev and staging.</summary>
+    public static readonly TimeSpan RecoveryTimeObjective = TimeSpan.FromMinutes(10);
+
+    public bool ChecksPassed => Checks.All(c => c.Passed);
+}

@@ -1,0 +1,65 @@
+using Summit.Dr.Errors;
+using Summit.Dr.Restore;
+using Summit.Dr.Tool.Hosting;
+
+namespace Summit.Dr.Tool.Commands;
+
+/// <summary>How a finished restore is shown; returns the exit code (1 when a post-restore check failed).</summary>
+internal static class RestoreReport
+{
+    public static int Write(ToolConsole console, RestoreResult result, bool json)
+    {
+        var exitCode = result.ChecksPassed ? ExitCodes.Success : ExitCodes.Failed;
+        var rollback = result.SafetyBackup is null ? null : $"summit-dr restore {result.SafetyBackup} --yes";
+        if (json)
+        {
+            console.WriteJson(new
+            {
+                schemaVersion = 1,
+                command = "restore",
+                status = result.ChecksPassed ? "succeeded" : "checks-failed",
+                exitCode,
+                backup = result.Backup,
+                safetyBackup = result.SafetyBackup,
+                rollbackCommand = rollback,
+                totalSeconds = Math.Round(result.Total.TotalSeconds, 3),
+                recoveryTimeObjectiveSeconds = RestoreResult.RecoveryTimeObjective.TotalSeconds,
+                steps = result.Steps,
+                stores = result.Stores,
+                checks = result.Checks,
+                warnings = result.Warnings,
+            });
+            return exitCode;
+        }
+
+        var error = console.Error;
+        foreach (var step in result.Steps)
+        {
+            error.WriteLine($"  {step.Name,-22} {step.Seconds,7:0.0} s");
+        }
+
+        foreach (var check in result.Checks)
+        {
+            error.WriteLine($"  {(check.Passed ? "ok  " : "FAIL")} {check.Name}: {check.Detail}");
+        }
+
+        var objective = result.Total <= RestoreResult.RecoveryTimeObjective ? "within" : "OVER";
+        error.WriteLine($"Restored {Path.GetFileName(result.Backup)} in {result.Total.TotalSeconds:0.0} s, {objective} the recovery time objective of {RestoreResult.RecoveryTimeObjective.TotalMinutes:0} minutes.");
+        foreach (var warning in result.Warnings)
+        {
+            error.WriteLine($"warning: {warning}");
+        }
+
+        if (rollback is not null)
+        {
+            error.WriteLine($"To roll back to the state before this restore: {rollback}");
+        }
+
+        if (!result.ChecksPassed)
+        {
+            error.WriteLine("summit-dr: the restore finished but a post-restore check failed (see FAIL above); inspect the platform before using it.");
+        }
+
+        return exitCode;
+    }
+}
