@@ -111,6 +111,10 @@ internal sealed class Platform : IAsyncDisposable
     public Task SetKnobAsync(string knob, string value = "1") =>
         Sh.DockerRequireAsync("exec", Neo4j, "sh", "-c", "mkdir -p /data/.standin && printf %s \"$1\" > /data/.standin/$2", "knob", value, knob);
 
+    /// <summary>Clears a knob while the server is stopped, through a one-off container on its volume.</summary>
+    public Task ClearKnobInVolumeAsync(string knob) =>
+        Sh.DockerRequireAsync("run", "--rm", "--network", "none", "--volumes-from", Neo4j, "--entrypoint", "rm", Repo.Neo4jImage, "-f", "/data/.standin/" + knob);
+
     public Task ClearKnobAsync(string knob) => Sh.DockerRequireAsync("exec", Neo4j, "rm", "-f", "/data/.standin/" + knob);
 
     /// <summary>Every upload by relative path with its SHA-256.</summary>
@@ -137,6 +141,17 @@ internal sealed class Platform : IAsyncDisposable
         {
             // A container may still be writing into a bind mount; the temp directory is cleaned with the machine.
         }
+    }
+
+    /// <summary>Changes every store the way a bad day would: rows deleted and added, nodes added, files deleted, added and changed.</summary>
+    public async Task ChangeEverythingAsync()
+    {
+        await PsqlAsync("DELETE FROM risk_signals WHERE id % 3 = 0; DELETE FROM users WHERE id > 900 AND id NOT IN (SELECT user_id FROM risk_signals); " +
+            "INSERT INTO tenants VALUES (99, 'intruder'); UPDATE users SET trust_score = 0 WHERE id < 10;");
+        await CypherAsync("UNWIND range(1, 7) AS i CREATE (:Injected {id: i})");
+        File.Delete(Path.Combine(Uploads, "imports", "entities.csv"));
+        File.WriteAllText(Path.Combine(Uploads, "notes with spaces.txt"), "tampered");
+        File.WriteAllText(Path.Combine(Uploads, "added-later.csv"), "x");
     }
 
     private async Task StartContainersAsync()

@@ -1,0 +1,198 @@
+using System.Text.Json;
+using Summit.Dr.IntegrationTests.Support;
+
+namespace Summit.Dr.IntegrationTests;
+
+/// <summary>Restore on the real engine: round trips, rollback when a store fails, and the runbook's own backups.</summary>
+[TestFixture]
+[CancelAfter(300_000)]
+public sealed class RestoreTests
+{
+    [Test]
+    public async Task A_restore_brings_every_store_back_to_the_backed_up_state()
+    {
+        await using var platform = await Platform.StartAsync();
+        var seeded = await PlatformState.CaptureAsync(platform);
+        using (var backup = await ToolRun.RunAsync(platform.WorkDir, "backup"))
+        {
+            Assert.That(backup.ExitCode, Is.Zero, backup.Describe());
+        }
+
+        await platform.ChangeEverythingAsync();
+        var changed = await PlatformState.CaptureAsync(platform);
+        Assert.That(changed.Tables, Is.Not.EqualTo(seeded.Tables), "the test changed the database");
+
+        using var run = await ToolRun.RunAsync(platform.WorkDir, "restore", "latest", "--yes", "--json");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Describe());
+        seeded.AssertEqual(await PlatformState.CaptureAsync(platform), "after the restore");
+        using var json = JsonDocument.Parse(run.Stdout);
+        var root = json.RootElement;
+        var safety = root.GetProperty("safetyBackup").GetString()!;
+        Assert.Multiple(async () =>
+        {
+            Assert.That(root.GetProperty("schemaVersion").GetInt32(), Is.EqualTo(1));
+            Assert.That(root.GetProperty("status").GetString(), Is.EqualTo("succeeded"));
+            Assert.That(root.GetProperty("recoveryTimeObjectiveSeconds").GetDouble(), Is.EqualTo(600));
+            Assert.That(root.GetProperty("totalSeconds").GetDouble(), Is.GreaterThan(0).And.LessThan(600));
+            Assert.That(root.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("name").GetString()),
+                Is.EqualTo(new[] { "verify backup", "safety backup", "restore postgres", "restore neo4j", "restore uploads", "post-restore checks" }));
+            Assert.That(root.GetProperty("checks").EnumerateArray().All(c => c.GetProperty("passed").GetBoolean()), Is.True);
+            Assert.That(root.GetProperty("rollbackCommand").GetString(), Is.EqualTo($"summit-dr restore {safety} --yes"));
+            Assert.That(Path.GetFileName(safety), Does.EndWith("-safety"));
+            Assert.That(File.ReadAllText(Path.Combine(safety, "manifest.json")), Does.Contain("\"kind\": \"safety\""));
+            Assert.That(await platform.Neo4jAnswersAsync(), Is.True);
+        });
+
+        // The safety backup undoes the restore: the platform is back to its changed state.
+        using var undo = await ToolRun.RunAsync(platform.WorkDir, "restore", safety, "--yes");
+        Assert.That(undo.ExitCode, Is.Zero, undo.Describe());
+        changed.AssertEqual(await PlatformState.CaptureAsync(platform), "after rolling back with the safety backup");
+    }
+
+    [Test]
+    public async Task A_neo4j_load_failing_mid_restore_rolls_postgres_back_and_leaves_neo4j_running()
+    {
+        await using var platform = await Platform.StartAsync();
+        using (var backup = await ToolRun.RunAsync(platform.WorkDir, "backup"))
+        {
+            Assert.That(backup.ExitCode, Is.Zero, backup.Describe());
+        }
+
+        await platform.ChangeEverythingAsync();
+        var before = await PlatformState.CaptureAsync(platform);
+        await platform.SetKnobAsync("load-fails-once");
+
+        using var run = await ToolRun.RunAsync(platform.WorkDir, "restore", "latest", "--yes");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(run.ExitCode, Is.EqualTo(1), run.Describe());
+            Assert.That(run.Stderr, Does.Contain("Restore failed: neo4j-admin load of database 'neo4j' failed")
+                .And.Contain("Rolled back Neo4j, PostgreSQL from the safety backup")
+                .And.Contain("the platform is as it was before the restore"));
+            Assert.That(await platform.Neo4jAnswersAsync(), Is.True);
+            Assert.That(await platform.ExistsAsync("summit-dr-load-" + platform.Neo4j), Is.False);
+        });
+        before.AssertEqual(await PlatformState.CaptureAsync(platform), "rolled back after the failed load");
+    }
+
+    [Test]
+    public async Task Ctrl_C_during_the_restore_rolls_back_and_leaves_neo4j_running()
+    {
+        await using var platform = await Platform.StartAsync();
+        using (var backup = await ToolRun.RunAsync(platform.WorkDir, "backup"))
+        {
+            Assert.That(backup.ExitCode, Is.Zero, backup.Describe());
+        }
+
+        await platform.ChangeEverythingAsync();
+        var before = await PlatformState.CaptureAsync(platform);
+        await platform.SetKnobAsync("load-slow", "60");
+        using var run = ToolRun.Start(platform.WorkDir, ["restore", "latest", "--yes"]);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (!await platform.IsRunningAsync("summit-dr-load-" + platform.Neo4j))
+        {
+            Assert.That(run.HasExited || DateTime.UtcNow > deadline, Is.False, "the Neo4j load never started\n" + run.Describe());
+            await Task.Delay(100);
+        }
+
+        // The rollback loads Neo4j too; it must not be slowed by the knob that held the first load.
+        await platform.ClearKnobInVolumeAsync("load-slow");
+        await run.SignalAsync("INT");
+        await run.WaitAsync(TimeSpan.FromMinutes(3));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(run.ExitCode, Is.EqualTo(130), run.Describe());
+            Assert.That(run.Stderr, Does.Contain("Restore interrupted.").And.Contain("Rolled back Neo4j, PostgreSQL"));
+            Assert.That(await platform.Neo4jAnswersAsync(), Is.True);
+            Assert.That(await platform.ExistsAsync("summit-dr-load-" + platform.Neo4j), Is.False);
+        });
+        before.AssertEqual(await PlatformState.CaptureAsync(platform), "rolled back after Ctrl+C");
+    }
+
+    [Test]
+    public async Task A_backup_made_by_the_runbooks_commands_by_hand_restores()
+    {
+        await using var platform = await Platform.StartAsync();
+        var seeded = await PlatformState.CaptureAsync(platform);
+        var legacy = Path.Combine(platform.BackupRoot, "20250925_120000");
+        Directory.CreateDirectory(legacy);
+        await using (var dump = File.Create(Path.Combine(legacy, "postgres.dump")))
+        {
+            var pgDump = await Sh.RunAsync("docker", ["exec", platform.Postgres, "pg_dump", "-U", Platform.User, "-d", Platform.Database, "-Fc"], stdout: dump);
+            Assert.That(pgDump.ExitCode, Is.Zero, pgDump.StandardError);
+        }
+
+        await Sh.DockerRequireAsync("stop", "--time", "60", platform.Neo4j);
+        await using (var dump = File.Create(Path.Combine(legacy, "neo4j.dump")))
+        {
+            var neoDump = await Sh.RunAsync("docker", ["run", "--rm", "--network", "none", "--volumes-from", platform.Neo4j, Repo.Neo4jImage,
+                "neo4j-admin", "database", "dump", "neo4j", "--to-stdout"], stdout: dump);
+            Assert.That(neoDump.ExitCode, Is.Zero, neoDump.StandardError);
+        }
+
+        await Sh.DockerRequireAsync("start", platform.Neo4j);
+        await Sh.RequireAsync("tar", "-czf", Path.Combine(legacy, "uploads.tar.gz"), "-C", Path.Combine(platform.WorkDir, "server"), "uploads");
+        while (!await platform.Neo4jAnswersAsync())
+        {
+            await Task.Delay(200);
+        }
+
+        await platform.ChangeEverythingAsync();
+
+        using var run = await ToolRun.RunAsync(platform.WorkDir, "restore", "backups/20250925_120000", "--yes");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Describe());
+        Assert.That(run.Stderr, Does.Contain("has no manifest.json").And.Contain("no checksums"));
+        seeded.AssertEqual(await PlatformState.CaptureAsync(platform), "after restoring the runbook's backup");
+    }
+
+    [Test]
+    public async Task Without_a_terminal_and_without_yes_restore_refuses_and_touches_nothing()
+    {
+        await using var platform = await Platform.StartAsync();
+        using (var backup = await ToolRun.RunAsync(platform.WorkDir, "backup"))
+        {
+            Assert.That(backup.ExitCode, Is.Zero, backup.Describe());
+        }
+
+        await platform.ChangeEverythingAsync();
+        var before = await PlatformState.CaptureAsync(platform);
+
+        using var run = await ToolRun.RunAsync(platform.WorkDir, "restore", "latest");
+
+        Assert.That(run.ExitCode, Is.EqualTo(2), run.Describe());
+        Assert.That(run.Stderr, Does.Contain("no terminal to confirm on. Pass --yes"));
+        Assert.That(platform.VisibleBackups(), Has.Count.EqualTo(1), "not even a safety backup was taken");
+        before.AssertEqual(await PlatformState.CaptureAsync(platform), "after the refused restore");
+    }
+
+    [TestCase("intelgraph_dev", 0, TestName = "On a terminal, typing the database name confirms the restore")]
+    [TestCase("yes", 2, TestName = "On a terminal, any other answer refuses the restore")]
+    public async Task On_a_terminal_the_database_name_must_be_typed(string answer, int expectedExit)
+    {
+        await using var platform = await Platform.StartAsync();
+        using (var backup = await ToolRun.RunAsync(platform.WorkDir, "backup"))
+        {
+            Assert.That(backup.ExitCode, Is.Zero, backup.Describe());
+        }
+
+        await platform.ChangeEverythingAsync();
+        var typescript = Path.Combine(platform.WorkDir, "typescript");
+        var input = new MemoryStream(System.Text.Encoding.ASCII.GetBytes(answer + "\n"));
+
+        // script(1) gives the tool a terminal; its standard input is what the operator types.
+        var result = await Sh.RunAsync("script", ["-q", "-e", "-c", $"dotnet {Repo.ToolDll} restore latest --workdir {platform.WorkDir}", typescript], stdin: input);
+
+        var screen = File.ReadAllText(typescript);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(expectedExit), screen);
+            Assert.That(screen, Does.Contain("This restore overwrites:").And.Contain("PostgreSQL database intelgraph_dev in container " + platform.Postgres));
+            Assert.That(screen, Does.Contain("Type intelgraph_dev to continue:"));
+            Assert.That(platform.VisibleBackups().Count(b => b.EndsWith("-safety", StringComparison.Ordinal)), Is.EqualTo(expectedExit == 0 ? 1 : 0));
+        });
+    }
+}
