@@ -11,6 +11,12 @@ public static class PostgresCommands
 
     public static IReadOnlyList<string> ListArchive() => ["pg_restore", "--list"];
 
+    /// <summary>
+    /// Reads every block of the archive (the SQL goes nowhere). `--list` reads only the table of contents at
+    /// the front, so a truncated or damaged data section passes it.
+    /// </summary>
+    public static IReadOnlyList<string> ReadWholeArchive() => ["pg_restore", "--file=/dev/null"];
+
     /// <summary>Ends every connection and drops the database (PostgreSQL 13+ `--force`).</summary>
     public static IReadOnlyList<string> DropDatabase(string user, string database) =>
         ["dropdb", "-U", user, "--force", "--if-exists", database];

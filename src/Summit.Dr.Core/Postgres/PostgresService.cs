@@ -64,6 +64,18 @@ public sealed class PostgresService
         await RequireAsync(RestoreSpec(container) with { StandardInput = input }, container, "restore", cancellationToken);
     }
 
+    /// <summary>Reads the whole dump through `pg_restore` without restoring it: the check for a dump with no checksum.</summary>
+    public async Task ReadArchiveFullyAsync(string container, string dumpPath, CancellationToken cancellationToken)
+    {
+        await using var input = ArtifactFiles.OpenRead(dumpPath);
+        var spec = Exec(container, PostgresCommands.ReadWholeArchive(), interactive: true) with { StandardInput = input };
+        var result = await _docker.RunAsync(spec, cancellationToken);
+        if (!result.Succeeded)
+        {
+            throw new IntegrityException($"pg_restore cannot read {Path.GetFileName(dumpPath)} to its end: {result.ErrorSummary}");
+        }
+    }
+
     public async Task<PostgresFacts> CollectFactsAsync(string container, CancellationToken cancellationToken)
     {
         var spec = Exec(container, PostgresCommands.Facts(_options.User, _options.Database));

@@ -60,6 +60,7 @@ public sealed class RestorePlanner
         if (has.Contains(BackupComponent.Postgres))
         {
             lines.Add($"{Show(DockerArgs.Exec(_postgres.Container, PostgresCommands.ListArchive(), interactive: true))} < {BackupLayout.PostgresFile}");
+            lines.Add($"{Show(DockerArgs.Exec(_postgres.Container, PostgresCommands.ReadWholeArchive(), interactive: true))} < {BackupLayout.PostgresFile}   # only without a manifest");
         }
 
         if (has.Contains(BackupComponent.Uploads))
