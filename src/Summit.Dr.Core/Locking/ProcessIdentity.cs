@@ -40,5 +40,10 @@ public sealed record ProcessIdentity(string Host, int Pid, DateTimeOffset Proces
         {
             return false;
         }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // The process exited between the lookup and reading its start time.
+            return false;
+        }
     }
 }

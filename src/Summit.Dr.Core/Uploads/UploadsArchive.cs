@@ -77,6 +77,22 @@ public static class UploadsArchive
     public static Task<UploadsStats> ExtractAsync(Stream archive, string destination, CancellationToken cancellationToken) =>
         WalkAsync(archive, destination, cancellationToken);
 
+    /// <summary>The CRC-32 and length (mod 2^32) in a single-member gzip's last 8 bytes, where the stream can seek.</summary>
+    private static async Task<(uint Crc, uint Length)?> ReadTrailerAsync(Stream archive, CancellationToken cancellationToken)
+    {
+        if (!archive.CanSeek || archive.Length - archive.Position < 18)
+        {
+            return null;
+        }
+
+        var start = archive.Position;
+        archive.Seek(-8, SeekOrigin.End);
+        var trailer = new byte[8];
+        await archive.ReadExactlyAsync(trailer, cancellationToken);
+        archive.Position = start;
+        return (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(trailer), System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(trailer.AsSpan(4)));
+    }
+
     /// <summary>The entry's path below `uploads/`, or the reason it is refused.</summary>
     internal static (string? RelativePath, string? Problem) Check(TarEntry entry)
     {
@@ -112,8 +128,10 @@ public static class UploadsArchive
         var directories = 0;
         try
         {
+            var trailer = await ReadTrailerAsync(archive, cancellationToken);
             await using var gzip = new GZipStream(archive, CompressionMode.Decompress, leaveOpen: true);
-            await using (var tar = new TarReader(gzip, leaveOpen: true))
+            await using var content = new Crc32ReadStream(gzip);
+            await using (var tar = new TarReader(content, leaveOpen: true))
             {
                 while (await tar.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
                 {
@@ -154,8 +172,13 @@ public static class UploadsArchive
                 }
             }
 
-            // The tar end marker comes before the gzip trailer; read on so its CRC and length are checked.
-            await gzip.CopyToAsync(Stream.Null, cancellationToken);
+            // The tar end marker comes before the gzip trailer: read on to the end of the stream. GZipStream
+            // can end early on a damaged deflate block without an error, so the trailer is compared here too.
+            await content.CopyToAsync(Stream.Null, cancellationToken);
+            if (trailer is { } expected && (expected.Crc != content.Crc || expected.Length != (uint)content.Length32))
+            {
+                throw new InvalidDataException($"the gzip trailer records {expected.Length} bytes with CRC-32 {expected.Crc:x8}, but {content.Length32} bytes with CRC-32 {content.Crc:x8} were read");
+            }
         }
         catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or FormatException)
         {

@@ -150,7 +150,7 @@ public sealed class BackupOperationTests
     {
         using var harness = new CoreHarness();
         using var cancellation = new CancellationTokenSource();
-        var dumpStarted = new TaskCompletionSource();
+        var dumpStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         harness.Docker.When(FakeDocker.IsNeo4jDump, async (_, token) =>
         {
             dumpStarted.SetResult();
@@ -159,7 +159,7 @@ public sealed class BackupOperationTests
         });
 
         var backup = harness.RunBackupAsync(cancellation.Token);
-        await dumpStarted.Task;
+        await dumpStarted.Task.WaitAsync(TimeSpan.FromSeconds(20));
         await cancellation.CancelAsync();
 
         Assert.That(async () => await backup, Throws.InstanceOf<OperationCanceledException>());

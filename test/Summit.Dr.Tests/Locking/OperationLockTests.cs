@@ -80,8 +80,10 @@ public sealed class OperationLockTests
 
     private static async Task<ProcessIdentity> DeadProcessAsync()
     {
-        using var process = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!;
+        // Read the start time while the process surely lives, then end it.
+        using var process = Process.Start(new ProcessStartInfo("sleep", "30") { UseShellExecute = false })!;
         var identity = new ProcessIdentity(Environment.MachineName, process.Id, process.StartTime.ToUniversalTime());
+        process.Kill();
         await process.WaitForExitAsync();
         return identity;
     }

@@ -11,7 +11,7 @@ internal sealed class CoreHarness : IDisposable
 {
     private readonly ServiceProvider _services;
 
-    public CoreHarness(Action<SummitDrOptions>? configure = null, bool withUploads = true)
+    public CoreHarness(Action<SummitDrOptions>? configure = null, bool withUploads = true, Action<IServiceCollection>? services = null)
     {
         WorkDir = Directory.CreateTempSubdirectory("summit-dr-unit-").FullName;
         if (withUploads)
@@ -22,16 +22,17 @@ internal sealed class CoreHarness : IDisposable
             File.WriteAllText(Path.Combine(WorkDir, "server", "uploads", "bundle.json"), "{\"type\":\"bundle\"}");
         }
 
-        var services = new ServiceCollection();
-        services.AddLogging(b => b.AddProvider(Log).SetMinimumLevel(LogLevel.Debug));
-        services.Configure<SummitDrOptions>(o =>
+        var collection = new ServiceCollection();
+        collection.AddLogging(b => b.AddProvider(Log).SetMinimumLevel(LogLevel.Debug));
+        collection.Configure<SummitDrOptions>(o =>
         {
             o.Neo4j.StartTimeoutSeconds = 5;
             configure?.Invoke(o);
         });
-        services.AddSummitDrCore(new WorkingDirectory(WorkDir), new ToolInfo("9.9.9-test"));
-        services.AddSingleton<IProcessRunner>(Docker.Runner.Object);
-        _services = services.BuildServiceProvider();
+        collection.AddSummitDrCore(new WorkingDirectory(WorkDir), new ToolInfo("9.9.9-test"));
+        collection.AddSingleton<IProcessRunner>(Docker.Runner.Object);
+        services?.Invoke(collection);
+        _services = collection.BuildServiceProvider();
     }
 
     public FakeDocker Docker { get; } = new();

@@ -49,6 +49,15 @@ internal sealed class FakeDocker
     /// <summary>The calls as `docker ...` argument lines, for order assertions.</summary>
     public IReadOnlyList<string> Lines => Calls.Select(c => string.Join(' ', c.Arguments)).ToList();
 
+    /// <summary>Forgets the calls so far, so a test can assert on what its act step ran.</summary>
+    public void ClearCalls()
+    {
+        lock (_calls)
+        {
+            _calls.Clear();
+        }
+    }
+
     public void When(Func<ProcessSpec, bool> match, Func<ProcessSpec, CancellationToken, Task<ProcessResult>> respond) =>
         _overrides.Insert(0, (match, respond));
 
@@ -72,6 +81,10 @@ internal sealed class FakeDocker
     public static bool IsNeo4jDump(ProcessSpec s) => s.Arguments[0] == "run" && s.Arguments.Contains("dump");
 
     public static bool IsNeo4jInfo(ProcessSpec s) => s.Arguments[0] == "run" && s.Arguments.Contains("--info");
+
+    public static bool IsNeo4jLoad(ProcessSpec s) => s.Arguments[0] == "run" && s.Arguments.Contains("load") && !s.Arguments.Contains("--info");
+
+    public static bool IsPgRestore(ProcessSpec s) => s.Arguments.Contains("pg_restore") && s.Arguments.Contains("-d");
 
     public static bool IsPgDump(ProcessSpec s) => s.Arguments.Contains("pg_dump");
 
@@ -116,9 +129,14 @@ internal sealed class FakeDocker
             case "exec" when args.Contains("pg_dump"):
                 await spec.StandardOutput!.WriteAsync(PostgresDump, cancellationToken);
                 return Result();
-            case "exec" when args.Contains("pg_restore"):
+            case "exec" when args.Contains("dropdb") || args.Contains("createdb"):
+                return Result();
+            case "exec" when args.Contains("pg_restore") && args.Contains("--list"):
                 await spec.StandardInput!.CopyToAsync(Stream.Null, cancellationToken);
                 return Result(stdout: ";\n; Archive created\n;\n215; 1259 16385 TABLE public users intelgraph\n3380; 0 16385 TABLE DATA public users intelgraph\n");
+            case "exec" when args.Contains("pg_restore"):
+                await spec.StandardInput!.CopyToAsync(Stream.Null, cancellationToken);
+                return Result();
             case "exec" when args.Contains("psql"):
                 return Result(stdout: "15.18\npublic.users\t1000\npublic.tenants\t3\n");
             case "exec" when args.Contains("cypher-shell"):
@@ -129,6 +147,14 @@ internal sealed class FakeDocker
                 }
 
                 return args[^1].Contains("count", StringComparison.Ordinal) ? Result(stdout: $"count(n)\n{NodeCount}\n") : Result(stdout: "1\n1\n");
+            case "run" when args.Contains("load") && !args.Contains("--info"):
+                if (Containers.Values.Any(c => c.Name == args[Array.IndexOf(args.ToArray(), "--volumes-from") + 1] && c.Running))
+                {
+                    return Result(1, stderr: "The database is in use. Stop database 'neo4j' and try again.");
+                }
+
+                await spec.StandardInput!.CopyToAsync(Stream.Null, cancellationToken);
+                return Result();
             case "run" when args.Contains("--info"):
                 await spec.StandardInput!.CopyToAsync(Stream.Null, cancellationToken);
                 return Result(stdout: "Database: neo4j\n");
