@@ -76,7 +76,7 @@ public sealed class BackupPlanner
             lines.Add($"{cypher(Neo4jCommands.Ping)}   # every second until it answers, up to {neo4j.StartTimeoutSeconds} s");
             if (Neo4jCommands.InfoFromStdin(neo4j.Database, syntax) is { } info)
             {
-                lines.Add($"{Show(DockerArgs.RunOneOff(infoName, image, info, interactive: true))} < {BackupLayout.Neo4jFile}");
+                lines.Add($"{Show(Neo4jService.InfoArgs(neo4j.Container, image, info))} < {BackupLayout.Neo4jFile}");
                 lines.Add(Show(DockerArgs.RemoveForce(infoName)));
             }
         }

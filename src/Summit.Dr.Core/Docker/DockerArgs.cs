@@ -38,8 +38,9 @@ public static class DockerArgs
     }
 
     /// <summary>A one-off container with no network that is removed when it exits.</summary>
+    /// <param name="tmpfs">A path to mount as tmpfs, so an image's declared volume there leaves no anonymous volume behind.</param>
     public static IReadOnlyList<string> RunOneOff(
-        string name, string image, IReadOnlyList<string> command, string? volumesFrom = null, bool interactive = false)
+        string name, string image, IReadOnlyList<string> command, string? volumesFrom = null, bool interactive = false, string? tmpfs = null)
     {
         var args = new List<string> { "run", "--rm", "--network", "none", "--name", name };
         if (interactive)
@@ -51,6 +52,12 @@ public static class DockerArgs
         {
             args.Add("--volumes-from");
             args.Add(volumesFrom);
+        }
+
+        if (tmpfs is not null)
+        {
+            args.Add("--tmpfs");
+            args.Add(tmpfs);
         }
 
         args.Add(image);

@@ -152,6 +152,10 @@ public sealed class Neo4jService
         }
     }
 
+    /// <summary>The dump is only read: /data is a tmpfs, so the image's VOLUME leaves no anonymous volume per run.</summary>
+    public static IReadOnlyList<string> InfoArgs(string container, string image, IReadOnlyList<string> command) =>
+        DockerArgs.RunOneOff(OneOffName("info", container), image, command, interactive: true, tmpfs: "/data");
+
     public static IReadOnlyList<string> LoadArgs(Neo4jTarget target) =>
         DockerArgs.RunOneOff(OneOffName("load", target.Container.Name), target.Container.Image,
             Neo4jCommands.LoadFromStdin(target.Database, target.Syntax), volumesFrom: target.Container.Name, interactive: true);
@@ -166,7 +170,7 @@ public sealed class Neo4jService
 
         var name = OneOffName("info", target.Container.Name);
         await using var input = ArtifactFiles.OpenRead(dumpPath);
-        var spec = _docker.Spec(DockerArgs.RunOneOff(name, target.Container.Image, command, interactive: true)) with { StandardInput = input };
+        var spec = _docker.Spec(InfoArgs(target.Container.Name, target.Container.Image, command)) with { StandardInput = input };
         try
         {
             var result = await _docker.RunAsync(spec, cancellationToken);

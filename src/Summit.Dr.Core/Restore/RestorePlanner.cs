@@ -70,7 +70,7 @@ public sealed class RestorePlanner
 
         if (has.Contains(BackupComponent.Neo4j) && Neo4jCommands.InfoFromStdin(neo4j.Database, syntax) is { } info)
         {
-            lines.Add($"{Show(DockerArgs.RunOneOff(Neo4jService.OneOffName("info", neo4j.Container), image, info, interactive: true))} < {BackupLayout.Neo4jFile}");
+            lines.Add($"{Show(Neo4jService.InfoArgs(neo4j.Container, image, info))} < {BackupLayout.Neo4jFile}");
         }
 
         lines.Add(request.Yes ? "# confirmed by --yes" : "# confirm: on a terminal, type the database name; without one, --yes is required");

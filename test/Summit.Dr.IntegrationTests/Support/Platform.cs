@@ -132,7 +132,9 @@ internal sealed class Platform : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Sh.DockerAsync("rm", "--force", "--volumes", Postgres, Neo4j, "summit-dr-dump-" + Neo4j, "summit-dr-info-" + Neo4j);
+        // One-offs first: a volume still referenced by one of them would survive the removal of its owner.
+        await Sh.DockerAsync("rm", "--force", "summit-dr-dump-" + Neo4j, "summit-dr-load-" + Neo4j, "summit-dr-info-" + Neo4j);
+        await Sh.DockerAsync("rm", "--force", "--volumes", Postgres, Neo4j);
         try
         {
             Directory.Delete(WorkDir, recursive: true);
