@@ -124,6 +124,39 @@ public sealed class BackupPreconditionTests
         });
     }
 
+    [Test]
+    public async Task Restore_dry_run_prints_every_check_and_docker_command_and_runs_none()
+    {
+        var dir = Directory.CreateTempSubdirectory("summit-dr-restore-dryrun-").FullName;
+        var backup = Path.Combine(dir, "backups", "20250925_120000");
+        Directory.CreateDirectory(backup);
+        File.WriteAllText(Path.Combine(backup, "postgres.dump"), "PGDMP");
+        var uploads = Path.Combine(dir, "server", "uploads");
+        Directory.CreateDirectory(uploads);
+        File.WriteAllText(Path.Combine(uploads, "keep.csv"), "precious");
+        var calls = Path.Combine(dir, "calls.txt");
+        var recorder = FakeDockerScript(dir, $"""
+            echo "$*" >> '{calls}'
+            exit 1
+            """);
+
+        using var run = await ToolRun.RunAsync(dir, "restore", "latest", "--dry-run", "--docker", recorder);
+
+        var plan = run.Stdout;
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.ExitCode, Is.Zero, run.Describe());
+            Assert.That(File.Exists(calls), Is.False, "not one docker command ran");
+            Assert.That(plan, Does.Contain("# restore " + backup + " (latest)"));
+            Assert.That(plan.IndexOf("pg_restore --list", StringComparison.Ordinal), Is.LessThan(plan.IndexOf("# safety backup", StringComparison.Ordinal)));
+            Assert.That(plan.IndexOf("# safety backup", StringComparison.Ordinal), Is.LessThan(plan.IndexOf("dropdb -U intelgraph --force --if-exists intelgraph_dev", StringComparison.Ordinal)));
+            Assert.That(plan, Does.Contain("neo4j-admin database load neo4j --from-stdin --overwrite-destination=true < neo4j.dump"));
+            Assert.That(plan, Does.Contain("roll every touched store back"));
+            Assert.That(File.ReadAllText(Path.Combine(uploads, "keep.csv")), Is.EqualTo("precious"));
+            Assert.That(Directory.GetDirectories(Path.Combine(dir, "backups")), Has.Length.EqualTo(1), "no safety backup was taken");
+        });
+    }
+
     [TestCase("--only", "redis")]
     [TestCase("--set", "Neo4j:StopTimeoutSeconds=soon")]
     [TestCase("--no-such-option")]
