@@ -43,6 +43,7 @@ public static class SummitDrServices
         services.AddSingleton<BackupVerifier>();
         services.AddSingleton<RestoreOperation>();
         services.AddSingleton<RestorePlanner>();
+        services.AddSingleton<Check.CheckOperation>();
         services.AddSingleton<IRestoreConfirmation, NoTerminalConfirmation>();
         return services;
     }

@@ -11,6 +11,14 @@ public static class BackupLayout
     public const string FailedLogPrefix = ".failed-";
     public const string SafetySuffix = "-safety";
 
+    /// <summary>The artifact file that holds a component.</summary>
+    public static string FileOf(BackupComponent component) => component switch
+    {
+        BackupComponent.Postgres => PostgresFile,
+        BackupComponent.Neo4j => Neo4jFile,
+        _ => UploadsFile,
+    };
+
     /// <summary>Local time, as the runbook names its directories.</summary>
     public static string NameFor(DateTimeOffset localTime) =>
         localTime.ToString("yyyyMMdd_HHmmss", System.Globalization.CultureInfo.InvariantCulture);

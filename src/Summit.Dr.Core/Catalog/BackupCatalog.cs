@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Summit.Dr.Backup;
@@ -44,37 +45,73 @@ public sealed class BackupCatalog
         return Directory.Exists(inRoot) ? inRoot : direct;
     }
 
-    private string? FindLatest()
+    /// <summary>Every directory of the backup root, newest first, with what a cheap look tells about it.</summary>
+    public IReadOnlyList<BackupEntry> List()
     {
         if (!Directory.Exists(Root))
         {
-            return null;
+            return [];
         }
 
         return Directory.GetDirectories(Root)
-            .Where(d => !Path.GetFileName(d).StartsWith('.'))
-            .OrderByDescending(d => Path.GetFileName(d), StringComparer.Ordinal)
-            .FirstOrDefault(IsCompleteRegular);
+            .Where(d => !Path.GetFileName(d).StartsWith('.') || Path.GetFileName(d).StartsWith(BackupLayout.IncompletePrefix, StringComparison.Ordinal))
+            .Select(Describe)
+            .OrderByDescending(e => e.Time ?? DateTimeOffset.MinValue)
+            .ThenByDescending(e => e.Name, StringComparer.Ordinal)
+            .ToList();
     }
 
-    private static bool IsCompleteRegular(string directory)
+    private string? FindLatest() =>
+        List().FirstOrDefault(e => e.State is BackupState.Complete or BackupState.Legacy or BackupState.Corrupt)?.Directory;
+
+    private static BackupEntry Describe(string directory)
     {
-        var manifest = Path.Combine(directory, BackupManifest.FileName);
-        if (!File.Exists(manifest))
+        var name = Path.GetFileName(directory);
+        var bytes = Directory.EnumerateFiles(directory).Sum(f => new FileInfo(f).Length);
+        var present = Enum.GetValues<BackupComponent>()
+            .Where(c => File.Exists(Path.Combine(directory, BackupLayout.FileOf(c))))
+            .ToList();
+        var nameTime = TimeFromName(name);
+        if (name.StartsWith(BackupLayout.IncompletePrefix, StringComparison.Ordinal))
         {
-            // A backup made by the runbook's scripts: the artifacts, no manifest.
-            return File.Exists(Path.Combine(directory, BackupLayout.PostgresFile)) || File.Exists(Path.Combine(directory, BackupLayout.Neo4jFile));
+            return new BackupEntry(name, directory, nameTime, bytes, present, BackupState.Incomplete, "unfinished: its run did not complete");
         }
 
+        var manifestPath = Path.Combine(directory, BackupManifest.FileName);
+        if (!File.Exists(manifestPath))
+        {
+            return present.Count == 0
+                ? new BackupEntry(name, directory, nameTime, bytes, present, BackupState.Incomplete, "no manifest and no artifacts")
+                : new BackupEntry(name, directory, nameTime, bytes, present, BackupState.Legacy, null);
+        }
+
+        BackupManifest manifest;
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllText(manifest));
-            return !(document.RootElement.TryGetProperty("kind", out var kind) && kind.GetString() == "safety");
+            manifest = JsonSerializer.Deserialize<BackupManifest>(File.ReadAllText(manifestPath), JsonDefaults.Options)
+                ?? throw new JsonException("empty manifest");
         }
-        catch (JsonException)
+        catch (JsonException ex)
         {
-            // A damaged manifest is still the newest backup; verification will say what is wrong with it.
-            return true;
+            return new BackupEntry(name, directory, nameTime, bytes, present, BackupState.Corrupt, $"manifest.json does not parse: {ex.Message}");
         }
+
+        var problem = manifest.Artifacts
+            .Select(a => (Artifact: a, Path: Path.Combine(directory, a.File)))
+            .Select(a => !File.Exists(a.Path) ? $"{a.Artifact.File} is missing"
+                : new FileInfo(a.Path).Length != a.Artifact.Size ? $"{a.Artifact.File} is {new FileInfo(a.Path).Length} bytes, the manifest records {a.Artifact.Size}"
+                : null)
+            .FirstOrDefault(p => p is not null);
+        var state = problem is not null ? BackupState.Corrupt : manifest.Kind == BackupKind.Safety ? BackupState.Safety : BackupState.Complete;
+        return new BackupEntry(name, directory, manifest.CreatedAt, bytes, present, state, problem);
+    }
+
+    /// <summary>The runbook's names are local times: YYYYMMDD_HHMMSS, possibly with a suffix.</summary>
+    private static DateTimeOffset? TimeFromName(string name)
+    {
+        var stem = name.StartsWith(BackupLayout.IncompletePrefix, StringComparison.Ordinal) ? name[BackupLayout.IncompletePrefix.Length..] : name;
+        return stem.Length >= 15 && DateTime.TryParseExact(stem[..15], "yyyyMMdd_HHmmss", CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var local)
+            ? new DateTimeOffset(local)
+            : null;
     }
 }

@@ -20,6 +20,8 @@ namespace Summit.Dr.Restore;
 /// </summary>
 public sealed class BackupVerifier
 {
+    private static readonly BackupComponent[] Order = [BackupComponent.Postgres, BackupComponent.Neo4j, BackupComponent.Uploads];
+
     private readonly PostgresService _postgres;
     private readonly Neo4jService _neo4j;
     private readonly IProgressReporter _progress;
@@ -37,6 +39,37 @@ public sealed class BackupVerifier
     public async Task<VerifiedBackup> VerifyAsync(
         string directory, IReadOnlySet<BackupComponent> wanted, bool explicitSelection, ContainerInfo? postgres, Neo4jTarget? neo4j, CancellationToken cancellationToken)
     {
+        var opened = await OpenAsync(directory, cancellationToken);
+        var warnings = opened.Warnings.ToList();
+        var missing = wanted.Where(c => !opened.Present.Contains(c)).ToList();
+        if (explicitSelection && missing.Count > 0)
+        {
+            throw new IntegrityException($"{opened.Name} has no {string.Join(", ", missing.Select(BackupLayout.FileOf))}; it cannot restore {string.Join(", ", missing).ToLowerInvariant()}.");
+        }
+
+        foreach (var component in missing)
+        {
+            warnings.Add($"{opened.Name} has no {BackupLayout.FileOf(component)}; the current {component.ToString().ToLowerInvariant()} data is left as it is.");
+            _logger.LogWarning("{Warning}", warnings[^1]);
+        }
+
+        var selected = Order.Where(c => wanted.Contains(c) && opened.Present.Contains(c)).ToHashSet();
+        foreach (var component in selected)
+        {
+            // Without checksums, only a full read vouches for a PostgreSQL dump's data blocks.
+            await CheckArtifactAsync(opened, component, postgres, neo4j, fullRead: opened.Manifest is null, cancellationToken);
+        }
+
+        var total = selected.Sum(c => new FileInfo(Path.Combine(directory, BackupLayout.FileOf(c))).Length);
+        return new VerifiedBackup(directory, opened.Manifest, selected, total, warnings);
+    }
+
+    /// <summary>
+    /// The directory-level checks: it exists, is not unfinished work, and its manifest (if any) parses. Tells
+    /// which artifacts the backup holds. Throws <see cref="IntegrityException"/>.
+    /// </summary>
+    public async Task<OpenedBackup> OpenAsync(string directory, CancellationToken cancellationToken)
+    {
         var name = Path.GetFileName(directory.TrimEnd('/'));
         if (!Directory.Exists(directory))
         {
@@ -53,7 +86,7 @@ public sealed class BackupVerifier
         HashSet<BackupComponent> present;
         if (manifest is null)
         {
-            present = Enum.GetValues<BackupComponent>().Where(c => File.Exists(Path.Combine(directory, FileOf(c)))).ToHashSet();
+            present = Order.Where(c => File.Exists(Path.Combine(directory, BackupLayout.FileOf(c)))).ToHashSet();
             if (present.Count == 0)
             {
                 throw new IntegrityException($"{directory} is not a complete backup: it has neither manifest.json nor any of postgres.dump, neo4j.dump, uploads.tar.gz.");
@@ -64,70 +97,65 @@ public sealed class BackupVerifier
         }
         else
         {
-            present = await VerifyChecksumsAsync(directory, manifest, cancellationToken);
+            present = Order.Where(c => Captured(manifest, c) is not null).ToHashSet();
         }
 
-        var missing = wanted.Where(c => !present.Contains(c)).ToList();
-        if (explicitSelection && missing.Count > 0)
-        {
-            throw new IntegrityException($"{name} has no {string.Join(", ", missing.Select(FileOf))}; it cannot restore {string.Join(", ", missing).ToLowerInvariant()}.");
-        }
-
-        foreach (var component in missing)
-        {
-            warnings.Add($"{name} has no {FileOf(component)}; the current {component.ToString().ToLowerInvariant()} data is left as it is.");
-            _logger.LogWarning("{Warning}", warnings[^1]);
-        }
-
-        var selected = wanted.Where(present.Contains).ToHashSet();
-        foreach (var component in selected)
-        {
-            var path = Path.Combine(directory, FileOf(component));
-            if (new FileInfo(path).Length == 0)
-            {
-                throw new IntegrityException($"{FileOf(component)} in {name} is empty.");
-            }
-        }
-
-        if (selected.Contains(BackupComponent.Postgres))
-        {
-            using var step = _progress.Start("check postgres.dump");
-            var dump = Path.Combine(directory, BackupLayout.PostgresFile);
-            var entries = await _postgres.ListArchiveAsync(postgres!.Name, dump, cancellationToken);
-            if (manifest is null)
-            {
-                // No checksum vouches for the data blocks: read them all before anything is destroyed.
-                await _postgres.ReadArchiveFullyAsync(postgres.Name, dump, cancellationToken);
-            }
-
-            step.Complete(detail: manifest is null ? $"pg_restore read all {entries} entries" : $"pg_restore --list: {entries} entries");
-        }
-
-        if (selected.Contains(BackupComponent.Uploads))
-        {
-            using var step = _progress.Start("check uploads.tar.gz");
-            await using var archive = ArtifactFiles.OpenRead(Path.Combine(directory, BackupLayout.UploadsFile));
-            var stats = await UploadsArchive.ReadAsync(archive, cancellationToken);
-            step.Complete(detail: $"{stats.Files} files, every entry safe");
-        }
-
-        if (selected.Contains(BackupComponent.Neo4j))
-        {
-            using var step = _progress.Start("check neo4j.dump");
-            var info = await _neo4j.ReadDumpInfoAsync(neo4j!, Path.Combine(directory, BackupLayout.Neo4jFile), cancellationToken);
-            step.Complete(detail: info is null ? "non-empty (4.4 has no load --info)" : "neo4j-admin load --info read it");
-        }
-
-        var total = selected.Sum(c => new FileInfo(Path.Combine(directory, FileOf(c))).Length);
-        return new VerifiedBackup(directory, manifest, selected, total, warnings);
+        return new OpenedBackup(directory, manifest, present, warnings);
     }
 
-    public static string FileOf(BackupComponent component) => component switch
+    /// <summary>
+    /// One artifact: size and SHA-256 against the manifest, then read by the tool that will restore it.
+    /// <paramref name="fullRead"/> also reads every data block of the PostgreSQL dump. Returns what was found.
+    /// </summary>
+    public async Task<string> CheckArtifactAsync(
+        OpenedBackup backup, BackupComponent component, ContainerInfo? postgres, Neo4jTarget? neo4j, bool fullRead, CancellationToken cancellationToken)
     {
-        BackupComponent.Postgres => BackupLayout.PostgresFile,
-        BackupComponent.Neo4j => BackupLayout.Neo4jFile,
-        _ => BackupLayout.UploadsFile,
-    };
+        var file = BackupLayout.FileOf(component);
+        var path = Path.Combine(backup.Directory, file);
+        if (backup.Manifest is { } manifest)
+        {
+            await VerifyChecksumAsync(backup, manifest, component, cancellationToken);
+        }
+        else if (!File.Exists(path))
+        {
+            throw new IntegrityException($"{file} is missing from {backup.Name}.");
+        }
+
+        if (new FileInfo(path).Length == 0)
+        {
+            throw new IntegrityException($"{file} in {backup.Name} is empty.");
+        }
+
+        using var step = _progress.Start($"check {file}");
+        string detail;
+        switch (component)
+        {
+            case BackupComponent.Postgres:
+                var entries = await _postgres.ListArchiveAsync(postgres!.Name, path, cancellationToken);
+                if (fullRead)
+                {
+                    await _postgres.ReadArchiveFullyAsync(postgres.Name, path, cancellationToken);
+                }
+
+                detail = fullRead ? $"pg_restore read all {entries} entries" : $"pg_restore --list: {entries} entries";
+                break;
+            case BackupComponent.Uploads:
+                await using (var archive = ArtifactFiles.OpenRead(path))
+                {
+                    var stats = await UploadsArchive.ReadAsync(archive, cancellationToken);
+                    detail = $"{stats.Files} files, every entry safe, read to the end";
+                }
+
+                break;
+            default:
+                var info = await _neo4j.ReadDumpInfoAsync(neo4j!, path, cancellationToken);
+                detail = info is null ? "non-empty (4.4 has no load --info)" : "neo4j-admin load --info read it";
+                break;
+        }
+
+        step.Complete(detail: detail);
+        return detail;
+    }
 
     private static async Task<BackupManifest?> ReadManifestAsync(string directory, CancellationToken cancellationToken)
     {
@@ -154,55 +182,51 @@ public sealed class BackupVerifier
         return manifest;
     }
 
-    private async Task<HashSet<BackupComponent>> VerifyChecksumsAsync(string directory, BackupManifest manifest, CancellationToken cancellationToken)
+    private static ArtifactRecord? Captured(BackupManifest manifest, BackupComponent component)
     {
-        var present = new HashSet<BackupComponent>();
-        var components = new (BackupComponent Component, ComponentStatus? Status, ArtifactRecord? Artifact)[]
+        var (status, artifact) = component switch
         {
-            (BackupComponent.Postgres, manifest.Postgres?.Status, manifest.Postgres?.Artifact),
-            (BackupComponent.Neo4j, manifest.Neo4j?.Status, manifest.Neo4j?.Artifact),
-            (BackupComponent.Uploads, manifest.Uploads?.Status, manifest.Uploads?.Artifact),
+            BackupComponent.Postgres => (manifest.Postgres?.Status, manifest.Postgres?.Artifact),
+            BackupComponent.Neo4j => (manifest.Neo4j?.Status, manifest.Neo4j?.Artifact),
+            _ => (manifest.Uploads?.Status, manifest.Uploads?.Artifact),
         };
-        foreach (var (component, status, artifact) in components)
+        if (status != ComponentStatus.Captured)
         {
-            if (status != ComponentStatus.Captured)
-            {
-                continue;
-            }
-
-            if (artifact is null || artifact.File != FileOf(component))
-            {
-                throw new IntegrityException($"manifest.json in {Path.GetFileName(directory)} records {component} as captured but names no {FileOf(component)}.");
-            }
-
-            var path = Path.Combine(directory, artifact.File);
-            if (!File.Exists(path))
-            {
-                throw new IntegrityException($"{artifact.File} is missing from {Path.GetFileName(directory)}, though its manifest records it.");
-            }
-
-            var size = new FileInfo(path).Length;
-            if (size != artifact.Size)
-            {
-                throw new IntegrityException($"{artifact.File} is {size} bytes, but the manifest records {artifact.Size}: the file was truncated or changed.");
-            }
-
-            using var step = _progress.Start($"checksum {artifact.File}");
-            string actual;
-            await using (var stream = ArtifactFiles.OpenRead(path))
-            {
-                actual = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
-            }
-
-            if (!string.Equals(actual, artifact.Sha256, StringComparison.OrdinalIgnoreCase))
-            {
-                throw new IntegrityException($"{artifact.File} does not match its SHA-256 in the manifest (expected {artifact.Sha256}, found {actual}): the file or the manifest was changed.");
-            }
-
-            step.Complete(size, "SHA-256 matches");
-            present.Add(component);
+            return null;
         }
 
-        return present;
+        return artifact is not null && artifact.File == BackupLayout.FileOf(component)
+            ? artifact
+            : throw new IntegrityException($"manifest.json records {component} as captured but names no {BackupLayout.FileOf(component)}.");
+    }
+
+    private async Task VerifyChecksumAsync(OpenedBackup backup, BackupManifest manifest, BackupComponent component, CancellationToken cancellationToken)
+    {
+        var artifact = Captured(manifest, component)!;
+        var path = Path.Combine(backup.Directory, artifact.File);
+        if (!File.Exists(path))
+        {
+            throw new IntegrityException($"{artifact.File} is missing from {backup.Name}, though its manifest records it.");
+        }
+
+        var size = new FileInfo(path).Length;
+        if (size != artifact.Size)
+        {
+            throw new IntegrityException($"{artifact.File} is {size} bytes, but the manifest records {artifact.Size}: the file was truncated or changed.");
+        }
+
+        using var step = _progress.Start($"checksum {artifact.File}");
+        string actual;
+        await using (var stream = ArtifactFiles.OpenRead(path))
+        {
+            actual = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
+        }
+
+        if (!string.Equals(actual, artifact.Sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new IntegrityException($"{artifact.File} does not match its SHA-256 in the manifest (expected {artifact.Sha256}, found {actual}): the file or the manifest was changed.");
+        }
+
+        step.Complete(size, "SHA-256 matches");
     }
 }

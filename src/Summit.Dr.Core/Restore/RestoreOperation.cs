@@ -261,7 +261,7 @@ public sealed class RestoreOperation
             {
                 outcomes.Add(new StoreOutcome(component, StoreState.RollbackFailed, safety is null
                     ? "there is no safety backup to roll back from"
-                    : $"the safety backup has no {BackupVerifier.FileOf(component)}"));
+                    : $"the safety backup has no {BackupLayout.FileOf(component)}"));
                 continue;
             }
 

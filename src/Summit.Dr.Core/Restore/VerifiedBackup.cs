@@ -13,10 +13,5 @@ public sealed record VerifiedBackup(
 {
     public string Name => System.IO.Path.GetFileName(Directory);
 
-    public string PathOf(BackupComponent component) => System.IO.Path.Combine(Directory, component switch
-    {
-        BackupComponent.Postgres => BackupLayout.PostgresFile,
-        BackupComponent.Neo4j => BackupLayout.Neo4jFile,
-        _ => BackupLayout.UploadsFile,
-    });
+    public string PathOf(BackupComponent component) => System.IO.Path.Combine(Directory, BackupLayout.FileOf(component));
 }

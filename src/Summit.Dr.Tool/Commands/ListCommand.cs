@@ -1,14 +1,79 @@
+using System.Globalization;
 using McMaster.Extensions.CommandLineUtils;
+using Microsoft.Extensions.DependencyInjection;
+using Summit.Dr.Catalog;
+using Summit.Dr.Errors;
+using Summit.Dr.Progress;
+using Summit.Dr.Tool.Hosting;
 
 namespace Summit.Dr.Tool.Commands;
 
-[Command("list", Description = "List backups with time, size, components and state (not implemented yet)", ExtendedHelpText = "\n" + NotImplementedYet.Note)]
+[Command("list", Description = "List backups, newest first: name, time, age, size, components and state.",
+    ExtendedHelpText = """
+
+        States: complete; safety (taken by restore); legacy (no manifest: made by the runbook's scripts);
+        incomplete (unfinished work, never restored or offered as latest); corrupt (a cheap check failed;
+        `summit-dr check` tells more). Exit codes: 0; 2 usage.
+        """)]
 public sealed class ListCommand
 {
-    [Option("--json", Description = "Write the outcome as one JSON document to stdout.")]
+    [Option("--json", Description = "Write the list as one JSON document to stdout.")]
     public bool Json { get; set; }
 
     public RootCommand Parent { get; set; } = null!;
 
-    public int OnExecute() => NotImplementedYet.Answer("list", Parent.ToGlobalOptions());
+    public int OnExecute() =>
+        OperationHost.Run(Parent.ToGlobalOptions(), "list", Json, (services, console, _) =>
+        {
+            var catalog = services.GetRequiredService<BackupCatalog>();
+            var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+            var entries = catalog.List();
+            if (Json)
+            {
+                console.WriteJson(new
+                {
+                    schemaVersion = 1,
+                    command = "list",
+                    root = catalog.Root,
+                    backups = entries.Select(e => new
+                    {
+                        name = e.Name,
+                        directory = e.Directory,
+                        time = e.Time,
+                        ageSeconds = e.Time is { } t ? Math.Round((now - t).TotalSeconds) : (double?)null,
+                        bytes = e.Bytes,
+                        components = e.Components.Select(c => c.ToString().ToLowerInvariant()),
+                        state = e.State.ToString().ToLowerInvariant(),
+                        problem = e.Problem,
+                    }),
+                });
+                return Task.FromResult(ExitCodes.Success);
+            }
+
+            if (entries.Count == 0)
+            {
+                console.Error.WriteLine($"No backups in {catalog.Root}. Make one with `summit-dr backup`.");
+                return Task.FromResult(ExitCodes.Success);
+            }
+
+            console.Out.WriteLine($"{"NAME",-28} {"TIME",-19} {"AGE",8} {"SIZE",10}  {"COMPONENTS",-22} STATE");
+            foreach (var e in entries)
+            {
+                var time = e.Time?.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-";
+                var age = e.Time is { } t ? Age(now - t) : "-";
+                var components = e.Components.Count == 0 ? "-" : string.Join(',', e.Components.Select(c => c.ToString().ToLowerInvariant()));
+                var state = e.State.ToString().ToLowerInvariant() + (e.Problem is null ? string.Empty : $" ({e.Problem})");
+                console.Out.WriteLine($"{e.Name,-28} {time,-19} {age,8} {LoggingProgressReporter.FormatBytes(e.Bytes),10}  {components,-22} {state}");
+            }
+
+            return Task.FromResult(ExitCodes.Success);
+        });
+
+    private static string Age(TimeSpan age) => age switch
+    {
+        { TotalMinutes: < 1 } => "now",
+        { TotalHours: < 1 } => $"{(int)age.TotalMinutes}m",
+        { TotalDays: < 1 } => $"{(int)age.TotalHours}h",
+        _ => $"{(int)age.TotalDays}d",
+    };
 }

@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Options;
+using Summit.Dr.Catalog;
+using Summit.Dr.Configuration;
+using Summit.Dr.Docker;
+using Summit.Dr.Errors;
+using Summit.Dr.Manifest;
+using Summit.Dr.Neo4j;
+using Summit.Dr.Restore;
+
+namespace Summit.Dr.Check;
+
+/// <summary>
+/// Everything restore verifies before it destroys, with no side effects, plus a full read of every artifact
+/// (`pg_restore` over every data block, the whole tar stream, the Neo4j dump). Collects every finding
+/// instead of stopping at the first.
+/// </summary>
+public sealed class CheckOperation
+{
+    private readonly DockerCli _docker;
+    private readonly Neo4jService _neo4j;
+    private readonly BackupCatalog _catalog;
+    private readonly BackupVerifier _verifier;
+    private readonly SummitDrOptions _options;
+
+    public CheckOperation(DockerCli docker, Neo4jService neo4j, BackupCatalog catalog, BackupVerifier verifier, IOptions<SummitDrOptions> options)
+    {
+        _docker = docker;
+        _neo4j = neo4j;
+        _catalog = catalog;
+        _verifier = verifier;
+        _options = options.Value;
+    }
+
+    public async Task<CheckResult> RunAsync(string backup, CancellationToken cancellationToken)
+    {
+        var directory = _catalog.Resolve(backup);
+        OpenedBackup opened;
+        try
+        {
+            opened = await _verifier.OpenAsync(directory, cancellationToken);
+        }
+        catch (IntegrityException ex)
+        {
+            return new CheckResult(directory, [new CheckFinding(Path.GetFileName(directory), false, ex.Message)]);
+        }
+
+        var findings = opened.Warnings.Select(w => new CheckFinding(BackupManifest.FileName, true, "warning: " + w)).ToList();
+        var postgres = opened.Present.Contains(Backup.BackupComponent.Postgres) ? await RunningAsync(_options.Postgres.Container, "PostgreSQL", "Postgres:Container", cancellationToken) : null;
+        Neo4jTarget? neo4j = null;
+        if (opened.Present.Contains(Backup.BackupComponent.Neo4j))
+        {
+            // Only the image is needed (a one-off container reads the dump); the server may be stopped.
+            var container = await _docker.InspectAsync(_options.Neo4j.Container, cancellationToken)
+                ?? throw new PreconditionException($"Neo4j container '{_options.Neo4j.Container}' not found; check reads the dump with its image. Set Neo4j:Container.");
+            neo4j = _neo4j.Describe(container);
+        }
+
+        foreach (var component in opened.Present)
+        {
+            var file = Backup.BackupLayout.FileOf(component);
+            try
+            {
+                findings.Add(new CheckFinding(file, true, await _verifier.CheckArtifactAsync(opened, component, postgres, neo4j, fullRead: true, cancellationToken)));
+            }
+            catch (IntegrityException ex)
+            {
+                findings.Add(new CheckFinding(file, false, ex.Message));
+            }
+        }
+
+        return new CheckResult(directory, findings);
+    }
+
+    private async Task<ContainerInfo> RunningAsync(string name, string what, string key, CancellationToken cancellationToken)
+    {
+        var container = await _docker.InspectAsync(name, cancellationToken)
+            ?? throw new PreconditionException($"{what} container '{name}' not found; check reads the dump with its tools. List containers with `docker ps -a` and set {key}.");
+        return container.Running
+            ? container
+            : throw new PreconditionException($"{what} container '{name}' is {container.Status}; check reads the dump with its tools. Start it with `docker start {name}`.");
+    }
+}

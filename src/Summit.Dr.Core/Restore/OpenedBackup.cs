@@ -1,0 +1,10 @@
+using Summit.Dr.Backup;
+using Summit.Dr.Manifest;
+
+namespace Summit.Dr.Restore;
+
+/// <summary>A backup directory that passed the directory-level checks, before its artifacts are read.</summary>
+public sealed record OpenedBackup(string Directory, BackupManifest? Manifest, IReadOnlySet<BackupComponent> Present, IReadOnlyList<string> Warnings)
+{
+    public string Name => System.IO.Path.GetFileName(Directory.TrimEnd('/'));
+}
