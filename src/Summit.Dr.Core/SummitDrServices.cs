@@ -44,6 +44,7 @@ public static class SummitDrServices
         services.AddSingleton<RestoreOperation>();
         services.AddSingleton<RestorePlanner>();
         services.AddSingleton<Check.CheckOperation>();
+        services.AddSingleton<Health.PlatformHealth>();
         services.AddSingleton<IRestoreConfirmation, NoTerminalConfirmation>();
         return services;
     }

@@ -57,8 +57,8 @@ public sealed class EndToEndToolTests
         await restoreHelp.WaitAsync(TimeSpan.FromSeconds(30));
         using var restore = ToolRun.Start(dir, ["restore", "latest", "--yes"], executable: Tool);
         await restore.WaitAsync(TimeSpan.FromSeconds(30));
-        using var verify = ToolRun.Start(dir, ["verify"], executable: Tool);
-        await verify.WaitAsync(TimeSpan.FromSeconds(30));
+        using var drill = ToolRun.Start(dir, ["drill", "latest"], executable: Tool);
+        await drill.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Multiple(() =>
         {
@@ -74,9 +74,9 @@ public sealed class EndToEndToolTests
             Assert.That(restoreHelp.Stdout, Does.Contain("--no-safety-backup").And.Contain("--yes"));
             Assert.That(restore.ExitCode, Is.EqualTo(4), "no backup to take as latest");
             Assert.That(restore.Stderr, Does.Contain("There is no complete backup"));
-            Assert.That(help.Stdout, Does.Match(@"(?m)^\s+verify\s.*not implemented yet"));
-            Assert.That(verify.ExitCode, Is.EqualTo(2));
-            Assert.That(verify.Stderr, Does.Contain("not implemented yet"));
+            Assert.That(help.Stdout, Does.Match(@"(?m)^\s+drill\s.*not implemented yet"));
+            Assert.That(drill.ExitCode, Is.EqualTo(2));
+            Assert.That(drill.Stderr, Does.Contain("not implemented yet"));
         });
     }
 

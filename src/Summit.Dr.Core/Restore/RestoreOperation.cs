@@ -6,6 +6,7 @@ using Summit.Dr.Catalog;
 using Summit.Dr.Configuration;
 using Summit.Dr.Docker;
 using Summit.Dr.Errors;
+using Summit.Dr.Health;
 using Summit.Dr.Locking;
 using Summit.Dr.Manifest;
 using Summit.Dr.Neo4j;
@@ -37,6 +38,7 @@ public sealed class RestoreOperation
     private readonly BackupOperation _backup;
     private readonly OperationLock _lock;
     private readonly IRestoreConfirmation _confirmation;
+    private readonly PlatformHealth _health;
     private readonly IProgressReporter _progress;
     private readonly SummitDrOptions _options;
     private readonly WorkingDirectory _workingDirectory;
@@ -52,6 +54,7 @@ public sealed class RestoreOperation
         BackupOperation backup,
         OperationLock operationLock,
         IRestoreConfirmation confirmation,
+        PlatformHealth health,
         IProgressReporter progress,
         IOptions<SummitDrOptions> options,
         WorkingDirectory workingDirectory,
@@ -66,6 +69,7 @@ public sealed class RestoreOperation
         _backup = backup;
         _lock = operationLock;
         _confirmation = confirmation;
+        _health = health;
         _progress = progress;
         _options = options.Value;
         _workingDirectory = workingDirectory;
@@ -103,8 +107,13 @@ public sealed class RestoreOperation
         }
 
         var stores = await RestoreStoresAsync(verified, safety, targets, steps, cancellationToken);
-        var checks = await TimedAsync(steps, "post-restore checks", () => PostChecksAsync(verified, targets, cancellationToken));
-        return new RestoreResult(verified.Directory, safety?.Directory, steps, stores, checks, Stopwatch.GetElapsedTime(started), warnings);
+        var health = await TimedAsync(steps, "post-restore checks", () => _health.CheckAsync(verified.Components, cancellationToken));
+        foreach (var check in health.Checks.Where(c => !c.Passed))
+        {
+            _logger.LogError("Post-restore check failed: {Check}: {Detail}", check.Name, check.Detail);
+        }
+
+        return new RestoreResult(verified.Directory, safety?.Directory, steps, stores, health.Checks, Stopwatch.GetElapsedTime(started), warnings);
     }
 
     private async Task<Targets> FindTargetsAsync(IReadOnlySet<BackupComponent> components, CancellationToken cancellationToken)
@@ -306,55 +315,15 @@ public sealed class RestoreOperation
         _ => "uploads",
     };
 
-    /// <summary>The runbook's verification: containers running, tables present, node count, uploads present.</summary>
-    private async Task<IReadOnlyList<PostRestoreCheck>> PostChecksAsync(VerifiedBackup backup, Targets targets, CancellationToken cancellationToken)
-    {
-        var checks = new List<PostRestoreCheck>();
-        if (backup.Components.Contains(BackupComponent.Postgres))
-        {
-            var facts = await _postgres.CollectFactsAsync(targets.Postgres!.Name, cancellationToken);
-            checks.Add(new PostRestoreCheck("postgres tables", facts.TableCount > 0,
-                $"{facts.TableCount} tables in {_postgres.Database}: {string.Join(", ", facts.RowEstimates.Keys.Take(10))}"));
-        }
-
-        if (backup.Components.Contains(BackupComponent.Neo4j))
-        {
-            var target = await CurrentNeo4jAsync(targets.Neo4j!, cancellationToken);
-            if (targets.Neo4j!.Container.Running)
-            {
-                var nodes = await _neo4j.CountNodesAsync(target, cancellationToken);
-                checks.Add(new PostRestoreCheck("neo4j answers", target.Container.Running && nodes is not null,
-                    nodes is null ? $"{target.Container.Name} does not answer cypher-shell" : $"{nodes} nodes"));
-            }
-            else
-            {
-                checks.Add(new PostRestoreCheck("neo4j answers", true, $"{target.Container.Name} was stopped before the restore and is left stopped"));
-            }
-        }
-
-        if (backup.Components.Contains(BackupComponent.Uploads))
-        {
-            var present = Directory.Exists(UploadsPath);
-            var files = present ? Directory.EnumerateFiles(UploadsPath, "*", SearchOption.AllDirectories).Count() : 0;
-            var expected = backup.Manifest?.Uploads.Files;
-            checks.Add(new PostRestoreCheck("uploads present", present && (expected is null || files == expected),
-                expected is null ? $"{files} files in {UploadsPath}" : $"{files} of {expected} files in {UploadsPath}"));
-        }
-
-        foreach (var check in checks.Where(c => !c.Passed))
-        {
-            _logger.LogError("Post-restore check failed: {Check}: {Detail}", check.Name, check.Detail);
-        }
-
-        return checks;
-    }
-
     private async Task<T> TimedAsync<T>(List<RestoreStep> steps, string name, Func<Task<T>> step)
     {
         var started = Stopwatch.GetTimestamp();
+        using var progress = _progress.Start(name);
         try
         {
-            return await step();
+            var result = await step();
+            progress.Complete();
+            return result;
         }
         finally
         {

@@ -6,7 +6,7 @@ public sealed record RestoreResult(
     string? SafetyBackup,
     IReadOnlyList<RestoreStep> Steps,
     IReadOnlyList<StoreOutcome> Stores,
-    IReadOnlyList<PostRestoreCheck> Checks,
+    IReadOnlyList<Health.HealthCheck> Checks,
     TimeSpan Total,
     IReadOnlyList<string> Warnings)
 {
