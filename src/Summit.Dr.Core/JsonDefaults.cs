@@ -12,6 +12,9 @@ public static class JsonDefaults
         // Manifests are read by people too: keep `+` and quotes readable; nothing here is embedded in HTML.
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // A manifest missing a field it must have is damaged, not a record full of nulls.
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 }

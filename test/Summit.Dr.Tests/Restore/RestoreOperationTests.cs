@@ -175,12 +175,32 @@ public sealed class RestoreOperationTests
         using var harness = await HarnessWithBackupAsync();
         var regular = harness.VisibleBackups().Single();
         Directory.CreateDirectory(Path.Combine(harness.Root, ".incomplete-29990101_000000"));
-        Directory.CreateDirectory(Path.Combine(harness.Root, "29990101_000000-safety"));
-        File.WriteAllText(Path.Combine(harness.Root, "29990101_000000-safety", "manifest.json"), "{\"kind\": \"safety\"}");
+        var safety = Directory.CreateDirectory(Path.Combine(harness.Root, "29990101_000000-safety")).FullName;
+        foreach (var file in Directory.GetFiles(Path.Combine(harness.Root, regular)))
+        {
+            File.Copy(file, Path.Combine(safety, Path.GetFileName(file)));
+        }
+
+        var manifest = Path.Combine(safety, "manifest.json");
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"kind\": \"regular\"", "\"kind\": \"safety\"", StringComparison.Ordinal));
 
         var latest = harness.Get<BackupCatalog>().Resolve("latest");
 
         Assert.That(Path.GetFileName(latest), Is.EqualTo(regular));
+    }
+
+    [Test]
+    public async Task A_manifest_missing_fields_is_reported_as_corrupt_not_a_crash()
+    {
+        using var harness = await HarnessWithBackupAsync();
+        var damaged = Directory.CreateDirectory(Path.Combine(harness.Root, "29990101_000000")).FullName;
+        File.WriteAllText(Path.Combine(damaged, "manifest.json"), "{\"kind\": \"regular\"}");
+
+        var entry = harness.Get<BackupCatalog>().List().Single(e => e.Name == "29990101_000000");
+        var error = Assert.ThrowsAsync<IntegrityException>(() => harness.Get<BackupVerifier>().OpenAsync(damaged, CancellationToken.None));
+
+        Assert.That(entry.State, Is.EqualTo(BackupState.Corrupt));
+        Assert.That(error!.Message, Does.Contain("manifest.json in 29990101_000000 does not parse"));
     }
 
     private static async Task<CoreHarness> HarnessWithBackupAsync(Action<IServiceCollection>? services = null)
