@@ -45,6 +45,7 @@ public static class SummitDrServices
         services.AddSingleton<RestorePlanner>();
         services.AddSingleton<Check.CheckOperation>();
         services.AddSingleton<Health.PlatformHealth>();
+        services.AddSingleton<Prune.PruneOperation>();
         services.AddSingleton<IRestoreConfirmation, NoTerminalConfirmation>();
         return services;
     }

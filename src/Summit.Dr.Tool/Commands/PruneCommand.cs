@@ -1,26 +1,83 @@
 using McMaster.Extensions.CommandLineUtils;
+using Microsoft.Extensions.DependencyInjection;
+using Summit.Dr.Errors;
+using Summit.Dr.Progress;
+using Summit.Dr.Prune;
+using Summit.Dr.Tool.Hosting;
 
 namespace Summit.Dr.Tool.Commands;
 
-[Command("prune", Description = "Delete old backups by a keep policy (not implemented yet)", ExtendedHelpText = "\n" + NotImplementedYet.Note)]
+[Command("prune", Description = "Delete old backups by a restic-style keep policy.",
+    ExtendedHelpText = """
+
+        Daily, weekly and monthly buckets count back from the newest backup; each keeps its newest backup.
+        The newest complete backup is always kept, corrupt ones are kept for inspection, unfinished work is
+        removed, safety backups follow --keep-safety (all kept without it). Refuses when the newest backup is
+        incomplete or less than half the size of the one before it, unless --force. Takes the lock.
+        Exit codes: 0 done; 2 usage (no policy); 3 another run holds the lock; 4 refused, nothing deleted.
+        """)]
 public sealed class PruneCommand
 {
     [Option("--keep-last <N>", Description = "Keep the N newest backups.")]
     public int? KeepLast { get; set; }
 
-    [Option("--keep-daily <N>", Description = "Keep the newest backup of each of the last N days.")]
+    [Option("--keep-daily <N>", Description = "Keep the newest backup of each of the last N days that have one.")]
     public int? KeepDaily { get; set; }
 
-    [Option("--keep-weekly <N>", Description = "Keep the newest backup of each of the last N weeks.")]
+    [Option("--keep-weekly <N>", Description = "Keep the newest backup of each of the last N ISO weeks that have one.")]
     public int? KeepWeekly { get; set; }
 
-    [Option("--keep-monthly <N>", Description = "Keep the newest backup of each of the last N months.")]
+    [Option("--keep-monthly <N>", Description = "Keep the newest backup of each of the last N months that have one.")]
     public int? KeepMonthly { get; set; }
 
-    [Option("--dry-run", Description = "List what would be deleted and why each survivor is kept.")]
+    [Option("--keep-safety <N>", Description = "Keep the N newest safety backups (default: keep them all).")]
+    public int? KeepSafety { get; set; }
+
+    [Option("--dry-run", Description = "List what would be deleted and why each survivor is kept; delete nothing.")]
     public bool DryRun { get; set; }
+
+    [Option("--force", Description = "Prune even when the newest backup is incomplete or suspiciously small.")]
+    public bool Force { get; set; }
+
+    [Option("--json", Description = "Write the decisions as one JSON document to stdout.")]
+    public bool Json { get; set; }
 
     public RootCommand Parent { get; set; } = null!;
 
-    public int OnExecute() => NotImplementedYet.Answer("prune", Parent.ToGlobalOptions());
+    public int OnExecute()
+    {
+        var policy = new PrunePolicy(KeepLast, KeepDaily, KeepWeekly, KeepMonthly, KeepSafety);
+        if (new[] { KeepLast, KeepDaily, KeepWeekly, KeepMonthly, KeepSafety }.Any(n => n < 0))
+        {
+            throw new UsageException("--keep-* counts must be zero or more.");
+        }
+
+        return OperationHost.Run(Parent.ToGlobalOptions(), "prune", Json, (services, console, _) =>
+        {
+            var result = services.GetRequiredService<PruneOperation>().Run(policy, DryRun, Force, TimeZoneInfo.Local);
+            if (Json)
+            {
+                console.WriteJson(new
+                {
+                    schemaVersion = 1,
+                    command = "prune",
+                    dryRun = DryRun,
+                    freedBytes = result.FreedBytes,
+                    kept = result.Decisions.Where(d => d.Keep).Select(d => new { name = d.Entry.Name, reasons = d.Reasons }),
+                    removed = result.Decisions.Where(d => !d.Keep).Select(d => new { name = d.Entry.Name, reason = d.Reasons[0], bytes = d.Entry.Bytes }),
+                });
+                return Task.FromResult(ExitCodes.Success);
+            }
+
+            foreach (var decision in result.Decisions)
+            {
+                var verb = decision.Keep ? "keep  " : DryRun ? "would remove" : "remove";
+                console.Out.WriteLine($"{verb,-12} {decision.Entry.Name,-28} {string.Join(", ", decision.Reasons)}");
+            }
+
+            var removed = result.Decisions.Count(d => !d.Keep);
+            console.Error.WriteLine($"{result.Decisions.Count - removed} kept, {removed} {(DryRun ? "would be removed" : "removed")} ({LoggingProgressReporter.FormatBytes(result.FreedBytes)}).");
+            return Task.FromResult(ExitCodes.Success);
+        });
+    }
 }
