@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Summit.Dr.Backup;
 using Summit.Dr.Catalog;
@@ -46,6 +47,8 @@ public static class SummitDrServices
         services.AddSingleton<Check.CheckOperation>();
         services.AddSingleton<Health.PlatformHealth>();
         services.AddSingleton<Prune.PruneOperation>();
+        services.AddSingleton<Discovery.PlatformDiscovery>();
+        services.TryAddSingleton(new SettingSources(null));
         services.AddSingleton<IRestoreConfirmation, NoTerminalConfirmation>();
         return services;
     }

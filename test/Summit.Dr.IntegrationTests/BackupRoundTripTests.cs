@@ -28,7 +28,7 @@ public sealed class BackupRoundTripTests
         await platform.PsqlAsync("CREATE DATABASE scratch", "postgres");
         await using (var dump = File.OpenRead(Path.Combine(backup, "postgres.dump")))
         {
-            var restore = await Sh.RunAsync("docker", ["exec", "-i", platform.Postgres, "pg_restore", "-U", Platform.User, "-d", "scratch", "--no-owner", "--exit-on-error"], stdin: dump);
+            var restore = await Sh.RunAsync("docker", ["exec", "-i", platform.Postgres, "pg_restore", "-U", platform.User, "-d", "scratch", "--no-owner", "--exit-on-error"], stdin: dump);
             Assert.That(restore.ExitCode, Is.Zero, restore.StandardError);
         }
 

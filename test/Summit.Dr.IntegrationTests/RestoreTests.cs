@@ -121,7 +121,7 @@ public sealed class RestoreTests
         Directory.CreateDirectory(legacy);
         await using (var dump = File.Create(Path.Combine(legacy, "postgres.dump")))
         {
-            var pgDump = await Sh.RunAsync("docker", ["exec", platform.Postgres, "pg_dump", "-U", Platform.User, "-d", Platform.Database, "-Fc"], stdout: dump);
+            var pgDump = await Sh.RunAsync("docker", ["exec", platform.Postgres, "pg_dump", "-U", platform.User, "-d", platform.Database, "-Fc"], stdout: dump);
             Assert.That(pgDump.ExitCode, Is.Zero, pgDump.StandardError);
         }
 

@@ -57,6 +57,6 @@ public sealed class BackupCommand
             var result = await operation.RunAsync(request, cancellationToken);
             BackupReport.Write(console, result, Json);
             return ExitCodes.Success;
-        }, request.OutputRoot, recover: !request.DryRun);
+        }, request.OutputRoot, recover: !request.DryRun, discover: !request.DryRun);
     }
 }

@@ -69,6 +69,6 @@ public sealed class RestoreCommand
 
             var result = await services.GetRequiredService<RestoreOperation>().RunAsync(request, cancellationToken);
             return RestoreReport.Write(console, result, Json);
-        }, recover: !request.DryRun);
+        }, recover: !request.DryRun, discover: !request.DryRun);
     }
 }

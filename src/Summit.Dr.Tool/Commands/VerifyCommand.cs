@@ -52,5 +52,5 @@ public sealed class VerifyCommand
             }
 
             return exitCode;
-        });
+        }, discover: true);
 }

@@ -26,7 +26,8 @@ internal static class OperationHost
         bool json,
         Func<IServiceProvider, ToolConsole, CancellationToken, Task<int>> body,
         string? extraRecoveryRoot = null,
-        bool recover = true)
+        bool recover = true,
+        bool discover = false)
     {
         var workingDirectory = new WorkingDirectory(Path.GetFullPath(globals.WorkingDirectory ?? Directory.GetCurrentDirectory()));
         if (!Directory.Exists(workingDirectory.Path))
@@ -49,6 +50,7 @@ internal static class OperationHost
         builder.Logging.AddProvider(runLog);
 
         builder.Services.Configure<SummitDrOptions>(builder.Configuration);
+        builder.Services.AddSingleton(new SettingSources(builder.Configuration));
         builder.Services.AddSummitDrCore(workingDirectory, Dr.ToolInfo.FromAssembly(typeof(OperationHost).Assembly));
         builder.Services.AddSingleton(runLog);
         builder.Services.AddSingleton<ToolConsole>();
@@ -66,7 +68,7 @@ internal static class OperationHost
             .Select(workingDirectory.Resolve)
             .Distinct()
             .ToList();
-        var run = new OperationRun(command, json, body, roots);
+        var run = new OperationRun(command, json, body, roots, discover);
         builder.Services.AddSingleton(run);
         builder.Services.AddHostedService<OperationHostedService>();
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Summit.Dr.Discovery;
 using Summit.Dr.Errors;
 using Summit.Dr.Operations;
 
@@ -22,6 +23,11 @@ internal sealed class OperationHostedService(
     {
         try
         {
+            if (run.Discover)
+            {
+                await services.GetRequiredService<PlatformDiscovery>().ApplyAsync(stoppingToken);
+            }
+
             var recovery = services.GetRequiredService<JournalRecovery>();
             foreach (var root in run.RecoveryRoots)
             {

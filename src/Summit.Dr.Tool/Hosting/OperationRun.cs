@@ -5,7 +5,8 @@ public sealed class OperationRun(
     string command,
     bool json,
     Func<IServiceProvider, ToolConsole, CancellationToken, Task<int>> body,
-    IReadOnlyList<string> recoveryRoots)
+    IReadOnlyList<string> recoveryRoots,
+    bool discover)
 {
     public string Command { get; } = command;
 
@@ -15,6 +16,9 @@ public sealed class OperationRun(
 
     /// <summary>Backup roots whose stop journals are checked before the operation runs.</summary>
     public IReadOnlyList<string> RecoveryRoots { get; } = recoveryRoots;
+
+    /// <summary>Whether the command works on containers, so compose discovery runs before it.</summary>
+    public bool Discover { get; } = discover;
 
     public int ExitCode { get; set; } = Errors.ExitCodes.Failed;
 }

@@ -10,23 +10,32 @@ namespace Summit.Dr.IntegrationTests.Support;
 /// </summary>
 internal sealed class Platform : IAsyncDisposable
 {
-    public const string Database = "intelgraph_dev";
-    public const string User = "intelgraph";
     public const int SeededUsers = 1000;
     public const int SeededNodes = 50;
 
-    private Platform(string prefix)
+    private Platform(string prefix, bool compose)
     {
         Prefix = prefix;
+        Compose = compose;
         Neo4jPassword = "pw-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         WorkDir = Directory.CreateTempSubdirectory("summit-dr-it-").FullName;
     }
 
     public string Prefix { get; }
 
-    public string Postgres => Prefix + "-postgres";
+    /// <summary>A stack like the platform's newer compose file: compose labels, other names, no config file.</summary>
+    public bool Compose { get; }
 
-    public string Neo4j => Prefix + "-neo4j";
+    public string Postgres => Prefix + (Compose ? "-summit-postgres" : "-postgres");
+
+    public string Neo4j => Prefix + (Compose ? "-summit-neo4j" : "-neo4j");
+
+    public string Database => Compose ? "summit_dev" : "intelgraph_dev";
+
+    public string User => Compose ? "summit" : "intelgraph";
+
+    /// <summary>The compose project name docker compose would derive from the working directory.</summary>
+    public string ComposeProject => new string(Path.GetFileName(WorkDir).ToLowerInvariant().Where(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-').ToArray());
 
     public string Neo4jPassword { get; }
 
@@ -36,13 +45,17 @@ internal sealed class Platform : IAsyncDisposable
 
     public string BackupRoot => Path.Combine(WorkDir, "backups");
 
-    public static async Task<Platform> StartAsync(bool seed = true)
+    public static async Task<Platform> StartAsync(bool seed = true, bool compose = false)
     {
-        var platform = new Platform("sdr" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)));
+        var platform = new Platform("sdr" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)), compose);
         try
         {
             await platform.StartContainersAsync();
-            platform.WriteConfig();
+            if (!compose)
+            {
+                platform.WriteConfig();
+            }
+
             if (seed)
             {
                 await platform.SeedAsync();
@@ -67,11 +80,11 @@ internal sealed class Platform : IAsyncDisposable
         File.WriteAllText(Path.Combine(WorkDir, "summit-dr.json"), JsonSerializer.Serialize(extra ?? config));
     }
 
-    public async Task<string> PsqlAsync(string sql, string database = Database) =>
-        (await Sh.DockerRequireAsync("exec", Postgres, "psql", "-U", User, "-d", database, "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql)).Trim();
+    public async Task<string> PsqlAsync(string sql, string? database = null) =>
+        (await Sh.DockerRequireAsync("exec", Postgres, "psql", "-U", User, "-d", database ?? Database, "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql)).Trim();
 
     /// <summary>An order-independent checksum of every row of every user table.</summary>
-    public async Task<string> TableChecksumsAsync(string database = Database)
+    public async Task<string> TableChecksumsAsync(string? database = null)
     {
         var tables = (await PsqlAsync("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1", database)).Split('\n');
         var sums = new List<string>();
@@ -158,12 +171,17 @@ internal sealed class Platform : IAsyncDisposable
 
     private async Task StartContainersAsync()
     {
-        await Sh.DockerRequireAsync("run", "-d", "--name", Postgres, "--network", "none",
-            "-e", "POSTGRES_USER=" + User, "-e", "POSTGRES_PASSWORD=pg-" + Prefix, "-e", "POSTGRES_DB=" + Database, Repo.PostgresImage);
-        await Sh.DockerRequireAsync("run", "-d", "--name", Neo4j, "--network", "none", "-e", $"NEO4J_AUTH=neo4j/{Neo4jPassword}", Repo.Neo4jImage);
+        await Sh.DockerRequireAsync(["run", "-d", "--name", Postgres, "--network", "none", .. Labels("postgres"),
+            "-e", "POSTGRES_USER=" + User, "-e", "POSTGRES_PASSWORD=pg-" + Prefix, "-e", "POSTGRES_DB=" + Database, Repo.PostgresImage]);
+        await Sh.DockerRequireAsync(["run", "-d", "--name", Neo4j, "--network", "none", .. Labels("neo4j"), "-e", $"NEO4J_AUTH=neo4j/{Neo4jPassword}", Repo.Neo4jImage]);
         await WaitAsync(async () => (await Sh.DockerAsync("exec", Postgres, "psql", "-U", User, "-d", Database, "-c", "SELECT 1")).ExitCode == 0, "PostgreSQL");
         await WaitAsync(Neo4jAnswersAsync, "Neo4j");
     }
+
+    /// <summary>The labels docker compose puts on a service's container.</summary>
+    public string[] Labels(string service) => Compose
+        ? ["--label", "com.docker.compose.project=" + ComposeProject, "--label", "com.docker.compose.service=" + service]
+        : [];
 
     private async Task SeedAsync()
     {
