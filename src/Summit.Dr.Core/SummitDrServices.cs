@@ -48,6 +48,7 @@ public static class SummitDrServices
         services.AddSingleton<Health.PlatformHealth>();
         services.AddSingleton<Prune.PruneOperation>();
         services.AddSingleton<Discovery.PlatformDiscovery>();
+        services.AddSingleton<Doctor.DoctorOperation>();
         services.TryAddSingleton(new SettingSources(null));
         services.AddSingleton<IRestoreConfirmation, NoTerminalConfirmation>();
         return services;

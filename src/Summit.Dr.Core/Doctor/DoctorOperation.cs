@@ -1,0 +1,200 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Summit.Dr.Configuration;
+using Summit.Dr.Discovery;
+using Summit.Dr.Docker;
+using Summit.Dr.Errors;
+using Summit.Dr.Health;
+using Summit.Dr.Neo4j;
+using Summit.Dr.Processes;
+
+namespace Summit.Dr.Doctor;
+
+/// <summary>
+/// Can a backup and a restore run here right now? The docker CLI and daemon, each container (and how it was
+/// found), Neo4j's version and admin syntax, free disk against an estimate of the next backup, write
+/// permission in the backup root, and the effective configuration. Every check runs, whatever fails first.
+/// </summary>
+public sealed class DoctorOperation
+{
+    private static readonly string[] SecretKeys = ["Postgres:Password", "Neo4j:Password"];
+
+    private readonly DockerCli _docker;
+    private readonly PlatformDiscovery _discovery;
+    private readonly Neo4jService _neo4j;
+    private readonly SettingSources _sources;
+    private readonly SummitDrOptions _options;
+    private readonly WorkingDirectory _workingDirectory;
+
+    public DoctorOperation(DockerCli docker, PlatformDiscovery discovery, Neo4jService neo4j, SettingSources sources, IOptions<SummitDrOptions> options, WorkingDirectory workingDirectory)
+    {
+        _docker = docker;
+        _discovery = discovery;
+        _neo4j = neo4j;
+        _sources = sources;
+        _options = options.Value;
+        _workingDirectory = workingDirectory;
+    }
+
+    public async Task<DoctorReport> RunAsync(CancellationToken cancellationToken)
+    {
+        var checks = new List<HealthCheck>();
+        var estimate = 0L;
+        if (await DockerReadyAsync(checks, cancellationToken))
+        {
+            try
+            {
+                await _discovery.ApplyAsync(cancellationToken);
+            }
+            catch (PreconditionException ex)
+            {
+                checks.Add(new HealthCheck("discovery", false, ex.Message));
+            }
+
+            estimate += await PostgresAsync(checks, cancellationToken);
+            estimate += await Neo4jAsync(checks, cancellationToken);
+        }
+
+        var uploads = _workingDirectory.Resolve(_options.Uploads.Path);
+        var uploadBytes = Directory.Exists(uploads) ? Directory.EnumerateFiles(uploads, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) : 0;
+        checks.Add(new HealthCheck("uploads", true, Directory.Exists(uploads)
+            ? $"{uploads}: {Progress.LoggingProgressReporter.FormatBytes(uploadBytes)}"
+            : $"{uploads} does not exist (a backup warns and goes on without it)"));
+        estimate += uploadBytes;
+        DiskAndPermission(checks, estimate);
+        return new DoctorReport(checks, Configuration());
+    }
+
+    private async Task<bool> DockerReadyAsync(List<HealthCheck> checks, CancellationToken cancellationToken)
+    {
+        ProcessResult version;
+        try
+        {
+            version = await _docker.RunAsync(_docker.Spec(["--version"]), cancellationToken);
+        }
+        catch (PreconditionException ex)
+        {
+            checks.Add(new HealthCheck("docker cli", false, ex.Message));
+            return false;
+        }
+
+        checks.Add(new HealthCheck("docker cli", version.Succeeded, version.Succeeded ? $"{_docker.Executable}: {version.StandardOutput.Trim()}" : version.ErrorSummary));
+        try
+        {
+            var info = await _docker.RunAsync(_docker.Spec(["info", "--format", "{{.ServerVersion}}"]), cancellationToken);
+            checks.Add(new HealthCheck("docker daemon", info.Succeeded, info.Succeeded ? $"reachable, server {info.StandardOutput.Trim()}" : $"{info.ErrorSummary}: start the Docker engine"));
+            return info.Succeeded;
+        }
+        catch (PreconditionException ex)
+        {
+            checks.Add(new HealthCheck("docker daemon", false, ex.Message));
+            return false;
+        }
+    }
+
+    private async Task<long> PostgresAsync(List<HealthCheck> checks, CancellationToken cancellationToken)
+    {
+        var name = _options.Postgres.Container;
+        var container = await _docker.InspectAsync(name, cancellationToken);
+        checks.Add(ContainerCheck("postgres container", name, "Postgres:Container", container));
+        if (container is not { Running: true })
+        {
+            return 0;
+        }
+
+        var size = await _docker.RunAsync(_docker.Spec(DockerArgs.Exec(name,
+            ["psql", "-U", _options.Postgres.User, "-d", _options.Postgres.Database, "-X", "-A", "-t", "-c", "SELECT pg_database_size(current_database())"])), cancellationToken);
+        var bytes = 0L;
+        var ok = size.Succeeded && long.TryParse(size.StandardOutput.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out bytes);
+        checks.Add(new HealthCheck("postgres database", ok, ok
+            ? $"{_options.Postgres.Database} as {_options.Postgres.User}: {Progress.LoggingProgressReporter.FormatBytes(bytes)}"
+            : $"cannot query {_options.Postgres.Database} as {_options.Postgres.User}: {size.ErrorSummary}. Check Postgres:User and Postgres:Database"));
+        return ok ? bytes : 0;
+    }
+
+    private async Task<long> Neo4jAsync(List<HealthCheck> checks, CancellationToken cancellationToken)
+    {
+        var name = _options.Neo4j.Container;
+        var container = await _docker.InspectAsync(name, cancellationToken);
+        checks.Add(ContainerCheck("neo4j container", name, "Neo4j:Container", container));
+        if (container is null)
+        {
+            return 0;
+        }
+
+        var target = _neo4j.Describe(container);
+        checks.Add(new HealthCheck("neo4j version", true,
+            $"{target.Version ?? "unknown (5.x assumed)"}; neo4j-admin {(target.Syntax == Neo4jAdminSyntax.V5 ? "5.x `database dump|load`" : "4.4 `dump|load`")} syntax; " +
+            $"credentials {(target.Credentials.Password is null ? "unknown: node counts are skipped" : "known")}"));
+        if (!container.Running)
+        {
+            return 0;
+        }
+
+        var du = await _docker.RunAsync(_docker.Spec(DockerArgs.Exec(name, ["du", "-s", "-B1", $"/data/databases/{target.Database}"])), cancellationToken);
+        return du.Succeeded && long.TryParse(du.StandardOutput.Split('\t')[0].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var bytes) ? bytes : 0;
+    }
+
+    private HealthCheck ContainerCheck(string check, string name, string key, ContainerInfo? container)
+    {
+        var how = _sources.SourceOf(key).StartsWith("compose discovery", StringComparison.Ordinal) ? "found by compose discovery" : "configured name";
+        return container switch
+        {
+            null => new HealthCheck(check, false, $"'{name}' not found ({how}): list containers with `docker ps -a` and set {key}"),
+            { Running: false } => new HealthCheck(check, check.StartsWith("neo4j", StringComparison.Ordinal), $"'{name}' ({how}), {container.Image}, {container.Status}" +
+                (check.StartsWith("neo4j", StringComparison.Ordinal) ? " (a stopped Neo4j is dumped offline)" : $": start it with `docker start {name}`")),
+            _ => new HealthCheck(check, true, $"'{name}' ({how}), {container.Image}, running"),
+        };
+    }
+
+    private void DiskAndPermission(List<HealthCheck> checks, long estimate)
+    {
+        var root = _workingDirectory.Resolve(_options.Backup.Root);
+        var existing = root;
+        while (!Directory.Exists(existing))
+        {
+            existing = Path.GetDirectoryName(existing) ?? "/";
+        }
+
+        var free = new DriveInfo(existing).AvailableFreeSpace;
+        checks.Add(new HealthCheck("free disk", free > estimate,
+            $"{Progress.LoggingProgressReporter.FormatBytes(free)} free at {existing}; the next backup is estimated at most {Progress.LoggingProgressReporter.FormatBytes(estimate)}" +
+            (free > estimate ? string.Empty : ": free space, or set Backup:Root elsewhere")));
+        try
+        {
+            var probe = Path.Combine(existing, $".summit-dr-doctor-{Environment.ProcessId}");
+            File.WriteAllText(probe, string.Empty);
+            File.Delete(probe);
+            checks.Add(new HealthCheck("write permission", true, $"can write in {existing}{(existing == root ? string.Empty : $" (where {root} will be created)")}"));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            checks.Add(new HealthCheck("write permission", false, $"cannot write in {existing}: {ex.Message}. Fix the permissions or set Backup:Root"));
+        }
+    }
+
+    private List<ConfigurationEntry> Configuration()
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["Docker:Path"] = _options.Docker.Path,
+            ["Postgres:Container"] = _options.Postgres.Container,
+            ["Postgres:Database"] = _options.Postgres.Database,
+            ["Postgres:User"] = _options.Postgres.User,
+            ["Postgres:Password"] = _options.Postgres.Password,
+            ["Neo4j:Container"] = _options.Neo4j.Container,
+            ["Neo4j:Database"] = _options.Neo4j.Database,
+            ["Neo4j:User"] = _options.Neo4j.User,
+            ["Neo4j:Password"] = _options.Neo4j.Password,
+            ["Neo4j:StopTimeoutSeconds"] = _options.Neo4j.StopTimeoutSeconds.ToString(CultureInfo.InvariantCulture),
+            ["Neo4j:StartTimeoutSeconds"] = _options.Neo4j.StartTimeoutSeconds.ToString(CultureInfo.InvariantCulture),
+            ["Neo4j:AdminSyntax"] = _options.Neo4j.AdminSyntax,
+            ["Uploads:Path"] = _options.Uploads.Path,
+            ["Backup:Root"] = _options.Backup.Root,
+        };
+        return values.Select(v => new ConfigurationEntry(
+            v.Key,
+            SecretKeys.Contains(v.Key) && !string.IsNullOrEmpty(v.Value) ? "***" : v.Value,
+            v.Value is null ? "unset" : _sources.SourceOf(v.Key))).ToList();
+    }
+}
