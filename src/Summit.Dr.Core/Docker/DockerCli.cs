@@ -12,6 +12,7 @@ public sealed class DockerCli
         "Cannot connect to the Docker daemon",
         "Is the docker daemon running",
         "error during connect",
+        "Cannot connect to Podman",
     ];
 
     private readonly IProcessRunner _runner;

@@ -207,7 +207,9 @@ public sealed class Neo4jService
                 return;
             }
 
-            if (result.StandardError.Contains("is not running", StringComparison.OrdinalIgnoreCase))
+            // docker says "is not running"; podman "can only create exec sessions on running containers".
+            if (result.StandardError.Contains("is not running", StringComparison.OrdinalIgnoreCase)
+                || result.StandardError.Contains("on running containers", StringComparison.OrdinalIgnoreCase))
             {
                 // A container that exits right after `docker start` will not answer however long we wait.
                 if (++starts > 2)
