@@ -108,22 +108,12 @@ public sealed class BackupOperation
         string? uploads = null;
         if (request.Components.Contains(BackupComponent.Postgres))
         {
-            postgres = await _docker.InspectAsync(_postgres.Container, cancellationToken)
-                ?? throw new PreconditionException(
-                    $"PostgreSQL container '{_postgres.Container}' not found. List containers with `docker ps -a` and set Postgres:Container to the right name.");
-            if (!postgres.Running)
-            {
-                throw new PreconditionException(
-                    $"PostgreSQL container '{_postgres.Container}' is {postgres.Status}, not running. Start it with `docker start {_postgres.Container}` and run the backup again.");
-            }
+            postgres = await _docker.RequireRunningAsync(_postgres.Container, "PostgreSQL", "Postgres:Container", "run the backup again", cancellationToken);
         }
 
         if (request.Components.Contains(BackupComponent.Neo4j))
         {
-            var container = await _docker.InspectAsync(_options.Neo4j.Container, cancellationToken)
-                ?? throw new PreconditionException(
-                    $"Neo4j container '{_options.Neo4j.Container}' not found. List containers with `docker ps -a` and set Neo4j:Container to the right name.");
-            neo4j = _neo4j.Describe(container);
+            neo4j = _neo4j.Describe(await _docker.RequireAsync(_options.Neo4j.Container, "Neo4j", "Neo4j:Container", cancellationToken));
         }
 
         if (request.Components.Contains(BackupComponent.Uploads))

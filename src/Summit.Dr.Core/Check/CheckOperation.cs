@@ -45,14 +45,15 @@ public sealed class CheckOperation
         }
 
         var findings = opened.Warnings.Select(w => new CheckFinding(BackupManifest.FileName, true, "warning: " + w)).ToList();
-        var postgres = opened.Present.Contains(Backup.BackupComponent.Postgres) ? await RunningAsync(_options.Postgres.Container, "PostgreSQL", "Postgres:Container", cancellationToken) : null;
+        // The dumps are read with the platform's own tools: pg_restore in its container, neo4j-admin from its image.
+        var postgres = opened.Present.Contains(Backup.BackupComponent.Postgres)
+            ? await _docker.RequireRunningAsync(_options.Postgres.Container, "PostgreSQL", "Postgres:Container", "check again", cancellationToken)
+            : null;
         Neo4jTarget? neo4j = null;
         if (opened.Present.Contains(Backup.BackupComponent.Neo4j))
         {
             // Only the image is needed (a one-off container reads the dump); the server may be stopped.
-            var container = await _docker.InspectAsync(_options.Neo4j.Container, cancellationToken)
-                ?? throw new PreconditionException($"Neo4j container '{_options.Neo4j.Container}' not found; check reads the dump with its image. Set Neo4j:Container.");
-            neo4j = _neo4j.Describe(container);
+            neo4j = _neo4j.Describe(await _docker.RequireAsync(_options.Neo4j.Container, "Neo4j", "Neo4j:Container", cancellationToken));
         }
 
         foreach (var component in opened.Present)
@@ -69,14 +70,5 @@ public sealed class CheckOperation
         }
 
         return new CheckResult(directory, findings);
-    }
-
-    private async Task<ContainerInfo> RunningAsync(string name, string what, string key, CancellationToken cancellationToken)
-    {
-        var container = await _docker.InspectAsync(name, cancellationToken)
-            ?? throw new PreconditionException($"{what} container '{name}' not found; check reads the dump with its tools. List containers with `docker ps -a` and set {key}.");
-        return container.Running
-            ? container
-            : throw new PreconditionException($"{what} container '{name}' is {container.Status}; check reads the dump with its tools. Start it with `docker start {name}`.");
     }
 }

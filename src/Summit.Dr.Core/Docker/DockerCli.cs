@@ -63,6 +63,22 @@ public sealed class DockerCli
         return info is not null && (info.Name == container || info.Id == container) ? info : null;
     }
 
+    /// <summary>The container, or a precondition failure (exit 3) that says how to find the right name.</summary>
+    /// <param name="what">How an operator calls it: "PostgreSQL", "Neo4j".</param>
+    /// <param name="key">The setting that names it.</param>
+    public async Task<ContainerInfo> RequireAsync(string container, string what, string key, CancellationToken cancellationToken) =>
+        await InspectAsync(container, cancellationToken)
+            ?? throw new PreconditionException($"{what} container '{container}' not found. List containers with `docker ps -a` and set {key} to the right name.");
+
+    /// <summary>The running container, or a precondition failure that says how to start it and what to run then.</summary>
+    public async Task<ContainerInfo> RequireRunningAsync(string container, string what, string key, string then, CancellationToken cancellationToken)
+    {
+        var info = await RequireAsync(container, what, key, cancellationToken);
+        return info.Running
+            ? info
+            : throw new PreconditionException($"{what} container '{container}' is {info.Status}, not running. Start it with `docker start {container}` and {then}.");
+    }
+
     public async Task StopAsync(string container, TimeSpan timeout, CancellationToken cancellationToken) =>
         await RequireAsync(Spec(DockerArgs.Stop(container, timeout)), cancellationToken);
 

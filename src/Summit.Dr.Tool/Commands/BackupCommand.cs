@@ -37,20 +37,7 @@ public sealed class BackupCommand
         {
             if (request.DryRun)
             {
-                var plan = services.GetRequiredService<BackupPlanner>().Plan(request);
-                if (Json)
-                {
-                    console.WriteJson(new { schemaVersion = 1, command = "backup", dryRun = true, commands = plan });
-                }
-                else
-                {
-                    foreach (var line in plan)
-                    {
-                        console.Out.WriteLine(line);
-                    }
-                }
-
-                return ExitCodes.Success;
+                return PlanReport.Write(console, "backup", services.GetRequiredService<BackupPlanner>().Plan(request), Json);
             }
 
             var operation = services.GetRequiredService<BackupOperation>();

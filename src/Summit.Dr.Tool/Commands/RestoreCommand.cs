@@ -51,20 +51,7 @@ public sealed class RestoreCommand
         {
             if (request.DryRun)
             {
-                var plan = services.GetRequiredService<RestorePlanner>().Plan(request);
-                if (Json)
-                {
-                    console.WriteJson(new { schemaVersion = 1, command = "restore", dryRun = true, commands = plan });
-                }
-                else
-                {
-                    foreach (var line in plan)
-                    {
-                        console.Out.WriteLine(line);
-                    }
-                }
-
-                return ExitCodes.Success;
+                return PlanReport.Write(console, "restore", services.GetRequiredService<RestorePlanner>().Plan(request), Json);
             }
 
             var result = await services.GetRequiredService<RestoreOperation>().RunAsync(request, cancellationToken);
