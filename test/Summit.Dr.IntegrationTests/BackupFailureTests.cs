@@ -1,4 +1,5 @@
 using Summit.Dr.IntegrationTests.Support;
+using Summit.Dr.Testing;
 
 namespace Summit.Dr.IntegrationTests;
 

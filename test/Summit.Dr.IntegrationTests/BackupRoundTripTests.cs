@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Summit.Dr.IntegrationTests.Support;
+using Summit.Dr.Testing;
 using Summit.Dr.Manifest;
 
 namespace Summit.Dr.IntegrationTests;

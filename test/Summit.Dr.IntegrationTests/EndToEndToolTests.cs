@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Summit.Dr.IntegrationTests.Support;
+using Summit.Dr.Testing;
 
 namespace Summit.Dr.IntegrationTests;
 

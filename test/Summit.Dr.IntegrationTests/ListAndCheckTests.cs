@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Summit.Dr.IntegrationTests.Support;
+using Summit.Dr.Testing;
 
 namespace Summit.Dr.IntegrationTests;
 

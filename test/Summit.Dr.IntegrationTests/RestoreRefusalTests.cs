@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Summit.Dr.IntegrationTests.Support;
+using Summit.Dr.Testing;
 
 namespace Summit.Dr.IntegrationTests;
 

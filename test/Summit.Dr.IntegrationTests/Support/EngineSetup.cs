@@ -1,3 +1,5 @@
+using Summit.Dr.Testing;
+
 namespace Summit.Dr.IntegrationTests.Support;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using Summit.Dr.Testing;
+
 namespace Summit.Dr.IntegrationTests.Support;
 
 /// <summary>Everything a restore must bring back, captured so two moments can be compared.</summary>

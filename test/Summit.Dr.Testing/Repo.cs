@@ -1,7 +1,7 @@
-namespace Summit.Dr.IntegrationTests.Support;
+namespace Summit.Dr.Testing;
 
 /// <summary>Paths in the repository and the images under test (overridable to run against real images).</summary>
-internal static class Repo
+public static class Repo
 {
     public static string Root { get; } = FindRoot();
 

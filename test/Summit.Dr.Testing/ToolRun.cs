@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Summit.Dr.IntegrationTests.Support;
+namespace Summit.Dr.Testing;
 
 /// <summary>The tool started as its own process, the way a user or a Makefile runs it.</summary>
-internal sealed class ToolRun : IDisposable
+public sealed class ToolRun : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();

@@ -2,10 +2,10 @@ using System.Text;
 using CliWrap;
 using CliWrap.Buffered;
 
-namespace Summit.Dr.IntegrationTests.Support;
+namespace Summit.Dr.Testing;
 
 /// <summary>Runs test-side commands (docker, tar, scripts) with argument arrays.</summary>
-internal static class Sh
+public static class Sh
 {
     public static async Task<BufferedCommandResult> RunAsync(string program, IEnumerable<string> args, Stream? stdin = null, Stream? stdout = null, CancellationToken cancellationToken = default)
     {

@@ -2,13 +2,13 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 
-namespace Summit.Dr.IntegrationTests.Support;
+namespace Summit.Dr.Testing;
 
 /// <summary>
 /// A seeded Summit platform on the real engine: a PostgreSQL and a Neo4j container with unique names,
 /// and a working directory holding server/uploads and a summit-dr.json that names those containers.
 /// </summary>
-internal sealed class Platform : IAsyncDisposable
+public sealed class Platform : IAsyncDisposable
 {
     public const int SeededUsers = 1000;
     public const int SeededNodes = 50;
