@@ -11,7 +11,8 @@ namespace Summit.Dr.Neo4j;
 /// <summary>Everything the tool does to a Neo4j server: describe it, query it, dump it offline, bring it back.</summary>
 public sealed class Neo4jService
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    // Short enough that a quick start is not billed a whole second of downtime.
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(60);
 
     private readonly DockerCli _docker;

@@ -169,30 +169,40 @@ public sealed class RestoreOperation
     {
         // A store is "touched" as soon as its restore starts: a half-restored database needs the rollback too.
         var touched = new List<BackupComponent>();
+        // Uploads are extracted beside the live tree while the databases restore; only the rename waits for them.
+        using var staging = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var staged = verified.Components.Contains(BackupComponent.Uploads)
+            ? _uploads.StageAsync(verified.PathOf(BackupComponent.Uploads), UploadsPath, staging.Token)
+            : null;
         try
         {
-            foreach (var component in Order.Where(verified.Components.Contains))
+            foreach (var component in Order.Where(c => c != BackupComponent.Uploads && verified.Components.Contains(c)))
             {
-                if (component != BackupComponent.Uploads)
-                {
-                    touched.Add(component);
-                }
-
+                touched.Add(component);
                 await TimedAsync(steps, $"restore {component.ToString().ToLowerInvariant()}", async () =>
                 {
                     await RestoreStoreAsync(component, verified, targets, cancellationToken);
                     return true;
                 });
+            }
 
-                // Uploads are swapped in by rename: until that succeeded, the original is untouched.
-                if (component == BackupComponent.Uploads)
+            if (staged is not null)
+            {
+                await TimedAsync(steps, "restore uploads", async () =>
                 {
-                    touched.Add(component);
-                }
+                    using var ready = await staged;
+                    cancellationToken.ThrowIfCancellationRequested();
+                    ready.SwapIn();
+                    return true;
+                });
+
+                // Swapped in by rename: until that succeeded, the original was untouched.
+                touched.Add(BackupComponent.Uploads);
             }
         }
         catch (Exception failure)
         {
+            await DiscardAsync(staged, staging);
             var outcomes = await RollBackAsync(touched, safety, targets);
             var state = Describe(outcomes, safety);
             var reason = failure is OperationCanceledException ? "Restore interrupted." : $"Restore failed: {failure.Message.TrimEnd('.')}.";
@@ -208,6 +218,25 @@ public sealed class RestoreOperation
         return Order.Select(c => touched.Contains(c)
             ? new StoreOutcome(c, StoreState.Restored, $"restored from {verified.Name}")
             : new StoreOutcome(c, StoreState.Untouched, "not part of this restore")).ToList();
+    }
+
+    /// <summary>Stops an extraction still running and removes what it staged; the live uploads were never touched.</summary>
+    private static async Task DiscardAsync(Task<StagedUploads>? staged, CancellationTokenSource staging)
+    {
+        if (staged is null)
+        {
+            return;
+        }
+
+        await staging.CancelAsync();
+        try
+        {
+            (await staged).Dispose();
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or SummitDrException or IOException)
+        {
+            // The extraction failed or was cancelled and has already removed its staging directory.
+        }
     }
 
     private async Task RestoreStoreAsync(BackupComponent component, VerifiedBackup backup, Targets targets, CancellationToken cancellationToken)

@@ -18,11 +18,21 @@ public sealed class UploadsSwap
 
     public async Task<UploadsStats> ReplaceAsync(string archivePath, string target, CancellationToken cancellationToken)
     {
+        using var staged = await StageAsync(archivePath, target, cancellationToken);
+        staged.SwapIn();
+        return staged.Stats;
+    }
+
+    /// <summary>
+    /// Extracts the archive next to <paramref name="target"/>, touching nothing of it; <see cref="StagedUploads.SwapIn"/>
+    /// then replaces it by rename. Disposing a staged tree that was not swapped in removes it.
+    /// </summary>
+    public async Task<StagedUploads> StageAsync(string archivePath, string target, CancellationToken cancellationToken)
+    {
         var parent = Path.GetDirectoryName(Path.GetFullPath(target))!;
         Directory.CreateDirectory(parent);
         var token = Guid.NewGuid().ToString("N")[..12];
         var staging = Path.Combine(parent, $".summit-dr-staging-{token}");
-        var previous = Path.Combine(parent, $".summit-dr-previous-{token}");
         try
         {
             Directory.CreateDirectory(staging);
@@ -32,55 +42,13 @@ public sealed class UploadsSwap
                 stats = await UploadsArchive.ExtractAsync(archive, staging, cancellationToken);
             }
 
-            var extracted = Path.Combine(staging, "uploads");
-            Directory.CreateDirectory(extracted);
-            cancellationToken.ThrowIfCancellationRequested();
-
-            var hadPrevious = Directory.Exists(target);
-            if (hadPrevious)
-            {
-                Directory.Move(target, previous);
-            }
-
-            try
-            {
-                Directory.Move(extracted, target);
-            }
-            catch
-            {
-                if (hadPrevious)
-                {
-                    Directory.Move(previous, target);
-                }
-
-                throw;
-            }
-
-            if (hadPrevious)
-            {
-                Directory.Delete(previous, recursive: true);
-            }
-
-            return stats;
+            Directory.CreateDirectory(Path.Combine(staging, "uploads"));
+            return new StagedUploads(target, staging, Path.Combine(parent, $".summit-dr-previous-{token}"), stats, _logger);
         }
-        finally
+        catch
         {
-            if (Directory.Exists(staging))
-            {
-                TryDelete(staging);
-            }
-        }
-    }
-
-    private void TryDelete(string directory)
-    {
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException ex)
-        {
-            _logger.LogWarning("Could not remove {Directory}: {Error}; delete it by hand", directory, ex.Message);
+            StagedUploads.TryDelete(staging, _logger);
+            throw;
         }
     }
 }
