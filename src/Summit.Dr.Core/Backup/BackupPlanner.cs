@@ -69,9 +69,10 @@ public sealed class BackupPlanner
             lines.Add(cypher(Neo4jCommands.CountNodes));
             lines.Add($"# journal {StopJournal.PathIn(root)}");
             lines.Add(Show(DockerArgs.RemoveForce(dumpName)) + "   # a leftover of a killed run, if any");
+            lines.Add(Show(DockerArgs.RemoveForce(Neo4jService.OneOffName("load", neo4j.Container))) + "   # likewise");
             lines.Add(Show(DockerArgs.Stop(neo4j.Container, TimeSpan.FromSeconds(neo4j.StopTimeoutSeconds))));
             lines.Add($"{Show(DockerArgs.RunOneOff(dumpName, image, Neo4jCommands.DumpToStdout(neo4j.Database, syntax), volumesFrom: neo4j.Container))} > {Path.Combine(work, BackupLayout.Neo4jFile)}");
-            lines.Add(Show(DockerArgs.RemoveForce(dumpName)));
+            lines.Add(Show(DockerArgs.RemoveForce(dumpName)) + "   # only if the dump failed or was interrupted; --rm removes it otherwise");
             lines.Add(Show(DockerArgs.Start(neo4j.Container)));
             lines.Add($"{cypher(Neo4jCommands.Ping)}   # every second until it answers, up to {neo4j.StartTimeoutSeconds} s");
             if (Neo4jCommands.InfoFromStdin(neo4j.Database, syntax) is { } info)

@@ -78,6 +78,8 @@ public sealed class Neo4jService
     /// </summary>
     public async Task<TimeSpan?> WhileStoppedAsync(Neo4jTarget target, string journalRoot, Func<Task> work)
     {
+        // A killed run's one-off would hold the store lock; it is cleared before Neo4j goes down, not during.
+        await RemoveLeftoverOneOffsAsync(target.Container.Name);
         var downtime = target.Container.Running ? new Neo4jDowntime(this, _docker, _journal, target, journalRoot, _time, _logger) : null;
         Exception? failure = null;
         try
@@ -114,42 +116,42 @@ public sealed class Neo4jService
     public async Task DumpAsync(Neo4jTarget target, Stream output, CancellationToken cancellationToken)
     {
         var name = OneOffName("dump", target.Container.Name);
-        // A run that was killed may have left its dump container behind, still holding the store lock.
-        await RemoveOneOffAsync(name);
         var spec = _docker.Spec(DockerArgs.RunOneOff(name, target.Container.Image, Neo4jCommands.DumpToStdout(target.Database, target.Syntax), volumesFrom: target.Container.Name))
             with { StandardOutput = output };
-        try
-        {
-            var result = await _docker.RunAsync(spec, cancellationToken);
-            if (!result.Succeeded)
-            {
-                throw new OperationFailedException($"neo4j-admin dump of database '{target.Database}' failed: {result.ErrorSummary}");
-            }
-        }
-        finally
-        {
-            await RemoveOneOffAsync(name);
-        }
+        await RunOneOffAsync(name, spec, $"neo4j-admin dump of database '{target.Database}' failed", cancellationToken);
     }
 
     /// <summary>Loads a dump over the database, from a one-off container that shares the (stopped) server's volumes.</summary>
     public async Task LoadAsync(Neo4jTarget target, string dumpPath, CancellationToken cancellationToken)
     {
         var name = OneOffName("load", target.Container.Name);
-        await RemoveOneOffAsync(name);
         await using var input = ArtifactFiles.OpenRead(dumpPath);
         var spec = _docker.Spec(LoadArgs(target)) with { StandardInput = input };
+        await RunOneOffAsync(name, spec, $"neo4j-admin load of database '{target.Database}' failed", cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs a one-off that shares the server's volumes. `--rm` removes it when it exits; after a failure or
+    /// cancellation it is removed here before anything else happens, since a one-off still running (its
+    /// client was killed) holds the store lock and would keep Neo4j from starting.
+    /// </summary>
+    private async Task RunOneOffAsync(string name, Processes.ProcessSpec spec, string failure, CancellationToken cancellationToken)
+    {
+        Processes.ProcessResult result;
         try
         {
-            var result = await _docker.RunAsync(spec, cancellationToken);
-            if (!result.Succeeded)
-            {
-                throw new OperationFailedException($"neo4j-admin load of database '{target.Database}' failed: {result.ErrorSummary}");
-            }
+            result = await _docker.RunAsync(spec, cancellationToken);
         }
-        finally
+        catch
         {
             await RemoveOneOffAsync(name);
+            throw;
+        }
+
+        if (!result.Succeeded)
+        {
+            await RemoveOneOffAsync(name);
+            throw new OperationFailedException($"{failure}: {result.ErrorSummary}");
         }
     }
 

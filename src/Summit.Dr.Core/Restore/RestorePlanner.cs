@@ -91,10 +91,12 @@ public sealed class RestorePlanner
         if (has.Contains(BackupComponent.Neo4j))
         {
             lines.Add("# restore neo4j (a stopped Neo4j is loaded and left stopped)");
+            lines.Add(Show(DockerArgs.RemoveForce(Neo4jService.OneOffName("dump", neo4j.Container))) + "   # a leftover of a killed run, if any");
+            lines.Add(Show(DockerArgs.RemoveForce(Neo4jService.OneOffName("load", neo4j.Container))) + "   # likewise");
             lines.Add($"# journal {StopJournal.PathIn(_catalog.Root)}");
             lines.Add(Show(DockerArgs.Stop(neo4j.Container, TimeSpan.FromSeconds(neo4j.StopTimeoutSeconds))));
             lines.Add($"{Show(Neo4jService.LoadArgs(target))} < {BackupLayout.Neo4jFile}");
-            lines.Add(Show(DockerArgs.RemoveForce(Neo4jService.OneOffName("load", neo4j.Container))));
+            lines.Add(Show(DockerArgs.RemoveForce(Neo4jService.OneOffName("load", neo4j.Container))) + "   # only if the load failed or was interrupted");
             lines.Add(Show(DockerArgs.Start(neo4j.Container)));
             lines.Add($"{Show(DockerArgs.Exec(neo4j.Container, Neo4jCommands.Cypher(Neo4jCommands.Ping), Neo4jCredentials.EnvironmentNames))}   # every second until it answers");
         }
