@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Summit.Dr.IntegrationTests.Support;
 using Summit.Dr.Testing;
 
@@ -30,7 +29,7 @@ public sealed class ListAndCheckTests
     public async Task List_shows_every_directory_with_its_state_newest_first()
     {
         var safety = Copy("20990101_000000-safety");
-        EditManifest(safety, m => m["kind"] = "safety");
+        BackupFiles.EditManifest(safety, m => m["kind"] = "safety");
         var legacy = Copy("20200101_000000");
         File.Delete(Path.Combine(legacy, "manifest.json"));
         var corrupt = Copy("20210101_000000");
@@ -84,7 +83,7 @@ public sealed class ListAndCheckTests
         bytes[bytes.Length / 2] ^= 0x20;
         File.WriteAllBytes(dump, bytes);
         // The manifest is made to agree, so only reading the dump can tell.
-        EditManifest(broken, m => m["postgres"]!["artifact"]!["sha256"] = Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        BackupFiles.EditManifest(broken, m => m["postgres"]!["artifact"]!["sha256"] = Convert.ToHexStringLower(SHA256.HashData(bytes)));
         await using (var input = File.OpenRead(dump))
         {
             var listOnly = await Sh.RunAsync("docker", ["exec", "-i", _platform.Postgres, "pg_restore", "--list"], stdin: input);
@@ -121,23 +120,5 @@ public sealed class ListAndCheckTests
         Assert.That(run.Stdout, Does.Contain("is an unfinished backup"));
     }
 
-    private string Copy(string name)
-    {
-        var copy = Path.Combine(_platform.BackupRoot, name);
-        Directory.CreateDirectory(copy);
-        foreach (var file in Directory.GetFiles(_good))
-        {
-            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)), overwrite: true);
-        }
-
-        return copy;
-    }
-
-    private static void EditManifest(string directory, Action<JsonNode> edit)
-    {
-        var path = Path.Combine(directory, "manifest.json");
-        var manifest = JsonNode.Parse(File.ReadAllText(path))!;
-        edit(manifest);
-        File.WriteAllText(path, manifest.ToJsonString());
-    }
+    private string Copy(string name) => BackupFiles.Copy(_good, _platform.BackupRoot, name);
 }

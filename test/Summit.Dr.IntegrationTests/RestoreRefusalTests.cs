@@ -1,7 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
-using System.Text.Json.Nodes;
 using Summit.Dr.IntegrationTests.Support;
 using Summit.Dr.Testing;
 
@@ -71,7 +70,7 @@ public sealed class RestoreRefusalTests
     public async Task A_manifest_whose_checksum_was_edited_is_refused()
     {
         var broken = Copy("edited-manifest");
-        EditManifest(broken, manifest => manifest["neo4j"]!["artifact"]!["sha256"] = new string('0', 64));
+        BackupFiles.EditManifest(broken, manifest => manifest["neo4j"]!["artifact"]!["sha256"] = new string('0', 64));
 
         await AssertRefusedAsync(broken, "neo4j.dump does not match its SHA-256 in the manifest");
     }
@@ -121,7 +120,7 @@ public sealed class RestoreRefusalTests
         }
 
         // A consistent manifest, so the check that catches this is the entry check, not the checksum.
-        EditManifest(broken, manifest =>
+        BackupFiles.EditManifest(broken, manifest =>
         {
             manifest["uploads"]!["artifact"]!["size"] = new FileInfo(archive).Length;
             manifest["uploads"]!["artifact"]!["sha256"] = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(archive)));
@@ -173,34 +172,11 @@ public sealed class RestoreRefusalTests
         _live.AssertEqual(await PlatformState.CaptureAsync(_platform), "after a refused restore");
     }
 
-    private string Copy(string name)
-    {
-        var copy = Path.Combine(_platform.BackupRoot, name);
-        if (Directory.Exists(copy))
-        {
-            Directory.Delete(copy, recursive: true);
-        }
-
-        Directory.CreateDirectory(copy);
-        foreach (var file in Directory.GetFiles(_good))
-        {
-            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
-        }
-
-        return copy;
-    }
+    private string Copy(string name) => BackupFiles.Copy(_good, _platform.BackupRoot, name);
 
     private static void Truncate(string path)
     {
         using var stream = new FileStream(path, FileMode.Open);
         stream.SetLength(stream.Length / 2);
-    }
-
-    private static void EditManifest(string directory, Action<JsonNode> edit)
-    {
-        var path = Path.Combine(directory, "manifest.json");
-        var manifest = JsonNode.Parse(File.ReadAllText(path))!;
-        edit(manifest);
-        File.WriteAllText(path, manifest.ToJsonString());
     }
 }

@@ -159,14 +159,16 @@ public sealed class BackupOperation
             ExceptionDispatchInfo.Capture(primary).Throw();
         }
 
+        // All three have completed; awaiting them again only unwraps their results.
+        var (postgresComponent, neo4jComponent, uploadsComponent) = (await postgres, await neo4j, await uploads);
         var warnings = new List<string>();
-        if (uploads.Result.Status == ComponentStatus.Missing)
+        if (uploadsComponent.Status == ComponentStatus.Missing)
         {
-            warnings.Add($"Uploads directory {uploads.Result.Path} does not exist; the backup has no uploads.tar.gz.");
+            warnings.Add($"Uploads directory {uploadsComponent.Path} does not exist; the backup has no uploads.tar.gz.");
         }
 
-        warnings.AddRange((uploads.Result.Skipped ?? []).Select(s => $"Not archived: {s}"));
-        var artifacts = new[] { postgres.Result.Artifact, neo4j.Result.Artifact, uploads.Result.Artifact }.OfType<ArtifactRecord>().ToList();
+        warnings.AddRange((uploadsComponent.Skipped ?? []).Select(s => $"Not archived: {s}"));
+        var artifacts = new[] { postgresComponent.Artifact, neo4jComponent.Artifact, uploadsComponent.Artifact }.OfType<ArtifactRecord>().ToList();
         var window = artifacts.Count == 0 ? null : new ConsistencyWindow(artifacts.Min(a => a.StartedAt), artifacts.Max(a => a.FinishedAt));
         return new BackupManifest(
             BackupManifest.CurrentFormatVersion,
@@ -175,9 +177,9 @@ public sealed class BackupOperation
             request.Kind,
             _time.GetUtcNow(),
             Environment.MachineName,
-            postgres.Result,
-            neo4j.Result,
-            uploads.Result,
+            postgresComponent,
+            neo4jComponent,
+            uploadsComponent,
             window,
             warnings);
     }
