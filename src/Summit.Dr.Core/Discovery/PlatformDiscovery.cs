@@ -40,7 +40,9 @@ public sealed partial class PlatformDiscovery
 
     public async Task ApplyAsync(CancellationToken cancellationToken)
     {
-        var postgres = await FindAsync(_options.Postgres.Container, "postgres", "Postgres:Container", v => _options.Postgres.Container = v, cancellationToken);
+        // Only a container found by discovery lends its environment: one found under its configured name keeps
+        // the runbook's defaults, so a stray POSTGRES_USER cannot silently switch the database that is backed up.
+        var postgres = await DiscoverAsync(_options.Postgres.Container, "postgres", "Postgres:Container", v => _options.Postgres.Container = v, cancellationToken);
         if (postgres is not null)
         {
             var user = postgres.Environment.GetValueOrDefault("POSTGRES_USER");
@@ -48,14 +50,15 @@ public sealed partial class PlatformDiscovery
             Fill("Postgres:Database", postgres.Environment.GetValueOrDefault("POSTGRES_DB") ?? user, "POSTGRES_DB", postgres.Name, v => _options.Postgres.Database = v);
         }
 
-        await FindAsync(_options.Neo4j.Container, "neo4j", "Neo4j:Container", v => _options.Neo4j.Container = v, cancellationToken);
+        await DiscoverAsync(_options.Neo4j.Container, "neo4j", "Neo4j:Container", v => _options.Neo4j.Container = v, cancellationToken);
     }
 
-    private async Task<ContainerInfo?> FindAsync(string configured, string service, string key, Action<string> set, CancellationToken cancellationToken)
+    /// <summary>The container discovery found in place of a configured one that does not exist, or null.</summary>
+    private async Task<ContainerInfo?> DiscoverAsync(string configured, string service, string key, Action<string> set, CancellationToken cancellationToken)
     {
-        if (await _docker.InspectAsync(configured, cancellationToken) is { } container)
+        if (await _docker.InspectAsync(configured, cancellationToken) is not null)
         {
-            return container;
+            return null;
         }
 
         var project = ComposeProject;
