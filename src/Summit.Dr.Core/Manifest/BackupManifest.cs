@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Summit.Dr.Backup;
 
 namespace Summit.Dr.Manifest;
 
@@ -21,7 +22,19 @@ public sealed record BackupManifest(
 
     [System.Text.Json.Serialization.JsonIgnore]
     public IEnumerable<ArtifactRecord> Artifacts =>
-        new[] { Postgres.Artifact, Neo4j.Artifact, Uploads.Artifact }.OfType<ArtifactRecord>();
+        Enum.GetValues<BackupComponent>().Select(c => Of(c).Artifact).OfType<ArtifactRecord>();
+
+    /// <summary>One store's status and artifact, whichever store it is.</summary>
+    public (ComponentStatus Status, ArtifactRecord? Artifact) Of(BackupComponent component) => component switch
+    {
+        BackupComponent.Postgres => (Postgres.Status, Postgres.Artifact),
+        BackupComponent.Neo4j => (Neo4j.Status, Neo4j.Artifact),
+        _ => (Uploads.Status, Uploads.Artifact),
+    };
+
+    /// <summary>The stores whose artifact was written and verified.</summary>
+    public IReadOnlySet<BackupComponent> Captured =>
+        Enum.GetValues<BackupComponent>().Where(c => Of(c).Status == ComponentStatus.Captured).ToHashSet();
 
     public static async Task WriteAsync(string directory, BackupManifest manifest, CancellationToken cancellationToken)
     {

@@ -183,12 +183,7 @@ public sealed class BackupVerifier
 
     private static ArtifactRecord? Captured(BackupManifest manifest, BackupComponent component)
     {
-        var (status, artifact) = component switch
-        {
-            BackupComponent.Postgres => (manifest.Postgres?.Status, manifest.Postgres?.Artifact),
-            BackupComponent.Neo4j => (manifest.Neo4j?.Status, manifest.Neo4j?.Artifact),
-            _ => (manifest.Uploads?.Status, manifest.Uploads?.Artifact),
-        };
+        var (status, artifact) = manifest.Of(component);
         if (status != ComponentStatus.Captured)
         {
             return null;

@@ -350,27 +350,8 @@ public sealed class RestoreOperation
         }
     }
 
-    private static VerifiedBackup SafetyOf(BackupResult taken)
-    {
-        var manifest = taken.Manifest;
-        var components = new HashSet<BackupComponent>();
-        if (manifest.Postgres.Status == ComponentStatus.Captured)
-        {
-            components.Add(BackupComponent.Postgres);
-        }
-
-        if (manifest.Neo4j.Status == ComponentStatus.Captured)
-        {
-            components.Add(BackupComponent.Neo4j);
-        }
-
-        if (manifest.Uploads.Status == ComponentStatus.Captured)
-        {
-            components.Add(BackupComponent.Uploads);
-        }
-
-        return new VerifiedBackup(taken.Directory, manifest, components, manifest.Artifacts.Sum(a => a.Size), []);
-    }
+    private static VerifiedBackup SafetyOf(BackupResult taken) =>
+        new(taken.Directory, taken.Manifest, taken.Manifest.Captured, taken.Manifest.Artifacts.Sum(a => a.Size), []);
 
     private sealed record Targets(ContainerInfo? Postgres, Neo4jTarget? Neo4j);
 }
