@@ -38,7 +38,9 @@ public static class SummitDrServices
         services.AddSingleton<IProgressReporter>(sp => sp.GetRequiredService<LoggingProgressReporter>());
         services.AddSingleton<BackupOperation>();
         services.AddSingleton<BackupPlanner>();
+        // One instance is both the service backups attach their log file to and a provider every logger writes through.
         services.AddSingleton<RunLogProvider>();
+        services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(sp => sp.GetRequiredService<RunLogProvider>());
         services.AddSingleton<UploadsSwap>();
         services.AddSingleton<BackupCatalog>();
         services.AddSingleton<BackupVerifier>();

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging;
 using NLog.Extensions.Logging;
 using Summit.Dr.Configuration;
 using Summit.Dr.Errors;
-using Summit.Dr.Logging;
 using Summit.Dr.Progress;
 using Summit.Dr.Restore;
 using Summit.Dr.Tool.Commands;
@@ -43,16 +42,13 @@ internal static class OperationHost
         });
         ConfigurationLayers.Apply(builder.Configuration, globals, workingDirectory);
 
-        var runLog = new RunLogProvider(TimeProvider.System);
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(NLogSetup.MinimumLevel(globals.Verbose));
         builder.Logging.AddNLog(NLogSetup.Console(globals.Verbose, globals.Quiet));
-        builder.Logging.AddProvider(runLog);
 
         builder.Services.Configure<SummitDrOptions>(builder.Configuration);
         builder.Services.AddSingleton(new SettingSources(builder.Configuration));
         builder.Services.AddSummitDrCore(workingDirectory, Dr.ToolInfo.FromAssembly(typeof(OperationHost).Assembly));
-        builder.Services.AddSingleton(runLog);
         builder.Services.AddSingleton<ToolConsole>();
         builder.Services.AddSingleton<LiveProgressReporter>();
         builder.Services.AddSingleton<IProgressReporter>(sp => sp.GetRequiredService<LiveProgressReporter>());
