@@ -13,22 +13,29 @@ public sealed class Platform : IAsyncDisposable
     public const int SeededUsers = 1000;
     public const int SeededNodes = 50;
 
-    private Platform(string prefix, bool compose)
+    private Platform(string prefix, bool compose, string neo4jImage, (string Postgres, string Neo4j)? names)
     {
         Prefix = prefix;
         Compose = compose;
+        Neo4jImage = neo4jImage;
+        _names = names;
         Neo4jPassword = "pw-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         WorkDir = Directory.CreateTempSubdirectory("summit-dr-it-").FullName;
     }
 
+    private readonly (string Postgres, string Neo4j)? _names;
+
     public string Prefix { get; }
+
+    /// <summary>The image the Neo4j container runs: the stand-in by default, its 4.4 variant, or a real image.</summary>
+    public string Neo4jImage { get; }
 
     /// <summary>A stack like the platform's newer compose file: compose labels, other names, no config file.</summary>
     public bool Compose { get; }
 
-    public string Postgres => Prefix + (Compose ? "-summit-postgres" : "-postgres");
+    public string Postgres => _names?.Postgres ?? Prefix + (Compose ? "-summit-postgres" : "-postgres");
 
-    public string Neo4j => Prefix + (Compose ? "-summit-neo4j" : "-neo4j");
+    public string Neo4j => _names?.Neo4j ?? Prefix + (Compose ? "-summit-neo4j" : "-neo4j");
 
     public string Database => Compose ? "summit_dev" : "intelgraph_dev";
 
@@ -45,9 +52,11 @@ public sealed class Platform : IAsyncDisposable
 
     public string BackupRoot => Path.Combine(WorkDir, "backups");
 
-    public static async Task<Platform> StartAsync(bool seed = true, bool compose = false)
+    /// <param name="neo4jImage">The Neo4j image (default: <see cref="Repo.Neo4jImage"/>).</param>
+    /// <param name="names">Exact container names instead of unique ones (another platform that uses the runbook's names).</param>
+    public static async Task<Platform> StartAsync(bool seed = true, bool compose = false, string? neo4jImage = null, (string Postgres, string Neo4j)? names = null)
     {
-        var platform = new Platform("sdr" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)), compose);
+        var platform = new Platform("sdr" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)), compose, neo4jImage ?? Repo.Neo4jImage, names);
         try
         {
             await platform.StartContainersAsync();
@@ -120,13 +129,17 @@ public sealed class Platform : IAsyncDisposable
     public async Task<bool> ExistsAsync(string container) =>
         (await Sh.DockerAsync("inspect", "--type", "container", container)).ExitCode == 0;
 
+    /// <summary>Leaves a file owned by root in the store, as `docker exec` (root) does; the official entrypoint then warns on stdout.</summary>
+    public Task AddRootOwnedFileAsync() =>
+        Sh.DockerRequireAsync("exec", Neo4j, "sh", "-c", "echo x > /data/databases/neo4j/notes.txt");
+
     /// <summary>Switches one of the Neo4j stand-in's fault knobs (files under /data/.standin).</summary>
     public Task SetKnobAsync(string knob, string value = "1") =>
         Sh.DockerRequireAsync("exec", Neo4j, "sh", "-c", "mkdir -p /data/.standin && printf %s \"$1\" > /data/.standin/$2", "knob", value, knob);
 
     /// <summary>Clears a knob while the server is stopped, through a one-off container on its volume.</summary>
     public Task ClearKnobInVolumeAsync(string knob) =>
-        Sh.DockerRequireAsync("run", "--rm", "--network", "none", "--volumes-from", Neo4j, "--entrypoint", "rm", Repo.Neo4jImage, "-f", "/data/.standin/" + knob);
+        Sh.DockerRequireAsync("run", "--rm", "--network", "none", "--volumes-from", Neo4j, "--entrypoint", "rm", Neo4jImage, "-f", "/data/.standin/" + knob);
 
     public Task ClearKnobAsync(string knob) => Sh.DockerRequireAsync("exec", Neo4j, "rm", "-f", "/data/.standin/" + knob);
 
@@ -146,7 +159,7 @@ public sealed class Platform : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // One-offs first: a volume still referenced by one of them would survive the removal of its owner.
-        await Sh.DockerAsync("rm", "--force", "summit-dr-dump-" + Neo4j, "summit-dr-load-" + Neo4j, "summit-dr-info-" + Neo4j);
+        await Sh.DockerAsync("rm", "--force", "summit-dr-dump-" + Neo4j, "summit-dr-load-" + Neo4j, "summit-dr-info-" + Neo4j, "summit-dr-probe-" + Neo4j);
         await Sh.DockerAsync("rm", "--force", "--volumes", Postgres, Neo4j);
         try
         {
@@ -173,7 +186,7 @@ public sealed class Platform : IAsyncDisposable
     {
         await Sh.DockerRequireAsync(["run", "-d", "--name", Postgres, "--network", "none", .. Labels("postgres"),
             "-e", "POSTGRES_USER=" + User, "-e", "POSTGRES_PASSWORD=pg-" + Prefix, "-e", "POSTGRES_DB=" + Database, Repo.PostgresImage]);
-        await Sh.DockerRequireAsync(["run", "-d", "--name", Neo4j, "--network", "none", .. Labels("neo4j"), "-e", $"NEO4J_AUTH=neo4j/{Neo4jPassword}", Repo.Neo4jImage]);
+        await Sh.DockerRequireAsync(["run", "-d", "--name", Neo4j, "--network", "none", .. Labels("neo4j"), "-e", $"NEO4J_AUTH=neo4j/{Neo4jPassword}", Neo4jImage]);
         await WaitAsync(async () => (await Sh.DockerAsync("exec", Postgres, "psql", "-U", User, "-d", Database, "-c", "SELECT 1")).ExitCode == 0, "PostgreSQL");
         await WaitAsync(Neo4jAnswersAsync, "Neo4j");
     }
