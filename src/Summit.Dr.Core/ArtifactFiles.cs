@@ -5,4 +5,7 @@ public static class ArtifactFiles
 {
     public static FileStream OpenRead(string path) =>
         new(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, useAsync: true);
+
+    /// <summary>Opens an artifact to be read once, for a check and its SHA-256 together.</summary>
+    public static HashingReadStream OpenHashing(string path) => new(OpenRead(path));
 }

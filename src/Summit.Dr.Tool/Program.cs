@@ -22,7 +22,7 @@ public static class Program
         }
         catch (CommandParsingException ex)
         {
-            Console.Error.WriteLine($"summit-dr: {ex.Message}. See `summit-dr {ex.Command.Name} --help`.");
+            Console.Error.WriteLine($"summit-dr: {FirstLine(ex.Message).TrimEnd('.')}. See `{CommandPath(ex.Command)} --help`.");
             return ExitCodes.Usage;
         }
         catch (SummitDrException ex)
@@ -31,4 +31,19 @@ public static class Program
             return ex.ExitCode;
         }
     }
+
+    /// <summary>`summit-dr` for the root, `summit-dr backup` for a subcommand.</summary>
+    private static string CommandPath(CommandLineApplication command)
+    {
+        var names = new List<string>();
+        for (var c = command; c is not null; c = c.Parent)
+        {
+            names.Insert(0, c.Name ?? "summit-dr");
+        }
+
+        return string.Join(' ', names);
+    }
+
+    /// <summary>Parsing errors may add suggestions on further lines; the message stays one line.</summary>
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 }

@@ -19,8 +19,10 @@ public sealed class BackupPreconditionTests
         Assert.Multiple(async () =>
         {
             Assert.That(run.ExitCode, Is.EqualTo(3), run.Describe());
-            Assert.That(run.Stderr.Trim(), Is.EqualTo($"summit-dr: PostgreSQL container '{platform.Prefix}-postgre' not found. List containers with `docker ps -a` and set Postgres:Container to the right name."),
+            Assert.That(run.Stderr.Trim().Split('\n')[^1], Is.EqualTo($"summit-dr: PostgreSQL container '{platform.Prefix}-postgre' not found. List containers with `docker ps -a` and set Postgres:Container to the right name."),
                 "one line, no substring match on the real container's name");
+            Assert.That(run.Stderr, Does.Contain($"PostgreSQL: no container '{platform.Prefix}-postgre' (set in command line)"), "it says which container it looked for and why");
+            Assert.That(run.Stderr.Split('\n').Count(l => l.StartsWith("summit-dr: ", StringComparison.Ordinal)), Is.EqualTo(1));
             Assert.That(await platform.IsRunningAsync(platform.Neo4j), Is.True);
             Assert.That(platform.VisibleBackups(), Is.Empty);
         });

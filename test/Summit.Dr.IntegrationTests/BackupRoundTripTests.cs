@@ -120,23 +120,59 @@ public sealed class BackupRoundTripTests
     }
 
     [Test]
-    public async Task On_a_terminal_a_live_line_shows_the_steps_while_they_stream()
+    public async Task On_a_terminal_the_live_line_shows_progress_and_never_tangles_with_log_lines()
     {
         await using var platform = await Platform.StartAsync();
         await platform.SetKnobAsync("dump-slow", "2");
+        // Large enough that archiving it takes a few redraws, so its percentage and time left show.
+        await using (var big = File.Create(Path.Combine(platform.Uploads, "imports", "large-evidence.bin")))
+        {
+            var chunk = new byte[1 << 20];
+            for (var i = 0; i < 200; i++)
+            {
+                System.Security.Cryptography.RandomNumberGenerator.Fill(chunk);
+                await big.WriteAsync(chunk);
+            }
+        }
+
         var typescript = Path.Combine(platform.WorkDir, "typescript");
 
-        // script(1) gives the tool a pseudo-terminal, as an interactive user has.
-        var result = await Sh.RunAsync("script", ["-q", "-e", "-f", "-c", $"dotnet {Repo.ToolDll} backup --workdir {platform.WorkDir}", typescript]);
+        // script(1) gives the tool a pseudo-terminal, as an interactive user has; 160 columns leave room for every step.
+        var result = await Sh.RunAsync("script", ["-q", "-e", "-f", "-c", $"stty cols 160; dotnet {Repo.ToolDll} backup --workdir {platform.WorkDir}", typescript]);
 
-        var screen = File.ReadAllText(typescript);
+        var raw = File.ReadAllText(typescript);
+        var screen = Terminal.Render(raw);
         Assert.Multiple(() =>
         {
-            Assert.That(result.ExitCode, Is.Zero, screen);
-            Assert.That(screen, Does.Contain("\r\u001b[K"), "the live line is redrawn in place");
-            Assert.That(screen, Does.Match(@"neo4j dump \d+(\.\d)? (B|KiB)"), "it shows the step and its bytes so far");
+            Assert.That(result.ExitCode, Is.Zero, raw);
+            // Ordinal: a culture-aware search ignores control characters and would find them anywhere.
+            Assert.That(raw.Contains("\r\u001b[K", StringComparison.Ordinal), Is.True, "the live line is redrawn in place");
+            Assert.That(raw, Does.Match(@"uploads archive \d+% \d+\.\d MiB/\d+\.\d MiB \d+\.\d MiB/s ETA \d+:\d\d"),
+                "where the total is known: percentage, bytes of the total, rate and time left");
+            Assert.That(raw, Does.Match(@"neo4j dump \d+ B"), "where it is not: the bytes so far");
+            foreach (var logLine in new[] { "Stopping Neo4j container", "Starting Neo4j container", "Neo4j is answering again", "Manifest written", "Backup complete:" })
+            {
+                Assert.That(screen.Where(l => l.Contains(logLine, StringComparison.Ordinal)), Has.All.StartsWith(logLine), "log lines start at the left edge:\n" + string.Join('\n', screen));
+            }
+
+            Assert.That(screen.Where(l => l.Contains(" · ", StringComparison.Ordinal) || l.Contains(" ETA ", StringComparison.Ordinal)), Is.Empty,
+                "no live line is left on screen once the run is over:\n" + string.Join('\n', screen));
             Assert.That(platform.VisibleBackups(), Has.Count.EqualTo(1));
         });
+    }
+
+    [Test]
+    public async Task Redirected_output_carries_no_control_characters()
+    {
+        await using var platform = await Platform.StartAsync();
+        await platform.SetKnobAsync("dump-slow", "1");
+
+        using var run = await ToolRun.RunAsync(platform.WorkDir, "backup");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Describe());
+        // Ordinal: a culture-aware search ignores control characters and would find them anywhere.
+        Assert.That((run.Stderr + run.Stdout).IndexOfAny(['\u001b', '\r']), Is.EqualTo(-1));
+        Assert.That(run.Stderr, Does.Contain("Stopping Neo4j container").And.Contain("Backup complete:"));
     }
 
     [Test]

@@ -46,7 +46,7 @@ public sealed class CliContractTests
             Assert.That(failed.RootElement.GetProperty("status").GetString(), Is.EqualTo("failed"));
             Assert.That(failed.RootElement.GetProperty("exitCode").GetInt32(), Is.EqualTo(3));
             using var refused = JsonDocument.Parse(documents[^1].Json);
-            Assert.That(refused.RootElement.GetProperty("exitCode").GetInt32(), Is.EqualTo(4));
+            Assert.That(refused.RootElement.GetProperty("exitCode").GetInt32(), Is.EqualTo(2), "a backup that does not exist is a usage error");
         });
     }
 

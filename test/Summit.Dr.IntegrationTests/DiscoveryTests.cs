@@ -28,7 +28,7 @@ public sealed class DiscoveryTests
                 Assert.That(manifest.GetProperty("postgres").GetProperty("database").GetString(), Is.EqualTo("summit_dev"));
                 Assert.That(manifest.GetProperty("neo4j").GetProperty("source").GetProperty("container").GetString(), Is.EqualTo(platform.Neo4j));
                 Assert.That(manifest.GetProperty("neo4j").GetProperty("nodeCount").GetInt64(), Is.EqualTo(Platform.SeededNodes));
-                Assert.That(backup.Stderr, Does.Contain($"using '{platform.Postgres}', service 'postgres' of compose project '{platform.ComposeProject}'"));
+                Assert.That(backup.Stderr, Does.Contain($"PostgreSQL: container '{platform.Postgres}' (compose project '{platform.ComposeProject}', service 'postgres')"));
             });
         }
 

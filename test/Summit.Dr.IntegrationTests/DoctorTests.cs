@@ -32,7 +32,7 @@ public sealed class DoctorTests
             Assert.That(configuration["Postgres:Container"].Source, Does.EndWith("summit-dr.json"));
             Assert.That(configuration["Backup:Root"], Is.EqualTo(("backups", "default")));
             Assert.That(checks["neo4j version"], Does.Contain("5.24.0").And.Contain("5.x `database dump|load`"));
-            Assert.That(checks["postgres container"], Does.Contain("configured name"));
+            Assert.That(checks["postgres container"], Does.Contain($"'{platform.Postgres}' (set in {Path.Combine(platform.WorkDir, "summit-dr.json")})"));
             Assert.That(checks["free disk"], Does.Contain("estimated"));
             Assert.That(checks.Keys, Does.Contain("docker cli").And.Contain("docker daemon").And.Contain("write permission"));
         });
@@ -46,7 +46,7 @@ public sealed class DoctorTests
         using var run = await ToolRun.RunAsync(platform.WorkDir, "doctor", "--set", "Neo4j:Container=" + platform.Prefix + "-gone");
 
         Assert.That(run.ExitCode, Is.EqualTo(3), run.Describe());
-        Assert.That(run.Stdout, Does.Contain($"FAIL neo4j container: '{platform.Prefix}-gone' not found (configured name): list containers with `docker ps -a` and set Neo4j:Container"));
+        Assert.That(run.Stdout, Does.Contain($"FAIL neo4j container: '{platform.Prefix}-gone' not found (set in command line). List containers with `docker ps -a` and set Neo4j:Container"));
         Assert.That(run.Stdout, Does.Contain("ok   postgres container").And.Contain("free disk").And.Contain("Effective configuration:"));
     }
 
@@ -58,7 +58,7 @@ public sealed class DoctorTests
         using var run = await ToolRun.RunAsync(platform.WorkDir, "doctor");
 
         Assert.That(run.ExitCode, Is.Zero, run.Describe());
-        Assert.That(run.Stdout, Does.Contain($"ok   postgres container: '{platform.Postgres}' (found by compose discovery)"));
+        Assert.That(run.Stdout, Does.Contain($"ok   postgres container: '{platform.Postgres}' (compose project '{platform.ComposeProject}', service 'postgres')"));
         Assert.That(run.Stdout, Does.Match(@"Postgres:Database\s+summit_dev\s+container environment \(POSTGRES_DB of " + platform.Postgres + @"\)"));
     }
 

@@ -47,7 +47,7 @@ public sealed class PruneTests
 
         Assert.That(run.ExitCode, Is.Zero, run.Describe());
         Assert.That(Directory.GetDirectories(Root), Has.Length.EqualTo(6));
-        Assert.That(run.Stdout, Does.Contain("keep         20250925_120000").And.Contain("newest complete backup, last 1"));
+        Assert.That(run.Stdout, Does.Contain("keep         20250925_120000              postgres: newest, last 1"));
         Assert.That(run.Stdout, Does.Contain("would remove 20250710_120000"));
     }
 

@@ -134,7 +134,7 @@ public sealed class RestoreRefusalTests
     [Test]
     public async Task A_backup_directory_that_does_not_exist_is_refused()
     {
-        await AssertRefusedAsync(Path.Combine(_platform.BackupRoot, "20200101_000000"), "does not exist");
+        await AssertRefusedAsync(Path.Combine(_platform.BackupRoot, "20200101_000000"), "There is no backup", exitCode: 2);
     }
 
     [Test]
@@ -155,7 +155,7 @@ public sealed class RestoreRefusalTests
         await AssertRefusedAsync(empty, "is not a complete backup");
     }
 
-    private async Task AssertRefusedAsync(string backup, string expected)
+    private async Task AssertRefusedAsync(string backup, string expected, int exitCode = 4)
     {
         var backupsBefore = _platform.VisibleBackups().Count;
 
@@ -163,7 +163,7 @@ public sealed class RestoreRefusalTests
 
         Assert.Multiple(async () =>
         {
-            Assert.That(run.ExitCode, Is.EqualTo(4), run.Describe());
+            Assert.That(run.ExitCode, Is.EqualTo(exitCode), run.Describe());
             Assert.That(run.Stderr, Does.Contain(expected));
             Assert.That(run.Stderr.Split('\n').Count(l => l.StartsWith("summit-dr: ", StringComparison.Ordinal)), Is.EqualTo(1), "one line says what is wrong");
             Assert.That(_platform.VisibleBackups(), Has.Count.EqualTo(backupsBefore), "no safety backup: nothing was about to be touched");

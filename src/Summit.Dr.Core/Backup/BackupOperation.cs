@@ -33,6 +33,7 @@ public sealed class BackupOperation
     private readonly IProgressReporter _progress;
     private readonly RunLogProvider _runLog;
     private readonly ToolInfo _tool;
+    private readonly Discovery.PlatformDiscovery _discovery;
     private readonly ILogger<BackupOperation> _logger;
 
     public BackupOperation(
@@ -46,6 +47,7 @@ public sealed class BackupOperation
         IProgressReporter progress,
         RunLogProvider runLog,
         ToolInfo tool,
+        Discovery.PlatformDiscovery discovery,
         ILogger<BackupOperation> logger)
     {
         _docker = docker;
@@ -58,6 +60,7 @@ public sealed class BackupOperation
         _progress = progress;
         _runLog = runLog;
         _tool = tool;
+        _discovery = discovery;
         _logger = logger;
     }
 
@@ -74,7 +77,7 @@ public sealed class BackupOperation
     {
         var started = Stopwatch.GetTimestamp();
         var root = RootFor(request);
-        var sources = await PreflightAsync(request, cancellationToken);
+        var sources = await PreflightAsync(request, root, cancellationToken);
         var name = BackupLayout.UniqueName(root, _time.GetLocalNow(), request.Kind == BackupKind.Safety ? BackupLayout.SafetySuffix : string.Empty);
         var work = Path.Combine(root, BackupLayout.IncompletePrefix + name);
         Directory.CreateDirectory(work);
@@ -92,6 +95,14 @@ public sealed class BackupOperation
             _logger.LogError("Backup {Name} failed: {Error}", name, ex is OperationCanceledException ? "interrupted" : ex.Message);
             log.Dispose();
             Discard(root, name, work);
+            if (DiskFull.Is(ex))
+            {
+                var neo4j = sources.Neo4j is { Container.Running: true } ? " and Neo4j is running again" : string.Empty;
+                throw new DiskFullException(
+                    $"The disk is full: no space left on the device that holds {root}. The unfinished backup was removed{neo4j}. " +
+                    "Free space there, or write the backup elsewhere with --output or Backup:Root.", ex);
+            }
+
             throw;
         }
 
@@ -101,27 +112,47 @@ public sealed class BackupOperation
         return new BackupResult(final, manifest, Stopwatch.GetElapsedTime(started));
     }
 
-    private async Task<Sources> PreflightAsync(BackupRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Everything checked before the first container is stopped: the containers, the facts worth recording,
+    /// and whether the backup can fit in the free space of the root (exit 3 when it cannot, nothing stopped).
+    /// </summary>
+    private async Task<Sources> PreflightAsync(BackupRequest request, string root, CancellationToken cancellationToken)
     {
         ContainerInfo? postgres = null;
+        PostgresFacts? facts = null;
         Neo4jTarget? neo4j = null;
+        long? storeBytes = null;
         string? uploads = null;
+        (int Files, long Bytes)? tree = null;
         if (request.Components.Contains(BackupComponent.Postgres))
         {
-            postgres = await _docker.RequireRunningAsync(_postgres.Container, "PostgreSQL", "Postgres:Container", "run the backup again", cancellationToken);
+            postgres = await _docker.RequireRunningAsync(_postgres.Container, "PostgreSQL", "Postgres:Container", "run the backup again", _discovery.HintFor("Postgres:Container"), cancellationToken);
+            facts = await _postgres.CollectFactsAsync(postgres.Name, cancellationToken);
         }
 
         if (request.Components.Contains(BackupComponent.Neo4j))
         {
-            neo4j = _neo4j.Describe(await _docker.RequireAsync(_options.Neo4j.Container, "Neo4j", "Neo4j:Container", cancellationToken));
+            neo4j = _neo4j.Describe(await _docker.RequireAsync(_options.Neo4j.Container, "Neo4j", "Neo4j:Container", _discovery.HintFor("Neo4j:Container"), cancellationToken));
+            storeBytes = await _neo4j.StoreSizeAsync(neo4j, cancellationToken);
         }
 
         if (request.Components.Contains(BackupComponent.Uploads))
         {
             uploads = _workingDirectory.Resolve(_options.Uploads.Path);
+            tree = UploadsTree.Measure(uploads);
         }
 
-        return new Sources(postgres, neo4j, uploads);
+        var estimate = new BackupEstimate(facts?.DatabaseBytes, storeBytes, tree?.Bytes, tree?.Files ?? 0);
+        var (free, at) = FreeSpace.Of(root);
+        if (free < estimate.Total)
+        {
+            throw new PreconditionException(
+                $"Not enough free disk for this backup: {LoggingProgressReporter.FormatBytes(free)} free at {at}, and the backup may need up to " +
+                $"{LoggingProgressReporter.FormatBytes(estimate.Total)} ({estimate.Describe()}). Nothing was stopped. " +
+                "Free space there, or write the backup elsewhere with --output or Backup:Root.");
+        }
+
+        return new Sources(postgres, facts, neo4j, uploads, estimate, Catalog.BackupCatalog.LatestArtifactSizes(root));
     }
 
     private async Task<BackupManifest> CaptureAsync(BackupRequest request, Sources sources, string name, string work, string root, CancellationToken cancellationToken)
@@ -129,13 +160,13 @@ public sealed class BackupOperation
         // The first step to fail cancels the others: the backup is lost anyway, and Neo4j comes back sooner.
         using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var postgres = Step<PostgresComponent>(failFast, sources.Postgres is { } pg
-            ? token => CapturePostgresAsync(pg, work, token)
+            ? token => CapturePostgresAsync(pg, sources.PostgresFacts!, sources.Expected(BackupComponent.Postgres), work, token)
             : _ => Task.FromResult(new PostgresComponent(ComponentStatus.Skipped, _postgres.Database)));
         var neo4j = Step<Neo4jComponent>(failFast, sources.Neo4j is { } target
-            ? token => CaptureNeo4jAsync(target, work, root, token)
+            ? token => CaptureNeo4jAsync(target, sources.Expected(BackupComponent.Neo4j), work, root, token)
             : _ => Task.FromResult(new Neo4jComponent(ComponentStatus.Skipped, _options.Neo4j.Database)));
         var uploads = Step<UploadsComponent>(failFast, sources.UploadsPath is { } path
-            ? token => CaptureUploadsAsync(path, work, token)
+            ? token => CaptureUploadsAsync(path, sources.Estimate, work, token)
             : _ => Task.FromResult(new UploadsComponent(ComponentStatus.Skipped, _options.Uploads.Path)));
 
         try
@@ -197,10 +228,9 @@ public sealed class BackupOperation
         }
     }
 
-    private async Task<PostgresComponent> CapturePostgresAsync(ContainerInfo container, string work, CancellationToken cancellationToken)
+    private async Task<PostgresComponent> CapturePostgresAsync(ContainerInfo container, PostgresFacts facts, long? expected, string work, CancellationToken cancellationToken)
     {
-        var facts = await _postgres.CollectFactsAsync(container.Name, cancellationToken);
-        var artifact = await WriteArtifactAsync(work, BackupLayout.PostgresFile, "postgres dump", s => _postgres.DumpAsync(container.Name, s, cancellationToken), cancellationToken);
+        var artifact = await WriteArtifactAsync(work, BackupLayout.PostgresFile, "postgres dump", expected, s => _postgres.DumpAsync(container.Name, s, cancellationToken), cancellationToken);
         int entries;
         using (var verify = _progress.Start("postgres verify"))
         {
@@ -218,7 +248,7 @@ public sealed class BackupOperation
             entries);
     }
 
-    private async Task<Neo4jComponent> CaptureNeo4jAsync(Neo4jTarget target, string work, string root, CancellationToken cancellationToken)
+    private async Task<Neo4jComponent> CaptureNeo4jAsync(Neo4jTarget target, long? expected, string work, string root, CancellationToken cancellationToken)
     {
         var wasRunning = target.Container.Running;
         long? nodes = null;
@@ -231,13 +261,49 @@ public sealed class BackupOperation
             _logger.LogWarning("Neo4j container {Container} is not running; dumping it offline and leaving it stopped", target.Container.Name);
         }
 
+        // Decided while Neo4j still runs: a bind mount when the engine sees this disk, a stream otherwise.
+        var directory = await _neo4j.PrepareDumpDirectoryAsync(target, work, cancellationToken);
+        var path = Path.Combine(work, BackupLayout.Neo4jFile);
         ArtifactRecord? artifact = null;
+        var startedAt = _time.GetUtcNow();
         var downtime = await _neo4j.WhileStoppedAsync(target, root, async () =>
-            artifact = await WriteArtifactAsync(work, BackupLayout.Neo4jFile, "neo4j dump", s => _neo4j.DumpAsync(target, s, cancellationToken), cancellationToken));
-
-        using (var verify = _progress.Start("neo4j verify"))
         {
-            var info = await VerifyAsync(() => _neo4j.ReadDumpInfoAsync(target, Path.Combine(work, BackupLayout.Neo4jFile), cancellationToken));
+            if (directory is null)
+            {
+                artifact = await WriteArtifactAsync(work, BackupLayout.Neo4jFile, "neo4j dump", expected, s => _neo4j.DumpToStreamAsync(target, s, cancellationToken), cancellationToken);
+                return;
+            }
+
+            var written = Path.Combine(directory, target.Database + ".dump");
+            using var progress = _progress.Start("neo4j dump", () => File.Exists(written) ? new FileInfo(written).Length : 0, expected);
+            await _neo4j.DumpToDirectoryAsync(target, directory, cancellationToken);
+            progress.Complete(new FileInfo(written).Length);
+        });
+
+        using (var verify = _progress.Start("neo4j verify", expectedBytes: new FileInfo(artifact is null ? Path.Combine(directory!, target.Database + ".dump") : path).Length))
+        {
+            string? info;
+            if (artifact is null)
+            {
+                // neo4j-admin wrote the file; one read both checksums it and feeds it to neo4j-admin to read back.
+                File.Move(Path.Combine(directory!, target.Database + ".dump"), path);
+                Directory.Delete(directory!, recursive: true);
+                await using var dump = ArtifactFiles.OpenHashing(path);
+                info = await VerifyAsync(() => _neo4j.ReadDumpInfoAsync(target, dump, BackupLayout.Neo4jFile, cancellationToken));
+                var sha256 = await dump.FinishAsync(cancellationToken);
+                Durable(path);
+                artifact = new ArtifactRecord(BackupLayout.Neo4jFile, dump.BytesRead, sha256, startedAt, _time.GetUtcNow());
+            }
+            else
+            {
+                info = await VerifyAsync(() => _neo4j.ReadDumpInfoAsync(target, path, cancellationToken));
+            }
+
+            if (artifact.Size == 0)
+            {
+                throw new OperationFailedException($"{BackupLayout.Neo4jFile} is empty: the neo4j dump produced no bytes. See {BackupLayout.LogFile} for the tool's output.");
+            }
+
             verify.Complete(detail: info is null ? "non-empty (4.4 has no load --info)" : "neo4j-admin load --info read it");
         }
 
@@ -252,7 +318,7 @@ public sealed class BackupOperation
             downtime?.TotalSeconds);
     }
 
-    private async Task<UploadsComponent> CaptureUploadsAsync(string path, string work, CancellationToken cancellationToken)
+    private async Task<UploadsComponent> CaptureUploadsAsync(string path, BackupEstimate estimate, string work, CancellationToken cancellationToken)
     {
         var configured = _options.Uploads.Path;
         if (!Directory.Exists(path))
@@ -262,7 +328,15 @@ public sealed class BackupOperation
         }
 
         UploadsStats written = null!;
-        var artifact = await WriteArtifactAsync(work, BackupLayout.UploadsFile, "uploads archive", async s => written = await UploadsArchive.WriteAsync(path, s, cancellationToken), cancellationToken);
+        var archived = new ByteCounter();
+        var artifact = await WriteArtifactAsync(
+            work,
+            BackupLayout.UploadsFile,
+            "uploads archive",
+            async s => written = await UploadsArchive.WriteAsync(path, s, cancellationToken, archived),
+            cancellationToken,
+            progressOf: () => archived.Value,
+            expectedBytes: estimate.UploadsBytes + (estimate.UploadFiles * 1024L));
         foreach (var skipped in written.Skipped)
         {
             _logger.LogWarning("Not archived: {Entry}", skipped);
@@ -280,14 +354,21 @@ public sealed class BackupOperation
         return new UploadsComponent(ComponentStatus.Captured, configured, artifact, written.Files, written.Bytes, written.Skipped);
     }
 
-    /// <summary>Streams one artifact to disk, hashing on the way, then flushes it and refuses an empty result.</summary>
-    private async Task<ArtifactRecord> WriteArtifactAsync(string directory, string file, string step, Func<Stream, Task> produce, CancellationToken cancellationToken)
+    private Task<ArtifactRecord> WriteArtifactAsync(string directory, string file, string step, long? expected, Func<Stream, Task> produce, CancellationToken cancellationToken) =>
+        WriteArtifactAsync(directory, file, step, produce, cancellationToken, expectedBytes: expected);
+
+    /// <summary>
+    /// Streams one artifact to disk, hashing on the way, then flushes it and refuses an empty result. Progress
+    /// is the bytes written, or <paramref name="progressOf"/> where the step knows better (bytes read from the source).
+    /// </summary>
+    private async Task<ArtifactRecord> WriteArtifactAsync(
+        string directory, string file, string step, Func<Stream, Task> produce, CancellationToken cancellationToken, Func<long>? progressOf = null, long? expectedBytes = null)
     {
         var startedAt = _time.GetUtcNow();
         var path = Path.Combine(directory, file);
         await using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 16, useAsync: true);
         using var sha256 = SHA256.Create();
-        using var progress = _progress.Start(step, () => stream.Position);
+        using var progress = _progress.Start(step, progressOf ?? (() => stream.Position), expectedBytes);
         await using (var hashing = new CryptoStream(stream, sha256, CryptoStreamMode.Write, leaveOpen: true))
         {
             await produce(hashing);
@@ -303,6 +384,13 @@ public sealed class BackupOperation
 
         progress.Complete(stream.Length);
         return new ArtifactRecord(file, stream.Length, Convert.ToHexStringLower(sha256.Hash!), startedAt, _time.GetUtcNow());
+    }
+
+    /// <summary>Flushes a file another process wrote to disk, as the artifacts this process writes are.</summary>
+    private static void Durable(string path)
+    {
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
+        RandomAccess.FlushToDisk(handle);
     }
 
     /// <summary>An artifact that does not read back fails the backup (exit 1), it is not an integrity refusal.</summary>
@@ -337,5 +425,15 @@ public sealed class BackupOperation
         }
     }
 
-    private sealed record Sources(ContainerInfo? Postgres, Neo4jTarget? Neo4j, string? UploadsPath);
+    /// <param name="LastSizes">The artifacts' sizes in the newest complete backup: where a dump is expected to end, for progress.</param>
+    private sealed record Sources(
+        ContainerInfo? Postgres,
+        PostgresFacts? PostgresFacts,
+        Neo4jTarget? Neo4j,
+        string? UploadsPath,
+        BackupEstimate Estimate,
+        IReadOnlyDictionary<BackupComponent, long> LastSizes)
+    {
+        public long? Expected(BackupComponent component) => LastSizes.TryGetValue(component, out var size) ? size : null;
+    }
 }

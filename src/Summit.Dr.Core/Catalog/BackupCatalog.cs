@@ -25,7 +25,8 @@ public sealed class BackupCatalog
 
     /// <summary>
     /// `latest` is the newest complete regular backup (never a safety backup, never unfinished work); a
-    /// path is taken as given, and a bare name is also looked up in the backup root.
+    /// path is taken as given, and a bare name is also looked up in the backup root. A name that matches
+    /// nothing is a usage error (exit 2) that lists the newest backups.
     /// </summary>
     public string Resolve(string backup)
     {
@@ -42,18 +43,30 @@ public sealed class BackupCatalog
         }
 
         var inRoot = Path.Combine(Root, backup);
-        return Directory.Exists(inRoot) ? inRoot : direct;
+        return Directory.Exists(inRoot) ? inRoot : throw new UsageException(NoSuchBackup(backup));
+    }
+
+    /// <summary>A name that matches no directory is a usage error: it says which backups there are.</summary>
+    private string NoSuchBackup(string backup)
+    {
+        var newest = List().Where(e => e.State is not BackupState.Incomplete).Take(5).Select(e => e.Name).ToList();
+        return newest.Count == 0
+            ? $"There is no backup '{backup}', and {Root} holds no backups yet. Make one with `summit-dr backup`."
+            : $"There is no backup '{backup}'. The newest in {Root}: {string.Join(", ", newest)} (`summit-dr list` shows them all; `latest` names the newest).";
     }
 
     /// <summary>Every directory of the backup root, newest first, with what a cheap look tells about it.</summary>
-    public IReadOnlyList<BackupEntry> List()
+    public IReadOnlyList<BackupEntry> List() => List(Root);
+
+    /// <summary>Every directory of <paramref name="root"/> (another backup root, such as `--output`), newest first.</summary>
+    public static IReadOnlyList<BackupEntry> List(string root)
     {
-        if (!Directory.Exists(Root))
+        if (!Directory.Exists(root))
         {
             return [];
         }
 
-        return Directory.GetDirectories(Root)
+        return Directory.GetDirectories(root)
             .Where(d => !Path.GetFileName(d).StartsWith('.') || Path.GetFileName(d).StartsWith(BackupLayout.IncompletePrefix, StringComparison.Ordinal))
             .Select(Describe)
             .OrderByDescending(e => e.Time ?? DateTimeOffset.MinValue)
@@ -61,10 +74,36 @@ public sealed class BackupCatalog
             .ToList();
     }
 
+    /// <summary>
+    /// Each store's artifact size in the newest complete backup under <paramref name="root"/> that holds it:
+    /// where the next dump of that store can be expected to end, for progress.
+    /// </summary>
+    public static IReadOnlyDictionary<BackupComponent, long> LatestArtifactSizes(string root)
+    {
+        var sizes = new Dictionary<BackupComponent, long>();
+        foreach (var entry in List(root).Where(e => e.State == BackupState.Complete))
+        {
+            foreach (var (component, bytes) in entry.ArtifactBytes)
+            {
+                sizes.TryAdd(component, bytes);
+            }
+        }
+
+        return sizes;
+    }
+
     private string? FindLatest() =>
         List().FirstOrDefault(e => e.State is BackupState.Complete or BackupState.Legacy or BackupState.Corrupt)?.Directory;
 
-    private static BackupEntry Describe(string directory)
+    private static BackupEntry Describe(string directory) => Read(directory) with { ArtifactBytes = Sizes(directory) };
+
+    private static Dictionary<BackupComponent, long> Sizes(string directory) =>
+        Enum.GetValues<BackupComponent>()
+            .Select(c => (Component: c, File: new FileInfo(Path.Combine(directory, BackupLayout.FileOf(c)))))
+            .Where(c => c.File.Exists)
+            .ToDictionary(c => c.Component, c => c.File.Length);
+
+    private static BackupEntry Read(string directory)
     {
         var name = Path.GetFileName(directory);
         var bytes = Directory.EnumerateFiles(directory).Sum(f => new FileInfo(f).Length);

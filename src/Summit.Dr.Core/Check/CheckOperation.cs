@@ -21,9 +21,11 @@ public sealed class CheckOperation
     private readonly BackupCatalog _catalog;
     private readonly BackupVerifier _verifier;
     private readonly SummitDrOptions _options;
+    private readonly Discovery.PlatformDiscovery _discovery;
 
-    public CheckOperation(DockerCli docker, Neo4jService neo4j, BackupCatalog catalog, BackupVerifier verifier, IOptions<SummitDrOptions> options)
+    public CheckOperation(DockerCli docker, Neo4jService neo4j, BackupCatalog catalog, BackupVerifier verifier, IOptions<SummitDrOptions> options, Discovery.PlatformDiscovery discovery)
     {
+        _discovery = discovery;
         _docker = docker;
         _neo4j = neo4j;
         _catalog = catalog;
@@ -47,13 +49,13 @@ public sealed class CheckOperation
         var findings = opened.Warnings.Select(w => new CheckFinding(BackupManifest.FileName, true, "warning: " + w)).ToList();
         // The dumps are read with the platform's own tools: pg_restore in its container, neo4j-admin from its image.
         var postgres = opened.Present.Contains(Backup.BackupComponent.Postgres)
-            ? await _docker.RequireRunningAsync(_options.Postgres.Container, "PostgreSQL", "Postgres:Container", "check again", cancellationToken)
+            ? await _docker.RequireRunningAsync(_options.Postgres.Container, "PostgreSQL", "Postgres:Container", "check again", _discovery.HintFor("Postgres:Container"), cancellationToken)
             : null;
         Neo4jTarget? neo4j = null;
         if (opened.Present.Contains(Backup.BackupComponent.Neo4j))
         {
             // Only the image is needed (a one-off container reads the dump); the server may be stopped.
-            neo4j = _neo4j.Describe(await _docker.RequireAsync(_options.Neo4j.Container, "Neo4j", "Neo4j:Container", cancellationToken));
+            neo4j = _neo4j.Describe(await _docker.RequireAsync(_options.Neo4j.Container, "Neo4j", "Neo4j:Container", _discovery.HintFor("Neo4j:Container"), cancellationToken));
         }
 
         foreach (var component in opened.Present)

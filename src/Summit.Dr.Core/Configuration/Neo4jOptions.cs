@@ -17,4 +17,7 @@ public sealed class Neo4jOptions
 
     /// <summary>`auto` (from the image), `5` or `4.4`.</summary>
     public string AdminSyntax { get; set; } = "auto";
+
+    /// <summary>`auto`, `bind-mount` or `stream`: how the dump reaches the backup directory (<see cref="Neo4j.Neo4jDumpTransfer"/>).</summary>
+    public string DumpTransfer { get; set; } = Neo4j.Neo4jDumpTransfer.Auto;
 }

@@ -18,6 +18,7 @@ public static class SummitDrDefaults
         ["Neo4j:StopTimeoutSeconds"] = "120",
         ["Neo4j:StartTimeoutSeconds"] = "180",
         ["Neo4j:AdminSyntax"] = "auto",
+        ["Neo4j:DumpTransfer"] = "auto",
         ["Uploads:Path"] = "server/uploads",
         ["Backup:Root"] = "backups",
     };

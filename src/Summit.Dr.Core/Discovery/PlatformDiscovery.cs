@@ -8,10 +8,13 @@ using Summit.Dr.Errors;
 namespace Summit.Dr.Discovery;
 
 /// <summary>
-/// Zero-config for compose stacks: when a configured container does not exist, the container of the current
-/// compose project whose `com.docker.compose.service` label names the service is used; settings nobody set
-/// are read from the container's environment (POSTGRES_USER, POSTGRES_DB; NEO4J_AUTH is read where it is
-/// used). Runs before an operation resolves its services, and writes the effective values into the options.
+/// Decides which container each store uses, before an operation resolves its services, and writes the
+/// effective names into the options. A name set in a file, the environment or an option always wins (and
+/// falls back to the current compose project's service only when no container has that name). A name that
+/// is only the built-in default loses to the current compose project's service, so a run inside one
+/// platform's directory never touches another platform that happens to use the runbook's names. A container
+/// found as a compose service lends its environment (POSTGRES_USER, POSTGRES_DB) to settings nobody set.
+/// Every run says which container it uses for each store and why.
 /// </summary>
 public sealed partial class PlatformDiscovery
 {
@@ -23,6 +26,7 @@ public sealed partial class PlatformDiscovery
     private readonly SettingSources _sources;
     private readonly WorkingDirectory _workingDirectory;
     private readonly ILogger<PlatformDiscovery> _logger;
+    private readonly Dictionary<string, ContainerChoice> _choices = new(StringComparer.Ordinal);
 
     public PlatformDiscovery(DockerCli docker, IOptions<SummitDrOptions> options, SettingSources sources, WorkingDirectory workingDirectory, ILogger<PlatformDiscovery> logger)
     {
@@ -33,53 +37,127 @@ public sealed partial class PlatformDiscovery
         _logger = logger;
     }
 
-    /// <summary>The compose project: COMPOSE_PROJECT_NAME, else the working directory's name as compose derives it.</summary>
+    /// <summary>
+    /// The compose project: COMPOSE_PROJECT_NAME, else the working directory's name as compose derives it
+    /// (lower case, only letters, digits, `_` and `-`, starting with a letter or digit).
+    /// </summary>
     public string ComposeProject => Environment.GetEnvironmentVariable("COMPOSE_PROJECT_NAME") is { Length: > 0 } name
         ? name
-        : NotProjectCharacters().Replace(Path.GetFileName(_workingDirectory.Path.TrimEnd('/')).ToLowerInvariant(), string.Empty);
+        : LeadingNonAlphanumerics().Replace(NotProjectCharacters().Replace(Path.GetFileName(_workingDirectory.Path.TrimEnd('/')).ToLowerInvariant(), string.Empty), string.Empty);
+
+    /// <summary>What this run decided, store by store, once <see cref="ApplyAsync"/> ran.</summary>
+    public IReadOnlyCollection<ContainerChoice> Choices => _choices.Values;
+
+    /// <summary>What helps find a missing container (a compose service of that name elsewhere), or null.</summary>
+    public string? HintFor(string key) => _choices.TryGetValue(key, out var choice) ? choice.Hint : null;
+
+    public ContainerChoice? ChoiceFor(string key) => _choices.GetValueOrDefault(key);
 
     public async Task ApplyAsync(CancellationToken cancellationToken)
     {
-        // Only a container found by discovery lends its environment: one found under its configured name keeps
-        // the runbook's defaults, so a stray POSTGRES_USER cannot silently switch the database that is backed up.
-        var postgres = await DiscoverAsync(_options.Postgres.Container, "postgres", "Postgres:Container", v => _options.Postgres.Container = v, cancellationToken);
-        if (postgres is not null)
+        var postgres = await ChooseAsync("PostgreSQL", "Postgres:Container", "postgres", _options.Postgres.Container, v => _options.Postgres.Container = v, cancellationToken);
+        if (postgres is { FromCompose: true, Container: { } found })
         {
-            var user = postgres.Environment.GetValueOrDefault("POSTGRES_USER");
-            Fill("Postgres:User", user, "POSTGRES_USER", postgres.Name, v => _options.Postgres.User = v);
-            Fill("Postgres:Database", postgres.Environment.GetValueOrDefault("POSTGRES_DB") ?? user, "POSTGRES_DB", postgres.Name, v => _options.Postgres.Database = v);
+            var user = found.Environment.GetValueOrDefault("POSTGRES_USER");
+            Fill("Postgres:User", user, "POSTGRES_USER", found.Name, v => _options.Postgres.User = v);
+            Fill("Postgres:Database", found.Environment.GetValueOrDefault("POSTGRES_DB") ?? user, "POSTGRES_DB", found.Name, v => _options.Postgres.Database = v);
         }
 
-        await DiscoverAsync(_options.Neo4j.Container, "neo4j", "Neo4j:Container", v => _options.Neo4j.Container = v, cancellationToken);
+        await ChooseAsync("Neo4j", "Neo4j:Container", "neo4j", _options.Neo4j.Container, v => _options.Neo4j.Container = v, cancellationToken);
     }
 
-    /// <summary>The container discovery found in place of a configured one that does not exist, or null.</summary>
-    private async Task<ContainerInfo?> DiscoverAsync(string configured, string service, string key, Action<string> set, CancellationToken cancellationToken)
+    private async Task<ContainerChoice> ChooseAsync(string what, string key, string service, string named, Action<string> set, CancellationToken cancellationToken)
     {
-        if (await _docker.InspectAsync(configured, cancellationToken) is not null)
+        var project = ComposeProject;
+        var configured = _sources.IsSet(key);
+        var source = _sources.SourceOf(key);
+        ContainerChoice choice;
+        if (configured && await _docker.InspectAsync(named, cancellationToken) is { } byName)
         {
-            return null;
+            choice = new ContainerChoice(what, key, named, $"set in {source}", byName, FromCompose: false, Hint: null);
+        }
+        else if (await ServiceAsync(project, service, key, cancellationToken) is { } composed)
+        {
+            var why = configured
+                ? $"'{named}' set in {source} does not exist; compose project '{project}', service '{service}'"
+                : $"compose project '{project}', service '{service}'";
+            choice = new ContainerChoice(what, key, composed.Name, why, composed, FromCompose: true, Hint: null);
+            set(composed.Name);
+            _sources.RecordDiscovered(key, $"compose discovery (project {project}, service {service})");
+        }
+        else if (!configured && await _docker.InspectAsync(named, cancellationToken) is { } byDefault)
+        {
+            choice = new ContainerChoice(what, key, named, $"default name; compose project '{project}' has no service '{service}'", byDefault, FromCompose: false, Hint: null);
+        }
+        else
+        {
+            var why = configured ? $"set in {source}" : "default name";
+            choice = new ContainerChoice(what, key, named, why, null, FromCompose: false, await ElsewhereAsync(project, service, key, cancellationToken));
         }
 
-        var project = ComposeProject;
-        var result = await _docker.RunAsync(_docker.Spec(
-            ["ps", "--all", "--filter", $"label={ProjectLabel}={project}", "--filter", $"label={ServiceLabel}={service}", "--format", "{{.Names}}"]), cancellationToken);
-        var names = result.Succeeded ? result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
-        if (names.Length > 1)
+        _choices[key] = choice;
+        if (choice.Container is null)
+        {
+            _logger.LogInformation("{What}: no container '{Name}' ({Reason})", what, choice.Name, choice.Reason);
+        }
+        else
+        {
+            _logger.LogInformation("{What}: container '{Name}' ({Reason})", what, choice.Name, choice.Reason);
+        }
+
+        return choice;
+    }
+
+    /// <summary>The current compose project's container for the service; null when it has none; exit 3 when it has several.</summary>
+    private async Task<ContainerInfo?> ServiceAsync(string project, string service, string key, CancellationToken cancellationToken)
+    {
+        var names = await NamesAsync(cancellationToken, $"label={ProjectLabel}={project}", $"label={ServiceLabel}={service}");
+        if (names.Count > 1)
         {
             throw new PreconditionException(
-                $"Container '{configured}' does not exist and compose project '{project}' has {names.Length} containers for service '{service}': {string.Join(", ", names.Order(StringComparer.Ordinal))}. Set {key} to one of them.");
+                $"Compose project '{project}' has {names.Count} containers for service '{service}': {string.Join(", ", names.Order(StringComparer.Ordinal))}. Set {key} to the one to use.");
         }
 
-        if (names.Length == 0 || await _docker.InspectAsync(names[0], cancellationToken) is not { } found)
+        return names.Count == 0 ? null : await _docker.InspectAsync(names[0], cancellationToken);
+    }
+
+    /// <summary>How to select a container of the service that belongs to another compose project, or null when there is none.</summary>
+    private async Task<string?> ElsewhereAsync(string project, string service, string key, CancellationToken cancellationToken)
+    {
+        var found = new List<ContainerInfo>();
+        foreach (var name in await NamesAsync(cancellationToken, $"label={ServiceLabel}={service}"))
+        {
+            if (await _docker.InspectAsync(name, cancellationToken) is { } container)
+            {
+                found.Add(container);
+            }
+        }
+
+        if (found.Count == 0)
         {
             return null;
         }
 
-        set(found.Name);
-        _sources.RecordDiscovered(key, $"compose discovery (project {project}, service {service})");
-        _logger.LogInformation("Container '{Configured}' does not exist; using '{Found}', service '{Service}' of compose project '{Project}'", configured, found.Name, service, project);
-        return found;
+        var listed = string.Join(", ", found.OrderBy(c => c.Name, StringComparer.Ordinal)
+            .Select(c => $"'{c.Name}' (compose project '{c.Labels.GetValueOrDefault(ProjectLabel, "?")}')"));
+        var first = found.OrderBy(c => c.Name, StringComparer.Ordinal).First();
+        var otherProject = first.Labels.GetValueOrDefault(ProjectLabel, "?");
+        return $"This directory's compose project is '{project}', which has no service '{service}'; other compose projects do: {listed}. " +
+            $"Select one by running from its project's directory, with COMPOSE_PROJECT_NAME={otherProject}, or with --set {key}={first.Name}.";
+    }
+
+    private async Task<IReadOnlyList<string>> NamesAsync(CancellationToken cancellationToken, params string[] labelFilters)
+    {
+        var arguments = new List<string> { "ps", "--all" };
+        foreach (var filter in labelFilters)
+        {
+            arguments.Add("--filter");
+            arguments.Add(filter);
+        }
+
+        arguments.AddRange(["--format", "{{.Names}}"]);
+        var result = await _docker.RunAsync(_docker.Spec(arguments), cancellationToken);
+        return result.Succeeded ? result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
     }
 
     private void Fill(string key, string? value, string variable, string container, Action<string> set)
@@ -95,4 +173,7 @@ public sealed partial class PlatformDiscovery
 
     [GeneratedRegex("[^a-z0-9_-]")]
     private static partial Regex NotProjectCharacters();
+
+    [GeneratedRegex("^[^a-z0-9]+")]
+    private static partial Regex LeadingNonAlphanumerics();
 }

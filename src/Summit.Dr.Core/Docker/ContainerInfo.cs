@@ -1,6 +1,7 @@
 namespace Summit.Dr.Docker;
 
 /// <summary>What `docker inspect` tells about one container.</summary>
+/// <param name="User">Config.User: who the container runs as; empty when the image's default (root) applies.</param>
 public sealed record ContainerInfo(
     string Id,
     string Name,
@@ -8,4 +9,5 @@ public sealed record ContainerInfo(
     bool Running,
     string Status,
     IReadOnlyDictionary<string, string> Environment,
-    IReadOnlyDictionary<string, string> Labels);
+    IReadOnlyDictionary<string, string> Labels,
+    string User = "");

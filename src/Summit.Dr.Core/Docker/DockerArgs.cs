@@ -38,30 +38,46 @@ public static class DockerArgs
     }
 
     /// <summary>A one-off container with no network that is removed when it exits.</summary>
-    /// <param name="tmpfs">A path to mount as tmpfs, so an image's declared volume there leaves no anonymous volume behind.</param>
-    public static IReadOnlyList<string> RunOneOff(
-        string name, string image, IReadOnlyList<string> command, string? volumesFrom = null, bool interactive = false, string? tmpfs = null)
+    public static IReadOnlyList<string> RunOneOff(OneOffSpec spec)
     {
-        var args = new List<string> { "run", "--rm", "--network", "none", "--name", name };
-        if (interactive)
+        var args = new List<string> { "run", "--rm", "--network", "none", "--name", spec.Name };
+        if (spec.Interactive)
         {
             args.Add("-i");
         }
 
-        if (volumesFrom is not null)
+        if (spec.User is not null)
+        {
+            args.Add("--user");
+            args.Add(spec.User);
+        }
+
+        if (spec.VolumesFrom is not null)
         {
             args.Add("--volumes-from");
-            args.Add(volumesFrom);
+            args.Add(spec.VolumesFrom);
         }
 
-        if (tmpfs is not null)
+        foreach (var mount in spec.Mounts)
+        {
+            args.Add("--mount");
+            args.Add(mount.Argument);
+        }
+
+        if (spec.Tmpfs is not null)
         {
             args.Add("--tmpfs");
-            args.Add(tmpfs);
+            args.Add(spec.Tmpfs);
         }
 
-        args.Add(image);
-        args.AddRange(command);
+        if (spec.Entrypoint is not null)
+        {
+            args.Add("--entrypoint");
+            args.Add(spec.Entrypoint);
+        }
+
+        args.Add(spec.Image);
+        args.AddRange(spec.Command);
         return args;
     }
 }

@@ -66,18 +66,24 @@ public sealed class DockerCli
     /// <summary>The container, or a precondition failure (exit 3) that says how to find the right name.</summary>
     /// <param name="what">How an operator calls it: "PostgreSQL", "Neo4j".</param>
     /// <param name="key">The setting that names it.</param>
-    public async Task<ContainerInfo> RequireAsync(string container, string what, string key, CancellationToken cancellationToken) =>
+    /// <param name="hint">What discovery knows that helps (a compose service of that name in another project), or null.</param>
+    public async Task<ContainerInfo> RequireAsync(string container, string what, string key, string? hint, CancellationToken cancellationToken) =>
         await InspectAsync(container, cancellationToken)
-            ?? throw new PreconditionException($"{what} container '{container}' not found. List containers with `docker ps -a` and set {key} to the right name.");
+            ?? throw new PreconditionException(NotFoundMessage(container, what, key, hint));
 
     /// <summary>The running container, or a precondition failure that says how to start it and what to run then.</summary>
-    public async Task<ContainerInfo> RequireRunningAsync(string container, string what, string key, string then, CancellationToken cancellationToken)
+    public async Task<ContainerInfo> RequireRunningAsync(string container, string what, string key, string then, string? hint, CancellationToken cancellationToken)
     {
-        var info = await RequireAsync(container, what, key, cancellationToken);
+        var info = await RequireAsync(container, what, key, hint, cancellationToken);
         return info.Running
             ? info
             : throw new PreconditionException($"{what} container '{container}' is {info.Status}, not running. Start it with `docker start {container}` and {then}.");
     }
+
+    public static string NotFoundMessage(string container, string what, string key, string? hint) =>
+        hint is null
+            ? $"{what} container '{container}' not found. List containers with `docker ps -a` and set {key} to the right name."
+            : $"{what} container '{container}' not found. {hint}";
 
     public async Task StopAsync(string container, TimeSpan timeout, CancellationToken cancellationToken) =>
         await RequireAsync(Spec(DockerArgs.Stop(container, timeout)), cancellationToken);
@@ -144,6 +150,7 @@ public sealed class DockerCli
             Running: state.GetProperty("Running").GetBoolean(),
             Status: state.TryGetProperty("Status", out var status) ? status.GetString() ?? string.Empty : string.Empty,
             Environment: environment,
-            Labels: labels);
+            Labels: labels,
+            User: config.TryGetProperty("User", out var user) ? user.GetString() ?? string.Empty : string.Empty);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Summit.Dr.Backup;
 using Summit.Dr.Configuration;
 using Summit.Dr.Discovery;
 using Summit.Dr.Docker;
@@ -7,6 +8,7 @@ using Summit.Dr.Errors;
 using Summit.Dr.Health;
 using Summit.Dr.Neo4j;
 using Summit.Dr.Processes;
+using Summit.Dr.Uploads;
 
 namespace Summit.Dr.Doctor;
 
@@ -22,13 +24,16 @@ public sealed class DoctorOperation
     private readonly DockerCli _docker;
     private readonly PlatformDiscovery _discovery;
     private readonly Neo4jService _neo4j;
+    private readonly Postgres.PostgresService _postgres;
     private readonly SettingSources _sources;
     private readonly SummitDrOptions _options;
     private readonly WorkingDirectory _workingDirectory;
 
-    public DoctorOperation(DockerCli docker, PlatformDiscovery discovery, Neo4jService neo4j, SettingSources sources, IOptions<SummitDrOptions> options, WorkingDirectory workingDirectory)
+    public DoctorOperation(
+        DockerCli docker, PlatformDiscovery discovery, Neo4jService neo4j, Postgres.PostgresService postgres, SettingSources sources, IOptions<SummitDrOptions> options, WorkingDirectory workingDirectory)
     {
         _docker = docker;
+        _postgres = postgres;
         _discovery = discovery;
         _neo4j = neo4j;
         _sources = sources;
@@ -39,7 +44,8 @@ public sealed class DoctorOperation
     public async Task<DoctorReport> RunAsync(CancellationToken cancellationToken)
     {
         var checks = new List<HealthCheck>();
-        var estimate = 0L;
+        long? postgresBytes = null;
+        long? neo4jBytes = null;
         if (await DockerReadyAsync(checks, cancellationToken))
         {
             try
@@ -51,17 +57,16 @@ public sealed class DoctorOperation
                 checks.Add(new HealthCheck("discovery", false, ex.Message));
             }
 
-            estimate += await PostgresAsync(checks, cancellationToken);
-            estimate += await Neo4jAsync(checks, cancellationToken);
+            postgresBytes = await PostgresAsync(checks, cancellationToken);
+            neo4jBytes = await Neo4jAsync(checks, cancellationToken);
         }
 
         var uploads = _workingDirectory.Resolve(_options.Uploads.Path);
-        var uploadBytes = Directory.Exists(uploads) ? Directory.EnumerateFiles(uploads, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) : 0;
+        var tree = UploadsTree.Measure(uploads);
         checks.Add(new HealthCheck("uploads", true, Directory.Exists(uploads)
-            ? $"{uploads}: {Progress.LoggingProgressReporter.FormatBytes(uploadBytes)}"
+            ? $"{uploads}: {tree.Files} files, {Progress.LoggingProgressReporter.FormatBytes(tree.Bytes)}"
             : $"{uploads} does not exist (a backup warns and goes on without it)"));
-        estimate += uploadBytes;
-        DiskAndPermission(checks, estimate);
+        DiskAndPermission(checks, new BackupEstimate(postgresBytes, neo4jBytes, tree.Bytes, tree.Files));
         return new DoctorReport(checks, Configuration());
     }
 
@@ -92,74 +97,72 @@ public sealed class DoctorOperation
         }
     }
 
-    private async Task<long> PostgresAsync(List<HealthCheck> checks, CancellationToken cancellationToken)
+    private async Task<long?> PostgresAsync(List<HealthCheck> checks, CancellationToken cancellationToken)
     {
         var name = _options.Postgres.Container;
         var container = await _docker.InspectAsync(name, cancellationToken);
         checks.Add(ContainerCheck("postgres container", name, "Postgres:Container", container));
         if (container is not { Running: true })
         {
-            return 0;
+            return null;
         }
 
-        var size = await _docker.RunAsync(_docker.Spec(DockerArgs.Exec(name,
-            ["psql", "-U", _options.Postgres.User, "-d", _options.Postgres.Database, "-X", "-A", "-t", "-c", "SELECT pg_database_size(current_database())"])), cancellationToken);
-        var bytes = 0L;
-        var ok = size.Succeeded && long.TryParse(size.StandardOutput.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out bytes);
-        checks.Add(new HealthCheck("postgres database", ok, ok
-            ? $"{_options.Postgres.Database} as {_options.Postgres.User}: {Progress.LoggingProgressReporter.FormatBytes(bytes)}"
-            : $"cannot query {_options.Postgres.Database} as {_options.Postgres.User}: {size.ErrorSummary}. Check Postgres:User and Postgres:Database"));
-        return ok ? bytes : 0;
+        try
+        {
+            var facts = await _postgres.CollectFactsAsync(name, cancellationToken);
+            checks.Add(new HealthCheck("postgres database", true,
+                $"{_options.Postgres.Database} as {_options.Postgres.User}: {Progress.LoggingProgressReporter.FormatBytes(facts.DatabaseBytes)}, {facts.TableCount} tables"));
+            return facts.DatabaseBytes;
+        }
+        catch (OperationFailedException ex)
+        {
+            checks.Add(new HealthCheck("postgres database", false, ex.Message));
+            return null;
+        }
     }
 
-    private async Task<long> Neo4jAsync(List<HealthCheck> checks, CancellationToken cancellationToken)
+    private async Task<long?> Neo4jAsync(List<HealthCheck> checks, CancellationToken cancellationToken)
     {
         var name = _options.Neo4j.Container;
         var container = await _docker.InspectAsync(name, cancellationToken);
         checks.Add(ContainerCheck("neo4j container", name, "Neo4j:Container", container));
         if (container is null)
         {
-            return 0;
+            return null;
         }
 
         var target = _neo4j.Describe(container);
         checks.Add(new HealthCheck("neo4j version", true,
             $"{target.Version ?? "unknown (5.x assumed)"}; neo4j-admin {(target.Syntax == Neo4jAdminSyntax.V5 ? "5.x `database dump|load`" : "4.4 `dump|load`")} syntax; " +
             $"credentials {(target.Credentials.Password is null ? "unknown: node counts are skipped" : "known")}"));
-        if (!container.Running)
-        {
-            return 0;
-        }
-
-        var du = await _docker.RunAsync(_docker.Spec(DockerArgs.Exec(name, ["du", "-s", "-B1", $"/data/databases/{target.Database}"])), cancellationToken);
-        return du.Succeeded && long.TryParse(du.StandardOutput.Split('\t')[0].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var bytes) ? bytes : 0;
+        return await _neo4j.StoreSizeAsync(target, cancellationToken);
     }
 
+    /// <summary>How the container was chosen (configured, a compose service, the default name), and what to do when it is missing.</summary>
     private HealthCheck ContainerCheck(string check, string name, string key, ContainerInfo? container)
     {
-        var how = _sources.SourceOf(key).StartsWith("compose discovery", StringComparison.Ordinal) ? "found by compose discovery" : "configured name";
+        var choice = _discovery.ChoiceFor(key);
+        var how = choice?.Reason ?? "configured name";
+        var neo4j = check.StartsWith("neo4j", StringComparison.Ordinal);
         return container switch
         {
-            null => new HealthCheck(check, false, $"'{name}' not found ({how}): list containers with `docker ps -a` and set {key}"),
-            { Running: false } => new HealthCheck(check, check.StartsWith("neo4j", StringComparison.Ordinal), $"'{name}' ({how}), {container.Image}, {container.Status}" +
-                (check.StartsWith("neo4j", StringComparison.Ordinal) ? " (a stopped Neo4j is dumped offline)" : $": start it with `docker start {name}`")),
+            null => new HealthCheck(check, false, $"'{name}' not found ({how}). " +
+                (choice?.Hint ?? $"List containers with `docker ps -a` and set {key}")),
+            { Running: false } => new HealthCheck(check, neo4j, $"'{name}' ({how}), {container.Image}, {container.Status}" +
+                (neo4j ? " (a stopped Neo4j is dumped offline)" : $": start it with `docker start {name}`")),
             _ => new HealthCheck(check, true, $"'{name}' ({how}), {container.Image}, running"),
         };
     }
 
-    private void DiskAndPermission(List<HealthCheck> checks, long estimate)
+    private void DiskAndPermission(List<HealthCheck> checks, BackupEstimate estimate)
     {
         var root = _workingDirectory.Resolve(_options.Backup.Root);
-        var existing = root;
-        while (!Directory.Exists(existing))
-        {
-            existing = Path.GetDirectoryName(existing) ?? "/";
-        }
-
-        var free = new DriveInfo(existing).AvailableFreeSpace;
-        checks.Add(new HealthCheck("free disk", free > estimate,
-            $"{Progress.LoggingProgressReporter.FormatBytes(free)} free at {existing}; the next backup is estimated at most {Progress.LoggingProgressReporter.FormatBytes(estimate)}" +
-            (free > estimate ? string.Empty : ": free space, or set Backup:Root elsewhere")));
+        var (free, existing) = FreeSpace.Of(root);
+        var fits = free >= estimate.Total;
+        checks.Add(new HealthCheck("free disk", fits,
+            $"{Progress.LoggingProgressReporter.FormatBytes(free)} free at {existing}; the next backup is estimated at most {Progress.LoggingProgressReporter.FormatBytes(estimate.Total)}" +
+            (estimate.Total > 0 ? $" ({estimate.Describe()})" : string.Empty) +
+            (fits ? string.Empty : ": a backup would refuse to start (exit 3). Free space, or set Backup:Root elsewhere")));
         try
         {
             var probe = Path.Combine(existing, $".summit-dr-doctor-{Environment.ProcessId}");
@@ -189,6 +192,7 @@ public sealed class DoctorOperation
             ["Neo4j:StopTimeoutSeconds"] = _options.Neo4j.StopTimeoutSeconds.ToString(CultureInfo.InvariantCulture),
             ["Neo4j:StartTimeoutSeconds"] = _options.Neo4j.StartTimeoutSeconds.ToString(CultureInfo.InvariantCulture),
             ["Neo4j:AdminSyntax"] = _options.Neo4j.AdminSyntax,
+            ["Neo4j:DumpTransfer"] = _options.Neo4j.DumpTransfer,
             ["Uploads:Path"] = _options.Uploads.Path,
             ["Backup:Root"] = _options.Backup.Root,
         };

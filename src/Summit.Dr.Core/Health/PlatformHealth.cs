@@ -20,9 +20,11 @@ public sealed class PlatformHealth
     private readonly Neo4jService _neo4j;
     private readonly SummitDrOptions _options;
     private readonly WorkingDirectory _workingDirectory;
+    private readonly Discovery.PlatformDiscovery _discovery;
 
-    public PlatformHealth(DockerCli docker, PostgresService postgres, Neo4jService neo4j, IOptions<SummitDrOptions> options, WorkingDirectory workingDirectory)
+    public PlatformHealth(DockerCli docker, PostgresService postgres, Neo4jService neo4j, IOptions<SummitDrOptions> options, WorkingDirectory workingDirectory, Discovery.PlatformDiscovery discovery)
     {
+        _discovery = discovery;
         _docker = docker;
         _postgres = postgres;
         _neo4j = neo4j;
@@ -71,9 +73,7 @@ public sealed class PlatformHealth
             }
             else
             {
-                var all = Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Select(f => new FileInfo(f)).ToList();
-                files = all.Count;
-                bytes = all.Sum(f => f.Length);
+                (files, bytes) = Uploads.UploadsTree.Measure(path);
                 checks.Add(new HealthCheck("uploads present", files > 0, files > 0
                     ? $"{files} files, {Progress.LoggingProgressReporter.FormatBytes(bytes.Value)} in {path}"
                     : $"{path} holds no files: restore the uploads (`summit-dr restore latest --only uploads`)"));
@@ -88,7 +88,9 @@ public sealed class PlatformHealth
         var info = await _docker.InspectAsync(container, cancellationToken);
         var check = info switch
         {
-            null => new HealthCheck(name, false, $"container '{container}' does not exist: list containers with `docker ps -a` and set {key}"),
+            null => new HealthCheck(name, false, _discovery.HintFor(key) is { } hint
+                ? $"container '{container}' does not exist. {hint}"
+                : $"container '{container}' does not exist: list containers with `docker ps -a` and set {key}"),
             { Running: false } => new HealthCheck(name, false, $"container '{container}' is {info.Status}: start it with `docker start {container}`"),
             _ => new HealthCheck(name, true, $"'{container}' is running ({info.Image})"),
         };

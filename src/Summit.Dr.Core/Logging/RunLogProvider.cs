@@ -52,10 +52,27 @@ public sealed class RunLogProvider : ILoggerProvider
             }
 
             var shortCategory = category[(category.LastIndexOf('.') + 1)..];
-            _writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{_time.GetUtcNow():yyyy-MM-ddTHH:mm:ss.fffZ} {level,-11} {shortCategory}: {message}"));
-            if (exception is not null and not Errors.SummitDrException)
+            try
             {
-                _writer.WriteLine(exception.ToString());
+                _writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{_time.GetUtcNow():yyyy-MM-ddTHH:mm:ss.fffZ} {level,-11} {shortCategory}: {message}"));
+                if (exception is not null and not Errors.SummitDrException)
+                {
+                    _writer.WriteLine(exception.ToString());
+                }
+            }
+            catch (IOException)
+            {
+                // A full disk must not turn a log line into a second failure; the console still has every line.
+                try
+                {
+                    _writer.Dispose();
+                }
+                catch (IOException)
+                {
+                    // Its buffer cannot be written either; the file is closed all the same.
+                }
+
+                _writer = null;
             }
         }
     }

@@ -3,22 +3,31 @@ namespace Summit.Dr.Neo4j;
 /// <summary>The in-container command lines for neo4j-admin and cypher-shell, in both syntaxes.</summary>
 public static class Neo4jCommands
 {
+    public const string Admin = "neo4j-admin";
+
+    /// <summary>neo4j-admin writes `DIRECTORY/DATABASE.dump` itself, as the runbook's `--to-path` does.</summary>
+    public static IReadOnlyList<string> DumpToPath(string database, Neo4jAdminSyntax syntax, string directory) => syntax switch
+    {
+        Neo4jAdminSyntax.V5 => [Admin, "database", "dump", database, $"--to-path={directory}"],
+        _ => [Admin, "dump", $"--database={database}", $"--to={directory}/{database}.dump"],
+    };
+
     public static IReadOnlyList<string> DumpToStdout(string database, Neo4jAdminSyntax syntax) => syntax switch
     {
-        Neo4jAdminSyntax.V5 => ["neo4j-admin", "database", "dump", database, "--to-stdout"],
-        _ => ["neo4j-admin", "dump", $"--database={database}", "--to=-"],
+        Neo4jAdminSyntax.V5 => [Admin, "database", "dump", database, "--to-stdout"],
+        _ => [Admin, "dump", $"--database={database}", "--to=-"],
     };
 
     public static IReadOnlyList<string> LoadFromStdin(string database, Neo4jAdminSyntax syntax) => syntax switch
     {
-        Neo4jAdminSyntax.V5 => ["neo4j-admin", "database", "load", database, "--from-stdin", "--overwrite-destination=true"],
-        _ => ["neo4j-admin", "load", "--from=-", $"--database={database}", "--force"],
+        Neo4jAdminSyntax.V5 => [Admin, "database", "load", database, "--from-stdin", "--overwrite-destination=true"],
+        _ => [Admin, "load", "--from=-", $"--database={database}", "--force"],
     };
 
     /// <summary>Reads a dump without loading it; 4.4 has no such command.</summary>
     public static IReadOnlyList<string>? InfoFromStdin(string database, Neo4jAdminSyntax syntax) => syntax switch
     {
-        Neo4jAdminSyntax.V5 => ["neo4j-admin", "database", "load", database, "--from-stdin", "--info"],
+        Neo4jAdminSyntax.V5 => [Admin, "database", "load", database, "--from-stdin", "--info"],
         _ => null,
     };
 

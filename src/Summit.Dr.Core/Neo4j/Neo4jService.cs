@@ -15,6 +15,9 @@ public sealed class Neo4jService
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>The directory, inside a backup's work directory, that the dump one-off writes into.</summary>
+    public const string DumpDirectoryName = "neo4j-dump.tmp";
+
     private readonly DockerCli _docker;
     private readonly Neo4jOptions _options;
     private readonly StopJournal _journal;
@@ -72,6 +75,33 @@ public sealed class Neo4jService
     }
 
     /// <summary>
+    /// The database's size on disk (`du` of its store directory), an upper bound for its dump; null when it
+    /// cannot be read. A running server is asked with `docker exec`; a stopped one through a one-off.
+    /// </summary>
+    public async Task<long?> StoreSizeAsync(Neo4jTarget target, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<string> du = ["du", "-s", "-k", $"/data/databases/{target.Database}"];
+        Processes.ProcessResult result;
+        if (target.Container.Running)
+        {
+            result = await _docker.RunAsync(_docker.Spec(DockerArgs.Exec(target.Container.Name, du)), cancellationToken);
+        }
+        else
+        {
+            var oneOff = new OneOffSpec(Neo4jOneOffs.Name("size", target.Container.Name), target.Container.Image, [.. du.Skip(1)])
+            {
+                VolumesFrom = target.Container.Name,
+                Entrypoint = "du",
+            };
+            result = await _docker.RunAsync(_docker.Spec(DockerArgs.RunOneOff(oneOff)), cancellationToken);
+        }
+
+        return result.Succeeded && long.TryParse(result.StandardOutput.Split('\t')[0].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var kib)
+            ? kib * 1024
+            : null;
+    }
+
+    /// <summary>
     /// Stops Neo4j if it runs, does <paramref name="work"/>, and starts it again whatever happened (failure,
     /// cancellation), waiting until it answers. The restart's own error is joined to the work's, never
     /// replaces it. A server that was stopped before is left stopped. Returns how long Neo4j was down.
@@ -112,22 +142,67 @@ public sealed class Neo4jService
         return downtime?.Duration;
     }
 
-    /// <summary>Streams an offline dump out of a one-off container that shares the server's volumes.</summary>
-    public async Task DumpAsync(Neo4jTarget target, Stream output, CancellationToken cancellationToken)
+    /// <summary>
+    /// The directory the dump one-off writes into (a bind mount, the runbook's `--to-path`), created under
+    /// <paramref name="parent"/>; or null when the dump must be streamed through the docker CLI because the
+    /// engine does not see this process's disk (a remote engine, or summit-dr itself in a container).
+    /// Decided before Neo4j is stopped.
+    /// </summary>
+    public async Task<string?> PrepareDumpDirectoryAsync(Neo4jTarget target, string parent, CancellationToken cancellationToken)
     {
-        var name = OneOffName("dump", target.Container.Name);
-        var spec = _docker.Spec(DockerArgs.RunOneOff(name, target.Container.Image, Neo4jCommands.DumpToStdout(target.Database, target.Syntax), volumesFrom: target.Container.Name))
-            with { StandardOutput = output };
-        await RunOneOffAsync(name, spec, $"neo4j-admin dump of database '{target.Database}' failed", cancellationToken);
+        var transfer = _options.DumpTransfer.Trim().ToLowerInvariant();
+        if (transfer == Neo4jDumpTransfer.Stream)
+        {
+            return null;
+        }
+
+        var directory = Path.Combine(parent, DumpDirectoryName);
+        Directory.CreateDirectory(directory);
+        // neo4j-admin writes here as uid 7474 (or the server's user), whoever runs summit-dr. Sticky, as /tmp
+        // is: nobody can replace a file another user wrote.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(directory, (UnixFileMode)Convert.ToInt32("1777", 8));
+        }
+        if (transfer == Neo4jDumpTransfer.BindMount || await EngineSeesAsync(target, directory, cancellationToken))
+        {
+            return directory;
+        }
+
+        Directory.Delete(directory, recursive: true);
+        _logger.LogInformation("The docker engine does not see {Directory} (a remote engine, or summit-dr running in a container): the Neo4j dump is streamed through the docker CLI", parent);
+        return null;
+    }
+
+    /// <summary>
+    /// Dumps the (stopped) database into <paramref name="directory"/> from a one-off container that shares the
+    /// server's volumes; returns the path of the dump neo4j-admin wrote there.
+    /// </summary>
+    public async Task<string> DumpToDirectoryAsync(Neo4jTarget target, string directory, CancellationToken cancellationToken)
+    {
+        var spec = Neo4jOneOffs.DumpToDirectory(target, directory);
+        var result = await RunOneOffAsync(spec, _docker.Spec(DockerArgs.RunOneOff(spec)), $"neo4j-admin dump of database '{target.Database}' failed", cancellationToken);
+        LogEntrypointOutput(result);
+        var dump = Path.Combine(directory, target.Database + ".dump");
+        return File.Exists(dump)
+            ? dump
+            : throw new OperationFailedException($"neo4j-admin reported a dump of database '{target.Database}' but wrote no {Path.GetFileName(dump)} into {directory}. Set Neo4j:DumpTransfer=stream and try again.");
+    }
+
+    /// <summary>Streams an offline dump out of a one-off container that shares the server's volumes.</summary>
+    public async Task DumpToStreamAsync(Neo4jTarget target, Stream output, CancellationToken cancellationToken)
+    {
+        var spec = Neo4jOneOffs.DumpToStdout(target);
+        await RunOneOffAsync(spec, _docker.Spec(DockerArgs.RunOneOff(spec)) with { StandardOutput = output }, $"neo4j-admin dump of database '{target.Database}' failed", cancellationToken);
     }
 
     /// <summary>Loads a dump over the database, from a one-off container that shares the (stopped) server's volumes.</summary>
     public async Task LoadAsync(Neo4jTarget target, string dumpPath, CancellationToken cancellationToken)
     {
-        var name = OneOffName("load", target.Container.Name);
+        var spec = Neo4jOneOffs.Load(target);
         await using var input = ArtifactFiles.OpenRead(dumpPath);
-        var spec = _docker.Spec(LoadArgs(target)) with { StandardInput = input };
-        await RunOneOffAsync(name, spec, $"neo4j-admin load of database '{target.Database}' failed", cancellationToken);
+        var result = await RunOneOffAsync(spec, _docker.Spec(DockerArgs.RunOneOff(spec)) with { StandardInput = input }, $"neo4j-admin load of database '{target.Database}' failed", cancellationToken);
+        LogEntrypointOutput(result);
     }
 
     /// <summary>
@@ -135,7 +210,7 @@ public sealed class Neo4jService
     /// cancellation it is removed here before anything else happens, since a one-off still running (its
     /// client was killed) holds the store lock and would keep Neo4j from starting.
     /// </summary>
-    private async Task RunOneOffAsync(string name, Processes.ProcessSpec spec, string failure, CancellationToken cancellationToken)
+    private async Task<Processes.ProcessResult> RunOneOffAsync(OneOffSpec oneOff, Processes.ProcessSpec spec, string failure, CancellationToken cancellationToken)
     {
         Processes.ProcessResult result;
         try
@@ -144,49 +219,96 @@ public sealed class Neo4jService
         }
         catch
         {
-            await RemoveOneOffAsync(name);
+            await RemoveOneOffAsync(oneOff.Name);
             throw;
         }
 
         if (!result.Succeeded)
         {
-            await RemoveOneOffAsync(name);
+            await RemoveOneOffAsync(oneOff.Name);
+            if (DiskFull.IsIn(result.StandardError))
+            {
+                throw new DiskFullException($"{failure}: {DiskFull.Message}");
+            }
+
             throw new OperationFailedException($"{failure}: {result.ErrorSummary}");
+        }
+
+        return result;
+    }
+
+    /// <summary>The image's entrypoint may say something on stdout (for example that it changed the owner of /data); it is worth a line.</summary>
+    private void LogEntrypointOutput(Processes.ProcessResult result)
+    {
+        foreach (var line in result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                     .Where(l => l.StartsWith("Warning:", StringComparison.Ordinal)))
+        {
+            _logger.LogInformation("Neo4j image: {Line}", line);
         }
     }
 
-    /// <summary>The dump is only read: /data is a tmpfs, so the image's VOLUME leaves no anonymous volume per run.</summary>
-    public static IReadOnlyList<string> InfoArgs(string container, string image, IReadOnlyList<string> command) =>
-        DockerArgs.RunOneOff(OneOffName("info", container), image, command, interactive: true, tmpfs: "/data");
-
-    public static IReadOnlyList<string> LoadArgs(Neo4jTarget target) =>
-        DockerArgs.RunOneOff(OneOffName("load", target.Container.Name), target.Container.Image,
-            Neo4jCommands.LoadFromStdin(target.Database, target.Syntax), volumesFrom: target.Container.Name, interactive: true);
-
     /// <summary>Asks neo4j-admin to read a dump (5.x `load --info`); returns its report, or null where the image has no such command.</summary>
     public async Task<string?> ReadDumpInfoAsync(Neo4jTarget target, string dumpPath, CancellationToken cancellationToken)
+    {
+        await using var input = ArtifactFiles.OpenRead(dumpPath);
+        return await ReadDumpInfoAsync(target, input, Path.GetFileName(dumpPath), cancellationToken);
+    }
+
+    /// <summary>
+    /// Feeds <paramref name="dump"/> to `load --info` (5.x) and returns its report; null, without reading
+    /// anything, where the image has no such command (4.4). Throws <see cref="IntegrityException"/> when
+    /// neo4j-admin cannot read it.
+    /// </summary>
+    public async Task<string?> ReadDumpInfoAsync(Neo4jTarget target, Stream dump, string file, CancellationToken cancellationToken)
     {
         if (Neo4jCommands.InfoFromStdin(target.Database, target.Syntax) is not { } command)
         {
             return null;
         }
 
-        var name = OneOffName("info", target.Container.Name);
-        await using var input = ArtifactFiles.OpenRead(dumpPath);
-        var spec = _docker.Spec(InfoArgs(target.Container.Name, target.Container.Image, command)) with { StandardInput = input };
+        var oneOff = Neo4jOneOffs.Info(target, command);
+        var spec = _docker.Spec(DockerArgs.RunOneOff(oneOff)) with { StandardInput = dump };
         try
         {
             var result = await _docker.RunAsync(spec, cancellationToken);
             if (!result.Succeeded)
             {
-                throw new IntegrityException($"neo4j-admin cannot read {Path.GetFileName(dumpPath)}: {result.ErrorSummary}");
+                throw new IntegrityException($"neo4j-admin cannot read {file}: {result.ErrorSummary}");
             }
 
-            return result.StandardOutput.Trim();
+            return string.Join('\n', result.StandardOutput.Split('\n').Where(l => !l.StartsWith("Warning:", StringComparison.Ordinal))).Trim();
         }
         finally
         {
-            await RemoveOneOffAsync(name);
+            await RemoveOneOffAsync(oneOff.Name);
+        }
+    }
+
+    /// <summary>True when a one-off of the server's image finds the probe file written into <paramref name="directory"/>.</summary>
+    private async Task<bool> EngineSeesAsync(Neo4jTarget target, string directory, CancellationToken cancellationToken)
+    {
+        var probe = ".summit-dr-probe-" + Guid.NewGuid().ToString("N")[..12];
+        await File.WriteAllBytesAsync(Path.Combine(directory, probe), [], cancellationToken);
+        var oneOff = Neo4jOneOffs.Probe(target, directory, probe);
+        try
+        {
+            var result = await _docker.RunAsync(_docker.Spec(DockerArgs.RunOneOff(oneOff)), cancellationToken);
+            if (!result.Succeeded)
+            {
+                _logger.LogDebug("Bind-mount probe of {Directory}: {Error}", directory, result.ErrorSummary);
+                await RemoveOneOffAsync(oneOff.Name);
+            }
+
+            return result.Succeeded;
+        }
+        catch
+        {
+            await RemoveOneOffAsync(oneOff.Name);
+            throw;
+        }
+        finally
+        {
+            File.Delete(Path.Combine(directory, probe));
         }
     }
 
@@ -258,16 +380,10 @@ public sealed class Neo4jService
         }
     }
 
-    /// <summary>
-    /// Fixed per server, so a leftover from a killed run can be found and removed; the operation lock keeps
-    /// two runs from needing the same name at once.
-    /// </summary>
-    public static string OneOffName(string purpose, string container) => $"summit-dr-{purpose}-{container}";
-
     /// <summary>Removes the one-off containers a killed run may have left holding the store lock.</summary>
     public async Task RemoveLeftoverOneOffsAsync(string container)
     {
-        await RemoveOneOffAsync(OneOffName("dump", container));
-        await RemoveOneOffAsync(OneOffName("load", container));
+        await RemoveOneOffAsync(Neo4jOneOffs.Name("dump", container));
+        await RemoveOneOffAsync(Neo4jOneOffs.Name("load", container));
     }
 }

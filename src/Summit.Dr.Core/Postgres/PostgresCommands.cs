@@ -31,11 +31,12 @@ public static class PostgresCommands
     public static IReadOnlyList<string> Restore(string user, string database) =>
         ["pg_restore", "-U", user, "-d", database, "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction"];
 
-    /// <summary>The server version, then one `schema.table<TAB>estimated rows` line per user table.</summary>
+    /// <summary>The server version, the database's size in bytes, then one `schema.table<TAB>estimated rows` line per user table.</summary>
     public static IReadOnlyList<string> Facts(string user, string database) =>
     [
         "psql", "-U", user, "-d", database, "-X", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1",
         "-c", "SHOW server_version",
+        "-c", "SELECT pg_database_size(current_database())",
         "-c", TablesQuery,
     ];
 

@@ -87,7 +87,8 @@ public sealed class PostgresService
 
         var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var rows = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        foreach (var line in lines.Skip(1))
+        var size = lines.Length > 1 && long.TryParse(lines[1].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var bytes) ? bytes : 0;
+        foreach (var line in lines.Skip(2))
         {
             var parts = line.Split('\t');
             if (parts.Length == 2 && long.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var estimate))
@@ -96,7 +97,7 @@ public sealed class PostgresService
             }
         }
 
-        return new PostgresFacts(lines.FirstOrDefault()?.Trim() ?? "unknown", rows.Count, rows);
+        return new PostgresFacts(lines.FirstOrDefault()?.Trim() ?? "unknown", size, rows.Count, rows);
     }
 
     private async Task RequireAsync(ProcessSpec spec, string container, string what, CancellationToken cancellationToken)

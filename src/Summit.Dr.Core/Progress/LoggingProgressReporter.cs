@@ -13,7 +13,7 @@ public sealed class LoggingProgressReporter : IProgressReporter
         _logger = logger;
     }
 
-    public IStepProgress Start(string name, Func<long>? bytesSoFar = null) => new Step(_logger, name);
+    public IStepProgress Start(string name, Func<long>? bytesSoFar = null, long? expectedBytes = null) => new Step(_logger, name);
 
     public static string FormatBytes(long bytes) => bytes switch
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Summit.Dr.Backup;
 using Summit.Dr.Catalog;
 using Summit.Dr.Errors;
 using Summit.Dr.Locking;
@@ -50,26 +51,39 @@ public sealed class PruneOperation
         return new PruneResult(dryRun, decisions);
     }
 
+    /// <summary>
+    /// The moment a broken backup job would prune away the good backups: the newest backup is unfinished, or
+    /// a store's newest artifact is less than half the size of the same store's artifact in the backup before
+    /// it (like with like: an uploads-only backup is compared with the uploads of the one before).
+    /// </summary>
     private static void Refuse(IReadOnlyList<BackupEntry> entries)
     {
-        var regular = entries.Where(e => e.State is BackupState.Complete or BackupState.Legacy or BackupState.Incomplete)
-            .OrderByDescending(e => e.Time ?? DateTimeOffset.MinValue).ToList();
-        if (regular.Count == 0)
+        var newest = entries.Where(e => e.State is BackupState.Complete or BackupState.Legacy or BackupState.Incomplete)
+            .OrderByDescending(e => e.Time ?? DateTimeOffset.MinValue).FirstOrDefault();
+        if (newest?.State == BackupState.Incomplete)
         {
-            return;
+            throw new IntegrityException($"The newest backup {newest.Name} is incomplete: a backup run is failing. Fix it before pruning, or pass --force.");
         }
 
-        if (regular[0].State == BackupState.Incomplete)
+        var regular = PrunePlanner.Regular(entries);
+        foreach (var store in Enum.GetValues<BackupComponent>())
         {
-            throw new IntegrityException($"The newest backup {regular[0].Name} is incomplete: a backup run is failing. Fix it before pruning, or pass --force.");
-        }
+            var holding = regular.Where(e => e.Components.Contains(store)).Take(2).ToList();
+            if (holding.Count < 2)
+            {
+                continue;
+            }
 
-        var complete = regular.Where(e => e.State != BackupState.Incomplete).ToList();
-        if (complete.Count >= 2 && complete[0].Bytes * 2 < complete[1].Bytes)
-        {
-            throw new IntegrityException(
-                $"The newest backup {complete[0].Name} ({complete[0].Bytes} bytes) is less than half the size of {complete[1].Name} ({complete[1].Bytes} bytes): " +
-                "something may be missing from it. Check it (`summit-dr check latest`) before pruning, or pass --force.");
+            var (latest, before) = (Size(holding[0], store), Size(holding[1], store));
+            if (latest * 2 < before)
+            {
+                throw new IntegrityException(
+                    $"The newest backup of {PrunePlanner.StoreName(store)}, {holding[0].Name} ({BackupLayout.FileOf(store)}: {latest} bytes), is less than half the size of " +
+                    $"the one before it, {holding[1].Name} ({before} bytes): something may be missing from it. Check it (`summit-dr check {holding[0].Name}`) before pruning, or pass --force.");
+            }
         }
     }
+
+    private static long Size(BackupEntry entry, BackupComponent store) =>
+        entry.ArtifactBytes.TryGetValue(store, out var bytes) ? bytes : entry.Bytes;
 }

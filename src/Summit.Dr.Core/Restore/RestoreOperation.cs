@@ -42,6 +42,7 @@ public sealed class RestoreOperation
     private readonly IProgressReporter _progress;
     private readonly SummitDrOptions _options;
     private readonly WorkingDirectory _workingDirectory;
+    private readonly Discovery.PlatformDiscovery _discovery;
     private readonly ILogger<RestoreOperation> _logger;
 
     public RestoreOperation(
@@ -58,6 +59,7 @@ public sealed class RestoreOperation
         IProgressReporter progress,
         IOptions<SummitDrOptions> options,
         WorkingDirectory workingDirectory,
+        Discovery.PlatformDiscovery discovery,
         ILogger<RestoreOperation> logger)
     {
         _docker = docker;
@@ -73,6 +75,7 @@ public sealed class RestoreOperation
         _progress = progress;
         _options = options.Value;
         _workingDirectory = workingDirectory;
+        _discovery = discovery;
         _logger = logger;
     }
 
@@ -122,12 +125,12 @@ public sealed class RestoreOperation
         Neo4jTarget? neo4j = null;
         if (components.Contains(BackupComponent.Postgres))
         {
-            postgres = await _docker.RequireRunningAsync(_postgres.Container, "PostgreSQL", "Postgres:Container", "restore again", cancellationToken);
+            postgres = await _docker.RequireRunningAsync(_postgres.Container, "PostgreSQL", "Postgres:Container", "restore again", _discovery.HintFor("Postgres:Container"), cancellationToken);
         }
 
         if (components.Contains(BackupComponent.Neo4j))
         {
-            neo4j = _neo4j.Describe(await _docker.RequireAsync(_options.Neo4j.Container, "Neo4j", "Neo4j:Container", cancellationToken));
+            neo4j = _neo4j.Describe(await _docker.RequireAsync(_options.Neo4j.Container, "Neo4j", "Neo4j:Container", _discovery.HintFor("Neo4j:Container"), cancellationToken));
         }
 
         return new Targets(postgres, neo4j);

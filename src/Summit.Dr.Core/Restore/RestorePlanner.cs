@@ -36,10 +36,8 @@ public sealed class RestorePlanner
     {
         var directory = _catalog.Resolve(request.Backup);
         var neo4j = _options.Neo4j;
-        var image = $"<image of {neo4j.Container}>";
-        var syntax = Neo4jVersions.SyntaxFor(null, neo4j.AdminSyntax);
-        var target = new Neo4jTarget(new ContainerInfo(neo4j.Container, neo4j.Container, image, true, "running", new Dictionary<string, string>(), new Dictionary<string, string>()),
-            neo4j.Database, null, syntax, new Neo4jCredentials(neo4j.User, null));
+        var target = Neo4jTarget.Planned(neo4j);
+        var syntax = target.Syntax;
         var has = request.Components;
         var lines = new List<string>
         {
@@ -70,7 +68,7 @@ public sealed class RestorePlanner
 
         if (has.Contains(BackupComponent.Neo4j) && Neo4jCommands.InfoFromStdin(neo4j.Database, syntax) is { } info)
         {
-            lines.Add($"{Show(Neo4jService.InfoArgs(neo4j.Container, image, info))} < {BackupLayout.Neo4jFile}");
+            lines.Add($"{Show(DockerArgs.RunOneOff(Neo4jOneOffs.Info(target, info)))} < {BackupLayout.Neo4jFile}");
         }
 
         lines.Add(request.Yes ? "# confirmed by --yes" : "# confirm: on a terminal, type the database name; without one, --yes is required");
@@ -91,12 +89,12 @@ public sealed class RestorePlanner
         if (has.Contains(BackupComponent.Neo4j))
         {
             lines.Add("# restore neo4j (a stopped Neo4j is loaded and left stopped)");
-            lines.Add(Show(DockerArgs.RemoveForce(Neo4jService.OneOffName("dump", neo4j.Container))) + "   # a leftover of a killed run, if any");
-            lines.Add(Show(DockerArgs.RemoveForce(Neo4jService.OneOffName("load", neo4j.Container))) + "   # likewise");
+            lines.Add(Show(DockerArgs.RemoveForce(Neo4jOneOffs.Name("dump", neo4j.Container))) + "   # a leftover of a killed run, if any");
+            lines.Add(Show(DockerArgs.RemoveForce(Neo4jOneOffs.Name("load", neo4j.Container))) + "   # likewise");
             lines.Add($"# journal {StopJournal.PathIn(_catalog.Root)}");
             lines.Add(Show(DockerArgs.Stop(neo4j.Container, TimeSpan.FromSeconds(neo4j.StopTimeoutSeconds))));
-            lines.Add($"{Show(Neo4jService.LoadArgs(target))} < {BackupLayout.Neo4jFile}");
-            lines.Add(Show(DockerArgs.RemoveForce(Neo4jService.OneOffName("load", neo4j.Container))) + "   # only if the load failed or was interrupted");
+            lines.Add($"{Show(DockerArgs.RunOneOff(Neo4jOneOffs.Load(target)))} < {BackupLayout.Neo4jFile}");
+            lines.Add(Show(DockerArgs.RemoveForce(Neo4jOneOffs.Name("load", neo4j.Container))) + "   # only if the load failed or was interrupted");
             lines.Add(Show(DockerArgs.Start(neo4j.Container)));
             lines.Add($"{Show(DockerArgs.Exec(neo4j.Container, Neo4jCommands.Cypher(Neo4jCommands.Ping), Neo4jCredentials.EnvironmentNames))}   # every second until it answers");
         }

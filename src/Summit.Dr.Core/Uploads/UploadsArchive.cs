@@ -12,14 +12,15 @@ public static class UploadsArchive
 {
     public const string RootEntry = "uploads/";
 
-    public static async Task<UploadsStats> WriteAsync(string sourceDirectory, Stream destination, CancellationToken cancellationToken)
+    /// <param name="processed">Counts the tar stream's bytes (file contents and headers) as they are compressed, for progress.</param>
+    public static async Task<UploadsStats> WriteAsync(string sourceDirectory, Stream destination, CancellationToken cancellationToken, Progress.ByteCounter? processed = null)
     {
         var files = 0;
         var bytes = 0L;
         var directories = 0;
         var skipped = new List<string>();
         await using (var gzip = new GZipStream(destination, CompressionLevel.Fastest, leaveOpen: true))
-        await using (var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true))
+        await using (var tar = new TarWriter(new Progress.CountingWriteStream(gzip, processed ?? new Progress.ByteCounter()), TarEntryFormat.Pax, leaveOpen: true))
         {
             var pending = new Stack<(string Path, string Entry)>();
             pending.Push((sourceDirectory, RootEntry));

@@ -10,8 +10,10 @@ namespace Summit.Dr.Tool.Commands;
     ExtendedHelpText = """
 
         Neo4j is stopped for an offline dump and started again whatever happens (also on Ctrl+C); the
-        PostgreSQL dump and the uploads archive run meanwhile. A failed run leaves no directory that looks
-        like a backup. Exit codes: 0 done; 1 failed; 2 usage; 3 docker/container/lock precondition; 130 interrupted.
+        PostgreSQL dump and the uploads archive run meanwhile. Before anything is stopped, the free space in
+        the backup root is compared with an estimate of the backup. A failed run leaves no directory that
+        looks like a backup. Exit codes: 0 done; 1 failed (also: the disk filled up); 2 usage;
+        3 docker/container/free disk/lock precondition, nothing stopped; 130 interrupted.
         """)]
 public sealed class BackupCommand
 {

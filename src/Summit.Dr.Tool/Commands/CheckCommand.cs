@@ -51,6 +51,6 @@ public sealed class CheckCommand
                 ? $"{name} is sound."
                 : $"summit-dr: {name} is NOT sound ({result.Findings.Count(f => !f.Sound)} problem(s) above); do not restore it.");
             return exitCode;
-        }, discover: true);
+        }, discover: true, validate: services => services.GetRequiredService<Catalog.BackupCatalog>().Resolve(Backup));
     }
 }

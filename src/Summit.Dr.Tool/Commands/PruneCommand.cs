@@ -10,24 +10,26 @@ namespace Summit.Dr.Tool.Commands;
 [Command("prune", Description = "Delete old backups by a restic-style keep policy.",
     ExtendedHelpText = """
 
-        Daily, weekly and monthly buckets count back from the newest backup; each keeps its newest backup.
-        The newest complete backup is always kept, corrupt ones are kept for inspection, unfinished work is
-        removed, safety backups follow --keep-safety (all kept without it). Refuses when the newest backup is
-        incomplete or less than half the size of the one before it, unless --force. Takes the lock.
+        The rules apply per store (PostgreSQL, Neo4j, uploads) to the backups that hold it, so a backup made
+        with --only counts only for its stores; daily, weekly and monthly buckets count back from the newest
+        backup, each keeps its newest backup. The newest backup of each store is always kept, corrupt ones are
+        kept for inspection, unfinished work is removed, safety backups follow --keep-safety (all kept
+        without it). Refuses when the newest backup is incomplete, or a store's newest artifact is less than
+        half the size of that store's artifact in the backup before it, unless --force. Takes the lock.
         Exit codes: 0 done; 2 usage (no policy); 3 another run holds the lock; 4 refused, nothing deleted.
         """)]
 public sealed class PruneCommand
 {
-    [Option("--keep-last <N>", Description = "Keep the N newest backups.")]
+    [Option("--keep-last <N>", Description = "Keep the N newest backups of each store.")]
     public int? KeepLast { get; set; }
 
-    [Option("--keep-daily <N>", Description = "Keep the newest backup of each of the last N days that have one.")]
+    [Option("--keep-daily <N>", Description = "Keep, for each store, the newest backup of each of the last N days that have one.")]
     public int? KeepDaily { get; set; }
 
-    [Option("--keep-weekly <N>", Description = "Keep the newest backup of each of the last N ISO weeks that have one.")]
+    [Option("--keep-weekly <N>", Description = "Keep, for each store, the newest backup of each of the last N ISO weeks that have one.")]
     public int? KeepWeekly { get; set; }
 
-    [Option("--keep-monthly <N>", Description = "Keep the newest backup of each of the last N months that have one.")]
+    [Option("--keep-monthly <N>", Description = "Keep, for each store, the newest backup of each of the last N months that have one.")]
     public int? KeepMonthly { get; set; }
 
     [Option("--keep-safety <N>", Description = "Keep the N newest safety backups (default: keep them all).")]
@@ -72,7 +74,7 @@ public sealed class PruneCommand
             foreach (var decision in result.Decisions)
             {
                 var verb = decision.Keep ? "keep  " : DryRun ? "would remove" : "remove";
-                console.Out.WriteLine($"{verb,-12} {decision.Entry.Name,-28} {string.Join(", ", decision.Reasons)}");
+                console.Out.WriteLine($"{verb,-12} {decision.Entry.Name,-28} {string.Join("; ", decision.Reasons)}");
             }
 
             var removed = result.Decisions.Count(d => !d.Keep);

@@ -1,6 +1,7 @@
 using McMaster.Extensions.CommandLineUtils;
 using Microsoft.Extensions.DependencyInjection;
 using Summit.Dr.Backup;
+using Summit.Dr.Catalog;
 using Summit.Dr.Errors;
 using Summit.Dr.Restore;
 using Summit.Dr.Tool.Hosting;
@@ -56,6 +57,6 @@ public sealed class RestoreCommand
 
             var result = await services.GetRequiredService<RestoreOperation>().RunAsync(request, cancellationToken);
             return RestoreReport.Write(console, result, Json);
-        }, recover: !request.DryRun, discover: !request.DryRun);
+        }, recover: !request.DryRun, discover: !request.DryRun, validate: services => services.GetRequiredService<BackupCatalog>().Resolve(request.Backup));
     }
 }

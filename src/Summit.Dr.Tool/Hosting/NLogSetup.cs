@@ -2,19 +2,20 @@ using Microsoft.Extensions.Logging;
 using NLog;
 using NLog.Config;
 using NLog.Targets;
+using Summit.Dr.Tool.Terminal;
 using LogLevel = NLog.LogLevel;
 
 namespace Summit.Dr.Tool.Hosting;
 
-/// <summary>NLog writes human progress to stderr, so stdout stays free for results and --json.</summary>
+/// <summary>NLog writes human progress to stderr (through the status line), so stdout stays free for results and --json.</summary>
 internal static class NLogSetup
 {
-    public static LoggingConfiguration Console(bool verbose, bool quiet)
+    public static LoggingConfiguration Console(StatusLine status, bool verbose, bool quiet)
     {
         var config = new LoggingConfiguration();
-        var stderr = new ConsoleTarget("stderr")
+        var stderr = new StatusLineTarget(status)
         {
-            StdErr = true,
+            Name = "stderr",
             Layout = "${when:when=level==LogLevel.Warn:inner=warning\\: }${when:when=level>=LogLevel.Error:inner=error\\: }${message}${onexception:${newline}${exception:format=ToString}}",
         };
         var minimum = verbose ? LogLevel.Debug : quiet ? LogLevel.Warn : LogLevel.Info;

@@ -26,7 +26,8 @@ internal static class OperationHost
         Func<IServiceProvider, ToolConsole, CancellationToken, Task<int>> body,
         string? extraRecoveryRoot = null,
         bool recover = true,
-        bool discover = false)
+        bool discover = false,
+        Action<IServiceProvider>? validate = null)
     {
         var workingDirectory = new WorkingDirectory(Path.GetFullPath(globals.WorkingDirectory ?? Directory.GetCurrentDirectory()));
         if (!Directory.Exists(workingDirectory.Path))
@@ -42,13 +43,15 @@ internal static class OperationHost
         });
         ConfigurationLayers.Apply(builder.Configuration, globals, workingDirectory);
 
+        var status = new StatusLine(Console.Error, !Console.IsErrorRedirected, StatusLine.TerminalWidth);
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(NLogSetup.MinimumLevel(globals.Verbose));
-        builder.Logging.AddNLog(NLogSetup.Console(globals.Verbose, globals.Quiet));
+        builder.Logging.AddNLog(NLogSetup.Console(status, globals.Verbose, globals.Quiet));
 
         builder.Services.Configure<SummitDrOptions>(builder.Configuration);
         builder.Services.AddSingleton(new SettingSources(builder.Configuration));
         builder.Services.AddSummitDrCore(workingDirectory, Dr.ToolInfo.FromAssembly(typeof(OperationHost).Assembly));
+        builder.Services.AddSingleton(status);
         builder.Services.AddSingleton<ToolConsole>();
         builder.Services.AddSingleton<LiveProgressReporter>();
         builder.Services.AddSingleton<IProgressReporter>(sp => sp.GetRequiredService<LiveProgressReporter>());
@@ -64,7 +67,7 @@ internal static class OperationHost
             .Select(workingDirectory.Resolve)
             .Distinct()
             .ToList();
-        var run = new OperationRun(command, json, body, roots, discover);
+        var run = new OperationRun(command, json, body, roots, discover, validate);
         builder.Services.AddSingleton(run);
         builder.Services.AddHostedService<OperationHostedService>();
 
@@ -94,6 +97,11 @@ internal static class OperationHost
         if (options.Neo4j.StartTimeoutSeconds <= 0)
         {
             problems.Add("Neo4j:StartTimeoutSeconds must be positive");
+        }
+
+        if (!Neo4j.Neo4jDumpTransfer.All.Contains(options.Neo4j.DumpTransfer.Trim().ToLowerInvariant()))
+        {
+            problems.Add($"Neo4j:DumpTransfer must be one of {string.Join(", ", Neo4j.Neo4jDumpTransfer.All)}");
         }
 
         foreach (var (key, value) in new[]

@@ -23,6 +23,7 @@ internal sealed class OperationHostedService(
     {
         try
         {
+            run.Validate?.Invoke(services);
             if (run.Discover)
             {
                 await services.GetRequiredService<PlatformDiscovery>().ApplyAsync(stoppingToken);

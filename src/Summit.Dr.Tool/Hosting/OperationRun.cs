@@ -6,7 +6,8 @@ public sealed class OperationRun(
     bool json,
     Func<IServiceProvider, ToolConsole, CancellationToken, Task<int>> body,
     IReadOnlyList<string> recoveryRoots,
-    bool discover)
+    bool discover,
+    Action<IServiceProvider>? validate = null)
 {
     public string Command { get; } = command;
 
@@ -19,6 +20,9 @@ public sealed class OperationRun(
 
     /// <summary>Whether the command works on containers, so compose discovery runs before it.</summary>
     public bool Discover { get; } = discover;
+
+    /// <summary>Checks of the command's input that need configuration (a backup name), run before any docker command.</summary>
+    public Action<IServiceProvider>? Validate { get; } = validate;
 
     public int ExitCode { get; set; } = Errors.ExitCodes.Failed;
 }

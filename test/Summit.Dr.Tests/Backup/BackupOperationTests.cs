@@ -20,12 +20,14 @@ public sealed class BackupOperationTests
 
         var count = harness.Docker.IndexOf(l => l.Contains("count(n)", StringComparison.Ordinal));
         var stop = harness.Docker.IndexOf(l => l.StartsWith("stop", StringComparison.Ordinal));
-        var dump = harness.Docker.IndexOf(l => l.StartsWith("run", StringComparison.Ordinal) && l.Contains("--to-stdout", StringComparison.Ordinal));
+        var dump = harness.Docker.IndexOf(l => l.StartsWith("run", StringComparison.Ordinal) && l.Contains("database dump neo4j", StringComparison.Ordinal));
         var start = harness.Docker.IndexOf(l => l.StartsWith("start", StringComparison.Ordinal));
         var ping = harness.Docker.IndexOf(l => l.EndsWith("RETURN 1", StringComparison.Ordinal));
+        var probe = harness.Docker.Calls.ToList().FindIndex(FakeDocker.IsProbe);
         Assert.Multiple(() =>
         {
             Assert.That(count, Is.GreaterThanOrEqualTo(0).And.LessThan(stop), "node count is read while Neo4j still runs");
+            Assert.That(probe, Is.GreaterThanOrEqualTo(0).And.LessThan(stop), "whether the engine sees the backup directory is known before Neo4j goes down");
             Assert.That(stop, Is.LessThan(dump));
             Assert.That(dump, Is.LessThan(start));
             Assert.That(start, Is.LessThan(ping));
@@ -38,9 +40,10 @@ public sealed class BackupOperationTests
     {
         using var harness = new CoreHarness();
 
-        await harness.RunBackupAsync();
+        var result = await harness.RunBackupAsync();
 
         var calls = harness.Docker.Calls;
+        var directory = Path.Combine(harness.Root, ".incomplete-" + Path.GetFileName(result.Directory), "neo4j-dump.tmp");
         Assert.Multiple(() =>
         {
             Assert.That(calls.Single(FakeDocker.IsPgDump).Arguments,
@@ -49,8 +52,9 @@ public sealed class BackupOperationTests
             Assert.That(calls.Single(FakeDocker.IsNeo4jDump).Arguments, Is.EqualTo(new[]
             {
                 "run", "--rm", "--network", "none", "--name", "summit-dr-dump-neo4j", "--volumes-from", "neo4j",
-                "neo4j:5.24.0-community", "neo4j-admin", "database", "dump", "neo4j", "--to-stdout",
-            }));
+                "--mount", $"type=bind,source={directory},target=/summit-dr-dump",
+                "neo4j:5.24.0-community", "neo4j-admin", "database", "dump", "neo4j", "--to-path=/summit-dr-dump",
+            }), "neo4j-admin writes the dump itself, through the image's own entrypoint, as the runbook's --to-path does");
             Assert.That(calls.Single(FakeDocker.IsStart).Arguments, Is.EqualTo(new[] { "start", "neo4j" }));
             var leftover = harness.Docker.IndexOf(l => l == "rm --force summit-dr-dump-neo4j");
             Assert.That(leftover, Is.GreaterThanOrEqualTo(0).And.LessThan(harness.Docker.IndexOf(l => l.StartsWith("stop", StringComparison.Ordinal))),
@@ -58,6 +62,60 @@ public sealed class BackupOperationTests
             Assert.That(calls.Count(c => c.Arguments.SequenceEqual(new[] { "rm", "--force", "summit-dr-dump-neo4j" })), Is.EqualTo(1),
                 "after a successful dump, --rm has removed it");
             Assert.That(calls.All(c => c.FileName == "docker"), Is.True);
+        });
+    }
+
+    [Test]
+    public async Task Whatever_the_images_entrypoint_prints_never_reaches_the_dump()
+    {
+        using var harness = new CoreHarness();
+
+        var result = await harness.RunBackupAsync();
+
+        // The fake's dump one-off prints the official entrypoint's chown warning on stdout, as the image does.
+        Assert.Multiple(() =>
+        {
+            Assert.That(File.ReadAllBytes(Path.Combine(result.Directory, "neo4j.dump")), Is.EqualTo(harness.Docker.Neo4jDump));
+            Assert.That(result.Manifest.Neo4j.Artifact!.Sha256, Is.EqualTo(Convert.ToHexStringLower(SHA256.HashData(harness.Docker.Neo4jDump))));
+            Assert.That(result.Manifest.Neo4j.Artifact.Size, Is.EqualTo(harness.Docker.Neo4jDump.Length));
+            Assert.That(Directory.Exists(Path.Combine(result.Directory, "neo4j-dump.tmp")), Is.False, "the bind-mounted directory is gone");
+            Assert.That(harness.Log.Lines, Has.Some.Contains("Neo4j image: Warning: Some files inside"), "what the image said is logged");
+        });
+    }
+
+    [Test]
+    public async Task An_engine_that_cannot_see_the_backup_directory_gets_the_dump_streamed_past_the_entrypoint()
+    {
+        using var harness = new CoreHarness();
+        harness.Docker.EngineSeesHost = false;
+
+        var result = await harness.RunBackupAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(harness.Docker.Calls.Single(FakeDocker.IsNeo4jDump).Arguments, Is.EqualTo(new[]
+            {
+                "run", "--rm", "--network", "none", "--name", "summit-dr-dump-neo4j", "--user", "neo4j", "--volumes-from", "neo4j",
+                "--entrypoint", "neo4j-admin", "neo4j:5.24.0-community", "database", "dump", "neo4j", "--to-stdout",
+            }), "the entrypoint, which may print on stdout, is bypassed; neo4j-admin runs as the store's owner");
+            Assert.That(File.ReadAllBytes(Path.Combine(result.Directory, "neo4j.dump")), Is.EqualTo(harness.Docker.Neo4jDump));
+        });
+    }
+
+    [Test]
+    public async Task One_offs_run_as_the_servers_own_user_so_the_entrypoint_never_takes_the_store_away()
+    {
+        using var harness = new CoreHarness();
+        harness.Docker.Containers["neo4j"].User = "1000:1000";
+
+        await harness.RunBackupAsync();
+
+        var dump = harness.Docker.Calls.Single(FakeDocker.IsNeo4jDump).Arguments;
+        var info = harness.Docker.Calls.Single(FakeDocker.IsNeo4jInfo).Arguments;
+        Assert.Multiple(() =>
+        {
+            Assert.That(dump[dump.ToList().IndexOf("--user") + 1], Is.EqualTo("1000:1000"));
+            Assert.That(info[info.ToList().IndexOf("--user") + 1], Is.EqualTo("1000:1000"));
         });
     }
 
@@ -73,7 +131,7 @@ public sealed class BackupOperationTests
         var dump = harness.Docker.Calls.Single(FakeDocker.IsNeo4jDump).Arguments;
         Assert.Multiple(() =>
         {
-            Assert.That(dump.Skip(9), Is.EqualTo(new[] { "neo4j-admin", "dump", "--database=neo4j", "--to=-" }));
+            Assert.That(dump.SkipWhile(a => a != "neo4j-admin"), Is.EqualTo(new[] { "neo4j-admin", "dump", "--database=neo4j", "--to=/summit-dr-dump/neo4j.dump" }));
             Assert.That(harness.Docker.Calls.Any(FakeDocker.IsNeo4jInfo), Is.False, "4.4 has no load --info");
             Assert.That(result.Manifest.Neo4j.AdminSyntax, Is.EqualTo("4.4"));
         });
@@ -230,7 +288,12 @@ public sealed class BackupOperationTests
     public void Backup_fails_when_pg_restore_cannot_read_the_dump()
     {
         using var harness = new CoreHarness();
-        harness.Docker.When(s => s.Arguments.Contains("pg_restore"), 1, "pg_restore: error: input file does not appear to be a valid archive");
+        var stopped = FailPostgresAfterNeo4jStops(harness);
+        harness.Docker.When(s => s.Arguments.Contains("pg_restore"), async (_, token) =>
+        {
+            await stopped.Task.WaitAsync(token);
+            return FakeDocker.Result(1, stderr: "pg_restore: error: input file does not appear to be a valid archive");
+        });
 
         var error = Assert.ThrowsAsync<OperationFailedException>(() => harness.RunBackupAsync());
 
@@ -377,9 +440,10 @@ public sealed class BackupOperationTests
         {
             Assert.That(harness.Docker.Calls, Is.Empty);
             Assert.That(commands.FindIndex(l => l.StartsWith("docker stop --time 120 neo4j", StringComparison.Ordinal)),
-                Is.LessThan(commands.FindIndex(l => l.Contains("--to-stdout", StringComparison.Ordinal))));
-            Assert.That(commands.FindIndex(l => l.Contains("--to-stdout", StringComparison.Ordinal)),
+                Is.LessThan(commands.FindIndex(l => l.Contains("--to-path=/summit-dr-dump", StringComparison.Ordinal))));
+            Assert.That(commands.FindIndex(l => l.Contains("--to-path=/summit-dr-dump", StringComparison.Ordinal)),
                 Is.LessThan(commands.FindIndex(l => l == "docker start neo4j")));
+            Assert.That(plan, Has.Some.Contains("or, when the engine does not see it: docker run").And.Contains("--entrypoint neo4j-admin"));
             Assert.That(commands, Has.Some.StartsWith("docker exec postgres pg_dump -U intelgraph -d intelgraph_dev -Fc > "));
             Assert.That(Directory.Exists(harness.Root), Is.False, "a dry run creates nothing");
         });

@@ -35,6 +35,9 @@ internal sealed class FakeDocker
 
     public long NodeCount { get; set; } = 42;
 
+    /// <summary>Whether the engine sees this machine's disk (a local engine): bind mounts reach the backup directory.</summary>
+    public bool EngineSeesHost { get; set; } = true;
+
     public IReadOnlyList<ProcessSpec> Calls
     {
         get
@@ -92,6 +95,21 @@ internal sealed class FakeDocker
 
     public static bool IsStop(ProcessSpec s) => s.Arguments[0] == "stop";
 
+    public static bool IsProbe(ProcessSpec s) => s.Arguments[0] == "run" && Entrypoint(s.Arguments) == "test";
+
+    /// <summary>The `--entrypoint` of a `docker run`, or null.</summary>
+    public static string? Entrypoint(IReadOnlyList<string> args) => ValueOf(args, "--entrypoint");
+
+    /// <summary>The host directory of a `--mount type=bind,source=...` of a `docker run`, or null.</summary>
+    public static string? BindSource(IReadOnlyList<string> args) =>
+        ValueOf(args, "--mount")?.Split(',').FirstOrDefault(f => f.StartsWith("source=", StringComparison.Ordinal))?["source=".Length..];
+
+    private static string? ValueOf(IReadOnlyList<string> args, string option)
+    {
+        var index = args.ToList().IndexOf(option);
+        return index >= 0 && index + 1 < args.Count ? args[index + 1] : null;
+    }
+
     public static ProcessResult Result(int exitCode = 0, string stdout = "", string stderr = "") =>
         new(exitCode, stdout, stderr, TimeSpan.FromMilliseconds(1));
 
@@ -126,6 +144,19 @@ internal sealed class FakeDocker
                 return Result(stdout: args[^1]);
             case "rm":
                 return Result(1, stderr: $"Error response from daemon: No such container: {args[^1]}");
+            case "ps":
+                var filters = args.Select((a, i) => (a, i)).Where(p => p.a == "--filter").Select(p => args[p.i + 1]["label=".Length..]).ToList();
+                return Result(stdout: string.Join('\n', Containers.Values
+                    .Where(c => filters.All(f => c.Labels.TryGetValue(f[..f.IndexOf('=')], out var v) && v == f[(f.IndexOf('=') + 1)..]))
+                    .Select(c => c.Name)));
+            case "exec" when args.Contains("du"):
+                return Result(stdout: "2048\t/data/databases/neo4j\n");
+            case "run" when Entrypoint(args) == "du":
+                return Result(stdout: "2048\t/data/databases/neo4j\n");
+            case "run" when Entrypoint(args) == "test":
+                return EngineSeesHost && File.Exists(Path.Combine(BindSource(args)!, Path.GetFileName(args[^1])))
+                    ? Result()
+                    : Result(1);
             case "exec" when args.Contains("pg_dump"):
                 await spec.StandardOutput!.WriteAsync(PostgresDump, cancellationToken);
                 return Result();
@@ -138,7 +169,7 @@ internal sealed class FakeDocker
                 await spec.StandardInput!.CopyToAsync(Stream.Null, cancellationToken);
                 return Result();
             case "exec" when args.Contains("psql"):
-                return Result(stdout: "15.18\npublic.users\t1000\npublic.tenants\t3\n");
+                return Result(stdout: "15.18\n8192000\npublic.users\t1000\npublic.tenants\t3\n");
             case "exec" when args.Contains("cypher-shell"):
                 var target = args[Array.IndexOf(args.ToArray(), "NEO4J_PASSWORD") + 1];
                 if (!Containers[target].Running)
@@ -164,6 +195,13 @@ internal sealed class FakeDocker
                     return Result(1, stderr: "The database is in use. Stop database 'neo4j' and try again.");
                 }
 
+                if (BindSource(args) is { } directory)
+                {
+                    // The image's entrypoint may talk on stdout; with a path target that never reaches the dump.
+                    await File.WriteAllBytesAsync(Path.Combine(directory, "neo4j.dump"), Neo4jDump, cancellationToken);
+                    return Result(stdout: "Warning: Some files inside \"/data\" are not writable from inside container. Changing folder owner to neo4j.\n");
+                }
+
                 await spec.StandardOutput!.WriteAsync(Neo4jDump, cancellationToken);
                 return Result();
             default:
@@ -182,6 +220,10 @@ internal sealed class FakeContainer(string name, string image, bool running, str
 
     public string[] Environment { get; set; } = environment;
 
+    public Dictionary<string, string> Labels { get; } = new();
+
+    public string User { get; set; } = string.Empty;
+
     public string InspectJson() => JsonSerializer.Serialize(new[]
     {
         new
@@ -189,7 +231,7 @@ internal sealed class FakeContainer(string name, string image, bool running, str
             Id = "0123456789abcdef" + Name.GetHashCode(StringComparison.Ordinal).ToString("x8", System.Globalization.CultureInfo.InvariantCulture),
             Name = "/" + Name,
             State = new { Running, Status = Running ? "running" : "exited" },
-            Config = new { Image, Env = Environment, Labels = new Dictionary<string, string>() },
+            Config = new { Image, Env = Environment, Labels, User },
         },
     });
 }

@@ -1,0 +1,22 @@
+namespace Summit.Dr.Backup;
+
+/// <summary>
+/// How large the next backup can get, store by store: the database's size, the Neo4j store's size on disk
+/// and the uploads' bytes (plus a tar header per file). The dumps are compressed, so this is an upper bound.
+/// Null where a store is not part of the backup or could not be measured.
+/// </summary>
+public sealed record BackupEstimate(long? PostgresBytes, long? Neo4jBytes, long? UploadsBytes, int UploadFiles)
+{
+    /// <summary>tar writes a 512-byte header per file and pads its data to 512 bytes; gzip cannot shrink random data.</summary>
+    private const long TarOverheadPerFile = 1024;
+
+    public long Total => (PostgresBytes ?? 0) + (Neo4jBytes ?? 0) + (UploadsBytes is { } u ? u + (UploadFiles * TarOverheadPerFile) : 0);
+
+    /// <summary>"PostgreSQL 12.0 MiB, Neo4j 135.0 MiB, uploads 100.0 MiB", for messages.</summary>
+    public string Describe() => string.Join(", ", new[]
+    {
+        PostgresBytes is { } p ? $"PostgreSQL {Progress.LoggingProgressReporter.FormatBytes(p)}" : null,
+        Neo4jBytes is { } n ? $"Neo4j {Progress.LoggingProgressReporter.FormatBytes(n)}" : null,
+        UploadsBytes is { } u ? $"uploads {Progress.LoggingProgressReporter.FormatBytes(u)}" : null,
+    }.OfType<string>());
+}

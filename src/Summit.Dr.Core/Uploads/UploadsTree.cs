@@ -1,0 +1,27 @@
+namespace Summit.Dr.Uploads;
+
+/// <summary>The uploads directory as it is on disk: its regular files and their bytes.</summary>
+public static class UploadsTree
+{
+    /// <summary>Files and bytes under <paramref name="path"/> (symbolic links are not followed); zero when it does not exist.</summary>
+    public static (int Files, long Bytes) Measure(string path)
+    {
+        if (!Directory.Exists(path))
+        {
+            return (0, 0);
+        }
+
+        var files = 0;
+        var bytes = 0L;
+        foreach (var file in new DirectoryInfo(path).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+        {
+            if (file.LinkTarget is null)
+            {
+                files++;
+                bytes += file.Length;
+            }
+        }
+
+        return (files, bytes);
+    }
+}
