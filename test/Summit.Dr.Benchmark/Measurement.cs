@@ -1,4 +1,11 @@
 namespace Summit.Dr.Benchmark;
 
-/// <summary>One timed run: total seconds, Neo4j downtime (stop to answering again), and summit-dr's peak memory.</summary>
-internal sealed record Measurement(double Seconds, double? Neo4jDowntime, long? PeakBytes);
+/// <summary>
+/// One timed run of a procedure. Neo4j's downtime is the container's own (die to start, from the engine's
+/// events); the time until it answers is from the die event to the first answer of cypher-shell.
+/// </summary>
+/// <param name="Seconds">Wall time of the whole procedure.</param>
+/// <param name="Neo4jDown">Container down: the die event to the start event.</param>
+/// <param name="Neo4jUnanswered">The die event to the first answer after the start event.</param>
+/// <param name="PeakBytes">summit-dr's peak resident memory (VmHWM); null for the runbook by hand.</param>
+internal sealed record Measurement(double Seconds, double? Neo4jDown, double? Neo4jUnanswered, long? PeakBytes);

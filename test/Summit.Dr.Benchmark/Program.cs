@@ -1,123 +1,151 @@
+using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Summit.Dr.Testing;
 
 namespace Summit.Dr.Benchmark;
 
 /// <summary>
-/// Seeds a platform of a chosen size on the real engine and times summit-dr against the runbook's commands
-/// run by hand on the same data, in alternating rounds; reports the best of each and the ratios. Absolute
-/// times on shared machines vary from run to run; the ratios are the result.
+/// Seeds a platform whose stores are each near a chosen size (100 MB by default) on the real engine and times
+/// summit-dr against the runbook's commands run by hand on the same data, in alternating rounds (at least 3).
+/// Reports medians and the ratios summit-dr/runbook for the backup, Neo4j's downtime (die to start, from the
+/// engine's events) and the time until it answers again, the restore with summit-dr's defaults, and
+/// summit-dr's peak resident memory. Writes a Markdown table and an SVG chart. With several sizes
+/// (--sizes 100,1024) it also shows how time and memory grow.
 /// </summary>
 public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        var rows = Option(args, "--rows", 300_000);
-        var nodes = Option(args, "--nodes", 20_000);
-        var uploadMegabytes = Option(args, "--uploads-mb", 200);
-        var files = Option(args, "--files", 400);
-        var rounds = Option(args, "--rounds", 2);
+        var sizes = (Option(args, "--sizes") ?? Option(args, "--size-mb") ?? "100").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
+        var rounds = Math.Max(3, int.Parse(Option(args, "--rounds") ?? "3", CultureInfo.InvariantCulture));
+        var nodes = int.Parse(Option(args, "--nodes") ?? "20000", CultureInfo.InvariantCulture);
+        var files = int.Parse(Option(args, "--files") ?? "400", CultureInfo.InvariantCulture);
+        var output = Path.GetFullPath(Option(args, "--out") ?? Path.Combine(Repo.Root, "test", "Summit.Dr.Benchmark", "results"));
 
         foreach (var script in new[] { Path.Combine(Repo.Root, ".ci", "docker-engine.sh"), Path.Combine(Repo.Root, "test", "fixtures", "build-images.sh") })
         {
             await Sh.RequireAsync("bash", script);
         }
 
-        await using var platform = await Platform.StartAsync(seed: false);
-        Console.Error.WriteLine($"seeding {rows} rows, {nodes} nodes, {files} files ({uploadMegabytes} MiB) ...");
-        await SeedAsync(platform, rows, nodes, uploadMegabytes, files);
-        var databaseBytes = long.Parse(await platform.PsqlAsync("SELECT pg_database_size(current_database())"), CultureInfo.InvariantCulture);
-
-        var results = new Dictionary<string, List<(Measurement Runbook, Measurement Tool)>>();
-        for (var round = 1; round <= rounds; round++)
+        var results = new List<SizeResult>();
+        foreach (var megabytes in sizes)
         {
-            Console.Error.WriteLine($"round {round} of {rounds} ...");
-            var manual = Path.Combine(platform.WorkDir, "by-hand", round.ToString(CultureInfo.InvariantCulture));
-            var runbookBackup = await RunbookByHand.BackupAsync(platform, manual);
-            var (toolBackup, _) = await ToolMeasure.RunAsync(platform, "backup");
-            Add(results, "backup", runbookBackup, toolBackup);
-
-            var runbookRestore = await RunbookByHand.RestoreAsync(platform, manual);
-            var (toolRestore, outcome) = await ToolMeasure.RunAsync(platform, "restore", "latest", "--yes", "--no-safety-backup");
-            var neo4jStep = outcome.RootElement.GetProperty("steps").EnumerateArray().First(s => s.GetProperty("name").GetString() == "restore neo4j").GetProperty("seconds").GetDouble();
-            Add(results, "restore", runbookRestore, toolRestore with { Neo4jDowntime = neo4jStep });
-
-            var (fullRestore, _) = await ToolMeasure.RunAsync(platform, "restore", "latest", "--yes");
-            Add(results, "restore+safety", runbookRestore, fullRestore);
+            results.Add(await RunSizeAsync(megabytes, rounds, nodes, files));
         }
 
-        Report(rows, nodes, files, uploadMegabytes, databaseBytes, rounds, results);
+        var version = await VersionSecondsAsync();
+        var command = "dotnet run -c Release --project test/Summit.Dr.Benchmark" + (args.Length > 0 ? " -- " + string.Join(' ', args) : string.Empty);
+        var markdown = Report.Markdown(results, await MachineAsync(), command, version);
+        Directory.CreateDirectory(output);
+        await File.WriteAllTextAsync(Path.Combine(output, "benchmark.md"), markdown);
+        await File.WriteAllTextAsync(Path.Combine(output, "benchmark.svg"), Report.Svg(results[0]));
+        Console.WriteLine(markdown);
+        Console.Error.WriteLine($"written: {Path.Combine(output, "benchmark.md")}, {Path.Combine(output, "benchmark.svg")}");
         return 0;
     }
 
-    private static void Report(int rows, int nodes, int files, int uploadMegabytes, long databaseBytes, int rounds, Dictionary<string, List<(Measurement Runbook, Measurement Tool)>> results)
+    private static async Task<SizeResult> RunSizeAsync(int megabytes, int rounds, int nodes, int files)
     {
-        static double Best(IEnumerable<double?> values) => values.Where(v => v is not null).Min(v => v!.Value);
-        var output = new StringBuilder();
-        output.AppendLine(CultureInfo.InvariantCulture, $"summit-dr benchmark: {rows} rows ({databaseBytes / (1024.0 * 1024):0} MiB database), {nodes} Neo4j nodes (stand-in), {files} upload files ({uploadMegabytes} MiB); best of {rounds} rounds");
-        output.AppendLine();
-        output.AppendLine("| measure | runbook by hand | summit-dr | runbook / summit-dr |");
-        output.AppendLine("| --- | ---: | ---: | ---: |");
-        void Row(string name, double runbook, double tool) =>
-            output.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {runbook:0.0} s | {tool:0.0} s | {runbook / tool:0.00}x |");
-        Row("backup, total", Best(results["backup"].Select(r => (double?)r.Runbook.Seconds)), Best(results["backup"].Select(r => (double?)r.Tool.Seconds)));
-        Row("backup, Neo4j down (stop to answering)", Best(results["backup"].Select(r => r.Runbook.Neo4jDowntime)), Best(results["backup"].Select(r => r.Tool.Neo4jDowntime)));
-        Row("restore, total (no safety backup)", Best(results["restore"].Select(r => (double?)r.Runbook.Seconds)), Best(results["restore"].Select(r => (double?)r.Tool.Seconds)));
-        Row("restore, Neo4j down", Best(results["restore"].Select(r => r.Runbook.Neo4jDowntime)), Best(results["restore"].Select(r => r.Tool.Neo4jDowntime)));
-        Row("restore with verification and safety backup", Best(results["restore+safety"].Select(r => (double?)r.Runbook.Seconds)), Best(results["restore+safety"].Select(r => (double?)r.Tool.Seconds)));
-        var peak = results.Values.SelectMany(r => r).Max(r => r.Tool.PeakBytes ?? 0);
-        output.AppendLine();
-        output.AppendLine(CultureInfo.InvariantCulture, $"summit-dr peak resident memory over every run: {peak / (1024.0 * 1024):0} MiB (artifacts are streamed, never held in memory).");
-        Console.WriteLine(output);
-    }
-
-    private static void Add(Dictionary<string, List<(Measurement, Measurement)>> results, string key, Measurement runbook, Measurement tool)
-    {
-        if (!results.TryGetValue(key, out var list))
+        await using var platform = await Platform.StartAsync(seed: false);
+        Console.Error.WriteLine($"{megabytes} MB per store: seeding ...");
+        var sizes = await Seeder.SeedAsync(platform, megabytes, nodes, files);
+        Console.Error.WriteLine($"  PostgreSQL {sizes.DatabaseBytes / 1048576.0:0} MiB, Neo4j store {sizes.StoreBytes / 1048576.0:0} MiB, uploads {sizes.UploadsBytes / 1048576.0:0} MiB");
+        var result = new SizeResult(megabytes, rounds, sizes, [], [], [], []);
+        for (var round = 1; round <= rounds; round++)
         {
-            results[key] = list = [];
+            Console.Error.WriteLine($"  round {round} of {rounds} ...");
+            var byHand = Path.Combine(platform.WorkDir, "by-hand", round.ToString(CultureInfo.InvariantCulture));
+            // Alternate which goes first, so neither always meets a warmer cache.
+            var runbookFirst = round % 2 == 1;
+            async Task RunbookBackup() => result.RunbookBackups.Add(await WatchAsync(platform, () => RunbookByHand.BackupAsync(platform, byHand), null));
+            async Task ToolBackup() => result.ToolBackups.Add(await WatchToolAsync(platform, "backup"));
+            async Task RunbookRestore() => result.RunbookRestores.Add(await WatchAsync(platform, () => RunbookByHand.RestoreAsync(platform, byHand), null));
+            async Task ToolRestore() => result.ToolRestores.Add(await WatchToolAsync(platform, "restore", "latest", "--yes"));
+
+            foreach (var step in runbookFirst ? new[] { RunbookBackup, ToolBackup, RunbookRestore, ToolRestore } : [ToolBackup, RunbookBackup, ToolRestore, RunbookRestore])
+            {
+                await step();
+                await WaitForNeo4jAsync(platform);
+            }
+
+            Console.Error.WriteLine(
+                $"    backup: runbook {result.RunbookBackups[^1].Seconds:0.0} s, summit-dr {result.ToolBackups[^1].Seconds:0.0} s; " +
+                $"restore: runbook {result.RunbookRestores[^1].Seconds:0.0} s, summit-dr {result.ToolRestores[^1].Seconds:0.0} s");
+            Directory.Delete(byHand, recursive: true);
+            // Only the newest regular backup is needed for the next round's restore; disk stays bounded.
+            var regular = platform.VisibleBackups().Where(b => !b.EndsWith("-safety", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+            foreach (var old in platform.VisibleBackups().Except(regular.TakeLast(1)))
+            {
+                Directory.Delete(Path.Combine(platform.BackupRoot, old), recursive: true);
+            }
         }
 
-        list.Add((runbook, tool));
+        return result;
     }
 
-    private static async Task SeedAsync(Platform platform, int rows, int nodes, int uploadMegabytes, int files)
+    private static async Task<Measurement> WatchToolAsync(Platform platform, params string[] args)
     {
-        await platform.PsqlAsync($"""
-            CREATE TABLE events (id bigint PRIMARY KEY, tenant int NOT NULL, kind text NOT NULL, payload jsonb NOT NULL, note text);
-            INSERT INTO events SELECT g, g % 50, 'kind' || (g % 7), jsonb_build_object('n', g, 'hash', md5(g::text)), repeat(md5(g::text), 4) FROM generate_series(1, {rows}) g;
-            CREATE INDEX events_tenant ON events (tenant);
-            ANALYZE events;
-            """);
-        await platform.CypherAsync($"UNWIND range(1, {nodes}) AS i CREATE (:Entity {{id: i}})");
-        var random = new Random(7);
-        var perFile = uploadMegabytes * 1024L * 1024 / files;
-        for (var i = 0; i < files; i++)
+        long peak = 0;
+        var measurement = await WatchAsync(platform, async () =>
         {
-            var directory = Path.Combine(platform.Uploads, "imports", (i % 20).ToString("00", CultureInfo.InvariantCulture));
-            Directory.CreateDirectory(directory);
-            // Half incompressible evidence (images, archives), half CSV-like text.
-            var bytes = i % 2 == 0 ? RandomNumberGenerator.GetBytes((int)perFile) : CsvLike(random, (int)perFile);
-            await File.WriteAllBytesAsync(Path.Combine(directory, $"evidence-{i:0000}.{(i % 2 == 0 ? "bin" : "csv")}"), bytes);
+            var (seconds, peakBytes, outcome) = await ToolMeasure.RunAsync(platform, args);
+            outcome.Dispose();
+            peak = peakBytes;
+            return seconds;
+        }, null);
+        return measurement with { PeakBytes = peak };
+    }
+
+    private static async Task<Measurement> WatchAsync(Platform platform, Func<Task<double>> procedure, long? peak)
+    {
+        await using var watch = await Neo4jWatch.StartAsync(platform);
+        var seconds = await procedure();
+        var (down, unanswered) = await watch.ResultAsync();
+        return new Measurement(seconds, down, unanswered, peak);
+    }
+
+    private static async Task WaitForNeo4jAsync(Platform platform)
+    {
+        while (!await platform.Neo4jAnswersAsync())
+        {
+            await Task.Delay(100);
         }
     }
 
-    private static byte[] CsvLike(Random random, int size)
+    /// <summary>The median of ten `summit-dr --version` runs through the tool's own launcher.</summary>
+    private static async Task<double?> VersionSecondsAsync()
     {
-        var text = new StringBuilder(size + 100);
-        while (text.Length < size)
+        var launcher = Path.Combine(AppContext.BaseDirectory, "summit-dr");
+        if (!File.Exists(launcher))
         {
-            text.Append(CultureInfo.InvariantCulture, $"{random.Next()},{random.Next(1000)},entity-{random.Next(100000)},{random.NextDouble():0.0000}\n");
+            return null;
         }
 
-        return Encoding.ASCII.GetBytes(text.ToString(0, size));
+        var times = new List<double?>();
+        for (var i = 0; i < 11; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await Sh.RequireAsync(launcher, "--version");
+            if (i > 0)
+            {
+                times.Add(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            }
+        }
+
+        return Report.Median(times);
     }
 
-    private static int Option(string[] args, string name, int fallback)
+    private static async Task<string> MachineAsync()
+    {
+        var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+        var memory = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+        var docker = (await Sh.DockerRequireAsync("version", "--format", "{{.Server.Version}}")).Trim();
+        return $"{Environment.ProcessorCount} cores ({cpu}), {long.Parse(memory, CultureInfo.InvariantCulture) / (1024 * 1024)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, Docker engine {docker}, .NET {Environment.Version}";
+    }
+
+    private static string? Option(string[] args, string name)
     {
         var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 }

@@ -99,6 +99,35 @@ public sealed class ToolRun : IDisposable
         // WaitForExitAsync also waits for the redirected streams to reach their end.
     }
 
+    /// <summary>Waits for the run to end while sampling its peak resident memory (VmHWM) every 20 ms; returns it in bytes.</summary>
+    public async Task<long> WaitMeasuringPeakAsync(TimeSpan timeout)
+    {
+        long peak = 0;
+        var deadline = DateTime.UtcNow + timeout;
+        while (!HasExited && DateTime.UtcNow < deadline)
+        {
+            peak = Math.Max(peak, PeakResident(Pid));
+            await Task.Delay(20);
+        }
+
+        await WaitAsync(deadline - DateTime.UtcNow > TimeSpan.Zero ? deadline - DateTime.UtcNow : TimeSpan.FromSeconds(1));
+        return peak;
+    }
+
+    /// <summary>VmHWM: the process's peak resident set so far, in bytes (0 once it has gone).</summary>
+    private static long PeakResident(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>Sends a signal as a terminal (SIGINT for Ctrl+C) or a supervisor (SIGTERM, SIGKILL) would.</summary>
     public Task SignalAsync(string signal) => Sh.RequireAsync("kill", "-s", signal, Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
 

@@ -1,0 +1,4 @@
+namespace Summit.Dr.Benchmark;
+
+/// <summary>Each store's size on disk, as seeded.</summary>
+internal sealed record Sizes(long DatabaseBytes, long StoreBytes, long UploadsBytes);
