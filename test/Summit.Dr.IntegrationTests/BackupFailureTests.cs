@@ -23,7 +23,7 @@ public sealed class BackupFailureTests
             Assert.That(await platform.Neo4jAnswersAsync(), Is.True);
             Assert.That(platform.VisibleBackups(), Is.Empty);
             Assert.That(platform.UnfinishedBackups(), Is.Empty);
-            Assert.That(await platform.ExistsAsync("summit-dr-dump-" + platform.Neo4j), Is.False, "the one-off dump container is gone");
+            Assert.That(await platform.ExistsAsync(platform.Workbench), Is.False, "the one-off dump container is gone");
             Assert.That(Directory.GetFiles(platform.BackupRoot, ".failed-*.log"), Has.Length.EqualTo(1));
             Assert.That(File.Exists(Path.Combine(platform.BackupRoot, ".summit-dr-stopped.json")), Is.False);
         });
@@ -36,7 +36,7 @@ public sealed class BackupFailureTests
         await using var platform = await Platform.StartAsync();
         await platform.SetKnobAsync("dump-slow", "60");
         using var run = ToolRun.Start(platform.WorkDir, ["backup"]);
-        await WaitForAsync(() => platform.IsRunningAsync("summit-dr-dump-" + platform.Neo4j), run);
+        await WaitForAsync(() => platform.AdminRunsAsync("dump"), run);
 
         await run.SignalAsync(signal);
         await run.WaitAsync(TimeSpan.FromMinutes(3));
@@ -48,7 +48,7 @@ public sealed class BackupFailureTests
             Assert.That(await platform.Neo4jAnswersAsync(), Is.True);
             Assert.That(platform.VisibleBackups(), Is.Empty);
             Assert.That(platform.UnfinishedBackups(), Is.Empty);
-            Assert.That(await platform.ExistsAsync("summit-dr-dump-" + platform.Neo4j), Is.False);
+            Assert.That(await platform.ExistsAsync(platform.Workbench), Is.False);
         });
     }
 
@@ -58,7 +58,7 @@ public sealed class BackupFailureTests
         await using var platform = await Platform.StartAsync();
         await platform.SetKnobAsync("dump-slow", "120");
         using var run = ToolRun.Start(platform.WorkDir, ["backup"]);
-        await WaitForAsync(() => platform.IsRunningAsync("summit-dr-dump-" + platform.Neo4j), run);
+        await WaitForAsync(() => platform.AdminRunsAsync("dump"), run);
 
         await run.SignalAsync("KILL");
         await run.WaitAsync(TimeSpan.FromSeconds(30));
@@ -71,7 +71,7 @@ public sealed class BackupFailureTests
         {
             Assert.That(next.Stderr, Does.Contain("died before starting it again"), next.Describe());
             Assert.That(await platform.Neo4jAnswersAsync(), Is.True);
-            Assert.That(await platform.ExistsAsync("summit-dr-dump-" + platform.Neo4j), Is.False, "the killed run's dump container was removed");
+            Assert.That(await platform.ExistsAsync(platform.Workbench), Is.False, "the killed run's dump container was removed");
             Assert.That(File.Exists(Path.Combine(platform.BackupRoot, ".summit-dr-stopped.json")), Is.False);
             Assert.That(platform.VisibleBackups(), Is.Empty, "the killed run's work directory is not a backup");
         });
@@ -83,7 +83,7 @@ public sealed class BackupFailureTests
         await using var platform = await Platform.StartAsync();
         await platform.SetKnobAsync("dump-slow", "6");
         using var first = ToolRun.Start(platform.WorkDir, ["backup"]);
-        await WaitForAsync(() => platform.IsRunningAsync("summit-dr-dump-" + platform.Neo4j), first);
+        await WaitForAsync(() => platform.AdminRunsAsync("dump"), first);
 
         using var second = await ToolRun.RunAsync(platform.WorkDir, "backup");
         await first.WaitAsync(TimeSpan.FromMinutes(2));

@@ -124,14 +124,15 @@ public sealed class BackupRoundTripTests
     {
         await using var platform = await Platform.StartAsync();
         await platform.SetKnobAsync("dump-slow", "2");
-        // Large enough that archiving it takes a few redraws, so its percentage and time left show.
-        await using (var big = File.Create(Path.Combine(platform.Uploads, "imports", "large-evidence.bin")))
+        // Large and compressible enough (hex text is deflated, random bytes would be stored) that archiving it
+        // takes a few redraws, so its percentage and time left show.
+        await using (var big = File.Create(Path.Combine(platform.Uploads, "imports", "large-evidence.hex")))
         {
-            var chunk = new byte[1 << 20];
-            for (var i = 0; i < 200; i++)
+            var chunk = new byte[1 << 19];
+            for (var i = 0; i < 400; i++)
             {
                 System.Security.Cryptography.RandomNumberGenerator.Fill(chunk);
-                await big.WriteAsync(chunk);
+                await big.WriteAsync(System.Text.Encoding.ASCII.GetBytes(Convert.ToHexString(chunk)));
             }
         }
 

@@ -35,7 +35,7 @@ public sealed class DiskSpaceTests
         await platform.SetKnobAsync("dump-slow", "3");
         using var run = ToolRun.Start(platform.WorkDir, ["backup", "--output", disk.Path]);
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await platform.IsRunningAsync("summit-dr-dump-" + platform.Neo4j))
+        while (!await platform.AdminRunsAsync("dump"))
         {
             Assert.That(run.HasExited || DateTime.UtcNow > deadline, Is.False, "the Neo4j dump never started\n" + run.Describe());
             await Task.Delay(50);

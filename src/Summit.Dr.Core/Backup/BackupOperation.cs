@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.IO.Pipelines;
 using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
@@ -18,8 +19,9 @@ namespace Summit.Dr.Backup;
 
 /// <summary>
 /// Captures the three stores into one timestamped directory. Work happens in `.incomplete-NAME`, which gets
-/// its final name only after every artifact is verified and the manifest is flushed (invariant 1). The
-/// PostgreSQL dump and the uploads archive run while Neo4j is down, so its downtime is its own dump only.
+/// its final name only after every artifact is verified and the manifest is flushed (invariant 1). Neo4j is
+/// down for its own dump only: the PostgreSQL dump and the uploads archive are written and checked before
+/// the stop, and the Neo4j dump is checked after the start.
 /// </summary>
 public sealed class BackupOperation
 {
@@ -118,29 +120,26 @@ public sealed class BackupOperation
     /// </summary>
     private async Task<Sources> PreflightAsync(BackupRequest request, string root, CancellationToken cancellationToken)
     {
-        ContainerInfo? postgres = null;
-        PostgresFacts? facts = null;
-        Neo4jTarget? neo4j = null;
-        long? storeBytes = null;
-        string? uploads = null;
-        (int Files, long Bytes)? tree = null;
-        if (request.Components.Contains(BackupComponent.Postgres))
+        // Side by side: each store's container, and what it holds.
+        async Task<(ContainerInfo, PostgresFacts)?> Postgres()
         {
-            postgres = await _docker.RequireRunningAsync(_postgres.Container, "PostgreSQL", "Postgres:Container", "run the backup again", _discovery.HintFor("Postgres:Container"), cancellationToken);
-            facts = await _postgres.CollectFactsAsync(postgres.Name, cancellationToken);
+            var container = await _docker.RequireRunningAsync(_postgres.Container, "PostgreSQL", "Postgres:Container", "run the backup again", _discovery.HintFor("Postgres:Container"), cancellationToken, _discovery.Inspected("Postgres:Container", _postgres.Container));
+            return (container, await _postgres.CollectFactsAsync(container.Name, cancellationToken));
         }
 
-        if (request.Components.Contains(BackupComponent.Neo4j))
+        async Task<(Neo4jTarget, long?)?> Neo4j()
         {
-            neo4j = _neo4j.Describe(await _docker.RequireAsync(_options.Neo4j.Container, "Neo4j", "Neo4j:Container", _discovery.HintFor("Neo4j:Container"), cancellationToken));
-            storeBytes = await _neo4j.StoreSizeAsync(neo4j, cancellationToken);
+            var target = _neo4j.Describe(await _docker.RequireAsync(_options.Neo4j.Container, "Neo4j", "Neo4j:Container", _discovery.HintFor("Neo4j:Container"), cancellationToken, _discovery.Inspected("Neo4j:Container", _options.Neo4j.Container)));
+            return (target, await _neo4j.StoreSizeAsync(target, cancellationToken));
         }
 
-        if (request.Components.Contains(BackupComponent.Uploads))
-        {
-            uploads = _workingDirectory.Resolve(_options.Uploads.Path);
-            tree = UploadsTree.Measure(uploads);
-        }
+        var postgresTask = request.Components.Contains(BackupComponent.Postgres) ? Postgres() : Task.FromResult<(ContainerInfo, PostgresFacts)?>(null);
+        var neo4jTask = request.Components.Contains(BackupComponent.Neo4j) ? Neo4j() : Task.FromResult<(Neo4jTarget, long?)?>(null);
+        var uploads = request.Components.Contains(BackupComponent.Uploads) ? _workingDirectory.Resolve(_options.Uploads.Path) : null;
+        (int Files, long Bytes)? tree = uploads is null ? null : UploadsTree.Measure(uploads);
+        await WhenAllAsync(cancellationToken, postgresTask, neo4jTask);
+        var (postgres, facts) = await postgresTask is { } p ? p : (null!, null!);
+        var (neo4j, storeBytes) = await neo4jTask is { } n ? n : (null!, null);
 
         var estimate = new BackupEstimate(facts?.DatabaseBytes, storeBytes, tree?.Bytes, tree?.Files ?? 0);
         var (free, at) = FreeSpace.Of(root);
@@ -155,43 +154,53 @@ public sealed class BackupOperation
         return new Sources(postgres, facts, neo4j, uploads, estimate, Catalog.BackupCatalog.LatestArtifactSizes(root));
     }
 
+    /// <summary>
+    /// Neo4j's downtime is what the platform's users feel, so nothing else of the backup runs while it is down:
+    /// first the PostgreSQL dump and the uploads archive (each checked as soon as it is written), side by side
+    /// while Neo4j still serves, together with the container the Neo4j dump will run in and the node count;
+    /// then Neo4j is stopped, dumped and started, alone; then its dump is checked.
+    /// </summary>
     private async Task<BackupManifest> CaptureAsync(BackupRequest request, Sources sources, string name, string work, string root, CancellationToken cancellationToken)
     {
-        // The first step to fail cancels the others: the backup is lost anyway, and Neo4j comes back sooner.
+        var progress = new RecordingProgress(_progress, _time);
+        // The first step to fail cancels the others: the backup is lost anyway.
         using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var target = sources.Neo4j;
+        if (target is { Container.Running: false })
+        {
+            _logger.LogWarning("Neo4j container {Container} is not running; dumping it offline and leaving it stopped", target.Container.Name);
+        }
+
+        var bench = Step<Neo4jWorkbench?>(failFast, target is null
+            ? _ => Task.FromResult<Neo4jWorkbench?>(null)
+            : async token => (Neo4jWorkbench?)await _neo4j.StartDumpWorkbenchAsync(target, Path.Combine(work, Neo4jService.DumpDirectoryName), token));
+        var nodes = Step<long?>(failFast, target is { Container.Running: true }
+            ? token => _neo4j.CountNodesAsync(target, token)
+            : _ => Task.FromResult<long?>(null));
         var postgres = Step<PostgresComponent>(failFast, sources.Postgres is { } pg
-            ? token => CapturePostgresAsync(pg, sources.PostgresFacts!, sources.Expected(BackupComponent.Postgres), work, token)
+            ? token => CapturePostgresAsync(pg, sources.PostgresFacts!, sources.Expected(BackupComponent.Postgres), work, progress, token)
             : _ => Task.FromResult(new PostgresComponent(ComponentStatus.Skipped, _postgres.Database)));
-        var neo4j = Step<Neo4jComponent>(failFast, sources.Neo4j is { } target
-            ? token => CaptureNeo4jAsync(target, sources.Expected(BackupComponent.Neo4j), work, root, token)
-            : _ => Task.FromResult(new Neo4jComponent(ComponentStatus.Skipped, _options.Neo4j.Database)));
         var uploads = Step<UploadsComponent>(failFast, sources.UploadsPath is { } path
-            ? token => CaptureUploadsAsync(path, sources.Estimate, work, token)
+            ? token => CaptureUploadsAsync(path, sources.Estimate, work, progress, token)
             : _ => Task.FromResult(new UploadsComponent(ComponentStatus.Skipped, _options.Uploads.Path)));
 
+        Neo4jComponent neo4jComponent;
         try
         {
-            await Task.WhenAll(postgres, neo4j, uploads);
+            await WhenAllAsync(cancellationToken, postgres, uploads, bench, nodes);
+            neo4jComponent = target is null
+                ? new Neo4jComponent(ComponentStatus.Skipped, _options.Neo4j.Database)
+                : await CaptureNeo4jAsync(target, (await bench)!, await nodes, sources.Expected(BackupComponent.Neo4j), work, root, progress, cancellationToken);
         }
-        catch
+        finally
         {
-            // Report the failure that caused the others to be cancelled, not the cancellations.
-            var failures = new Task[] { postgres, neo4j, uploads }
-                .Where(t => t.IsFaulted)
-                .Select(t => t.Exception!.InnerException!)
-                .ToList();
-            var primary = failures.FirstOrDefault(f => f is not OperationCanceledException) ?? failures.FirstOrDefault();
-            if (primary is null)
+            if (bench.IsCompletedSuccessfully && await bench is { } started)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                throw;
+                await started.DisposeAsync();
             }
-
-            ExceptionDispatchInfo.Capture(primary).Throw();
         }
 
-        // All three have completed; awaiting them again only unwraps their results.
-        var (postgresComponent, neo4jComponent, uploadsComponent) = (await postgres, await neo4j, await uploads);
+        var (postgresComponent, uploadsComponent) = (await postgres, await uploads);
         var warnings = new List<string>();
         if (uploadsComponent.Status == ComponentStatus.Missing)
         {
@@ -212,7 +221,29 @@ public sealed class BackupOperation
             neo4jComponent,
             uploadsComponent,
             window,
-            warnings);
+            warnings,
+            progress.Steps);
+    }
+
+    /// <summary>Waits for all; when one fails, reports that failure rather than the cancellations it caused.</summary>
+    private static async Task WhenAllAsync(CancellationToken cancellationToken, params Task[] tasks)
+    {
+        try
+        {
+            await Task.WhenAll(tasks);
+        }
+        catch
+        {
+            var failures = tasks.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!).ToList();
+            var primary = failures.FirstOrDefault(f => f is not OperationCanceledException) ?? failures.FirstOrDefault();
+            if (primary is null)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                throw;
+            }
+
+            ExceptionDispatchInfo.Capture(primary).Throw();
+        }
     }
 
     private static async Task<T> Step<T>(CancellationTokenSource failFast, Func<CancellationToken, Task<T>> body)
@@ -228,11 +259,11 @@ public sealed class BackupOperation
         }
     }
 
-    private async Task<PostgresComponent> CapturePostgresAsync(ContainerInfo container, PostgresFacts facts, long? expected, string work, CancellationToken cancellationToken)
+    private async Task<PostgresComponent> CapturePostgresAsync(ContainerInfo container, PostgresFacts facts, long? expected, string work, RecordingProgress progress, CancellationToken cancellationToken)
     {
-        var artifact = await WriteArtifactAsync(work, BackupLayout.PostgresFile, "postgres dump", expected, s => _postgres.DumpAsync(container.Name, s, cancellationToken), cancellationToken);
+        var artifact = await WriteArtifactAsync(work, BackupLayout.PostgresFile, "postgres dump", progress, s => _postgres.DumpAsync(container.Name, s, cancellationToken), cancellationToken, expectedBytes: expected);
         int entries;
-        using (var verify = _progress.Start("postgres verify"))
+        using (var verify = progress.Start("postgres verify"))
         {
             entries = await VerifyAsync(() => _postgres.ListArchiveAsync(container.Name, Path.Combine(work, BackupLayout.PostgresFile), cancellationToken));
             verify.Complete(detail: $"pg_restore --list: {entries} entries");
@@ -248,55 +279,55 @@ public sealed class BackupOperation
             entries);
     }
 
-    private async Task<Neo4jComponent> CaptureNeo4jAsync(Neo4jTarget target, long? expected, string work, string root, CancellationToken cancellationToken)
+    private async Task<Neo4jComponent> CaptureNeo4jAsync(
+        Neo4jTarget target, Neo4jWorkbench bench, long? nodes, long? expected, string work, string root, RecordingProgress progress, CancellationToken cancellationToken)
     {
-        var wasRunning = target.Container.Running;
-        long? nodes = null;
-        if (wasRunning)
-        {
-            nodes = await _neo4j.CountNodesAsync(target, cancellationToken);
-        }
-        else
-        {
-            _logger.LogWarning("Neo4j container {Container} is not running; dumping it offline and leaving it stopped", target.Container.Name);
-        }
-
-        // Decided while Neo4j still runs: a bind mount when the engine sees this disk, a stream otherwise.
-        var directory = await _neo4j.PrepareDumpDirectoryAsync(target, work, cancellationToken);
+        var directory = Path.Combine(work, Neo4jService.DumpDirectoryName);
         var path = Path.Combine(work, BackupLayout.Neo4jFile);
-        ArtifactRecord? artifact = null;
         var startedAt = _time.GetUtcNow();
+        ArtifactRecord? streamed = null;
+        string? written = null;
         var downtime = await _neo4j.WhileStoppedAsync(target, root, async () =>
         {
-            if (directory is null)
+            if (!bench.SeesMount)
             {
-                artifact = await WriteArtifactAsync(work, BackupLayout.Neo4jFile, "neo4j dump", expected, s => _neo4j.DumpToStreamAsync(target, s, cancellationToken), cancellationToken);
+                streamed = await WriteArtifactAsync(work, BackupLayout.Neo4jFile, "neo4j dump", progress, s => _neo4j.DumpAsync(bench, directory, s, cancellationToken), cancellationToken, expectedBytes: expected);
                 return;
             }
 
-            var written = Path.Combine(directory, target.Database + ".dump");
-            using var progress = _progress.Start("neo4j dump", () => File.Exists(written) ? new FileInfo(written).Length : 0, expected);
-            await _neo4j.DumpToDirectoryAsync(target, directory, cancellationToken);
-            progress.Complete(new FileInfo(written).Length);
-        });
+            var file = Path.Combine(directory, target.Database + ".dump");
+            using var step = progress.Start("neo4j dump", () => File.Exists(file) ? new FileInfo(file).Length : 0, expected);
+            written = await _neo4j.DumpAsync(bench, directory, null, cancellationToken);
+            step.Complete(new FileInfo(written!).Length);
+        }, bench);
 
-        using (var verify = _progress.Start("neo4j verify", expectedBytes: new FileInfo(artifact is null ? Path.Combine(directory!, target.Database + ".dump") : path).Length))
+        // Neo4j answers again: the dump is checked now, off its downtime.
+        ArtifactRecord artifact;
+        string? info;
+        using (var verify = progress.Start("neo4j verify"))
         {
-            string? info;
-            if (artifact is null)
+            if (written is not null)
             {
-                // neo4j-admin wrote the file; one read both checksums it and feeds it to neo4j-admin to read back.
-                File.Move(Path.Combine(directory!, target.Database + ".dump"), path);
-                Directory.Delete(directory!, recursive: true);
-                await using var dump = ArtifactFiles.OpenHashing(path);
-                info = await VerifyAsync(() => _neo4j.ReadDumpInfoAsync(target, dump, BackupLayout.Neo4jFile, cancellationToken));
-                var sha256 = await dump.FinishAsync(cancellationToken);
+                // neo4j-admin reads the dump where it wrote it while this process checksums it; both reads come from the page cache.
+                var reading = VerifyAsync(() => _neo4j.ReadDumpInfoAsync(bench, () => ArtifactFiles.OpenRead(written), BackupLayout.Neo4jFile, cancellationToken));
+                string sha256;
+                long size;
+                await using (var file = ArtifactFiles.OpenHashing(written))
+                {
+                    sha256 = await file.FinishAsync(cancellationToken);
+                    size = file.BytesRead;
+                }
+
+                info = await reading;
+                File.Move(written, path);
+                Directory.Delete(directory, recursive: true);
                 Durable(path);
-                artifact = new ArtifactRecord(BackupLayout.Neo4jFile, dump.BytesRead, sha256, startedAt, _time.GetUtcNow());
+                artifact = new ArtifactRecord(BackupLayout.Neo4jFile, size, sha256, startedAt, _time.GetUtcNow());
             }
             else
             {
-                info = await VerifyAsync(() => _neo4j.ReadDumpInfoAsync(target, path, cancellationToken));
+                artifact = streamed!;
+                info = await VerifyAsync(() => _neo4j.ReadDumpInfoAsync(bench, () => ArtifactFiles.OpenRead(path), BackupLayout.Neo4jFile, cancellationToken));
             }
 
             if (artifact.Size == 0)
@@ -313,12 +344,14 @@ public sealed class BackupOperation
             artifact,
             new SourceRecord(target.Container.Name, target.Container.Image, target.Version),
             target.Syntax == Neo4jAdminSyntax.V5 ? "5" : "4.4",
-            wasRunning,
+            target.Container.Running,
             nodes,
-            downtime?.TotalSeconds);
+            downtime?.Duration?.TotalSeconds,
+            downtime?.StoppedAt,
+            downtime?.StartedAt);
     }
 
-    private async Task<UploadsComponent> CaptureUploadsAsync(string path, BackupEstimate estimate, string work, CancellationToken cancellationToken)
+    private async Task<UploadsComponent> CaptureUploadsAsync(string path, BackupEstimate estimate, string work, RecordingProgress progress, CancellationToken cancellationToken)
     {
         var configured = _options.Uploads.Path;
         if (!Directory.Exists(path))
@@ -327,48 +360,92 @@ public sealed class BackupOperation
             return new UploadsComponent(ComponentStatus.Missing, configured);
         }
 
+        // One pass: the compressed bytes go to the file (hashed on the way) and, as they are written, to a
+        // reader on another thread that decompresses them and walks every tar entry, so the archive is proved
+        // readable while it is written instead of being read back afterwards.
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 512 << 10));
+        var reading = Task.Run(async () =>
+        {
+            try
+            {
+                await using var compressed = pipe.Reader.AsStream();
+                return await UploadsArchive.ReadAsync(compressed, cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                await pipe.Reader.CompleteAsync(ex);
+                throw;
+            }
+        }, cancellationToken);
+
         UploadsStats written = null!;
         var archived = new ByteCounter();
-        var artifact = await WriteArtifactAsync(
-            work,
-            BackupLayout.UploadsFile,
-            "uploads archive",
-            async s => written = await UploadsArchive.WriteAsync(path, s, cancellationToken, archived),
-            cancellationToken,
-            progressOf: () => archived.Value,
-            expectedBytes: estimate.UploadsBytes + (estimate.UploadFiles * 1024L));
+        ArtifactRecord artifact;
+        try
+        {
+            artifact = await WriteArtifactAsync(
+                work,
+                BackupLayout.UploadsFile,
+                "uploads archive",
+                progress,
+                async s =>
+                {
+                    await using var copy = pipe.Writer.AsStream(leaveOpen: true);
+                    var tee = new TeeWriteStream(s, copy, () => reading.IsFaulted ? reading.Exception!.InnerException : null);
+                    written = await UploadsArchive.WriteAsync(path, tee, cancellationToken, archived, UploadsCompression.Choose(path));
+                },
+                cancellationToken,
+                progressOf: () => archived.Value,
+                expectedBytes: estimate.UploadsBytes + (estimate.UploadFiles * 1024L));
+        }
+        catch (Exception ex)
+        {
+            await pipe.Writer.CompleteAsync(ex);
+            await Quietly(reading);
+            throw;
+        }
+
+        await pipe.Writer.CompleteAsync();
         foreach (var skipped in written.Skipped)
         {
             _logger.LogWarning("Not archived: {Entry}", skipped);
         }
 
-        using var verify = _progress.Start("uploads verify");
-        await using var archive = ArtifactFiles.OpenRead(Path.Combine(work, BackupLayout.UploadsFile));
-        var read = await VerifyAsync(() => UploadsArchive.ReadAsync(archive, cancellationToken));
+        using var verify = progress.Start("uploads verify");
+        var read = await VerifyAsync(() => reading);
         if (read.Files != written.Files || read.Bytes != written.Bytes)
         {
             throw new OperationFailedException($"uploads.tar.gz reads back {read.Files} files ({read.Bytes} bytes) but {written.Files} files ({written.Bytes} bytes) were written.");
         }
 
-        verify.Complete(detail: $"{read.Files} files, {LoggingProgressReporter.FormatBytes(read.Bytes)}");
+        verify.Complete(detail: $"{read.Files} files, {LoggingProgressReporter.FormatBytes(read.Bytes)}, read while it was written");
         return new UploadsComponent(ComponentStatus.Captured, configured, artifact, written.Files, written.Bytes, written.Skipped);
     }
 
-    private Task<ArtifactRecord> WriteArtifactAsync(string directory, string file, string step, long? expected, Func<Stream, Task> produce, CancellationToken cancellationToken) =>
-        WriteArtifactAsync(directory, file, step, produce, cancellationToken, expectedBytes: expected);
+    private static async Task Quietly(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch (Exception)
+        {
+            // The failure that matters is the one already being reported.
+        }
+    }
 
     /// <summary>
     /// Streams one artifact to disk, hashing on the way, then flushes it and refuses an empty result. Progress
     /// is the bytes written, or <paramref name="progressOf"/> where the step knows better (bytes read from the source).
     /// </summary>
     private async Task<ArtifactRecord> WriteArtifactAsync(
-        string directory, string file, string step, Func<Stream, Task> produce, CancellationToken cancellationToken, Func<long>? progressOf = null, long? expectedBytes = null)
+        string directory, string file, string step, RecordingProgress progress, Func<Stream, Task> produce, CancellationToken cancellationToken, Func<long>? progressOf = null, long? expectedBytes = null)
     {
         var startedAt = _time.GetUtcNow();
         var path = Path.Combine(directory, file);
         await using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 16, useAsync: true);
         using var sha256 = SHA256.Create();
-        using var progress = _progress.Start(step, progressOf ?? (() => stream.Position), expectedBytes);
+        using var reporting = progress.Start(step, progressOf ?? (() => stream.Position), expectedBytes);
         await using (var hashing = new CryptoStream(stream, sha256, CryptoStreamMode.Write, leaveOpen: true))
         {
             await produce(hashing);
@@ -382,7 +459,7 @@ public sealed class BackupOperation
             throw new OperationFailedException($"{file} is empty: the {step} produced no bytes. See {BackupLayout.LogFile} for the tool's output.");
         }
 
-        progress.Complete(stream.Length);
+        reporting.Complete(stream.Length);
         return new ArtifactRecord(file, stream.Length, Convert.ToHexStringLower(sha256.Hash!), startedAt, _time.GetUtcNow());
     }
 

@@ -36,7 +36,6 @@ public sealed class BackupPlanner
         var neo4j = _options.Neo4j;
         var target = Neo4jTarget.Planned(neo4j);
         var syntax = target.Syntax;
-        var dumpName = Neo4jOneOffs.Name("dump", neo4j.Container);
         var cypher = (string query) => Show(DockerArgs.Exec(neo4j.Container, Neo4jCommands.Cypher(query), Neo4jCredentials.EnvironmentNames));
         var lines = new List<string> { $"# lock {Path.Combine(root, Locking.OperationLock.FileName)}; work in {work}" };
         var postgres = request.Components.Contains(BackupComponent.Postgres);
@@ -64,38 +63,40 @@ public sealed class BackupPlanner
 
         lines.Add("# refuse (exit 3, nothing stopped) when the free space is less than the sum of these sizes");
 
+        lines.Add("# concurrently, while Neo4j still serves:");
         if (postgres)
         {
-            lines.Add("# concurrently: postgres");
             lines.Add($"{_postgres.DumpSpec(_postgres.Container).Display} > {Path.Combine(work, BackupLayout.PostgresFile)}");
             lines.Add($"{Show(DockerArgs.Exec(_postgres.Container, PostgresCommands.ListArchive(), interactive: true))} < {BackupLayout.PostgresFile}");
+        }
+
+        if (uploads)
+        {
+            lines.Add($"# uploads (in process, no docker): {_workingDirectory.Resolve(_options.Uploads.Path)} -> {Path.Combine(work, BackupLayout.UploadsFile)}, each tar entry read back as it is written");
         }
 
         if (graph)
         {
             var directory = Path.Combine(work, Neo4jService.DumpDirectoryName);
-            lines.Add("# concurrently: neo4j (when it is running; a stopped Neo4j is dumped and left stopped)");
-            lines.Add(cypher(Neo4jCommands.CountNodes));
-            lines.Add(Show(DockerArgs.RunOneOff(Neo4jOneOffs.Probe(target, directory, ".summit-dr-probe-<id>"))) + "   # does the engine see the backup directory? (Neo4j:DumpTransfer=auto)");
+            var bench = Neo4jWorkbench.NameFor(neo4j.Container);
+            lines.Add(cypher(Neo4jCommands.CountNodes) + "   # when Neo4j is running; a stopped Neo4j is dumped and left stopped");
+            lines.Add(Show(Neo4jWorkbench.RunArgs(target, new BindMount(directory, Neo4jWorkbench.MountPoint))) + "   # the container neo4j-admin runs in");
+            lines.Add(Show(Neo4jWorkbench.ProbeArgs(bench, $"{Neo4jWorkbench.MountPoint}/.summit-dr-probe-<id>")) + "   # does the engine see the backup directory? (Neo4j:DumpTransfer=auto)");
+            lines.Add(Show(Neo4jWorkbench.ReadyArgs(bench)) + "   # until the image's entrypoint has handed over");
+            lines.Add("# then, alone:");
             lines.Add($"# journal {StopJournal.PathIn(root)}");
-            lines.Add(Show(DockerArgs.RemoveForce(dumpName)) + "   # a leftover of a killed run, if any");
-            lines.Add(Show(DockerArgs.RemoveForce(Neo4jOneOffs.Name("load", neo4j.Container))) + "   # likewise");
             lines.Add(Show(DockerArgs.Stop(neo4j.Container, TimeSpan.FromSeconds(neo4j.StopTimeoutSeconds))));
-            lines.Add(Show(DockerArgs.RunOneOff(Neo4jOneOffs.DumpToDirectory(target, directory))) + $"   # writes {neo4j.Database}.dump there");
-            lines.Add($"#   or, when the engine does not see it: {Show(DockerArgs.RunOneOff(Neo4jOneOffs.DumpToStdout(target)))} > {Path.Combine(work, BackupLayout.Neo4jFile)}");
-            lines.Add(Show(DockerArgs.RemoveForce(dumpName)) + "   # only if the dump failed or was interrupted; --rm removes it otherwise");
+            lines.Add(Show(Neo4jWorkbench.ExecArgs(target, Neo4jCommands.DumpToPath(neo4j.Database, syntax, Neo4jWorkbench.MountPoint))) + $"   # writes {neo4j.Database}.dump into {directory}");
+            lines.Add($"#   or, when the engine does not see it: {Show(Neo4jWorkbench.ExecArgs(target, Neo4jCommands.DumpToStdout(neo4j.Database, syntax)))} > {Path.Combine(work, BackupLayout.Neo4jFile)}");
             lines.Add(Show(DockerArgs.Start(neo4j.Container)));
-            lines.Add($"{cypher(Neo4jCommands.Ping)}   # every quarter second until it answers, up to {neo4j.StartTimeoutSeconds} s");
-            if (Neo4jCommands.InfoFromStdin(neo4j.Database, syntax) is { } info)
+            lines.Add($"{cypher(Neo4jCommands.CountNodes)}   # every 0.1 s until it answers, up to {neo4j.StartTimeoutSeconds} s");
+            lines.Add("# then, with Neo4j serving again:");
+            if (Neo4jCommands.InfoFromPath(neo4j.Database, syntax, Neo4jWorkbench.MountPoint) is { } info)
             {
-                lines.Add($"{Show(DockerArgs.RunOneOff(Neo4jOneOffs.Info(target, info)))} < {BackupLayout.Neo4jFile}   # the same read computes its SHA-256");
-                lines.Add(Show(DockerArgs.RemoveForce(Neo4jOneOffs.Name("info", neo4j.Container))));
+                lines.Add(Show(Neo4jWorkbench.ExecArgs(target, info)) + "   # while this process computes the dump's SHA-256");
             }
-        }
 
-        if (uploads)
-        {
-            lines.Add($"# concurrently: uploads (in process, no docker): {_workingDirectory.Resolve(_options.Uploads.Path)} -> {Path.Combine(work, BackupLayout.UploadsFile)}, then read back");
+            lines.Add(Show(DockerArgs.RemoveForce(bench)));
         }
 
         lines.Add($"# manifest.json, then rename {work} -> {Path.Combine(root, name)}");

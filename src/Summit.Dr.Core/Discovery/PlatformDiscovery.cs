@@ -53,20 +53,45 @@ public sealed partial class PlatformDiscovery
 
     public ContainerChoice? ChoiceFor(string key) => _choices.GetValueOrDefault(key);
 
+    /// <summary>The container discovery inspected for this setting, when it is the one named: no need to inspect it again.</summary>
+    public ContainerInfo? Inspected(string key, string name) => ChoiceFor(key) is { Container: { } container } && container.Name == name ? container : null;
+
     public async Task ApplyAsync(CancellationToken cancellationToken)
     {
-        var postgres = await ChooseAsync("PostgreSQL", "Postgres:Container", "postgres", _options.Postgres.Container, v => _options.Postgres.Container = v, cancellationToken);
+        // The two stores are looked up side by side; each writes only its own settings.
+        var postgresChoice = ChooseAsync("PostgreSQL", "Postgres:Container", "postgres", _options.Postgres.Container, cancellationToken);
+        var neo4jChoice = ChooseAsync("Neo4j", "Neo4j:Container", "neo4j", _options.Neo4j.Container, cancellationToken);
+        var (postgres, neo4j) = (await postgresChoice, await neo4jChoice);
+        Apply(postgres, v => _options.Postgres.Container = v);
+        Apply(neo4j, v => _options.Neo4j.Container = v);
         if (postgres is { FromCompose: true, Container: { } found })
         {
             var user = found.Environment.GetValueOrDefault("POSTGRES_USER");
             Fill("Postgres:User", user, "POSTGRES_USER", found.Name, v => _options.Postgres.User = v);
             Fill("Postgres:Database", found.Environment.GetValueOrDefault("POSTGRES_DB") ?? user, "POSTGRES_DB", found.Name, v => _options.Postgres.Database = v);
         }
-
-        await ChooseAsync("Neo4j", "Neo4j:Container", "neo4j", _options.Neo4j.Container, v => _options.Neo4j.Container = v, cancellationToken);
     }
 
-    private async Task<ContainerChoice> ChooseAsync(string what, string key, string service, string named, Action<string> set, CancellationToken cancellationToken)
+    private void Apply(ContainerChoice choice, Action<string> set)
+    {
+        _choices[choice.Key] = choice;
+        if (choice.FromCompose)
+        {
+            set(choice.Name);
+            _sources.RecordDiscovered(choice.Key, $"compose discovery (project {ComposeProject}, service {choice.Key.Split(':')[0].ToLowerInvariant()})");
+        }
+
+        if (choice.Container is null)
+        {
+            _logger.LogInformation("{What}: no container '{Name}' ({Reason})", choice.What, choice.Name, choice.Reason);
+        }
+        else
+        {
+            _logger.LogInformation("{What}: container '{Name}' ({Reason})", choice.What, choice.Name, choice.Reason);
+        }
+    }
+
+    private async Task<ContainerChoice> ChooseAsync(string what, string key, string service, string named, CancellationToken cancellationToken)
     {
         var project = ComposeProject;
         var configured = _sources.IsSet(key);
@@ -82,8 +107,6 @@ public sealed partial class PlatformDiscovery
                 ? $"'{named}' set in {source} does not exist; compose project '{project}', service '{service}'"
                 : $"compose project '{project}', service '{service}'";
             choice = new ContainerChoice(what, key, composed.Name, why, composed, FromCompose: true, Hint: null);
-            set(composed.Name);
-            _sources.RecordDiscovered(key, $"compose discovery (project {project}, service {service})");
         }
         else if (!configured && await _docker.InspectAsync(named, cancellationToken) is { } byDefault)
         {
@@ -93,16 +116,6 @@ public sealed partial class PlatformDiscovery
         {
             var why = configured ? $"set in {source}" : "default name";
             choice = new ContainerChoice(what, key, named, why, null, FromCompose: false, await ElsewhereAsync(project, service, key, cancellationToken));
-        }
-
-        _choices[key] = choice;
-        if (choice.Container is null)
-        {
-            _logger.LogInformation("{What}: no container '{Name}' ({Reason})", what, choice.Name, choice.Reason);
-        }
-        else
-        {
-            _logger.LogInformation("{What}: container '{Name}' ({Reason})", what, choice.Name, choice.Reason);
         }
 
         return choice;

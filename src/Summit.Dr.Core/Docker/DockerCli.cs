@@ -67,14 +67,15 @@ public sealed class DockerCli
     /// <param name="what">How an operator calls it: "PostgreSQL", "Neo4j".</param>
     /// <param name="key">The setting that names it.</param>
     /// <param name="hint">What discovery knows that helps (a compose service of that name in another project), or null.</param>
-    public async Task<ContainerInfo> RequireAsync(string container, string what, string key, string? hint, CancellationToken cancellationToken) =>
-        await InspectAsync(container, cancellationToken)
+    /// <param name="known">The container as inspected moments ago (by discovery), to save inspecting it again.</param>
+    public async Task<ContainerInfo> RequireAsync(string container, string what, string key, string? hint, CancellationToken cancellationToken, ContainerInfo? known = null) =>
+        known ?? await InspectAsync(container, cancellationToken)
             ?? throw new PreconditionException(NotFoundMessage(container, what, key, hint));
 
     /// <summary>The running container, or a precondition failure that says how to start it and what to run then.</summary>
-    public async Task<ContainerInfo> RequireRunningAsync(string container, string what, string key, string then, string? hint, CancellationToken cancellationToken)
+    public async Task<ContainerInfo> RequireRunningAsync(string container, string what, string key, string then, string? hint, CancellationToken cancellationToken, ContainerInfo? known = null)
     {
-        var info = await RequireAsync(container, what, key, hint, cancellationToken);
+        var info = await RequireAsync(container, what, key, hint, cancellationToken, known);
         return info.Running
             ? info
             : throw new PreconditionException($"{what} container '{container}' is {info.Status}, not running. Start it with `docker start {container}` and {then}.");

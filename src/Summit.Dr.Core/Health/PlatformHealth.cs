@@ -32,55 +32,82 @@ public sealed class PlatformHealth
         _workingDirectory = workingDirectory;
     }
 
-    public async Task<HealthReport> CheckAsync(IReadOnlySet<BackupComponent> components, CancellationToken cancellationToken)
+    /// <summary>
+    /// The stores' checks run side by side; the report lists them in the runbook's order. After a restore,
+    /// <paramref name="neo4jAnswer"/> is the node count Neo4j answered with when it came back, moments ago: it
+    /// is not asked again.
+    /// </summary>
+    public async Task<HealthReport> CheckAsync(IReadOnlySet<BackupComponent> components, CancellationToken cancellationToken, (string Container, long Nodes)? neo4jAnswer = null)
+    {
+        var postgres = components.Contains(BackupComponent.Postgres) ? PostgresAsync(cancellationToken) : Task.FromResult<(List<HealthCheck>, List<string>?)>(([], null));
+        var neo4j = !components.Contains(BackupComponent.Neo4j)
+            ? Task.FromResult<(List<HealthCheck>, long?)>(([], null))
+            : neo4jAnswer is { } answer && answer.Container == _options.Neo4j.Container
+                ? Task.FromResult<(List<HealthCheck>, long?)>(([
+                    new HealthCheck("neo4j container", true, $"'{answer.Container}' is running"),
+                    new HealthCheck("neo4j nodes", true, $"Neo4j answers: {answer.Nodes} nodes"),
+                ], answer.Nodes))
+                : Neo4jAsync(cancellationToken);
+        var (uploadChecks, files, bytes) = components.Contains(BackupComponent.Uploads) ? Uploads() : ([], null, null);
+        var (postgresChecks, tables) = await postgres;
+        var (neo4jChecks, nodes) = await neo4j;
+        return new HealthReport([.. postgresChecks, .. neo4jChecks, .. uploadChecks], tables, nodes, files, bytes);
+    }
+
+    /// <summary>The tables are listed first: when that works, the container runs; only when it does not is the container looked at.</summary>
+    private async Task<(List<HealthCheck> Checks, List<string>? Tables)> PostgresAsync(CancellationToken cancellationToken)
     {
         var checks = new List<HealthCheck>();
-        List<string>? tables = null;
-        long? nodes = null;
-        int? files = null;
-        long? bytes = null;
-
-        if (components.Contains(BackupComponent.Postgres) && await ContainerAsync(checks, "postgres container", _postgres.Container, "Postgres:Container", cancellationToken) is not null)
+        PostgresFacts facts;
+        try
         {
-            try
-            {
-                var facts = await _postgres.CollectFactsAsync(_postgres.Container, cancellationToken);
-                tables = facts.RowEstimates.Keys.ToList();
-                checks.Add(new HealthCheck("postgres tables", facts.TableCount > 0, facts.TableCount > 0
-                    ? $"{facts.TableCount} tables in {_postgres.Database}: {string.Join(", ", tables.Take(10))}{(tables.Count > 10 ? ", ..." : string.Empty)}"
-                    : $"{_postgres.Database} has no tables: restore a backup (`summit-dr restore latest`) or check Postgres:Database"));
-            }
-            catch (OperationFailedException ex)
+            facts = await _postgres.CollectFactsAsync(_postgres.Container, cancellationToken);
+        }
+        catch (OperationFailedException ex)
+        {
+            if (await ContainerAsync(checks, "postgres container", _postgres.Container, "Postgres:Container", cancellationToken) is not null)
             {
                 checks.Add(new HealthCheck("postgres tables", false, ex.Message));
             }
+
+            return (checks, null);
         }
 
-        if (components.Contains(BackupComponent.Neo4j) && await ContainerAsync(checks, "neo4j container", _options.Neo4j.Container, "Neo4j:Container", cancellationToken) is { } container)
+        var tables = facts.RowEstimates.Keys.ToList();
+        checks.Add(new HealthCheck("postgres container", true, $"'{_postgres.Container}' is running"));
+        checks.Add(new HealthCheck("postgres tables", facts.TableCount > 0, facts.TableCount > 0
+            ? $"{facts.TableCount} tables in {_postgres.Database}: {string.Join(", ", tables.Take(10))}{(tables.Count > 10 ? ", ..." : string.Empty)}"
+            : $"{_postgres.Database} has no tables: restore a backup (`summit-dr restore latest`) or check Postgres:Database"));
+        return (checks, tables);
+    }
+
+    private async Task<(List<HealthCheck> Checks, long? Nodes)> Neo4jAsync(CancellationToken cancellationToken)
+    {
+        var checks = new List<HealthCheck>();
+        if (await ContainerAsync(checks, "neo4j container", _options.Neo4j.Container, "Neo4j:Container", cancellationToken) is not { } container)
         {
-            nodes = await _neo4j.CountNodesAsync(_neo4j.Describe(container), cancellationToken);
-            checks.Add(new HealthCheck("neo4j nodes", nodes is not null, nodes is not null
-                ? $"Neo4j answers: {nodes} nodes"
-                : $"Neo4j in {container.Name} does not answer cypher-shell: read `docker logs {container.Name}`, and check Neo4j:Password or NEO4J_AUTH"));
+            return (checks, null);
         }
 
-        if (components.Contains(BackupComponent.Uploads))
+        var nodes = await _neo4j.CountNodesAsync(_neo4j.Describe(container), cancellationToken);
+        checks.Add(new HealthCheck("neo4j nodes", nodes is not null, nodes is not null
+            ? $"Neo4j answers: {nodes} nodes"
+            : $"Neo4j in {container.Name} does not answer cypher-shell: read `docker logs {container.Name}`, and check Neo4j:Password or NEO4J_AUTH"));
+        return (checks, nodes);
+    }
+
+    private (List<HealthCheck> Checks, int? Files, long? Bytes) Uploads()
+    {
+        var path = _workingDirectory.Resolve(_options.Uploads.Path);
+        if (!Directory.Exists(path))
         {
-            var path = _workingDirectory.Resolve(_options.Uploads.Path);
-            if (!Directory.Exists(path))
-            {
-                checks.Add(new HealthCheck("uploads present", false, $"{path} does not exist: set Uploads:Path, or run from the platform's directory (--workdir)"));
-            }
-            else
-            {
-                (files, bytes) = Uploads.UploadsTree.Measure(path);
-                checks.Add(new HealthCheck("uploads present", files > 0, files > 0
-                    ? $"{files} files, {Progress.LoggingProgressReporter.FormatBytes(bytes.Value)} in {path}"
-                    : $"{path} holds no files: restore the uploads (`summit-dr restore latest --only uploads`)"));
-            }
+            return ([new HealthCheck("uploads present", false, $"{path} does not exist: set Uploads:Path, or run from the platform's directory (--workdir)")], null, null);
         }
 
-        return new HealthReport(checks, tables, nodes, files, bytes);
+        var (files, bytes) = Dr.Uploads.UploadsTree.Measure(path);
+        return ([new HealthCheck("uploads present", files > 0, files > 0
+            ? $"{files} files, {Progress.LoggingProgressReporter.FormatBytes(bytes)} in {path}"
+            : $"{path} holds no files: restore the uploads (`summit-dr restore latest --only uploads`)")], files, bytes);
     }
 
     private async Task<ContainerInfo?> ContainerAsync(List<HealthCheck> checks, string name, string container, string key, CancellationToken cancellationToken)

@@ -14,8 +14,10 @@ public sealed record BackupManifest(
     PostgresComponent Postgres,
     Neo4jComponent Neo4j,
     UploadsComponent Uploads,
-    ConsistencyWindow? Window,
-    IReadOnlyList<string> Warnings)
+    // Written as null when nothing was captured: a manifest is read back with every non-default field required.
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] ConsistencyWindow? Window,
+    IReadOnlyList<string> Warnings,
+    IReadOnlyList<Progress.StepRecord>? Steps = null)
 {
     public const int CurrentFormatVersion = 1;
     public const string FileName = "manifest.json";

@@ -8,4 +8,6 @@ public sealed record Neo4jComponent(
     string? AdminSyntax = null,
     bool? WasRunning = null,
     long? NodeCount = null,
-    double? DowntimeSeconds = null);
+    double? DowntimeSeconds = null,
+    DateTimeOffset? StoppedAt = null,
+    DateTimeOffset? StartedAt = null);

@@ -24,6 +24,20 @@ public static class Neo4jCommands
         _ => [Admin, "load", "--from=-", $"--database={database}", "--force"],
     };
 
+    /// <summary>Loads DIRECTORY/DATABASE.dump over the database.</summary>
+    public static IReadOnlyList<string> LoadFromPath(string database, Neo4jAdminSyntax syntax, string directory) => syntax switch
+    {
+        Neo4jAdminSyntax.V5 => [Admin, "database", "load", database, $"--from-path={directory}", "--overwrite-destination=true"],
+        _ => [Admin, "load", $"--from={directory}/{database}.dump", $"--database={database}", "--force"],
+    };
+
+    /// <summary>Reads DIRECTORY/DATABASE.dump without loading it; 4.4 has no such command.</summary>
+    public static IReadOnlyList<string>? InfoFromPath(string database, Neo4jAdminSyntax syntax, string directory) => syntax switch
+    {
+        Neo4jAdminSyntax.V5 => [Admin, "database", "load", database, $"--from-path={directory}", "--info"],
+        _ => null,
+    };
+
     /// <summary>Reads a dump without loading it; 4.4 has no such command.</summary>
     public static IReadOnlyList<string>? InfoFromStdin(string database, Neo4jAdminSyntax syntax) => syntax switch
     {
@@ -33,6 +47,5 @@ public static class Neo4jCommands
 
     public static IReadOnlyList<string> Cypher(string query) => ["cypher-shell", "--format", "plain", query];
 
-    public const string Ping = "RETURN 1";
     public const string CountNodes = "MATCH (n) RETURN count(n)";
 }

@@ -35,6 +35,15 @@ public sealed class Neo4jDowntime
     /// <summary>Stop to answering again; null until a restart succeeded.</summary>
     public TimeSpan? Duration { get; private set; }
 
+    /// <summary>The node count Neo4j answered with when it came back; null when it could not be counted.</summary>
+    public long? NodeCount { get; private set; }
+
+    /// <summary>When the stop was issued.</summary>
+    public DateTimeOffset? StoppedAt { get; private set; }
+
+    /// <summary>When the start was issued (Neo4j answered <see cref="Duration"/> after <see cref="StoppedAt"/>).</summary>
+    public DateTimeOffset? StartedAt { get; private set; }
+
     /// <summary>
     /// Journals, then stops the container with the clean-shutdown timeout. The stop is not cancelled by the
     /// user's token: a half-finished stop followed by a start would race and could leave Neo4j down.
@@ -44,6 +53,7 @@ public sealed class Neo4jDowntime
         _journal.Record(_journalRoot, _target.Container.Name);
         _stopIssued = true;
         _stoppedAt = _time.GetTimestamp();
+        StoppedAt = _time.GetUtcNow();
         _logger.LogInformation("Stopping Neo4j container {Container} (clean shutdown, up to {Timeout} s)", _target.Container.Name, _neo4j.StopTimeout.TotalSeconds);
         using var deadline = new CancellationTokenSource(_neo4j.StopTimeout + TimeSpan.FromSeconds(30));
         await _docker.StopAsync(_target.Container.Name, _neo4j.StopTimeout, deadline.Token);
@@ -64,7 +74,8 @@ public sealed class Neo4jDowntime
         try
         {
             _logger.LogInformation("Starting Neo4j container {Container} and waiting until it answers", _target.Container.Name);
-            await _neo4j.StartAndWaitAsync(_target, deadline.Token);
+            StartedAt = _time.GetUtcNow();
+            NodeCount = await _neo4j.StartAndWaitAsync(_target, deadline.Token);
             Duration = _time.GetElapsedTime(_stoppedAt);
             _journal.Remove(_journalRoot, _target.Container.Name);
             _logger.LogInformation("Neo4j is answering again; it was down for {Seconds:0.0} s", Duration.Value.TotalSeconds);

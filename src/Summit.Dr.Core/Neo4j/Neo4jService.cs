@@ -11,10 +11,8 @@ namespace Summit.Dr.Neo4j;
 /// <summary>Everything the tool does to a Neo4j server: describe it, query it, dump it offline, bring it back.</summary>
 public sealed class Neo4jService
 {
-    // Short enough that a quick start is not billed a whole second of downtime.
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(60);
-
+    // Short enough that a quick start is not billed a fraction of a second more; a poll is one `docker exec`.
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
     /// <summary>The directory, inside a backup's work directory, that the dump one-off writes into.</summary>
     public const string DumpDirectoryName = "neo4j-dump.tmp";
 
@@ -64,8 +62,7 @@ public sealed class Neo4jService
     public async Task<long?> CountNodesAsync(Neo4jTarget target, CancellationToken cancellationToken)
     {
         var result = await CypherAsync(target, Neo4jCommands.CountNodes, cancellationToken);
-        var last = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
-        if (result.Succeeded && long.TryParse(last, NumberStyles.Integer, CultureInfo.InvariantCulture, out var count))
+        if (result.Succeeded && ParseCount(result) is { } count)
         {
             return count;
         }
@@ -73,6 +70,11 @@ public sealed class Neo4jService
         _logger.LogWarning("Could not count Neo4j nodes in {Container}: {Error}", target.Container.Name, result.ErrorSummary);
         return null;
     }
+
+    private static long? ParseCount(Processes.ProcessResult result) =>
+        long.TryParse(result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var count)
+            ? count
+            : null;
 
     /// <summary>
     /// The database's size on disk (`du` of its store directory), an upper bound for its dump; null when it
@@ -103,13 +105,13 @@ public sealed class Neo4jService
 
     /// <summary>
     /// Stops Neo4j if it runs, does <paramref name="work"/>, and starts it again whatever happened (failure,
-    /// cancellation), waiting until it answers. The restart's own error is joined to the work's, never
-    /// replaces it. A server that was stopped before is left stopped. Returns how long Neo4j was down.
+    /// cancellation), waiting until it answers. When the work failed, <paramref name="bench"/> is removed
+    /// first: a command still running in it would hold the store lock. The restart's own error is joined to
+    /// the work's, never replaces it. A server that was stopped before is left stopped. Returns when Neo4j went
+    /// down and came back.
     /// </summary>
-    public async Task<TimeSpan?> WhileStoppedAsync(Neo4jTarget target, string journalRoot, Func<Task> work)
+    public async Task<Neo4jDowntime?> WhileStoppedAsync(Neo4jTarget target, string journalRoot, Func<Task> work, Neo4jWorkbench? bench = null)
     {
-        // A killed run's one-off would hold the store lock; it is cleared before Neo4j goes down, not during.
-        await RemoveLeftoverOneOffsAsync(target.Container.Name);
         var downtime = target.Container.Running ? new Neo4jDowntime(this, _docker, _journal, target, journalRoot, _time, _logger) : null;
         Exception? failure = null;
         try
@@ -124,6 +126,10 @@ public sealed class Neo4jService
         catch (Exception ex)
         {
             failure = ex;
+            if (bench is not null)
+            {
+                await bench.DisposeAsync();
+            }
         }
 
         var restartFailure = downtime is null ? null : await downtime.RestartAsync();
@@ -139,24 +145,22 @@ public sealed class Neo4jService
             ExceptionDispatchInfo.Capture(failure).Throw();
         }
 
-        return downtime?.Duration;
+        return downtime;
     }
 
     /// <summary>
-    /// The directory the dump one-off writes into (a bind mount, the runbook's `--to-path`), created under
-    /// <paramref name="parent"/>; or null when the dump must be streamed through the docker CLI because the
-    /// engine does not see this process's disk (a remote engine, or summit-dr itself in a container).
-    /// Decided before Neo4j is stopped.
+    /// A workbench for a dump: the backup directory <paramref name="directory"/> (created here, writable by
+    /// whoever neo4j-admin runs as) is bind-mounted unless Neo4j:DumpTransfer says stream; whether the engine
+    /// sees it is probed. Started while Neo4j still runs.
     /// </summary>
-    public async Task<string?> PrepareDumpDirectoryAsync(Neo4jTarget target, string parent, CancellationToken cancellationToken)
+    public async Task<Neo4jWorkbench> StartDumpWorkbenchAsync(Neo4jTarget target, string directory, CancellationToken cancellationToken)
     {
         var transfer = _options.DumpTransfer.Trim().ToLowerInvariant();
         if (transfer == Neo4jDumpTransfer.Stream)
         {
-            return null;
+            return await StartWorkbenchAsync(target, null, null, cancellationToken);
         }
 
-        var directory = Path.Combine(parent, DumpDirectoryName);
         Directory.CreateDirectory(directory);
         // neo4j-admin writes here as uid 7474 (or the server's user), whoever runs summit-dr. Sticky, as /tmp
         // is: nobody can replace a file another user wrote.
@@ -164,102 +168,111 @@ public sealed class Neo4jService
         {
             File.SetUnixFileMode(directory, (UnixFileMode)Convert.ToInt32("1777", 8));
         }
-        if (transfer == Neo4jDumpTransfer.BindMount || await EngineSeesAsync(target, directory, cancellationToken))
-        {
-            return directory;
-        }
 
-        Directory.Delete(directory, recursive: true);
-        _logger.LogInformation("The docker engine does not see {Directory} (a remote engine, or summit-dr running in a container): the Neo4j dump is streamed through the docker CLI", parent);
-        return null;
+        var probe = Path.Combine(directory, ".summit-dr-probe-" + Guid.NewGuid().ToString("N")[..12]);
+        await File.WriteAllBytesAsync(probe, [], cancellationToken);
+        try
+        {
+            var bench = await StartWorkbenchAsync(target, new BindMount(directory, Neo4jWorkbench.MountPoint), (probe, $"{Neo4jWorkbench.MountPoint}/{Path.GetFileName(probe)}"), cancellationToken);
+            if (!bench.SeesMount && transfer == Neo4jDumpTransfer.BindMount)
+            {
+                await bench.DisposeAsync();
+                throw new PreconditionException($"Neo4j:DumpTransfer is {Neo4jDumpTransfer.BindMount}, but the docker engine does not see {directory}. Set Neo4j:DumpTransfer to auto or stream.");
+            }
+
+            return bench;
+        }
+        finally
+        {
+            File.Delete(probe);
+        }
     }
 
+    /// <summary>A workbench for a load or a read: the dump file is bind-mounted read-only as DATABASE.dump, unless it must be streamed.</summary>
+    public Task<Neo4jWorkbench> StartLoadWorkbenchAsync(Neo4jTarget target, string dumpPath, CancellationToken cancellationToken) =>
+        string.Equals(_options.DumpTransfer.Trim(), Neo4jDumpTransfer.Stream, StringComparison.OrdinalIgnoreCase)
+            ? StartWorkbenchAsync(target, null, null, cancellationToken)
+            : StartWorkbenchAsync(target, new BindMount(dumpPath, MountedDump(target), ReadOnly: true), (dumpPath, MountedDump(target)), cancellationToken);
+
+    /// <summary>A workbench with no mount, for moving stores around in the volume.</summary>
+    public Task<Neo4jWorkbench> StartWorkbenchAsync(Neo4jTarget target, CancellationToken cancellationToken) =>
+        StartWorkbenchAsync(target, null, null, cancellationToken);
+
+    private Task<Neo4jWorkbench> StartWorkbenchAsync(Neo4jTarget target, BindMount? mount, (string, string)? probe, CancellationToken cancellationToken) =>
+        Neo4jWorkbench.StartAsync(_docker, target, mount, probe, StartTimeout, _logger, cancellationToken);
+
+    private static string MountedDump(Neo4jTarget target) => $"{Neo4jWorkbench.MountPoint}/{target.Database}.dump";
+
     /// <summary>
-    /// Dumps the (stopped) database into <paramref name="directory"/> from a one-off container that shares the
-    /// server's volumes; returns the path of the dump neo4j-admin wrote there.
+    /// Dumps the stopped database: into the bind-mounted directory when the engine sees it (returns the file
+    /// neo4j-admin wrote there), else to <paramref name="stream"/> (returns null).
     /// </summary>
-    public async Task<string> DumpToDirectoryAsync(Neo4jTarget target, string directory, CancellationToken cancellationToken)
+    public async Task<string?> DumpAsync(Neo4jWorkbench bench, string directory, Stream? stream, CancellationToken cancellationToken)
     {
-        var spec = Neo4jOneOffs.DumpToDirectory(target, directory);
-        var result = await RunOneOffAsync(spec, _docker.Spec(DockerArgs.RunOneOff(spec)), $"neo4j-admin dump of database '{target.Database}' failed", cancellationToken);
-        LogEntrypointOutput(result);
+        var target = bench.Target;
+        var failure = $"neo4j-admin dump of database '{target.Database}' failed";
+        if (!bench.SeesMount)
+        {
+            Require(await bench.ExecAsync(Neo4jCommands.DumpToStdout(target.Database, target.Syntax), cancellationToken, output: stream), failure);
+            return null;
+        }
+
+        Require(await bench.ExecAsync(Neo4jCommands.DumpToPath(target.Database, target.Syntax, Neo4jWorkbench.MountPoint), cancellationToken), failure);
         var dump = Path.Combine(directory, target.Database + ".dump");
         return File.Exists(dump)
             ? dump
-            : throw new OperationFailedException($"neo4j-admin reported a dump of database '{target.Database}' but wrote no {Path.GetFileName(dump)} into {directory}. Set Neo4j:DumpTransfer=stream and try again.");
+            : throw new OperationFailedException($"{failure}: it wrote no {Path.GetFileName(dump)} into {directory}. Set Neo4j:DumpTransfer=stream and try again.");
     }
 
-    /// <summary>Streams an offline dump out of a one-off container that shares the server's volumes.</summary>
-    public async Task DumpToStreamAsync(Neo4jTarget target, Stream output, CancellationToken cancellationToken)
+    /// <summary>Loads the dump over the (stopped) database: from the mounted file when the engine sees it, else streamed through `docker exec -i`.</summary>
+    public async Task LoadAsync(Neo4jWorkbench bench, string dumpPath, CancellationToken cancellationToken)
     {
-        var spec = Neo4jOneOffs.DumpToStdout(target);
-        await RunOneOffAsync(spec, _docker.Spec(DockerArgs.RunOneOff(spec)) with { StandardOutput = output }, $"neo4j-admin dump of database '{target.Database}' failed", cancellationToken);
-    }
+        var target = bench.Target;
+        var failure = $"neo4j-admin load of database '{target.Database}' failed";
+        if (bench.SeesMount)
+        {
+            Require(await bench.ExecAsync(Neo4jCommands.LoadFromPath(target.Database, target.Syntax, Neo4jWorkbench.MountPoint), cancellationToken), failure);
+            return;
+        }
 
-    /// <summary>Loads a dump over the database, from a one-off container that shares the (stopped) server's volumes.</summary>
-    public async Task LoadAsync(Neo4jTarget target, string dumpPath, CancellationToken cancellationToken)
-    {
-        var spec = Neo4jOneOffs.Load(target);
         await using var input = ArtifactFiles.OpenRead(dumpPath);
-        var result = await RunOneOffAsync(spec, _docker.Spec(DockerArgs.RunOneOff(spec)) with { StandardInput = input }, $"neo4j-admin load of database '{target.Database}' failed", cancellationToken);
-        LogEntrypointOutput(result);
+        Require(await bench.ExecAsync(Neo4jCommands.LoadFromStdin(target.Database, target.Syntax), cancellationToken, input: input), failure);
     }
 
     /// <summary>
-    /// Runs a one-off that shares the server's volumes. `--rm` removes it when it exits; after a failure or
-    /// cancellation it is removed here before anything else happens, since a one-off still running (its
-    /// client was killed) holds the store lock and would keep Neo4j from starting.
+    /// Asks neo4j-admin to read the dump without loading it (5.x `load --info`): the mounted file when the
+    /// engine sees it, else <paramref name="dump"/> streamed in. Returns its report, or null where the image has no
+    /// such command (4.4). Throws <see cref="IntegrityException"/> when neo4j-admin cannot read it.
     /// </summary>
-    private async Task<Processes.ProcessResult> RunOneOffAsync(OneOffSpec oneOff, Processes.ProcessSpec spec, string failure, CancellationToken cancellationToken)
+    public async Task<string?> ReadDumpInfoAsync(Neo4jWorkbench bench, Func<Stream> dump, string file, CancellationToken cancellationToken)
     {
+        var target = bench.Target;
+        var command = bench.SeesMount
+            ? Neo4jCommands.InfoFromPath(target.Database, target.Syntax, Neo4jWorkbench.MountPoint)
+            : Neo4jCommands.InfoFromStdin(target.Database, target.Syntax);
+        if (command is null)
+        {
+            return null;
+        }
+
         Processes.ProcessResult result;
-        try
+        if (bench.SeesMount)
         {
-            result = await _docker.RunAsync(spec, cancellationToken);
+            result = await bench.ExecAsync(command, cancellationToken);
         }
-        catch
+        else
         {
-            await RemoveOneOffAsync(oneOff.Name);
-            throw;
-        }
-
-        if (!result.Succeeded)
-        {
-            await RemoveOneOffAsync(oneOff.Name);
-            if (DiskFull.IsIn(result.StandardError))
-            {
-                throw new DiskFullException($"{failure}: {DiskFull.Message}");
-            }
-
-            throw new OperationFailedException($"{failure}: {result.ErrorSummary}");
+            await using var input = dump();
+            result = await bench.ExecAsync(command, cancellationToken, input: input);
         }
 
-        return result;
+        return result.Succeeded
+            ? result.StandardOutput.Trim()
+            : throw new IntegrityException($"neo4j-admin cannot read {file}: {result.ErrorSummary}");
     }
 
-    /// <summary>The image's entrypoint may say something on stdout (for example that it changed the owner of /data); it is worth a line.</summary>
-    private void LogEntrypointOutput(Processes.ProcessResult result)
-    {
-        foreach (var line in result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                     .Where(l => l.StartsWith("Warning:", StringComparison.Ordinal)))
-        {
-            _logger.LogInformation("Neo4j image: {Line}", line);
-        }
-    }
-
-    /// <summary>Asks neo4j-admin to read a dump (5.x `load --info`); returns its report, or null where the image has no such command.</summary>
+    /// <summary>For `check`, which needs no server: a one-off with /data on tmpfs reads the dump fed to it.</summary>
     public async Task<string?> ReadDumpInfoAsync(Neo4jTarget target, string dumpPath, CancellationToken cancellationToken)
-    {
-        await using var input = ArtifactFiles.OpenRead(dumpPath);
-        return await ReadDumpInfoAsync(target, input, Path.GetFileName(dumpPath), cancellationToken);
-    }
-
-    /// <summary>
-    /// Feeds <paramref name="dump"/> to `load --info` (5.x) and returns its report; null, without reading
-    /// anything, where the image has no such command (4.4). Throws <see cref="IntegrityException"/> when
-    /// neo4j-admin cannot read it.
-    /// </summary>
-    public async Task<string?> ReadDumpInfoAsync(Neo4jTarget target, Stream dump, string file, CancellationToken cancellationToken)
     {
         if (Neo4jCommands.InfoFromStdin(target.Database, target.Syntax) is not { } command)
         {
@@ -267,69 +280,111 @@ public sealed class Neo4jService
         }
 
         var oneOff = Neo4jOneOffs.Info(target, command);
-        var spec = _docker.Spec(DockerArgs.RunOneOff(oneOff)) with { StandardInput = dump };
+        await using var input = ArtifactFiles.OpenRead(dumpPath);
         try
         {
-            var result = await _docker.RunAsync(spec, cancellationToken);
-            if (!result.Succeeded)
-            {
-                throw new IntegrityException($"neo4j-admin cannot read {file}: {result.ErrorSummary}");
-            }
-
-            return string.Join('\n', result.StandardOutput.Split('\n').Where(l => !l.StartsWith("Warning:", StringComparison.Ordinal))).Trim();
+            var result = await _docker.RunAsync(_docker.Spec(DockerArgs.RunOneOff(oneOff)) with { StandardInput = input }, cancellationToken);
+            return result.Succeeded
+                ? string.Join('\n', result.StandardOutput.Split('\n').Where(l => !l.StartsWith("Warning:", StringComparison.Ordinal))).Trim()
+                : throw new IntegrityException($"neo4j-admin cannot read {Path.GetFileName(dumpPath)}: {result.ErrorSummary}");
         }
         finally
         {
-            await RemoveOneOffAsync(oneOff.Name);
+            await Neo4jWorkbench.RemoveQuietlyAsync(_docker, oneOff.Name, _logger);
         }
     }
 
-    /// <summary>True when a one-off of the server's image finds the probe file written into <paramref name="directory"/>.</summary>
-    private async Task<bool> EngineSeesAsync(Neo4jTarget target, string directory, CancellationToken cancellationToken)
+    /// <summary>
+    /// Moves the (stopped) database's store and transaction logs aside under the name <paramref name="kept"/>,
+    /// in the same volume and outside /data/databases, so Neo4j never takes them for a database: two renames,
+    /// not a copy.
+    /// </summary>
+    public Task MoveStoreAsideAsync(Neo4jWorkbench bench, string kept, CancellationToken cancellationToken) =>
+        MoveStoreAsync(bench, Neo4jStoreLayout.Live(bench.Target.Database), Neo4jStoreLayout.Kept(kept, bench.Target.Database), cancellationToken);
+
+    /// <summary>Puts a store kept aside back in place: what is in place now goes to <paramref name="discard"/> first.</summary>
+    public async Task PutStoreBackAsync(Neo4jWorkbench bench, string kept, string discard, CancellationToken cancellationToken)
     {
-        var probe = ".summit-dr-probe-" + Guid.NewGuid().ToString("N")[..12];
-        await File.WriteAllBytesAsync(Path.Combine(directory, probe), [], cancellationToken);
-        var oneOff = Neo4jOneOffs.Probe(target, directory, probe);
-        try
-        {
-            var result = await _docker.RunAsync(_docker.Spec(DockerArgs.RunOneOff(oneOff)), cancellationToken);
-            if (!result.Succeeded)
-            {
-                _logger.LogDebug("Bind-mount probe of {Directory}: {Error}", directory, result.ErrorSummary);
-                await RemoveOneOffAsync(oneOff.Name);
-            }
-
-            return result.Succeeded;
-        }
-        catch
-        {
-            await RemoveOneOffAsync(oneOff.Name);
-            throw;
-        }
-        finally
-        {
-            File.Delete(Path.Combine(directory, probe));
-        }
+        var database = bench.Target.Database;
+        await MoveStoreAsync(bench, Neo4jStoreLayout.Live(database), Neo4jStoreLayout.Kept(discard, database), cancellationToken);
+        await MoveStoreAsync(bench, Neo4jStoreLayout.Kept(kept, database), Neo4jStoreLayout.Live(database), cancellationToken);
     }
 
-    /// <summary>Starts the container and waits until cypher-shell answers, on its own deadline.</summary>
-    public async Task StartAndWaitAsync(Neo4jTarget target, CancellationToken cancellationToken)
+    /// <summary>Removes a store kept (or discarded) under the name <paramref name="kept"/> from the volume.</summary>
+    public async Task RemoveKeptAsync(Neo4jWorkbench bench, string kept, CancellationToken cancellationToken)
+    {
+        var layout = Neo4jStoreLayout.Kept(kept, bench.Target.Database);
+        Require(await bench.ExecAsync(["rm", "-rf", layout.Store, layout.Transactions], cancellationToken), $"Could not remove {layout.Store} from Neo4j's volume");
+    }
+
+    /// <summary>Bytes of the store kept under the name <paramref name="kept"/>, or null when it cannot be measured.</summary>
+    public async Task<long?> KeptSizeAsync(string container, string database, string kept, CancellationToken cancellationToken)
+    {
+        var layout = Neo4jStoreLayout.Kept(kept, database);
+        var result = await _docker.RunAsync(_docker.Spec(DockerArgs.Exec(container, ["du", "-s", "-k", "-c", layout.Store, layout.Transactions])), cancellationToken);
+        // With -c the last line is the total of what exists; a store without transaction logs still counts.
+        var total = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()?.Split('\t')[0].Trim();
+        return long.TryParse(total, NumberStyles.Integer, CultureInfo.InvariantCulture, out var kib) && kib > 0 ? kib * 1024 : null;
+    }
+
+    /// <summary>The store and its transaction logs, side by side: two renames within the volume.</summary>
+    private static async Task MoveStoreAsync(Neo4jWorkbench bench, Neo4jStoreLayout from, Neo4jStoreLayout to, CancellationToken cancellationToken)
+    {
+        async Task Move(string source, string destination)
+        {
+            var result = await bench.ExecAsync(["mv", "-T", source, destination], cancellationToken);
+            // A database that never wrote a transaction log has none to move.
+            if (!result.Succeeded && !(result.StandardError.Contains("cannot stat", StringComparison.OrdinalIgnoreCase) && result.StandardError.Contains(source, StringComparison.Ordinal)))
+            {
+                throw new OperationFailedException($"Could not move {source} to {destination} in Neo4j's volume: {result.ErrorSummary}");
+            }
+        }
+
+        await Task.WhenAll(Move(from.Store, to.Store), Move(from.Transactions, to.Transactions));
+    }
+
+    private static void Require(Processes.ProcessResult result, string failure)
+    {
+        if (result.Succeeded)
+        {
+            return;
+        }
+
+        if (DiskFull.IsIn(result.StandardError))
+        {
+            throw new DiskFullException($"{failure}: {DiskFull.Message}");
+        }
+
+        throw new OperationFailedException($"{failure}: {result.ErrorSummary}");
+    }
+
+    /// <summary>Starts the container and waits until cypher-shell answers, on its own deadline; returns the node count it answered with.</summary>
+    public async Task<long?> StartAndWaitAsync(Neo4jTarget target, CancellationToken cancellationToken)
     {
         await _docker.StartAsync(target.Container.Name, cancellationToken);
-        await WaitUntilAnswersAsync(target, cancellationToken);
+        return await WaitUntilAnswersAsync(target, cancellationToken);
     }
 
-    public async Task WaitUntilAnswersAsync(Neo4jTarget target, CancellationToken cancellationToken)
+    /// <summary>
+    /// Asks for the node count until Neo4j answers: the question that proves it serves is the one a restore
+    /// needs answered anyway. Returns the count, or null when the credentials are not known (an
+    /// authentication failure is an answer too: the server is up).
+    /// </summary>
+    public async Task<long?> WaitUntilAnswersAsync(Neo4jTarget target, CancellationToken cancellationToken)
     {
         var deadline = _time.GetUtcNow() + StartTimeout;
         var starts = 0;
         while (true)
         {
-            var result = await CypherAsync(target, Neo4jCommands.Ping, cancellationToken);
-            // An authentication failure is an answer: the server is up, only our credentials are wrong.
-            if (result.Succeeded || result.StandardError.Contains("unauthorized", StringComparison.OrdinalIgnoreCase))
+            var result = await CypherAsync(target, Neo4jCommands.CountNodes, cancellationToken);
+            if (result.Succeeded)
             {
-                return;
+                return ParseCount(result);
+            }
+
+            if (result.StandardError.Contains("unauthorized", StringComparison.OrdinalIgnoreCase))
+            {
+                return null;
             }
 
             // docker says "is not running"; podman "can only create exec sessions on running containers".
@@ -363,27 +418,12 @@ public sealed class Neo4jService
         return _docker.RunAsync(spec, cancellationToken);
     }
 
-    /// <summary>
-    /// Makes sure a one-off container is gone, even after the docker client was killed by cancellation
-    /// (the container would otherwise keep the store locked). Runs on its own deadline.
-    /// </summary>
-    private async Task RemoveOneOffAsync(string name)
-    {
-        using var cleanup = new CancellationTokenSource(CleanupTimeout);
-        try
-        {
-            await _docker.RemoveIfPresentAsync(name, cleanup.Token);
-        }
-        catch (Exception ex) when (ex is OperationFailedException or OperationCanceledException)
-        {
-            _logger.LogError("Could not remove the one-off container {Name}: {Error}. Remove it with `docker rm -f {Name}`", name, ex.Message, name);
-        }
-    }
-
-    /// <summary>Removes the one-off containers a killed run may have left holding the store lock.</summary>
+    /// <summary>Removes the containers a killed run may have left holding the store lock (dump and load: the names of earlier versions).</summary>
     public async Task RemoveLeftoverOneOffsAsync(string container)
     {
-        await RemoveOneOffAsync(Neo4jOneOffs.Name("dump", container));
-        await RemoveOneOffAsync(Neo4jOneOffs.Name("load", container));
+        foreach (var purpose in new[] { "admin", "dump", "load" })
+        {
+            await Neo4jWorkbench.RemoveQuietlyAsync(_docker, Neo4jOneOffs.Name(purpose, container), _logger);
+        }
     }
 }

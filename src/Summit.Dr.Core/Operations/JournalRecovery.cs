@@ -7,8 +7,9 @@ using Summit.Dr.Neo4j;
 namespace Summit.Dr.Operations;
 
 /// <summary>
-/// Runs before every command: a journal left by a run that died while Neo4j was down means Neo4j is still
-/// down. Start it again and wait until it answers, then drop the journal (invariant 2).
+/// Runs before every command: a restore that died half way is put back (invariant 4), and a journal left by
+/// a run that died while Neo4j was down means Neo4j is still down: start it again and wait until it answers,
+/// then drop the journal (invariant 2).
 /// </summary>
 public sealed class JournalRecovery
 {
@@ -16,10 +17,12 @@ public sealed class JournalRecovery
     private readonly DockerCli _docker;
     private readonly Neo4jService _neo4j;
     private readonly Neo4jOptions _options;
+    private readonly Undo.UndoOperation _undo;
     private readonly ILogger<JournalRecovery> _logger;
 
-    public JournalRecovery(StopJournal journal, DockerCli docker, Neo4jService neo4j, IOptions<SummitDrOptions> options, ILogger<JournalRecovery> logger)
+    public JournalRecovery(StopJournal journal, DockerCli docker, Neo4jService neo4j, IOptions<SummitDrOptions> options, Undo.UndoOperation undo, ILogger<JournalRecovery> logger)
     {
+        _undo = undo;
         _journal = journal;
         _docker = docker;
         _neo4j = neo4j;
@@ -29,6 +32,8 @@ public sealed class JournalRecovery
 
     public async Task RecoverAsync(string root, CancellationToken cancellationToken)
     {
+        // A restore that died half way is put back first, while a Neo4j it stopped is still down.
+        await _undo.RecoverAsync(root, cancellationToken);
         if (_journal.FindAbandoned(root) is not { } record)
         {
             return;

@@ -7,7 +7,7 @@ using Summit.Dr.Processes;
 
 namespace Summit.Dr.Postgres;
 
-/// <summary>PostgreSQL through `docker exec`: dump, read a dump back, and collect facts.</summary>
+/// <summary>PostgreSQL through `docker exec`: dump, read a dump back, restore into a database, rename databases, collect facts.</summary>
 public sealed class PostgresService
 {
     private readonly DockerCli _docker;
@@ -22,6 +22,8 @@ public sealed class PostgresService
     public string Container => _options.Container;
 
     public string Database => _options.Database;
+
+    public string User => _options.User;
 
     public ProcessSpec DumpSpec(string container) => Exec(container, PostgresCommands.Dump(_options.User, _options.Database));
 
@@ -39,29 +41,20 @@ public sealed class PostgresService
     public async Task<int> ListArchiveAsync(string container, string dumpPath, CancellationToken cancellationToken)
     {
         await using var input = ArtifactFiles.OpenRead(dumpPath);
-        var spec = Exec(container, PostgresCommands.ListArchive(), interactive: true) with { StandardInput = input };
+        return await ListArchiveAsync(container, input, Path.GetFileName(dumpPath), cancellationToken);
+    }
+
+    /// <summary>`pg_restore --list` over <paramref name="dump"/> (it reads only the table of contents); the number of entries.</summary>
+    public async Task<int> ListArchiveAsync(string container, Stream dump, string file, CancellationToken cancellationToken)
+    {
+        var spec = Exec(container, PostgresCommands.ListArchive(), interactive: true) with { StandardInput = dump };
         var result = await _docker.RunAsync(spec, cancellationToken);
         if (!result.Succeeded)
         {
-            throw new IntegrityException($"pg_restore cannot read {Path.GetFileName(dumpPath)}: {result.ErrorSummary}");
+            throw new IntegrityException($"pg_restore cannot read {file}: {result.ErrorSummary}");
         }
 
         return result.StandardOutput.Split('\n').Count(line => line.Length > 0 && !line.StartsWith(';'));
-    }
-
-    public ProcessSpec DropSpec(string container) => Exec(container, PostgresCommands.DropDatabase(_options.User, _options.Database));
-
-    public ProcessSpec CreateSpec(string container) => Exec(container, PostgresCommands.CreateDatabase(_options.User, _options.Database));
-
-    public ProcessSpec RestoreSpec(string container) => Exec(container, PostgresCommands.Restore(_options.User, _options.Database), interactive: true);
-
-    /// <summary>Drops and recreates the database, then streams the dump into `pg_restore` through `docker exec -i`.</summary>
-    public async Task RestoreAsync(string container, string dumpPath, CancellationToken cancellationToken)
-    {
-        await RequireAsync(DropSpec(container), container, "drop", cancellationToken);
-        await RequireAsync(CreateSpec(container), container, "create", cancellationToken);
-        await using var input = ArtifactFiles.OpenRead(dumpPath);
-        await RequireAsync(RestoreSpec(container) with { StandardInput = input }, container, "restore", cancellationToken);
     }
 
     /// <summary>Reads the whole dump through `pg_restore` without restoring it: the check for a dump with no checksum.</summary>
@@ -76,13 +69,86 @@ public sealed class PostgresService
         }
     }
 
-    public async Task<PostgresFacts> CollectFactsAsync(string container, CancellationToken cancellationToken)
+    public ProcessSpec DropSpec(string container, string database) => Exec(container, PostgresCommands.DropDatabase(_options.User, database));
+
+    public ProcessSpec CreateSpec(string container, string database) => Exec(container, PostgresCommands.CreateDatabase(_options.User, database));
+
+    public ProcessSpec RestoreSpec(string container, string database) => Exec(container, PostgresCommands.Restore(_options.User, database), interactive: true);
+
+    /// <summary>
+    /// Creates <paramref name="database"/> afresh (dropping a leftover of that name) and streams the dump into
+    /// it with `pg_restore` through `docker exec -i`. The live database is not touched.
+    /// </summary>
+    public async Task RestoreIntoAsync(string container, string database, string dumpPath, CancellationToken cancellationToken)
     {
-        var spec = Exec(container, PostgresCommands.Facts(_options.User, _options.Database));
+        var created = await _docker.RunAsync(CreateSpec(container, database), cancellationToken);
+        if (!created.Succeeded && created.StandardError.Contains("already exists", StringComparison.OrdinalIgnoreCase))
+        {
+            // A leftover of a run that died before it could drop it; the name is this restore's own.
+            await DropAsync(container, database, cancellationToken);
+            created = await _docker.RunAsync(CreateSpec(container, database), cancellationToken);
+        }
+
+        Require(created, container, database, "create");
+        await using var input = ArtifactFiles.OpenRead(dumpPath);
+        await RequireAsync(RestoreSpec(container, database) with { StandardInput = input }, container, database, "restore", cancellationToken);
+    }
+
+    /// <summary>Drops a database if it exists, ending its sessions.</summary>
+    public Task DropAsync(string container, string database, CancellationToken cancellationToken) =>
+        RequireAsync(DropSpec(container, database), container, database, "drop", cancellationToken);
+
+    /// <summary>
+    /// Renames databases in one transaction (for example live → kept and restored → live), after ending their
+    /// sessions. If it fails, every database keeps its name and takes connections again.
+    /// </summary>
+    public async Task RenameAsync(string container, IReadOnlyList<(string From, string To)> renames, CancellationToken cancellationToken)
+    {
+        var maintenance = PostgresCommands.MaintenanceFor([.. renames.Select(r => r.From), .. renames.Select(r => r.To)]);
+        var result = await _docker.RunAsync(Exec(container, PostgresCommands.Rename(_options.User, maintenance, renames)), cancellationToken);
+        if (!result.Succeeded)
+        {
+            await _docker.RunAsync(Exec(container, PostgresCommands.AllowConnections(_options.User, maintenance, renames.Select(r => r.From))), CancellationToken.None);
+            throw new OperationFailedException(
+                $"Could not rename {string.Join(", ", renames.Select(r => $"'{r.From}' to '{r.To}'"))} in container '{container}': {result.ErrorSummary}");
+        }
+    }
+
+    /// <summary>The databases of the server.</summary>
+    public async Task<IReadOnlySet<string>> DatabasesAsync(string container, CancellationToken cancellationToken)
+    {
+        var result = await _docker.RunAsync(Exec(container, PostgresCommands.ListDatabases(_options.User, PostgresCommands.MaintenanceFor())), cancellationToken);
+        return result.Succeeded
+            ? result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal)
+            : throw new OperationFailedException($"Cannot list the databases in container '{container}': {result.ErrorSummary}. Check Postgres:User.");
+    }
+
+    /// <summary>The size in bytes of each named database that exists.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> SizesAsync(string container, IReadOnlyCollection<string> databases, CancellationToken cancellationToken)
+    {
+        var result = await _docker.RunAsync(Exec(container, PostgresCommands.DatabaseSizes(_options.User, PostgresCommands.MaintenanceFor(), databases)), cancellationToken);
+        var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var line in result.Succeeded ? result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries) : [])
+        {
+            var parts = line.Split('\t');
+            if (parts.Length == 2 && long.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var bytes))
+            {
+                sizes[parts[0]] = bytes;
+            }
+        }
+
+        return sizes;
+    }
+
+    /// <summary>Facts about the configured database, or about <paramref name="database"/> (a restored copy before it is swapped in).</summary>
+    public async Task<PostgresFacts> CollectFactsAsync(string container, CancellationToken cancellationToken, string? database = null)
+    {
+        database ??= _options.Database;
+        var spec = Exec(container, PostgresCommands.Facts(_options.User, database));
         var result = await _docker.RunAsync(spec, cancellationToken);
         if (!result.Succeeded)
         {
-            throw new OperationFailedException($"Cannot query database '{_options.Database}' in container '{container}': {result.ErrorSummary}. Check Postgres:User and Postgres:Database.");
+            throw new OperationFailedException($"Cannot query database '{database}' in container '{container}': {result.ErrorSummary}. Check Postgres:User and Postgres:Database.");
         }
 
         var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -100,12 +166,19 @@ public sealed class PostgresService
         return new PostgresFacts(lines.FirstOrDefault()?.Trim() ?? "unknown", size, rows.Count, rows);
     }
 
-    private async Task RequireAsync(ProcessSpec spec, string container, string what, CancellationToken cancellationToken)
+    private async Task RequireAsync(ProcessSpec spec, string container, string database, string what, CancellationToken cancellationToken) =>
+        Require(await _docker.RunAsync(spec, cancellationToken), container, database, what);
+
+    private static void Require(ProcessResult result, string container, string database, string what)
     {
-        var result = await _docker.RunAsync(spec, cancellationToken);
         if (!result.Succeeded)
         {
-            throw new OperationFailedException($"Could not {what} database '{_options.Database}' in container '{container}': {result.ErrorSummary}");
+            if (DiskFull.IsIn(result.StandardError))
+            {
+                throw new DiskFullException($"Could not {what} database '{database}' in container '{container}': the database server's disk is full ({result.ErrorSummary}).");
+            }
+
+            throw new OperationFailedException($"Could not {what} database '{database}' in container '{container}': {result.ErrorSummary}");
         }
     }
 

@@ -13,13 +13,14 @@ public static class UploadsArchive
     public const string RootEntry = "uploads/";
 
     /// <param name="processed">Counts the tar stream's bytes (file contents and headers) as they are compressed, for progress.</param>
-    public static async Task<UploadsStats> WriteAsync(string sourceDirectory, Stream destination, CancellationToken cancellationToken, Progress.ByteCounter? processed = null)
+    /// <param name="level">The gzip level (<see cref="UploadsCompression"/> chooses it); 1 when not given.</param>
+    public static async Task<UploadsStats> WriteAsync(string sourceDirectory, Stream destination, CancellationToken cancellationToken, Progress.ByteCounter? processed = null, int level = 1)
     {
         var files = 0;
         var bytes = 0L;
         var directories = 0;
         var skipped = new List<string>();
-        await using (var gzip = new GZipStream(destination, CompressionLevel.Fastest, leaveOpen: true))
+        await using (var gzip = new GZipStream(destination, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true))
         await using (var tar = new TarWriter(new Progress.CountingWriteStream(gzip, processed ?? new Progress.ByteCounter()), TarEntryFormat.Pax, leaveOpen: true))
         {
             var pending = new Stack<(string Path, string Entry)>();
@@ -68,15 +69,22 @@ public static class UploadsArchive
     /// not a regular file or directory under `uploads/`. Throws <see cref="IntegrityException"/> naming the
     /// first unsafe entry, or the damage.
     /// </summary>
-    public static Task<UploadsStats> ReadAsync(Stream archive, CancellationToken cancellationToken) =>
-        WalkAsync(archive, destination: null, cancellationToken);
+    public static Task<UploadsStats> ReadAsync(Stream archive, CancellationToken cancellationToken, (uint Crc, uint Length)? trailer = null) =>
+        WalkAsync(archive, destination: null, trailer, cancellationToken);
 
     /// <summary>
     /// Extracts into <paramref name="destination"/> (which gets an `uploads` directory), with the same checks
     /// as <see cref="ReadAsync"/> applied to each entry before anything of it is written.
     /// </summary>
-    public static Task<UploadsStats> ExtractAsync(Stream archive, string destination, CancellationToken cancellationToken) =>
-        WalkAsync(archive, destination, cancellationToken);
+    public static Task<UploadsStats> ExtractAsync(Stream archive, string destination, CancellationToken cancellationToken, (uint Crc, uint Length)? trailer = null) =>
+        WalkAsync(archive, destination, trailer, cancellationToken);
+
+    /// <summary>The gzip trailer of an archive file (CRC-32 and length mod 2^32), for a reader that goes through a stream that cannot seek.</summary>
+    public static async Task<(uint Crc, uint Length)?> ReadTrailerAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var file = ArtifactFiles.OpenRead(path);
+        return await ReadTrailerAsync(file, cancellationToken);
+    }
 
     /// <summary>The CRC-32 and length (mod 2^32) in a single-member gzip's last 8 bytes, where the stream can seek.</summary>
     private static async Task<(uint Crc, uint Length)?> ReadTrailerAsync(Stream archive, CancellationToken cancellationToken)
@@ -122,14 +130,14 @@ public static class UploadsArchive
         };
     }
 
-    private static async Task<UploadsStats> WalkAsync(Stream archive, string? destination, CancellationToken cancellationToken)
+    private static async Task<UploadsStats> WalkAsync(Stream archive, string? destination, (uint Crc, uint Length)? knownTrailer, CancellationToken cancellationToken)
     {
         var files = 0;
         var bytes = 0L;
         var directories = 0;
         try
         {
-            var trailer = await ReadTrailerAsync(archive, cancellationToken);
+            var trailer = knownTrailer ?? await ReadTrailerAsync(archive, cancellationToken);
             await using var gzip = new GZipStream(archive, CompressionMode.Decompress, leaveOpen: true);
             await using var content = new Crc32ReadStream(gzip);
             await using (var tar = new TarReader(content, leaveOpen: true))

@@ -55,7 +55,7 @@ internal sealed class LiveProgressReporter : IProgressReporter, IDisposable
             return name;
         }
 
-        var rate = elapsed.TotalSeconds >= 0.5 ? done / elapsed.TotalSeconds : 0;
+        var rate = elapsed.TotalSeconds >= 0.25 ? done / elapsed.TotalSeconds : 0;
         var speed = rate > 0 ? $" {LoggingProgressReporter.FormatBytes((long)rate)}/s" : string.Empty;
         if (expected is { } total && done <= total)
         {

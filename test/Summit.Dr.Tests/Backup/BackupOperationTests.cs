@@ -3,6 +3,7 @@ using Summit.Dr.Backup;
 using Summit.Dr.Docker;
 using Summit.Dr.Errors;
 using Summit.Dr.Manifest;
+using Summit.Dr.Processes;
 using Summit.Dr.Tests.Support;
 
 namespace Summit.Dr.Tests.Backup;
@@ -18,20 +19,43 @@ public sealed class BackupOperationTests
 
         await harness.RunBackupAsync();
 
-        var count = harness.Docker.IndexOf(l => l.Contains("count(n)", StringComparison.Ordinal));
-        var stop = harness.Docker.IndexOf(l => l.StartsWith("stop", StringComparison.Ordinal));
-        var dump = harness.Docker.IndexOf(l => l.StartsWith("run", StringComparison.Ordinal) && l.Contains("database dump neo4j", StringComparison.Ordinal));
-        var start = harness.Docker.IndexOf(l => l.StartsWith("start", StringComparison.Ordinal));
-        var ping = harness.Docker.IndexOf(l => l.EndsWith("RETURN 1", StringComparison.Ordinal));
-        var probe = harness.Docker.Calls.ToList().FindIndex(FakeDocker.IsProbe);
+        int First(Func<ProcessSpec, bool> match) => harness.Docker.Calls.ToList().FindIndex(c => match(c));
+        var stop = First(FakeDocker.IsStop);
+        var start = First(FakeDocker.IsStart);
+        var dump = First(FakeDocker.IsNeo4jDump);
+        var answered = harness.Docker.Calls.Select((c, i) => (c, i)).First(p => p.i > start && p.c.Arguments.Contains("cypher-shell")).i;
         Assert.Multiple(() =>
         {
-            Assert.That(count, Is.GreaterThanOrEqualTo(0).And.LessThan(stop), "node count is read while Neo4j still runs");
-            Assert.That(probe, Is.GreaterThanOrEqualTo(0).And.LessThan(stop), "whether the engine sees the backup directory is known before Neo4j goes down");
+            Assert.That(First(c => c.Arguments.Contains("cypher-shell")), Is.GreaterThanOrEqualTo(0).And.LessThan(stop), "node count is read while Neo4j still runs");
+            Assert.That(First(FakeDocker.IsBenchStart), Is.GreaterThanOrEqualTo(0).And.LessThan(stop), "the container neo4j-admin runs in is started before Neo4j goes down");
+            Assert.That(First(c => c.Arguments.Contains("pgrep")), Is.LessThan(stop), "and is ready before it");
+            Assert.That(First(c => c.Arguments.Contains("stat")), Is.LessThan(stop), "whether the engine sees the backup directory is known before Neo4j goes down");
+            Assert.That(First(FakeDocker.IsPgDump), Is.LessThan(stop), "PostgreSQL is dumped before the stop");
+            Assert.That(First(c => c.Arguments.Contains("--list")), Is.LessThan(stop), "and its dump checked before it");
             Assert.That(stop, Is.LessThan(dump));
             Assert.That(dump, Is.LessThan(start));
-            Assert.That(start, Is.LessThan(ping));
+            Assert.That(start, Is.LessThan(answered), "the tool waits until Neo4j answers");
+            Assert.That(First(FakeDocker.IsNeo4jInfo), Is.GreaterThan(start), "the dump is read back after Neo4j is up again");
+            Assert.That(harness.Docker.Lines[^1], Is.EqualTo("rm --force " + FakeDocker.Bench), "the workbench is removed at the end");
             Assert.That(harness.Docker.Containers["neo4j"].Running, Is.True);
+        });
+    }
+
+    [Test]
+    public async Task Nothing_of_the_tools_own_work_runs_while_neo4j_is_down_but_its_dump()
+    {
+        using var harness = new CoreHarness();
+
+        var result = await harness.RunBackupAsync();
+
+        var manifest = await BackupManifest.ReadAsync(result.Directory, CancellationToken.None);
+        var (down, up) = (manifest.Neo4j.StoppedAt!.Value, manifest.Neo4j.StartedAt!.Value);
+        var overlapping = manifest.Steps!.Where(s => s.StartedAt < up && s.FinishedAt > down).Select(s => s.Name);
+        Assert.Multiple(() =>
+        {
+            Assert.That(manifest.Steps!.Select(s => s.Name), Is.SupersetOf(new[] { "postgres dump", "postgres verify", "uploads archive", "neo4j dump", "neo4j verify" }));
+            Assert.That(overlapping, Is.EqualTo(new[] { "neo4j dump" }), "the steps whose time overlaps Neo4j's downtime");
+            Assert.That(up, Is.GreaterThan(down));
         });
     }
 
@@ -47,20 +71,23 @@ public sealed class BackupOperationTests
         Assert.Multiple(() =>
         {
             Assert.That(calls.Single(FakeDocker.IsPgDump).Arguments,
-                Is.EqualTo(new[] { "exec", "postgres", "pg_dump", "-U", "intelgraph", "-d", "intelgraph_dev", "-Fc" }));
+                Is.EqualTo(new[] { "exec", "postgres", "pg_dump", "-U", "intelgraph", "-d", "intelgraph_dev", "-Fc", "-Z", "1" }));
             Assert.That(calls.Single(FakeDocker.IsStop).Arguments, Is.EqualTo(new[] { "stop", "--time", "120", "neo4j" }));
+            Assert.That(calls.Single(FakeDocker.IsBenchStart).Arguments, Is.EqualTo(new[]
+            {
+                "run", "-d", "--rm", "--network", "none", "--name", FakeDocker.Bench, "--volumes-from", "neo4j",
+                "--mount", $"type=bind,source={directory},target=/summit-dr", "neo4j:5.24.0-community", "sleep", "86400",
+            }), "started through the image's own entrypoint, as the server is");
             Assert.That(calls.Single(FakeDocker.IsNeo4jDump).Arguments, Is.EqualTo(new[]
             {
-                "run", "--rm", "--network", "none", "--name", "summit-dr-dump-neo4j", "--volumes-from", "neo4j",
-                "--mount", $"type=bind,source={directory},target=/summit-dr-dump",
-                "neo4j:5.24.0-community", "neo4j-admin", "database", "dump", "neo4j", "--to-path=/summit-dr-dump",
-            }), "neo4j-admin writes the dump itself, through the image's own entrypoint, as the runbook's --to-path does");
+                "exec", "--user", "neo4j", FakeDocker.Bench, "neo4j-admin", "database", "dump", "neo4j", "--to-path=/summit-dr",
+            }), "neo4j-admin writes the dump itself, as the runbook's --to-path does, as the store's owner");
+            Assert.That(calls.Single(FakeDocker.IsNeo4jInfo).Arguments, Is.EqualTo(new[]
+            {
+                "exec", "--user", "neo4j", FakeDocker.Bench, "neo4j-admin", "database", "load", "neo4j", "--from-path=/summit-dr", "--info",
+            }));
             Assert.That(calls.Single(FakeDocker.IsStart).Arguments, Is.EqualTo(new[] { "start", "neo4j" }));
-            var leftover = harness.Docker.IndexOf(l => l == "rm --force summit-dr-dump-neo4j");
-            Assert.That(leftover, Is.GreaterThanOrEqualTo(0).And.LessThan(harness.Docker.IndexOf(l => l.StartsWith("stop", StringComparison.Ordinal))),
-                "a killed run's leftover dump container is removed before Neo4j goes down, not while it is down");
-            Assert.That(calls.Count(c => c.Arguments.SequenceEqual(new[] { "rm", "--force", "summit-dr-dump-neo4j" })), Is.EqualTo(1),
-                "after a successful dump, --rm has removed it");
+            Assert.That(calls.Count(c => c.Arguments.SequenceEqual(new[] { "rm", "--force", FakeDocker.Bench })), Is.EqualTo(1));
             Assert.That(calls.All(c => c.FileName == "docker"), Is.True);
         });
     }
@@ -72,14 +99,12 @@ public sealed class BackupOperationTests
 
         var result = await harness.RunBackupAsync();
 
-        // The fake's dump one-off prints the official entrypoint's chown warning on stdout, as the image does.
         Assert.Multiple(() =>
         {
             Assert.That(File.ReadAllBytes(Path.Combine(result.Directory, "neo4j.dump")), Is.EqualTo(harness.Docker.Neo4jDump));
             Assert.That(result.Manifest.Neo4j.Artifact!.Sha256, Is.EqualTo(Convert.ToHexStringLower(SHA256.HashData(harness.Docker.Neo4jDump))));
             Assert.That(result.Manifest.Neo4j.Artifact.Size, Is.EqualTo(harness.Docker.Neo4jDump.Length));
             Assert.That(Directory.Exists(Path.Combine(result.Directory, "neo4j-dump.tmp")), Is.False, "the bind-mounted directory is gone");
-            Assert.That(harness.Log.Lines, Has.Some.Contains("Neo4j image: Warning: Some files inside"), "what the image said is logged");
         });
     }
 
@@ -95,9 +120,26 @@ public sealed class BackupOperationTests
         {
             Assert.That(harness.Docker.Calls.Single(FakeDocker.IsNeo4jDump).Arguments, Is.EqualTo(new[]
             {
-                "run", "--rm", "--network", "none", "--name", "summit-dr-dump-neo4j", "--user", "neo4j", "--volumes-from", "neo4j",
-                "--entrypoint", "neo4j-admin", "neo4j:5.24.0-community", "database", "dump", "neo4j", "--to-stdout",
-            }), "the entrypoint, which may print on stdout, is bypassed; neo4j-admin runs as the store's owner");
+                "exec", "--user", "neo4j", FakeDocker.Bench, "neo4j-admin", "database", "dump", "neo4j", "--to-stdout",
+            }), "docker exec bypasses the entrypoint, which may print on stdout; neo4j-admin runs as the store's owner");
+            Assert.That(harness.Docker.Calls.Where(FakeDocker.IsBenchStart).Last().Arguments, Has.None.EqualTo("--mount"), "started again without the mount");
+            Assert.That(File.ReadAllBytes(Path.Combine(result.Directory, "neo4j.dump")), Is.EqualTo(harness.Docker.Neo4jDump));
+            Assert.That(harness.Docker.Calls.Single(FakeDocker.IsNeo4jInfo).Arguments, Does.Contain("-i").And.Contain("--from-stdin"), "the dump is read back through stdin");
+        });
+    }
+
+    [Test]
+    public async Task A_remote_engine_that_has_a_directory_of_the_same_name_is_not_taken_for_this_disk()
+    {
+        using var harness = new CoreHarness();
+        // The mount succeeds (the engine's machine has such a path), but the probe file is not there.
+        harness.Docker.When(c => c.Arguments.Contains("stat"), 1, "stat: cannot statx '/summit-dr/.summit-dr-probe': No such file or directory");
+
+        var result = await harness.RunBackupAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(harness.Docker.Calls.Single(FakeDocker.IsNeo4jDump).Arguments, Does.Contain("--to-stdout"));
             Assert.That(File.ReadAllBytes(Path.Combine(result.Directory, "neo4j.dump")), Is.EqualTo(harness.Docker.Neo4jDump));
         });
     }
@@ -110,10 +152,12 @@ public sealed class BackupOperationTests
 
         await harness.RunBackupAsync();
 
+        var bench = harness.Docker.Calls.Single(FakeDocker.IsBenchStart).Arguments;
         var dump = harness.Docker.Calls.Single(FakeDocker.IsNeo4jDump).Arguments;
         var info = harness.Docker.Calls.Single(FakeDocker.IsNeo4jInfo).Arguments;
         Assert.Multiple(() =>
         {
+            Assert.That(bench[bench.ToList().IndexOf("--user") + 1], Is.EqualTo("1000:1000"));
             Assert.That(dump[dump.ToList().IndexOf("--user") + 1], Is.EqualTo("1000:1000"));
             Assert.That(info[info.ToList().IndexOf("--user") + 1], Is.EqualTo("1000:1000"));
         });
@@ -131,7 +175,7 @@ public sealed class BackupOperationTests
         var dump = harness.Docker.Calls.Single(FakeDocker.IsNeo4jDump).Arguments;
         Assert.Multiple(() =>
         {
-            Assert.That(dump.SkipWhile(a => a != "neo4j-admin"), Is.EqualTo(new[] { "neo4j-admin", "dump", "--database=neo4j", "--to=/summit-dr-dump/neo4j.dump" }));
+            Assert.That(dump.SkipWhile(a => a != "neo4j-admin"), Is.EqualTo(new[] { "neo4j-admin", "dump", "--database=neo4j", "--to=/summit-dr/neo4j.dump" }));
             Assert.That(harness.Docker.Calls.Any(FakeDocker.IsNeo4jInfo), Is.False, "4.4 has no load --info");
             Assert.That(result.Manifest.Neo4j.AdminSyntax, Is.EqualTo("4.4"));
         });
@@ -178,19 +222,14 @@ public sealed class BackupOperationTests
     }
 
     [Test]
-    public void Backup_restarts_neo4j_when_the_postgres_dump_fails()
+    public void A_failed_postgres_dump_never_stops_neo4j()
     {
         using var harness = new CoreHarness();
-        var stopped = FailPostgresAfterNeo4jStops(harness);
-        harness.Docker.When(FakeDocker.IsPgDump, async (_, token) =>
-        {
-            await stopped.Task.WaitAsync(token);
-            return FakeDocker.Result(1, stderr: "pg_dump: error: connection to server failed: FATAL:  role \"intelgraph\" does not exist");
-        });
+        harness.Docker.When(FakeDocker.IsPgDump, 1, "pg_dump: error: connection to server failed: FATAL:  role \"intelgraph\" does not exist");
 
         var error = Assert.ThrowsAsync<OperationFailedException>(() => harness.RunBackupAsync());
 
-        AssertNeo4jBackAndNothingVisible(harness);
+        AssertNeo4jUntouchedAndNothingVisible(harness);
         Assert.That(error!.Message, Does.Contain("pg_dump of database 'intelgraph_dev' in container 'postgres' failed").And.Contain("role"));
     }
 
@@ -225,8 +264,8 @@ public sealed class BackupOperationTests
 
         Assert.That(async () => await backup, Throws.InstanceOf<OperationCanceledException>());
         AssertNeo4jBackAndNothingVisible(harness);
-        Assert.That(harness.Docker.Lines.Last(l => l.StartsWith("rm", StringComparison.Ordinal)), Is.EqualTo("rm --force summit-dr-dump-neo4j"),
-            "the one-off container is removed: killing the docker client does not stop it");
+        Assert.That(harness.Docker.IndexOf(l => l == "rm --force " + FakeDocker.Bench), Is.LessThan(harness.Docker.IndexOf(l => l.StartsWith("start", StringComparison.Ordinal))),
+            "the workbench is removed before Neo4j starts: killing the docker client does not end the dump, which holds the store lock");
     }
 
     [Test]
@@ -271,35 +310,24 @@ public sealed class BackupOperationTests
     {
         using var harness = new CoreHarness();
         harness.Docker.PostgresDump = [];
-        var stopped = FailPostgresAfterNeo4jStops(harness);
-        harness.Docker.When(FakeDocker.IsPgDump, async (_, token) =>
-        {
-            await stopped.Task.WaitAsync(token);
-            return FakeDocker.Result();
-        });
 
         var error = Assert.ThrowsAsync<OperationFailedException>(() => harness.RunBackupAsync());
 
         Assert.That(error!.Message, Does.Contain("postgres.dump is empty"));
-        AssertNeo4jBackAndNothingVisible(harness);
+        AssertNeo4jUntouchedAndNothingVisible(harness);
     }
 
     [Test]
     public void Backup_fails_when_pg_restore_cannot_read_the_dump()
     {
         using var harness = new CoreHarness();
-        var stopped = FailPostgresAfterNeo4jStops(harness);
-        harness.Docker.When(s => s.Arguments.Contains("pg_restore"), async (_, token) =>
-        {
-            await stopped.Task.WaitAsync(token);
-            return FakeDocker.Result(1, stderr: "pg_restore: error: input file does not appear to be a valid archive");
-        });
+        harness.Docker.When(s => s.Arguments.Contains("pg_restore"), 1, "pg_restore: error: input file does not appear to be a valid archive");
 
         var error = Assert.ThrowsAsync<OperationFailedException>(() => harness.RunBackupAsync());
 
         Assert.That(error!.Message, Does.Contain("pg_restore cannot read postgres.dump"));
         Assert.That(error.ExitCode, Is.EqualTo(ExitCodes.Failed));
-        AssertNeo4jBackAndNothingVisible(harness);
+        AssertNeo4jUntouchedAndNothingVisible(harness);
     }
 
     [Test]
@@ -395,6 +423,26 @@ public sealed class BackupOperationTests
     }
 
     [Test]
+    public async Task A_manifest_without_a_server_version_or_any_artifact_reads_back()
+    {
+        using var harness = new CoreHarness(withUploads: false);
+        harness.Docker.Containers["neo4j"].Image = "registry.local/graph:prod";
+        harness.Docker.Containers["neo4j"].Environment = ["NEO4J_AUTH=neo4j/s3cret-Pa55"];
+
+        var graph = await harness.Backup.RunAsync(new BackupRequest(null, BackupComponents.Parse("neo4j"), DryRun: false), CancellationToken.None);
+        harness.Time.Advance(TimeSpan.FromSeconds(2));
+        var empty = await harness.Backup.RunAsync(new BackupRequest(null, BackupComponents.Parse("uploads"), DryRun: false), CancellationToken.None);
+
+        var first = await BackupManifest.ReadAsync(graph.Directory, CancellationToken.None);
+        var second = await BackupManifest.ReadAsync(empty.Directory, CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.Neo4j.Source!.ServerVersion, Is.Null, "an image tag that names no version");
+            Assert.That(second.Window, Is.Null, "nothing was captured: the uploads directory does not exist");
+        });
+    }
+
+    [Test]
     public async Task Passwords_travel_only_in_the_environment()
     {
         using var harness = new CoreHarness(o => o.Postgres.Password = "pg-Secret-42");
@@ -429,38 +477,40 @@ public sealed class BackupOperationTests
     }
 
     [Test]
-    public async Task Dry_run_plan_lists_the_commands_in_order_and_runs_none()
+    public void Dry_run_plan_lists_the_commands_in_order_and_runs_none()
     {
         using var harness = new CoreHarness();
 
         var plan = harness.Get<BackupPlanner>().Plan(new BackupRequest(null, BackupComponents.All, DryRun: true));
 
         var commands = plan.Where(l => l.StartsWith("docker ", StringComparison.Ordinal)).ToList();
+        int Index(string start) => commands.FindIndex(l => l.StartsWith(start, StringComparison.Ordinal));
+        var stop = Index("docker stop --time 120 neo4j");
         Assert.Multiple(() =>
         {
             Assert.That(harness.Docker.Calls, Is.Empty);
-            Assert.That(commands.FindIndex(l => l.StartsWith("docker stop --time 120 neo4j", StringComparison.Ordinal)),
-                Is.LessThan(commands.FindIndex(l => l.Contains("--to-path=/summit-dr-dump", StringComparison.Ordinal))));
-            Assert.That(commands.FindIndex(l => l.Contains("--to-path=/summit-dr-dump", StringComparison.Ordinal)),
-                Is.LessThan(commands.FindIndex(l => l == "docker start neo4j")));
-            Assert.That(plan, Has.Some.Contains("or, when the engine does not see it: docker run").And.Contains("--entrypoint neo4j-admin"));
-            Assert.That(commands, Has.Some.StartsWith("docker exec postgres pg_dump -U intelgraph -d intelgraph_dev -Fc > "));
+            Assert.That(Index("docker exec postgres pg_dump -U intelgraph -d intelgraph_dev -Fc -Z 1 > "), Is.GreaterThanOrEqualTo(0).And.LessThan(stop));
+            Assert.That(Index("docker run -d --rm --network none --name summit-dr-admin-neo4j"), Is.GreaterThanOrEqualTo(0).And.LessThan(stop));
+            Assert.That(stop, Is.LessThan(Index("docker exec --user neo4j summit-dr-admin-neo4j neo4j-admin database dump neo4j --to-path=/summit-dr")));
+            Assert.That(Index("docker exec --user neo4j summit-dr-admin-neo4j neo4j-admin database dump"), Is.LessThan(Index("docker start neo4j")));
+            Assert.That(Index("docker start neo4j"), Is.LessThan(Index("docker exec --user neo4j summit-dr-admin-neo4j neo4j-admin database load neo4j --from-path=/summit-dr --info")));
+            Assert.That(plan, Has.Some.Contains("or, when the engine does not see it: docker exec --user neo4j summit-dr-admin-neo4j neo4j-admin database dump neo4j --to-stdout > "));
+            Assert.That(commands[^1], Is.EqualTo("docker rm --force summit-dr-admin-neo4j"));
             Assert.That(Directory.Exists(harness.Root), Is.False, "a dry run creates nothing");
         });
-        await Task.CompletedTask;
     }
 
-    /// <summary>Makes the Postgres step fail while Neo4j is down, the case where the restart matters.</summary>
-    private static TaskCompletionSource FailPostgresAfterNeo4jStops(CoreHarness harness)
+    private static void AssertNeo4jUntouchedAndNothingVisible(CoreHarness harness)
     {
-        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        harness.Docker.When(FakeDocker.IsStop, (_, _) =>
+        Assert.Multiple(() =>
         {
-            harness.Docker.Containers["neo4j"].Running = false;
-            stopped.TrySetResult();
-            return Task.FromResult(FakeDocker.Result());
+            Assert.That(harness.Docker.Calls.Any(FakeDocker.IsStop), Is.False, "Neo4j was never stopped");
+            Assert.That(harness.Docker.Containers["neo4j"].Running, Is.True);
+            Assert.That(harness.Docker.Containers.ContainsKey(FakeDocker.Bench), Is.False, "the workbench is removed");
+            Assert.That(harness.AllDirectories(), Is.Empty, "no backup and no unfinished directory is left");
+            Assert.That(File.Exists(Path.Combine(harness.Root, ".summit-dr.lock")), Is.False, "the lock is released");
+            Assert.That(Directory.GetFiles(harness.Root, ".failed-*.log"), Has.Length.EqualTo(1), "the failed run's log is kept");
         });
-        return stopped;
     }
 
     private static void AssertNeo4jBackAndNothingVisible(CoreHarness harness)
@@ -468,7 +518,8 @@ public sealed class BackupOperationTests
         Assert.Multiple(() =>
         {
             Assert.That(harness.Docker.Containers["neo4j"].Running, Is.True, "Neo4j is running again");
-            Assert.That(harness.Docker.Lines, Has.Some.EndsWith("RETURN 1"), "the tool waited until Neo4j answered");
+            Assert.That(harness.Docker.Calls.SkipWhile(c => !FakeDocker.IsStart(c)).Any(c => c.Arguments.Contains("cypher-shell")), Is.True, "the tool waited until Neo4j answered");
+            Assert.That(harness.Docker.Containers.ContainsKey(FakeDocker.Bench), Is.False, "the workbench is removed");
             Assert.That(harness.AllDirectories(), Is.Empty, "no backup and no unfinished directory is left");
             Assert.That(File.Exists(StopJournal.PathIn(harness.Root)), Is.False, "the stop journal is cleared once Neo4j answers");
             Assert.That(File.Exists(Path.Combine(harness.Root, ".summit-dr.lock")), Is.False, "the lock is released");

@@ -24,10 +24,11 @@ public sealed class JournalRecoveryTests
             Assert.That(harness.Docker.Lines, Is.EqualTo(new[]
             {
                 "inspect --type container neo4j",
+                "rm --force summit-dr-admin-neo4j",
                 "rm --force summit-dr-dump-neo4j",
                 "rm --force summit-dr-load-neo4j",
                 "start neo4j",
-                "exec -e NEO4J_USERNAME -e NEO4J_PASSWORD neo4j cypher-shell --format plain RETURN 1",
+                "exec -e NEO4J_USERNAME -e NEO4J_PASSWORD neo4j cypher-shell --format plain MATCH (n) RETURN count(n)",
             }));
             Assert.That(harness.Docker.Containers["neo4j"].Running, Is.True);
             Assert.That(File.Exists(StopJournal.PathIn(harness.Root)), Is.False);

@@ -31,11 +31,14 @@ internal sealed class CoreHarness : IDisposable
         });
         collection.AddSummitDrCore(new WorkingDirectory(WorkDir), new ToolInfo("9.9.9-test"));
         collection.AddSingleton<IProcessRunner>(Docker.Runner.Object);
+        collection.AddSingleton<TimeProvider>(Time);
         services?.Invoke(collection);
         _services = collection.BuildServiceProvider();
     }
 
     public FakeDocker Docker { get; } = new();
+
+    public ShiftableTime Time { get; } = new();
 
     public CapturingLoggerProvider Log { get; } = new();
 

@@ -1,18 +1,24 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Moq;
 using Summit.Dr.Processes;
 
 namespace Summit.Dr.Tests.Support;
 
 /// <summary>
-/// A docker CLI played by Moq at the process seam: it answers the commands a backup runs like a healthy
-/// platform would, records every call, and lets a test replace any answer to inject a failure.
+/// A docker CLI played by Moq at the process seam: it answers the commands a backup or restore runs like a
+/// healthy platform would, keeps the state a test looks at (the containers, PostgreSQL's databases, what is in
+/// Neo4j's volume), records every call, and lets a test replace any answer to inject a failure.
 /// </summary>
-internal sealed class FakeDocker
+internal sealed partial class FakeDocker
 {
+    public const string Bench = "summit-dr-admin-neo4j";
+
     private readonly List<ProcessSpec> _calls = [];
     private readonly List<(Func<ProcessSpec, bool> Match, Func<ProcessSpec, CancellationToken, Task<ProcessResult>> Respond)> _overrides = [];
+    private readonly object _state = new();
 
     public FakeDocker()
     {
@@ -28,6 +34,12 @@ internal sealed class FakeDocker
         ["postgres"] = new FakeContainer("postgres", "postgres:16-alpine", true, ["POSTGRES_USER=intelgraph", "POSTGRES_DB=intelgraph_dev"]),
         ["neo4j"] = new FakeContainer("neo4j", "neo4j:5.24.0-community", true, ["NEO4J_AUTH=neo4j/s3cret-Pa55", "NEO4J_TARBALL=neo4j-community-5.24.0-unix.tar.gz"]),
     };
+
+    /// <summary>PostgreSQL's databases, by name.</summary>
+    public HashSet<string> Databases { get; } = ["postgres", "intelgraph_dev"];
+
+    /// <summary>The paths in Neo4j's /data volume that hold a store or its transaction logs.</summary>
+    public HashSet<string> Volume { get; } = ["/data/databases/neo4j", "/data/transactions/neo4j"];
 
     public byte[] PostgresDump { get; set; } = Encoding.ASCII.GetBytes("PGDMP fake custom-format dump");
 
@@ -81,37 +93,43 @@ internal sealed class FakeDocker
         return -1;
     }
 
-    public static bool IsNeo4jDump(ProcessSpec s) => s.Arguments[0] == "run" && s.Arguments.Contains("dump");
+    public static bool IsNeo4jDump(ProcessSpec s) => IsAdmin(s) && s.Arguments.Contains("dump");
 
-    public static bool IsNeo4jInfo(ProcessSpec s) => s.Arguments[0] == "run" && s.Arguments.Contains("--info");
+    public static bool IsNeo4jInfo(ProcessSpec s) => (IsAdmin(s) || s.Arguments[0] == "run") && s.Arguments.Contains("--info");
 
-    public static bool IsNeo4jLoad(ProcessSpec s) => s.Arguments[0] == "run" && s.Arguments.Contains("load") && !s.Arguments.Contains("--info");
+    public static bool IsNeo4jLoad(ProcessSpec s) => IsAdmin(s) && s.Arguments.Contains("load") && !s.Arguments.Contains("--info");
 
+    /// <summary>A restore of PostgreSQL into a database (not the `--list` check).</summary>
     public static bool IsPgRestore(ProcessSpec s) => s.Arguments.Contains("pg_restore") && s.Arguments.Contains("-d");
 
     public static bool IsPgDump(ProcessSpec s) => s.Arguments.Contains("pg_dump");
+
+    public static bool IsRename(ProcessSpec s) => s.Arguments.Contains("psql") && s.Arguments.Any(a => a.Contains(" RENAME TO ", StringComparison.Ordinal));
 
     public static bool IsStart(ProcessSpec s) => s.Arguments[0] == "start";
 
     public static bool IsStop(ProcessSpec s) => s.Arguments[0] == "stop";
 
-    public static bool IsProbe(ProcessSpec s) => s.Arguments[0] == "run" && Entrypoint(s.Arguments) == "test";
+    public static bool IsBenchStart(ProcessSpec s) => s.Arguments[0] == "run" && s.Arguments.Contains("-d");
 
-    /// <summary>The `--entrypoint` of a `docker run`, or null.</summary>
-    public static string? Entrypoint(IReadOnlyList<string> args) => ValueOf(args, "--entrypoint");
+    /// <summary>A command run in the workbench container beside Neo4j.</summary>
+    public static bool InBench(ProcessSpec s) => s.Arguments[0] == "exec" && s.Arguments.Contains(Bench);
 
-    /// <summary>The host directory of a `--mount type=bind,source=...` of a `docker run`, or null.</summary>
+    /// <summary>neo4j-admin run in the workbench, or in a one-off.</summary>
+    public static bool IsAdmin(ProcessSpec s) => (InBench(s) || s.Arguments[0] == "run") && s.Arguments.Contains("neo4j-admin");
+
+    /// <summary>The host path of a `--mount type=bind,source=...` of a `docker run`, or null.</summary>
     public static string? BindSource(IReadOnlyList<string> args) =>
         ValueOf(args, "--mount")?.Split(',').FirstOrDefault(f => f.StartsWith("source=", StringComparison.Ordinal))?["source=".Length..];
+
+    public static ProcessResult Result(int exitCode = 0, string stdout = "", string stderr = "") =>
+        new(exitCode, stdout, stderr, TimeSpan.FromMilliseconds(1));
 
     private static string? ValueOf(IReadOnlyList<string> args, string option)
     {
         var index = args.ToList().IndexOf(option);
         return index >= 0 && index + 1 < args.Count ? args[index + 1] : null;
     }
-
-    public static ProcessResult Result(int exitCode = 0, string stdout = "", string stderr = "") =>
-        new(exitCode, stdout, stderr, TimeSpan.FromMilliseconds(1));
 
     private async Task<ProcessResult> RespondAsync(ProcessSpec spec, CancellationToken cancellationToken)
     {
@@ -143,24 +161,38 @@ internal sealed class FakeDocker
                 Containers[args[^1]].Running = true;
                 return Result(stdout: args[^1]);
             case "rm":
-                return Result(1, stderr: $"Error response from daemon: No such container: {args[^1]}");
+                return Containers.Remove(args[^1]) ? Result(stdout: args[^1]) : Result(1, stderr: $"Error response from daemon: No such container: {args[^1]}");
             case "ps":
                 var filters = args.Select((a, i) => (a, i)).Where(p => p.a == "--filter").Select(p => args[p.i + 1]["label=".Length..]).ToList();
                 return Result(stdout: string.Join('\n', Containers.Values
                     .Where(c => filters.All(f => c.Labels.TryGetValue(f[..f.IndexOf('=')], out var v) && v == f[(f.IndexOf('=') + 1)..]))
                     .Select(c => c.Name)));
+            case "run" when args.Contains("-d"):
+                return StartBench(args);
+            case "run" when args.Contains("du"):
+                return Result(stdout: "2048\t/data/databases/neo4j\n");
+            case "run" when args.Contains("--info"):
+                await spec.StandardInput!.CopyToAsync(Stream.Null, cancellationToken);
+                return Result(stdout: "Database: neo4j\n");
+            case "exec" when InBench(spec):
+                return await InBenchAsync(spec, cancellationToken);
             case "exec" when args.Contains("du"):
                 return Result(stdout: "2048\t/data/databases/neo4j\n");
-            case "run" when Entrypoint(args) == "du":
-                return Result(stdout: "2048\t/data/databases/neo4j\n");
-            case "run" when Entrypoint(args) == "test":
-                return EngineSeesHost && File.Exists(Path.Combine(BindSource(args)!, Path.GetFileName(args[^1])))
-                    ? Result()
-                    : Result(1);
             case "exec" when args.Contains("pg_dump"):
                 await spec.StandardOutput!.WriteAsync(PostgresDump, cancellationToken);
                 return Result();
-            case "exec" when args.Contains("dropdb") || args.Contains("createdb"):
+            case "exec" when args.Contains("createdb"):
+                lock (_state)
+                {
+                    return Databases.Add(args[^1]) ? Result() : Result(1, stderr: $"createdb: error: database creation failed: ERROR:  database \"{args[^1]}\" already exists");
+                }
+
+            case "exec" when args.Contains("dropdb"):
+                lock (_state)
+                {
+                    Databases.Remove(args[^1]);
+                }
+
                 return Result();
             case "exec" when args.Contains("pg_restore") && args.Contains("--list"):
                 await spec.StandardInput!.CopyToAsync(Stream.Null, cancellationToken);
@@ -168,6 +200,8 @@ internal sealed class FakeDocker
             case "exec" when args.Contains("pg_restore"):
                 await spec.StandardInput!.CopyToAsync(Stream.Null, cancellationToken);
                 return Result();
+            case "exec" when IsRename(spec):
+                return Rename(args);
             case "exec" when args.Contains("psql"):
                 return Result(stdout: "15.18\n8192000\npublic.users\t1000\npublic.tenants\t3\n");
             case "exec" when args.Contains("cypher-shell"):
@@ -177,37 +211,132 @@ internal sealed class FakeDocker
                     return Result(1, stderr: $"Error response from daemon: container {target} is not running");
                 }
 
-                return args[^1].Contains("count", StringComparison.Ordinal) ? Result(stdout: $"count(n)\n{NodeCount}\n") : Result(stdout: "1\n1\n");
-            case "run" when args.Contains("load") && !args.Contains("--info"):
-                if (Containers.Values.Any(c => c.Name == args[Array.IndexOf(args.ToArray(), "--volumes-from") + 1] && c.Running))
-                {
-                    return Result(1, stderr: "The database is in use. Stop database 'neo4j' and try again.");
-                }
-
-                await spec.StandardInput!.CopyToAsync(Stream.Null, cancellationToken);
-                return Result();
-            case "run" when args.Contains("--info"):
-                await spec.StandardInput!.CopyToAsync(Stream.Null, cancellationToken);
-                return Result(stdout: "Database: neo4j\n");
-            case "run" when args.Contains("dump") || args.Contains("--to-stdout") || args.Any(a => a.StartsWith("--to=", StringComparison.Ordinal)):
-                if (Containers.Values.Any(c => c.Name == args[Array.IndexOf(args.ToArray(), "--volumes-from") + 1] && c.Running))
-                {
-                    return Result(1, stderr: "The database is in use. Stop database 'neo4j' and try again.");
-                }
-
-                if (BindSource(args) is { } directory)
-                {
-                    // The image's entrypoint may talk on stdout; with a path target that never reaches the dump.
-                    await File.WriteAllBytesAsync(Path.Combine(directory, "neo4j.dump"), Neo4jDump, cancellationToken);
-                    return Result(stdout: "Warning: Some files inside \"/data\" are not writable from inside container. Changing folder owner to neo4j.\n");
-                }
-
-                await spec.StandardOutput!.WriteAsync(Neo4jDump, cancellationToken);
-                return Result();
+                return Result(stdout: $"count(n)\n{NodeCount}\n");
             default:
                 throw new InvalidOperationException($"FakeDocker has no answer for: docker {string.Join(' ', args)}");
         }
     }
+
+    private ProcessResult StartBench(IReadOnlyList<string> args)
+    {
+        var name = ValueOf(args, "--name")!;
+        if (Containers.ContainsKey(name))
+        {
+            return Result(125, stderr: $"docker: Error response from daemon: Conflict. The container name \"/{name}\" is already in use by container \"0123\".");
+        }
+
+        var source = BindSource(args);
+        if (source is not null && !EngineSeesHost)
+        {
+            return Result(125, stderr: $"docker: Error response from daemon: invalid mount config for type \"bind\": bind source path does not exist: {source}.");
+        }
+
+        Containers[name] = new FakeContainer(name, args[^3], true, []) { MountSource = source };
+        return Result(stdout: "0123456789abcdef\n");
+    }
+
+    private async Task<ProcessResult> InBenchAsync(ProcessSpec spec, CancellationToken cancellationToken)
+    {
+        var args = spec.Arguments;
+        var command = args.SkipWhile(a => a != Bench).Skip(1).ToList();
+        var neo4jRunning = Containers["neo4j"].Running;
+        var mount = Containers.TryGetValue(Bench, out var bench) ? bench.MountSource : null;
+        switch (command[0])
+        {
+            case "pgrep":
+                return Result(stdout: "1\n");
+            case "stat":
+                var info = new FileInfo(File.Exists(mount!) ? mount! : Path.Combine(mount!, Path.GetFileName(command[^1])));
+                return info.Exists
+                    ? Result(stdout: string.Create(CultureInfo.InvariantCulture, $"{info.Length}:{new DateTimeOffset(info.LastWriteTimeUtc).ToUnixTimeSeconds()}\n"))
+                    : Result(1, stderr: $"stat: cannot statx '{command[^1]}': No such file or directory");
+            case "mv":
+                lock (_state)
+                {
+                    var (from, to) = (command[^2], command[^1]);
+                    if (!Volume.Remove(from))
+                    {
+                        return Result(1, stderr: $"mv: cannot stat '{from}': No such file or directory");
+                    }
+
+                    Volume.Add(to);
+                    return Result();
+                }
+
+            case "rm":
+                lock (_state)
+                {
+                    Volume.RemoveWhere(p => command.Skip(2).Contains(p));
+                }
+
+                return Result();
+            case "neo4j-admin" when neo4jRunning && (command.Contains("dump") || (command.Contains("load") && !command.Contains("--info"))):
+                return Result(1, stderr: "The database is in use. Stop database 'neo4j' and try again.");
+            case "neo4j-admin" when command.Contains("--info"):
+                if (spec.StandardInput is { } input)
+                {
+                    await input.CopyToAsync(Stream.Null, cancellationToken);
+                }
+
+                return Result(stdout: "Database: neo4j\n");
+            case "neo4j-admin" when command.Contains("dump"):
+                if (command.Any(a => a.StartsWith("--to-path=", StringComparison.Ordinal) || (a.StartsWith("--to=", StringComparison.Ordinal) && a != "--to=-")))
+                {
+                    // The image's entrypoint ran when the container started; a path target keeps the dump clean anyway.
+                    await File.WriteAllBytesAsync(Path.Combine(mount!, "neo4j.dump"), Neo4jDump, cancellationToken);
+                    return Result();
+                }
+
+                await spec.StandardOutput!.WriteAsync(Neo4jDump, cancellationToken);
+                return Result();
+            case "neo4j-admin" when command.Contains("load"):
+                if (spec.StandardInput is { } dump)
+                {
+                    await dump.CopyToAsync(Stream.Null, cancellationToken);
+                }
+
+                lock (_state)
+                {
+                    Volume.Add("/data/databases/neo4j");
+                    Volume.Add("/data/transactions/neo4j");
+                }
+
+                return Result();
+            default:
+                throw new InvalidOperationException($"FakeDocker has no answer in the workbench for: {string.Join(' ', command)}");
+        }
+    }
+
+    /// <summary>`ALTER DATABASE "a" RENAME TO "b"` statements, applied all or nothing as the one transaction they are.</summary>
+    private ProcessResult Rename(IReadOnlyList<string> args)
+    {
+        var renames = args.SelectMany(a => RenameStatement().Matches(a)).Select(m => (From: m.Groups[1].Value, To: m.Groups[2].Value)).ToList();
+        lock (_state)
+        {
+            foreach (var from in renames.Select(r => r.From).Where(f => !renames.Any(r => r.To == f)))
+            {
+                if (!Databases.Contains(from))
+                {
+                    return Result(1, stderr: $"psql:<command-line>:1: ERROR:  database \"{from}\" does not exist");
+                }
+            }
+
+            foreach (var (from, _) in renames)
+            {
+                Databases.Remove(from);
+            }
+
+            foreach (var (_, to) in renames)
+            {
+                Databases.Add(to);
+            }
+        }
+
+        return Result();
+    }
+
+    [GeneratedRegex("ALTER DATABASE \"([^\"]+)\" RENAME TO \"([^\"]+)\"")]
+    private static partial Regex RenameStatement();
 }
 
 internal sealed class FakeContainer(string name, string image, bool running, string[] environment)
@@ -224,11 +353,14 @@ internal sealed class FakeContainer(string name, string image, bool running, str
 
     public string User { get; set; } = string.Empty;
 
+    /// <summary>The host path bind-mounted into a workbench container.</summary>
+    public string? MountSource { get; init; }
+
     public string InspectJson() => JsonSerializer.Serialize(new[]
     {
         new
         {
-            Id = "0123456789abcdef" + Name.GetHashCode(StringComparison.Ordinal).ToString("x8", System.Globalization.CultureInfo.InvariantCulture),
+            Id = "0123456789abcdef" + Name.GetHashCode(StringComparison.Ordinal).ToString("x8", CultureInfo.InvariantCulture),
             Name = "/" + Name,
             State = new { Running, Status = Running ? "running" : "exited" },
             Config = new { Image, Env = Environment, Labels, User },
