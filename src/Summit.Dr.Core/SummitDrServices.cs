@@ -45,6 +45,8 @@ public static class SummitDrServices
         services.AddSingleton<BackupCatalog>();
         services.AddSingleton<BackupVerifier>();
         services.AddSingleton<RestoreOperation>();
+        services.AddSingleton<Undo.KeptStores>();
+        services.AddSingleton<Undo.UndoOperation>();
         services.AddSingleton<RestorePlanner>();
         services.AddSingleton<Check.CheckOperation>();
         services.AddSingleton<Health.PlatformHealth>();

@@ -151,10 +151,15 @@ public sealed class BackupPreconditionTests
             Assert.That(run.ExitCode, Is.Zero, run.Describe());
             Assert.That(File.Exists(calls), Is.False, "not one docker command ran");
             Assert.That(plan, Does.Contain("# restore " + backup + " (latest)"));
-            Assert.That(plan.IndexOf("pg_restore --list", StringComparison.Ordinal), Is.LessThan(plan.IndexOf("# safety backup", StringComparison.Ordinal)));
-            Assert.That(plan.IndexOf("# safety backup", StringComparison.Ordinal), Is.LessThan(plan.IndexOf("dropdb -U intelgraph --force --if-exists intelgraph_dev", StringComparison.Ordinal)));
-            Assert.That(plan, Does.Contain("neo4j-admin database load neo4j --from-stdin --overwrite-destination=true < neo4j.dump"));
-            Assert.That(plan, Does.Contain("roll every touched store back"));
+            // Every artifact is verified, and the backup restored into a database of its own, before the first live store is touched.
+            Assert.That(plan.IndexOf("pg_restore --list", StringComparison.Ordinal), Is.LessThan(plan.IndexOf("# swap in", StringComparison.Ordinal)));
+            Assert.That(plan.IndexOf("intelgraph_dev_sdr_in_", StringComparison.Ordinal), Is.LessThan(plan.IndexOf("# swap in", StringComparison.Ordinal)));
+            Assert.That(plan.IndexOf("# swap in", StringComparison.Ordinal), Is.LessThan(plan.IndexOf("docker stop", StringComparison.Ordinal)));
+            Assert.That(plan, Does.Not.Contain("# safety backup"), "undo needs no copy: the replaced state is kept aside");
+            Assert.That(plan, Does.Contain("mv -T /data/databases/neo4j '/data/summit-dr-kept-"));
+            Assert.That(plan, Does.Contain("ALTER DATABASE"));
+            Assert.That(plan, Does.Contain("neo4j-admin database load neo4j --from-path=/summit-dr --overwrite-destination=true"));
+            Assert.That(plan, Does.Contain("every replaced store is put back from what was kept aside"));
             Assert.That(File.ReadAllText(Path.Combine(uploads, "keep.csv")), Is.EqualTo("precious"));
             Assert.That(Directory.GetDirectories(Path.Combine(dir, "backups")), Has.Length.EqualTo(1), "no safety backup was taken");
         });

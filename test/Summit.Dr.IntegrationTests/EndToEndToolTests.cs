@@ -14,7 +14,7 @@ namespace Summit.Dr.IntegrationTests;
 [CancelAfter(600_000)]
 public sealed class EndToEndToolTests
 {
-    private static readonly string[] Commands = ["backup", "restore", "verify", "list", "check", "prune", "drill", "doctor"];
+    private static readonly string[] Commands = ["backup", "restore", "undo", "verify", "list", "check", "prune", "drill", "doctor"];
     private string _version = null!;
     private string _toolPath = null!;
 
@@ -72,7 +72,7 @@ public sealed class EndToEndToolTests
             }
 
             Assert.That(restoreHelp.ExitCode, Is.Zero);
-            Assert.That(restoreHelp.Stdout, Does.Contain("--no-safety-backup").And.Contain("--yes"));
+            Assert.That(restoreHelp.Stdout, Does.Contain("--safety-backup").And.Not.Contain("--no-safety-backup").And.Contain("--yes"));
             Assert.That(restore.ExitCode, Is.EqualTo(4), "no backup to take as latest");
             Assert.That(restore.Stderr, Does.Contain("There is no complete backup"));
             Assert.That(help.Stdout, Does.Match(@"(?m)^\s+drill\s.*not implemented yet"));

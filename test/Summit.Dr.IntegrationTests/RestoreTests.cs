@@ -29,7 +29,7 @@ public sealed class RestoreTests
         seeded.AssertEqual(await PlatformState.CaptureAsync(platform), "after the restore");
         using var json = JsonDocument.Parse(run.Stdout);
         var root = json.RootElement;
-        var safety = root.GetProperty("safetyBackup").GetString()!;
+        var kept = await platform.KeptTracesAsync();
         Assert.Multiple(async () =>
         {
             Assert.That(root.GetProperty("schemaVersion").GetInt32(), Is.EqualTo(1));
@@ -37,22 +37,52 @@ public sealed class RestoreTests
             Assert.That(root.GetProperty("recoveryTimeObjectiveSeconds").GetDouble(), Is.EqualTo(600));
             Assert.That(root.GetProperty("totalSeconds").GetDouble(), Is.GreaterThan(0).And.LessThan(600));
             Assert.That(root.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("name").GetString()),
-                Is.EqualTo(new[] { "verify backup", "safety backup", "restore postgres", "restore neo4j", "restore uploads", "post-restore checks" }));
+                Is.EquivalentTo(new[] { "verify backup", "restore postgres", "restore neo4j", "restore uploads", "post-restore checks" }));
             Assert.That(root.GetProperty("checks").EnumerateArray().All(c => c.GetProperty("passed").GetBoolean()), Is.True);
-            Assert.That(root.GetProperty("rollbackCommand").GetString(), Is.EqualTo($"summit-dr restore {safety} --yes"));
-            Assert.That(Path.GetFileName(safety), Does.EndWith("-safety"));
-            Assert.That(File.ReadAllText(Path.Combine(safety, "manifest.json")), Does.Contain("\"kind\": \"safety\""));
+            Assert.That(root.GetProperty("undoCommand").GetString(), Is.EqualTo("summit-dr undo"));
+            Assert.That(root.TryGetProperty("safetyBackup", out var safety) ? safety.ValueKind : JsonValueKind.Null, Is.EqualTo(JsonValueKind.Null), "no copy by default: the replaced state is kept aside");
+            Assert.That(platform.VisibleBackups(), Has.Count.EqualTo(1));
+            Assert.That(kept.Databases, Has.Length.EqualTo(1), "the replaced database is kept under another name");
+            Assert.That(kept.Neo4jEntries, Has.Length.EqualTo(2), "the replaced store and its transaction logs are kept within the volume");
+            Assert.That(kept.UploadsSiblings, Has.Length.EqualTo(1), "the replaced tree is kept beside it");
             Assert.That(await platform.Neo4jAnswersAsync(), Is.True);
         });
 
-        // The safety backup undoes the restore: the platform is back to its changed state.
-        using var undo = await ToolRun.RunAsync(platform.WorkDir, "restore", safety, "--yes");
+        // Undo puts back exactly the state the restore replaced, and nothing is left kept.
+        using var undo = await ToolRun.RunAsync(platform.WorkDir, "undo", "--yes");
         Assert.That(undo.ExitCode, Is.Zero, undo.Describe());
-        changed.AssertEqual(await PlatformState.CaptureAsync(platform), "after rolling back with the safety backup");
+        changed.AssertEqual(await PlatformState.CaptureAsync(platform), "after undoing the restore");
+        var left = await platform.KeptTracesAsync();
+        Assert.That(left.Databases.Concat(left.Neo4jEntries).Concat(left.UploadsSiblings), Is.Empty, "undo leaves nothing behind");
+        Assert.That(await platform.Neo4jAnswersAsync(), Is.True);
     }
 
     [Test]
-    public async Task A_neo4j_load_failing_mid_restore_rolls_postgres_back_and_leaves_neo4j_running()
+    public async Task With_safety_backup_the_restore_also_writes_a_durable_copy_that_restores()
+    {
+        await using var platform = await Platform.StartAsync();
+        using (var backup = await ToolRun.RunAsync(platform.WorkDir, "backup"))
+        {
+            Assert.That(backup.ExitCode, Is.Zero, backup.Describe());
+        }
+
+        await platform.ChangeEverythingAsync();
+        var changed = await PlatformState.CaptureAsync(platform);
+
+        using var run = await ToolRun.RunAsync(platform.WorkDir, "restore", "latest", "--yes", "--safety-backup", "--json");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Describe());
+        using var json = JsonDocument.Parse(run.Stdout);
+        var safety = json.RootElement.GetProperty("safetyBackup").GetString()!;
+        Assert.That(Path.GetFileName(safety), Does.EndWith("-safety"));
+        Assert.That(File.ReadAllText(Path.Combine(safety, "manifest.json")), Does.Contain("\"kind\": \"safety\""));
+        using var back = await ToolRun.RunAsync(platform.WorkDir, "restore", safety, "--yes");
+        Assert.That(back.ExitCode, Is.Zero, back.Describe());
+        changed.AssertEqual(await PlatformState.CaptureAsync(platform), "after restoring the safety backup");
+    }
+
+    [Test]
+    public async Task A_neo4j_load_failing_mid_restore_puts_every_store_back_and_leaves_neo4j_running()
     {
         await using var platform = await Platform.StartAsync();
         using (var backup = await ToolRun.RunAsync(platform.WorkDir, "backup"))
@@ -70,12 +100,13 @@ public sealed class RestoreTests
         {
             Assert.That(run.ExitCode, Is.EqualTo(1), run.Describe());
             Assert.That(run.Stderr, Does.Contain("Restore failed: neo4j-admin load of database 'neo4j' failed")
-                .And.Contain("Rolled back Neo4j, PostgreSQL from the safety backup")
-                .And.Contain("the platform is as it was before the restore"));
+                .And.Contain("back from the state kept aside: the platform is as it was before the restore"));
             Assert.That(await platform.Neo4jAnswersAsync(), Is.True);
-            Assert.That(await platform.ExistsAsync("summit-dr-load-" + platform.Neo4j), Is.False);
+            Assert.That(await platform.ExistsAsync(platform.Workbench), Is.False);
         });
-        before.AssertEqual(await PlatformState.CaptureAsync(platform), "rolled back after the failed load");
+        before.AssertEqual(await PlatformState.CaptureAsync(platform), "put back after the failed load");
+        var left = await platform.KeptTracesAsync();
+        Assert.That(left.Databases.Concat(left.Neo4jEntries).Concat(left.UploadsSiblings), Is.Empty, "nothing of the failed restore stays behind");
     }
 
     [Test]
@@ -92,23 +123,21 @@ public sealed class RestoreTests
         await platform.SetKnobAsync("load-slow", "60");
         using var run = ToolRun.Start(platform.WorkDir, ["restore", "latest", "--yes"]);
         var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (!await platform.IsRunningAsync("summit-dr-load-" + platform.Neo4j))
+        while (!await platform.AdminRunsAsync("load"))
         {
             Assert.That(run.HasExited || DateTime.UtcNow > deadline, Is.False, "the Neo4j load never started\n" + run.Describe());
             await Task.Delay(100);
         }
 
-        // The rollback loads Neo4j too; it must not be slowed by the knob that held the first load.
-        await platform.ClearKnobInVolumeAsync("load-slow");
         await run.SignalAsync("INT");
         await run.WaitAsync(TimeSpan.FromMinutes(3));
 
         Assert.Multiple(async () =>
         {
             Assert.That(run.ExitCode, Is.EqualTo(130), run.Describe());
-            Assert.That(run.Stderr, Does.Contain("Restore interrupted.").And.Contain("Rolled back Neo4j, PostgreSQL"));
+            Assert.That(run.Stderr, Does.Contain("Restore interrupted.").And.Contain("back from the state kept aside"));
             Assert.That(await platform.Neo4jAnswersAsync(), Is.True);
-            Assert.That(await platform.ExistsAsync("summit-dr-load-" + platform.Neo4j), Is.False);
+            Assert.That(await platform.ExistsAsync(platform.Workbench), Is.False);
         });
         before.AssertEqual(await PlatformState.CaptureAsync(platform), "rolled back after Ctrl+C");
     }
@@ -167,6 +196,7 @@ public sealed class RestoreTests
         Assert.That(run.ExitCode, Is.EqualTo(2), run.Describe());
         Assert.That(run.Stderr, Does.Contain("no terminal to confirm on. Pass --yes"));
         Assert.That(platform.VisibleBackups(), Has.Count.EqualTo(1), "not even a safety backup was taken");
+        Assert.That(File.Exists(Path.Combine(platform.BackupRoot, ".summit-dr-undo.json")), Is.False, "nothing was kept aside");
         before.AssertEqual(await PlatformState.CaptureAsync(platform), "after the refused restore");
     }
 
@@ -193,7 +223,7 @@ public sealed class RestoreTests
             Assert.That(result.ExitCode, Is.EqualTo(expectedExit), screen);
             Assert.That(screen, Does.Contain("This restore overwrites:").And.Contain("PostgreSQL database intelgraph_dev in container " + platform.Postgres));
             Assert.That(screen, Does.Contain("Type intelgraph_dev to continue:"));
-            Assert.That(platform.VisibleBackups().Count(b => b.EndsWith("-safety", StringComparison.Ordinal)), Is.EqualTo(expectedExit == 0 ? 1 : 0));
+            Assert.That(File.Exists(Path.Combine(platform.BackupRoot, ".summit-dr-undo.json")), Is.EqualTo(expectedExit == 0), "the replaced state is kept only when confirmed");
         });
     }
 }

@@ -126,6 +126,28 @@ public sealed class Platform : IAsyncDisposable
         return result.ExitCode == 0 && result.StandardOutput.Trim() == "true";
     }
 
+    /// <summary>The container summit-dr runs neo4j-admin in, beside this platform's Neo4j.</summary>
+    public string Workbench => "summit-dr-admin-" + Neo4j;
+
+    /// <summary>Whether `neo4j-admin ... dump` or `load` (not `load --info`) runs in the workbench now.</summary>
+    public async Task<bool> AdminRunsAsync(string verb)
+    {
+        var top = await Sh.DockerAsync("top", Workbench);
+        return top.ExitCode == 0 && top.StandardOutput.Split('\n').Any(l =>
+            l.Contains("neo4j-admin", StringComparison.Ordinal) && l.Contains($" {verb} ", StringComparison.Ordinal) && !l.Contains("--info", StringComparison.Ordinal));
+    }
+
+    /// <summary>What summit-dr keeps aside for undo, as a user would look for it: databases, entries of /data, siblings of the uploads tree.</summary>
+    public async Task<(string[] Databases, string[] Neo4jEntries, string[] UploadsSiblings)> KeptTracesAsync()
+    {
+        var databases = (await PsqlAsync("SELECT datname FROM pg_database WHERE datname LIKE '%\\_sdr\\_%' ORDER BY 1", "postgres"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var data = await Sh.DockerRequireAsync("exec", Neo4j, "ls", "-A", "/data");
+        var entries = data.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(e => e.StartsWith("summit-dr-", StringComparison.Ordinal)).ToArray();
+        var siblings = Directory.GetFileSystemEntries(Path.GetDirectoryName(Uploads)!, ".summit-dr-*").Select(e => Path.GetFileName(e)!).ToArray();
+        return (databases, entries, siblings);
+    }
+
     public async Task<bool> ExistsAsync(string container) =>
         (await Sh.DockerAsync("inspect", "--type", "container", container)).ExitCode == 0;
 
@@ -159,7 +181,7 @@ public sealed class Platform : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // One-offs first: a volume still referenced by one of them would survive the removal of its owner.
-        await Sh.DockerAsync("rm", "--force", "summit-dr-dump-" + Neo4j, "summit-dr-load-" + Neo4j, "summit-dr-info-" + Neo4j, "summit-dr-probe-" + Neo4j);
+        await Sh.DockerAsync("rm", "--force", Workbench, "summit-dr-info-" + Neo4j, "summit-dr-size-" + Neo4j);
         await Sh.DockerAsync("rm", "--force", "--volumes", Postgres, Neo4j);
         try
         {

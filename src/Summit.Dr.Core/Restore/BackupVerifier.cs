@@ -35,34 +35,6 @@ public sealed class BackupVerifier
         _logger = logger;
     }
 
-    /// <param name="wanted">Components the caller needs; one the backup lacks is an error only if asked for explicitly.</param>
-    public async Task<VerifiedBackup> VerifyAsync(
-        string directory, IReadOnlySet<BackupComponent> wanted, bool explicitSelection, ContainerInfo? postgres, Neo4jTarget? neo4j, CancellationToken cancellationToken)
-    {
-        var opened = await OpenAsync(directory, cancellationToken);
-        var warnings = opened.Warnings.ToList();
-        var missing = wanted.Where(c => !opened.Present.Contains(c)).ToList();
-        if (explicitSelection && missing.Count > 0)
-        {
-            throw new IntegrityException($"{opened.Name} has no {string.Join(", ", missing.Select(BackupLayout.FileOf))}; it cannot restore {string.Join(", ", missing).ToLowerInvariant()}.");
-        }
-
-        foreach (var component in missing)
-        {
-            warnings.Add($"{opened.Name} has no {BackupLayout.FileOf(component)}; the current {component.ToString().ToLowerInvariant()} data is left as it is.");
-            _logger.LogWarning("{Warning}", warnings[^1]);
-        }
-
-        var selected = Order.Where(c => wanted.Contains(c) && opened.Present.Contains(c)).ToHashSet();
-        // The artifacts are independent: check them side by side. Without checksums, only a full read
-        // vouches for a PostgreSQL dump's data blocks.
-        await Task.WhenAll(selected.Select(component =>
-            CheckArtifactAsync(opened, component, postgres, neo4j, fullRead: opened.Manifest is null, cancellationToken)));
-
-        var total = selected.Sum(c => new FileInfo(Path.Combine(directory, BackupLayout.FileOf(c))).Length);
-        return new VerifiedBackup(directory, opened.Manifest, selected, total, warnings);
-    }
-
     /// <summary>
     /// The directory-level checks: it exists, is not unfinished work, and its manifest (if any) parses. Tells
     /// which artifacts the backup holds. Throws <see cref="IntegrityException"/>.
@@ -154,6 +126,41 @@ public sealed class BackupVerifier
 
         step.Complete(detail: detail);
         return detail;
+    }
+
+    /// <summary>
+    /// Before an artifact is read: it exists, is not empty, and has the size its manifest records. Returns the
+    /// manifest's record of it, whose SHA-256 the read must then match (<see cref="RequireChecksum"/>), or null
+    /// for a backup without a manifest.
+    /// </summary>
+    public static ArtifactRecord? RequirePresent(OpenedBackup backup, BackupComponent component)
+    {
+        var file = BackupLayout.FileOf(component);
+        var path = Path.Combine(backup.Directory, file);
+        var artifact = backup.Manifest is { } manifest ? Captured(manifest, component) : null;
+        if (!File.Exists(path))
+        {
+            throw new IntegrityException(artifact is null
+                ? $"{file} is missing from {backup.Name}."
+                : $"{file} is missing from {backup.Name}, though its manifest records it.");
+        }
+
+        var size = new FileInfo(path).Length;
+        if (artifact is not null && size != artifact.Size)
+        {
+            throw new IntegrityException($"{file} is {size} bytes, but the manifest records {artifact.Size}: the file was truncated or changed.");
+        }
+
+        return size == 0 ? throw new IntegrityException($"{file} in {backup.Name} is empty.") : artifact;
+    }
+
+    /// <summary>The SHA-256 of a full read must be the manifest's.</summary>
+    public static void RequireChecksum(ArtifactRecord? artifact, string actual)
+    {
+        if (artifact is not null && !string.Equals(actual, artifact.Sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new IntegrityException($"{artifact.File} does not match its SHA-256 in the manifest (expected {artifact.Sha256}, found {actual}): the file or the manifest was changed.");
+        }
     }
 
     private static async Task<BackupManifest?> ReadManifestAsync(string directory, CancellationToken cancellationToken)

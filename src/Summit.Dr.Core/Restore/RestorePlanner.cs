@@ -6,6 +6,7 @@ using Summit.Dr.Docker;
 using Summit.Dr.Manifest;
 using Summit.Dr.Neo4j;
 using Summit.Dr.Postgres;
+using Summit.Dr.Undo;
 
 namespace Summit.Dr.Restore;
 
@@ -38,7 +39,15 @@ public sealed class RestorePlanner
         var neo4j = _options.Neo4j;
         var target = Neo4jTarget.Planned(neo4j);
         var syntax = target.Syntax;
+        var id = "<YYYYMMDD_HHMMSS>";
+        var database = _postgres.Database;
+        var incoming = KeptStores.DatabaseName(database, "in", id);
+        var kept = KeptStores.DatabaseName(database, "kept", id);
         var has = request.Components;
+        var mount = new BindMount(Path.Combine(directory, BackupLayout.Neo4jFile), $"{Neo4jWorkbench.MountPoint}/{neo4j.Database}.dump", ReadOnly: true);
+        var bench = Neo4jWorkbench.NameFor(neo4j.Container);
+        string Exec(IReadOnlyList<string> command, bool interactive = false) =>
+            Show(interactive ? ["exec", "-i", "--user", "<owner of the store>", bench, .. command] : ["exec", "--user", "<owner of the store>", bench, .. command]);
         var lines = new List<string>
         {
             $"# restore {directory}{(request.Backup == BackupCatalog.Latest ? " (latest)" : string.Empty)}",
@@ -54,58 +63,70 @@ public sealed class RestorePlanner
             lines.Add(Show(DockerArgs.Inspect(neo4j.Container)));
         }
 
-        lines.Add($"# verify: {BackupManifest.FileName} parses; the size and SHA-256 of every artifact match it (no manifest: a warning, structural checks only)");
+        lines.Add($"# verify and prepare, side by side, touching nothing live: {BackupManifest.FileName} parses; every artifact's size and SHA-256 match it (no manifest: a warning, structural checks only)");
         if (has.Contains(BackupComponent.Postgres))
         {
-            lines.Add($"{Show(DockerArgs.Exec(_postgres.Container, PostgresCommands.ListArchive(), interactive: true))} < {BackupLayout.PostgresFile}");
+            lines.Add($"{Show(DockerArgs.Exec(_postgres.Container, PostgresCommands.ListArchive(), interactive: true))} < {BackupLayout.PostgresFile}   # the same read computes its SHA-256");
             lines.Add($"{Show(DockerArgs.Exec(_postgres.Container, PostgresCommands.ReadWholeArchive(), interactive: true))} < {BackupLayout.PostgresFile}   # only without a manifest");
-        }
-
-        if (has.Contains(BackupComponent.Uploads))
-        {
-            lines.Add($"# verify {BackupLayout.UploadsFile}: read to the end in process; every entry a regular file or directory under uploads/");
-        }
-
-        if (has.Contains(BackupComponent.Neo4j) && Neo4jCommands.InfoFromStdin(neo4j.Database, syntax) is { } info)
-        {
-            lines.Add($"{Show(DockerArgs.RunOneOff(Neo4jOneOffs.Info(target, info)))} < {BackupLayout.Neo4jFile}");
-        }
-
-        lines.Add(request.Yes ? "# confirmed by --yes" : "# confirm: on a terminal, type the database name; without one, --yes is required");
-        if (!request.NoSafetyBackup)
-        {
-            lines.Add($"# safety backup of the current state into {_catalog.Root}/<YYYYMMDD_HHMMSS>{BackupLayout.SafetySuffix}:");
-            lines.AddRange(_backupPlanner.Plan(new BackupRequest(null, has, DryRun: true, BackupKind.Safety)).Where(l => !l.StartsWith("# lock", StringComparison.Ordinal)).Select(l => "  " + l));
-        }
-
-        if (has.Contains(BackupComponent.Postgres))
-        {
-            lines.Add("# restore postgres");
-            lines.Add(_postgres.DropSpec(_postgres.Container).Display);
-            lines.Add(_postgres.CreateSpec(_postgres.Container).Display);
-            lines.Add($"{_postgres.RestoreSpec(_postgres.Container).Display} < {BackupLayout.PostgresFile}");
-        }
-
-        if (has.Contains(BackupComponent.Neo4j))
-        {
-            lines.Add("# restore neo4j (a stopped Neo4j is loaded and left stopped)");
-            lines.Add(Show(DockerArgs.RemoveForce(Neo4jOneOffs.Name("dump", neo4j.Container))) + "   # a leftover of a killed run, if any");
-            lines.Add(Show(DockerArgs.RemoveForce(Neo4jOneOffs.Name("load", neo4j.Container))) + "   # likewise");
-            lines.Add($"# journal {StopJournal.PathIn(_catalog.Root)}");
-            lines.Add(Show(DockerArgs.Stop(neo4j.Container, TimeSpan.FromSeconds(neo4j.StopTimeoutSeconds))));
-            lines.Add($"{Show(DockerArgs.RunOneOff(Neo4jOneOffs.Load(target)))} < {BackupLayout.Neo4jFile}");
-            lines.Add(Show(DockerArgs.RemoveForce(Neo4jOneOffs.Name("load", neo4j.Container))) + "   # only if the load failed or was interrupted");
-            lines.Add(Show(DockerArgs.Start(neo4j.Container)));
-            lines.Add($"{Show(DockerArgs.Exec(neo4j.Container, Neo4jCommands.Cypher(Neo4jCommands.Ping), Neo4jCredentials.EnvironmentNames))}   # every second until it answers");
+            lines.Add(_postgres.DropSpec(_postgres.Container, incoming).Display + "   # a leftover, if any");
+            lines.Add(_postgres.CreateSpec(_postgres.Container, incoming).Display);
+            lines.Add($"{_postgres.RestoreSpec(_postgres.Container, incoming).Display} < {BackupLayout.PostgresFile}   # into a database of its own; the table count is checked there");
         }
 
         if (has.Contains(BackupComponent.Uploads))
         {
             var uploads = _workingDirectory.Resolve(_options.Uploads.Path);
-            lines.Add($"# restore uploads: extract into {Path.GetDirectoryName(uploads)}/.summit-dr-staging-<id>, then swap with {uploads} by rename; the old tree is removed after");
+            lines.Add($"# extract {BackupLayout.UploadsFile} into {Path.GetDirectoryName(uploads)}/.summit-dr-staging-<id>: every entry a regular file or directory under uploads/, checked before it is written; the same read computes its SHA-256");
         }
 
-        lines.Add("# on any failure: roll every touched store back from the safety backup");
+        if (has.Contains(BackupComponent.Neo4j))
+        {
+            lines.Add(Show(Neo4jWorkbench.RunArgs(target, mount)) + "   # the container neo4j-admin runs in; whether the engine sees the file is probed");
+            if (Neo4jCommands.InfoFromPath(neo4j.Database, syntax, Neo4jWorkbench.MountPoint) is { } info)
+            {
+                lines.Add(Exec(info) + $"   # while this process computes the SHA-256 of {BackupLayout.Neo4jFile}");
+            }
+        }
+
+        lines.Add(request.Yes ? "# confirmed by --yes" : "# confirm: on a terminal, type the database name; without one, --yes is required");
+        if (request.SafetyBackup)
+        {
+            lines.Add($"# safety backup of the current state into {_catalog.Root}/<YYYYMMDD_HHMMSS>{BackupLayout.SafetySuffix}:");
+            lines.AddRange(_backupPlanner.Plan(new BackupRequest(null, has, DryRun: true, BackupKind.Safety)).Where(l => !l.StartsWith("# lock", StringComparison.Ordinal)).Select(l => "  " + l));
+        }
+
+        lines.Add($"# swap in, the replaced state kept aside (recorded in {Undo.KeptStateStore.PathIn(_catalog.Root)}), all stores together:");
+        if (has.Contains(BackupComponent.Neo4j))
+        {
+            var live = Neo4jStoreLayout.Live(neo4j.Database);
+            var aside = Neo4jStoreLayout.Kept(KeptStores.Neo4jKept(id), neo4j.Database);
+            lines.Add($"# journal {StopJournal.PathIn(_catalog.Root)}");
+            lines.Add(Show(DockerArgs.Stop(neo4j.Container, TimeSpan.FromSeconds(neo4j.StopTimeoutSeconds))));
+            lines.Add(Exec(["mv", "-T", live.Store, aside.Store]));
+            lines.Add(Exec(["mv", "-T", live.Transactions, aside.Transactions]));
+            lines.Add(Exec(Neo4jCommands.LoadFromPath(neo4j.Database, syntax, Neo4jWorkbench.MountPoint)));
+            lines.Add($"#   or, when the engine does not see the file: {Exec(Neo4jCommands.LoadFromStdin(neo4j.Database, syntax), interactive: true)} < {BackupLayout.Neo4jFile}");
+        }
+
+        if (has.Contains(BackupComponent.Postgres))
+        {
+            lines.Add(Show(DockerArgs.Exec(_postgres.Container, PostgresCommands.Rename(_options.Postgres.User, PostgresCommands.MaintenanceFor(database), [(database, kept), (incoming, database)]))));
+        }
+
+        if (has.Contains(BackupComponent.Uploads))
+        {
+            var uploads = _workingDirectory.Resolve(_options.Uploads.Path);
+            lines.Add($"# rename {uploads} -> {KeptStores.UploadsKept(uploads, id)}, then the extracted tree -> {uploads}");
+        }
+
+        if (has.Contains(BackupComponent.Neo4j))
+        {
+            lines.Add(Show(DockerArgs.Start(neo4j.Container)) + "   # once every store is in place");
+            lines.Add($"{Show(DockerArgs.Exec(neo4j.Container, Neo4jCommands.Cypher(Neo4jCommands.CountNodes), Neo4jCredentials.EnvironmentNames))}   # every 0.1 s until it answers; the count must match the manifest's");
+        }
+
+        lines.Add("# on any failure: every replaced store is put back from what was kept aside, within the same stop of Neo4j");
+        lines.Add("# the state kept by the previous restore is freed; this one stays until the next restore or `summit-dr undo --discard`");
         lines.Add("# post-restore checks: tables listed, Neo4j answers with its node count, uploads present");
         return lines;
     }

@@ -5,10 +5,11 @@ namespace Summit.Dr.Restore;
 /// <summary>What one `restore` run is asked to do.</summary>
 /// <param name="Backup">A backup directory, or `latest`.</param>
 /// <param name="ExplicitSelection">True when the user named components with `--only`.</param>
+/// <param name="SafetyBackup">Also write a durable backup of the current state first (the replaced state is kept aside either way).</param>
 public sealed record RestoreRequest(
     string Backup,
     IReadOnlySet<BackupComponent> Components,
     bool ExplicitSelection,
     bool Yes,
-    bool NoSafetyBackup,
+    bool SafetyBackup,
     bool DryRun);

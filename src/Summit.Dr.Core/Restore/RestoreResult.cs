@@ -8,7 +8,8 @@ public sealed record RestoreResult(
     IReadOnlyList<StoreOutcome> Stores,
     IReadOnlyList<Health.HealthCheck> Checks,
     TimeSpan Total,
-    IReadOnlyList<string> Warnings)
+    IReadOnlyList<string> Warnings,
+    Undo.KeptState Kept)
 {
     /// <summary>The runbook's recovery time objective for dev and staging.</summary>
     public static readonly TimeSpan RecoveryTimeObjective = TimeSpan.FromMinutes(10);

@@ -1,10 +1,12 @@
 namespace Summit.Dr.Restore;
 
-/// <summary>What the user confirms: what will be overwritten, by which backup.</summary>
+/// <summary>What the user confirms: what will be overwritten, with what, and what becomes of the state replaced.</summary>
+/// <param name="Heading">"This overwrites", or "This deletes".</param>
+/// <param name="Source">What replaces it: "backup NAME, taken ..., SIZE", or the state before a restore.</param>
+/// <param name="Note">What becomes of the state it replaces.</param>
 public sealed record RestoreSummary(
-    string Backup,
-    DateTimeOffset? CreatedAt,
-    long Bytes,
+    string Heading,
+    string Source,
     IReadOnlyList<string> Overwrites,
-    bool SafetyBackup,
+    string Note,
     string ConfirmationWord);

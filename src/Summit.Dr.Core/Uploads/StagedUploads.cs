@@ -7,27 +7,29 @@ public sealed class StagedUploads : IDisposable
 {
     private readonly string _target;
     private readonly string _staging;
-    private readonly string _previous;
     private readonly ILogger _logger;
 
-    internal StagedUploads(string target, string staging, string previous, UploadsStats stats, ILogger logger)
+    internal StagedUploads(string target, string staging, UploadsStats stats, ILogger logger)
     {
         _target = target;
         _staging = staging;
-        _previous = previous;
         Stats = stats;
         _logger = logger;
     }
 
     public UploadsStats Stats { get; }
 
-    /// <summary>Renames the live tree aside, the staged one in, then removes the old one; puts the old one back if the second rename fails.</summary>
-    public void SwapIn()
+    /// <summary>
+    /// Renames the live tree to <paramref name="keepAt"/> (nothing is deleted or copied), then the staged tree
+    /// into its place; if the second rename fails, the live tree is put back. Returns whether there was a
+    /// live tree to keep.
+    /// </summary>
+    public bool SwapIn(string keepAt)
     {
-        var hadPrevious = Directory.Exists(_target);
-        if (hadPrevious)
+        var hadTree = Directory.Exists(_target);
+        if (hadTree)
         {
-            Directory.Move(_target, _previous);
+            Directory.Move(_target, keepAt);
         }
 
         try
@@ -36,18 +38,16 @@ public sealed class StagedUploads : IDisposable
         }
         catch
         {
-            if (hadPrevious)
+            if (hadTree)
             {
-                Directory.Move(_previous, _target);
+                Directory.Move(keepAt, _target);
             }
 
             throw;
         }
 
-        if (hadPrevious)
-        {
-            TryDelete(_previous, _logger);
-        }
+        TryDelete(_staging, _logger);
+        return hadTree;
     }
 
     public void Dispose()

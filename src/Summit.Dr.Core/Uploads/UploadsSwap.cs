@@ -4,8 +4,8 @@ namespace Summit.Dr.Uploads;
 
 /// <summary>
 /// Replaces the uploads directory from an archive without ever emptying it first (invariant 5): extract
-/// into a sibling directory on the same filesystem, then swap by rename; the old tree is removed only after
-/// the swap. Any failure before the swap leaves the original in place.
+/// into a sibling directory on the same filesystem, then swap by rename, keeping the old tree aside by
+/// another rename. Any failure before the swap leaves the original in place.
 /// </summary>
 public sealed class UploadsSwap
 {
@@ -16,34 +16,23 @@ public sealed class UploadsSwap
         _logger = logger;
     }
 
-    public async Task<UploadsStats> ReplaceAsync(string archivePath, string target, CancellationToken cancellationToken)
-    {
-        using var staged = await StageAsync(archivePath, target, cancellationToken);
-        staged.SwapIn();
-        return staged.Stats;
-    }
-
     /// <summary>
-    /// Extracts the archive next to <paramref name="target"/>, touching nothing of it; <see cref="StagedUploads.SwapIn"/>
-    /// then replaces it by rename. Disposing a staged tree that was not swapped in removes it.
+    /// Extracts <paramref name="archive"/> next to <paramref name="target"/>, touching nothing of it, checking
+    /// every entry before it is written; <see cref="StagedUploads.SwapIn"/> then puts it in place. Disposing a
+    /// staged tree that was not swapped in removes it.
     /// </summary>
-    public async Task<StagedUploads> StageAsync(string archivePath, string target, CancellationToken cancellationToken)
+    /// <param name="trailer">The archive's gzip trailer, when <paramref name="archive"/> cannot seek to it (a hashing stream).</param>
+    public async Task<StagedUploads> StageAsync(Stream archive, string target, CancellationToken cancellationToken, (uint Crc, uint Length)? trailer = null)
     {
         var parent = Path.GetDirectoryName(Path.GetFullPath(target))!;
         Directory.CreateDirectory(parent);
-        var token = Guid.NewGuid().ToString("N")[..12];
-        var staging = Path.Combine(parent, $".summit-dr-staging-{token}");
+        var staging = Path.Combine(parent, $".summit-dr-staging-{Guid.NewGuid().ToString("N")[..12]}");
         try
         {
             Directory.CreateDirectory(staging);
-            UploadsStats stats;
-            await using (var archive = ArtifactFiles.OpenRead(archivePath))
-            {
-                stats = await UploadsArchive.ExtractAsync(archive, staging, cancellationToken);
-            }
-
+            var stats = await UploadsArchive.ExtractAsync(archive, staging, cancellationToken, trailer);
             Directory.CreateDirectory(Path.Combine(staging, "uploads"));
-            return new StagedUploads(target, staging, Path.Combine(parent, $".summit-dr-previous-{token}"), stats, _logger);
+            return new StagedUploads(target, staging, stats, _logger);
         }
         catch
         {

@@ -12,7 +12,7 @@ namespace Summit.Dr.Tool.Commands;
         Checks the docker CLI and daemon, each container (configured or found by compose discovery), Neo4j's
         version and admin syntax, free disk in the backup root against an estimate of the next backup, and
         write permission; then shows the effective configuration and where each value came from (secrets
-        masked). Exit codes: 0 ready; 3 not ready; 2 usage.
+        masked), and what the last restore kept aside for `summit-dr undo`, with sizes. Exit codes: 0 ready; 3 not ready; 2 usage.
         """)]
 public sealed class DoctorCommand
 {
@@ -26,9 +26,10 @@ public sealed class DoctorCommand
         {
             var report = await services.GetRequiredService<DoctorOperation>().RunAsync(cancellationToken);
             var exitCode = report.Ready ? ExitCodes.Success : ExitCodes.Precondition;
+            var kept = await KeptReport.MeasureAllAsync(services, cancellationToken);
             if (Json)
             {
-                console.WriteJson(new { schemaVersion = 1, command = "doctor", ready = report.Ready, exitCode, checks = report.Checks, configuration = report.Configuration });
+                console.WriteJson(new { schemaVersion = 1, command = "doctor", ready = report.Ready, exitCode, checks = report.Checks, configuration = report.Configuration, kept = kept.Select(k => KeptReport.Json(k.State, k.Sizes)) });
                 return exitCode;
             }
 
@@ -43,6 +44,8 @@ public sealed class DoctorCommand
             {
                 console.Out.WriteLine($"  {entry.Key,-26} {entry.Value ?? "-",-32} {entry.Source}");
             }
+
+            KeptReport.Write(console.Out, kept);
 
             console.Error.WriteLine(report.Ready
                 ? "Ready: a backup and a restore can run here."

@@ -13,7 +13,8 @@ namespace Summit.Dr.Tool.Commands;
 
         States: complete; safety (taken by restore); legacy (no manifest: made by the runbook's scripts);
         incomplete (unfinished work, never restored or offered as latest); corrupt (a cheap check failed;
-        `summit-dr check` tells more). Exit codes: 0; 2 usage.
+        `summit-dr check` tells more). Then what the last restore kept aside for `summit-dr undo`, with sizes.
+        Exit codes: 0; 2 usage.
         """)]
 public sealed class ListCommand
 {
@@ -23,11 +24,12 @@ public sealed class ListCommand
     public RootCommand Parent { get; set; } = null!;
 
     public int OnExecute() =>
-        OperationHost.Run(Parent.ToGlobalOptions(), "list", Json, (services, console, _) =>
+        OperationHost.Run(Parent.ToGlobalOptions(), "list", Json, async (services, console, cancellationToken) =>
         {
             var catalog = services.GetRequiredService<BackupCatalog>();
             var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
             var entries = catalog.List();
+            var kept = await KeptReport.MeasureAllAsync(services, cancellationToken);
             if (Json)
             {
                 console.WriteJson(new
@@ -46,14 +48,16 @@ public sealed class ListCommand
                         state = e.State.ToString().ToLowerInvariant(),
                         problem = e.Problem,
                     }),
+                    kept = kept.Select(k => KeptReport.Json(k.State, k.Sizes)),
                 });
-                return Task.FromResult(ExitCodes.Success);
+                return ExitCodes.Success;
             }
 
             if (entries.Count == 0)
             {
                 console.Error.WriteLine($"No backups in {catalog.Root}. Make one with `summit-dr backup`.");
-                return Task.FromResult(ExitCodes.Success);
+                KeptReport.Write(console.Out, kept);
+                return ExitCodes.Success;
             }
 
             console.Out.WriteLine($"{"NAME",-28} {"TIME",-19} {"AGE",8} {"SIZE",10}  {"COMPONENTS",-22} STATE");
@@ -66,7 +70,8 @@ public sealed class ListCommand
                 console.Out.WriteLine($"{e.Name,-28} {time,-19} {age,8} {LoggingProgressReporter.FormatBytes(e.Bytes),10}  {components,-22} {state}");
             }
 
-            return Task.FromResult(ExitCodes.Success);
+            KeptReport.Write(console.Out, kept);
+            return ExitCodes.Success;
         });
 
     private static string Age(TimeSpan age) => age switch

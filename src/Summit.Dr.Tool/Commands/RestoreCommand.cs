@@ -11,12 +11,15 @@ namespace Summit.Dr.Tool.Commands;
 [Command("restore", Description = "Restore a backup (a directory or `latest`): verified first, confirmed, undoable.",
     ExtendedHelpText = """
 
-        Before anything is touched every check runs: manifest, checksums, pg_restore --list, every tar entry,
-        the Neo4j dump. Then a safety backup of the current state; then PostgreSQL, Neo4j and uploads in turn.
-        If a store fails, every store already touched is rolled back from the safety backup.
+        Before anything live is touched every check runs (manifest, checksums, pg_restore --list, every tar
+        entry, the Neo4j dump) while each store is prepared beside the live one. Then the three stores are
+        swapped in together, with one stop and one start of Neo4j; the state they replace is kept aside (the
+        database renamed, the Neo4j store moved within its volume, the uploads tree renamed), not copied. If a
+        store fails, every replaced store is put back. After success, `summit-dr undo` puts the old state back
+        and `summit-dr undo --discard` frees it; the next restore frees it too.
         Exit codes: 0 restored and checked; 1 failed (the message says what state the platform is in) or a
-        post-restore check failed; 2 usage, or not confirmed; 3 docker/container/lock precondition;
-        4 the backup is incomplete, corrupt or unsafe (nothing touched); 130 interrupted (rolled back).
+        post-restore check failed; 2 usage, no such backup, or not confirmed; 3 docker/container/lock
+        precondition; 4 the backup is incomplete, corrupt or unsafe (nothing touched); 130 interrupted (put back).
         """)]
 public sealed class RestoreCommand
 {
@@ -29,7 +32,11 @@ public sealed class RestoreCommand
     [Option("--only <LIST>", Description = "Comma-separated components: postgres,neo4j,uploads (default: all the backup holds).")]
     public string? Only { get; set; }
 
-    [Option("--no-safety-backup", Description = "Skip the backup of the current state taken before overwriting it (no rollback possible).")]
+    [Option("--safety-backup", Description = "Also write a durable backup of the current state first (it is kept aside for undo either way).")]
+    public bool SafetyBackup { get; set; }
+
+    /// <summary>Accepted for scripts written for earlier versions, where the safety backup was the default; it is the default now.</summary>
+    [Option("--no-safety-backup", ShowInHelpText = false)]
     public bool NoSafetyBackup { get; set; }
 
     [Option("--dry-run", Description = "Print the full plan: every check and docker command; run nothing.")]
@@ -47,7 +54,12 @@ public sealed class RestoreCommand
             throw new UsageException("restore needs a backup: `summit-dr restore backups/<YYYYMMDD_HHMMSS>` or `summit-dr restore latest`.");
         }
 
-        var request = new RestoreRequest(Backup, BackupComponents.Parse(Only), Only is not null, Yes, NoSafetyBackup, DryRun);
+        if (SafetyBackup && NoSafetyBackup)
+        {
+            throw new UsageException("--safety-backup and --no-safety-backup contradict each other; pass one.");
+        }
+
+        var request = new RestoreRequest(Backup, BackupComponents.Parse(Only), Only is not null, Yes, SafetyBackup, DryRun);
         return OperationHost.Run(Parent.ToGlobalOptions(), "restore", Json, async (services, console, cancellationToken) =>
         {
             if (request.DryRun)

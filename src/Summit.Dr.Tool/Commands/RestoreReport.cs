@@ -10,7 +10,7 @@ internal static class RestoreReport
     public static int Write(ToolConsole console, RestoreResult result, bool json)
     {
         var exitCode = result.ChecksPassed ? ExitCodes.Success : ExitCodes.Failed;
-        var rollback = result.SafetyBackup is null ? null : $"summit-dr restore {result.SafetyBackup} --yes";
+        const string undo = "summit-dr undo";
         if (json)
         {
             console.WriteJson(new
@@ -21,7 +21,8 @@ internal static class RestoreReport
                 exitCode,
                 backup = result.Backup,
                 safetyBackup = result.SafetyBackup,
-                rollbackCommand = rollback,
+                undoCommand = undo,
+                kept = KeptReport.Json(result.Kept),
                 totalSeconds = Math.Round(result.Total.TotalSeconds, 3),
                 recoveryTimeObjectiveSeconds = RestoreResult.RecoveryTimeObjective.TotalSeconds,
                 steps = result.Steps,
@@ -50,9 +51,10 @@ internal static class RestoreReport
             error.WriteLine($"warning: {warning}");
         }
 
-        if (rollback is not null)
+        error.WriteLine($"The state this restore replaced is kept aside (restore {result.Kept.Id}): `{undo}` puts it back, `{undo} --discard` frees it.");
+        if (result.SafetyBackup is not null)
         {
-            error.WriteLine($"To roll back to the state before this restore: {rollback}");
+            error.WriteLine($"A safety backup of it was written too: {result.SafetyBackup}");
         }
 
         if (!result.ChecksPassed)

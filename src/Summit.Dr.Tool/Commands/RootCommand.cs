@@ -17,6 +17,7 @@ namespace Summit.Dr.Tool.Commands;
 [Subcommand(
     typeof(BackupCommand),
     typeof(RestoreCommand),
+    typeof(UndoCommand),
     typeof(VerifyCommand),
     typeof(ListCommand),
     typeof(CheckCommand),

@@ -1,4 +1,3 @@
-using Summit.Dr.Progress;
 using Summit.Dr.Restore;
 using Summit.Dr.Tool.Hosting;
 
@@ -13,17 +12,14 @@ internal sealed class ConsoleConfirmation(ToolConsole console) : IRestoreConfirm
     {
         var error = console.Error;
         error.WriteLine();
-        error.WriteLine("This restore overwrites:");
+        error.WriteLine($"{summary.Heading}:");
         foreach (var item in summary.Overwrites)
         {
             error.WriteLine($"  - {item}");
         }
 
-        var created = summary.CreatedAt is { } at ? $", taken {at.ToLocalTime():yyyy-MM-dd HH:mm:ss}" : string.Empty;
-        error.WriteLine($"with backup {summary.Backup}{created}, {LoggingProgressReporter.FormatBytes(summary.Bytes)}.");
-        error.WriteLine(summary.SafetyBackup
-            ? "A safety backup of the current state is taken first, so this can be undone."
-            : "No safety backup will be taken: this cannot be undone.");
+        error.WriteLine($"with {summary.Source}.");
+        error.WriteLine(summary.Note);
         error.Write($"Type {summary.ConfirmationWord} to continue: ");
         var answer = await System.Console.In.ReadLineAsync(cancellationToken);
         return string.Equals(answer?.Trim(), summary.ConfirmationWord, StringComparison.Ordinal);

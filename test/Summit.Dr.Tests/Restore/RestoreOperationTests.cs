@@ -3,9 +3,9 @@ using Moq;
 using Summit.Dr.Backup;
 using Summit.Dr.Catalog;
 using Summit.Dr.Errors;
-using Summit.Dr.Processes;
 using Summit.Dr.Restore;
 using Summit.Dr.Tests.Support;
+using Summit.Dr.Undo;
 
 namespace Summit.Dr.Tests.Restore;
 
@@ -13,31 +13,45 @@ namespace Summit.Dr.Tests.Restore;
 [CancelAfter(30_000)]
 public sealed class RestoreOperationTests
 {
+    private static readonly string[] Live = ["/data/databases/neo4j", "/data/transactions/neo4j"];
+
     [Test]
-    public async Task Restore_verifies_then_takes_a_safety_backup_then_restores_each_store_in_order()
+    public async Task Restore_verifies_and_prepares_beside_the_live_stores_then_swaps_them_in_keeping_the_old_ones()
     {
         using var harness = await HarnessWithBackupAsync();
 
         var result = await RestoreAsync(harness);
 
-        var lines = harness.Docker.Lines;
-        var verify = harness.Docker.IndexOf(l => l.Contains("pg_restore --list", StringComparison.Ordinal));
-        var safetyDump = harness.Docker.IndexOf(l => l.Contains("pg_dump", StringComparison.Ordinal));
-        var drop = harness.Docker.IndexOf(l => l.Contains("dropdb", StringComparison.Ordinal));
-        var restore = harness.Docker.IndexOf(l => l.Contains("pg_restore -U", StringComparison.Ordinal));
-        var load = harness.Docker.IndexOf(l => l.Contains("database load neo4j --from-stdin --overwrite-destination=true", StringComparison.Ordinal));
+        var id = result.Kept.Id;
+        var kept = KeptStores.DatabaseName("intelgraph_dev", "kept", id);
+        var incoming = harness.Docker.IndexOf(l => l.Contains("pg_restore -U intelgraph -d intelgraph_dev_sdr_in_" + id, StringComparison.Ordinal));
+        var benchStart = harness.Docker.IndexOf(l => l.StartsWith("run -d", StringComparison.Ordinal));
+        var stop = harness.Docker.IndexOf(l => l.StartsWith("stop", StringComparison.Ordinal));
+        var moveAside = harness.Docker.IndexOf(l => l.Contains("mv -T /data/databases/neo4j", StringComparison.Ordinal));
+        var load = harness.Docker.IndexOf(l => l.Contains("database load neo4j --from-path=/summit-dr --overwrite-destination=true", StringComparison.Ordinal));
+        var start = harness.Docker.IndexOf(l => l == "start neo4j");
         Assert.Multiple(() =>
         {
-            Assert.That(verify, Is.GreaterThanOrEqualTo(0).And.LessThan(safetyDump), "verify before the safety backup");
-            Assert.That(safetyDump, Is.LessThan(drop), "safety backup before the first destructive step");
-            Assert.That(drop, Is.LessThan(restore));
-            Assert.That(restore, Is.LessThan(load), "PostgreSQL, then Neo4j");
-            Assert.That(lines.Skip(load).First(l => l.StartsWith("start", StringComparison.Ordinal)), Is.EqualTo("start neo4j"));
+            Assert.That(benchStart, Is.GreaterThanOrEqualTo(0).And.LessThan(stop), "the container neo4j-admin runs in is started while Neo4j still serves");
+            Assert.That(incoming, Is.GreaterThanOrEqualTo(0), "PostgreSQL is restored into a database of its own");
+            Assert.That(stop, Is.LessThan(moveAside));
+            Assert.That(moveAside, Is.LessThan(load));
+            Assert.That(load, Is.LessThan(start));
+            Assert.That(harness.Docker.Lines.Count(l => l.StartsWith("stop", StringComparison.Ordinal)), Is.EqualTo(1), "one stop of Neo4j");
+            Assert.That(harness.Docker.Lines.Count(l => l.StartsWith("start", StringComparison.Ordinal)), Is.EqualTo(1), "one start");
             Assert.That(harness.Docker.Containers["neo4j"].Running, Is.True);
-            Assert.That(result.SafetyBackup, Does.EndWith("-safety"));
+            Assert.That(harness.Docker.Databases, Does.Contain("intelgraph_dev").And.Contain(kept), "the old database is kept under another name");
+            Assert.That(harness.Docker.Databases.Any(d => d.Contains("_sdr_in_", StringComparison.Ordinal)), Is.False);
+            Assert.That(harness.Docker.Volume, Does.Contain($"/data/summit-dr-kept-{id}-databases-neo4j").And.Contain("/data/databases/neo4j"));
+            Assert.That(File.ReadAllText(Path.Combine(harness.WorkDir, "server", "uploads", "imports", "entities.csv")), Is.EqualTo("id,name\n1,alpha\n"));
+            Assert.That(File.ReadAllText(Path.Combine(harness.WorkDir, "server", $".summit-dr-kept-{id}-uploads", "imports", "entities.csv")), Is.EqualTo("changed"),
+                "the replaced tree is kept, renamed");
+            Assert.That(result.SafetyBackup, Is.Null, "no copy is written by default");
+            Assert.That(harness.VisibleBackups(), Has.Count.EqualTo(1));
+            Assert.That(KeptStateStore.Read(harness.Root).Single(), Is.EqualTo(result.Kept).Using<KeptState>((a, b) => a.Id == b.Id && a.Complete && b.Complete));
             Assert.That(result.Stores.Select(s => s.State), Is.All.EqualTo(StoreState.Restored));
             Assert.That(result.ChecksPassed, Is.True, string.Join("; ", result.Checks.Select(c => c.Detail)));
-            Assert.That(File.ReadAllText(Path.Combine(harness.WorkDir, "server", "uploads", "imports", "entities.csv")), Is.EqualTo("id,name\n1,alpha\n"));
+            Assert.That(harness.Docker.Containers.ContainsKey(FakeDocker.Bench), Is.False, "the workbench is removed");
         });
     }
 
@@ -46,30 +60,43 @@ public sealed class RestoreOperationTests
     {
         using var harness = await HarnessWithBackupAsync();
 
-        await RestoreAsync(harness);
+        var result = await RestoreAsync(harness);
 
+        var id = result.Kept.Id;
         var calls = harness.Docker.Calls;
+        var backup = Path.Combine(harness.Root, harness.VisibleBackups().Single());
         Assert.Multiple(() =>
         {
-            Assert.That(calls.Single(c => c.Arguments.Contains("dropdb")).Arguments,
-                Is.EqualTo(new[] { "exec", "postgres", "dropdb", "-U", "intelgraph", "--force", "--if-exists", "intelgraph_dev" }));
             Assert.That(calls.Single(c => c.Arguments.Contains("createdb")).Arguments,
-                Is.EqualTo(new[] { "exec", "postgres", "createdb", "-U", "intelgraph", "-O", "intelgraph", "intelgraph_dev" }));
+                Is.EqualTo(new[] { "exec", "postgres", "createdb", "-U", "intelgraph", "-O", "intelgraph", $"intelgraph_dev_sdr_in_{id}" }));
             Assert.That(calls.Single(FakeDocker.IsPgRestore).Arguments, Is.EqualTo(new[]
             {
-                "exec", "-i", "postgres", "pg_restore", "-U", "intelgraph", "-d", "intelgraph_dev",
+                "exec", "-i", "postgres", "pg_restore", "-U", "intelgraph", "-d", $"intelgraph_dev_sdr_in_{id}",
                 "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
+            }));
+            Assert.That(calls.Single(FakeDocker.IsRename).Arguments.Last(a => a.Contains("RENAME", StringComparison.Ordinal)),
+                Is.EqualTo($"BEGIN; ALTER DATABASE \"intelgraph_dev\" RENAME TO \"intelgraph_dev_sdr_kept_{id}\"; ALTER DATABASE \"intelgraph_dev_sdr_in_{id}\" RENAME TO \"intelgraph_dev\"; COMMIT;"),
+                "one transaction: the live name is never missing");
+            Assert.That(calls.Single(FakeDocker.IsBenchStart).Arguments, Is.EqualTo(new[]
+            {
+                "run", "-d", "--rm", "--network", "none", "--name", FakeDocker.Bench, "--volumes-from", "neo4j",
+                "--mount", $"type=bind,source={Path.Combine(backup, "neo4j.dump")},target=/summit-dr/neo4j.dump,readonly",
+                "neo4j:5.24.0-community", "sleep", "86400",
             }));
             Assert.That(calls.Single(FakeDocker.IsNeo4jLoad).Arguments, Is.EqualTo(new[]
             {
-                "run", "--rm", "--network", "none", "--name", "summit-dr-load-neo4j", "-i", "--volumes-from", "neo4j",
-                "neo4j:5.24.0-community", "neo4j-admin", "database", "load", "neo4j", "--from-stdin", "--overwrite-destination=true",
+                "exec", "--user", "neo4j", FakeDocker.Bench, "neo4j-admin", "database", "load", "neo4j", "--from-path=/summit-dr", "--overwrite-destination=true",
+            }));
+            Assert.That(calls.Where(c => FakeDocker.InBench(c) && c.Arguments.Contains("mv")).Select(c => string.Join(' ', c.Arguments.Skip(4))), Is.EquivalentTo(new[]
+            {
+                $"mv -T /data/databases/neo4j /data/summit-dr-kept-{id}-databases-neo4j",
+                $"mv -T /data/transactions/neo4j /data/summit-dr-kept-{id}-transactions-neo4j",
             }));
         });
     }
 
     [Test]
-    public async Task Without_a_terminal_and_without_yes_nothing_destructive_runs()
+    public async Task Without_a_terminal_and_without_yes_nothing_is_started()
     {
         using var harness = await HarnessWithBackupAsync();
 
@@ -77,10 +104,11 @@ public sealed class RestoreOperationTests
 
         Assert.That(error!.Message, Does.Contain("Pass --yes"));
         AssertNothingDestructive(harness);
+        Assert.That(harness.Docker.Calls.Any(FakeDocker.IsPgRestore), Is.False, "not even the restore beside the live database");
     }
 
     [Test]
-    public async Task A_declined_confirmation_changes_nothing()
+    public async Task A_declined_confirmation_changes_nothing_and_removes_what_was_prepared()
     {
         var confirmation = new Mock<IRestoreConfirmation>();
         confirmation.Setup(c => c.CanAsk).Returns(true);
@@ -92,66 +120,64 @@ public sealed class RestoreOperationTests
         Assert.That(error!.Message, Is.EqualTo("Restore not confirmed; nothing was changed."));
         AssertNothingDestructive(harness);
         confirmation.Verify(c => c.ConfirmAsync(
-            It.Is<RestoreSummary>(s => s.ConfirmationWord == "intelgraph_dev" && s.Overwrites.Count == 3 && s.SafetyBackup), It.IsAny<CancellationToken>()));
-    }
-
-    [Test]
-    public async Task A_failed_neo4j_load_rolls_postgres_back_from_the_safety_backup()
-    {
-        using var harness = await HarnessWithBackupAsync();
-        var loads = 0;
-        harness.Docker.When(FakeDocker.IsNeo4jLoad, async (spec, token) =>
-        {
-            await spec.StandardInput!.CopyToAsync(Stream.Null, token);
-            return ++loads == 1 ? FakeDocker.Result(1, stderr: "Load failed for database 'neo4j'") : FakeDocker.Result();
-        });
-
-        var error = Assert.ThrowsAsync<OperationFailedException>(() => RestoreAsync(harness));
-
-        var restores = harness.Docker.Calls.Where(FakeDocker.IsPgRestore).Select(SourceDirectory).ToList();
-        var neo4jLoads = harness.Docker.Calls.Where(FakeDocker.IsNeo4jLoad).Select(SourceDirectory).ToList();
+            It.Is<RestoreSummary>(s => s.ConfirmationWord == "intelgraph_dev" && s.Overwrites.Count == 3), It.IsAny<CancellationToken>()));
         Assert.Multiple(() =>
         {
-            Assert.That(error!.Message, Does.Contain("Load failed for database 'neo4j'").And.Contain("the platform is as it was before the restore"));
-            Assert.That(restores, Has.Count.EqualTo(2));
-            Assert.That(restores[1], Does.EndWith("-safety"), "PostgreSQL is restored again, from the safety backup");
-            Assert.That(neo4jLoads[1], Does.EndWith("-safety"), "the half-loaded Neo4j is rolled back too");
-            Assert.That(harness.Docker.Containers["neo4j"].Running, Is.True);
-            Assert.That(File.ReadAllText(Path.Combine(harness.WorkDir, "server", "uploads", "imports", "entities.csv")), Is.EqualTo("changed"),
-                "uploads come last and were never touched");
+            Assert.That(harness.Docker.Databases, Is.EquivalentTo(new[] { "postgres", "intelgraph_dev" }), "the restored copy was dropped");
+            Assert.That(Directory.GetDirectories(Path.Combine(harness.WorkDir, "server")).Select(Path.GetFileName), Is.EqualTo(new[] { "uploads" }), "the extracted tree was removed");
+            Assert.That(harness.Docker.Containers.ContainsKey(FakeDocker.Bench), Is.False);
         });
     }
 
     [Test]
-    public async Task Without_a_safety_backup_a_failure_says_exactly_what_state_the_platform_is_in()
+    public async Task A_failed_neo4j_load_puts_every_store_back_from_what_was_kept()
     {
         using var harness = await HarnessWithBackupAsync();
         harness.Docker.When(FakeDocker.IsNeo4jLoad, 1, "Load failed for database 'neo4j'");
 
-        var error = Assert.ThrowsAsync<OperationFailedException>(() => RestoreAsync(harness, noSafety: true));
+        var error = Assert.ThrowsAsync<OperationFailedException>(() => RestoreAsync(harness));
 
-        Assert.That(error!.Message, Does.Contain("mixed state")
-            .And.Contain("Neo4j NOT rolled back (there is no safety backup to roll back from)")
-            .And.Contain("PostgreSQL NOT rolled back"));
-        Assert.That(harness.Docker.Containers["neo4j"].Running, Is.True);
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.Message, Does.Contain("Load failed for database 'neo4j'").And.Contain("the platform is as it was before the restore"));
+            Assert.That(harness.Docker.Volume, Is.EquivalentTo(Live), "the old Neo4j store is back, nothing else is left in the volume");
+            Assert.That(harness.Docker.Databases, Is.EquivalentTo(new[] { "postgres", "intelgraph_dev" }), "PostgreSQL is back under its name; no copy is left");
+            Assert.That(File.ReadAllText(Path.Combine(harness.WorkDir, "server", "uploads", "imports", "entities.csv")), Is.EqualTo("changed"));
+            Assert.That(Directory.GetDirectories(Path.Combine(harness.WorkDir, "server")).Select(Path.GetFileName), Is.EqualTo(new[] { "uploads" }));
+            Assert.That(harness.Docker.Containers["neo4j"].Running, Is.True);
+            Assert.That(harness.Docker.Lines.Count(l => l.StartsWith("start", StringComparison.Ordinal)), Is.EqualTo(1), "the old store went back before Neo4j started again");
+            Assert.That(KeptStateStore.Read(harness.Root), Is.Empty, "nothing is kept: nothing is replaced");
+        });
     }
 
     [Test]
-    public async Task Cancellation_during_the_neo4j_load_still_rolls_back_and_restarts_neo4j()
+    public async Task A_failed_swap_of_postgres_puts_neo4j_and_the_uploads_back_too()
+    {
+        using var harness = await HarnessWithBackupAsync();
+        harness.Docker.When(FakeDocker.IsRename, 1, "ERROR:  permission denied to rename database");
+
+        var error = Assert.ThrowsAsync<OperationFailedException>(() => RestoreAsync(harness));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.Message, Does.Contain("permission denied to rename database").And.Contain("the platform is as it was before the restore"));
+            Assert.That(harness.Docker.Volume, Is.EquivalentTo(Live));
+            Assert.That(File.ReadAllText(Path.Combine(harness.WorkDir, "server", "uploads", "imports", "entities.csv")), Is.EqualTo("changed"));
+            Assert.That(harness.Docker.Containers["neo4j"].Running, Is.True);
+            Assert.That(KeptStateStore.Read(harness.Root), Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task Cancellation_during_the_neo4j_load_puts_everything_back_and_restarts_neo4j()
     {
         using var harness = await HarnessWithBackupAsync();
         using var cancellation = new CancellationTokenSource();
         var loadStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var loads = 0;
-        harness.Docker.When(FakeDocker.IsNeo4jLoad, async (spec, token) =>
+        harness.Docker.When(FakeDocker.IsNeo4jLoad, async (_, token) =>
         {
-            if (++loads == 1)
-            {
-                loadStarted.SetResult();
-                await Task.Delay(Timeout.Infinite, token);
-            }
-
-            await spec.StandardInput!.CopyToAsync(Stream.Null, token);
+            loadStarted.SetResult();
+            await Task.Delay(Timeout.Infinite, token);
             return FakeDocker.Result();
         });
 
@@ -162,10 +188,39 @@ public sealed class RestoreOperationTests
         Assert.That(async () => await restore, Throws.InstanceOf<OperationCanceledException>());
         Assert.Multiple(() =>
         {
-            Assert.That(SourceDirectory(harness.Docker.Calls.Where(FakeDocker.IsPgRestore).Last()), Does.EndWith("-safety"));
-            Assert.That(loads, Is.EqualTo(2), "Neo4j was loaded again from the safety backup");
+            Assert.That(harness.Docker.Volume, Is.EquivalentTo(Live));
             Assert.That(harness.Docker.Containers["neo4j"].Running, Is.True);
             Assert.That(harness.Log.Text, Does.Contain("Restore interrupted.").And.Contain("the platform is as it was before the restore"));
+            Assert.That(KeptStateStore.Read(harness.Root), Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task A_second_restore_replaces_the_kept_state_only_once_it_has_succeeded()
+    {
+        using var harness = await HarnessWithBackupAsync();
+        var first = await RestoreAsync(harness);
+        var firstKept = KeptStores.DatabaseName("intelgraph_dev", "kept", first.Kept.Id);
+        harness.Docker.When(FakeDocker.IsNeo4jLoad, 1, "Load failed for database 'neo4j'");
+
+        Assert.ThrowsAsync<OperationFailedException>(() => RestoreAsync(harness, at: TimeSpan.FromSeconds(2)));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(KeptStateStore.Read(harness.Root).Select(s => s.Id), Is.EqualTo(new[] { first.Kept.Id }), "the failed restore kept nothing and freed nothing");
+            Assert.That(harness.Docker.Databases, Does.Contain(firstKept));
+            Assert.That(harness.Docker.Volume, Does.Contain($"/data/summit-dr-kept-{first.Kept.Id}-databases-neo4j"));
+        });
+
+        harness.Docker.When(FakeDocker.IsNeo4jLoad, 0, string.Empty);
+        var third = await RestoreAsync(harness, at: TimeSpan.FromSeconds(4));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(KeptStateStore.Read(harness.Root).Select(s => s.Id), Is.EqualTo(new[] { third.Kept.Id }));
+            Assert.That(harness.Docker.Databases, Does.Not.Contain(firstKept), "the first restore's kept database is freed");
+            Assert.That(harness.Docker.Volume, Does.Not.Contain($"/data/summit-dr-kept-{first.Kept.Id}-databases-neo4j"));
+            Assert.That(Directory.Exists(Path.Combine(harness.WorkDir, "server", $".summit-dr-kept-{first.Kept.Id}-uploads")), Is.False);
         });
     }
 
@@ -212,18 +267,24 @@ public sealed class RestoreOperationTests
         return harness;
     }
 
-    private static Task<RestoreResult> RestoreAsync(CoreHarness harness, bool yes = true, bool noSafety = false, CancellationToken cancellationToken = default) =>
-        harness.Get<RestoreOperation>().RunAsync(new RestoreRequest("latest", BackupComponents.All, false, yes, noSafety, DryRun: false), cancellationToken);
-
-    private static string SourceDirectory(ProcessSpec spec) => Path.GetDirectoryName(((FileStream)spec.StandardInput!).Name)!;
+    /// <summary>A restore; <paramref name="at"/> moves the clock on, since a restore's id is its local time to the second.</summary>
+    private static Task<RestoreResult> RestoreAsync(CoreHarness harness, bool yes = true, TimeSpan at = default, CancellationToken cancellationToken = default)
+    {
+        harness.Time.Advance(at);
+        return harness.Get<RestoreOperation>().RunAsync(new RestoreRequest("latest", BackupComponents.All, false, yes, SafetyBackup: false, DryRun: false), cancellationToken);
+    }
 
     private static void AssertNothingDestructive(CoreHarness harness)
     {
         Assert.Multiple(() =>
         {
-            Assert.That(harness.Docker.Lines, Has.None.Contains("dropdb").And.None.StartsWith("stop"));
+            Assert.That(harness.Docker.Lines, Has.None.StartsWith("stop"));
+            Assert.That(harness.Docker.Calls.Any(FakeDocker.IsRename), Is.False);
             Assert.That(harness.Docker.Calls.Any(FakeDocker.IsNeo4jLoad), Is.False);
+            Assert.That(harness.Docker.Volume, Is.EquivalentTo(Live));
+            Assert.That(File.ReadAllText(Path.Combine(harness.WorkDir, "server", "uploads", "imports", "entities.csv")), Is.EqualTo("changed"));
             Assert.That(harness.VisibleBackups(), Has.Count.EqualTo(1), "no safety backup either");
+            Assert.That(KeptStateStore.Read(harness.Root), Is.Empty);
         });
     }
 }
