@@ -380,8 +380,8 @@ public sealed class RestoreOperation
 
     /// <summary>
     /// Swaps the three stores in together: the uploads by rename at once, PostgreSQL by renaming databases as
-    /// soon as its restored copy is ready, Neo4j with one stop and one start (its store moved aside, the dump
-    /// loaded, started, its node count checked). Whichever store fails, every replaced one is put back.
+    /// soon as its restored copy is ready, Neo4j then with one stop and one start (its store moved aside, the
+    /// dump loaded alone, started, its node count checked). Whichever store fails, every replaced one is put back.
     /// </summary>
     private async Task<KeptState> SwapInAsync(Prepared prepared, VerifiedBackup verified, Targets targets, string root, List<RestoreStep> steps, CancellationToken cancellationToken)
     {
@@ -407,8 +407,10 @@ public sealed class RestoreOperation
                 return true;
             })
             : Task.FromResult(true);
+        // While Neo4j is down its load comes first: the PostgreSQL copy is restored before the stop, while
+        // Neo4j still serves, so nothing of the tool's competes with the load for the cores.
         var neo4j = state.Current.Neo4j is { } graph
-            ? TimedAsync(steps, "restore neo4j", async () =>
+            ? AfterAsync(prepared.Incoming, () => TimedAsync(steps, "restore neo4j", async () =>
             {
                 var bench = prepared.Bench!;
                 var downtime = await _neo4j.WhileStoppedAsync(targets.Neo4j!, root, async () =>
@@ -440,7 +442,7 @@ public sealed class RestoreOperation
 
                 CheckNodes(downtime, verified);
                 return true;
-            })
+            }))
             : Task.FromResult(true);
 
         try
@@ -463,6 +465,17 @@ public sealed class RestoreOperation
         }
 
         return state.Current;
+    }
+
+    /// <summary>Runs <paramref name="next"/> once <paramref name="first"/> has finished; not at all when it failed.</summary>
+    private static async Task<T> AfterAsync<T>(Task? first, Func<Task<T>> next)
+    {
+        if (first is not null)
+        {
+            await first;
+        }
+
+        return await next();
     }
 
     /// <summary>The node count Neo4j answered with when it came back must be the manifest's (when both are known).</summary>
@@ -726,7 +739,18 @@ public sealed class RestoreOperation
 
         public Task? Incoming { get; private set; }
 
-        /// <summary>The node count Neo4j answered with when it came back.</summary>
+        /// <summary>Runs <paramref name="next"/> once <paramref name="first"/> has finished; not at all when it failed.</summary>
+    private static async Task<T> AfterAsync<T>(Task? first, Func<Task<T>> next)
+    {
+        if (first is not null)
+        {
+            await first;
+        }
+
+        return await next();
+    }
+
+    /// <summary>The node count Neo4j answered with when it came back.</summary>
         public (string Container, long Nodes)? Neo4jAnswer { get; set; }
 
         /// <summary>The restored database took the live name: there is no copy left to drop.</summary>

@@ -95,7 +95,7 @@ public sealed class RestorePlanner
             lines.AddRange(_backupPlanner.Plan(new BackupRequest(null, has, DryRun: true, BackupKind.Safety)).Where(l => !l.StartsWith("# lock", StringComparison.Ordinal)).Select(l => "  " + l));
         }
 
-        lines.Add($"# swap in, the replaced state kept aside (recorded in {Undo.KeptStateStore.PathIn(_catalog.Root)}), all stores together:");
+        lines.Add($"# swap in, the replaced state kept aside (recorded in {Undo.KeptStateStore.PathIn(_catalog.Root)}), all stores together; Neo4j is stopped once the PostgreSQL copy is ready, so its load runs alone:");
         if (has.Contains(BackupComponent.Neo4j))
         {
             var live = Neo4jStoreLayout.Live(neo4j.Database);

@@ -56,6 +56,61 @@ public sealed class RestoreOperationTests
     }
 
     [Test]
+    public async Task Neo4j_is_stopped_only_once_the_postgres_copy_is_restored_so_its_load_runs_alone()
+    {
+        using var harness = await HarnessWithBackupAsync();
+        var callsWhenRestored = -1;
+        harness.Docker.When(FakeDocker.IsPgRestore, async (_, token) =>
+        {
+            await Task.Delay(300, token);
+            callsWhenRestored = harness.Docker.Calls.Count;
+            return FakeDocker.Result();
+        });
+
+        await RestoreAsync(harness);
+
+        var stop = harness.Docker.IndexOf(l => l.StartsWith("stop", StringComparison.Ordinal));
+        Assert.That(callsWhenRestored, Is.GreaterThan(0));
+        Assert.That(stop, Is.GreaterThanOrEqualTo(callsWhenRestored), "no stop while pg_restore still ran");
+    }
+
+    [Test]
+    public async Task A_swap_that_committed_without_being_recorded_is_still_put_back()
+    {
+        using var harness = new CoreHarness();
+        var kept = new KeptPostgres("postgres", "intelgraph_dev", "intelgraph_dev_sdr_kept_1", "intelgraph_dev_sdr_in_1", Existed: true, Swapped: false);
+        // The renames happened in the container, but the run died before it wrote that down.
+        harness.Docker.Databases.Add(kept.Kept);
+
+        await harness.Get<KeptStores>().PutPostgresBackAsync(kept, "1", CancellationToken.None);
+
+        Assert.That(harness.Docker.Databases, Is.EquivalentTo(new[] { "postgres", "intelgraph_dev" }), "the kept database is live again; what replaced it is dropped");
+        Assert.That(harness.Docker.Calls.Count(FakeDocker.IsRename), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_swap_is_not_cancelled_half_way()
+    {
+        using var harness = new CoreHarness();
+        harness.Docker.Databases.Add("intelgraph_dev_sdr_in_1");
+        var kept = new KeptPostgres("postgres", "intelgraph_dev", "intelgraph_dev_sdr_kept_1", "intelgraph_dev_sdr_in_1", Existed: true, Swapped: false);
+        using var cancellation = new CancellationTokenSource();
+        CancellationToken seen = default;
+        harness.Docker.When(FakeDocker.IsRename, async (spec, token) =>
+        {
+            seen = token;
+            await cancellation.CancelAsync();
+            await Task.Delay(100, CancellationToken.None);
+            return FakeDocker.Result();
+        });
+
+        var swapped = await harness.Get<KeptStores>().SwapPostgresInAsync(kept, cancellation.Token);
+
+        Assert.That(swapped.Swapped, Is.True, "a rename that started is finished and recorded, whatever the caller's token says");
+        Assert.That(seen.IsCancellationRequested, Is.False);
+    }
+
+    [Test]
     public async Task Restore_passes_exact_argument_arrays_for_the_destructive_steps()
     {
         using var harness = await HarnessWithBackupAsync();

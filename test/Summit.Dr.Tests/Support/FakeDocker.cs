@@ -202,6 +202,12 @@ internal sealed partial class FakeDocker
                 return Result();
             case "exec" when IsRename(spec):
                 return Rename(args);
+            case "exec" when args.Contains("psql") && args.Contains("SELECT datname FROM pg_database ORDER BY 1"):
+                lock (_state)
+                {
+                    return Result(stdout: string.Join('\n', Databases.Order(StringComparer.Ordinal)) + "\n");
+                }
+
             case "exec" when args.Contains("psql"):
                 return Result(stdout: "15.18\n8192000\npublic.users\t1000\npublic.tenants\t3\n");
             case "exec" when args.Contains("cypher-shell"):
