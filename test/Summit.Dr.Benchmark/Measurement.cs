@@ -8,4 +8,6 @@ namespace Summit.Dr.Benchmark;
 /// <param name="Neo4jDown">Container down: the die event to the start event.</param>
 /// <param name="Neo4jUnanswered">The die event to the first answer after the start event.</param>
 /// <param name="PeakBytes">summit-dr's peak resident memory (VmHWM); null for the runbook by hand.</param>
-internal sealed record Measurement(double Seconds, double? Neo4jDown, double? Neo4jUnanswered, long? PeakBytes);
+/// <param name="CpuSeconds">Core-seconds the whole machine was busy meanwhile (every process: the docker CLI and engine, the servers, summit-dr), from /proc/stat.</param>
+/// <param name="Steps">summit-dr's own step timings from its --json outcome (name, seconds), where it reports them.</param>
+internal sealed record Measurement(double Seconds, double? Neo4jDown, double? Neo4jUnanswered, long? PeakBytes, double? CpuSeconds = null, IReadOnlyList<(string Name, double Seconds)>? Steps = null);

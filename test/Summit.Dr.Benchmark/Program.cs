@@ -86,22 +86,43 @@ public static class Program
     private static async Task<Measurement> WatchToolAsync(Platform platform, params string[] args)
     {
         long peak = 0;
+        List<(string, double)>? steps = null;
         var measurement = await WatchAsync(platform, async () =>
         {
             var (seconds, peakBytes, outcome) = await ToolMeasure.RunAsync(platform, args);
-            outcome.Dispose();
+            using (outcome)
+            {
+                if (outcome.RootElement.TryGetProperty("steps", out var reported) && reported.ValueKind == System.Text.Json.JsonValueKind.Array)
+                {
+                    steps = reported.EnumerateArray()
+                        .Where(s => s.TryGetProperty("name", out _) && s.TryGetProperty("seconds", out _))
+                        .Select(s => (s.GetProperty("name").GetString()!, s.GetProperty("seconds").GetDouble())).ToList();
+                }
+            }
+
             peak = peakBytes;
             return seconds;
         }, null);
-        return measurement with { PeakBytes = peak };
+        return measurement with { PeakBytes = peak, Steps = steps };
     }
 
     private static async Task<Measurement> WatchAsync(Platform platform, Func<Task<double>> procedure, long? peak)
     {
         await using var watch = await Neo4jWatch.StartAsync(platform);
+        var busy = BusyCoreSeconds();
         var seconds = await procedure();
+        var cpu = BusyCoreSeconds() - busy;
         var (down, unanswered) = await watch.ResultAsync();
-        return new Measurement(seconds, down, unanswered, peak);
+        return new Measurement(seconds, down, unanswered, peak, cpu);
+    }
+
+    /// <summary>Core-seconds every CPU has spent busy since boot (user, nice, system, irq, softirq, steal), from /proc/stat.</summary>
+    private static double BusyCoreSeconds()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        // user nice system idle iowait irq softirq steal: everything but idle and iowait, in USER_HZ (100 per second).
+        var busy = fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7];
+        return busy / 100.0;
     }
 
     private static async Task WaitForNeo4jAsync(Platform platform)

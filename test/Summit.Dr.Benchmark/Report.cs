@@ -50,10 +50,36 @@ internal static class Report
             text.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {Seconds(runbook)} | {Seconds(tool)} | {Ratio(tool, runbook)} |");
         }
 
+        foreach (var (name, runbook, tool) in new[]
+        {
+            ("backup, CPU busy, whole machine (core-seconds)", main.RunbookBackups, main.ToolBackups),
+            ("restore, CPU busy, whole machine (core-seconds)", main.RunbookRestores, main.ToolRestores),
+        })
+        {
+            var r = Median(runbook.Select(m => m.CpuSeconds));
+            var t = Median(tool.Select(m => m.CpuSeconds));
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {Cpu(r, runbook)} | {Cpu(t, tool)} | {Ratio(t, r)} |");
+        }
+
         text.AppendLine(CultureInfo.InvariantCulture, $"| summit-dr peak RSS, backup / restore | | {Mib(Max(main.ToolBackups))} / {Mib(Max(main.ToolRestores))} | |");
         if (versionSeconds is { } version)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"| `summit-dr --version` | | {version:0.00} s | |");
+        }
+
+        var stepNames = main.ToolRestores.SelectMany(m => m.Steps ?? []).Select(s => s.Name).Distinct().ToList();
+        if (stepNames.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("Where summit-dr's restore spends its time (its own step timings, medians; the stores' steps overlap):");
+            text.AppendLine();
+            text.AppendLine("| step | seconds |");
+            text.AppendLine("| --- | ---: |");
+            foreach (var name in stepNames)
+            {
+                var median = Median(main.ToolRestores.Select(m => m.Steps?.Where(s => s.Name == name).Select(s => (double?)s.Seconds).FirstOrDefault()));
+                text.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {Seconds(median)} |");
+            }
         }
 
         if (results.Count > 1)
@@ -123,6 +149,15 @@ internal static class Report
     {
         var width = Math.Max(1, seconds * scale);
         svg.AppendLine(CultureInfo.InvariantCulture, $"""<rect x="{x}" y="{y}" width="{width:0.0}" height="{height}" fill="{color}"/><text x="{x + width + 4:0.0}" y="{y + height - 3}">{seconds:0.0}</text>""");
+    }
+
+    /// <summary>Core-seconds, and how busy that kept the machine's cores over the run's wall time.</summary>
+    private static string Cpu(double? coreSeconds, IEnumerable<Measurement> runs)
+    {
+        var wall = Median(runs.Select(m => (double?)m.Seconds));
+        return coreSeconds is { } c && wall is { } w && w > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{c:0.0} ({c / (w * Environment.ProcessorCount):0%} of {Environment.ProcessorCount} cores)")
+            : "–";
     }
 
     private static long? Max(IEnumerable<Measurement> runs) => runs.Select(r => r.PeakBytes).Max();
