@@ -53,6 +53,21 @@ public sealed class Neo4jImageBehaviourTests
     }
 
     [Test]
+    public async Task Cypher_shell_counts_relationships_and_a_dump_carries_them_to_a_fresh_store()
+    {
+        await using var platform = await Platform.StartAsync();
+        Assert.That((await platform.CypherAsync("MATCH ()-[r]->() RETURN count(r)")).Split('\n'), Is.EqualTo(new[] { "count(r)", "3" }));
+
+        using var backup = await ToolRun.RunAsync(platform.WorkDir, "backup");
+        Assert.That(backup.ExitCode, Is.Zero, backup.Describe());
+        await platform.CypherAsync("MATCH (n) DETACH DELETE n");
+        Assert.That((await platform.CypherAsync("MATCH ()-[r]->() RETURN count(r)")).Split('\n')[^1], Is.EqualTo("0"));
+        using var restore = await ToolRun.RunAsync(platform.WorkDir, "restore", "latest", "--yes", "--only", "neo4j");
+        Assert.That(restore.ExitCode, Is.Zero, restore.Describe());
+        Assert.That((await platform.CypherAsync("MATCH ()-[r]->() RETURN count(r)")).Split('\n')[^1], Is.EqualTo("3"));
+    }
+
+    [Test]
     public async Task The_4_4_variant_declares_its_version_as_the_official_image_does()
     {
         var tarball = await Sh.DockerRequireAsync("image", "inspect", "--format", "{{range .Config.Env}}{{println .}}{{end}}", Repo.Neo4j44Image);

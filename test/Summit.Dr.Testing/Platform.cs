@@ -229,6 +229,11 @@ public sealed class Platform : IAsyncDisposable
             INSERT INTO risk_signals (user_id, payload) SELECT 1 + g % {SeededUsers}, jsonb_build_object('score', g, 'tags', jsonb_build_array('a', 'b')) FROM generate_series(1, 3000) g;
             """);
         await CypherAsync($"UNWIND range(1, {SeededNodes}) AS i CREATE (:Entity {{id: i}})");
+        foreach (var (from, to) in new[] { (1, 2), (2, 3), (3, 1) })
+        {
+            await CypherAsync($"MATCH (a:Entity {{id: {from}}}), (b:Entity {{id: {to}}}) CREATE (a)-[:LINKED]->(b)");
+        }
+
         Directory.CreateDirectory(Path.Combine(Uploads, "imports", "2025"));
         File.WriteAllText(Path.Combine(Uploads, "imports", "entities.csv"), "id,name\n1,alpha\n2,beta\n");
         File.WriteAllBytes(Path.Combine(Uploads, "imports", "2025", "bundle.stix.json"), RandomNumberGenerator.GetBytes(300_000));

@@ -177,6 +177,9 @@ public sealed class BackupOperation
         var nodes = Step<long?>(failFast, target is { Container.Running: true }
             ? token => _neo4j.CountNodesAsync(target, token)
             : _ => Task.FromResult<long?>(null));
+        var relationships = Step<long?>(failFast, target is { Container.Running: true }
+            ? token => _neo4j.CountRelationshipsAsync(target, token)
+            : _ => Task.FromResult<long?>(null));
         var postgres = Step<PostgresComponent>(failFast, sources.Postgres is { } pg
             ? token => CapturePostgresAsync(pg, sources.PostgresFacts!, sources.Expected(BackupComponent.Postgres), work, progress, token)
             : _ => Task.FromResult(new PostgresComponent(ComponentStatus.Skipped, _postgres.Database)));
@@ -187,10 +190,10 @@ public sealed class BackupOperation
         Neo4jComponent neo4jComponent;
         try
         {
-            await WhenAllAsync(cancellationToken, postgres, uploads, bench, nodes);
+            await WhenAllAsync(cancellationToken, postgres, uploads, bench, nodes, relationships);
             neo4jComponent = target is null
                 ? new Neo4jComponent(ComponentStatus.Skipped, _options.Neo4j.Database)
-                : await CaptureNeo4jAsync(target, (await bench)!, await nodes, sources.Expected(BackupComponent.Neo4j), work, root, progress, cancellationToken);
+                : await CaptureNeo4jAsync(target, (await bench)!, (await nodes, await relationships), sources.Expected(BackupComponent.Neo4j), work, root, progress, cancellationToken);
         }
         finally
         {
@@ -261,7 +264,9 @@ public sealed class BackupOperation
 
     private async Task<PostgresComponent> CapturePostgresAsync(ContainerInfo container, PostgresFacts facts, long? expected, string work, RecordingProgress progress, CancellationToken cancellationToken)
     {
-        var artifact = await WriteArtifactAsync(work, BackupLayout.PostgresFile, "postgres dump", progress, s => _postgres.DumpAsync(container.Name, s, cancellationToken), cancellationToken, expectedBytes: expected);
+        // The exact row count of every table, counted in the dump's own snapshot: what a drill proves against.
+        IReadOnlyDictionary<string, long>? rows = null;
+        var artifact = await WriteArtifactAsync(work, BackupLayout.PostgresFile, "postgres dump", progress, async s => rows = await _postgres.DumpCountingRowsAsync(container.Name, s, cancellationToken), cancellationToken, expectedBytes: expected);
         int entries;
         using (var verify = progress.Start("postgres verify"))
         {
@@ -276,11 +281,12 @@ public sealed class BackupOperation
             new SourceRecord(container.Name, container.Image, facts.ServerVersion),
             facts.TableCount,
             facts.RowEstimates,
-            entries);
+            entries,
+            rows);
     }
 
     private async Task<Neo4jComponent> CaptureNeo4jAsync(
-        Neo4jTarget target, Neo4jWorkbench bench, long? nodes, long? expected, string work, string root, RecordingProgress progress, CancellationToken cancellationToken)
+        Neo4jTarget target, Neo4jWorkbench bench, (long? Nodes, long? Relationships) counts, long? expected, string work, string root, RecordingProgress progress, CancellationToken cancellationToken)
     {
         var directory = Path.Combine(work, Neo4jService.DumpDirectoryName);
         var path = Path.Combine(work, BackupLayout.Neo4jFile);
@@ -345,10 +351,11 @@ public sealed class BackupOperation
             new SourceRecord(target.Container.Name, target.Container.Image, target.Version),
             target.Syntax == Neo4jAdminSyntax.V5 ? "5" : "4.4",
             target.Container.Running,
-            nodes,
+            counts.Nodes,
             downtime?.Duration?.TotalSeconds,
             downtime?.StoppedAt,
-            downtime?.StartedAt);
+            downtime?.StartedAt,
+            counts.Relationships);
     }
 
     private async Task<UploadsComponent> CaptureUploadsAsync(string path, BackupEstimate estimate, string work, RecordingProgress progress, CancellationToken cancellationToken)
@@ -419,7 +426,7 @@ public sealed class BackupOperation
         }
 
         verify.Complete(detail: $"{read.Files} files, {LoggingProgressReporter.FormatBytes(read.Bytes)}, read while it was written");
-        return new UploadsComponent(ComponentStatus.Captured, configured, artifact, written.Files, written.Bytes, written.Skipped);
+        return new UploadsComponent(ComponentStatus.Captured, configured, artifact, written.Files, written.Bytes, written.Skipped, read.TreeSha256);
     }
 
     private static async Task Quietly(Task task)

@@ -10,4 +10,5 @@ public sealed record Neo4jComponent(
     long? NodeCount = null,
     double? DowntimeSeconds = null,
     DateTimeOffset? StoppedAt = null,
-    DateTimeOffset? StartedAt = null);
+    DateTimeOffset? StartedAt = null,
+    long? RelationshipCount = null);

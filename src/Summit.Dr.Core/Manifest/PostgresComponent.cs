@@ -7,4 +7,5 @@ public sealed record PostgresComponent(
     SourceRecord? Source = null,
     int? TableCount = null,
     IReadOnlyDictionary<string, long>? RowEstimates = null,
-    int? ArchiveEntries = null);
+    int? ArchiveEntries = null,
+    IReadOnlyDictionary<string, long>? RowCounts = null);

@@ -6,4 +6,5 @@ public sealed record UploadsComponent(
     ArtifactRecord? Artifact = null,
     int? Files = null,
     long? Bytes = null,
-    IReadOnlyList<string>? Skipped = null);
+    IReadOnlyList<string>? Skipped = null,
+    string? TreeSha256 = null);

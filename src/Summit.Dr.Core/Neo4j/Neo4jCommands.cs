@@ -48,4 +48,6 @@ public static class Neo4jCommands
     public static IReadOnlyList<string> Cypher(string query) => ["cypher-shell", "--format", "plain", query];
 
     public const string CountNodes = "MATCH (n) RETURN count(n)";
+
+    public const string CountRelationships = "MATCH ()-[r]->() RETURN count(r)";
 }

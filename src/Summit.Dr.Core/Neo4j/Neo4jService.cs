@@ -71,6 +71,28 @@ public sealed class Neo4jService
         return null;
     }
 
+    /// <summary>The relationship count, or null when the server cannot be asked.</summary>
+    public async Task<long?> CountRelationshipsAsync(Neo4jTarget target, CancellationToken cancellationToken)
+    {
+        var result = await CypherAsync(target, Neo4jCommands.CountRelationships, cancellationToken);
+        if (result.Succeeded && ParseCount(result) is { } count)
+        {
+            return count;
+        }
+
+        _logger.LogWarning("Could not count Neo4j relationships in {Container}: {Error}", target.Container.Name, result.ErrorSummary);
+        return null;
+    }
+
+    /// <summary>Runs <paramref name="query"/>; the number of rows it returned (the header line of the plain format aside).</summary>
+    public async Task<int> SmokeQueryAsync(Neo4jTarget target, string query, CancellationToken cancellationToken)
+    {
+        var result = await CypherAsync(target, query, cancellationToken);
+        return result.Succeeded
+            ? Math.Max(0, result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length - 1)
+            : throw new Errors.OperationFailedException($"The drill's Cypher query failed: {result.ErrorSummary}");
+    }
+
     private static long? ParseCount(Processes.ProcessResult result) =>
         long.TryParse(result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var count)
             ? count

@@ -99,6 +99,31 @@ public static class PostgresCommands
         $"PERFORM pg_stat_clear_snapshot(); EXIT WHEN NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = {Literal(database)}); " +
         "PERFORM pg_sleep(0.05); END LOOP; END $summit_dr$";
 
+    /// <summary>A psql session reading statements from standard input, one result line each, unaligned.</summary>
+    public static IReadOnlyList<string> Session(string user, string database) =>
+        ["psql", "-U", user, "-d", database, "-X", "-A", "-t", "-q", "-F", "\t", "-v", "ON_ERROR_STOP=1"];
+
+    /// <summary>Opens a read-only repeatable-read transaction and exports its snapshot for pg_dump --snapshot.</summary>
+    public const string ExportSnapshot = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\nSELECT 'snapshot', pg_export_snapshot();\n";
+
+    /// <summary>`pg_dump` as <see cref="Dump"/>, in a snapshot another session exported.</summary>
+    public static IReadOnlyList<string> DumpInSnapshot(string user, string database, string snapshot) =>
+        [.. Dump(user, database), "--snapshot=" + snapshot];
+
+    /// <summary>Every user table's exact row count, as `rows<TAB>schema.table<TAB>count` lines, then a `counted` line.</summary>
+    public const string CountRows = RowsQuery + ";\nSELECT 'counted';\n";
+
+    private const string RowsQuery =
+        "SELECT 'rows', n.nspname || '.' || c.relname, " +
+        "(xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I', n.nspname, c.relname), false, true, '')))[1]::text::bigint " +
+        "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace " +
+        "WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' " +
+        "ORDER BY 2";
+
+    /// <summary>Exact row counts of every user table, in one statement (a drill compares them with the manifest).</summary>
+    public static IReadOnlyList<string> ExactRowCounts(string user, string database) =>
+        ["psql", "-U", user, "-d", database, "-X", "-A", "-t", "-q", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-c", RowsQuery];
+
     private const string TablesQuery =
         "SELECT n.nspname || '.' || c.relname, GREATEST(c.reltuples::bigint, COALESCE(s.n_live_tup, 0), 0) " +
         "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid " +

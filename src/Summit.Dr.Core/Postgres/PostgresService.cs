@@ -37,6 +37,87 @@ public sealed class PostgresService
         }
     }
 
+    /// <summary>
+    /// `pg_dump -Fc` in the snapshot of a psql session that counts every table's rows in that same snapshot,
+    /// so the counts are exactly the rows the dump holds, however busy the database is. The session's
+    /// transaction stays open until pg_dump is done (pg_dump imports the snapshot when it starts).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, long>> DumpCountingRowsAsync(string container, Stream output, CancellationToken cancellationToken)
+    {
+        var commands = new System.IO.Pipelines.Pipe();
+        var answers = new LineCollectingStream();
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var psql = _docker.RunAsync(
+            Exec(container, PostgresCommands.Session(_options.User, _options.Database), interactive: true) with { StandardInput = commands.Reader.AsStream(), StandardOutput = answers },
+            session.Token);
+        try
+        {
+            await commands.Writer.WriteAsync(System.Text.Encoding.UTF8.GetBytes(PostgresCommands.ExportSnapshot), cancellationToken);
+            var snapshot = (await answers.WaitForAsync("snapshot\t", psql, cancellationToken)).Split('\t')[1];
+            await commands.Writer.WriteAsync(System.Text.Encoding.UTF8.GetBytes(PostgresCommands.CountRows), cancellationToken);
+            var dump = await _docker.RunAsync(Exec(container, PostgresCommands.DumpInSnapshot(_options.User, _options.Database, snapshot)) with { StandardOutput = output }, cancellationToken);
+            if (!dump.Succeeded)
+            {
+                throw new OperationFailedException($"pg_dump of database '{_options.Database}' in container '{container}' failed: {dump.ErrorSummary}");
+            }
+
+            await answers.WaitForAsync("counted", psql, cancellationToken);
+            await commands.Writer.WriteAsync("COMMIT;\n"u8.ToArray(), cancellationToken);
+            await commands.Writer.CompleteAsync();
+            var ended = await psql;
+            if (!ended.Succeeded)
+            {
+                throw new OperationFailedException($"Counting the rows of database '{_options.Database}' in container '{container}' failed: {ended.ErrorSummary}");
+            }
+
+            return ParseRows(answers.Lines);
+        }
+        finally
+        {
+            await commands.Writer.CompleteAsync();
+            await session.CancelAsync();
+            try
+            {
+                await psql;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Exact row counts of every user table of <paramref name="database"/>.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> ExactRowCountsAsync(string container, string database, CancellationToken cancellationToken)
+    {
+        var result = await _docker.RunAsync(Exec(container, PostgresCommands.ExactRowCounts(_options.User, database)), cancellationToken);
+        if (!result.Succeeded)
+        {
+            throw new OperationFailedException($"Cannot count the rows of database '{database}' in container '{container}': {result.ErrorSummary}");
+        }
+
+        return ParseRows(result.StandardOutput.Split('\n'));
+    }
+
+    /// <summary>Runs <paramref name="sql"/> in <paramref name="database"/>; the number of rows it returned.</summary>
+    public async Task<int> SmokeQueryAsync(string container, string database, string sql, CancellationToken cancellationToken)
+    {
+        var result = await _docker.RunAsync(Exec(container, ["psql", "-U", _options.User, "-d", database, "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql]), cancellationToken);
+        return result.Succeeded
+            ? result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length
+            : throw new OperationFailedException($"The drill's SQL query failed: {result.ErrorSummary}");
+    }
+
+    private static SortedDictionary<string, long> ParseRows(IEnumerable<string> lines)
+    {
+        var rows = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var parts in lines.Select(l => l.Split('\t')).Where(p => p.Length == 3 && p[0] == "rows"))
+        {
+            rows[parts[1]] = long.Parse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture);
+        }
+
+        return rows;
+    }
+
     /// <summary>Reads a custom-format dump's table of contents with `pg_restore --list`; returns the number of entries.</summary>
     public async Task<int> ListArchiveAsync(string container, string dumpPath, CancellationToken cancellationToken)
     {

@@ -135,6 +135,7 @@ public static class UploadsArchive
         var files = 0;
         var bytes = 0L;
         var directories = 0;
+        var tree = destination is null ? new UploadsTreeHash() : null;
         try
         {
             var trailer = knownTrailer ?? await ReadTrailerAsync(archive, cancellationToken);
@@ -176,7 +177,11 @@ public static class UploadsArchive
                     }
                     else if (entry.DataStream is { } data)
                     {
-                        await data.CopyToAsync(Stream.Null, cancellationToken);
+                        tree?.Add(relative!, Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(data, cancellationToken)));
+                    }
+                    else
+                    {
+                        tree?.Add(relative!, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(ReadOnlySpan<byte>.Empty)));
                     }
                 }
             }
@@ -194,6 +199,6 @@ public static class UploadsArchive
             throw new IntegrityException($"uploads.tar.gz is damaged: {ex.Message}", ex);
         }
 
-        return new UploadsStats(files, bytes, directories, []);
+        return new UploadsStats(files, bytes, directories, [], tree?.Finish());
     }
 }

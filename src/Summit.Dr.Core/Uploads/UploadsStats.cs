@@ -1,4 +1,5 @@
 namespace Summit.Dr.Uploads;
 
 /// <summary>What an uploads archive holds: regular files, their bytes, and directories.</summary>
-public sealed record UploadsStats(int Files, long Bytes, int Directories, IReadOnlyList<string> Skipped);
+/// <param name="TreeSha256">The <see cref="UploadsTreeHash"/> of the contents, when the archive was read (not extracted).</param>
+public sealed record UploadsStats(int Files, long Bytes, int Directories, IReadOnlyList<string> Skipped, string? TreeSha256 = null);

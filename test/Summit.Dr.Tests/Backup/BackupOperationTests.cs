@@ -60,6 +60,35 @@ public sealed class BackupOperationTests
     }
 
     [Test]
+    public async Task The_manifest_records_the_facts_a_drill_proves_against()
+    {
+        using var harness = new CoreHarness();
+        harness.Docker.RowCounts["public.risk_signals"] = 3000;
+
+        var result = await harness.RunBackupAsync();
+
+        var tree = await Summit.Dr.Uploads.UploadsTreeHash.OfDirectoryAsync(Path.Combine(harness.WorkDir, "server", "uploads"), CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Manifest.Postgres.RowCounts, Is.EquivalentTo(harness.Docker.RowCounts), "exact counts, from the session whose snapshot pg_dump used");
+            Assert.That(result.Manifest.Neo4j.RelationshipCount, Is.Not.Null);
+            Assert.That(result.Manifest.Uploads.TreeSha256, Is.EqualTo(tree));
+        });
+    }
+
+    [Test]
+    public async Task A_failed_pg_dump_ends_the_row_counting_session_and_fails_the_backup()
+    {
+        using var harness = new CoreHarness();
+        harness.Docker.When(FakeDocker.IsPgDump, 1, "pg_dump: error: connection to server failed");
+
+        var error = Assert.ThrowsAsync<OperationFailedException>(() => harness.RunBackupAsync());
+
+        Assert.That(error!.Message, Does.Contain("pg_dump of database 'intelgraph_dev'").And.Contain("connection to server failed"));
+        Assert.That(harness.Docker.Containers["neo4j"].Running, Is.True);
+    }
+
+    [Test]
     public async Task Backup_passes_exact_argument_arrays_to_docker()
     {
         using var harness = new CoreHarness();
@@ -71,7 +100,10 @@ public sealed class BackupOperationTests
         Assert.Multiple(() =>
         {
             Assert.That(calls.Single(FakeDocker.IsPgDump).Arguments,
-                Is.EqualTo(new[] { "exec", "postgres", "pg_dump", "-U", "intelgraph", "-d", "intelgraph_dev", "-Fc", "-Z", "1" }));
+                Is.EqualTo(new[] { "exec", "postgres", "pg_dump", "-U", "intelgraph", "-d", "intelgraph_dev", "-Fc", "-Z", "1", "--snapshot=00000003-0000001B-1" }),
+                "pg_dump runs in the snapshot the row-counting session exported");
+            Assert.That(calls.Single(FakeDocker.IsSession).Arguments,
+                Is.EqualTo(new[] { "exec", "-i", "postgres", "psql", "-U", "intelgraph", "-d", "intelgraph_dev", "-X", "-A", "-t", "-q", "-F", "\t", "-v", "ON_ERROR_STOP=1" }));
             Assert.That(calls.Single(FakeDocker.IsStop).Arguments, Is.EqualTo(new[] { "stop", "--time", "120", "neo4j" }));
             Assert.That(calls.Single(FakeDocker.IsBenchStart).Arguments, Is.EqualTo(new[]
             {

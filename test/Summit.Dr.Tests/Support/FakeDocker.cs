@@ -104,6 +104,35 @@ internal sealed partial class FakeDocker
 
     public static bool IsPgDump(ProcessSpec s) => s.Arguments.Contains("pg_dump");
 
+    /// <summary>A psql session reading statements from its standard input, as the row count beside pg_dump runs one.</summary>
+    public static bool IsSession(ProcessSpec s) => s.Arguments.Contains("psql") && !s.Arguments.Contains("-c") && s.StandardInput is not null;
+
+    /// <summary>The exact row counts a session reports for the fake database.</summary>
+    public Dictionary<string, long> RowCounts { get; } = new(StringComparer.Ordinal) { ["public.tenants"] = 3, ["public.users"] = 1000 };
+
+    private async Task<ProcessResult> SessionAsync(ProcessSpec spec, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(spec.StandardInput!);
+        async Task Say(string text) => await spec.StandardOutput!.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken);
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.Contains("pg_export_snapshot", StringComparison.Ordinal))
+            {
+                await Say("snapshot\t00000003-0000001B-1\n");
+            }
+            else if (line.StartsWith("SELECT 'rows'", StringComparison.Ordinal))
+            {
+                await Say(string.Concat(RowCounts.Select(r => $"rows\t{r.Key}\t{r.Value}\n")));
+            }
+            else if (line.Contains("'counted'", StringComparison.Ordinal))
+            {
+                await Say("counted\n");
+            }
+        }
+
+        return Result();
+    }
+
     public static bool IsRename(ProcessSpec s) => s.Arguments.Contains("psql") && s.Arguments.Any(a => a.Contains(" RENAME TO ", StringComparison.Ordinal));
 
     public static bool IsStart(ProcessSpec s) => s.Arguments[0] == "start";
@@ -178,6 +207,8 @@ internal sealed partial class FakeDocker
                 return await InBenchAsync(spec, cancellationToken);
             case "exec" when args.Contains("du"):
                 return Result(stdout: "2048\t/data/databases/neo4j\n");
+            case "exec" when args.Contains("psql") && !args.Contains("-c") && spec.StandardInput is not null:
+                return await SessionAsync(spec, cancellationToken);
             case "exec" when args.Contains("pg_dump"):
                 await spec.StandardOutput!.WriteAsync(PostgresDump, cancellationToken);
                 return Result();

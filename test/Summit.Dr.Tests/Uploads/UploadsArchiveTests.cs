@@ -39,13 +39,15 @@ public sealed class UploadsArchiveTests
 
         await using var input = File.OpenRead(archive);
         var read = await UploadsArchive.ReadAsync(input, CancellationToken.None);
+        var tree = await UploadsTreeHash.OfDirectoryAsync(Path.Combine(_dir, "uploads"), CancellationToken.None);
 
         Assert.Multiple(() =>
         {
+            Assert.That(read.TreeSha256, Is.EqualTo(tree), "the archive's contents hash as the tree on disk does");
             Assert.That(written.Files, Is.EqualTo(3));
             Assert.That(written.Bytes, Is.EqualTo(200_006));
             Assert.That(written.Directories, Is.EqualTo(4));
-            Assert.That(read with { Skipped = [] }, Is.EqualTo(written with { Skipped = [] }));
+            Assert.That(read with { Skipped = [], TreeSha256 = null }, Is.EqualTo(written with { Skipped = [] }));
         });
     }
 
