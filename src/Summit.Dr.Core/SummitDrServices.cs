@@ -47,6 +47,7 @@ public static class SummitDrServices
         services.AddSingleton<RestoreOperation>();
         services.AddSingleton<Undo.KeptStores>();
         services.AddSingleton<Undo.UndoOperation>();
+        services.AddSingleton<Drill.DrillOperation>();
         services.AddSingleton<RestorePlanner>();
         services.AddSingleton<Check.CheckOperation>();
         services.AddSingleton<Health.PlatformHealth>();

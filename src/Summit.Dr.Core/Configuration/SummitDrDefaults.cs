@@ -21,5 +21,6 @@ public static class SummitDrDefaults
         ["Neo4j:DumpTransfer"] = "auto",
         ["Uploads:Path"] = "server/uploads",
         ["Backup:Root"] = "backups",
+        ["Drill:ReadyTimeoutSeconds"] = "180",
     };
 }

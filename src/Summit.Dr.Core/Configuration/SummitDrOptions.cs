@@ -8,4 +8,5 @@ public sealed class SummitDrOptions
     public Neo4jOptions Neo4j { get; set; } = new();
     public UploadsOptions Uploads { get; set; } = new();
     public BackupOptions Backup { get; set; } = new();
+    public DrillOptions Drill { get; set; } = new();
 }

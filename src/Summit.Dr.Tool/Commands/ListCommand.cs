@@ -13,7 +13,7 @@ namespace Summit.Dr.Tool.Commands;
 
         States: complete; safety (taken by restore); legacy (no manifest: made by the runbook's scripts);
         incomplete (unfinished work, never restored or offered as latest); corrupt (a cheap check failed;
-        `summit-dr check` tells more). Then what the last restore kept aside for `summit-dr undo`, with sizes.
+        `summit-dr check` tells more). LAST DRILLED: when `summit-dr drill` last ran on it and its result. Then what the last restore kept aside for `summit-dr undo`, with sizes.
         Exit codes: 0; 2 usage.
         """)]
 public sealed class ListCommand
@@ -47,6 +47,7 @@ public sealed class ListCommand
                         components = e.Components.Select(c => c.ToString().ToLowerInvariant()),
                         state = e.State.ToString().ToLowerInvariant(),
                         problem = e.Problem,
+                        lastDrill = Summit.Dr.Drill.DrillRecord.Read(e.Directory),
                     }),
                     kept = kept.Select(k => KeptReport.Json(k.State, k.Sizes)),
                 });
@@ -60,14 +61,15 @@ public sealed class ListCommand
                 return ExitCodes.Success;
             }
 
-            console.Out.WriteLine($"{"NAME",-28} {"TIME",-19} {"AGE",8} {"SIZE",10}  {"COMPONENTS",-22} STATE");
+            console.Out.WriteLine($"{"NAME",-28} {"TIME",-19} {"AGE",8} {"SIZE",10}  {"COMPONENTS",-22} {"LAST DRILLED",-26} STATE");
             foreach (var e in entries)
             {
                 var time = e.Time?.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-";
                 var age = e.Time is { } t ? Age(now - t) : "-";
                 var components = e.Components.Count == 0 ? "-" : string.Join(',', e.Components.Select(c => c.ToString().ToLowerInvariant()));
                 var state = e.State.ToString().ToLowerInvariant() + (e.Problem is null ? string.Empty : $" ({e.Problem})");
-                console.Out.WriteLine($"{e.Name,-28} {time,-19} {age,8} {LoggingProgressReporter.FormatBytes(e.Bytes),10}  {components,-22} {state}");
+                var drill = Summit.Dr.Drill.DrillRecord.Read(e.Directory) is { } d ? $"{(Age(now - d.Time) is "now" ? "just now" : Age(now - d.Time) + " ago")}: {d.Result}" : "never";
+                console.Out.WriteLine($"{e.Name,-28} {time,-19} {age,8} {LoggingProgressReporter.FormatBytes(e.Bytes),10}  {components,-22} {drill,-26} {state}");
             }
 
             KeptReport.Write(console.Out, kept);

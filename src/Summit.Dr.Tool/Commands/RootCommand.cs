@@ -10,7 +10,7 @@ namespace Summit.Dr.Tool.Commands;
         Configuration, later wins: built-in defaults < summit-dr.json in the working directory (or --config)
         < SUMMIT_DR_<Section>__<Key> environment variables < --docker and --set Section:Key=value.
 
-        Exit codes: 0 success; 1 the operation failed; 2 usage or configuration error (or not implemented yet);
+        Exit codes: 0 success; 1 the operation failed; 2 usage or configuration error;
         3 a precondition is not met (docker, a container, the lock); 4 integrity failure, nothing touched;
         130 interrupted.
         """)]

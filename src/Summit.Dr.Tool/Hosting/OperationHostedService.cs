@@ -35,7 +35,18 @@ internal sealed class OperationHostedService(
                 await recovery.RecoverAsync(root, stoppingToken);
             }
 
-            run.ExitCode = await run.Body(services, console, stoppingToken);
+            // What drills of killed runs left behind goes, beside the command's own work.
+            var leftovers = run.RecoveryRoots.Count == 0
+                ? Task.CompletedTask
+                : RemoveDrillLeftoversAsync(services, stoppingToken);
+            try
+            {
+                run.ExitCode = await run.Body(services, console, stoppingToken);
+            }
+            finally
+            {
+                await leftovers;
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -53,6 +64,21 @@ internal sealed class OperationHostedService(
         finally
         {
             lifetime.StopApplication();
+        }
+    }
+
+    private async Task RemoveDrillLeftoversAsync(IServiceProvider provider, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Summit.Dr.Drill.DrillScratch.RemoveLeftoversAsync(provider.GetRequiredService<Summit.Dr.Docker.DockerCli>(), logger, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogDebug(ex, "Could not look for drill leftovers");
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 

@@ -1,0 +1,25 @@
+using Summit.Dr.Restore;
+
+namespace Summit.Dr.Drill;
+
+/// <summary>One figure of the proof: what the manifest recorded, what the scratch platform holds.</summary>
+public sealed record DrillCheck(string Name, bool Passed, string Detail);
+
+/// <summary>What a drill proved, and how long recovering this backup took.</summary>
+/// <param name="Proven">Every check passed.</param>
+/// <param name="FactsRecorded">False for a backup without a manifest: there was nothing to compare with.</param>
+/// <param name="Kept">The scratch containers, volumes and directory were left for inspection (--keep).</param>
+public sealed record DrillResult(
+    string Backup,
+    string Id,
+    bool Proven,
+    bool FactsRecorded,
+    IReadOnlyList<RestoreStep> Steps,
+    IReadOnlyList<DrillCheck> Checks,
+    TimeSpan Total,
+    IReadOnlyList<string> Images,
+    IReadOnlyList<string> Warnings,
+    bool Kept,
+    IReadOnlyList<string> Containers,
+    IReadOnlyList<string> Volumes,
+    string Directory);
