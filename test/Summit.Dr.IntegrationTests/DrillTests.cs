@@ -77,6 +77,28 @@ public sealed class DrillTests
     }
 
     [Test]
+    public async Task With_the_live_containers_gone_the_drill_uses_the_images_its_manifest_records_and_says_so()
+    {
+        await using var platform = await Platform.StartAsync();
+        await BackUpAsync(platform);
+        await Sh.DockerRequireAsync("rm", "--force", "--volumes", platform.Postgres, platform.Neo4j);
+        var before = await EngineTracesAsync();
+
+        using var run = await ToolRun.RunAsync(platform.WorkDir, "drill", "latest", "--json");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Describe());
+        using var json = JsonDocument.Parse(run.Stdout);
+        var images = json.RootElement.GetProperty("images").EnumerateArray().Select(i => i.GetString()).ToList();
+        Assert.Multiple(async () =>
+        {
+            Assert.That(images, Has.Some.Contains($"image {Repo.PostgresImage} from the backup's manifest"));
+            Assert.That(images, Has.Some.Contains($"image {Repo.Neo4jImage} from the backup's manifest"));
+            Assert.That(json.RootElement.GetProperty("checks").EnumerateArray().All(c => c.GetProperty("passed").GetBoolean()), Is.True);
+            Assert.That(await EngineTracesAsync(), Is.EqualTo(before));
+        });
+    }
+
+    [Test]
     public async Task A_drill_of_a_backup_whose_neo4j_dump_is_damaged_fails_with_4_and_leaves_nothing()
     {
         await using var platform = await Platform.StartAsync();
@@ -87,8 +109,11 @@ public sealed class DrillTests
         bytes[bytes.Length / 2] ^= 0xFF;
         File.WriteAllBytes(dump, bytes);
         var before = await EngineTracesAsync();
+        var live = await PlatformState.CaptureAsync(platform);
 
         using var run = await ToolRun.RunAsync(platform.WorkDir, "drill", "backups/20250101_000001");
+
+        live.AssertEqual(await PlatformState.CaptureAsync(platform), "the live platform after the failed drill");
 
         Assert.Multiple(async () =>
         {
@@ -128,6 +153,8 @@ public sealed class DrillTests
         await using var platform = await Platform.StartAsync();
         await BackUpAsync(platform);
         var before = await EngineTracesAsync();
+        var live = await PlatformState.CaptureAsync(platform);
+        var startedAt = await StartedAtAsync(platform.Neo4j);
 
         using var run = ToolRun.Start(platform.WorkDir, ["drill", "latest"]);
         await WaitForScratchAsync(run);
@@ -138,8 +165,9 @@ public sealed class DrillTests
         {
             Assert.That(run.ExitCode, Is.EqualTo(130), run.Describe());
             Assert.That(await EngineTracesAsync(), Is.EqualTo(before));
-            Assert.That(await platform.Neo4jAnswersAsync(), Is.True);
+            Assert.That(await StartedAtAsync(platform.Neo4j), Is.EqualTo(startedAt), "live Neo4j was never stopped");
         });
+        live.AssertEqual(await PlatformState.CaptureAsync(platform), "the live platform after the interrupted drill");
     }
 
     [Test]

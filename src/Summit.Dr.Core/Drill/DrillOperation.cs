@@ -7,6 +7,7 @@ using Summit.Dr.Catalog;
 using Summit.Dr.Configuration;
 using Summit.Dr.Docker;
 using Summit.Dr.Errors;
+using Summit.Dr.Health;
 using Summit.Dr.Manifest;
 using Summit.Dr.Neo4j;
 using Summit.Dr.Postgres;
@@ -67,7 +68,7 @@ public sealed class DrillOperation
         var opened = await _verifier.OpenAsync(directory, cancellationToken);
         var id = _time.GetLocalNow().ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 3));
         var steps = new List<RestoreStep>();
-        var checks = new List<DrillCheck>();
+        var checks = new List<HealthCheck>();
         var warnings = opened.Warnings.ToList();
         var images = new List<string>();
         _logger.LogInformation("Drill {Id} of {Backup}: scratch containers beside the platform, nothing live is touched", id, opened.Name);
@@ -159,7 +160,7 @@ public sealed class DrillOperation
         }));
     }
 
-    private async Task DrillPostgresAsync(DrillScratch scratch, OpenedBackup opened, string image, List<DrillCheck> checks, CancellationToken cancellationToken)
+    private async Task DrillPostgresAsync(DrillScratch scratch, OpenedBackup opened, string image, List<HealthCheck> checks, CancellationToken cancellationToken)
     {
         var recorded = opened.Manifest?.Postgres;
         var database = recorded?.Database ?? _options.Postgres.Database;
@@ -193,11 +194,11 @@ public sealed class DrillOperation
         {
             if (recorded?.TableCount is { } tables)
             {
-                checks.Add(new DrillCheck("postgres tables", rows.Count == tables, $"{rows.Count} tables restored, the manifest records {tables}"));
+                checks.Add(new HealthCheck("postgres tables", rows.Count == tables, $"{rows.Count} tables restored, the manifest records {tables}"));
             }
             else
             {
-                checks.Add(new DrillCheck("postgres tables", rows.Count > 0, $"{rows.Count} tables restored"));
+                checks.Add(new HealthCheck("postgres tables", rows.Count > 0, $"{rows.Count} tables restored"));
             }
 
             if (recorded?.RowCounts is { } expected)
@@ -205,19 +206,19 @@ public sealed class DrillOperation
                 foreach (var (table, count) in expected)
                 {
                     var found = rows.GetValueOrDefault(table, -1);
-                    checks.Add(new DrillCheck("postgres rows " + table, found == count, found < 0
+                    checks.Add(new HealthCheck("postgres rows " + table, found == count, found < 0
                         ? $"table {table} is missing from the restored database (the manifest records {count} rows)"
                         : $"table {table}: {found} rows restored, the manifest records {count}"));
                 }
 
                 foreach (var extra in rows.Keys.Where(t => !expected.ContainsKey(t)))
                 {
-                    checks.Add(new DrillCheck("postgres rows " + extra, false, $"table {extra} was restored but the manifest does not record it"));
+                    checks.Add(new HealthCheck("postgres rows " + extra, false, $"table {extra} was restored but the manifest does not record it"));
                 }
             }
             else if (recorded is not null)
             {
-                checks.Add(new DrillCheck("postgres rows", true, "the manifest records no exact row counts (made by an older summit-dr): only the table count is compared"));
+                checks.Add(new HealthCheck("postgres rows", true, "the manifest records no exact row counts (made by an older summit-dr): only the table count is compared"));
             }
         }
 
@@ -226,7 +227,7 @@ public sealed class DrillOperation
             var returned = await _postgres.SmokeQueryAsync(container.Name, database, sql, cancellationToken);
             lock (checks)
             {
-                checks.Add(new DrillCheck("postgres smoke query", returned > 0, $"Drill:Sql returned {returned} row(s)"));
+                checks.Add(new HealthCheck("postgres smoke query", returned > 0, $"Drill:Sql returned {returned} row(s)"));
             }
         }
     }
@@ -259,7 +260,7 @@ public sealed class DrillOperation
         }
     }
 
-    private async Task DrillNeo4jAsync(DrillScratch scratch, OpenedBackup opened, string image, List<DrillCheck> checks, CancellationToken cancellationToken)
+    private async Task DrillNeo4jAsync(DrillScratch scratch, OpenedBackup opened, string image, List<HealthCheck> checks, CancellationToken cancellationToken)
     {
         var recorded = opened.Manifest?.Neo4j;
         var live = await _docker.InspectAsync(_options.Neo4j.Container, cancellationToken);
@@ -301,16 +302,16 @@ public sealed class DrillOperation
         {
             if (nodes is null)
             {
-                checks.Add(new DrillCheck("neo4j nodes", true, "Neo4j answers, but its credentials are not known: the node count was not compared"));
+                checks.Add(new HealthCheck("neo4j nodes", true, "Neo4j answers, but its credentials are not known: the node count was not compared"));
             }
             else
             {
                 checks.Add(recorded?.NodeCount is { } expected
-                    ? new DrillCheck("neo4j nodes", nodes == expected, $"{nodes} nodes loaded, the manifest records {expected}")
-                    : new DrillCheck("neo4j nodes", true, $"{nodes} nodes loaded (the manifest records no node count)"));
+                    ? new HealthCheck("neo4j nodes", nodes == expected, $"{nodes} nodes loaded, the manifest records {expected}")
+                    : new HealthCheck("neo4j nodes", true, $"{nodes} nodes loaded (the manifest records no node count)"));
                 if (recorded?.RelationshipCount is { } links)
                 {
-                    checks.Add(new DrillCheck("neo4j relationships", relationships == links, $"{relationships?.ToString(CultureInfo.InvariantCulture) ?? "an unknown number of"} relationships loaded, the manifest records {links}"));
+                    checks.Add(new HealthCheck("neo4j relationships", relationships == links, $"{relationships?.ToString(CultureInfo.InvariantCulture) ?? "an unknown number of"} relationships loaded, the manifest records {links}"));
                 }
             }
         }
@@ -320,12 +321,12 @@ public sealed class DrillOperation
             var returned = await _neo4j.SmokeQueryAsync(target, cypher, cancellationToken);
             lock (checks)
             {
-                checks.Add(new DrillCheck("neo4j smoke query", returned > 0, $"Drill:Cypher returned {returned} row(s)"));
+                checks.Add(new HealthCheck("neo4j smoke query", returned > 0, $"Drill:Cypher returned {returned} row(s)"));
             }
         }
     }
 
-    private async Task DrillUploadsAsync(DrillScratch scratch, OpenedBackup opened, List<DrillCheck> checks, CancellationToken cancellationToken)
+    private async Task DrillUploadsAsync(DrillScratch scratch, OpenedBackup opened, List<HealthCheck> checks, CancellationToken cancellationToken)
     {
         var recorded = opened.Manifest?.Uploads;
         var path = Path.Combine(opened.Directory, BackupLayout.UploadsFile);
@@ -345,11 +346,11 @@ public sealed class DrillOperation
         lock (checks)
         {
             checks.Add(recorded?.Files is { } count
-                ? new DrillCheck("uploads files", files.Count == count && bytes == recorded.Bytes, $"{files.Count} files, {bytes} bytes extracted; the manifest records {count} files, {recorded.Bytes} bytes")
-                : new DrillCheck("uploads files", true, $"{files.Count} files, {bytes} bytes extracted"));
+                ? new HealthCheck("uploads files", files.Count == count && bytes == recorded.Bytes, $"{files.Count} files, {bytes} bytes extracted; the manifest records {count} files, {recorded.Bytes} bytes")
+                : new HealthCheck("uploads files", true, $"{files.Count} files, {bytes} bytes extracted"));
             if (recorded?.TreeSha256 is { } expected)
             {
-                checks.Add(new DrillCheck("uploads tree hash", hash == expected, hash == expected
+                checks.Add(new HealthCheck("uploads tree hash", hash == expected, hash == expected
                     ? "every extracted file matches the manifest's hash of the tree"
                     : $"the extracted tree hashes to {hash}, the manifest records {expected}"));
             }

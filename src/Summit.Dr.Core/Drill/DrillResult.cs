@@ -1,9 +1,7 @@
+using Summit.Dr.Health;
 using Summit.Dr.Restore;
 
 namespace Summit.Dr.Drill;
-
-/// <summary>One figure of the proof: what the manifest recorded, what the scratch platform holds.</summary>
-public sealed record DrillCheck(string Name, bool Passed, string Detail);
 
 /// <summary>What a drill proved, and how long recovering this backup took.</summary>
 /// <param name="Proven">Every check passed.</param>
@@ -15,7 +13,7 @@ public sealed record DrillResult(
     bool Proven,
     bool FactsRecorded,
     IReadOnlyList<RestoreStep> Steps,
-    IReadOnlyList<DrillCheck> Checks,
+    IReadOnlyList<HealthCheck> Checks,
     TimeSpan Total,
     IReadOnlyList<string> Images,
     IReadOnlyList<string> Warnings,

@@ -59,28 +59,22 @@ public sealed class Neo4jService
     }
 
     /// <summary>The node count, or null when the server cannot be asked (no credentials, not answering).</summary>
-    public async Task<long?> CountNodesAsync(Neo4jTarget target, CancellationToken cancellationToken)
-    {
-        var result = await CypherAsync(target, Neo4jCommands.CountNodes, cancellationToken);
-        if (result.Succeeded && ParseCount(result) is { } count)
-        {
-            return count;
-        }
-
-        _logger.LogWarning("Could not count Neo4j nodes in {Container}: {Error}", target.Container.Name, result.ErrorSummary);
-        return null;
-    }
+    public Task<long?> CountNodesAsync(Neo4jTarget target, CancellationToken cancellationToken) =>
+        CountAsync(target, Neo4jCommands.CountNodes, "nodes", cancellationToken);
 
     /// <summary>The relationship count, or null when the server cannot be asked.</summary>
-    public async Task<long?> CountRelationshipsAsync(Neo4jTarget target, CancellationToken cancellationToken)
+    public Task<long?> CountRelationshipsAsync(Neo4jTarget target, CancellationToken cancellationToken) =>
+        CountAsync(target, Neo4jCommands.CountRelationships, "relationships", cancellationToken);
+
+    private async Task<long?> CountAsync(Neo4jTarget target, string query, string what, CancellationToken cancellationToken)
     {
-        var result = await CypherAsync(target, Neo4jCommands.CountRelationships, cancellationToken);
+        var result = await CypherAsync(target, query, cancellationToken);
         if (result.Succeeded && ParseCount(result) is { } count)
         {
             return count;
         }
 
-        _logger.LogWarning("Could not count Neo4j relationships in {Container}: {Error}", target.Container.Name, result.ErrorSummary);
+        _logger.LogWarning("Could not count Neo4j {What} in {Container}: {Error}", what, target.Container.Name, result.ErrorSummary);
         return null;
     }
 

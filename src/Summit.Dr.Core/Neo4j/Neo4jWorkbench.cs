@@ -54,6 +54,8 @@ public sealed class Neo4jWorkbench : IAsyncDisposable
     [
         "run", "-d", "--rm", "--network", "none", "--name", NameFor(target.Container.Name),
         .. Neo4jOneOffs.ServerUser(target.Container) is { } user ? new[] { "--user", user } : [],
+        // Beside a drill's scratch server it carries the drill's labels, as everything a drill creates does.
+        .. target.Container.Labels.Where(l => l.Key.StartsWith("summit-dr.drill", StringComparison.Ordinal)).OrderBy(l => l.Key, StringComparer.Ordinal).SelectMany(l => new[] { "--label", $"{l.Key}={l.Value}" }),
         "--volumes-from", target.Container.Name,
         .. mount is null ? Array.Empty<string>() : ["--mount", mount.Argument],
         target.Container.Image, "sleep", "86400",

@@ -75,15 +75,7 @@ public sealed class DrillCommand
                 return exitCode;
             }
 
-            foreach (var step in result.Steps)
-            {
-                error.WriteLine($"  {step.Name,-22} {step.Seconds,7:0.0} s");
-            }
-
-            foreach (var check in result.Checks)
-            {
-                error.WriteLine($"  {(check.Passed ? "ok  " : "FAIL")} {check.Name}: {check.Detail}");
-            }
+            StepsReport.Write(error, result.Steps, result.Checks);
 
             foreach (var warning in result.Warnings)
             {

@@ -34,15 +34,7 @@ internal static class RestoreReport
         }
 
         var error = console.Error;
-        foreach (var step in result.Steps)
-        {
-            error.WriteLine($"  {step.Name,-22} {step.Seconds,7:0.0} s");
-        }
-
-        foreach (var check in result.Checks)
-        {
-            error.WriteLine($"  {(check.Passed ? "ok  " : "FAIL")} {check.Name}: {check.Detail}");
-        }
+        StepsReport.Write(error, result.Steps, result.Checks);
 
         var objective = result.Total <= RestoreResult.RecoveryTimeObjective ? "within" : "OVER";
         error.WriteLine($"Restored {Path.GetFileName(result.Backup)} in {result.Total.TotalSeconds:0.0} s, {objective} the recovery time objective of {RestoreResult.RecoveryTimeObjective.TotalMinutes:0} minutes.");
