@@ -56,6 +56,37 @@ public sealed class DiskSpaceTests
         });
     }
 
+    [Test]
+    public async Task A_restore_whose_uploads_cannot_fit_beside_the_live_tree_is_refused_before_anything_is_touched()
+    {
+        await using var platform = await Platform.StartAsync();
+        using (var backup = await ToolRun.RunAsync(platform.WorkDir, "backup"))
+        {
+            Assert.That(backup.ExitCode, Is.Zero, backup.Describe());
+        }
+
+        await using var disk = await SmallDisk.MountAsync(Path.Combine(platform.WorkDir, "small-disk"), megabytes: 1);
+        var uploads = Path.Combine(disk.Path, "uploads");
+        Directory.CreateDirectory(uploads);
+        File.WriteAllText(Path.Combine(uploads, "current.csv"), "live");
+        // What is left is less than the backup's uploads (about 300 KB).
+        await Sh.RequireAsync("dd", "if=/dev/zero", "of=" + Path.Combine(disk.Path, "filler"), "bs=64k", "count=12");
+        var before = await PlatformState.CaptureAsync(platform);
+
+        using var run = await ToolRun.RunAsync(platform.WorkDir, "restore", "latest", "--yes", "--set", "Uploads:Path=" + uploads);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(run.ExitCode, Is.EqualTo(3), run.Describe());
+            Assert.That(run.Stderr, Does.Match(@"summit-dr: Not enough free disk to restore the uploads: \d+(\.\d)? KiB free at " + System.Text.RegularExpressions.Regex.Escape(disk.Path) +
+                @", and the backup's uploads need \d+(\.\d)? KiB there beside the live tree until the swap\. Nothing was touched\."));
+            Assert.That(File.ReadAllText(Path.Combine(uploads, "current.csv")), Is.EqualTo("live"));
+            Assert.That(Directory.GetFileSystemEntries(disk.Path).Select(Path.GetFileName), Is.EquivalentTo(new[] { "uploads", "filler" }), "no staging directory");
+            Assert.That(await platform.Neo4jAnswersAsync(), Is.True);
+        });
+        before.AssertEqual(await PlatformState.CaptureAsync(platform), "the refused restore touched nothing");
+    }
+
     private static async Task<string> StartedAtAsync(Platform platform) =>
         (await Sh.DockerRequireAsync("inspect", "--type", "container", "--format", "{{.State.StartedAt}} {{.State.Running}}", platform.Neo4j)).Trim();
 }

@@ -110,6 +110,7 @@ public sealed class RestoreOperation
         }
 
         var (components, warnings) = Select(opened, request);
+        RequireRoomForUploads(opened, components);
         var plan = Plan(root, directory, components, targets);
         await using var prepared = new Prepared(this, plan);
 
@@ -280,6 +281,34 @@ public sealed class RestoreOperation
         step.Complete();
     }
 
+    /// <summary>
+    /// The uploads are extracted beside the live tree, on its filesystem, before the live tree is renamed
+    /// away: both must fit at once. Refused before anything is prepared (exit 3) when the manifest's bytes
+    /// (plus a block per file) exceed the free space there.
+    /// </summary>
+    private void RequireRoomForUploads(OpenedBackup opened, IReadOnlySet<BackupComponent> components)
+    {
+        if (!components.Contains(BackupComponent.Uploads) || opened.Manifest?.Uploads is not { Bytes: { } bytes, Files: { } files })
+        {
+            return;
+        }
+
+        var parent = Path.GetDirectoryName(Path.GetFullPath(UploadsPath).TrimEnd('/'))!;
+        if (!Directory.Exists(parent))
+        {
+            return;
+        }
+
+        var needed = bytes + (files * 4096L);
+        var free = new DriveInfo(parent).AvailableFreeSpace;
+        if (free < needed)
+        {
+            throw new PreconditionException(
+                $"Not enough free disk to restore the uploads: {LoggingProgressReporter.FormatBytes(free)} free at {parent}, and the backup's uploads need " +
+                $"{LoggingProgressReporter.FormatBytes(needed)} there beside the live tree until the swap. Nothing was touched. Free space there, or restore with --only postgres,neo4j.");
+        }
+    }
+
     /// <summary>Extraction beside the live tree is the check: every entry before it is written, the checksum of the whole on the way.</summary>
     private async Task<StagedUploads> StageUploadsAsync(OpenedBackup opened, CancellationToken cancellationToken)
     {
@@ -298,6 +327,12 @@ public sealed class RestoreOperation
             // A changed byte usually breaks the gzip stream before the end: the checksum names the cause better.
             BackupVerifier.RequireChecksum(artifact, await archive.FinishAsync(cancellationToken));
             throw;
+        }
+        catch (Exception ex) when (DiskFull.Is(ex))
+        {
+            throw new DiskFullException(
+                $"The disk is full: no space left on the device that holds {Path.GetDirectoryName(Path.GetFullPath(UploadsPath).TrimEnd('/'))} while the uploads were extracted beside the live tree. " +
+                "Nothing live was touched and the partial extraction was removed. Free space there and restore again.", ex);
         }
 
         try

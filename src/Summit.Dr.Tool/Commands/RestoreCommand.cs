@@ -18,7 +18,7 @@ namespace Summit.Dr.Tool.Commands;
         store fails, every replaced store is put back. After success, `summit-dr undo` puts the old state back
         and `summit-dr undo --discard` frees it; the next restore frees it too.
         Exit codes: 0 restored and checked; 1 failed (the message says what state the platform is in) or a
-        post-restore check failed; 2 usage, no such backup, or not confirmed; 3 docker/container/lock
+        post-restore check failed; 2 usage, no such backup, or not confirmed; 3 docker/container/lock/free-disk
         precondition; 4 the backup is incomplete, corrupt or unsafe (nothing touched); 130 interrupted (put back).
         """)]
 public sealed class RestoreCommand
