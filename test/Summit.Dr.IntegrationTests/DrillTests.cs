@@ -147,8 +147,9 @@ public sealed class DrillTests
         Assert.That(File.ReadAllText(Path.Combine(edited, "drill.json")), Does.Contain("\"result\": \"mismatch\""));
     }
 
-    [Test]
-    public async Task Ctrl_C_mid_drill_removes_what_it_created()
+    [TestCase("INT", TestName = "Ctrl+C mid-drill removes what it created")]
+    [TestCase("TERM", TestName = "SIGTERM mid-drill removes what it created")]
+    public async Task A_signal_mid_drill_removes_what_it_created(string signal)
     {
         await using var platform = await Platform.StartAsync();
         await BackUpAsync(platform);
@@ -158,7 +159,7 @@ public sealed class DrillTests
 
         using var run = ToolRun.Start(platform.WorkDir, ["drill", "latest"]);
         await WaitForScratchAsync(run);
-        await run.SignalAsync("INT");
+        await run.SignalAsync(signal);
         await run.WaitAsync(TimeSpan.FromMinutes(2));
 
         Assert.Multiple(async () =>
