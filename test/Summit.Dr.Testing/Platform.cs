@@ -209,7 +209,7 @@ public sealed class Platform : IAsyncDisposable
         await Sh.DockerRequireAsync(["run", "-d", "--name", Postgres, "--network", "none", .. Labels("postgres"),
             "-e", "POSTGRES_USER=" + User, "-e", "POSTGRES_PASSWORD=pg-" + Prefix, "-e", "POSTGRES_DB=" + Database, Repo.PostgresImage]);
         await Sh.DockerRequireAsync(["run", "-d", "--name", Neo4j, "--network", "none", .. Labels("neo4j"), "-e", $"NEO4J_AUTH=neo4j/{Neo4jPassword}", Neo4jImage]);
-        await WaitAsync(async () => (await Sh.DockerAsync("exec", Postgres, "psql", "-U", User, "-d", Database, "-c", "SELECT 1")).ExitCode == 0, "PostgreSQL");
+        await WaitForPostgresAsync(Postgres, User, Database);
         await WaitAsync(Neo4jAnswersAsync, "Neo4j");
     }
 
@@ -239,6 +239,15 @@ public sealed class Platform : IAsyncDisposable
         File.WriteAllBytes(Path.Combine(Uploads, "imports", "2025", "bundle.stix.json"), RandomNumberGenerator.GetBytes(300_000));
         File.WriteAllText(Path.Combine(Uploads, "notes with spaces.txt"), "evidence");
     }
+
+    /// <summary>
+    /// Until the server for good answers: the image's entrypoint first runs an initialisation server that
+    /// answers on the same socket, then stops it; PID 1 becomes `postgres` only once the real one runs.
+    /// </summary>
+    public static Task WaitForPostgresAsync(string container, string user, string database) =>
+        WaitAsync(async () =>
+            (await Sh.DockerAsync("exec", container, "psql", "-U", user, "-d", database, "-c", "SELECT 1")).ExitCode == 0
+            && (await Sh.DockerAsync("exec", container, "cat", "/proc/1/comm")).StandardOutput.Trim() == "postgres", "PostgreSQL");
 
     private static async Task WaitAsync(Func<Task<bool>> ready, string what)
     {
