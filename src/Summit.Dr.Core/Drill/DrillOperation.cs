@@ -10,6 +10,7 @@ using Summit.Dr.Errors;
 using Summit.Dr.Health;
 using Summit.Dr.Manifest;
 using Summit.Dr.Neo4j;
+using Summit.Dr.Operations;
 using Summit.Dr.Postgres;
 using Summit.Dr.Progress;
 using Summit.Dr.Restore;
@@ -80,11 +81,13 @@ public sealed class DrillOperation
             // The stores restore side by side; the first failure stops the others.
             using var phase = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             Task Store(BackupComponent component, string step, Func<CancellationToken, Task> drill) =>
-                opened.Present.Contains(component) ? FailFast(phase, TimedAsync(steps, step, () => drill(phase.Token))) : Task.CompletedTask;
-            await WhenAllAsync(
+                opened.Present.Contains(component) ? TimedAsync(steps, step, () => drill(phase.Token)) : Task.CompletedTask;
+            await StoreTasks.WhenAllAsync(
+            [
                 Store(BackupComponent.Postgres, "restore postgres", token => DrillPostgresAsync(scratch, opened, sources.Postgres!, checks, token)),
                 Store(BackupComponent.Neo4j, "restore neo4j", token => DrillNeo4jAsync(scratch, opened, sources.Neo4j!, checks, token)),
-                Store(BackupComponent.Uploads, "restore uploads", token => DrillUploadsAsync(scratch, opened, checks, token)));
+                Store(BackupComponent.Uploads, "restore uploads", token => DrillUploadsAsync(scratch, opened, checks, token)),
+            ], cancellationToken, phase);
             if (opened.Manifest is null)
             {
                 warnings.Add("The backup has no manifest: no facts were recorded to compare with. The proof is that every store restores, answers and extracts.");
@@ -339,15 +342,14 @@ public sealed class DrillOperation
 
         var tree = Path.Combine(scratch.Directory, "uploads");
         Directory.CreateDirectory(tree);
-        var files = Directory.EnumerateFiles(tree, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }).Select(f => new FileInfo(f)).ToList();
-        var bytes = files.Sum(f => f.Length);
+        var (files, bytes) = UploadsTree.Measure(tree);
         var hash = await UploadsTreeHash.OfDirectoryAsync(tree, cancellationToken);
-        step.Complete(bytes, $"{files.Count} files");
+        step.Complete(bytes, $"{files} files");
         lock (checks)
         {
             checks.Add(recorded?.Files is { } count
-                ? new HealthCheck("uploads files", files.Count == count && bytes == recorded.Bytes, $"{files.Count} files, {bytes} bytes extracted; the manifest records {count} files, {recorded.Bytes} bytes")
-                : new HealthCheck("uploads files", true, $"{files.Count} files, {bytes} bytes extracted"));
+                ? new HealthCheck("uploads files", files == count && bytes == recorded.Bytes, $"{files} files, {bytes} bytes extracted; the manifest records {count} files, {recorded.Bytes} bytes")
+                : new HealthCheck("uploads files", true, $"{files} files, {bytes} bytes extracted"));
             if (recorded?.TreeSha256 is { } expected)
             {
                 checks.Add(new HealthCheck("uploads tree hash", hash == expected, hash == expected
@@ -376,38 +378,6 @@ public sealed class DrillOperation
         lock (steps)
         {
             steps.Add(new RestoreStep(name, Math.Round(Stopwatch.GetElapsedTime(started).TotalSeconds, 3)));
-        }
-    }
-
-    private static async Task FailFast(CancellationTokenSource phase, Task task)
-    {
-        try
-        {
-            await task;
-        }
-        catch
-        {
-            await phase.CancelAsync();
-            throw;
-        }
-    }
-
-    /// <summary>Waits for all; the failure reported is the one that is not a consequence of another (an integrity failure first).</summary>
-    private static async Task WhenAllAsync(params Task[] tasks)
-    {
-        try
-        {
-            await Task.WhenAll(tasks);
-        }
-        catch
-        {
-            var failures = tasks.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!).Where(e => e is not OperationCanceledException).ToList();
-            if ((failures.FirstOrDefault(f => f is IntegrityException) ?? failures.FirstOrDefault()) is { } primary)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(primary).Throw();
-            }
-
-            throw;
         }
     }
 }

@@ -11,6 +11,7 @@ using Summit.Dr.Health;
 using Summit.Dr.Locking;
 using Summit.Dr.Manifest;
 using Summit.Dr.Neo4j;
+using Summit.Dr.Operations;
 using Summit.Dr.Postgres;
 using Summit.Dr.Progress;
 using Summit.Dr.Undo;
@@ -236,7 +237,7 @@ public sealed class RestoreOperation
             }));
         }
 
-        await WhenAllAsync(checks, cancellationToken);
+        await StoreTasks.WhenAllAsync(checks, cancellationToken);
         var total = components.Sum(c => new FileInfo(Path.Combine(opened.Directory, BackupLayout.FileOf(c))).Length);
         return new VerifiedBackup(opened.Directory, opened.Manifest, components, total, []);
     }
@@ -482,7 +483,7 @@ public sealed class RestoreOperation
 
         try
         {
-            await WhenAllAsync([uploads, postgres, neo4j], cancellationToken, phase);
+            await StoreTasks.WhenAllAsync([uploads, postgres, neo4j], cancellationToken, phase);
         }
         catch (Exception failure)
         {
@@ -699,50 +700,6 @@ public sealed class RestoreOperation
         {
             await failFast.CancelAsync();
             throw;
-        }
-    }
-
-    /// <summary>
-    /// Waits for all; the first to fail cancels <paramref name="failFast"/> (the others' token). When some fail,
-    /// the failure that says most (an integrity problem first) is the one reported.
-    /// </summary>
-    private static async Task WhenAllAsync(IReadOnlyList<Task> tasks, CancellationToken cancellationToken, CancellationTokenSource? failFast = null)
-    {
-        try
-        {
-            if (failFast is null)
-            {
-                await Task.WhenAll(tasks);
-            }
-            else
-            {
-                var pending = tasks.ToList();
-                while (pending.Count > 0)
-                {
-                    var done = await Task.WhenAny(pending);
-                    pending.Remove(done);
-                    if (done.IsFaulted || done.IsCanceled)
-                    {
-                        await failFast.CancelAsync();
-                    }
-                }
-
-                await Task.WhenAll(tasks);
-            }
-        }
-        catch
-        {
-            var failures = tasks.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!).ToList();
-            var primary = failures.FirstOrDefault(f => f is IntegrityException)
-                ?? failures.FirstOrDefault(f => f is not OperationCanceledException)
-                ?? failures.FirstOrDefault();
-            if (primary is null)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                throw;
-            }
-
-            ExceptionDispatchInfo.Capture(primary).Throw();
         }
     }
 

@@ -68,13 +68,15 @@ public sealed class ListCommand
                 var age = e.Time is { } t ? Age(now - t) : "-";
                 var components = e.Components.Count == 0 ? "-" : string.Join(',', e.Components.Select(c => c.ToString().ToLowerInvariant()));
                 var state = e.State.ToString().ToLowerInvariant() + (e.Problem is null ? string.Empty : $" ({e.Problem})");
-                var drill = Summit.Dr.Drill.DrillRecord.Read(e.Directory) is { } d ? $"{(Age(now - d.Time) is "now" ? "just now" : Age(now - d.Time) + " ago")}: {d.Result}" : "never";
+                var drill = Summit.Dr.Drill.DrillRecord.Read(e.Directory) is { } d ? $"{Ago(now - d.Time)}: {d.Result}" : "never";
                 console.Out.WriteLine($"{e.Name,-28} {time,-19} {age,8} {LoggingProgressReporter.FormatBytes(e.Bytes),10}  {components,-22} {drill,-26} {state}");
             }
 
             KeptReport.Write(console.Out, kept);
             return ExitCodes.Success;
         });
+
+    private static string Ago(TimeSpan span) => Age(span) is var age && age == "now" ? "just now" : age + " ago";
 
     private static string Age(TimeSpan age) => age switch
     {
