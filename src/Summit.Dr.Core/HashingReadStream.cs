@@ -4,22 +4,34 @@ namespace Summit.Dr;
 
 /// <summary>
 /// Passes reads through to a consumer (a process's standard input, an archive reader) while hashing every
-/// byte, so one pass over an artifact both checks its structure and proves its checksum.
-/// <see cref="FinishAsync"/> reads whatever the consumer left unread and returns the SHA-256 of the whole.
+/// byte of the file, so one pass over an artifact both checks its structure and proves its checksum. The
+/// consumer may see a view of the file's bytes (the plaintext of an encrypted artifact) while the hash is
+/// always that of the file. <see cref="FinishAsync"/> reads whatever the consumer left unread and returns the
+/// SHA-256 of the whole file.
 /// </summary>
 public sealed class HashingReadStream : Stream
 {
-    private readonly Stream _inner;
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-    private long _read;
+    private readonly Tap _tap;
+    private readonly Stream _view;
 
-    public HashingReadStream(Stream inner)
+    /// <param name="inner">The file.</param>
+    /// <param name="view">What the consumer reads, over the hashed file bytes (a decryption); the bytes themselves when null.</param>
+    public HashingReadStream(Stream inner, Func<Stream, Stream>? view = null)
     {
-        _inner = inner;
+        _tap = new Tap(inner);
+        try
+        {
+            _view = view?.Invoke(_tap) ?? _tap;
+        }
+        catch
+        {
+            _tap.Dispose();
+            throw;
+        }
     }
 
-    /// <summary>Bytes read so far, for progress.</summary>
-    public long BytesRead => Interlocked.Read(ref _read);
+    /// <summary>Bytes of the file read so far, for progress.</summary>
+    public long BytesRead => _tap.BytesRead;
 
     public override bool CanRead => true;
 
@@ -27,34 +39,28 @@ public sealed class HashingReadStream : Stream
 
     public override bool CanWrite => false;
 
-    public override long Length => _inner.Length;
+    public override long Length => _tap.Length;
 
     public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    public override int Read(byte[] buffer, int offset, int count) => _view.Read(buffer, offset, count);
 
-    public override int Read(Span<byte> buffer)
-    {
-        var read = _inner.Read(buffer);
-        Track(buffer[..read]);
-        return read;
-    }
+    public override int Read(Span<byte> buffer) => _view.Read(buffer);
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        var read = await _inner.ReadAsync(buffer, cancellationToken);
-        Track(buffer.Span[..read]);
-        return read;
-    }
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => _view.ReadAsync(buffer, cancellationToken);
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+        _view.ReadAsync(buffer, offset, count, cancellationToken);
 
-    /// <summary>Reads the rest (a consumer may stop early, as a table-of-contents reader does) and returns the lowercase hex SHA-256.</summary>
+    /// <summary>
+    /// Reads the rest (a consumer may stop early, as a table-of-contents reader does; a decryption checks its
+    /// integrity at the end) and returns the lowercase hex SHA-256 of the file.
+    /// </summary>
     public async Task<string> FinishAsync(CancellationToken cancellationToken)
     {
-        await CopyToAsync(Stream.Null, 1 << 16, cancellationToken);
-        return Convert.ToHexStringLower(_hash.GetHashAndReset());
+        await _view.CopyToAsync(Stream.Null, 1 << 16, cancellationToken);
+        await _tap.CopyToAsync(Stream.Null, 1 << 16, cancellationToken);
+        return _tap.Hash();
     }
 
     public override void Flush()
@@ -71,16 +77,81 @@ public sealed class HashingReadStream : Stream
     {
         if (disposing)
         {
-            _hash.Dispose();
-            _inner.Dispose();
+            if (!ReferenceEquals(_view, _tap))
+            {
+                _view.Dispose();
+            }
+
+            _tap.Dispose();
         }
 
         base.Dispose(disposing);
     }
 
-    private void Track(ReadOnlySpan<byte> data)
+    /// <summary>The file's bytes, hashed and counted as they are read.</summary>
+    private sealed class Tap(Stream inner) : Stream
     {
-        _hash.AppendData(data);
-        Interlocked.Add(ref _read, data.Length);
+        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private long _read;
+
+        public long BytesRead => Interlocked.Read(ref _read);
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => inner.Length;
+
+        public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
+
+        public string Hash() => Convert.ToHexStringLower(_hash.GetHashAndReset());
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var read = inner.Read(buffer);
+            Track(buffer[..read]);
+            return read;
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = await inner.ReadAsync(buffer, cancellationToken);
+            Track(buffer.Span[..read]);
+            return read;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _hash.Dispose();
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+
+        private void Track(ReadOnlySpan<byte> data)
+        {
+            _hash.AppendData(data);
+            Interlocked.Add(ref _read, data.Length);
+        }
     }
 }

@@ -36,6 +36,7 @@ public static class SummitDrServices
         services.AddSingleton<JournalRecovery>();
         services.AddSingleton<LoggingProgressReporter>();
         services.AddSingleton<IProgressReporter>(sp => sp.GetRequiredService<LoggingProgressReporter>());
+        services.AddSingleton<Encryption.ArtifactEncryption>();
         services.AddSingleton<BackupOperation>();
         services.AddSingleton<BackupPlanner>();
         // One instance is both the service backups attach their log file to and a provider every logger writes through.

@@ -9,4 +9,5 @@ public sealed class SummitDrOptions
     public UploadsOptions Uploads { get; set; } = new();
     public BackupOptions Backup { get; set; } = new();
     public DrillOptions Drill { get; set; } = new();
+    public EncryptionOptions Encryption { get; set; } = new();
 }

@@ -1,0 +1,143 @@
+using Microsoft.Extensions.Options;
+using Org.BouncyCastle.Bcpg.OpenPgp;
+using Summit.Dr.Backup;
+using Summit.Dr.Configuration;
+using Summit.Dr.Errors;
+using Summit.Dr.Manifest;
+using Summit.Dr.Restore;
+
+namespace Summit.Dr.Encryption;
+
+/// <summary>
+/// Encryption at rest, in one place: the backup writes every artifact through <see cref="Encrypt"/> when a
+/// public key or a passphrase is configured, and every reader of a backup (restore, check, drill) opens its
+/// artifacts through <see cref="Open"/> or <see cref="OpenHashing"/>, which decrypt when the manifest says the
+/// backup is encrypted. Keys are read once, when first needed; secrets come from files or the environment.
+/// </summary>
+public sealed class ArtifactEncryption
+{
+    private readonly EncryptionOptions _options;
+    private readonly WorkingDirectory _workingDirectory;
+    private readonly TimeProvider _time;
+    private readonly Lazy<IReadOnlyList<(PgpPublicKey Key, RecipientRecord Record)>> _recipients;
+    private readonly Lazy<IReadOnlyList<PgpSecretKeyRingBundle>> _secretKeys;
+
+    public ArtifactEncryption(IOptions<SummitDrOptions> options, WorkingDirectory workingDirectory, TimeProvider time)
+    {
+        _options = options.Value.Encryption;
+        _workingDirectory = workingDirectory;
+        _time = time;
+        _recipients = new(() => Paths(_options.PublicKeyFiles).Select(OpenPgp.ReadRecipient).ToList());
+        _secretKeys = new(() => OpenPgp.ReadSecretKeys(Paths(_options.SecretKeyFiles)));
+    }
+
+    /// <summary>Backups are encrypted: a public key file or a passphrase is configured.</summary>
+    public bool Enabled => Paths(_options.PublicKeyFiles).Count > 0 || Passphrase() is not null;
+
+    /// <summary>What the manifest of a backup written now records, or null when encryption is off. Reads the public keys.</summary>
+    public EncryptionRecord? Describe() => Enabled
+        ? new EncryptionRecord(OpenPgp.Format, OpenPgp.Cipher, IntegrityProtected: true, _recipients.Value.Select(r => r.Record).ToList(), Passphrase() is not null)
+        : null;
+
+    /// <summary>A stream that encrypts into <paramref name="output"/>; disposing it ends the message, not <paramref name="output"/>.</summary>
+    public Stream Encrypt(Stream output, string file) =>
+        OpenPgp.Encrypt(output, _recipients.Value.Select(r => r.Key), Passphrase(), file, _time.GetUtcNow().UtcDateTime);
+
+    /// <summary>The plaintext of one artifact of <paramref name="backup"/>, decrypted when the backup is encrypted.</summary>
+    public Stream Open(OpenedBackup backup, BackupComponent component) => OpenHashing(backup.Directory, backup.Manifest, component);
+
+    /// <inheritdoc cref="Open(OpenedBackup, BackupComponent)"/>
+    public Stream Open(VerifiedBackup backup, BackupComponent component) => OpenHashing(backup.Directory, backup.Manifest, component);
+
+    /// <summary>
+    /// One artifact of <paramref name="backup"/>, read once: the plaintext for the consumer, the SHA-256 of the
+    /// file (the ciphertext, as the manifest records it) from <see cref="HashingReadStream.FinishAsync"/>.
+    /// </summary>
+    public HashingReadStream OpenHashing(OpenedBackup backup, BackupComponent component) => OpenHashing(backup.Directory, backup.Manifest, component);
+
+    /// <summary>The artifact's path where a tool may read the file itself (bind-mounted), or null: an encrypted artifact must be streamed through <see cref="Open(OpenedBackup, BackupComponent)"/>.</summary>
+    public static string? ReadablePath(OpenedBackup backup, BackupComponent component) =>
+        backup.Manifest?.Encryption is null ? Path.Combine(backup.Directory, BackupLayout.FileOf(component)) : null;
+
+    /// <summary>The uploads archive's gzip trailer, which only a plaintext file shows (an encrypted archive is protected by its integrity check instead).</summary>
+    public static Task<(uint Crc, uint Length)?> ReadUploadsTrailerAsync(OpenedBackup backup, CancellationToken cancellationToken) =>
+        ReadablePath(backup, BackupComponent.Uploads) is { } path ? Uploads.UploadsArchive.ReadTrailerAsync(path, cancellationToken) : Task.FromResult<(uint, uint)?>(null);
+
+    /// <summary>
+    /// Before anything is touched: every artifact of an encrypted backup opens with the configured keys (its
+    /// session key is decrypted; nothing more is read). A missing or wrong key is an <see cref="IntegrityException"/>
+    /// (exit 4) that names the recipients the backup needs.
+    /// </summary>
+    public void RequireKeys(OpenedBackup backup)
+    {
+        if (backup.Manifest?.Encryption is null)
+        {
+            return;
+        }
+
+        foreach (var component in backup.Present)
+        {
+            using var opened = Open(backup, component);
+        }
+    }
+
+    private HashingReadStream OpenHashing(string directory, BackupManifest? manifest, BackupComponent component)
+    {
+        var file = BackupLayout.FileOf(component);
+        var encryption = manifest?.Encryption;
+        return new HashingReadStream(
+            ArtifactFiles.OpenRead(Path.Combine(directory, file)),
+            encryption is null ? null : ciphertext => Decrypt(ciphertext, encryption, file));
+    }
+
+    private Stream Decrypt(Stream ciphertext, EncryptionRecord encryption, string file)
+    {
+        if (!string.Equals(encryption.Format, OpenPgp.Format, StringComparison.Ordinal))
+        {
+            throw new IntegrityException($"{file} is encrypted in a format this summit-dr does not read ({encryption.Format}). Upgrade summit-dr.");
+        }
+
+        return OpenPgp.Decrypt(ciphertext, _secretKeys.Value, SecretKeyPassphrase(), Passphrase(), file, failures => new IntegrityException(
+            $"{file} is encrypted to {Describe(encryption)}, and none of the configured keys opens it{failures}. " +
+            $"Set Encryption:SecretKeyFiles to the armored secret key of one of them{(encryption.Passphrase ? $", or the passphrase in Encryption:PassphraseFile or {EncryptionOptions.PassphraseVariable}" : string.Empty)}. Nothing was touched."));
+    }
+
+    private static string Describe(EncryptionRecord encryption)
+    {
+        var parts = encryption.Recipients.Select(r => r.UserId is { Length: > 0 } user ? $"{r.Fingerprint} ({user})" : r.Fingerprint).ToList();
+        if (encryption.Passphrase)
+        {
+            parts.Add("a passphrase");
+        }
+
+        return parts.Count == 0 ? "nothing summit-dr knows" : string.Join(", ", parts);
+    }
+
+    private char[]? Passphrase() => Secret(_options.PassphraseFile, "Encryption:PassphraseFile", EncryptionOptions.PassphraseVariable);
+
+    private char[]? SecretKeyPassphrase() => Secret(_options.SecretKeyPassphraseFile, "Encryption:SecretKeyPassphraseFile", EncryptionOptions.SecretKeyPassphraseVariable);
+
+    /// <summary>The first line of the file, else the environment variable; never a setting's value itself.</summary>
+    private char[]? Secret(string? path, string setting, string variable)
+    {
+        if (path is { Length: > 0 })
+        {
+            var full = _workingDirectory.Resolve(path);
+            try
+            {
+                using var reader = new StreamReader(full);
+                var line = reader.ReadLine();
+                return line is { Length: > 0 } ? line.ToCharArray() : throw new UsageException($"{setting}: {full} is empty; its first line must be the passphrase.");
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new UsageException($"{setting}: cannot read {full}: {ex.Message}", ex);
+            }
+        }
+
+        return Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value ? value.ToCharArray() : null;
+    }
+
+    private List<string> Paths(string? list) =>
+        (list ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(_workingDirectory.Resolve).ToList();
+}
