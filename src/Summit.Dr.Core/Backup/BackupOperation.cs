@@ -1,11 +1,11 @@
 using System.Diagnostics;
-using System.IO.Pipelines;
 using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Summit.Dr.Configuration;
 using Summit.Dr.Docker;
+using Summit.Dr.Encryption;
 using Summit.Dr.Errors;
 using Summit.Dr.Locking;
 using Summit.Dr.Logging;
@@ -36,6 +36,7 @@ public sealed class BackupOperation
     private readonly RunLogProvider _runLog;
     private readonly ToolInfo _tool;
     private readonly Discovery.PlatformDiscovery _discovery;
+    private readonly ArtifactEncryption _encryption;
     private readonly ILogger<BackupOperation> _logger;
 
     public BackupOperation(
@@ -50,8 +51,10 @@ public sealed class BackupOperation
         RunLogProvider runLog,
         ToolInfo tool,
         Discovery.PlatformDiscovery discovery,
+        ArtifactEncryption encryption,
         ILogger<BackupOperation> logger)
     {
+        _encryption = encryption;
         _docker = docker;
         _postgres = postgres;
         _neo4j = neo4j;
@@ -141,6 +144,8 @@ public sealed class BackupOperation
         var (postgres, facts) = await postgresTask is { } p ? p : (null!, null!);
         var (neo4j, storeBytes) = await neo4jTask is { } n ? n : (null!, null);
 
+        // The public keys are read now: a key that cannot encrypt fails the run before anything is stopped.
+        var encryption = _encryption.Describe();
         var estimate = new BackupEstimate(facts?.DatabaseBytes, storeBytes, tree?.Bytes, tree?.Files ?? 0);
         var (free, at) = FreeSpace.Of(root);
         if (free < estimate.Total)
@@ -151,7 +156,7 @@ public sealed class BackupOperation
                 "Free space there, or write the backup elsewhere with --output or Backup:Root.");
         }
 
-        return new Sources(postgres, facts, neo4j, uploads, estimate, Catalog.BackupCatalog.LatestArtifactSizes(root));
+        return new Sources(postgres, facts, neo4j, uploads, estimate, Catalog.BackupCatalog.LatestArtifactSizes(root), encryption);
     }
 
     /// <summary>
@@ -173,7 +178,7 @@ public sealed class BackupOperation
 
         var bench = Step<Neo4jWorkbench?>(failFast, target is null
             ? _ => Task.FromResult<Neo4jWorkbench?>(null)
-            : async token => (Neo4jWorkbench?)await _neo4j.StartDumpWorkbenchAsync(target, Path.Combine(work, Neo4jService.DumpDirectoryName), token));
+            : async token => (Neo4jWorkbench?)await _neo4j.StartDumpWorkbenchAsync(target, Path.Combine(work, Neo4jService.DumpDirectoryName), token, stream: sources.Encryption is not null));
         var nodes = Step<long?>(failFast, target is { Container.Running: true }
             ? token => _neo4j.CountNodesAsync(target, token)
             : _ => Task.FromResult<long?>(null));
@@ -214,7 +219,7 @@ public sealed class BackupOperation
         var artifacts = new[] { postgresComponent.Artifact, neo4jComponent.Artifact, uploadsComponent.Artifact }.OfType<ArtifactRecord>().ToList();
         var window = artifacts.Count == 0 ? null : new ConsistencyWindow(artifacts.Min(a => a.StartedAt), artifacts.Max(a => a.FinishedAt));
         return new BackupManifest(
-            BackupManifest.CurrentFormatVersion,
+            sources.Encryption is null ? BackupManifest.PlainFormatVersion : BackupManifest.CurrentFormatVersion,
             _tool.Version,
             name,
             request.Kind,
@@ -225,7 +230,8 @@ public sealed class BackupOperation
             uploadsComponent,
             window,
             warnings,
-            progress.Steps);
+            progress.Steps,
+            sources.Encryption);
     }
 
     /// <summary>Waits for all; when one fails, reports that failure rather than the cancellations it caused.</summary>
@@ -266,12 +272,13 @@ public sealed class BackupOperation
     {
         // The exact row count of every table, counted in the dump's own snapshot: what a drill proves against.
         IReadOnlyDictionary<string, long>? rows = null;
-        var artifact = await WriteArtifactAsync(work, BackupLayout.PostgresFile, "postgres dump", progress, async s => rows = await _postgres.DumpCountingRowsAsync(container.Name, s, cancellationToken), cancellationToken, expectedBytes: expected);
-        int entries;
+        var (artifact, entries) = await VerifyAsync(() => WhileWritten.RunAsync(
+            tee => WriteArtifactAsync(work, BackupLayout.PostgresFile, "postgres dump", progress, async s => rows = await _postgres.DumpCountingRowsAsync(container.Name, tee(s), cancellationToken), cancellationToken, expectedBytes: expected),
+            (dump, token) => _postgres.ListArchiveAsync(container.Name, dump, BackupLayout.PostgresFile, token),
+            cancellationToken));
         using (var verify = progress.Start("postgres verify"))
         {
-            entries = await VerifyAsync(() => _postgres.ListArchiveAsync(container.Name, Path.Combine(work, BackupLayout.PostgresFile), cancellationToken));
-            verify.Complete(detail: $"pg_restore --list: {entries} entries");
+            verify.Complete(detail: $"pg_restore --list: {entries} entries, read while it was written");
         }
 
         return new PostgresComponent(
@@ -293,8 +300,21 @@ public sealed class BackupOperation
         var startedAt = _time.GetUtcNow();
         ArtifactRecord? streamed = null;
         string? written = null;
+        var readWhileWritten = false;
+        string? infoWhileWritten = null;
         var downtime = await _neo4j.WhileStoppedAsync(target, root, async () =>
         {
+            if (!bench.SeesMount && _encryption.Enabled)
+            {
+                // Only ciphertext reaches the disk: neo4j-admin reads the plaintext dump as it streams past.
+                (streamed, infoWhileWritten) = await VerifyAsync(() => WhileWritten.RunAsync(
+                    tee => WriteArtifactAsync(work, BackupLayout.Neo4jFile, "neo4j dump", progress, s => _neo4j.DumpAsync(bench, directory, tee(s), cancellationToken), cancellationToken, expectedBytes: expected),
+                    (dump, token) => _neo4j.ReadDumpInfoAsync(bench, () => dump, BackupLayout.Neo4jFile, token),
+                    cancellationToken));
+                readWhileWritten = true;
+                return;
+            }
+
             if (!bench.SeesMount)
             {
                 streamed = await WriteArtifactAsync(work, BackupLayout.Neo4jFile, "neo4j dump", progress, s => _neo4j.DumpAsync(bench, directory, s, cancellationToken), cancellationToken, expectedBytes: expected);
@@ -333,7 +353,9 @@ public sealed class BackupOperation
             else
             {
                 artifact = streamed!;
-                info = await VerifyAsync(() => _neo4j.ReadDumpInfoAsync(bench, () => ArtifactFiles.OpenRead(path), BackupLayout.Neo4jFile, cancellationToken));
+                info = readWhileWritten
+                    ? infoWhileWritten
+                    : await VerifyAsync(() => _neo4j.ReadDumpInfoAsync(bench, () => ArtifactFiles.OpenRead(path), BackupLayout.Neo4jFile, cancellationToken));
             }
 
             if (artifact.Size == 0)
@@ -370,56 +392,26 @@ public sealed class BackupOperation
         // One pass: the compressed bytes go to the file (hashed on the way) and, as they are written, to a
         // reader on another thread that decompresses them and walks every tar entry, so the archive is proved
         // readable while it is written instead of being read back afterwards.
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 512 << 10));
-        var reading = Task.Run(async () =>
-        {
-            try
-            {
-                await using var compressed = pipe.Reader.AsStream();
-                return await UploadsArchive.ReadAsync(compressed, cancellationToken);
-            }
-            catch (Exception ex)
-            {
-                await pipe.Reader.CompleteAsync(ex);
-                throw;
-            }
-        }, cancellationToken);
-
         UploadsStats written = null!;
         var archived = new ByteCounter();
-        ArtifactRecord artifact;
-        try
-        {
-            artifact = await WriteArtifactAsync(
+        var (artifact, read) = await VerifyAsync(() => WhileWritten.RunAsync(
+            tee => WriteArtifactAsync(
                 work,
                 BackupLayout.UploadsFile,
                 "uploads archive",
                 progress,
-                async s =>
-                {
-                    await using var copy = pipe.Writer.AsStream(leaveOpen: true);
-                    var tee = new TeeWriteStream(s, copy, () => reading.IsFaulted ? reading.Exception!.InnerException : null);
-                    written = await UploadsArchive.WriteAsync(path, tee, cancellationToken, archived, UploadsCompression.Choose(path));
-                },
+                async s => written = await UploadsArchive.WriteAsync(path, tee(s), cancellationToken, archived, UploadsCompression.Choose(path)),
                 cancellationToken,
                 progressOf: () => archived.Value,
-                expectedBytes: estimate.UploadsBytes + (estimate.UploadFiles * 1024L));
-        }
-        catch (Exception ex)
-        {
-            await pipe.Writer.CompleteAsync(ex);
-            await Quietly(reading);
-            throw;
-        }
-
-        await pipe.Writer.CompleteAsync();
+                expectedBytes: estimate.UploadsBytes + (estimate.UploadFiles * 1024L)),
+            (archive, token) => UploadsArchive.ReadAsync(archive, token),
+            cancellationToken));
         foreach (var skipped in written.Skipped)
         {
             _logger.LogWarning("Not archived: {Entry}", skipped);
         }
 
         using var verify = progress.Start("uploads verify");
-        var read = await VerifyAsync(() => reading);
         if (read.Files != written.Files || read.Bytes != written.Bytes)
         {
             throw new OperationFailedException($"uploads.tar.gz reads back {read.Files} files ({read.Bytes} bytes) but {written.Files} files ({written.Bytes} bytes) were written.");
@@ -429,20 +421,9 @@ public sealed class BackupOperation
         return new UploadsComponent(ComponentStatus.Captured, configured, artifact, written.Files, written.Bytes, written.Skipped, read.TreeSha256);
     }
 
-    private static async Task Quietly(Task task)
-    {
-        try
-        {
-            await task;
-        }
-        catch (Exception)
-        {
-            // The failure that matters is the one already being reported.
-        }
-    }
-
     /// <summary>
-    /// Streams one artifact to disk, hashing on the way, then flushes it and refuses an empty result. Progress
+    /// Streams one artifact to disk, encrypting when encryption is configured and hashing on the way, then
+    /// flushes it and refuses an empty result. Progress
     /// is the bytes written, or <paramref name="progressOf"/> where the step knows better (bytes read from the source).
     /// </summary>
     private async Task<ArtifactRecord> WriteArtifactAsync(
@@ -452,16 +433,29 @@ public sealed class BackupOperation
         var path = Path.Combine(directory, file);
         await using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 16, useAsync: true);
         using var sha256 = SHA256.Create();
+        var plaintext = new ByteCounter();
         using var reporting = progress.Start(step, progressOf ?? (() => stream.Position), expectedBytes);
         await using (var hashing = new CryptoStream(stream, sha256, CryptoStreamMode.Write, leaveOpen: true))
         {
-            await produce(hashing);
+            if (_encryption.Enabled)
+            {
+                // Encrypted as it is written: the checksum, like the file, is the ciphertext's.
+                await using (var encrypting = _encryption.Encrypt(hashing, file))
+                {
+                    await produce(new CountingWriteStream(encrypting, plaintext));
+                }
+            }
+            else
+            {
+                await produce(new CountingWriteStream(hashing, plaintext));
+            }
+
             await hashing.FlushFinalBlockAsync(cancellationToken);
         }
 
         await stream.FlushAsync(cancellationToken);
         stream.Flush(flushToDisk: true);
-        if (stream.Length == 0)
+        if (plaintext.Value == 0)
         {
             throw new OperationFailedException($"{file} is empty: the {step} produced no bytes. See {BackupLayout.LogFile} for the tool's output.");
         }
@@ -516,7 +510,8 @@ public sealed class BackupOperation
         Neo4jTarget? Neo4j,
         string? UploadsPath,
         BackupEstimate Estimate,
-        IReadOnlyDictionary<BackupComponent, long> LastSizes)
+        IReadOnlyDictionary<BackupComponent, long> LastSizes,
+        EncryptionRecord? Encryption)
     {
         public long? Expected(BackupComponent component) => LastSizes.TryGetValue(component, out var size) ? size : null;
     }

@@ -6,6 +6,7 @@ using Summit.Dr.Backup;
 using Summit.Dr.Catalog;
 using Summit.Dr.Configuration;
 using Summit.Dr.Docker;
+using Summit.Dr.Encryption;
 using Summit.Dr.Errors;
 using Summit.Dr.Health;
 using Summit.Dr.Manifest;
@@ -36,6 +37,7 @@ public sealed class DrillOperation
     private readonly SummitDrOptions _options;
     private readonly ToolInfo _tool;
     private readonly TimeProvider _time;
+    private readonly ArtifactEncryption _encryption;
     private readonly ILogger<DrillOperation> _logger;
 
     public DrillOperation(
@@ -48,8 +50,10 @@ public sealed class DrillOperation
         IOptions<SummitDrOptions> options,
         ToolInfo tool,
         TimeProvider time,
+        ArtifactEncryption encryption,
         ILogger<DrillOperation> logger)
     {
+        _encryption = encryption;
         _docker = docker;
         _postgres = postgres;
         _neo4j = neo4j;
@@ -67,6 +71,7 @@ public sealed class DrillOperation
         var started = Stopwatch.GetTimestamp();
         var directory = _catalog.Resolve(backup);
         var opened = await _verifier.OpenAsync(directory, cancellationToken);
+        _encryption.RequireKeys(opened);
         var id = _time.GetLocalNow().ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 3));
         var steps = new List<RestoreStep>();
         var checks = new List<HealthCheck>();
@@ -158,7 +163,7 @@ public sealed class DrillOperation
                 return;
             }
 
-            await using var file = ArtifactFiles.OpenHashing(Path.Combine(opened.Directory, artifact.File));
+            await using var file = _encryption.OpenHashing(opened, component);
             BackupVerifier.RequireChecksum(artifact, await file.FinishAsync(cancellationToken));
         }));
     }
@@ -177,12 +182,11 @@ public sealed class DrillOperation
         };
         var container = await scratch.RunAsync("postgres", image, environment, start: true, cancellationToken);
         await WaitForPostgresAsync(container.Name, user, database, cancellationToken);
-        var path = Path.Combine(opened.Directory, BackupLayout.PostgresFile);
         using (var step = _progress.Start("drill postgres restore"))
         {
             try
             {
-                await _postgres.RestoreIntoAsync(container.Name, database, path, cancellationToken);
+                await _postgres.RestoreIntoAsync(container.Name, database, () => _encryption.Open(opened, BackupComponent.Postgres), cancellationToken);
             }
             catch (OperationFailedException ex)
             {
@@ -283,13 +287,12 @@ public sealed class DrillOperation
 
         var container = await scratch.RunAsync("neo4j", image, environment, start: false, cancellationToken);
         var target = _neo4j.Describe(container) with { Database = recorded?.Database ?? _options.Neo4j.Database };
-        var path = Path.Combine(opened.Directory, BackupLayout.Neo4jFile);
         using (var step = _progress.Start("drill neo4j load"))
         {
-            await using var bench = await _neo4j.StartLoadWorkbenchAsync(target, path, cancellationToken);
+            await using var bench = await _neo4j.StartLoadWorkbenchAsync(target, ArtifactEncryption.ReadablePath(opened, BackupComponent.Neo4j), cancellationToken);
             try
             {
-                await _neo4j.LoadAsync(bench, path, cancellationToken);
+                await _neo4j.LoadAsync(bench, () => _encryption.Open(opened, BackupComponent.Neo4j), cancellationToken);
             }
             catch (OperationFailedException ex)
             {
@@ -332,10 +335,9 @@ public sealed class DrillOperation
     private async Task DrillUploadsAsync(DrillScratch scratch, OpenedBackup opened, List<HealthCheck> checks, CancellationToken cancellationToken)
     {
         var recorded = opened.Manifest?.Uploads;
-        var path = Path.Combine(opened.Directory, BackupLayout.UploadsFile);
         using var step = _progress.Start("drill uploads extract");
-        var trailer = await UploadsArchive.ReadTrailerAsync(path, cancellationToken);
-        await using (var archive = ArtifactFiles.OpenRead(path))
+        var trailer = await ArtifactEncryption.ReadUploadsTrailerAsync(opened, cancellationToken);
+        await using (var archive = _encryption.Open(opened, BackupComponent.Uploads))
         {
             await UploadsArchive.ExtractAsync(archive, scratch.Directory, cancellationToken, trailer);
         }

@@ -167,12 +167,13 @@ public sealed class Neo4jService
     /// <summary>
     /// A workbench for a dump: the backup directory <paramref name="directory"/> (created here, writable by
     /// whoever neo4j-admin runs as) is bind-mounted unless Neo4j:DumpTransfer says stream; whether the engine
-    /// sees it is probed. Started while Neo4j still runs.
+    /// sees it is probed. Started while Neo4j still runs. <paramref name="stream"/> asks for the dump on standard
+    /// output whatever the setting: an encrypted backup never writes the plaintext dump to a file.
     /// </summary>
-    public async Task<Neo4jWorkbench> StartDumpWorkbenchAsync(Neo4jTarget target, string directory, CancellationToken cancellationToken)
+    public async Task<Neo4jWorkbench> StartDumpWorkbenchAsync(Neo4jTarget target, string directory, CancellationToken cancellationToken, bool stream = false)
     {
         var transfer = _options.DumpTransfer.Trim().ToLowerInvariant();
-        if (transfer == Neo4jDumpTransfer.Stream)
+        if (stream || transfer == Neo4jDumpTransfer.Stream)
         {
             return await StartWorkbenchAsync(target, null, null, cancellationToken);
         }
@@ -204,9 +205,13 @@ public sealed class Neo4jService
         }
     }
 
-    /// <summary>A workbench for a load or a read: the dump file is bind-mounted read-only as DATABASE.dump, unless it must be streamed.</summary>
-    public Task<Neo4jWorkbench> StartLoadWorkbenchAsync(Neo4jTarget target, string dumpPath, CancellationToken cancellationToken) =>
-        string.Equals(_options.DumpTransfer.Trim(), Neo4jDumpTransfer.Stream, StringComparison.OrdinalIgnoreCase)
+    /// <summary>
+    /// A workbench for a load or a read: the dump file is bind-mounted read-only as DATABASE.dump, unless it
+    /// must be streamed (the setting says so, or there is no file to mount: <paramref name="dumpPath"/> is null
+    /// for an encrypted dump).
+    /// </summary>
+    public Task<Neo4jWorkbench> StartLoadWorkbenchAsync(Neo4jTarget target, string? dumpPath, CancellationToken cancellationToken) =>
+        dumpPath is null || string.Equals(_options.DumpTransfer.Trim(), Neo4jDumpTransfer.Stream, StringComparison.OrdinalIgnoreCase)
             ? StartWorkbenchAsync(target, null, null, cancellationToken)
             : StartWorkbenchAsync(target, new BindMount(dumpPath, MountedDump(target), ReadOnly: true), (dumpPath, MountedDump(target)), cancellationToken);
 
@@ -241,7 +246,7 @@ public sealed class Neo4jService
     }
 
     /// <summary>Loads the dump over the (stopped) database: from the mounted file when the engine sees it, else streamed through `docker exec -i`.</summary>
-    public async Task LoadAsync(Neo4jWorkbench bench, string dumpPath, CancellationToken cancellationToken)
+    public async Task LoadAsync(Neo4jWorkbench bench, Func<Stream> dump, CancellationToken cancellationToken)
     {
         var target = bench.Target;
         var failure = $"neo4j-admin load of database '{target.Database}' failed";
@@ -251,7 +256,7 @@ public sealed class Neo4jService
             return;
         }
 
-        await using var input = ArtifactFiles.OpenRead(dumpPath);
+        await using var input = dump();
         Require(await bench.ExecAsync(Neo4jCommands.LoadFromStdin(target.Database, target.Syntax), cancellationToken, input: input), failure);
     }
 
@@ -288,7 +293,7 @@ public sealed class Neo4jService
     }
 
     /// <summary>For `check`, which needs no server: a one-off with /data on tmpfs reads the dump fed to it.</summary>
-    public async Task<string?> ReadDumpInfoAsync(Neo4jTarget target, string dumpPath, CancellationToken cancellationToken)
+    public async Task<string?> ReadDumpInfoAsync(Neo4jTarget target, Stream dump, string file, CancellationToken cancellationToken)
     {
         if (Neo4jCommands.InfoFromStdin(target.Database, target.Syntax) is not { } command)
         {
@@ -296,13 +301,12 @@ public sealed class Neo4jService
         }
 
         var oneOff = Neo4jOneOffs.Info(target, command);
-        await using var input = ArtifactFiles.OpenRead(dumpPath);
         try
         {
-            var result = await _docker.RunAsync(_docker.Spec(DockerArgs.RunOneOff(oneOff)) with { StandardInput = input }, cancellationToken);
+            var result = await _docker.RunAsync(_docker.Spec(DockerArgs.RunOneOff(oneOff)) with { StandardInput = dump }, cancellationToken);
             return result.Succeeded
                 ? string.Join('\n', result.StandardOutput.Split('\n').Where(l => !l.StartsWith("Warning:", StringComparison.Ordinal))).Trim()
-                : throw new IntegrityException($"neo4j-admin cannot read {Path.GetFileName(dumpPath)}: {result.ErrorSummary}");
+                : throw new IntegrityException($"neo4j-admin cannot read {file}: {result.ErrorSummary}");
         }
         finally
         {

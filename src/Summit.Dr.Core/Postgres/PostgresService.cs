@@ -118,13 +118,6 @@ public sealed class PostgresService
         return rows;
     }
 
-    /// <summary>Reads a custom-format dump's table of contents with `pg_restore --list`; returns the number of entries.</summary>
-    public async Task<int> ListArchiveAsync(string container, string dumpPath, CancellationToken cancellationToken)
-    {
-        await using var input = ArtifactFiles.OpenRead(dumpPath);
-        return await ListArchiveAsync(container, input, Path.GetFileName(dumpPath), cancellationToken);
-    }
-
     /// <summary>`pg_restore --list` over <paramref name="dump"/> (it reads only the table of contents); the number of entries.</summary>
     public async Task<int> ListArchiveAsync(string container, Stream dump, string file, CancellationToken cancellationToken)
     {
@@ -139,14 +132,13 @@ public sealed class PostgresService
     }
 
     /// <summary>Reads the whole dump through `pg_restore` without restoring it: the check for a dump with no checksum.</summary>
-    public async Task ReadArchiveFullyAsync(string container, string dumpPath, CancellationToken cancellationToken)
+    public async Task ReadArchiveFullyAsync(string container, Stream dump, string file, CancellationToken cancellationToken)
     {
-        await using var input = ArtifactFiles.OpenRead(dumpPath);
-        var spec = Exec(container, PostgresCommands.ReadWholeArchive(), interactive: true) with { StandardInput = input };
+        var spec = Exec(container, PostgresCommands.ReadWholeArchive(), interactive: true) with { StandardInput = dump };
         var result = await _docker.RunAsync(spec, cancellationToken);
         if (!result.Succeeded)
         {
-            throw new IntegrityException($"pg_restore cannot read {Path.GetFileName(dumpPath)} to its end: {result.ErrorSummary}");
+            throw new IntegrityException($"pg_restore cannot read {file} to its end: {result.ErrorSummary}");
         }
     }
 
@@ -160,7 +152,7 @@ public sealed class PostgresService
     /// Creates <paramref name="database"/> afresh (dropping a leftover of that name) and streams the dump into
     /// it with `pg_restore` through `docker exec -i`. The live database is not touched.
     /// </summary>
-    public async Task RestoreIntoAsync(string container, string database, string dumpPath, CancellationToken cancellationToken)
+    public async Task RestoreIntoAsync(string container, string database, Func<Stream> dump, CancellationToken cancellationToken)
     {
         var created = await _docker.RunAsync(CreateSpec(container, database), cancellationToken);
         if (!created.Succeeded && created.StandardError.Contains("already exists", StringComparison.OrdinalIgnoreCase))
@@ -171,7 +163,7 @@ public sealed class PostgresService
         }
 
         Require(created, container, database, "create");
-        await using var input = ArtifactFiles.OpenRead(dumpPath);
+        await using var input = dump();
         await RequireAsync(RestoreSpec(container, database) with { StandardInput = input }, container, database, "restore", cancellationToken);
     }
 

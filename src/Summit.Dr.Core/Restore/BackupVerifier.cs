@@ -25,10 +25,12 @@ public sealed class BackupVerifier
     private readonly PostgresService _postgres;
     private readonly Neo4jService _neo4j;
     private readonly IProgressReporter _progress;
+    private readonly Encryption.ArtifactEncryption _encryption;
     private readonly ILogger<BackupVerifier> _logger;
 
-    public BackupVerifier(PostgresService postgres, Neo4jService neo4j, IProgressReporter progress, ILogger<BackupVerifier> logger)
+    public BackupVerifier(PostgresService postgres, Neo4jService neo4j, IProgressReporter progress, Encryption.ArtifactEncryption encryption, ILogger<BackupVerifier> logger)
     {
+        _encryption = encryption;
         _postgres = postgres;
         _neo4j = neo4j;
         _progress = progress;
@@ -102,16 +104,23 @@ public sealed class BackupVerifier
         switch (component)
         {
             case BackupComponent.Postgres:
-                var entries = await _postgres.ListArchiveAsync(postgres!.Name, path, cancellationToken);
+                int entries;
+                await using (var dump = _encryption.Open(backup, component))
+                {
+                    entries = await _postgres.ListArchiveAsync(postgres!.Name, dump, file, cancellationToken);
+                }
+
                 if (fullRead)
                 {
-                    await _postgres.ReadArchiveFullyAsync(postgres.Name, path, cancellationToken);
+                    await using var dump = _encryption.OpenHashing(backup, component);
+                    await _postgres.ReadArchiveFullyAsync(postgres.Name, dump, file, cancellationToken);
+                    await dump.FinishAsync(cancellationToken);
                 }
 
                 detail = fullRead ? $"pg_restore read all {entries} entries" : $"pg_restore --list: {entries} entries";
                 break;
             case BackupComponent.Uploads:
-                await using (var archive = ArtifactFiles.OpenRead(path))
+                await using (var archive = _encryption.Open(backup, component))
                 {
                     var stats = await UploadsArchive.ReadAsync(archive, cancellationToken);
                     detail = $"{stats.Files} files, every entry safe, read to the end";
@@ -119,7 +128,13 @@ public sealed class BackupVerifier
 
                 break;
             default:
-                var info = await _neo4j.ReadDumpInfoAsync(neo4j!, path, cancellationToken);
+                string? info;
+                await using (var dump = _encryption.OpenHashing(backup, component))
+                {
+                    info = await _neo4j.ReadDumpInfoAsync(neo4j!, dump, file, cancellationToken);
+                    await dump.FinishAsync(cancellationToken);
+                }
+
                 detail = info is null ? "non-empty (4.4 has no load --info)" : "neo4j-admin load --info read it";
                 break;
         }

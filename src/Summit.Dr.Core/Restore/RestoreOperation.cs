@@ -52,6 +52,7 @@ public sealed class RestoreOperation
     private readonly WorkingDirectory _workingDirectory;
     private readonly Discovery.PlatformDiscovery _discovery;
     private readonly TimeProvider _time;
+    private readonly Encryption.ArtifactEncryption _encryption;
     private readonly ILogger<RestoreOperation> _logger;
 
     public RestoreOperation(
@@ -71,8 +72,10 @@ public sealed class RestoreOperation
         WorkingDirectory workingDirectory,
         Discovery.PlatformDiscovery discovery,
         TimeProvider time,
+        Encryption.ArtifactEncryption encryption,
         ILogger<RestoreOperation> logger)
     {
+        _encryption = encryption;
         _docker = docker;
         _postgres = postgres;
         _neo4j = neo4j;
@@ -111,6 +114,8 @@ public sealed class RestoreOperation
         }
 
         var (components, warnings) = Select(opened, request);
+        // An encrypted backup opens with the configured keys, or the restore stops here (exit 4, nothing touched).
+        _encryption.RequireKeys(opened);
         RequireRoomForUploads(opened, components);
         var plan = Plan(root, directory, components, targets);
         await using var prepared = new Prepared(this, plan);
@@ -128,7 +133,7 @@ public sealed class RestoreOperation
                 new BackupRequest(null, components, DryRun: false, BackupKind.Safety), cancellationToken));
             if (reopen)
             {
-                prepared.Bench = await _neo4j.StartLoadWorkbenchAsync(targets.Neo4j!, Path.Combine(opened.Directory, BackupLayout.Neo4jFile), cancellationToken);
+                prepared.Bench = await _neo4j.StartLoadWorkbenchAsync(targets.Neo4j!, Encryption.ArtifactEncryption.ReadablePath(opened, BackupComponent.Neo4j), cancellationToken);
             }
 
             safety = taken.Directory;
@@ -218,8 +223,7 @@ public sealed class RestoreOperation
         var checks = new List<Task>();
         if (components.Contains(BackupComponent.Postgres))
         {
-            var path = Path.Combine(opened.Directory, BackupLayout.PostgresFile);
-            prepared.StartIncoming(token => RestoreIncomingAsync(targets.Postgres!, prepared.State.Postgres!, opened, path, token), cancellationToken);
+            prepared.StartIncoming(token => RestoreIncomingAsync(targets.Postgres!, prepared.State.Postgres!, opened, token), cancellationToken);
             checks.Add(Step(failFast, token => VerifyPostgresAsync(opened, targets.Postgres!, token)));
         }
 
@@ -232,7 +236,7 @@ public sealed class RestoreOperation
         {
             checks.Add(Step(failFast, async token =>
             {
-                prepared.Bench = await _neo4j.StartLoadWorkbenchAsync(targets.Neo4j!, Path.Combine(opened.Directory, BackupLayout.Neo4jFile), token);
+                prepared.Bench = await _neo4j.StartLoadWorkbenchAsync(targets.Neo4j!, Encryption.ArtifactEncryption.ReadablePath(opened, BackupComponent.Neo4j), token);
                 await VerifyNeo4jAsync(prepared.Bench, opened, token);
             }));
         }
@@ -254,22 +258,31 @@ public sealed class RestoreOperation
         using var step = _progress.Start($"check {BackupLayout.PostgresFile}", expectedBytes: new FileInfo(path).Length);
         if (artifact is not null)
         {
-            await using var dump = ArtifactFiles.OpenHashing(path);
+            await using var dump = _encryption.OpenHashing(opened, BackupComponent.Postgres);
             BackupVerifier.RequireChecksum(artifact, await dump.FinishAsync(cancellationToken));
             step.Complete(detail: $"SHA-256 matches the dump pg_restore read back when it was made ({opened.Manifest!.Postgres.ArchiveEntries} entries)");
             return;
         }
 
-        var entries = await _postgres.ListArchiveAsync(postgres.Name, path, cancellationToken);
-        await _postgres.ReadArchiveFullyAsync(postgres.Name, path, cancellationToken);
+        int entries;
+        await using (var dump = ArtifactFiles.OpenRead(path))
+        {
+            entries = await _postgres.ListArchiveAsync(postgres.Name, dump, BackupLayout.PostgresFile, cancellationToken);
+        }
+
+        await using (var dump = ArtifactFiles.OpenRead(path))
+        {
+            await _postgres.ReadArchiveFullyAsync(postgres.Name, dump, BackupLayout.PostgresFile, cancellationToken);
+        }
+
         step.Complete(detail: $"pg_restore read all {entries} entries");
     }
 
     /// <summary>The restore into the database of its own, then the manifest's table count checked there, before anything is swapped.</summary>
-    private async Task RestoreIncomingAsync(ContainerInfo postgres, KeptPostgres kept, OpenedBackup opened, string path, CancellationToken cancellationToken)
+    private async Task RestoreIncomingAsync(ContainerInfo postgres, KeptPostgres kept, OpenedBackup opened, CancellationToken cancellationToken)
     {
         using var step = _progress.Start("postgres into " + kept.Incoming);
-        await _postgres.RestoreIntoAsync(postgres.Name, kept.Incoming, path, cancellationToken);
+        await _postgres.RestoreIntoAsync(postgres.Name, kept.Incoming, () => _encryption.Open(opened, BackupComponent.Postgres), cancellationToken);
         if (opened.Manifest?.Postgres.TableCount is { } expected)
         {
             var facts = await _postgres.CollectFactsAsync(postgres.Name, cancellationToken, kept.Incoming);
@@ -315,8 +328,8 @@ public sealed class RestoreOperation
     {
         var path = Path.Combine(opened.Directory, BackupLayout.UploadsFile);
         var artifact = BackupVerifier.RequirePresent(opened, BackupComponent.Uploads);
-        var trailer = await UploadsArchive.ReadTrailerAsync(path, cancellationToken);
-        await using var archive = ArtifactFiles.OpenHashing(path);
+        var trailer = await Encryption.ArtifactEncryption.ReadUploadsTrailerAsync(opened, cancellationToken);
+        await using var archive = _encryption.OpenHashing(opened, BackupComponent.Uploads);
         using var step = _progress.Start($"check {BackupLayout.UploadsFile}", () => archive.BytesRead, new FileInfo(path).Length);
         StagedUploads staged;
         try
@@ -362,10 +375,11 @@ public sealed class RestoreOperation
         var artifact = BackupVerifier.RequirePresent(opened, BackupComponent.Neo4j);
         using var step = _progress.Start($"check {BackupLayout.Neo4jFile}", expectedBytes: new FileInfo(path).Length);
         var vouched = artifact is not null && opened.Manifest!.Neo4j.Source?.ServerVersion is { } made && made == bench.Target.Version;
-        var info = vouched ? Task.FromResult<string?>(null) : _neo4j.ReadDumpInfoAsync(bench, () => ArtifactFiles.OpenRead(path), BackupLayout.Neo4jFile, cancellationToken);
+        var info = vouched ? Task.FromResult<string?>(null) : _neo4j.ReadDumpInfoAsync(bench, () => _encryption.Open(opened, BackupComponent.Neo4j), BackupLayout.Neo4jFile, cancellationToken);
         if (artifact is not null)
         {
-            await using var dump = ArtifactFiles.OpenHashing(path);
+            // For an encrypted dump the read to the end also proves the key and the integrity check.
+            await using var dump = _encryption.OpenHashing(opened, BackupComponent.Neo4j);
             BackupVerifier.RequireChecksum(artifact, await dump.FinishAsync(cancellationToken));
         }
 
@@ -455,7 +469,7 @@ public sealed class RestoreOperation
                     {
                         await _kept.MoveNeo4jAsideAsync(bench, graph, phase.Token);
                         state.Update(s => s with { Neo4j = graph with { Moved = true } });
-                        await _neo4j.LoadAsync(bench, verified.PathOf(BackupComponent.Neo4j), phase.Token);
+                        await _neo4j.LoadAsync(bench, () => _encryption.Open(verified, BackupComponent.Neo4j), phase.Token);
                     }
                     catch
                     {

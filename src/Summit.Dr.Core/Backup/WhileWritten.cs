@@ -1,0 +1,121 @@
+using System.IO.Pipelines;
+using Summit.Dr.Uploads;
+
+namespace Summit.Dr.Backup;
+
+/// <summary>
+/// Checks an artifact while it is written: the writer's destination is teed into a pipe that a checker reads
+/// on another task, so the bytes are proved readable without reading the file back. The copy is the
+/// plaintext, taken before any encryption, so a backup that can only encrypt (it holds public keys) still
+/// checks what it wrote.
+/// </summary>
+internal static class WhileWritten
+{
+    /// <summary>
+    /// Runs <paramref name="write"/>, which wraps its destination with the tee it is given, and
+    /// <paramref name="check"/> over the copy. A checker that stops early (a table-of-contents reader) has the
+    /// rest drained for it. When the checker fails first, its failure is the one reported: it names the damage.
+    /// </summary>
+    public static async Task<(TWritten Written, TChecked Checked)> RunAsync<TWritten, TChecked>(
+        Func<Func<Stream, Stream>, Task<TWritten>> write, Func<Stream, CancellationToken, Task<TChecked>> check, CancellationToken cancellationToken)
+    {
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 512 << 10));
+        var checking = Task.Run(async () =>
+        {
+            try
+            {
+                var copy = new CopyStream(pipe.Reader);
+                var result = await check(copy, cancellationToken);
+                await copy.CopyToAsync(Stream.Null, cancellationToken);
+                await pipe.Reader.CompleteAsync();
+                return result;
+            }
+            catch (Exception ex)
+            {
+                await pipe.Reader.CompleteAsync(ex);
+                throw;
+            }
+        }, cancellationToken);
+
+        TWritten written;
+        await using (var copy = pipe.Writer.AsStream(leaveOpen: true))
+        {
+            try
+            {
+                written = await write(destination => new TeeWriteStream(destination, copy, () => checking.IsFaulted ? checking.Exception!.InnerException : null));
+            }
+            catch (Exception ex)
+            {
+                // A checker that failed first is the cause (the tee stopped the writer); else the writer's failure is.
+                var checkerFailedFirst = checking.IsFaulted;
+                await pipe.Writer.CompleteAsync(ex);
+                try
+                {
+                    await checking;
+                }
+                catch (Exception) when (!checkerFailedFirst)
+                {
+                    // It stopped because the writer did.
+                }
+
+                throw;
+            }
+        }
+
+        await pipe.Writer.CompleteAsync();
+        return (written, await checking);
+    }
+
+    /// <summary>
+    /// The copy as the checker, then the drain, read it: one read at a time, and a read once begun is not
+    /// cancelled. A process runner that stops feeding a process's standard input abandons its pending read
+    /// and cancels it; on the pipe itself that read would still be pending, or its cancellation delivered
+    /// to the drain's read. Here it completes (the writer goes on or ends) and its bytes are discarded. The
+    /// checker may dispose the stream; the pipe is completed by its owner.
+    /// </summary>
+    private sealed class CopyStream(PipeReader reader) : Stream
+    {
+        private readonly Stream _pipe = reader.AsStream(leaveOpen: true);
+        private readonly SemaphoreSlim _one = new(1, 1);
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await _one.WaitAsync(CancellationToken.None);
+            try
+            {
+                var read = await _pipe.ReadAsync(buffer, CancellationToken.None);
+                cancellationToken.ThrowIfCancellationRequested();
+                return read;
+            }
+            finally
+            {
+                _one.Release();
+            }
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
