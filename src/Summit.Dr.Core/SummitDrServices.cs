@@ -38,6 +38,9 @@ public static class SummitDrServices
         services.AddSingleton<IProgressReporter>(sp => sp.GetRequiredService<LoggingProgressReporter>());
         services.AddSingleton<Encryption.ArtifactEncryption>();
         services.AddSingleton<BackupOperation>();
+        services.AddSingleton(sp => new Remote.RemoteBackups(
+            sp.GetRequiredService<IOptions<SummitDrOptions>>(), sp.GetRequiredService<BackupCatalog>(), sp.GetRequiredService<OperationLock>(), sp.GetRequiredService<IProgressReporter>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Remote.RemoteBackups>>()));
         services.AddSingleton<BackupPlanner>();
         // One instance is both the service backups attach their log file to and a provider every logger writes through.
         services.AddSingleton<RunLogProvider>();

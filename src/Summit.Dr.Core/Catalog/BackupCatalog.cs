@@ -135,18 +135,29 @@ public sealed class BackupCatalog
             return new BackupEntry(name, directory, nameTime, bytes, present, BackupState.Corrupt, $"manifest.json does not parse: {ex.Message}");
         }
 
+        return Judge(name, directory, bytes, present, manifest, file => File.Exists(Path.Combine(directory, file)) ? new FileInfo(Path.Combine(directory, file)).Length : null);
+    }
+
+    /// <summary>
+    /// A backup whose manifest parses, wherever it is (a directory, a bucket): complete (or safety) when every
+    /// artifact the manifest names is there with its recorded size, else corrupt, saying which.
+    /// </summary>
+    public static BackupEntry Judge(string name, string location, long bytes, IReadOnlyList<BackupComponent> present, BackupManifest manifest, Func<string, long?> sizeOf)
+    {
         var problem = manifest.Artifacts
-            .Select(a => (Artifact: a, Path: Path.Combine(directory, a.File)))
-            .Select(a => !File.Exists(a.Path) ? $"{a.Artifact.File} is missing"
-                : new FileInfo(a.Path).Length != a.Artifact.Size ? $"{a.Artifact.File} is {new FileInfo(a.Path).Length} bytes, the manifest records {a.Artifact.Size}"
+            .Select(a => sizeOf(a.File) is not { } size ? $"{a.File} is missing"
+                : size != a.Size ? $"{a.File} is {size} bytes, the manifest records {a.Size}"
                 : null)
             .FirstOrDefault(p => p is not null);
         var state = problem is not null ? BackupState.Corrupt : manifest.Kind == BackupKind.Safety ? BackupState.Safety : BackupState.Complete;
-        return new BackupEntry(name, directory, manifest.CreatedAt, bytes, present, state, problem);
+        return new BackupEntry(name, location, manifest.CreatedAt, bytes, present, state, problem)
+        {
+            ArtifactBytes = Enum.GetValues<BackupComponent>().Where(c => manifest.Of(c).Artifact is not null).ToDictionary(c => c, c => manifest.Of(c).Artifact!.Size),
+        };
     }
 
     /// <summary>The runbook's names are local times: YYYYMMDD_HHMMSS, possibly with a suffix.</summary>
-    private static DateTimeOffset? TimeFromName(string name)
+    public static DateTimeOffset? TimeFromName(string name)
     {
         var stem = name.StartsWith(BackupLayout.IncompletePrefix, StringComparison.Ordinal) ? name[BackupLayout.IncompletePrefix.Length..] : name;
         return stem.Length >= 15 && DateTime.TryParseExact(stem[..15], "yyyyMMdd_HHmmss", CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var local)

@@ -10,4 +10,5 @@ public sealed class SummitDrOptions
     public BackupOptions Backup { get; set; } = new();
     public DrillOptions Drill { get; set; } = new();
     public EncryptionOptions Encryption { get; set; } = new();
+    public RemoteOptions Remote { get; set; } = new();
 }

@@ -56,7 +56,7 @@ public sealed class PruneOperation
     /// a store's newest artifact is less than half the size of the same store's artifact in the backup before
     /// it (like with like: an uploads-only backup is compared with the uploads of the one before).
     /// </summary>
-    private static void Refuse(IReadOnlyList<BackupEntry> entries)
+    public static void Refuse(IReadOnlyList<BackupEntry> entries)
     {
         var newest = entries.Where(e => e.State is BackupState.Complete or BackupState.Legacy or BackupState.Incomplete)
             .OrderByDescending(e => e.Time ?? DateTimeOffset.MinValue).FirstOrDefault();

@@ -12,7 +12,8 @@ namespace Summit.Dr.Tool.Commands;
         Neo4j is stopped for an offline dump and started again whatever happens (also on Ctrl+C); the
         PostgreSQL dump and the uploads archive run meanwhile. Before anything is stopped, the free space in
         the backup root is compared with an estimate of the backup. A failed run leaves no directory that
-        looks like a backup. Exit codes: 0 done; 1 failed (also: the disk filled up); 2 usage;
+        looks like a backup. With --push the complete backup then goes off-site (a failed push is exit 1; the
+        local backup stays). Exit codes: 0 done; 1 failed (also: the disk filled up); 2 usage;
         3 docker/container/free disk/lock precondition, nothing stopped; 130 interrupted.
         """)]
 public sealed class BackupCommand
@@ -25,6 +26,9 @@ public sealed class BackupCommand
 
     [Option("--dry-run", Description = "Print every docker command in order; run none.")]
     public bool DryRun { get; set; }
+
+    [Option("--push", Description = "Push the backup off-site (Remote:*) once it is complete; see `summit-dr push`.")]
+    public bool Push { get; set; }
 
     [Option("--json", Description = "Write the outcome as one JSON document to stdout.")]
     public bool Json { get; set; }
@@ -42,9 +46,36 @@ public sealed class BackupCommand
                 return PlanReport.Write(console, "backup", services.GetRequiredService<BackupPlanner>().Plan(request), Json);
             }
 
-            var operation = services.GetRequiredService<BackupOperation>();
-            var result = await operation.RunAsync(request, cancellationToken);
-            BackupReport.Write(console, result, Json);
+            var remote = services.GetRequiredService<Remote.RemoteBackups>();
+            if (Push && !remote.Configured)
+            {
+                // Known before anything is stopped.
+                throw new UsageException("--push needs off-site copies configured: set Remote:Kind to s3 or azure-blob, and its bucket or container.");
+            }
+
+            var result = await services.GetRequiredService<BackupOperation>().RunAsync(request, cancellationToken);
+            if (!Push)
+            {
+                BackupReport.Write(console, result, Json);
+                return ExitCodes.Success;
+            }
+
+            if (!Json)
+            {
+                BackupReport.Write(console, result, json: false);
+            }
+
+            // A failed push fails the run (exit 1) and leaves the complete local backup as it is.
+            var pushed = await remote.PushAsync(result.Directory, cancellationToken);
+            if (Json)
+            {
+                BackupReport.Write(console, result, json: true, pushed);
+            }
+            else
+            {
+                PushCommand.Write(console, pushed, json: false);
+            }
+
             return ExitCodes.Success;
         }, request.OutputRoot, recover: !request.DryRun, discover: !request.DryRun);
     }

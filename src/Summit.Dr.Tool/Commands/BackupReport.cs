@@ -8,7 +8,7 @@ namespace Summit.Dr.Tool.Commands;
 /// <summary>How a finished backup is shown: a short summary on stderr, or one JSON document on stdout.</summary>
 internal static class BackupReport
 {
-    public static void Write(ToolConsole console, BackupResult result, bool json)
+    public static void Write(ToolConsole console, BackupResult result, bool json, Remote.PushResult? pushed = null)
     {
         var manifest = result.Manifest;
         if (json)
@@ -25,6 +25,7 @@ internal static class BackupReport
                 neo4jDowntimeSeconds = manifest.Neo4j.DowntimeSeconds,
                 artifacts = manifest.Artifacts.Select(a => new { file = a.File, size = a.Size, sha256 = a.Sha256 }),
                 warnings = manifest.Warnings,
+                pushed = pushed is null ? null : new { location = pushed.Location, bytes = pushed.Bytes, alreadyThere = pushed.AlreadyThere },
                 manifest,
             });
             return;

@@ -30,6 +30,9 @@ public sealed class DrillCommand
     [Option("--keep", Description = "Leave the scratch containers, volumes and directory for inspection (prints how to reach and remove them).")]
     public bool Keep { get; set; }
 
+    [Option("--remote", Description = "BACKUP_DIR names a backup off-site (or `latest` there): pull it first, verified, then drill it.")]
+    public bool Remote { get; set; }
+
     [Option("--json", Description = "Write the outcome as one JSON document to stdout.")]
     public bool Json { get; set; }
 
@@ -44,7 +47,8 @@ public sealed class DrillCommand
 
         return OperationHost.Run(Parent.ToGlobalOptions(), "drill", Json, async (services, console, cancellationToken) =>
         {
-            var result = await services.GetRequiredService<DrillOperation>().RunAsync(Backup, Keep, cancellationToken);
+            var backup = Remote ? await services.GetRequiredService<Remote.RemoteBackups>().PullAsync(Backup, cancellationToken) : Backup;
+            var result = await services.GetRequiredService<DrillOperation>().RunAsync(backup, Keep, cancellationToken);
             var exitCode = result.Proven ? ExitCodes.Success : ExitCodes.Integrity;
             var error = console.Error;
             if (result.Kept)
@@ -87,6 +91,6 @@ public sealed class DrillCommand
                 ? $"Drill of {Path.GetFileName(result.Backup)} proven: restored in {result.Total.TotalSeconds:0.0} s, {objective} the recovery time objective of {RestoreResult.RecoveryTimeObjective.TotalMinutes:0} minutes."
                 : $"summit-dr: the drill of {Path.GetFileName(result.Backup)} does not match its manifest (see FAIL above): do not rely on this backup; restore another or take a new one.");
             return exitCode;
-        }, discover: true, validate: services => services.GetRequiredService<BackupCatalog>().Resolve(Backup));
+        }, discover: true, validate: Remote ? null : services => services.GetRequiredService<BackupCatalog>().Resolve(Backup));
     }
 }

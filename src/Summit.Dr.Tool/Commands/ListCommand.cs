@@ -21,11 +21,19 @@ public sealed class ListCommand
     [Option("--json", Description = "Write the list as one JSON document to stdout.")]
     public bool Json { get; set; }
 
+    [Option("--remote", Description = "List the backups off-site (Remote:*) instead: complete, incomplete (a push did not finish) or corrupt.")]
+    public bool Remote { get; set; }
+
     public RootCommand Parent { get; set; } = null!;
 
     public int OnExecute() =>
         OperationHost.Run(Parent.ToGlobalOptions(), "list", Json, async (services, console, cancellationToken) =>
         {
+            if (Remote)
+            {
+                return await ListRemoteAsync(services, console, cancellationToken);
+            }
+
             var catalog = services.GetRequiredService<BackupCatalog>();
             var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
             var entries = catalog.List();
@@ -75,6 +83,52 @@ public sealed class ListCommand
             KeptReport.Write(console.Out, kept);
             return ExitCodes.Success;
         });
+
+    private async Task<int> ListRemoteAsync(IServiceProvider services, ToolConsole console, CancellationToken cancellationToken)
+    {
+        var remote = services.GetRequiredService<Remote.RemoteBackups>();
+        var entries = await remote.ListAsync(cancellationToken);
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        if (Json)
+        {
+            console.WriteJson(new
+            {
+                schemaVersion = 1,
+                command = "list",
+                remote = true,
+                backups = entries.Select(e => new
+                {
+                    name = e.Name,
+                    location = e.Directory,
+                    time = e.Time,
+                    ageSeconds = e.Time is { } t ? Math.Round((now - t).TotalSeconds) : (double?)null,
+                    bytes = e.Bytes,
+                    components = e.Components.Select(c => c.ToString().ToLowerInvariant()),
+                    state = e.State.ToString().ToLowerInvariant(),
+                    problem = e.Problem,
+                }),
+            });
+            return ExitCodes.Success;
+        }
+
+        if (entries.Count == 0)
+        {
+            console.Error.WriteLine("No backups off-site yet. Push one with `summit-dr push latest`.");
+            return ExitCodes.Success;
+        }
+
+        console.Out.WriteLine($"{"NAME",-28} {"TIME",-19} {"AGE",8} {"SIZE",10}  {"COMPONENTS",-22} STATE");
+        foreach (var e in entries)
+        {
+            var time = e.Time?.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-";
+            var age = e.Time is { } t ? Age(now - t) : "-";
+            var components = e.Components.Count == 0 ? "-" : string.Join(',', e.Components.Select(c => c.ToString().ToLowerInvariant()));
+            var state = e.State.ToString().ToLowerInvariant() + (e.Problem is null ? string.Empty : $" ({e.Problem})");
+            console.Out.WriteLine($"{e.Name,-28} {time,-19} {age,8} {LoggingProgressReporter.FormatBytes(e.Bytes),10}  {components,-22} {state}");
+        }
+
+        return ExitCodes.Success;
+    }
 
     private static string Ago(TimeSpan span) => Age(span) is var age && age == "now" ? "just now" : age + " ago";
 

@@ -14,7 +14,8 @@ namespace Summit.Dr.Tool.Commands;
         with --only counts only for its stores; daily, weekly and monthly buckets count back from the newest
         backup, each keeps its newest backup. The newest backup of each store is always kept, corrupt ones are
         kept for inspection, unfinished work is removed, safety backups follow --keep-safety (all kept
-        without it). Refuses when the newest backup is incomplete, or a store's newest artifact is less than
+        without it). --remote applies all of this to the backups off-site, where an incomplete push counts as
+        unfinished work. Refuses when the newest backup is incomplete, or a store's newest artifact is less than
         half the size of that store's artifact in the backup before it, unless --force. Takes the lock.
         Exit codes: 0 done; 2 usage (no policy); 3 another run holds the lock; 4 refused, nothing deleted.
         """)]
@@ -41,6 +42,9 @@ public sealed class PruneCommand
     [Option("--force", Description = "Prune even when the newest backup is incomplete or suspiciously small.")]
     public bool Force { get; set; }
 
+    [Option("--remote", Description = "Prune the backups off-site (Remote:*) by the same policy and safety gates instead.")]
+    public bool Remote { get; set; }
+
     [Option("--json", Description = "Write the decisions as one JSON document to stdout.")]
     public bool Json { get; set; }
 
@@ -54,9 +58,11 @@ public sealed class PruneCommand
             throw new UsageException("--keep-* counts must be zero or more.");
         }
 
-        return OperationHost.Run(Parent.ToGlobalOptions(), "prune", Json, (services, console, _) =>
+        return OperationHost.Run(Parent.ToGlobalOptions(), "prune", Json, async (services, console, cancellationToken) =>
         {
-            var result = services.GetRequiredService<PruneOperation>().Run(policy, DryRun, Force, TimeZoneInfo.Local);
+            var result = Remote
+                ? await services.GetRequiredService<Remote.RemoteBackups>().PruneAsync(policy, DryRun, Force, TimeZoneInfo.Local, cancellationToken)
+                : services.GetRequiredService<PruneOperation>().Run(policy, DryRun, Force, TimeZoneInfo.Local);
             if (Json)
             {
                 console.WriteJson(new
@@ -64,11 +70,12 @@ public sealed class PruneCommand
                     schemaVersion = 1,
                     command = "prune",
                     dryRun = DryRun,
+                    remote = Remote,
                     freedBytes = result.FreedBytes,
                     kept = result.Decisions.Where(d => d.Keep).Select(d => new { name = d.Entry.Name, reasons = d.Reasons }),
                     removed = result.Decisions.Where(d => !d.Keep).Select(d => new { name = d.Entry.Name, reason = d.Reasons[0], bytes = d.Entry.Bytes }),
                 });
-                return Task.FromResult(ExitCodes.Success);
+                return ExitCodes.Success;
             }
 
             foreach (var decision in result.Decisions)
@@ -79,7 +86,7 @@ public sealed class PruneCommand
 
             var removed = result.Decisions.Count(d => !d.Keep);
             console.Error.WriteLine($"{result.Decisions.Count - removed} kept, {removed} {(DryRun ? "would be removed" : "removed")} ({LoggingProgressReporter.FormatBytes(result.FreedBytes)}).");
-            return Task.FromResult(ExitCodes.Success);
+            return ExitCodes.Success;
         });
     }
 }

@@ -42,6 +42,9 @@ public sealed class RestoreCommand
     [Option("--dry-run", Description = "Print the full plan: every check and docker command; run nothing.")]
     public bool DryRun { get; set; }
 
+    [Option("--remote", Description = "BACKUP_DIR names a backup off-site (or `latest` there): pull it first, verified, then restore it.")]
+    public bool Remote { get; set; }
+
     [Option("--json", Description = "Write the outcome as one JSON document to stdout.")]
     public bool Json { get; set; }
 
@@ -67,8 +70,9 @@ public sealed class RestoreCommand
                 return PlanReport.Write(console, "restore", services.GetRequiredService<RestorePlanner>().Plan(request), Json);
             }
 
-            var result = await services.GetRequiredService<RestoreOperation>().RunAsync(request, cancellationToken);
+            var local = Remote ? request with { Backup = await services.GetRequiredService<Remote.RemoteBackups>().PullAsync(request.Backup, cancellationToken) } : request;
+            var result = await services.GetRequiredService<RestoreOperation>().RunAsync(local, cancellationToken);
             return RestoreReport.Write(console, result, Json);
-        }, recover: !request.DryRun, discover: !request.DryRun, validate: services => services.GetRequiredService<BackupCatalog>().Resolve(request.Backup));
+        }, recover: !request.DryRun, discover: !request.DryRun, validate: Remote ? null : services => services.GetRequiredService<BackupCatalog>().Resolve(request.Backup));
     }
 }

@@ -23,6 +23,8 @@ namespace Summit.Dr.Tool.Commands;
     typeof(CheckCommand),
     typeof(PruneCommand),
     typeof(DrillCommand),
+    typeof(PushCommand),
+    typeof(PullCommand),
     typeof(DoctorCommand))]
 [VersionOptionFromMember("--version", MemberName = nameof(Version))]
 [HelpOption("-h|--help", Inherited = true)]
