@@ -145,6 +145,35 @@ public sealed class OffSiteTests
     }
 
     [Test]
+    public async Task A_push_whose_store_drops_out_mid_upload_and_comes_back_is_retried_with_backoff_and_completes()
+    {
+        await using var server = await StartAsync("s3");
+        await using var platform = await Platform.StartAsync();
+        WriteRandom(Path.Combine(platform.Uploads, "scans", "large.bin"), 40 << 20);
+        string[] remote = [.. server.Settings(), "--set", "Remote:PartSizeMiB=5", "--set", "Remote:Retries=5", "--set", "Remote:RetryDelaySeconds=1"];
+        using (var backup = await RunAsync(platform, server, ["backup", "--only", "uploads"]))
+        {
+            Assert.That(backup.ExitCode, Is.Zero, backup.Describe());
+        }
+
+        var name = platform.VisibleBackups().Single();
+        using var push = ToolRun.Start(platform.WorkDir, ["push", "latest", .. remote], server.Environment);
+        await WaitUntilAsync(() => Directory.EnumerateFiles(server.DataDirectory, "*", SearchOption.AllDirectories).Any(f => f.Contains(name, StringComparison.Ordinal) || f.Contains("multipart", StringComparison.OrdinalIgnoreCase)), "the push's first bytes reach the server");
+        await server.KillAsync();
+        await server.StartAsync();
+        await push.WaitAsync(TimeSpan.FromMinutes(3));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(push.ExitCode, Is.Zero, push.Describe());
+            Assert.That(push.Stderr, Does.Contain("retrying in"));
+        });
+        using var list = await RunAsync(platform, server, ["list", "--remote", "--json", .. remote]);
+        using var json = JsonDocument.Parse(list.Stdout);
+        Assert.That(json.RootElement.GetProperty("backups").EnumerateArray().Single().GetProperty("state").GetString(), Is.EqualTo("complete"));
+    }
+
+    [Test]
     public async Task Prune_remote_keeps_what_the_policy_keeps_and_removes_the_rest_manifest_first()
     {
         await using var server = await StartAsync("s3");

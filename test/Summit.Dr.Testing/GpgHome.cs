@@ -70,7 +70,16 @@ public sealed class GpgHome : IDisposable
 
     private static async Task<string> GpgAsync(string home, params string[] args)
     {
-        var result = await Sh.RunAsync("gpg", ["--homedir", home, .. args]);
+        CliWrap.Buffered.BufferedCommandResult result;
+        try
+        {
+            result = await Sh.RunAsync("gpg", ["--homedir", home, .. args]);
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException("gpg is not installed: run test/fixtures/test-tools.sh (Debian's gnupg).", ex);
+        }
+
         return result.ExitCode == 0
             ? result.StandardOutput
             : throw new InvalidOperationException($"gpg {string.Join(' ', args)} exited {result.ExitCode}: {result.StandardError}");

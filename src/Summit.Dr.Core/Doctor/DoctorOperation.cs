@@ -28,9 +28,12 @@ public sealed class DoctorOperation
     private readonly SettingSources _sources;
     private readonly SummitDrOptions _options;
     private readonly WorkingDirectory _workingDirectory;
+    private readonly Encryption.ArtifactEncryption _encryption;
+    private readonly Remote.RemoteBackups _remote;
 
     public DoctorOperation(
-        DockerCli docker, PlatformDiscovery discovery, Neo4jService neo4j, Postgres.PostgresService postgres, SettingSources sources, IOptions<SummitDrOptions> options, WorkingDirectory workingDirectory)
+        DockerCli docker, PlatformDiscovery discovery, Neo4jService neo4j, Postgres.PostgresService postgres, SettingSources sources, IOptions<SummitDrOptions> options, WorkingDirectory workingDirectory,
+        Encryption.ArtifactEncryption encryption, Remote.RemoteBackups remote)
     {
         _docker = docker;
         _postgres = postgres;
@@ -39,6 +42,8 @@ public sealed class DoctorOperation
         _sources = sources;
         _options = options.Value;
         _workingDirectory = workingDirectory;
+        _encryption = encryption;
+        _remote = remote;
     }
 
     public async Task<DoctorReport> RunAsync(CancellationToken cancellationToken)
@@ -67,7 +72,57 @@ public sealed class DoctorOperation
             ? $"{uploads}: {tree.Files} files, {Progress.LoggingProgressReporter.FormatBytes(tree.Bytes)}"
             : $"{uploads} does not exist (a backup warns and goes on without it)"));
         DiskAndPermission(checks, new BackupEstimate(postgresBytes, neo4jBytes, tree.Bytes, tree.Files));
+        Encryption(checks);
+        await OffSiteAsync(checks, cancellationToken);
         return new DoctorReport(checks, Configuration());
+    }
+
+    /// <summary>Configured keys must read: a key file that does not would fail the next backup or restore.</summary>
+    private void Encryption(List<HealthCheck> checks)
+    {
+        try
+        {
+            if (_encryption.Describe() is { } record)
+            {
+                var to = record.Recipients.Select(r => r.UserId is { Length: > 0 } user ? $"{r.Fingerprint} ({user})" : r.Fingerprint).ToList();
+                if (record.Passphrase)
+                {
+                    to.Add("a passphrase");
+                }
+
+                checks.Add(new HealthCheck("encryption", true, $"backups are encrypted (OpenPGP, {record.Cipher}) to {string.Join(", ", to)}"));
+            }
+
+            if (_encryption.SecretKeyCount() is > 0 and var keys)
+            {
+                checks.Add(new HealthCheck("decryption keys", true, $"{keys} secret key(s) to open encrypted backups"));
+            }
+        }
+        catch (UsageException ex)
+        {
+            checks.Add(new HealthCheck("encryption", false, ex.Message));
+        }
+    }
+
+    /// <summary>The off-site store answers with the configured credentials, and what it holds.</summary>
+    private async Task OffSiteAsync(List<HealthCheck> checks, CancellationToken cancellationToken)
+    {
+        if (!_remote.Configured)
+        {
+            return;
+        }
+
+        try
+        {
+            var entries = await _remote.ListAsync(cancellationToken);
+            var complete = entries.Count(e => e.State == Catalog.BackupState.Complete);
+            var newest = entries.FirstOrDefault(e => e.State == Catalog.BackupState.Complete)?.Name ?? "none";
+            checks.Add(new HealthCheck("off-site", true, $"{_remote.Location} answers: {complete} complete backup(s), newest {newest}; {entries.Count - complete} other"));
+        }
+        catch (SummitDrException ex)
+        {
+            checks.Add(new HealthCheck("off-site", false, ex.Message));
+        }
     }
 
     private async Task<bool> DockerReadyAsync(List<HealthCheck> checks, CancellationToken cancellationToken)
@@ -195,6 +250,14 @@ public sealed class DoctorOperation
             ["Neo4j:DumpTransfer"] = _options.Neo4j.DumpTransfer,
             ["Uploads:Path"] = _options.Uploads.Path,
             ["Backup:Root"] = _options.Backup.Root,
+            ["Encryption:PublicKeyFiles"] = _options.Encryption.PublicKeyFiles,
+            ["Encryption:PassphraseFile"] = _options.Encryption.PassphraseFile,
+            ["Encryption:SecretKeyFiles"] = _options.Encryption.SecretKeyFiles,
+            ["Remote:Kind"] = _options.Remote.Kind,
+            ["Remote:Bucket"] = _options.Remote.Bucket,
+            ["Remote:Container"] = _options.Remote.Container,
+            ["Remote:Prefix"] = _options.Remote.Prefix,
+            ["Remote:Endpoint"] = _options.Remote.Endpoint,
         };
         return values.Select(v => new ConfigurationEntry(
             v.Key,

@@ -39,15 +39,18 @@ public sealed class ArtifactEncryption
         ? new EncryptionRecord(OpenPgp.Format, OpenPgp.Cipher, IntegrityProtected: true, _recipients.Value.Select(r => r.Record).ToList(), Passphrase() is not null)
         : null;
 
+    /// <summary>How many secret keys the configured files hold (reads them); 0 when none is configured.</summary>
+    public int SecretKeyCount() => _secretKeys.Value.Sum(b => b.Count);
+
     /// <summary>A stream that encrypts into <paramref name="output"/>; disposing it ends the message, not <paramref name="output"/>.</summary>
     public Stream Encrypt(Stream output, string file) =>
         OpenPgp.Encrypt(output, _recipients.Value.Select(r => r.Key), Passphrase(), file, _time.GetUtcNow().UtcDateTime);
 
-    /// <summary>The plaintext of one artifact of <paramref name="backup"/>, decrypted when the backup is encrypted.</summary>
-    public Stream Open(OpenedBackup backup, BackupComponent component) => OpenHashing(backup.Directory, backup.Manifest, component);
+    /// <summary>The plaintext of one artifact of <paramref name="backup"/>, decrypted when the backup is encrypted (a plain file is not hashed on the way).</summary>
+    public Stream Open(OpenedBackup backup, BackupComponent component) => Open(backup.Directory, backup.Manifest, component);
 
     /// <inheritdoc cref="Open(OpenedBackup, BackupComponent)"/>
-    public Stream Open(VerifiedBackup backup, BackupComponent component) => OpenHashing(backup.Directory, backup.Manifest, component);
+    public Stream Open(VerifiedBackup backup, BackupComponent component) => Open(backup.Directory, backup.Manifest, component);
 
     /// <summary>
     /// One artifact of <paramref name="backup"/>, read once: the plaintext for the consumer, the SHA-256 of the
@@ -80,6 +83,10 @@ public sealed class ArtifactEncryption
             using var opened = Open(backup, component);
         }
     }
+
+    private Stream Open(string directory, BackupManifest? manifest, BackupComponent component) => manifest?.Encryption is null
+        ? ArtifactFiles.OpenRead(Path.Combine(directory, BackupLayout.FileOf(component)))
+        : OpenHashing(directory, manifest, component);
 
     private HashingReadStream OpenHashing(string directory, BackupManifest? manifest, BackupComponent component)
     {

@@ -20,6 +20,7 @@ public static class OpenPgp
     public const string Cipher = "AES-256";
 
     private const int BufferSize = 1 << 16;
+    private const int LiteralPacketSize = 1 << 12;
 
     /// <summary>
     /// The key each armored public key file contributes: its newest valid key that may encrypt (by its key
@@ -93,7 +94,9 @@ public static class OpenPgp
         }
 
         var encrypted = generator.Open(output, new byte[BufferSize]);
-        var literal = new PgpLiteralDataGenerator().Open(encrypted, PgpLiteralData.Binary, name, modified, new byte[BufferSize]);
+        // Small literal packets: BouncyCastle's cipher stream encrypts a write of up to 4 KiB on the stack and
+        // allocates a fresh array for a larger one, which would churn a gigabyte through the heap.
+        var literal = new PgpLiteralDataGenerator().Open(encrypted, PgpLiteralData.Binary, name, modified, new byte[LiteralPacketSize]);
         return new EncryptingStream(literal, encrypted);
     }
 

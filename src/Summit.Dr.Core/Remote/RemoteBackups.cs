@@ -46,6 +46,9 @@ public sealed class RemoteBackups
     /// <summary>Off-site copies are configured (Remote:Kind is set).</summary>
     public bool Configured => _options.Kind is { Length: > 0 };
 
+    /// <summary>Where the backups go off-site, for messages (creates the store's client).</summary>
+    public string Location => Store.Location;
+
     private IRemoteStore Store => Configured
         ? _store.Value
         : throw new UsageException("Off-site copies are not configured: set Remote:Kind to s3 or azure-blob, and its bucket or container (README, \"Off-site copies\").");

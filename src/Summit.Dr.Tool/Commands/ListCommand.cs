@@ -72,12 +72,8 @@ public sealed class ListCommand
             console.Out.WriteLine($"{"NAME",-28} {"TIME",-19} {"AGE",8} {"SIZE",10}  {"COMPONENTS",-22} {"LAST DRILLED",-26} STATE");
             foreach (var e in entries)
             {
-                var time = e.Time?.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-";
-                var age = e.Time is { } t ? Age(now - t) : "-";
-                var components = e.Components.Count == 0 ? "-" : string.Join(',', e.Components.Select(c => c.ToString().ToLowerInvariant()));
-                var state = e.State.ToString().ToLowerInvariant() + (e.Problem is null ? string.Empty : $" ({e.Problem})");
                 var drill = Summit.Dr.Drill.DrillRecord.Read(e.Directory) is { } d ? $"{Ago(now - d.Time)}: {d.Result}" : "never";
-                console.Out.WriteLine($"{e.Name,-28} {time,-19} {age,8} {LoggingProgressReporter.FormatBytes(e.Bytes),10}  {components,-22} {drill,-26} {state}");
+                console.Out.WriteLine($"{Columns(e, now)} {drill,-26} {State(e)}");
             }
 
             KeptReport.Write(console.Out, kept);
@@ -120,15 +116,22 @@ public sealed class ListCommand
         console.Out.WriteLine($"{"NAME",-28} {"TIME",-19} {"AGE",8} {"SIZE",10}  {"COMPONENTS",-22} STATE");
         foreach (var e in entries)
         {
-            var time = e.Time?.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-";
-            var age = e.Time is { } t ? Age(now - t) : "-";
-            var components = e.Components.Count == 0 ? "-" : string.Join(',', e.Components.Select(c => c.ToString().ToLowerInvariant()));
-            var state = e.State.ToString().ToLowerInvariant() + (e.Problem is null ? string.Empty : $" ({e.Problem})");
-            console.Out.WriteLine($"{e.Name,-28} {time,-19} {age,8} {LoggingProgressReporter.FormatBytes(e.Bytes),10}  {components,-22} {state}");
+            console.Out.WriteLine($"{Columns(e, now)} {State(e)}");
         }
 
         return ExitCodes.Success;
     }
+
+    /// <summary>NAME, TIME, AGE, SIZE and COMPONENTS, as both tables show them.</summary>
+    private static string Columns(BackupEntry e, DateTimeOffset now)
+    {
+        var time = e.Time?.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-";
+        var age = e.Time is { } t ? Age(now - t) : "-";
+        var components = e.Components.Count == 0 ? "-" : string.Join(',', e.Components.Select(c => c.ToString().ToLowerInvariant()));
+        return $"{e.Name,-28} {time,-19} {age,8} {LoggingProgressReporter.FormatBytes(e.Bytes),10}  {components,-22}";
+    }
+
+    private static string State(BackupEntry e) => e.State.ToString().ToLowerInvariant() + (e.Problem is null ? string.Empty : $" ({e.Problem})");
 
     private static string Ago(TimeSpan span) => Age(span) is var age && age == "now" ? "just now" : age + " ago";
 

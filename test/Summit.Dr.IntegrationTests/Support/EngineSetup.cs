@@ -3,7 +3,8 @@ using Summit.Dr.Testing;
 namespace Summit.Dr.IntegrationTests.Support;
 
 /// <summary>
-/// Makes sure a Docker engine answers and the fixture images exist before any test runs. If either cannot
+/// Makes sure a Docker engine answers, the fixture images exist and the test tools (gpg, the off-site
+/// servers) are installed before any test runs. If either cannot
 /// be had, every test here fails loudly: none is skipped.
 /// </summary>
 [SetUpFixture]
@@ -20,6 +21,8 @@ public sealed class EngineSetup
             Assert.That(images.ExitCode, Is.Zero, "The fixture images could not be built: " + images.StandardError);
         }
 
+        var tools = await Sh.RunAsync("bash", [Path.Combine(Repo.Root, "test", "fixtures", "test-tools.sh")]);
+        Assert.That(tools.ExitCode, Is.Zero, "gnupg and the off-site test servers could not be installed: " + tools.StandardError);
         Assert.That(File.Exists(Repo.ToolDll), Is.True, $"The tool was not built next to the tests: {Repo.ToolDll}");
     }
 }
