@@ -37,6 +37,10 @@ public static class SummitDrServices
         services.AddSingleton<LoggingProgressReporter>();
         services.AddSingleton<IProgressReporter>(sp => sp.GetRequiredService<LoggingProgressReporter>());
         services.AddSingleton<Encryption.ArtifactEncryption>();
+        services.AddSingleton<Reporting.RunFacts>();
+        services.AddSingleton<Reporting.RunMetrics>();
+        services.AddSingleton<Reporting.RunNotifier>();
+        services.AddSingleton<Reporting.RunReporter>();
         services.AddSingleton<BackupOperation>();
         services.AddSingleton(sp => new Remote.RemoteBackups(
             sp.GetRequiredService<IOptions<SummitDrOptions>>(), sp.GetRequiredService<BackupCatalog>(), sp.GetRequiredService<OperationLock>(), sp.GetRequiredService<IProgressReporter>(),

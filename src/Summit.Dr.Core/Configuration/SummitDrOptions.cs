@@ -11,4 +11,6 @@ public sealed class SummitDrOptions
     public DrillOptions Drill { get; set; } = new();
     public EncryptionOptions Encryption { get; set; } = new();
     public RemoteOptions Remote { get; set; } = new();
+    public MetricsOptions Metrics { get; set; } = new();
+    public NotifyOptions Notify { get; set; } = new();
 }

@@ -44,7 +44,7 @@ public sealed class OperationLock
                 var holder = TryRead(path);
                 if (holder is not null && holder.Owner.IsAlive())
                 {
-                    throw new PreconditionException(
+                    throw new LockedException(
                         $"Another summit-dr {holder.Operation} is running (pid {holder.Owner.Pid} on {holder.Owner.Host} since {holder.AcquiredAt:u}). " +
                         $"Wait for it to finish; if that process is gone, delete {path}.");
                 }
@@ -52,7 +52,7 @@ public sealed class OperationLock
                 if (holder is null && _time.GetUtcNow() - File.GetLastWriteTimeUtc(path) < UnreadableGrace)
                 {
                     // Another process may be between creating the file and writing it.
-                    throw new PreconditionException($"Another summit-dr run is starting in {root}. Try again in a few seconds.");
+                    throw new LockedException($"Another summit-dr run is starting in {root}. Try again in a few seconds.");
                 }
 
                 _logger.LogWarning(

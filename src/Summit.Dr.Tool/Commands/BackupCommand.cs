@@ -54,6 +54,7 @@ public sealed class BackupCommand
             }
 
             var result = await services.GetRequiredService<BackupOperation>().RunAsync(request, cancellationToken);
+            services.GetRequiredService<Reporting.RunFacts>().Record(result.Manifest);
             if (!Push)
             {
                 BackupReport.Write(console, result, Json);
@@ -67,6 +68,7 @@ public sealed class BackupCommand
 
             // A failed push fails the run (exit 1) and leaves the complete local backup as it is.
             var pushed = await remote.PushAsync(result.Directory, cancellationToken);
+            services.GetRequiredService<Reporting.RunFacts>().PushedBytes = pushed.Bytes;
             if (Json)
             {
                 BackupReport.Write(console, result, json: true, pushed);
@@ -77,6 +79,6 @@ public sealed class BackupCommand
             }
 
             return ExitCodes.Success;
-        }, request.OutputRoot, recover: !request.DryRun, discover: !request.DryRun);
+        }, request.OutputRoot, recover: !request.DryRun, discover: !request.DryRun, report: !request.DryRun);
     }
 }

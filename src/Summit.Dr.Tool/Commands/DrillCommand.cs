@@ -49,6 +49,9 @@ public sealed class DrillCommand
         {
             var backup = Remote ? await services.GetRequiredService<Remote.RemoteBackups>().PullAsync(Backup, cancellationToken) : Backup;
             var result = await services.GetRequiredService<DrillOperation>().RunAsync(backup, Keep, cancellationToken);
+            var facts = services.GetRequiredService<Reporting.RunFacts>();
+            facts.Backup = Path.GetFileName(result.Backup.TrimEnd('/'));
+            facts.RecoverySeconds = result.Total.TotalSeconds;
             var exitCode = result.Proven ? ExitCodes.Success : ExitCodes.Integrity;
             var error = console.Error;
             if (result.Kept)
@@ -91,6 +94,6 @@ public sealed class DrillCommand
                 ? $"Drill of {Path.GetFileName(result.Backup)} proven: restored in {result.Total.TotalSeconds:0.0} s, {objective} the recovery time objective of {RestoreResult.RecoveryTimeObjective.TotalMinutes:0} minutes."
                 : $"summit-dr: the drill of {Path.GetFileName(result.Backup)} does not match its manifest (see FAIL above): do not rely on this backup; restore another or take a new one.");
             return exitCode;
-        }, discover: true, validate: Remote ? null : services => services.GetRequiredService<BackupCatalog>().Resolve(Backup));
+        }, discover: true, report: true, validate: Remote ? null : services => services.GetRequiredService<BackupCatalog>().Resolve(Backup));
     }
 }

@@ -63,6 +63,7 @@ public sealed class PruneCommand
             var result = Remote
                 ? await services.GetRequiredService<Remote.RemoteBackups>().PruneAsync(policy, DryRun, Force, TimeZoneInfo.Local, cancellationToken)
                 : services.GetRequiredService<PruneOperation>().Run(policy, DryRun, Force, TimeZoneInfo.Local);
+            services.GetRequiredService<Reporting.RunFacts>().FreedBytes = result.FreedBytes;
             if (Json)
             {
                 console.WriteJson(new
@@ -87,6 +88,6 @@ public sealed class PruneCommand
             var removed = result.Decisions.Count(d => !d.Keep);
             console.Error.WriteLine($"{result.Decisions.Count - removed} kept, {removed} {(DryRun ? "would be removed" : "removed")} ({LoggingProgressReporter.FormatBytes(result.FreedBytes)}).");
             return ExitCodes.Success;
-        });
+        }, report: !DryRun);
     }
 }

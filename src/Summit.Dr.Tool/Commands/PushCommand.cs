@@ -38,9 +38,12 @@ public sealed class PushCommand
         return OperationHost.Run(Parent.ToGlobalOptions(), "push", Json, async (services, console, cancellationToken) =>
         {
             var pushed = await services.GetRequiredService<RemoteBackups>().PushAsync(Backup, cancellationToken);
+            var facts = services.GetRequiredService<Reporting.RunFacts>();
+            facts.Backup = pushed.Name;
+            facts.PushedBytes = pushed.Bytes;
             Write(console, pushed, Json);
             return ExitCodes.Success;
-        });
+        }, report: true);
     }
 
     internal static void Write(ToolConsole console, PushResult pushed, bool json)

@@ -71,8 +71,11 @@ public sealed class RestoreCommand
             }
 
             var local = Remote ? request with { Backup = await services.GetRequiredService<Remote.RemoteBackups>().PullAsync(request.Backup, cancellationToken) } : request;
+            var facts = services.GetRequiredService<Reporting.RunFacts>();
+            facts.Backup = Path.GetFileName(local.Backup.TrimEnd('/'));
             var result = await services.GetRequiredService<RestoreOperation>().RunAsync(local, cancellationToken);
+            facts.RecoverySeconds = result.Total.TotalSeconds;
             return RestoreReport.Write(console, result, Json);
-        }, recover: !request.DryRun, discover: !request.DryRun, validate: Remote ? null : services => services.GetRequiredService<BackupCatalog>().Resolve(request.Backup));
+        }, recover: !request.DryRun, discover: !request.DryRun, report: !request.DryRun, validate: Remote ? null : services => services.GetRequiredService<BackupCatalog>().Resolve(request.Backup));
     }
 }

@@ -27,7 +27,8 @@ internal static class OperationHost
         string? extraRecoveryRoot = null,
         bool recover = true,
         bool discover = false,
-        Action<IServiceProvider>? validate = null)
+        Action<IServiceProvider>? validate = null,
+        bool report = false)
     {
         var workingDirectory = new WorkingDirectory(Path.GetFullPath(globals.WorkingDirectory ?? Directory.GetCurrentDirectory()));
         if (!Directory.Exists(workingDirectory.Path))
@@ -67,7 +68,7 @@ internal static class OperationHost
             .Select(workingDirectory.Resolve)
             .Distinct()
             .ToList();
-        var run = new OperationRun(command, json, body, roots, discover, validate);
+        var run = new OperationRun(command, json, body, roots, discover, validate, report);
         builder.Services.AddSingleton(run);
         builder.Services.AddHostedService<OperationHostedService>();
 

@@ -21,6 +21,9 @@ internal sealed class OperationHostedService(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var time = services.GetRequiredService<TimeProvider>();
+        var startedAt = time.GetUtcNow();
+        var started = time.GetTimestamp();
         try
         {
             run.Validate?.Invoke(services);
@@ -54,6 +57,7 @@ internal sealed class OperationHostedService(
         }
         catch (SummitDrException ex)
         {
+            run.Locked = ex is LockedException;
             Fail(ex.ExitCode, ex.Message);
         }
         catch (Exception ex)
@@ -63,6 +67,11 @@ internal sealed class OperationHostedService(
         }
         finally
         {
+            if (run.Report)
+            {
+                await services.GetRequiredService<Summit.Dr.Reporting.RunReporter>().ReportAsync(run.Command, run.ExitCode, startedAt, time.GetElapsedTime(started), run.Error, run.Locked);
+            }
+
             lifetime.StopApplication();
         }
     }
@@ -85,6 +94,7 @@ internal sealed class OperationHostedService(
     private void Fail(int exitCode, string message)
     {
         run.ExitCode = exitCode;
+        run.Error = message;
         console.Error.WriteLine($"summit-dr: {message}");
         if (run.Json)
         {

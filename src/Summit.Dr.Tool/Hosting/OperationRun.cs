@@ -7,7 +7,8 @@ public sealed class OperationRun(
     Func<IServiceProvider, ToolConsole, CancellationToken, Task<int>> body,
     IReadOnlyList<string> recoveryRoots,
     bool discover,
-    Action<IServiceProvider>? validate = null)
+    Action<IServiceProvider>? validate = null,
+    bool report = false)
 {
     public string Command { get; } = command;
 
@@ -24,5 +25,14 @@ public sealed class OperationRun(
     /// <summary>Checks of the command's input that need configuration (a backup name), run before any docker command.</summary>
     public Action<IServiceProvider>? Validate { get; } = validate;
 
+    /// <summary>Whether the run's outcome goes to the metrics and the webhook (backup, restore, drill, push, prune; not a dry run).</summary>
+    public bool Report { get; } = report;
+
     public int ExitCode { get; set; } = Errors.ExitCodes.Failed;
+
+    /// <summary>The one-line message of a failed run.</summary>
+    public string? Error { get; set; }
+
+    /// <summary>The run found the lock held by another one.</summary>
+    public bool Locked { get; set; }
 }

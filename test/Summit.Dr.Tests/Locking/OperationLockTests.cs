@@ -28,7 +28,7 @@ public sealed class OperationLockTests
     {
         using var first = _lock.Acquire(_root, "backup");
 
-        var error = Assert.Throws<PreconditionException>(() => _lock.Acquire(_root, "restore"));
+        var error = Assert.Throws<LockedException>(() => _lock.Acquire(_root, "restore"));
 
         Assert.That(error!.Message, Does.Contain("Another summit-dr backup is running").And.Contain($"pid {Environment.ProcessId}"));
         Assert.That(error.ExitCode, Is.EqualTo(3));
@@ -71,7 +71,7 @@ public sealed class OperationLockTests
     {
         WriteLock(new ProcessIdentity("another-host", 1, DateTimeOffset.UtcNow));
 
-        Assert.Throws<PreconditionException>(() => _lock.Acquire(_root, "backup"));
+        Assert.Throws<LockedException>(() => _lock.Acquire(_root, "backup"));
     }
 
     private void WriteLock(ProcessIdentity owner) =>

@@ -1,0 +1,25 @@
+using Summit.Dr.Errors;
+
+namespace Summit.Dr.Reporting;
+
+/// <summary>How one run of an operation ended, for the metrics and the webhook.</summary>
+/// <param name="Operation">backup, restore, drill, push or prune.</param>
+/// <param name="Error">The one-line message of a failed run.</param>
+/// <param name="Locked">The run found another one holding the lock (a missed or overlapping schedule).</param>
+public sealed record RunOutcome(string Operation, string Platform, int ExitCode, DateTimeOffset StartedAt, TimeSpan Duration, string? Error, bool Locked, RunFacts Facts)
+{
+    public bool Succeeded => ExitCode == ExitCodes.Success;
+
+    /// <summary>One word for the exit code: succeeded, failed, usage, locked, precondition, integrity, interrupted.</summary>
+    public string Result => ExitCode switch
+    {
+        ExitCodes.Success => "succeeded",
+        ExitCodes.Failed => "failed",
+        ExitCodes.Usage => "usage",
+        ExitCodes.Precondition when Locked => "locked",
+        ExitCodes.Precondition => "precondition",
+        ExitCodes.Integrity => "integrity",
+        ExitCodes.Interrupted => "interrupted",
+        _ => "exit " + ExitCode,
+    };
+}
