@@ -9,7 +9,7 @@ namespace Summit.Dr;
 /// always that of the file. <see cref="FinishAsync"/> reads whatever the consumer left unread and returns the
 /// SHA-256 of the whole file.
 /// </summary>
-public sealed class HashingReadStream : Stream
+public sealed class HashingReadStream : ReadOnlyStream
 {
     private readonly Tap _tap;
     private readonly Stream _view;
@@ -33,24 +33,13 @@ public sealed class HashingReadStream : Stream
     /// <summary>Bytes of the file read so far, for progress.</summary>
     public long BytesRead => _tap.BytesRead;
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => _tap.Length;
+    public override long Length => _tap.InnerLength;
 
     public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => _view.Read(buffer, offset, count);
 
     public override int Read(Span<byte> buffer) => _view.Read(buffer);
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => _view.ReadAsync(buffer, cancellationToken);
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        _view.ReadAsync(buffer, offset, count, cancellationToken);
 
     /// <summary>
     /// Reads the rest (a consumer may stop early, as a table-of-contents reader does; a decryption checks its
@@ -62,16 +51,6 @@ public sealed class HashingReadStream : Stream
         await _tap.CopyToAsync(Stream.Null, 1 << 16, cancellationToken);
         return _tap.Hash();
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
@@ -89,69 +68,31 @@ public sealed class HashingReadStream : Stream
     }
 
     /// <summary>The file's bytes, hashed and counted as they are read.</summary>
-    private sealed class Tap(Stream inner) : Stream
+    private sealed class Tap(Stream inner) : PassThroughReadStream(inner, ownsInner: true)
     {
         private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         private long _read;
 
         public long BytesRead => Interlocked.Read(ref _read);
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => inner.Length;
-
-        public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
+        public long InnerLength => Inner.Length;
 
         public string Hash() => Convert.ToHexStringLower(_hash.GetHashAndReset());
 
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
+        protected override void Observe(ReadOnlySpan<byte> data)
         {
-            var read = inner.Read(buffer);
-            Track(buffer[..read]);
-            return read;
+            _hash.AppendData(data);
+            Interlocked.Add(ref _read, data.Length);
         }
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            var read = await inner.ReadAsync(buffer, cancellationToken);
-            Track(buffer.Span[..read]);
-            return read;
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {
             if (disposing)
             {
                 _hash.Dispose();
-                inner.Dispose();
             }
 
             base.Dispose(disposing);
-        }
-
-        private void Track(ReadOnlySpan<byte> data)
-        {
-            _hash.AppendData(data);
-            Interlocked.Add(ref _read, data.Length);
         }
     }
 }

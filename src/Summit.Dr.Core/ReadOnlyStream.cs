@@ -1,8 +1,9 @@
 namespace Summit.Dr;
 
 /// <summary>
-/// A forward-only stream that reads synchronously: subclasses implement <see cref="Read(Span{byte})"/> and
-/// every other overload comes to it. For CPU-bound transforms (decryption) over a file.
+/// A forward-only stream: subclasses implement <see cref="Read(Span{byte})"/> and every other overload comes
+/// to it; one that can really read asynchronously overrides <see cref="ReadAsync(Memory{byte}, CancellationToken)"/>
+/// too (by default it reads synchronously, as a CPU-bound transform such as decryption does).
 /// </summary>
 public abstract class ReadOnlyStream : Stream
 {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using Summit.Dr.Uploads;
 
@@ -73,22 +74,25 @@ internal static class WhileWritten
     /// to the drain's read. Here it completes (the writer goes on or ends) and its bytes are discarded. The
     /// checker may dispose the stream; the pipe is completed by its owner.
     /// </summary>
-    private sealed class CopyStream(PipeReader reader) : Stream
+    private sealed class CopyStream(PipeReader reader) : ReadOnlyStream
     {
         private readonly Stream _pipe = reader.AsStream(leaveOpen: true);
         private readonly SemaphoreSlim _one = new(1, 1);
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+        public override int Read(Span<byte> buffer)
+        {
+            var rented = ArrayPool<byte>.Shared.Rent(buffer.Length);
+            try
+            {
+                var read = ReadAsync(rented.AsMemory(0, buffer.Length)).AsTask().GetAwaiter().GetResult();
+                rented.AsSpan(0, read).CopyTo(buffer);
+                return read;
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -104,18 +108,5 @@ internal static class WhileWritten
                 _one.Release();
             }
         }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

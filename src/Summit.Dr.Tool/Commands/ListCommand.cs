@@ -45,18 +45,7 @@ public sealed class ListCommand
                     schemaVersion = 1,
                     command = "list",
                     root = catalog.Root,
-                    backups = entries.Select(e => new
-                    {
-                        name = e.Name,
-                        directory = e.Directory,
-                        time = e.Time,
-                        ageSeconds = e.Time is { } t ? Math.Round((now - t).TotalSeconds) : (double?)null,
-                        bytes = e.Bytes,
-                        components = e.Components.Select(c => c.ToString().ToLowerInvariant()),
-                        state = e.State.ToString().ToLowerInvariant(),
-                        problem = e.Problem,
-                        lastDrill = Summit.Dr.Drill.DrillRecord.Read(e.Directory),
-                    }),
+                    backups = entries.Select(e => JsonEntry(e, now, "directory", ("lastDrill", Summit.Dr.Drill.DrillRecord.Read(e.Directory)))),
                     kept = kept.Select(k => KeptReport.Json(k.State, k.Sizes)),
                 });
                 return ExitCodes.Success;
@@ -92,17 +81,7 @@ public sealed class ListCommand
                 schemaVersion = 1,
                 command = "list",
                 remote = true,
-                backups = entries.Select(e => new
-                {
-                    name = e.Name,
-                    location = e.Directory,
-                    time = e.Time,
-                    ageSeconds = e.Time is { } t ? Math.Round((now - t).TotalSeconds) : (double?)null,
-                    bytes = e.Bytes,
-                    components = e.Components.Select(c => c.ToString().ToLowerInvariant()),
-                    state = e.State.ToString().ToLowerInvariant(),
-                    problem = e.Problem,
-                }),
+                backups = entries.Select(e => JsonEntry(e, now, "location")),
             });
             return ExitCodes.Success;
         }
@@ -120,6 +99,29 @@ public sealed class ListCommand
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>One backup in --json, local (its directory) or off-site (its location), with what only one of them has.</summary>
+    private static Dictionary<string, object?> JsonEntry(BackupEntry e, DateTimeOffset now, string where, params (string Key, object? Value)[] extra)
+    {
+        var entry = new Dictionary<string, object?>
+        {
+            ["name"] = e.Name,
+            [where] = e.Directory,
+            ["time"] = e.Time,
+            ["ageSeconds"] = e.Time is { } t ? Math.Round((now - t).TotalSeconds) : null,
+            ["bytes"] = e.Bytes,
+            ["components"] = e.Components.Select(c => c.ToString().ToLowerInvariant()),
+            ["state"] = e.State.ToString().ToLowerInvariant(),
+            ["problem"] = e.Problem,
+        };
+        foreach (var (key, value) in extra)
+        {
+            entry[key] = value;
+        }
+
+        // As for every other document here: what is unknown is left out, not written as null.
+        return entry.Where(e => e.Value is not null).ToDictionary();
     }
 
     /// <summary>NAME, TIME, AGE, SIZE and COMPONENTS, as both tables show them.</summary>
