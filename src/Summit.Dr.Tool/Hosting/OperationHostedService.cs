@@ -69,7 +69,15 @@ internal sealed class OperationHostedService(
         {
             if (run.Report)
             {
-                await services.GetRequiredService<Summit.Dr.Reporting.RunReporter>().ReportAsync(run.Command, run.ExitCode, startedAt, time.GetElapsedTime(started), run.Error, run.Locked);
+                try
+                {
+                    await services.GetRequiredService<Summit.Dr.Reporting.RunReporter>().ReportAsync(run.Command, run.ExitCode, startedAt, time.GetElapsedTime(started), run.Error, run.Locked);
+                }
+                catch (Exception ex)
+                {
+                    // The report of a run never changes its outcome.
+                    logger.LogWarning("Could not report the run to the metrics or the webhook: {Error}", ex.Message);
+                }
             }
 
             lifetime.StopApplication();
