@@ -104,19 +104,7 @@ public sealed class BackupVerifier
         switch (component)
         {
             case BackupComponent.Postgres:
-                int entries;
-                await using (var dump = _encryption.Open(backup, component))
-                {
-                    entries = await _postgres.ListArchiveAsync(postgres!.Name, dump, file, cancellationToken);
-                }
-
-                if (fullRead)
-                {
-                    await using var dump = _encryption.OpenHashing(backup, component);
-                    await _postgres.ReadArchiveFullyAsync(postgres.Name, dump, file, cancellationToken);
-                    await dump.FinishAsync(cancellationToken);
-                }
-
+                var entries = await ReadPostgresDumpAsync(backup, postgres!.Name, fullRead, cancellationToken);
                 detail = fullRead ? $"pg_restore read all {entries} entries" : $"pg_restore --list: {entries} entries";
                 break;
             case BackupComponent.Uploads:
@@ -129,10 +117,11 @@ public sealed class BackupVerifier
                 break;
             default:
                 string? info;
-                await using (var dump = _encryption.OpenHashing(backup, component))
+                await using (var dump = _encryption.Open(backup, component))
                 {
                     info = await _neo4j.ReadDumpInfoAsync(neo4j!, dump, file, cancellationToken);
-                    await dump.FinishAsync(cancellationToken);
+                    // Read to the end: an encrypted dump's integrity check comes last.
+                    await dump.CopyToAsync(Stream.Null, cancellationToken);
                 }
 
                 detail = info is null ? "non-empty (4.4 has no load --info)" : "neo4j-admin load --info read it";
@@ -141,6 +130,28 @@ public sealed class BackupVerifier
 
         step.Complete(detail: detail);
         return detail;
+    }
+
+    /// <summary>
+    /// pg_restore reads the dump (decrypted when the backup is encrypted): its table of contents, and with
+    /// <paramref name="fullRead"/> every data block to the end. Returns the number of entries.
+    /// </summary>
+    public async Task<int> ReadPostgresDumpAsync(OpenedBackup backup, string container, bool fullRead, CancellationToken cancellationToken)
+    {
+        int entries;
+        await using (var dump = _encryption.Open(backup, BackupComponent.Postgres))
+        {
+            entries = await _postgres.ListArchiveAsync(container, dump, BackupLayout.PostgresFile, cancellationToken);
+        }
+
+        if (fullRead)
+        {
+            await using var dump = _encryption.Open(backup, BackupComponent.Postgres);
+            await _postgres.ReadArchiveFullyAsync(container, dump, BackupLayout.PostgresFile, cancellationToken);
+            await dump.CopyToAsync(Stream.Null, cancellationToken);
+        }
+
+        return entries;
     }
 
     /// <summary>

@@ -264,16 +264,7 @@ public sealed class RestoreOperation
             return;
         }
 
-        int entries;
-        await using (var dump = ArtifactFiles.OpenRead(path))
-        {
-            entries = await _postgres.ListArchiveAsync(postgres.Name, dump, BackupLayout.PostgresFile, cancellationToken);
-        }
-
-        await using (var dump = ArtifactFiles.OpenRead(path))
-        {
-            await _postgres.ReadArchiveFullyAsync(postgres.Name, dump, BackupLayout.PostgresFile, cancellationToken);
-        }
+        var entries = await _verifier.ReadPostgresDumpAsync(opened, postgres.Name, fullRead: true, cancellationToken);
 
         step.Complete(detail: $"pg_restore read all {entries} entries");
     }
