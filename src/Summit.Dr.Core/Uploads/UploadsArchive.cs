@@ -12,6 +12,9 @@ public static class UploadsArchive
 {
     public const string RootEntry = "uploads/";
 
+    /// <summary>The length recorded for a directory among a directory's children.</summary>
+    private const long IsDirectory = -1;
+
     /// <param name="processed">Counts the tar stream's bytes (file contents and headers) as they are compressed, for progress.</param>
     /// <param name="level">The gzip level (<see cref="UploadsCompression"/> chooses it); 1 when not given.</param>
     public static async Task<UploadsStats> WriteAsync(string sourceDirectory, Stream destination, CancellationToken cancellationToken, Progress.ByteCounter? processed = null, int level = 1)
@@ -30,26 +33,38 @@ public static class UploadsArchive
                 var (directory, entry) = pending.Pop();
                 await tar.WriteEntryAsync(directory, entry, cancellationToken);
                 directories++;
-                var children = new DirectoryInfo(directory).EnumerateFileSystemInfos("*", new EnumerationOptions { AttributesToSkip = 0, RecurseSubdirectories = false })
-                    .OrderBy(c => c.Name, StringComparer.Ordinal);
-                var subdirectories = new List<(string, string)>();
-                foreach (var child in children)
+                // A directory's entries are listed into a table, not held as objects, so a flat directory of a
+                // million files does not fill the small-object heap; each is looked at again when it is written.
+                var children = new PathTable<long>();
+                foreach (var child in new DirectoryInfo(directory).EnumerateFileSystemInfos("*", new EnumerationOptions { AttributesToSkip = 0, RecurseSubdirectories = false }))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    var childEntry = entry + child.Name;
                     if (child.LinkTarget is not null)
                     {
-                        skipped.Add(childEntry + " (symbolic link)");
+                        skipped.Add(entry + child.Name + " (symbolic link)");
                     }
-                    else if (child is DirectoryInfo)
+                    else
                     {
-                        subdirectories.Add((child.FullName, childEntry + "/"));
+                        children.Add(child.Name, child is FileInfo file ? file.Length : IsDirectory);
                     }
-                    else if (child is FileInfo file)
+                }
+
+                children.Sort();
+                var subdirectories = new List<(string, string)>();
+                for (var i = 0; i < children.Count; i++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var name = children.PathAt(i).ToString();
+                    var childEntry = entry + name;
+                    if (children.ValueAt(i) == IsDirectory)
                     {
-                        await tar.WriteEntryAsync(file.FullName, childEntry, cancellationToken);
+                        subdirectories.Add((Path.Combine(directory, name), childEntry + "/"));
+                    }
+                    else
+                    {
+                        await tar.WriteEntryAsync(Path.Combine(directory, name), childEntry, cancellationToken);
                         files++;
-                        bytes += file.Length;
+                        bytes += children.ValueAt(i);
                     }
                 }
 
@@ -61,6 +76,7 @@ public static class UploadsArchive
             }
         }
 
+        skipped.Sort(StringComparer.Ordinal);
         return new UploadsStats(files, bytes, directories, skipped);
     }
 
@@ -177,11 +193,11 @@ public static class UploadsArchive
                     }
                     else if (entry.DataStream is { } data)
                     {
-                        tree?.Add(relative!, Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(data, cancellationToken)));
+                        tree?.Add(relative!, await System.Security.Cryptography.SHA256.HashDataAsync(data, cancellationToken));
                     }
                     else
                     {
-                        tree?.Add(relative!, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(ReadOnlySpan<byte>.Empty)));
+                        tree?.Add(relative!, System.Security.Cryptography.SHA256.HashData(ReadOnlySpan<byte>.Empty));
                     }
                 }
             }

@@ -17,23 +17,20 @@ public static class UploadsCompression
 
     public static int Choose(string directory)
     {
-        var files = new DirectoryInfo(directory)
-            .EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
-            .Where(f => f.LinkTarget is null && f.Length > 0)
-            .ToList();
-        if (files.Count == 0)
+        // Counted first and then sampled on a second pass, so a tree of many files is never held in memory.
+        var count = Candidates(directory).Count();
+        if (count == 0)
         {
             return 1;
         }
 
         // Spread over the tree, weighted by each file's size: the sample's ratio stands for its whole file.
-        var step = Math.Max(1, files.Count / SampleFiles);
+        var step = Math.Max(1, count / SampleFiles);
         double raw = 0;
         double compressed = 0;
         var buffer = new byte[SampleBytes];
-        for (var i = 0; i < files.Count; i += step)
+        foreach (var file in Candidates(directory).Where((_, index) => index % step == 0))
         {
-            var file = files[i];
             int read;
             try
             {
@@ -57,4 +54,9 @@ public static class UploadsCompression
 
         return raw == 0 || compressed / raw < WorthIt ? 1 : 0;
     }
+
+    private static IEnumerable<FileInfo> Candidates(string directory) =>
+        new DirectoryInfo(directory)
+            .EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+            .Where(f => f.LinkTarget is null && f.Length > 0);
 }
