@@ -70,4 +70,69 @@ public sealed class MemoryBoundTests
             Assert.That(Platform.HashTree(platform.Uploads), Is.EqualTo(before), "every upload came back byte for byte");
         });
     }
+
+    /// <summary>
+    /// The small-object heap is capped (the tool's runtimeconfig), so nothing may hold a tree's files as objects:
+    /// a flat directory of 120,000 files, each archived, checked and hashed into the tree's checksum, goes
+    /// through backup and restore. Listing the directory as FileInfo objects or the checksums as strings would
+    /// need well over the cap and end the run with an out-of-memory error.
+    /// </summary>
+    [Test]
+    public async Task A_flat_directory_of_120_000_files_backs_up_and_restores_under_the_heap_cap()
+    {
+        await using var platform = await Platform.StartAsync();
+        var flat = Path.Combine(platform.Uploads, "flat");
+        Directory.CreateDirectory(flat);
+        for (var file = 0; file < 120_000; file++)
+        {
+            File.WriteAllText(Path.Combine(flat, $"evidence-{file:000000}-{Guid.NewGuid():N}.txt"), file.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var before = Platform.HashTree(platform.Uploads);
+
+        using var backup = ToolRun.Start(platform.WorkDir, ["backup", "--only", "uploads"]);
+        var backupPeak = await backup.WaitMeasuringPeakAsync(TimeSpan.FromMinutes(6));
+        Assert.That(backup.ExitCode, Is.Zero, backup.Describe());
+
+        Directory.Delete(flat, recursive: true);
+        using var restore = ToolRun.Start(platform.WorkDir, ["restore", "latest", "--only", "uploads", "--yes"]);
+        var restorePeak = await restore.WaitMeasuringPeakAsync(TimeSpan.FromMinutes(6));
+        Assert.That(restore.ExitCode, Is.Zero, restore.Describe());
+
+        TestContext.Out.WriteLine($"{before.Count} files, peak RSS: backup {backupPeak / 1048576.0:0.0} MiB, restore {restorePeak / 1048576.0:0.0} MiB");
+        Assert.Multiple(() =>
+        {
+            Assert.That(backup.Stderr, Does.Contain($"{before.Count} files"), "every file was archived and read back");
+            Assert.That(Platform.HashTree(platform.Uploads), Is.EqualTo(before), "every file came back byte for byte");
+        });
+    }
+
+    /// <summary>
+    /// A run that reaches a heap cap anyway (here the large-object heap's, lowered to 4 MiB through the
+    /// environment, the way the README says to raise one) fails as any run does: exit 1, one line naming the
+    /// cap and the way out, and no backup left half written.
+    /// </summary>
+    [Test]
+    public async Task A_run_that_reaches_a_heap_cap_fails_cleanly_and_names_the_way_out()
+    {
+        await using var platform = await Platform.StartAsync();
+        var flat = Path.Combine(platform.Uploads, "flat");
+        Directory.CreateDirectory(flat);
+        for (var file = 0; file < 60_000; file++)
+        {
+            File.WriteAllText(Path.Combine(flat, $"evidence-{file:000000}-{Guid.NewGuid():N}.txt"), "x");
+        }
+
+        using var backup = ToolRun.Start(platform.WorkDir, ["backup", "--only", "uploads"], new Dictionary<string, string> { ["DOTNET_GCHeapHardLimitLOH"] = "0x400000" });
+        await backup.WaitAsync(TimeSpan.FromMinutes(4));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(backup.ExitCode, Is.EqualTo(1), backup.Describe());
+            Assert.That(backup.Stderr, Does.Contain("summit-dr: Out of memory: the run reached the tool's heap cap (README, Memory) and was undone as any failed run is. Run it again with a higher cap in its environment, such as DOTNET_GCHeapHardLimitSOH=0x10000000"));
+            Assert.That(backup.Stderr, Does.Not.Contain("Unexpected failure"));
+            Assert.That(platform.VisibleBackups(), Is.Empty, "no backup was left");
+            Assert.That(platform.UnfinishedBackups(), Is.Empty, "nothing half written was left");
+        });
+    }
 }

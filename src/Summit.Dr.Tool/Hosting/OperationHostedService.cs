@@ -60,6 +60,12 @@ internal sealed class OperationHostedService(
             run.Locked = ex is LockedException;
             Fail(ex.ExitCode, ex.Message);
         }
+        catch (OutOfMemoryException ex)
+        {
+            logger.LogDebug(ex, "Out of memory");
+            Fail(ExitCodes.Failed, "Out of memory: the run reached the tool's heap cap (README, Memory) and was undone as any failed run is. "
+                + "Run it again with a higher cap in its environment, such as DOTNET_GCHeapHardLimitSOH=0x10000000 (256 MiB, in hexadecimal).");
+        }
         catch (Exception ex)
         {
             logger.LogDebug(ex, "Unexpected failure");
