@@ -20,7 +20,8 @@ internal static class WhileWritten
     public static async Task<(TWritten Written, TChecked Checked)> RunAsync<TWritten, TChecked>(
         Func<Func<Stream, Stream>, Task<TWritten>> write, Func<Stream, CancellationToken, Task<TChecked>> check, CancellationToken cancellationToken)
     {
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 512 << 10));
+        // A quarter of a MiB in flight is enough to keep the checker busy; a full backup runs three of these at once.
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 256 << 10, resumeWriterThreshold: 128 << 10));
         var checking = Task.Run(async () =>
         {
             try
