@@ -74,12 +74,7 @@ public sealed class MemoryBoundTests
     public async Task A_flat_directory_of_120_000_files_backs_up_and_restores_under_the_heap_cap()
     {
         await using var platform = await Platform.StartAsync();
-        var flat = Path.Combine(platform.Uploads, "flat");
-        Directory.CreateDirectory(flat);
-        for (var file = 0; file < 120_000; file++)
-        {
-            File.WriteAllText(Path.Combine(flat, $"evidence-{file:000000}-{Guid.NewGuid():N}.txt"), file.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
+        var flat = FlatDirectory(platform, 120_000);
 
         var before = Platform.HashTree(platform.Uploads);
 
@@ -109,12 +104,7 @@ public sealed class MemoryBoundTests
     public async Task A_run_that_reaches_a_heap_cap_fails_cleanly_and_names_the_way_out()
     {
         await using var platform = await Platform.StartAsync();
-        var flat = Path.Combine(platform.Uploads, "flat");
-        Directory.CreateDirectory(flat);
-        for (var file = 0; file < 60_000; file++)
-        {
-            File.WriteAllText(Path.Combine(flat, $"evidence-{file:000000}-{Guid.NewGuid():N}.txt"), "x");
-        }
+        FlatDirectory(platform, 60_000);
 
         using var backup = ToolRun.Start(platform.WorkDir, ["backup", "--only", "uploads"], new Dictionary<string, string> { ["DOTNET_GCHeapHardLimitLOH"] = "0x400000" });
         await backup.WaitAsync(TimeSpan.FromMinutes(4));
@@ -127,5 +117,18 @@ public sealed class MemoryBoundTests
             Assert.That(platform.VisibleBackups(), Is.Empty, "no backup was left");
             Assert.That(platform.UnfinishedBackups(), Is.Empty, "nothing half written was left");
         });
+    }
+
+    /// <summary>`uploads/flat` with <paramref name="count"/> small files, each with its own content and a long name.</summary>
+    private static string FlatDirectory(Platform platform, int count)
+    {
+        var flat = Path.Combine(platform.Uploads, "flat");
+        Directory.CreateDirectory(flat);
+        for (var file = 0; file < count; file++)
+        {
+            File.WriteAllText(Path.Combine(flat, $"evidence-{file:000000}-{Guid.NewGuid():N}.txt"), file.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return flat;
     }
 }
