@@ -14,6 +14,7 @@ using Summit.Dr.Operations;
 using Summit.Dr.Postgres;
 using Summit.Dr.Processes;
 using Summit.Dr.Progress;
+using Summit.Dr.Steps;
 
 namespace Summit.Dr;
 
@@ -25,44 +26,78 @@ public static class SummitDrServices
         services.AddSingleton(workingDirectory);
         services.AddSingleton(tool);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<PlatformPaths>();
+        services.TryAddSingleton(new SettingSources(null));
+
+        // Processes: CliWrap behind the seam, every command logged (-v), and recorded against the step that ran it.
         services.AddSingleton<CliWrapProcessRunner>();
         services.AddSingleton<IProcessRunner>(sp => new LoggingProcessRunner(
             sp.GetRequiredService<CliWrapProcessRunner>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<LoggingProcessRunner>>()));
-        services.AddSingleton(sp => new DockerCli(sp.GetRequiredService<IProcessRunner>(), sp.GetRequiredService<IOptions<SummitDrOptions>>().Value.Docker.Path));
+        services.AddSingleton(sp => new RecordingProcessRunner(sp.GetRequiredService<IProcessRunner>()));
+        services.AddSingleton(sp => new DockerCli(sp.GetRequiredService<RecordingProcessRunner>(), sp.GetRequiredService<IOptions<SummitDrOptions>>().Value.Docker.Path));
+        services.AddSingleton<LoggingProgressReporter>();
+        services.AddSingleton<IProgressReporter>(sp => sp.GetRequiredService<LoggingProgressReporter>());
+        services.AddSingleton<StepRunner>();
+
+        // One instance is both the service backups attach their log file to and a provider every logger writes through.
+        services.AddSingleton<RunLogProvider>();
+        services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(sp => sp.GetRequiredService<RunLogProvider>());
+
+        // The platform and its stores.
+        services.AddSingleton<Discovery.PlatformDiscovery>();
+        services.AddSingleton<Discovery.PlatformContainers>();
         services.AddSingleton<StopJournal>();
         services.AddSingleton<OperationLock>();
         services.AddSingleton<PostgresService>();
-        services.AddSingleton<Neo4jService>();
-        services.AddSingleton<JournalRecovery>();
-        services.AddSingleton<LoggingProgressReporter>();
-        services.AddSingleton<IProgressReporter>(sp => sp.GetRequiredService<LoggingProgressReporter>());
+        services.AddSingleton<Neo4jQueries>();
+        services.AddSingleton<Neo4jStops>();
+        services.AddSingleton<Neo4jDumps>();
+        services.AddSingleton<Neo4jStoreMoves>();
+        services.AddSingleton<UploadsSwap>();
         services.AddSingleton<Encryption.ArtifactEncryption>();
+        services.AddSingleton<BackupCatalog>();
+        services.AddSingleton<BackupVerifier>();
+        services.AddSingleton<Undo.KeptStores>();
+        services.AddSingleton<Undo.KeptNeo4jStore>();
+        services.AddSingleton<Health.PlatformHealth>();
+        services.AddSingleton<Remote.RemoteStores>();
+        services.AddSingleton<Remote.RemoteCatalog>();
+
+        // One operation per command, each with the parts it is made of.
+        services.AddSingleton<ArtifactWriter>();
+        services.AddSingleton<BackupPreflight>();
+        services.AddSingleton<PostgresCapture>();
+        services.AddSingleton<UploadsCapture>();
+        services.AddSingleton<Neo4jCapture>();
+        services.AddSingleton<BackupCapture>();
+        services.AddSingleton<BackupOperation>();
+        services.AddSingleton<RestoreSetup>();
+        services.AddSingleton<RestorePreparation>();
+        services.AddSingleton<RestoreSwap>();
+        services.AddSingleton<RestoreFinish>();
+        services.AddSingleton<RestoreOperation>();
+        services.AddSingleton<Undo.UndoOperation>();
+        services.AddSingleton<Drill.DrillSetup>();
+        services.AddSingleton<Drill.DrillPostgres>();
+        services.AddSingleton<Drill.DrillNeo4j>();
+        services.AddSingleton<Drill.DrillUploads>();
+        services.AddSingleton<Drill.DrillOperation>();
+        services.AddSingleton<Check.CheckOperation>();
+        services.AddSingleton<Health.VerifyOperation>();
+        services.AddSingleton<ListOperation>();
+        services.AddSingleton<Prune.PruneOperation>();
+        services.AddSingleton<Remote.PushOperation>();
+        services.AddSingleton<Remote.PullOperation>();
+        services.AddSingleton<Doctor.DoctorPlatform>();
+        services.AddSingleton<Doctor.DoctorSettings>();
+        services.AddSingleton<Doctor.DoctorOperation>();
+        services.AddSingleton<JournalRecovery>();
+
+        // After every run: metrics and the webhook.
         services.AddSingleton<Reporting.RunFacts>();
         services.AddSingleton<Reporting.RunMetrics>();
         services.AddSingleton<Reporting.RunNotifier>();
         services.AddSingleton<Reporting.RunReporter>();
-        services.AddSingleton<BackupOperation>();
-        services.AddSingleton(sp => new Remote.RemoteBackups(
-            sp.GetRequiredService<IOptions<SummitDrOptions>>(), sp.GetRequiredService<BackupCatalog>(), sp.GetRequiredService<OperationLock>(), sp.GetRequiredService<IProgressReporter>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Remote.RemoteBackups>>()));
-        services.AddSingleton<BackupPlanner>();
-        // One instance is both the service backups attach their log file to and a provider every logger writes through.
-        services.AddSingleton<RunLogProvider>();
-        services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(sp => sp.GetRequiredService<RunLogProvider>());
-        services.AddSingleton<UploadsSwap>();
-        services.AddSingleton<BackupCatalog>();
-        services.AddSingleton<BackupVerifier>();
-        services.AddSingleton<RestoreOperation>();
-        services.AddSingleton<Undo.KeptStores>();
-        services.AddSingleton<Undo.UndoOperation>();
-        services.AddSingleton<Drill.DrillOperation>();
-        services.AddSingleton<RestorePlanner>();
-        services.AddSingleton<Check.CheckOperation>();
-        services.AddSingleton<Health.PlatformHealth>();
-        services.AddSingleton<Prune.PruneOperation>();
-        services.AddSingleton<Discovery.PlatformDiscovery>();
-        services.AddSingleton<Doctor.DoctorOperation>();
-        services.TryAddSingleton(new SettingSources(null));
         services.AddSingleton<IRestoreConfirmation, NoTerminalConfirmation>();
         return services;
     }

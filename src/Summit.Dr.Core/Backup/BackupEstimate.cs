@@ -7,10 +7,10 @@ namespace Summit.Dr.Backup;
 /// </summary>
 public sealed record BackupEstimate(long? PostgresBytes, long? Neo4jBytes, long? UploadsBytes, int UploadFiles)
 {
-    /// <summary>tar writes a 512-byte header per file and pads its data to 512 bytes; gzip cannot shrink random data.</summary>
-    private const long TarOverheadPerFile = 1024;
+    public long Total => (PostgresBytes ?? 0) + (Neo4jBytes ?? 0) + (UploadsArchiveBytes ?? 0);
 
-    public long Total => (PostgresBytes ?? 0) + (Neo4jBytes ?? 0) + (UploadsBytes is { } u ? u + (UploadFiles * TarOverheadPerFile) : 0);
+    /// <summary>The most the uploads archive can take: the bytes and a tar header and padding per file (gzip cannot shrink random data).</summary>
+    public long? UploadsArchiveBytes => UploadsBytes is { } u ? u + (UploadFiles * Uploads.UploadsTree.TarBytesPerFile) : null;
 
     /// <summary>"PostgreSQL 12.0 MiB, Neo4j 135.0 MiB, uploads 100.0 MiB", for messages.</summary>
     public string Describe() => string.Join(", ", new[]

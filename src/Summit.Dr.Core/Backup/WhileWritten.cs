@@ -22,13 +22,20 @@ internal static class WhileWritten
     {
         // A quarter of a MiB in flight is enough to keep the checker busy; a full backup runs three of these at once.
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 256 << 10, resumeWriterThreshold: 128 << 10));
-        var checking = Task.Run(async () =>
+        Task<TChecked>? checking = null;
+        Exception? CheckerFailure() => checking is { IsFaulted: true } ? checking.Exception!.InnerException : null;
+        await using var copy = pipe.Writer.AsStream(leaveOpen: true);
+
+        // The writer starts first (a step's records follow the order its work starts in); the pipe holds its
+        // first bytes until the checker reads them.
+        var writing = Write();
+        checking = Task.Run(async () =>
         {
             try
             {
-                var copy = new CopyStream(pipe.Reader);
-                var result = await check(copy, cancellationToken);
-                await copy.CopyToAsync(Stream.Null, cancellationToken);
+                var reading = new CopyStream(pipe.Reader);
+                var result = await check(reading, cancellationToken);
+                await reading.CopyToAsync(Stream.Null, cancellationToken);
                 await pipe.Reader.CompleteAsync();
                 return result;
             }
@@ -40,32 +47,29 @@ internal static class WhileWritten
         }, cancellationToken);
 
         TWritten written;
-        await using (var copy = pipe.Writer.AsStream(leaveOpen: true))
+        try
         {
-            try
+            written = await writing;
+        }
+        catch (Exception ex)
+        {
+            // A checker that failed first is the cause (the tee stopped the writer); else the writer's failure is.
+            var checkerFailedFirst = checking.IsFaulted;
+            await pipe.Writer.CompleteAsync(ex);
+            if (checkerFailedFirst)
             {
-                written = await write(destination => new TeeWriteStream(destination, copy, () => checking.IsFaulted ? checking.Exception!.InnerException : null));
+                await checking;
             }
-            catch (Exception ex)
-            {
-                // A checker that failed first is the cause (the tee stopped the writer); else the writer's failure is.
-                var checkerFailedFirst = checking.IsFaulted;
-                await pipe.Writer.CompleteAsync(ex);
-                try
-                {
-                    await checking;
-                }
-                catch (Exception) when (!checkerFailedFirst)
-                {
-                    // It stopped because the writer did.
-                }
 
-                throw;
-            }
+            // Else the checker stops because the writer did: the writer's failure is the one reported.
+            await ((Task)checking).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
         }
 
         await pipe.Writer.CompleteAsync();
         return (written, await checking);
+
+        Task<TWritten> Write() => write(destination => new TeeWriteStream(destination, copy, CheckerFailure));
     }
 
     /// <summary>

@@ -7,14 +7,6 @@ namespace Summit.Dr.Docker;
 /// <summary>The docker CLI (or a compatible one such as podman), driven through the process seam.</summary>
 public sealed class DockerCli
 {
-    private static readonly string[] UnreachableMarkers =
-    [
-        "Cannot connect to the Docker daemon",
-        "Is the docker daemon running",
-        "error during connect",
-        "Cannot connect to Podman",
-    ];
-
     private readonly IProcessRunner _runner;
 
     public DockerCli(IProcessRunner runner, string executable)
@@ -34,7 +26,7 @@ public sealed class DockerCli
     public async Task<ProcessResult> RunAsync(ProcessSpec spec, CancellationToken cancellationToken)
     {
         var result = await _runner.RunAsync(spec, cancellationToken);
-        if (!result.Succeeded && UnreachableMarkers.Any(m => result.StandardError.Contains(m, StringComparison.OrdinalIgnoreCase)))
+        if (!result.Succeeded && DockerText.IsUnreachable(result.StandardError))
         {
             throw new PreconditionException(
                 $"Docker is not reachable ({result.ErrorSummary}). Start the Docker engine and check `{Path.GetFileName(Executable)} info`.");
@@ -47,18 +39,13 @@ public sealed class DockerCli
     public async Task<ContainerInfo?> InspectAsync(string container, CancellationToken cancellationToken)
     {
         var result = await RunAsync(Spec(DockerArgs.Inspect(container)), cancellationToken);
-        if (!result.Succeeded)
+        // docker and podman print `[]` for a name they do not know, and exit 1.
+        var info = ParsedOrNull(result.StandardOutput);
+        if (!result.Succeeded && (info is not null || result.StandardOutput.Trim() != "[]"))
         {
-            if (result.StandardError.Contains("No such", StringComparison.OrdinalIgnoreCase)
-                || result.StandardError.Contains("no container with name or ID", StringComparison.OrdinalIgnoreCase))
-            {
-                return null;
-            }
-
             throw new OperationFailedException($"`{Spec(DockerArgs.Inspect(container)).Display}` failed: {result.ErrorSummary}");
         }
 
-        var info = ParseInspect(result.StandardOutput);
         // docker also resolves id prefixes; only an exact name or the full id counts as this container.
         return info is not null && (info.Name == container || info.Id == container) ? info : null;
     }
@@ -96,7 +83,8 @@ public sealed class DockerCli
     public async Task RemoveIfPresentAsync(string container, CancellationToken cancellationToken)
     {
         var result = await RunAsync(Spec(DockerArgs.RemoveForce(container)), cancellationToken);
-        if (!result.Succeeded && !result.StandardError.Contains("No such container", StringComparison.OrdinalIgnoreCase))
+        // `rm --force` succeeds for a container that is gone; where a CLI does not, inspect says whether it is.
+        if (!result.Succeeded && await InspectAsync(container, cancellationToken) is not null)
         {
             throw new OperationFailedException($"Could not remove container {container}: {result.ErrorSummary}. Remove it with `docker rm -f {container}`.");
         }
@@ -108,6 +96,18 @@ public sealed class DockerCli
         if (!result.Succeeded)
         {
             throw new OperationFailedException($"`{spec.Display}` failed: {result.ErrorSummary}");
+        }
+    }
+
+    private static ContainerInfo? ParsedOrNull(string json)
+    {
+        try
+        {
+            return json.TrimStart().StartsWith('[') ? ParseInspect(json) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 

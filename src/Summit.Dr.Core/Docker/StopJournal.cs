@@ -52,11 +52,34 @@ public sealed class StopJournal
         }
     }
 
-    /// <summary>The journal of a run that is no longer alive, or null when there is nothing to recover.</summary>
+    /// <summary>
+    /// The journal of a run that is no longer alive, or null when there is nothing to recover. A journal that
+    /// does not parse (it is written atomically, so only damage does that) is returned with
+    /// <see cref="StopJournalRecord.Damaged"/> set: who stopped what is unknown, so the caller starts Neo4j if it is down.
+    /// </summary>
     public StopJournalRecord? FindAbandoned(string root)
     {
+        var path = PathIn(root);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
         var record = Read(root);
-        return record is not null && !record.Owner.IsAlive() ? record : null;
+        if (record is null)
+        {
+            return new StopJournalRecord(new ProcessIdentity(string.Empty, 0, DateTimeOffset.MinValue), File.GetLastWriteTimeUtc(path), []) { Damaged = true };
+        }
+
+        return !record.Owner.IsAlive() ? record : null;
+    }
+
+    /// <summary>Keeps a damaged journal beside the backups for inspection, out of the way of the next run.</summary>
+    public string SetAside(string root)
+    {
+        var aside = PathIn(root) + ".damaged-" + _time.GetUtcNow().ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
+        File.Move(PathIn(root), aside, overwrite: true);
+        return aside;
     }
 
     public void Clear(string root) => File.Delete(PathIn(root));

@@ -194,17 +194,21 @@ public sealed class DrillScratch : IAsyncDisposable
 
     private static async Task RemoveContainerAsync(DockerCli docker, string name, ILogger logger, CancellationToken cancellationToken)
     {
-        var result = await docker.RunAsync(docker.Spec(DockerArgs.RemoveForce(name)), cancellationToken);
-        if (!result.Succeeded && !result.StandardError.Contains("No such container", StringComparison.OrdinalIgnoreCase))
+        try
         {
-            logger.LogWarning("Could not remove drill container {Name}: {Error}. Remove it with `docker rm -f {Name}`", name, result.ErrorSummary, name);
+            await docker.RemoveIfPresentAsync(name, cancellationToken);
+        }
+        catch (OperationFailedException ex)
+        {
+            logger.LogWarning("Could not remove drill container {Name}: {Error}", name, ex.Message);
         }
     }
 
     private static async Task RemoveVolumeAsync(DockerCli docker, string name, ILogger logger, CancellationToken cancellationToken)
     {
+        // `volume rm --force` succeeds for a volume that is gone.
         var result = await docker.RunAsync(docker.Spec(["volume", "rm", "--force", name]), cancellationToken);
-        if (!result.Succeeded && !result.StandardError.Contains("no such volume", StringComparison.OrdinalIgnoreCase))
+        if (!result.Succeeded)
         {
             logger.LogWarning("Could not remove drill volume {Name}: {Error}. Remove it with `docker volume rm {Name}`", name, result.ErrorSummary, name);
         }

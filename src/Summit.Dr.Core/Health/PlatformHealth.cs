@@ -5,6 +5,7 @@ using Summit.Dr.Docker;
 using Summit.Dr.Errors;
 using Summit.Dr.Neo4j;
 using Summit.Dr.Postgres;
+using Summit.Dr.Steps;
 
 namespace Summit.Dr.Health;
 
@@ -17,19 +18,33 @@ public sealed class PlatformHealth
 {
     private readonly DockerCli _docker;
     private readonly PostgresService _postgres;
-    private readonly Neo4jService _neo4j;
+    private readonly Neo4jQueries _neo4j;
     private readonly SummitDrOptions _options;
-    private readonly WorkingDirectory _workingDirectory;
+    private readonly PlatformPaths _paths;
     private readonly Discovery.PlatformDiscovery _discovery;
 
-    public PlatformHealth(DockerCli docker, PostgresService postgres, Neo4jService neo4j, IOptions<SummitDrOptions> options, WorkingDirectory workingDirectory, Discovery.PlatformDiscovery discovery)
+    public PlatformHealth(DockerCli docker, PostgresService postgres, Neo4jQueries neo4j, IOptions<SummitDrOptions> options, PlatformPaths paths, Discovery.PlatformDiscovery discovery)
     {
         _discovery = discovery;
         _docker = docker;
         _postgres = postgres;
         _neo4j = neo4j;
         _options = options.Value;
-        _workingDirectory = workingDirectory;
+        _paths = paths;
+    }
+
+    /// <summary>What <see cref="CheckAsync"/> runs when it succeeds; with <paramref name="neo4jAnswered"/>, Neo4j is not asked again.</summary>
+    public StepPlan Plan(IReadOnlySet<BackupComponent> components, bool neo4jAnswered)
+    {
+        var plan = components.Contains(BackupComponent.Postgres) ? StepPlan.Of(_postgres.FactsSpec(_postgres.Container)) : StepPlan.None;
+        if (components.Contains(BackupComponent.Neo4j))
+        {
+            plan = neo4jAnswered
+                ? plan.With("Neo4j answered with its node count when it came back: it is not asked again")
+                : plan.Then(_docker.Spec(DockerArgs.Inspect(_options.Neo4j.Container)), new PlannedCommand(_docker.Spec(DockerArgs.Exec(_options.Neo4j.Container, Neo4jCommands.Cypher(Neo4jCommands.CountNodes), Neo4jCredentials.EnvironmentNames))));
+        }
+
+        return components.Contains(BackupComponent.Uploads) ? plan.With($"in process: {_paths.Uploads} holds files") : plan;
     }
 
     /// <summary>
@@ -98,7 +113,7 @@ public sealed class PlatformHealth
 
     private (List<HealthCheck> Checks, int? Files, long? Bytes) Uploads()
     {
-        var path = _workingDirectory.Resolve(_options.Uploads.Path);
+        var path = _paths.Uploads;
         if (!Directory.Exists(path))
         {
             return ([new HealthCheck("uploads present", false, $"{path} does not exist: set Uploads:Path, or run from the platform's directory (--workdir)")], null, null);

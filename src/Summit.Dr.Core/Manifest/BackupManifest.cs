@@ -17,7 +17,7 @@ public sealed record BackupManifest(
     // Written as null when nothing was captured: a manifest is read back with every non-default field required.
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] ConsistencyWindow? Window,
     IReadOnlyList<string> Warnings,
-    IReadOnlyList<Progress.StepRecord>? Steps = null,
+    IReadOnlyList<Steps.StepRecord>? Steps = null,
     EncryptionRecord? Encryption = null)
 {
     /// <summary>The newest format this version reads: 2 for an encrypted backup, which an older summit-dr must refuse, else 1.</summary>

@@ -11,7 +11,7 @@ namespace Summit.Dr.Neo4j;
 /// </summary>
 public sealed class Neo4jDowntime
 {
-    private readonly Neo4jService _neo4j;
+    private readonly Neo4jQueries _neo4j;
     private readonly DockerCli _docker;
     private readonly StopJournal _journal;
     private readonly Neo4jTarget _target;
@@ -21,7 +21,7 @@ public sealed class Neo4jDowntime
     private long _stoppedAt;
     private bool _stopIssued;
 
-    internal Neo4jDowntime(Neo4jService neo4j, DockerCli docker, StopJournal journal, Neo4jTarget target, string journalRoot, TimeProvider time, ILogger logger)
+    internal Neo4jDowntime(Neo4jQueries neo4j, DockerCli docker, StopJournal journal, Neo4jTarget target, string journalRoot, TimeProvider time, ILogger logger)
     {
         _neo4j = neo4j;
         _docker = docker;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Summit.Dr.Docker;
 using Summit.Dr.Errors;
 using Summit.Dr.Processes;
+using Summit.Dr.Steps;
 
 namespace Summit.Dr.Neo4j;
 
@@ -61,28 +62,49 @@ public sealed class Neo4jWorkbench : IAsyncDisposable
         target.Container.Image, "sleep", "86400",
     ];
 
+    /// <summary>A workbench a dry run plans with: nothing is started, and disposing it records its removal.</summary>
+    internal static Neo4jWorkbench Planned(DockerCli docker, Neo4jTarget target, bool seesMount, ILogger logger) =>
+        new(docker, target, NameFor(target.Container.Name), seesMount, logger);
+
+    /// <summary>What <see cref="StartAsync"/> runs: the start, the mount probe and the readiness poll.</summary>
+    internal static StepPlan StartPlan(DockerCli docker, Neo4jTarget target, BindMount? mount, string? probeFile)
+    {
+        var name = NameFor(target.Container.Name);
+        var plan = StepPlan.Of(new PlannedCommand(docker.Spec(RunArgs(target, mount))) { Note = "the container neo4j-admin runs in, beside the server and sharing its volumes" });
+        if (mount is not null && probeFile is not null)
+        {
+            plan = plan.Then(new PlannedCommand(docker.Spec(ProbeArgs(name, probeFile))) { Note = "does the engine see this machine's file? (else the dump travels through the docker CLI)" });
+        }
+
+        return plan.Then(new PlannedCommand(docker.Spec(ReadyArgs(name))) { Repeats = true, Note = "until the image's entrypoint has handed over" });
+    }
+
     /// <summary>
     /// Starts it and waits until the image's entrypoint has handed over to `sleep`. <paramref name="mount"/>
     /// (a directory or file of this machine, at <see cref="MountPoint"/>) is probed with <paramref name="probe"/>:
     /// the container must see that file with the same size and modification time as this process does.
     /// </summary>
     internal static async Task<Neo4jWorkbench> StartAsync(
-        DockerCli docker, Neo4jTarget target, BindMount? mount, (string HostFile, string ContainerFile)? probe, TimeSpan readyTimeout, ILogger logger, CancellationToken cancellationToken)
+        DockerCli docker, Neo4jTarget target, BindMount? mount, (string HostFile, string ContainerFile)? probe, TimeSpan readyTimeout, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
         var name = NameFor(target.Container.Name);
         var result = await docker.RunAsync(docker.Spec(RunArgs(target, mount)), cancellationToken);
-        if (!result.Succeeded && result.StandardError.Contains("is already in use", StringComparison.OrdinalIgnoreCase))
+        if (result.ExitCode == DockerExit.DaemonError && await docker.InspectAsync(name, cancellationToken) is not null)
         {
-            // A leftover of a run that was killed.
+            // A leftover of a run that was killed holds the name.
             await docker.RemoveIfPresentAsync(name, cancellationToken);
             result = await docker.RunAsync(docker.Spec(RunArgs(target, mount)), cancellationToken);
         }
 
-        if (!result.Succeeded && mount is not null && MountSourceMissing(result.StandardError))
+        if (result.ExitCode == DockerExit.DaemonError && mount is not null)
         {
-            // A remote engine, or summit-dr in a container: the engine has no such path.
-            mount = null;
-            result = await docker.RunAsync(docker.Spec(RunArgs(target, null)), cancellationToken);
+            // A remote engine, or summit-dr in a container: the engine has no such path. Without the mount it starts.
+            var unmounted = await docker.RunAsync(docker.Spec(RunArgs(target, null)), cancellationToken);
+            if (unmounted.Succeeded)
+            {
+                logger.LogDebug("The engine refused the bind mount of {Path} ({Error}); it starts without it", mount.Source, result.ErrorSummary);
+                (result, mount) = (unmounted, null);
+            }
         }
 
         if (!result.Succeeded)
@@ -96,7 +118,7 @@ public sealed class Neo4jWorkbench : IAsyncDisposable
         {
             // The probe first: by the time it answers, the entrypoint has usually handed over already.
             var sees = mount is not null && probe is { } p && await bench.SeesAsync(p.HostFile, p.ContainerFile, cancellationToken);
-            await bench.WaitUntilReadyAsync(readyTimeout, cancellationToken);
+            await bench.WaitUntilReadyAsync(readyTimeout, time, cancellationToken);
             if (mount is not null && !sees)
             {
                 logger.LogInformation("The docker engine does not see {Path} (a remote engine, or summit-dr running in a container): the Neo4j dump travels through the docker CLI", mount.Source);
@@ -110,11 +132,6 @@ public sealed class Neo4jWorkbench : IAsyncDisposable
             throw;
         }
     }
-
-    /// <summary>docker: "bind source path does not exist"; podman: "statfs ...: no such file or directory".</summary>
-    private static bool MountSourceMissing(string error) =>
-        error.Contains("bind source path does not exist", StringComparison.OrdinalIgnoreCase)
-        || (error.Contains("statfs", StringComparison.OrdinalIgnoreCase) && error.Contains("no such file or directory", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Runs a command in it as the store's owner; a non-zero exit is returned, not thrown.</summary>
     public Task<ProcessResult> ExecAsync(IReadOnlyList<string> command, CancellationToken cancellationToken, Stream? input = null, Stream? output = null) =>
@@ -131,6 +148,9 @@ public sealed class Neo4jWorkbench : IAsyncDisposable
 
     /// <summary>The mount probe: size and modification time of a file as the container sees it.</summary>
     public static IReadOnlyList<string> ProbeArgs(string name, string containerFile) => ["exec", name, "stat", "-c", "%s:%Y", containerFile];
+
+    /// <summary>What disposing it runs.</summary>
+    public PlannedCommand RemovePlan() => _docker.Spec(DockerArgs.RemoveForce(Name));
 
     public async ValueTask DisposeAsync()
     {
@@ -155,29 +175,25 @@ public sealed class Neo4jWorkbench : IAsyncDisposable
     }
 
     /// <summary>The entrypoint may first have to `chown -R` a large store; the container is ready once `sleep` runs.</summary>
-    private async Task WaitUntilReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task WaitUntilReadyAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
+        ProcessResult? last = null;
+        await Poll.UntilAsync(time, PollInterval, timeout, async token =>
         {
-            var result = await _docker.RunAsync(_docker.Spec(ReadyArgs(Name)), cancellationToken);
-            if (result.Succeeded || result.StandardError.Contains("executable file not found", StringComparison.OrdinalIgnoreCase))
+            last = await _docker.RunAsync(_docker.Spec(ReadyArgs(Name)), token);
+            if (last.Succeeded || DockerExit.IsMissingProgram(last.ExitCode))
             {
-                return;
+                // Ready, or an image without pgrep: nothing to wait for.
+                return (true, true);
             }
 
-            if (result.StandardError.Contains("is not running", StringComparison.OrdinalIgnoreCase) || result.StandardError.Contains("No such container", StringComparison.OrdinalIgnoreCase))
+            if (last.StandardError.Length > 0 && await _docker.InspectAsync(Name, token) is not { Running: true })
             {
-                throw new OperationFailedException($"The container of Neo4j's image {Target.Container.Image} beside '{Target.Container.Name}' exited at once: {result.ErrorSummary}");
+                throw new OperationFailedException($"The container of Neo4j's image {Target.Container.Image} beside '{Target.Container.Name}' exited at once: {last.ErrorSummary}");
             }
 
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new OperationFailedException($"The container of Neo4j's image beside '{Target.Container.Name}' did not get ready within {timeout.TotalSeconds:0} s: {result.ErrorSummary}");
-            }
-
-            await Task.Delay(PollInterval, cancellationToken);
-        }
+            return (false, false);
+        }, () => new OperationFailedException($"The container of Neo4j's image beside '{Target.Container.Name}' did not get ready within {timeout.TotalSeconds:0} s: {last?.ErrorSummary}"), cancellationToken);
     }
 
     private async Task<bool> SeesAsync(string hostFile, string containerFile, CancellationToken cancellationToken)

@@ -52,7 +52,8 @@ public static class PostgresCommands
     /// </summary>
     public static IReadOnlyList<string> Rename(string user, string maintenance, IReadOnlyList<(string From, string To)> renames)
     {
-        var args = new List<string> { "psql", "-U", user, "-d", maintenance, "-X", "-q", "-v", "ON_ERROR_STOP=1" };
+        // VERBOSITY=verbose: an error carries its SQLSTATE, so a caller decides from the code, not the English.
+        var args = new List<string> { "psql", "-U", user, "-d", maintenance, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-v", "VERBOSITY=verbose" };
         foreach (var (from, _) in renames)
         {
             args.AddRange(["-c", $"ALTER DATABASE {Identifier(from)} ALLOW_CONNECTIONS false"]);

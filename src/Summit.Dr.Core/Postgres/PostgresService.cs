@@ -4,6 +4,7 @@ using Summit.Dr.Configuration;
 using Summit.Dr.Docker;
 using Summit.Dr.Errors;
 using Summit.Dr.Processes;
+using Summit.Dr.Steps;
 
 namespace Summit.Dr.Postgres;
 
@@ -25,17 +26,10 @@ public sealed class PostgresService
 
     public string User => _options.User;
 
-    public ProcessSpec DumpSpec(string container) => Exec(container, PostgresCommands.Dump(_options.User, _options.Database));
-
-    /// <summary>Streams `pg_dump -Fc` out of the container (no TTY, so the bytes are not mangled).</summary>
-    public async Task DumpAsync(string container, Stream output, CancellationToken cancellationToken)
-    {
-        var result = await _docker.RunAsync(DumpSpec(container) with { StandardOutput = output }, cancellationToken);
-        if (!result.Succeeded)
-        {
-            throw new OperationFailedException($"pg_dump of database '{_options.Database}' in container '{container}' failed: {result.ErrorSummary}");
-        }
-    }
+    /// <summary>What <see cref="DumpCountingRowsAsync"/> runs: the session that exports its snapshot and counts the rows, and pg_dump in that snapshot.</summary>
+    public StepPlan DumpCountingRowsPlan(string container, string artifact) => StepPlan.Of(
+        new PlannedCommand(Exec(container, PostgresCommands.Session(_options.User, _options.Database), interactive: true)) { Note = "exports its snapshot, counts every table's rows in it, and stays open until pg_dump is done" },
+        new PlannedCommand(Exec(container, PostgresCommands.DumpInSnapshot(_options.User, _options.Database, "<snapshot>"))) { Note = "> " + artifact });
 
     /// <summary>
     /// `pg_dump -Fc` in the snapshot of a psql session that counts every table's rows in that same snapshot,
@@ -76,13 +70,8 @@ public sealed class PostgresService
         {
             await commands.Writer.CompleteAsync();
             await session.CancelAsync();
-            try
-            {
-                await psql;
-            }
-            catch (OperationCanceledException)
-            {
-            }
+            // Cancelled on purpose once pg_dump is done (or failed): how the session ended says nothing more.
+            await ((Task)psql).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
@@ -118,6 +107,14 @@ public sealed class PostgresService
         return rows;
     }
 
+    /// <summary>What <see cref="ListArchiveAsync"/> runs, reading <paramref name="source"/>.</summary>
+    public PlannedCommand ListArchiveCommand(string container, string source) =>
+        new(Exec(container, PostgresCommands.ListArchive(), interactive: true)) { Note = "< " + source };
+
+    /// <summary>What <see cref="ReadArchiveFullyAsync"/> runs, reading <paramref name="source"/>.</summary>
+    public PlannedCommand ReadArchiveCommand(string container, string source) =>
+        new(Exec(container, PostgresCommands.ReadWholeArchive(), interactive: true)) { Note = "< " + source };
+
     /// <summary>`pg_restore --list` over <paramref name="dump"/> (it reads only the table of contents); the number of entries.</summary>
     public async Task<int> ListArchiveAsync(string container, Stream dump, string file, CancellationToken cancellationToken)
     {
@@ -148,21 +145,22 @@ public sealed class PostgresService
 
     public ProcessSpec RestoreSpec(string container, string database) => Exec(container, PostgresCommands.Restore(_options.User, database), interactive: true);
 
+    /// <summary>What <see cref="RestoreIntoAsync"/> runs.</summary>
+    public StepPlan RestoreIntoPlan(string container, string database, string artifact) => StepPlan.Of(
+        new PlannedCommand(DropSpec(container, database)) { Note = "what holds the name, if anything: it is this run's own" },
+        CreateSpec(container, database),
+        new PlannedCommand(RestoreSpec(container, database)) { Note = "< " + artifact });
+
     /// <summary>
-    /// Creates <paramref name="database"/> afresh (dropping a leftover of that name) and streams the dump into
-    /// it with `pg_restore` through `docker exec -i`. The live database is not touched.
+    /// Creates <paramref name="database"/> afresh (dropping what holds the name: the name is the caller's own,
+    /// a leftover of a run that died or a scratch server's empty database) and streams the dump into it with
+    /// `pg_restore` through `docker exec -i`. The live database is not touched.
     /// </summary>
     public async Task RestoreIntoAsync(string container, string database, Func<Stream> dump, CancellationToken cancellationToken)
     {
-        var created = await _docker.RunAsync(CreateSpec(container, database), cancellationToken);
-        if (!created.Succeeded && created.StandardError.Contains("already exists", StringComparison.OrdinalIgnoreCase))
-        {
-            // A leftover of a run that died before it could drop it; the name is this restore's own.
-            await DropAsync(container, database, cancellationToken);
-            created = await _docker.RunAsync(CreateSpec(container, database), cancellationToken);
-        }
+        await DropAsync(container, database, cancellationToken);
 
-        Require(created, container, database, "create");
+        await RequireAsync(CreateSpec(container, database), container, database, "create", cancellationToken);
         await using var input = dump();
         await RequireAsync(RestoreSpec(container, database) with { StandardInput = input }, container, database, "restore", cancellationToken);
     }
@@ -178,14 +176,19 @@ public sealed class PostgresService
     public async Task RenameAsync(string container, IReadOnlyList<(string From, string To)> renames, CancellationToken cancellationToken)
     {
         var maintenance = PostgresCommands.MaintenanceFor([.. renames.Select(r => r.From), .. renames.Select(r => r.To)]);
-        var result = await _docker.RunAsync(Exec(container, PostgresCommands.Rename(_options.User, maintenance, renames)), cancellationToken);
+        var result = await _docker.RunAsync(RenameSpec(container, renames), cancellationToken);
         if (!result.Succeeded)
         {
             await _docker.RunAsync(Exec(container, PostgresCommands.AllowConnections(_options.User, maintenance, renames.Select(r => r.From))), CancellationToken.None);
-            throw new OperationFailedException(
-                $"Could not rename {string.Join(", ", renames.Select(r => $"'{r.From}' to '{r.To}'"))} in container '{container}': {result.ErrorSummary}");
+            var error = PostgresError.Parse(result);
+            throw new PostgresException(
+                $"Could not rename {string.Join(", ", renames.Select(r => $"'{r.From}' to '{r.To}'"))} in container '{container}': {error.Message}", error.SqlState);
         }
     }
+
+    /// <summary>What <see cref="RenameAsync"/> runs.</summary>
+    public ProcessSpec RenameSpec(string container, IReadOnlyList<(string From, string To)> renames) =>
+        Exec(container, PostgresCommands.Rename(_options.User, PostgresCommands.MaintenanceFor([.. renames.Select(r => r.From), .. renames.Select(r => r.To)]), renames));
 
     /// <summary>The databases of the server.</summary>
     public async Task<IReadOnlySet<string>> DatabasesAsync(string container, CancellationToken cancellationToken)
@@ -213,12 +216,14 @@ public sealed class PostgresService
         return sizes;
     }
 
+    /// <summary>What <see cref="CollectFactsAsync"/> runs.</summary>
+    public ProcessSpec FactsSpec(string container, string? database = null) => Exec(container, PostgresCommands.Facts(_options.User, database ?? _options.Database));
+
     /// <summary>Facts about the configured database, or about <paramref name="database"/> (a restored copy before it is swapped in).</summary>
     public async Task<PostgresFacts> CollectFactsAsync(string container, CancellationToken cancellationToken, string? database = null)
     {
         database ??= _options.Database;
-        var spec = Exec(container, PostgresCommands.Facts(_options.User, database));
-        var result = await _docker.RunAsync(spec, cancellationToken);
+        var result = await _docker.RunAsync(FactsSpec(container, database), cancellationToken);
         if (!result.Succeeded)
         {
             throw new OperationFailedException($"Cannot query database '{database}' in container '{container}': {result.ErrorSummary}. Check Postgres:User and Postgres:Database.");
@@ -255,7 +260,8 @@ public sealed class PostgresService
         }
     }
 
-    private ProcessSpec Exec(string container, IReadOnlyList<string> command, bool interactive = false)
+    /// <summary>A command of PostgreSQL's client tools in <paramref name="container"/>; the password, when set, travels in the environment.</summary>
+    public ProcessSpec Exec(string container, IReadOnlyList<string> command, bool interactive = false)
     {
         var hasPassword = !string.IsNullOrEmpty(_options.Password);
         var spec = _docker.Spec(DockerArgs.Exec(container, command, hasPassword ? PostgresCommands.PasswordEnvironment : null, interactive));

@@ -95,9 +95,22 @@ public sealed class AzureBlobRemoteStore : IRemoteStore
     public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
         _container.GetBlobClient(_prefix + key).DeleteIfExistsAsync(cancellationToken: cancellationToken);
 
-    public string? CredentialsAdvice(Exception exception) => exception is RequestFailedException { Status: 401 or 403 }
-        ? $"check {ConnectionStringVariable}, or {AccountVariable} with {KeyVariable} or {SasVariable}, and their rights on the container"
-        : null;
+    /// <summary>Blob storage's error codes (the Blob service REST reference, "Error codes") as what to do.</summary>
+    public string? Explain(Exception exception) => exception switch
+    {
+        RequestFailedException { ErrorCode: "ContainerNotFound" } =>
+            $"the container '{_container.Name}' does not exist. Create it (`az storage container create --name {_container.Name}`), or set Remote:Container to one that does.",
+        RequestFailedException { ErrorCode: "OutOfRangeInput" or "InvalidResourceName" or "InvalidUri" } e =>
+            $"'{_container.Name}' is not a valid container name ({e.ErrorCode}). Set Remote:Container to 3 to 63 lowercase letters, digits and single hyphens.",
+        RequestFailedException { ErrorCode: "AuthenticationFailed" or "InvalidAuthenticationInfo" or "NoAuthenticationInformation" } e =>
+            $"it does not accept the credentials ({e.ErrorCode}). Check {ConnectionStringVariable}, or {AccountVariable} with {KeyVariable} or {SasVariable}.",
+        RequestFailedException { ErrorCode: "AuthorizationFailure" or "AuthorizationPermissionMismatch" or "AuthorizationResourceTypeMismatch" or "InsufficientAccountPermissions" } e =>
+            $"the credentials may not use the container '{_container.Name}' ({e.ErrorCode}). Give the key or SAS read, write, list and delete rights on it.",
+        RequestFailedException { ErrorCode: "AccountIsDisabled" } => "the storage account is disabled. Enable it, or set AZURE_STORAGE_ACCOUNT to another.",
+        RequestFailedException { Status: 401 or 403 } e =>
+            $"it refuses the credentials ({e.Status} {e.ErrorCode}). Check {ConnectionStringVariable}, or {AccountVariable} with {KeyVariable} or {SasVariable}, and their rights on the container.",
+        _ => null,
+    };
 
     public bool IsTransient(Exception exception) => exception switch
     {

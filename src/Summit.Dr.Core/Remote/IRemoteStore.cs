@@ -3,7 +3,7 @@ namespace Summit.Dr.Remote;
 /// <summary>
 /// An off-site object store, as push, pull, list and prune need it. Keys are relative to the configured
 /// prefix; every transfer streams from or to a file, never whole in memory. Implementations make one
-/// attempt per call: <see cref="RemoteBackups"/> retries with backoff.
+/// attempt per call: <see cref="RemoteStores"/> retries with backoff.
 /// </summary>
 public interface IRemoteStore
 {
@@ -24,8 +24,11 @@ public interface IRemoteStore
     /// <summary>Whether a failure is worth another attempt (the network, a timeout, a 5xx, throttling).</summary>
     bool IsTransient(Exception exception);
 
-    /// <summary>What to check when a failure is the store refusing the credentials or their rights; null for any other failure.</summary>
-    string? CredentialsAdvice(Exception exception);
+    /// <summary>
+    /// A refusal by the store (an error code of its SDK: no such bucket or container, an invalid name, credentials
+    /// it does not accept) as one sentence that names the setting or variable to check; null for any other failure.
+    /// </summary>
+    string? Explain(Exception exception);
 }
 
 /// <param name="Key">Relative to the configured prefix.</param>

@@ -3,6 +3,8 @@ using Amazon;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Summit.Dr.Configuration;
 
 namespace Summit.Dr.Remote;
@@ -21,8 +23,11 @@ public sealed class S3RemoteStore : IRemoteStore, IDisposable
     private readonly long _partSize;
     private readonly bool _chunked;
 
-    public S3RemoteStore(RemoteOptions options)
+    private readonly ILogger _logger;
+
+    public S3RemoteStore(RemoteOptions options, ILogger? logger = null)
     {
+        _logger = logger ?? NullLogger.Instance;
         _bucket = options.Bucket is { Length: > 0 } bucket ? bucket : throw new Errors.UsageException("Remote:Kind is s3 but Remote:Bucket is not set.");
         _prefix = RemotePaths.Normalize(options.Prefix);
         _partSize = Math.Max(5, options.PartSizeMiB) * 1024L * 1024L;
@@ -92,9 +97,10 @@ public sealed class S3RemoteStore : IRemoteStore, IDisposable
             {
                 await _client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = _bucket, Key = _prefix + key, UploadId = upload.UploadId }, CancellationToken.None);
             }
-            catch (Exception)
+            catch (Exception ex)
             {
                 // The store is unreachable: its lifecycle rules clean up, and without a manifest nothing is complete.
+                _logger.LogDebug("Could not abort the multipart upload of {Key} ({Error}); without a manifest it is not a complete backup", key, ex.Message);
             }
 
             throw;
@@ -143,12 +149,21 @@ public sealed class S3RemoteStore : IRemoteStore, IDisposable
         _ => false,
     };
 
-    public string? CredentialsAdvice(Exception exception) => exception switch
+    /// <summary>S3's error codes (the S3 API reference, "Error responses") as what to do.</summary>
+    public string? Explain(Exception exception) => exception switch
     {
-        AmazonServiceException { StatusCode: HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized } =>
-            "check the credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE) and their rights on the bucket",
-        AmazonClientException { Message: var message } when message.Contains("credentials", StringComparison.OrdinalIgnoreCase) =>
-            "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, in summit-dr's environment",
+        AmazonServiceException { ErrorCode: "NoSuchBucket" } =>
+            $"the bucket '{_bucket}' does not exist. Create it, or set Remote:Bucket to one that does.",
+        AmazonServiceException { ErrorCode: "InvalidBucketName" } =>
+            $"'{_bucket}' is not a valid bucket name. Set Remote:Bucket to 3 to 63 lowercase letters, digits, dots and hyphens.",
+        AmazonServiceException { ErrorCode: "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "InvalidToken" or "ExpiredToken" or "TokenRefreshRequired" } e =>
+            $"it does not accept the credentials ({e.ErrorCode}). Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE) in summit-dr's environment.",
+        AmazonServiceException { ErrorCode: "AccessDenied" or "AllAccessDisabled" } e =>
+            $"the credentials may not use the bucket '{_bucket}' ({e.ErrorCode}). Grant them s3:ListBucket, s3:GetObject, s3:PutObject and s3:DeleteObject on it.",
+        AmazonServiceException { StatusCode: HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized } e =>
+            $"it refuses the credentials ({(int)e.StatusCode} {e.ErrorCode}). Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE) and their rights on the bucket.",
+        AmazonClientException e when S3Text.IsMissingCredentials(e.Message) =>
+            "there are no credentials. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, in summit-dr's environment.",
         _ => null,
     };
 

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Summit.Dr.Backup;
@@ -7,7 +6,7 @@ using Summit.Dr.Errors;
 using Summit.Dr.Manifest;
 using Summit.Dr.Neo4j;
 using Summit.Dr.Postgres;
-using Summit.Dr.Progress;
+using Summit.Dr.Steps;
 using Summit.Dr.Uploads;
 
 namespace Summit.Dr.Restore;
@@ -23,17 +22,17 @@ public sealed class BackupVerifier
     private static readonly BackupComponent[] Order = [BackupComponent.Postgres, BackupComponent.Neo4j, BackupComponent.Uploads];
 
     private readonly PostgresService _postgres;
-    private readonly Neo4jService _neo4j;
-    private readonly IProgressReporter _progress;
+    private readonly Neo4jDumps _neo4j;
+    private readonly StepRunner _steps;
     private readonly Encryption.ArtifactEncryption _encryption;
     private readonly ILogger<BackupVerifier> _logger;
 
-    public BackupVerifier(PostgresService postgres, Neo4jService neo4j, IProgressReporter progress, Encryption.ArtifactEncryption encryption, ILogger<BackupVerifier> logger)
+    public BackupVerifier(PostgresService postgres, Neo4jDumps neo4j, StepRunner steps, Encryption.ArtifactEncryption encryption, ILogger<BackupVerifier> logger)
     {
         _encryption = encryption;
         _postgres = postgres;
         _neo4j = neo4j;
-        _progress = progress;
+        _steps = steps;
         _logger = logger;
     }
 
@@ -99,37 +98,38 @@ public sealed class BackupVerifier
             throw new IntegrityException($"{file} in {backup.Name} is empty.");
         }
 
-        using var step = _progress.Start($"check {file}");
-        string detail;
+        return await _steps.RunAsync($"check {file}", async (step, token) =>
+        {
+            var detail = await ReadAsync(backup, component, postgres, neo4j, fullRead, token);
+            step.Result(detail: detail);
+            return detail;
+        }, cancellationToken);
+    }
+
+    /// <summary>The artifact read by the tool that restores it: what the read found.</summary>
+    private async Task<string> ReadAsync(OpenedBackup backup, BackupComponent component, ContainerInfo? postgres, Neo4jTarget? neo4j, bool fullRead, CancellationToken cancellationToken)
+    {
         switch (component)
         {
             case BackupComponent.Postgres:
                 var entries = await ReadPostgresDumpAsync(backup, postgres!.Name, fullRead, cancellationToken);
-                detail = fullRead ? $"pg_restore read all {entries} entries" : $"pg_restore --list: {entries} entries";
-                break;
+                return fullRead ? $"pg_restore read all {entries} entries" : $"pg_restore --list: {entries} entries";
             case BackupComponent.Uploads:
                 await using (var archive = _encryption.Open(backup, component))
                 {
                     var stats = await UploadsArchive.ReadAsync(archive, cancellationToken);
-                    detail = $"{stats.Files} files, every entry safe, read to the end";
+                    return $"{stats.Files} files, every entry safe, read to the end";
                 }
 
-                break;
             default:
-                string? info;
                 await using (var dump = _encryption.Open(backup, component))
                 {
-                    info = await _neo4j.ReadDumpInfoAsync(neo4j!, dump, file, cancellationToken);
+                    var info = await _neo4j.ReadDumpInfoAsync(neo4j!, dump, BackupLayout.FileOf(component), cancellationToken);
                     // Read to the end: an encrypted dump's integrity check comes last.
                     await dump.CopyToAsync(Stream.Null, cancellationToken);
+                    return info is null ? "read to its end (4.4 has no load --info)" : "neo4j-admin load --info read its header; read to its end";
                 }
-
-                detail = info is null ? "non-empty (4.4 has no load --info)" : "neo4j-admin load --info read it";
-                break;
         }
-
-        step.Complete(detail: detail);
-        return detail;
     }
 
     /// <summary>
@@ -242,18 +242,12 @@ public sealed class BackupVerifier
             throw new IntegrityException($"{artifact.File} is {size} bytes, but the manifest records {artifact.Size}: the file was truncated or changed.");
         }
 
-        using var step = _progress.Start($"checksum {artifact.File}");
-        string actual;
-        await using (var stream = ArtifactFiles.OpenRead(path))
+        await _steps.RunAsync($"checksum {artifact.File}", async (step, token) =>
         {
-            actual = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
-        }
-
-        if (!string.Equals(actual, artifact.Sha256, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new IntegrityException($"{artifact.File} does not match its SHA-256 in the manifest (expected {artifact.Sha256}, found {actual}): the file or the manifest was changed.");
-        }
-
-        step.Complete(size, "SHA-256 matches");
+            await using var stream = ArtifactFiles.OpenHashing(path);
+            step.Track(() => stream.BytesRead);
+            RequireChecksum(artifact, await stream.FinishAsync(token));
+            step.Result(size, "SHA-256 matches");
+        }, cancellationToken, options: new StepOptions { TracksBytes = true, ExpectedBytes = size });
     }
 }

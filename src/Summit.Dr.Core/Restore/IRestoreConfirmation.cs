@@ -6,5 +6,5 @@ public interface IRestoreConfirmation
     /// <summary>False without a terminal to ask on; restore then needs `--yes`.</summary>
     bool CanAsk { get; }
 
-    Task<bool> ConfirmAsync(RestoreSummary summary, CancellationToken cancellationToken);
+    Task<bool> ConfirmAsync(ConfirmationRequest request, CancellationToken cancellationToken);
 }

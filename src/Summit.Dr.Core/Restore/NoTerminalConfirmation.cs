@@ -5,5 +5,5 @@ public sealed class NoTerminalConfirmation : IRestoreConfirmation
 {
     public bool CanAsk => false;
 
-    public Task<bool> ConfirmAsync(RestoreSummary summary, CancellationToken cancellationToken) => Task.FromResult(false);
+    public Task<bool> ConfirmAsync(ConfirmationRequest request, CancellationToken cancellationToken) => Task.FromResult(false);
 }

@@ -9,7 +9,8 @@ public sealed record RestoreResult(
     IReadOnlyList<Health.HealthCheck> Checks,
     TimeSpan Total,
     IReadOnlyList<string> Warnings,
-    Undo.KeptState Kept)
+    Undo.KeptState Kept,
+    IReadOnlyList<Steps.StepRecord> Records)
 {
     /// <summary>The runbook's recovery time objective for dev and staging.</summary>
     public static readonly TimeSpan RecoveryTimeObjective = TimeSpan.FromMinutes(10);

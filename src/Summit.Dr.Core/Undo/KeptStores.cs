@@ -13,13 +13,13 @@ namespace Summit.Dr.Undo;
 public sealed class KeptStores
 {
     private readonly PostgresService _postgres;
-    private readonly Neo4jService _neo4j;
+    private readonly Neo4jStoreMoves _neo4j;
     private readonly ILogger<KeptStores> _logger;
 
     /// <summary>How long one rename or move may take once started; it is not interrupted before.</summary>
     private static readonly TimeSpan Uninterrupted = TimeSpan.FromMinutes(2);
 
-    public KeptStores(PostgresService postgres, Neo4jService neo4j, ILogger<KeptStores> logger)
+    public KeptStores(PostgresService postgres, Neo4jStoreMoves neo4j, ILogger<KeptStores> logger)
     {
         _postgres = postgres;
         _neo4j = neo4j;
@@ -66,7 +66,7 @@ public sealed class KeptStores
             await _postgres.RenameAsync(kept.Container, [(kept.Database, kept.Kept), (kept.Incoming, kept.Database)], whole.Token);
             return kept with { Existed = true, Swapped = true };
         }
-        catch (Errors.OperationFailedException ex) when (ex.Message.Contains($"database \"{kept.Database}\" does not exist", StringComparison.Ordinal))
+        catch (PostgresException ex) when (ex.SqlState == PostgresError.InvalidCatalogName)
         {
             await _postgres.RenameAsync(kept.Container, [(kept.Incoming, kept.Database)], whole.Token);
             return kept with { Existed = false, Swapped = true };
@@ -95,6 +95,24 @@ public sealed class KeptStores
         await _postgres.DropAsync(kept.Container, kept.Incoming, cancellationToken);
     }
 
+    /// <summary>What freeing <paramref name="state"/> runs; the Neo4j store goes through <paramref name="bench"/>, when there is one.</summary>
+    public Steps.StepPlan DiscardPlan(KeptState state, Neo4jWorkbench? bench)
+    {
+        var plan = Steps.StepPlan.None;
+        if (state.Postgres is { } pg)
+        {
+            plan = pg.Existed ? plan.Then(_postgres.DropSpec(pg.Container, pg.Kept)) : plan;
+            plan = pg.Swapped ? plan : plan.Then(_postgres.DropSpec(pg.Container, pg.Incoming));
+        }
+
+        if (state.Neo4j is { } graph && bench is not null)
+        {
+            plan = plan.Then(_neo4j.RemoveKeptPlan(bench, graph.Kept));
+        }
+
+        return state.Uploads is { } up ? plan.With($"in process: delete {up.Kept}") : plan;
+    }
+
     /// <summary>Frees the kept database (and a restored copy left behind, when it never took the live name).</summary>
     public async Task DiscardPostgresAsync(KeptPostgres kept, CancellationToken cancellationToken)
     {
@@ -108,6 +126,13 @@ public sealed class KeptStores
             await _postgres.DropAsync(kept.Container, kept.Incoming, cancellationToken);
         }
     }
+
+    /// <summary>What <see cref="SwapPostgresInAsync"/> runs when the live database exists.</summary>
+    public Steps.StepPlan SwapPostgresInPlan(KeptPostgres kept) =>
+        Steps.StepPlan.Of(new Steps.PlannedCommand(_postgres.RenameSpec(kept.Container, [(kept.Database, kept.Kept), (kept.Incoming, kept.Database)])) { Note = $"once postgres into {kept.Incoming} is done; one transaction" });
+
+    /// <summary>What <see cref="MoveNeo4jAsideAsync"/> runs.</summary>
+    public Steps.StepPlan MoveNeo4jAsidePlan(Neo4jWorkbench bench, KeptNeo4j kept) => _neo4j.MoveAsidePlan(bench, kept.Kept);
 
     /// <summary>Moves the stopped Neo4j's store aside, to make room for the load.</summary>
     /// <remarks>Not cancelled half way, for the reason <see cref="SwapPostgresInAsync"/> gives.</remarks>

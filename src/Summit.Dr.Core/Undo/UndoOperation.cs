@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Summit.Dr.Backup;
 using Summit.Dr.Catalog;
-using Summit.Dr.Docker;
 using Summit.Dr.Errors;
 using Summit.Dr.Locking;
-using Summit.Dr.Neo4j;
 using Summit.Dr.Restore;
 
 namespace Summit.Dr.Undo;
@@ -18,17 +17,15 @@ public sealed class UndoOperation
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(30);
 
-    private readonly DockerCli _docker;
-    private readonly Neo4jService _neo4j;
+    private readonly KeptNeo4jStore _neo4j;
     private readonly KeptStores _kept;
     private readonly BackupCatalog _catalog;
     private readonly OperationLock _lock;
     private readonly IRestoreConfirmation _confirmation;
     private readonly ILogger<UndoOperation> _logger;
 
-    public UndoOperation(DockerCli docker, Neo4jService neo4j, KeptStores kept, BackupCatalog catalog, OperationLock operationLock, IRestoreConfirmation confirmation, ILogger<UndoOperation> logger)
+    public UndoOperation(KeptNeo4jStore neo4j, KeptStores kept, BackupCatalog catalog, OperationLock operationLock, IRestoreConfirmation confirmation, ILogger<UndoOperation> logger)
     {
-        _docker = docker;
         _neo4j = neo4j;
         _kept = kept;
         _catalog = catalog;
@@ -108,29 +105,30 @@ public sealed class UndoOperation
             throw new UsageException($"{(discard ? "Discarding the kept state deletes it" : "Undo overwrites the live platform")} and there is no terminal to confirm on. Pass --yes to confirm.");
         }
 
-        var what = new List<string>();
+        var targets = new List<ConfirmationTarget>();
         if (state.Postgres is { } pg)
         {
-            what.Add(discard ? $"PostgreSQL database {pg.Kept} (the database {pg.Database} before the restore)" : $"PostgreSQL database {pg.Database} in container {pg.Container}");
+            targets.Add(new ConfirmationTarget(BackupComponent.Postgres, pg.Database, pg.Container, pg.Kept));
         }
 
         if (state.Neo4j is { } graph)
         {
-            what.Add(discard ? $"Neo4j store {graph.Kept} in container {graph.Container}'s volume" : $"Neo4j database {graph.Database} in container {graph.Container}");
+            targets.Add(new ConfirmationTarget(BackupComponent.Neo4j, graph.Database, graph.Container, graph.Kept));
         }
 
         if (state.Uploads is { } up)
         {
-            what.Add(discard ? $"uploads tree {up.Kept}" : $"uploads directory {up.Path}");
+            targets.Add(new ConfirmationTarget(BackupComponent.Uploads, up.Path, null, up.Kept));
         }
 
-        var word = state.Postgres?.Database ?? state.Id;
-        var summary = new RestoreSummary(
-            discard ? "This deletes" : "This undo overwrites",
-            discard ? "nothing: the kept state is deleted" : $"the state from before the restore of {state.Id} ({Path.GetFileName(state.Backup)}), kept aside by it",
-            what,
-            discard ? "It is deleted for good: that restore can no longer be undone." : "What the restore put in its place is removed.",
-            word);
+        var summary = new ConfirmationRequest(
+            discard ? ConfirmationKind.Discard : ConfirmationKind.Undo,
+            $"restore of {state.Id} ({Path.GetFileName(state.Backup)})",
+            null,
+            null,
+            targets,
+            SafetyBackup: false,
+            state.Postgres?.Database ?? state.Id);
         if (!await _confirmation.ConfirmAsync(summary, cancellationToken))
         {
             throw new UsageException($"{(discard ? "Discard" : "Undo")} not confirmed; nothing was changed.");
@@ -148,10 +146,7 @@ public sealed class UndoOperation
         {
             await AttemptAsync("Neo4j", failures, async () =>
             {
-                var container = await _docker.RequireAsync(graph.Container, "Neo4j", "Neo4j:Container", null, cancellationToken);
-                var target = _neo4j.Describe(container);
-                await using var bench = await _neo4j.StartWorkbenchAsync(target, cancellationToken);
-                await _neo4j.WhileStoppedAsync(target, root, () => _kept.PutNeo4jBackAsync(bench, graph, state.Id, cancellationToken), bench);
+                await _neo4j.PutBackAsync(graph, state.Id, root, cancellationToken);
                 progress.Update(s => s with { Neo4j = null });
             });
         }
@@ -191,9 +186,7 @@ public sealed class UndoOperation
         {
             await AttemptAsync("Neo4j", failures, async () =>
             {
-                var container = await _docker.RequireAsync(graph.Container, "Neo4j", "Neo4j:Container", null, cancellationToken);
-                await using var bench = await _neo4j.StartWorkbenchAsync(_neo4j.Describe(container), cancellationToken);
-                await _kept.DiscardNeo4jAsync(bench, graph, cancellationToken);
+                await _neo4j.DiscardAsync(graph, cancellationToken);
                 progress.Update(s => s with { Neo4j = null });
             });
         }

@@ -39,22 +39,22 @@ public sealed class BackupCommand
     {
         var request = new BackupRequest(Output, BackupComponents.Parse(Only), DryRun);
         var globals = Parent.ToGlobalOptions();
-        return OperationHost.Run(globals, "backup", Json, async (services, console, cancellationToken) =>
+        return OperationHost.Run(globals, new CommandRun("backup", Json) { ExtraRecoveryRoot = request.OutputRoot, Recover = !request.DryRun, Discover = true, Report = !request.DryRun }, async (services, console, cancellationToken) =>
         {
             if (request.DryRun)
             {
-                return PlanReport.Write(console, "backup", services.GetRequiredService<BackupPlanner>().Plan(request), Json);
+                var plan = await services.GetRequiredService<BackupOperation>().RunAsync(request, cancellationToken);
+                return PlanReport.Write(console, "backup", plan.Steps, Json);
             }
 
-            var remote = services.GetRequiredService<Remote.RemoteBackups>();
-            if (Push && !remote.Configured)
+            if (Push && !services.GetRequiredService<Remote.RemoteStores>().Configured)
             {
                 // Known before anything is stopped.
                 throw new UsageException("--push needs off-site copies configured: set Remote:Kind to s3 or azure-blob, and its bucket or container.");
             }
 
             var result = await services.GetRequiredService<BackupOperation>().RunAsync(request, cancellationToken);
-            services.GetRequiredService<Reporting.RunFacts>().Record(result.Manifest);
+            services.GetRequiredService<Reporting.RunFacts>().Record(result.Manifest!);
             if (!Push)
             {
                 BackupReport.Write(console, result, Json);
@@ -67,7 +67,7 @@ public sealed class BackupCommand
             }
 
             // A failed push fails the run (exit 1) and leaves the complete local backup as it is.
-            var pushed = await remote.PushAsync(result.Directory, cancellationToken);
+            var pushed = await services.GetRequiredService<Remote.PushOperation>().PushAsync(result.Directory, cancellationToken);
             services.GetRequiredService<Reporting.RunFacts>().PushedBytes = pushed.Bytes;
             if (Json)
             {
@@ -79,6 +79,6 @@ public sealed class BackupCommand
             }
 
             return ExitCodes.Success;
-        }, request.OutputRoot, recover: !request.DryRun, discover: !request.DryRun, report: !request.DryRun);
+        });
     }
 }

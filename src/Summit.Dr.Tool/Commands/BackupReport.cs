@@ -10,7 +10,7 @@ internal static class BackupReport
 {
     public static void Write(ToolConsole console, BackupResult result, bool json, Remote.PushResult? pushed = null)
     {
-        var manifest = result.Manifest;
+        var manifest = result.Manifest ?? throw new ArgumentException("A dry run has no manifest to report.", nameof(result));
         if (json)
         {
             console.WriteJson(new

@@ -31,7 +31,7 @@ public sealed class CheckCommand
             throw new UsageException("check needs a backup: `summit-dr check backups/<YYYYMMDD_HHMMSS>` or `summit-dr check latest`.");
         }
 
-        return OperationHost.Run(Parent.ToGlobalOptions(), "check", Json, async (services, console, cancellationToken) =>
+        return OperationHost.Run(Parent.ToGlobalOptions(), new CommandRun("check", Json) { Discover = true, Validate = services => services.GetRequiredService<Catalog.BackupCatalog>().Resolve(Backup) }, async (services, console, cancellationToken) =>
         {
             var result = await services.GetRequiredService<CheckOperation>().RunAsync(Backup, cancellationToken);
             var exitCode = result.Sound ? ExitCodes.Success : ExitCodes.Integrity;
@@ -51,6 +51,6 @@ public sealed class CheckCommand
                 ? $"{name} is sound."
                 : $"summit-dr: {name} is NOT sound ({result.Findings.Count(f => !f.Sound)} problem(s) above); do not restore it.");
             return exitCode;
-        }, discover: true, validate: services => services.GetRequiredService<Catalog.BackupCatalog>().Resolve(Backup));
+        });
     }
 }

@@ -22,11 +22,11 @@ public sealed class DoctorCommand
     public RootCommand Parent { get; set; } = null!;
 
     public int OnExecute() =>
-        OperationHost.Run(Parent.ToGlobalOptions(), "doctor", Json, async (services, console, cancellationToken) =>
+        OperationHost.Run(Parent.ToGlobalOptions(), new CommandRun("doctor", Json), async (services, console, cancellationToken) =>
         {
             var report = await services.GetRequiredService<DoctorOperation>().RunAsync(cancellationToken);
             var exitCode = report.Ready ? ExitCodes.Success : ExitCodes.Precondition;
-            var kept = await KeptReport.MeasureAllAsync(services, cancellationToken);
+            var kept = await services.GetRequiredService<Catalog.ListOperation>().KeptAsync(cancellationToken);
             if (Json)
             {
                 console.WriteJson(new { schemaVersion = 1, command = "doctor", ready = report.Ready, exitCode, checks = report.Checks, configuration = report.Configuration, kept = kept.Select(k => KeptReport.Json(k.State, k.Sizes)) });

@@ -45,9 +45,9 @@ public sealed class DrillCommand
             throw new UsageException("drill needs a backup: `summit-dr drill latest` or `summit-dr drill backups/<YYYYMMDD_HHMMSS>`.");
         }
 
-        return OperationHost.Run(Parent.ToGlobalOptions(), "drill", Json, async (services, console, cancellationToken) =>
+        return OperationHost.Run(Parent.ToGlobalOptions(), new CommandRun("drill", Json) { Discover = true, Report = true, Validate = Remote ? null : services => services.GetRequiredService<BackupCatalog>().Resolve(Backup) }, async (services, console, cancellationToken) =>
         {
-            var backup = Remote ? await services.GetRequiredService<Remote.RemoteBackups>().PullAsync(Backup, cancellationToken) : Backup;
+            var backup = Remote ? await services.GetRequiredService<Remote.PullOperation>().PullAsync(Backup, cancellationToken) : Backup;
             var result = await services.GetRequiredService<DrillOperation>().RunAsync(backup, Keep, cancellationToken);
             var facts = services.GetRequiredService<Reporting.RunFacts>();
             facts.Backup = Path.GetFileName(result.Backup.TrimEnd('/'));
@@ -94,6 +94,6 @@ public sealed class DrillCommand
                 ? $"Drill of {Path.GetFileName(result.Backup)} proven: restored in {result.Total.TotalSeconds:0.0} s, {objective} the recovery time objective of {RestoreResult.RecoveryTimeObjective.TotalMinutes:0} minutes."
                 : $"summit-dr: the drill of {Path.GetFileName(result.Backup)} does not match its manifest (see FAIL above): do not rely on this backup; restore another or take a new one.");
             return exitCode;
-        }, discover: true, report: true, validate: Remote ? null : services => services.GetRequiredService<BackupCatalog>().Resolve(Backup));
+        });
     }
 }

@@ -32,18 +32,6 @@ internal static class KeptReport
     }
 
     /// <summary>Every kept state in the backup root with the size of each kept store, for list and doctor.</summary>
-    public static async Task<IReadOnlyList<(KeptState State, (long? Postgres, long? Neo4j, long? Uploads) Sizes)>> MeasureAllAsync(IServiceProvider services, CancellationToken cancellationToken)
-    {
-        var stores = services.GetRequiredService<KeptStores>();
-        var measured = new List<(KeptState, (long?, long?, long?))>();
-        foreach (var state in KeptStateStore.Read(services.GetRequiredService<BackupCatalog>().Root))
-        {
-            measured.Add((state, await stores.SizesAsync(state, cancellationToken)));
-        }
-
-        return measured;
-    }
-
     /// <summary>A block saying what is kept aside and how to put it back or free it; nothing when nothing is kept.</summary>
     public static void Write(TextWriter writer, IReadOnlyList<(KeptState State, (long? Postgres, long? Neo4j, long? Uploads) Sizes)> kept)
     {

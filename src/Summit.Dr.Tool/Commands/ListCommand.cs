@@ -27,25 +27,25 @@ public sealed class ListCommand
     public RootCommand Parent { get; set; } = null!;
 
     public int OnExecute() =>
-        OperationHost.Run(Parent.ToGlobalOptions(), "list", Json, async (services, console, cancellationToken) =>
+        OperationHost.Run(Parent.ToGlobalOptions(), new CommandRun("list", Json), async (services, console, cancellationToken) =>
         {
             if (Remote)
             {
                 return await ListRemoteAsync(services, console, cancellationToken);
             }
 
-            var catalog = services.GetRequiredService<BackupCatalog>();
+            var listing = await services.GetRequiredService<ListOperation>().ListLocalAsync(cancellationToken);
             var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-            var entries = catalog.List();
-            var kept = await KeptReport.MeasureAllAsync(services, cancellationToken);
+            var entries = listing.Backups;
+            var kept = listing.Kept;
             if (Json)
             {
                 console.WriteJson(new
                 {
                     schemaVersion = 1,
                     command = "list",
-                    root = catalog.Root,
-                    backups = entries.Select(e => JsonEntry(e, now, "directory", ("lastDrill", Summit.Dr.Drill.DrillRecord.Read(e.Directory)))),
+                    root = listing.Root,
+                    backups = entries.Select(e => JsonEntry(e.Entry, now, "directory", ("lastDrill", e.LastDrill))),
                     kept = kept.Select(k => KeptReport.Json(k.State, k.Sizes)),
                 });
                 return ExitCodes.Success;
@@ -53,15 +53,15 @@ public sealed class ListCommand
 
             if (entries.Count == 0)
             {
-                console.Error.WriteLine($"No backups in {catalog.Root}. Make one with `summit-dr backup`.");
+                console.Error.WriteLine($"No backups in {listing.Root}. Make one with `summit-dr backup`.");
                 KeptReport.Write(console.Out, kept);
                 return ExitCodes.Success;
             }
 
             console.Out.WriteLine($"{"NAME",-28} {"TIME",-19} {"AGE",8} {"SIZE",10}  {"COMPONENTS",-22} {"LAST DRILLED",-26} STATE");
-            foreach (var e in entries)
+            foreach (var (e, last) in entries)
             {
-                var drill = Summit.Dr.Drill.DrillRecord.Read(e.Directory) is { } d ? $"{Ago(now - d.Time)}: {d.Result}" : "never";
+                var drill = last is { } d ? $"{Ago(now - d.Time)}: {d.Result}" : "never";
                 console.Out.WriteLine($"{Columns(e, now)} {drill,-26} {State(e)}");
             }
 
@@ -71,8 +71,7 @@ public sealed class ListCommand
 
     private async Task<int> ListRemoteAsync(IServiceProvider services, ToolConsole console, CancellationToken cancellationToken)
     {
-        var remote = services.GetRequiredService<Remote.RemoteBackups>();
-        var entries = await remote.ListAsync(cancellationToken);
+        var entries = await services.GetRequiredService<ListOperation>().ListRemoteAsync(cancellationToken);
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         if (Json)
         {

@@ -58,10 +58,10 @@ public sealed class PruneCommand
             throw new UsageException("--keep-* counts must be zero or more.");
         }
 
-        return OperationHost.Run(Parent.ToGlobalOptions(), "prune", Json, async (services, console, cancellationToken) =>
+        return OperationHost.Run(Parent.ToGlobalOptions(), new CommandRun("prune", Json) { Report = !DryRun }, async (services, console, cancellationToken) =>
         {
             var result = Remote
-                ? await services.GetRequiredService<Remote.RemoteBackups>().PruneAsync(policy, DryRun, Force, TimeZoneInfo.Local, cancellationToken)
+                ? await services.GetRequiredService<Remote.RemoteCatalog>().PruneAsync(policy, DryRun, Force, TimeZoneInfo.Local, cancellationToken)
                 : services.GetRequiredService<PruneOperation>().Run(policy, DryRun, Force, TimeZoneInfo.Local);
             services.GetRequiredService<Reporting.RunFacts>().FreedBytes = result.FreedBytes;
             if (Json)
@@ -88,6 +88,6 @@ public sealed class PruneCommand
             var removed = result.Decisions.Count(d => !d.Keep);
             console.Error.WriteLine($"{result.Decisions.Count - removed} kept, {removed} {(DryRun ? "would be removed" : "removed")} ({LoggingProgressReporter.FormatBytes(result.FreedBytes)}).");
             return ExitCodes.Success;
-        }, report: !DryRun);
+        });
     }
 }

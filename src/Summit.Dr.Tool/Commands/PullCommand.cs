@@ -32,9 +32,9 @@ public sealed class PullCommand
             throw new UsageException("pull needs a backup name: `summit-dr pull latest` or `summit-dr pull <YYYYMMDD_HHMMSS>`.");
         }
 
-        return OperationHost.Run(Parent.ToGlobalOptions(), "pull", Json, async (services, console, cancellationToken) =>
+        return OperationHost.Run(Parent.ToGlobalOptions(), new CommandRun("pull", Json), async (services, console, cancellationToken) =>
         {
-            var directory = await services.GetRequiredService<RemoteBackups>().PullAsync(Backup, cancellationToken);
+            var directory = await services.GetRequiredService<PullOperation>().PullAsync(Backup, cancellationToken);
             if (Json)
             {
                 console.WriteJson(new { schemaVersion = 1, command = "pull", status = "succeeded", exitCode = 0, name = Path.GetFileName(directory), directory });

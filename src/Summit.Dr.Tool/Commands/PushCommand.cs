@@ -35,15 +35,15 @@ public sealed class PushCommand
             throw new UsageException("push needs a backup: `summit-dr push latest` or `summit-dr push backups/<YYYYMMDD_HHMMSS>`.");
         }
 
-        return OperationHost.Run(Parent.ToGlobalOptions(), "push", Json, async (services, console, cancellationToken) =>
+        return OperationHost.Run(Parent.ToGlobalOptions(), new CommandRun("push", Json) { Report = true }, async (services, console, cancellationToken) =>
         {
-            var pushed = await services.GetRequiredService<RemoteBackups>().PushAsync(Backup, cancellationToken);
+            var pushed = await services.GetRequiredService<PushOperation>().PushAsync(Backup, cancellationToken);
             var facts = services.GetRequiredService<Reporting.RunFacts>();
             facts.Backup = pushed.Name;
             facts.PushedBytes = pushed.Bytes;
             Write(console, pushed, Json);
             return ExitCodes.Success;
-        }, report: true);
+        });
     }
 
     internal static void Write(ToolConsole console, PushResult pushed, bool json)

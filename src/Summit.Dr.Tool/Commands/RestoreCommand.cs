@@ -63,19 +63,20 @@ public sealed class RestoreCommand
         }
 
         var request = new RestoreRequest(Backup, BackupComponents.Parse(Only), Only is not null, Yes, SafetyBackup, DryRun);
-        return OperationHost.Run(Parent.ToGlobalOptions(), "restore", Json, async (services, console, cancellationToken) =>
+        return OperationHost.Run(Parent.ToGlobalOptions(), new CommandRun("restore", Json) { Recover = !request.DryRun, Discover = true, Report = !request.DryRun, Validate = Remote ? null : services => services.GetRequiredService<BackupCatalog>().Resolve(request.Backup) }, async (services, console, cancellationToken) =>
         {
             if (request.DryRun)
             {
-                return PlanReport.Write(console, "restore", services.GetRequiredService<RestorePlanner>().Plan(request), Json);
+                var plan = await services.GetRequiredService<RestoreOperation>().RunAsync(request, cancellationToken);
+                return PlanReport.Write(console, "restore", plan.Records, Json);
             }
 
-            var local = Remote ? request with { Backup = await services.GetRequiredService<Remote.RemoteBackups>().PullAsync(request.Backup, cancellationToken) } : request;
+            var local = Remote ? request with { Backup = await services.GetRequiredService<Remote.PullOperation>().PullAsync(request.Backup, cancellationToken) } : request;
             var facts = services.GetRequiredService<Reporting.RunFacts>();
             facts.Backup = Path.GetFileName(local.Backup.TrimEnd('/'));
             var result = await services.GetRequiredService<RestoreOperation>().RunAsync(local, cancellationToken);
             facts.RecoverySeconds = result.Total.TotalSeconds;
             return RestoreReport.Write(console, result, Json);
-        }, recover: !request.DryRun, discover: !request.DryRun, report: !request.DryRun, validate: Remote ? null : services => services.GetRequiredService<BackupCatalog>().Resolve(request.Backup));
+        });
     }
 }

@@ -30,7 +30,7 @@ public sealed class UndoCommand
     public RootCommand Parent { get; set; } = null!;
 
     public int OnExecute() =>
-        OperationHost.Run(Parent.ToGlobalOptions(), "undo", Json, async (services, console, cancellationToken) =>
+        OperationHost.Run(Parent.ToGlobalOptions(), new CommandRun("undo", Json), async (services, console, cancellationToken) =>
         {
             var result = await services.GetRequiredService<UndoOperation>().RunAsync(Discard, Yes, cancellationToken);
             if (Json)

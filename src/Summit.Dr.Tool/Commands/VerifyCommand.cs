@@ -1,6 +1,5 @@
 using McMaster.Extensions.CommandLineUtils;
 using Microsoft.Extensions.DependencyInjection;
-using Summit.Dr.Backup;
 using Summit.Dr.Errors;
 using Summit.Dr.Health;
 using Summit.Dr.Tool.Hosting;
@@ -21,9 +20,9 @@ public sealed class VerifyCommand
     public RootCommand Parent { get; set; } = null!;
 
     public int OnExecute() =>
-        OperationHost.Run(Parent.ToGlobalOptions(), "verify", Json, async (services, console, cancellationToken) =>
+        OperationHost.Run(Parent.ToGlobalOptions(), new CommandRun("verify", Json) { Discover = true }, async (services, console, cancellationToken) =>
         {
-            var report = await services.GetRequiredService<PlatformHealth>().CheckAsync(BackupComponents.All, cancellationToken);
+            var report = await services.GetRequiredService<VerifyOperation>().RunAsync(cancellationToken);
             var exitCode = report.Healthy ? ExitCodes.Success : ExitCodes.Failed;
             if (Json)
             {
@@ -52,5 +51,5 @@ public sealed class VerifyCommand
             }
 
             return exitCode;
-        }, discover: true);
+        });
 }

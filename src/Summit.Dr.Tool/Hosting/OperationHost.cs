@@ -19,16 +19,7 @@ namespace Summit.Dr.Tool.Hosting;
 /// </summary>
 internal static class OperationHost
 {
-    public static int Run(
-        GlobalOptions globals,
-        string command,
-        bool json,
-        Func<IServiceProvider, ToolConsole, CancellationToken, Task<int>> body,
-        string? extraRecoveryRoot = null,
-        bool recover = true,
-        bool discover = false,
-        Action<IServiceProvider>? validate = null,
-        bool report = false)
+    public static int Run(GlobalOptions globals, CommandRun command, Func<IServiceProvider, ToolConsole, CancellationToken, Task<int>> body)
     {
         var workingDirectory = new WorkingDirectory(Path.GetFullPath(globals.WorkingDirectory ?? Directory.GetCurrentDirectory()));
         if (!Directory.Exists(workingDirectory.Path))
@@ -63,12 +54,12 @@ internal static class OperationHost
 
         var options = ValidatedOptions(builder.Configuration);
         // A dry run changes nothing, so it does not recover either.
-        var roots = (recover ? new[] { options.Backup.Root, extraRecoveryRoot } : [])
+        var roots = (command.Recover ? new[] { options.Backup.Root, command.ExtraRecoveryRoot } : [])
             .OfType<string>()
             .Select(workingDirectory.Resolve)
             .Distinct()
             .ToList();
-        var run = new OperationRun(command, json, body, roots, discover, validate, report);
+        var run = new OperationRun(command, body, roots);
         builder.Services.AddSingleton(run);
         builder.Services.AddHostedService<OperationHostedService>();
 

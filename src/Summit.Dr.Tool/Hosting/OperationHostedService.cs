@@ -26,8 +26,8 @@ internal sealed class OperationHostedService(
         var started = time.GetTimestamp();
         try
         {
-            run.Validate?.Invoke(services);
-            if (run.Discover)
+            run.Command.Validate?.Invoke(services);
+            if (run.Command.Discover)
             {
                 await services.GetRequiredService<PlatformDiscovery>().ApplyAsync(stoppingToken);
             }
@@ -73,11 +73,11 @@ internal sealed class OperationHostedService(
         }
         finally
         {
-            if (run.Report)
+            if (run.Command.Report)
             {
                 try
                 {
-                    await services.GetRequiredService<Summit.Dr.Reporting.RunReporter>().ReportAsync(run.Command, run.ExitCode, startedAt, time.GetElapsedTime(started), run.Error, run.Locked);
+                    await services.GetRequiredService<Summit.Dr.Reporting.RunReporter>().ReportAsync(run.Command.Command, run.ExitCode, startedAt, time.GetElapsedTime(started), run.Error, run.Locked);
                 }
                 catch (Exception ex)
                 {
@@ -96,12 +96,10 @@ internal sealed class OperationHostedService(
         {
             await Summit.Dr.Drill.DrillScratch.RemoveLeftoversAsync(provider.GetRequiredService<Summit.Dr.Docker.DockerCli>(), logger, cancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
+            // Leftovers that stay are looked for again by the next run; an interrupted run stops looking.
             logger.LogDebug(ex, "Could not look for drill leftovers");
-        }
-        catch (OperationCanceledException)
-        {
         }
     }
 
@@ -110,9 +108,9 @@ internal sealed class OperationHostedService(
         run.ExitCode = exitCode;
         run.Error = message;
         console.Error.WriteLine($"summit-dr: {message}");
-        if (run.Json)
+        if (run.Command.Json)
         {
-            console.WriteJson(new { schemaVersion = 1, command = run.Command, status = "failed", exitCode, error = message });
+            console.WriteJson(new { schemaVersion = 1, command = run.Command.Command, status = "failed", exitCode, error = message });
         }
     }
 }

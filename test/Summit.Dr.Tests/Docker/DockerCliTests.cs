@@ -23,16 +23,30 @@ public sealed class DockerCliTests
         Assert.That(error!.Message, Does.StartWith("Docker is not reachable").And.Contain("docker info"));
     }
 
-    [Test]
-    public async Task A_missing_container_inspects_as_null()
+    /// <summary>docker 28 and podman print an empty list for a name they do not know, and exit 1: that decides, not their words.</summary>
+    [TestCase("Error: No such container: postgres")]
+    [TestCase("Error: no such object: \"postgres\"")]
+    public async Task A_missing_container_inspects_as_null(string stderr)
     {
         var runner = new Mock<IProcessRunner>();
         runner.Setup(r => r.RunAsync(It.IsAny<ProcessSpec>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(FakeDocker.Result(1, stderr: "Error: No such container: postgres"));
+            .ReturnsAsync(FakeDocker.Result(1, stdout: "[]\n", stderr: stderr));
 
         var info = await new DockerCli(runner.Object, "docker").InspectAsync("postgres", CancellationToken.None);
 
         Assert.That(info, Is.Null);
+    }
+
+    [Test]
+    public void An_inspect_that_fails_without_answering_is_an_error_not_a_missing_container()
+    {
+        var runner = new Mock<IProcessRunner>();
+        runner.Setup(r => r.RunAsync(It.IsAny<ProcessSpec>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(FakeDocker.Result(1, stderr: "permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock"));
+
+        var error = Assert.ThrowsAsync<OperationFailedException>(() => new DockerCli(runner.Object, "docker").InspectAsync("postgres", CancellationToken.None));
+
+        Assert.That(error!.Message, Does.Contain("permission denied"));
     }
 
     [Test]

@@ -10,6 +10,7 @@ namespace Summit.Dr.Tests.Drill;
 
 /// <summary>What a drill creates, how it goes, and how leftovers of killed drills are told from live and kept ones.</summary>
 [TestFixture]
+[CancelAfter(30_000)]
 public sealed class DrillScratchTests
 {
     private readonly List<string> _calls = [];

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Summit.Dr.Errors;
@@ -78,13 +77,7 @@ public sealed class OperationLockTests
         File.WriteAllText(Path.Combine(_root, OperationLock.FileName),
             JsonSerializer.Serialize(new LockRecord(owner, "backup", DateTimeOffset.UtcNow.AddMinutes(-5)), JsonDefaults.Options));
 
-    private static async Task<ProcessIdentity> DeadProcessAsync()
-    {
-        // Read the start time while the process surely lives, then end it.
-        using var process = Process.Start(new ProcessStartInfo("sleep", "30") { UseShellExecute = false })!;
-        var identity = new ProcessIdentity(Environment.MachineName, process.Id, process.StartTime.ToUniversalTime());
-        process.Kill();
-        await process.WaitForExitAsync();
-        return identity;
-    }
+    /// <summary>A process of this host that is not alive: Linux never hands out a pid this large (pid_max is at most 2^22).</summary>
+    private static Task<ProcessIdentity> DeadProcessAsync() =>
+        Task.FromResult(new ProcessIdentity(Environment.MachineName, int.MaxValue - 1, DateTimeOffset.UtcNow.AddMinutes(-5)));
 }

@@ -5,7 +5,7 @@ using Summit.Dr.Catalog;
 using Summit.Dr.Configuration;
 using Summit.Dr.Errors;
 using Summit.Dr.Locking;
-using Summit.Dr.Progress;
+using Summit.Dr.Steps;
 using Summit.Dr.Remote;
 using Summit.Dr.Tests.Support;
 
@@ -34,7 +34,7 @@ public sealed class RemoteBackupsTests : IDisposable
         _store = new Mock<IRemoteStore>(MockBehavior.Strict);
         _store.SetupGet(s => s.Location).Returns("fake://bucket/summit-dr/");
         _store.Setup(s => s.IsTransient(It.IsAny<Exception>())).Returns<Exception>(e => e is HttpRequestException);
-        _store.Setup(s => s.CredentialsAdvice(It.IsAny<Exception>())).Returns((string?)null);
+        _store.Setup(s => s.Explain(It.IsAny<Exception>())).Returns((string?)null);
         _store.Setup(s => s.UploadAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .Returns<string, string, CancellationToken>(async (key, path, _) =>
             {
@@ -158,12 +158,27 @@ public sealed class RemoteBackupsTests : IDisposable
 
     private CoreHarness Harness => _harness!;
 
-    private RemoteBackups Remote(int retries = 4) => new(
-        Options.Create(new SummitDrOptions { Remote = new RemoteOptions { Kind = "s3", Retries = retries, RetryDelaySeconds = 0.01 } }),
-        Harness.Get<BackupCatalog>(),
-        Harness.Get<OperationLock>(),
-        Harness.Get<IProgressReporter>(),
-        TimeProvider.System,
-        Harness.Get<ILogger<RemoteBackups>>(),
-        _ => _store.Object);
+    private RemoteUnderTest Remote(int retries = 4)
+    {
+        var stores = new RemoteStores(
+            Options.Create(new SummitDrOptions { Remote = new RemoteOptions { Kind = "s3", Retries = retries, RetryDelaySeconds = 0.01 } }),
+            TimeProvider.System,
+            Harness.Get<ILogger<RemoteStores>>(),
+            _ => _store.Object);
+        var catalog = new RemoteCatalog(stores, Harness.Get<BackupCatalog>(), Harness.Get<OperationLock>(), Harness.Get<ILogger<RemoteCatalog>>());
+        return new RemoteUnderTest(
+            new PushOperation(stores, Harness.Get<BackupCatalog>(), Harness.Get<OperationLock>(), Harness.Get<StepRunner>(), Harness.Get<ILogger<PushOperation>>()),
+            new PullOperation(stores, catalog, Harness.Get<BackupCatalog>(), Harness.Get<OperationLock>(), Harness.Get<StepRunner>(), Harness.Get<ILogger<PullOperation>>()),
+            catalog);
+    }
+
+    /// <summary>Push, pull and list over one store, as the commands use them.</summary>
+    private sealed record RemoteUnderTest(PushOperation Push, PullOperation Pull, RemoteCatalog Catalog)
+    {
+        public Task<PushResult> PushAsync(string backup, CancellationToken cancellationToken) => Push.PushAsync(backup, cancellationToken);
+
+        public Task<string> PullAsync(string backup, CancellationToken cancellationToken) => Pull.PullAsync(backup, cancellationToken);
+
+        public Task<IReadOnlyList<BackupEntry>> ListAsync(CancellationToken cancellationToken) => Catalog.ListAsync(cancellationToken);
+    }
 }

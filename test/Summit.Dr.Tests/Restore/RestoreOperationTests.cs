@@ -167,7 +167,7 @@ public sealed class RestoreOperationTests
     {
         var confirmation = new Mock<IRestoreConfirmation>();
         confirmation.Setup(c => c.CanAsk).Returns(true);
-        confirmation.Setup(c => c.ConfirmAsync(It.IsAny<RestoreSummary>(), It.IsAny<CancellationToken>())).ReturnsAsync(false);
+        confirmation.Setup(c => c.ConfirmAsync(It.IsAny<ConfirmationRequest>(), It.IsAny<CancellationToken>())).ReturnsAsync(false);
         using var harness = await HarnessWithBackupAsync(s => s.AddSingleton(confirmation.Object));
 
         var error = Assert.ThrowsAsync<UsageException>(() => RestoreAsync(harness, yes: false));
@@ -175,7 +175,7 @@ public sealed class RestoreOperationTests
         Assert.That(error!.Message, Is.EqualTo("Restore not confirmed; nothing was changed."));
         AssertNothingDestructive(harness);
         confirmation.Verify(c => c.ConfirmAsync(
-            It.Is<RestoreSummary>(s => s.ConfirmationWord == "intelgraph_dev" && s.Overwrites.Count == 3), It.IsAny<CancellationToken>()));
+            It.Is<ConfirmationRequest>(s => s.ConfirmationWord == "intelgraph_dev" && s.Targets.Count == 3), It.IsAny<CancellationToken>()));
         Assert.Multiple(() =>
         {
             Assert.That(harness.Docker.Databases, Is.EquivalentTo(new[] { "postgres", "intelgraph_dev" }), "the restored copy was dropped");

@@ -182,7 +182,7 @@ internal sealed partial class FakeDocker
             case "inspect":
                 return Containers.TryGetValue(args[^1], out var container)
                     ? Result(stdout: container.InspectJson())
-                    : Result(1, stderr: $"Error: No such container: {args[^1]}");
+                    : Result(1, stdout: "[]\n", stderr: $"Error: No such container: {args[^1]}");
             case "stop":
                 Containers[args[^1]].Running = false;
                 return Result(stdout: args[^1]);
@@ -190,7 +190,8 @@ internal sealed partial class FakeDocker
                 Containers[args[^1]].Running = true;
                 return Result(stdout: args[^1]);
             case "rm":
-                return Containers.Remove(args[^1]) ? Result(stdout: args[^1]) : Result(1, stderr: $"Error response from daemon: No such container: {args[^1]}");
+                // As docker does: `rm --force` of a container that is gone succeeds.
+                return Containers.Remove(args[^1]) || args.Contains("--force") ? Result(stdout: args[^1]) : Result(1, stderr: $"Error response from daemon: No such container: {args[^1]}");
             case "ps":
                 var filters = args.Select((a, i) => (a, i)).Where(p => p.a == "--filter").Select(p => args[p.i + 1]["label=".Length..]).ToList();
                 return Result(stdout: string.Join('\n', Containers.Values
@@ -212,6 +213,8 @@ internal sealed partial class FakeDocker
             case "exec" when args.Contains("pg_dump"):
                 await spec.StandardOutput!.WriteAsync(PostgresDump, cancellationToken);
                 return Result();
+            case "exec" when args.Contains("pg_isready"):
+                return Result(stdout: "127.0.0.1:5432 - accepting connections\n");
             case "exec" when args.Contains("createdb"):
                 lock (_state)
                 {
@@ -300,6 +303,12 @@ internal sealed partial class FakeDocker
                     return Result();
                 }
 
+            case "test":
+                lock (_state)
+                {
+                    return Volume.Contains(command[^1]) ? Result() : Result(1);
+                }
+
             case "rm":
                 lock (_state)
                 {
@@ -313,6 +322,11 @@ internal sealed partial class FakeDocker
                 if (spec.StandardInput is { } input)
                 {
                     await input.CopyToAsync(Stream.Null, cancellationToken);
+                }
+                else if (!File.Exists(mount!) && !File.Exists(Path.Combine(mount!, "neo4j.dump")))
+                {
+                    // As neo4j-admin: it reads the archive where the path option says, and it must be there.
+                    return Result(1, stderr: "Archive does not exist: /summit-dr/neo4j.dump");
                 }
 
                 return Result(stdout: "Database: neo4j\n");
@@ -354,7 +368,8 @@ internal sealed partial class FakeDocker
             {
                 if (!Databases.Contains(from))
                 {
-                    return Result(1, stderr: $"psql:<command-line>:1: ERROR:  database \"{from}\" does not exist");
+                    // psql with VERBOSITY=verbose, as the rename runs it: the SQLSTATE, then where the server raised it.
+                    return Result(1, stderr: $"psql:<command-line>:1: ERROR:  3D000: database \"{from}\" does not exist\nLOCATION:  get_db_info, dbcommands.c:1712\n");
                 }
             }
 

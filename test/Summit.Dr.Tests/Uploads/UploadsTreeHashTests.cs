@@ -6,6 +6,7 @@ namespace Summit.Dr.Tests.Uploads;
 
 /// <summary>The tree hash is the SHA-256 of `sha256sum`-style lines sorted by path, however the list is held.</summary>
 [TestFixture]
+[CancelAfter(60_000)]
 public sealed class UploadsTreeHashTests
 {
     /// <summary>Paths whose ordinal order is easy to get wrong: prefixes, '-' before '/', astral characters (surrogates) against U+E000 and up.</summary>

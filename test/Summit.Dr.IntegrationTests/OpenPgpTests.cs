@@ -3,13 +3,14 @@ using Summit.Dr.Encryption;
 using Summit.Dr.Errors;
 using Summit.Dr.Testing;
 
-namespace Summit.Dr.Tests.Encryption;
+namespace Summit.Dr.IntegrationTests;
 
 /// <summary>
 /// The OpenPGP messages summit-dr writes, against Debian's real gpg: gpg opens what summit-dr encrypts (to a
 /// key and to a passphrase), summit-dr opens what gpg encrypts, and a wrong key or a changed byte is refused.
 /// </summary>
 [TestFixture]
+[CancelAfter(60_000)]
 [NonParallelizable]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class OpenPgpTests

@@ -1,0 +1,140 @@
+using Summit.Dr.Encryption;
+using Summit.Dr.Errors;
+using Summit.Dr.Manifest;
+using Summit.Dr.Neo4j;
+using Summit.Dr.Steps;
+
+namespace Summit.Dr.Backup;
+
+/// <summary>
+/// The Neo4j dump of a backup. Its workbench is started and the graph counted while Neo4j still serves; then
+/// Neo4j is stopped, dumped and started, alone; then the dump is checked, off its downtime. An encrypted backup
+/// streams the dump, so only ciphertext reaches the disk, and neo4j-admin reads the plaintext as it streams past.
+/// </summary>
+public sealed class Neo4jCapture(Neo4jQueries queries, Neo4jDumps dumps, Neo4jStops stops, ArtifactWriter writer, ArtifactEncryption encryption, StepRunner steps, TimeProvider time)
+{
+    /// <summary>Starts the container neo4j-admin will dump in, while Neo4j still serves.</summary>
+    public Task<Neo4jWorkbench> StartWorkbenchAsync(Neo4jTarget target, string work, CancellationToken cancellationToken)
+    {
+        var directory = Path.Combine(work, Neo4jDumps.DumpDirectoryName);
+        return steps.RunAsync(
+            "neo4j workbench",
+            (_, token) => dumps.StartDumpWorkbenchAsync(target, directory, token, stream: encryption.Enabled),
+            cancellationToken,
+            () => dumps.DumpWorkbenchPlan(target, directory, stream: encryption.Enabled),
+            dry: () => dumps.Planned(target, seesMount: !encryption.Enabled));
+    }
+
+    /// <summary>The node and relationship counts, from a running server; a stopped one is dumped and left stopped.</summary>
+    public Task<(long? Nodes, long? Relationships)> CountAsync(Neo4jTarget target, CancellationToken cancellationToken) =>
+        !target.Container.Running
+            ? Task.FromResult<(long?, long?)>((null, null))
+            : steps.RunAsync(
+                "neo4j counts",
+                async (_, token) => (await queries.CountNodesAsync(target, token), await queries.CountRelationshipsAsync(target, token)),
+                cancellationToken,
+                () => StepPlan.Of(queries.CypherSpec(target, Neo4jCommands.CountNodes), queries.CypherSpec(target, Neo4jCommands.CountRelationships)),
+                new StepOptions { ReadOnly = true });
+
+    public async Task<Neo4jComponent> DumpAsync(
+        Neo4jWorkbench bench, (long? Nodes, long? Relationships) counts, long? expected, string work, string root, CancellationToken cancellationToken)
+    {
+        var target = bench.Target;
+        var directory = Path.Combine(work, Neo4jDumps.DumpDirectoryName);
+        var path = Path.Combine(work, BackupLayout.Neo4jFile);
+        var startedAt = time.GetUtcNow();
+        Neo4jDowntime? downtime = null;
+        ArtifactRecord? artifact = null;
+        var options = new StepOptions { TracksBytes = true, ExpectedBytes = expected };
+        StepPlan DumpPlan() => stops.Plan(target, root, StepPlan.Of(dumps.DumpCommand(bench, directory, path)));
+        if (!bench.SeesMount && encryption.Enabled)
+        {
+            // Only ciphertext reaches the disk: neo4j-admin reads the plaintext dump as it streams past.
+            (artifact, _) = await ArtifactWriter.VerifyAsync(() => WhileWritten.RunAsync(
+                tee => steps.RunAsync("neo4j dump", async (step, token) =>
+                {
+                    downtime = await stops.WhileStoppedAsync(target, root, async () =>
+                        artifact = await writer.WriteAsync(work, BackupLayout.Neo4jFile, step, s => dumps.DumpAsync(bench, directory, tee(s), token), token), bench);
+                    return artifact!;
+                }, cancellationToken, DumpPlan, options),
+                (dump, token) => steps.RunAsync("neo4j verify", (step, t) => VerifyAsync(bench, step, () => dump, t), token, () => dumps.InfoPlan(bench, "the dump as it streams past")),
+                cancellationToken));
+        }
+        else
+        {
+            string? written = null;
+            await steps.RunAsync("neo4j dump", async (step, token) =>
+            {
+                downtime = await stops.WhileStoppedAsync(target, root, async () =>
+                {
+                    if (bench.SeesMount)
+                    {
+                        var file = Path.Combine(directory, target.Database + ".dump");
+                        step.Track(() => File.Exists(file) ? new FileInfo(file).Length : 0);
+                        written = await dumps.DumpAsync(bench, directory, null, token);
+                        step.Result(new FileInfo(written!).Length);
+                    }
+                    else
+                    {
+                        artifact = await writer.WriteAsync(work, BackupLayout.Neo4jFile, step, s => dumps.DumpAsync(bench, directory, s, token), token);
+                    }
+                }, bench);
+            }, cancellationToken, DumpPlan, options);
+
+            // Neo4j answers again: the dump is checked now, off its downtime. neo4j-admin reads it where it was
+            // written while this process checksums it (a streamed dump was hashed as it was written); both reads
+            // come from the page cache. Then it takes its place in the backup.
+            artifact = await steps.RunAsync("neo4j verify", async (step, token) =>
+            {
+                var source = written ?? path;
+                var reading = VerifyAsync(bench, step, () => ArtifactFiles.OpenRead(source), token);
+                var record = artifact;
+                if (record is null)
+                {
+                    await using var file = ArtifactFiles.OpenHashing(source);
+                    var sha256 = await file.FinishAsync(token);
+                    record = new ArtifactRecord(BackupLayout.Neo4jFile, file.BytesRead, sha256, startedAt, time.GetUtcNow());
+                }
+
+                await reading;
+                if (written is not null)
+                {
+                    File.Move(written, path);
+                    Directory.Delete(directory, recursive: true);
+                    ArtifactWriter.Durable(path);
+                }
+
+                return record;
+            }, cancellationToken, () => dumps.InfoPlan(bench, BackupLayout.Neo4jFile).With("while this process computes the dump's SHA-256; then the dump takes its place in the backup"));
+        }
+
+        if (artifact is { Size: 0 })
+        {
+            throw new OperationFailedException($"{BackupLayout.Neo4jFile} is empty: the neo4j dump produced no bytes. See {BackupLayout.LogFile} for the tool's output.");
+        }
+
+        return new Neo4jComponent(
+            ComponentStatus.Captured,
+            target.Database,
+            artifact,
+            new SourceRecord(target.Container.Name, target.Container.Image, target.Version),
+            target.Syntax == Neo4jAdminSyntax.V5 ? "5" : "4.4",
+            target.Container.Running,
+            counts.Nodes,
+            downtime?.Duration?.TotalSeconds,
+            downtime?.StoppedAt,
+            downtime?.StartedAt,
+            counts.Relationships);
+    }
+
+    /// <summary>Removes the workbench, whatever happened: a command still running in it would hold the store lock.</summary>
+    public Task RemoveWorkbenchAsync(Neo4jWorkbench bench) =>
+        steps.RunAsync("remove workbench", async (_, _) => await bench.DisposeAsync(), CancellationToken.None, () => StepPlan.Of(bench.RemovePlan()));
+
+    private async Task<string?> VerifyAsync(Neo4jWorkbench bench, RunningStep step, Func<Stream> dump, CancellationToken cancellationToken)
+    {
+        var info = await ArtifactWriter.VerifyAsync(() => dumps.ReadDumpInfoAsync(bench, dump, BackupLayout.Neo4jFile, cancellationToken));
+        step.Result(detail: info is null ? "non-empty (4.4 has no load --info)" : "neo4j-admin load --info read its header");
+        return info;
+    }
+}

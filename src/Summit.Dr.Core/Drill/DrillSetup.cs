@@ -1,0 +1,96 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Summit.Dr.Backup;
+using Summit.Dr.Catalog;
+using Summit.Dr.Configuration;
+using Summit.Dr.Docker;
+using Summit.Dr.Encryption;
+using Summit.Dr.Errors;
+using Summit.Dr.Manifest;
+using Summit.Dr.Restore;
+using Summit.Dr.Steps;
+
+namespace Summit.Dr.Drill;
+
+/// <summary>What a drill settles before it starts anything, and what it leaves in the backup's directory afterwards.</summary>
+public sealed class DrillSetup(
+    DockerCli docker, BackupCatalog catalog, BackupVerifier verifier, ArtifactEncryption encryption, IOptions<SummitDrOptions> options, ToolInfo tool, ILogger<DrillSetup> logger)
+{
+    /// <summary>The backup, opened, with the keys to read it.</summary>
+    public async Task<OpenedBackup> OpenAsync(string backup, CancellationToken cancellationToken)
+    {
+        var opened = await verifier.OpenAsync(catalog.Resolve(backup), cancellationToken);
+        encryption.RequireKeys(opened);
+        return opened;
+    }
+
+    /// <summary>Everything one drill creates, named by <paramref name="id"/>.</summary>
+    public DrillScratch Scratch(string id) => new(docker, id, logger);
+
+    /// <summary>The live containers' images; when a container is gone, the manifest's record of it, then the configuration.</summary>
+    public async Task<(string? Postgres, string? Neo4j)> ImagesAsync(OpenedBackup opened, List<string> described, CancellationToken cancellationToken)
+    {
+        async Task<string?> Image(BackupComponent component, string what, string container, SourceRecord? recorded, string? configured, string key)
+        {
+            if (!opened.Present.Contains(component))
+            {
+                return null;
+            }
+
+            if (await docker.InspectAsync(container, cancellationToken) is { } live)
+            {
+                described.Add($"{what}: image {live.Image} of the live container '{container}'");
+                return live.Image;
+            }
+
+            var (image, source) = recorded?.Image is { Length: > 0 } fromManifest
+                ? (fromManifest, "the backup's manifest")
+                : configured is { Length: > 0 } ? (configured, $"the configuration ({key})") : (null, null);
+            if (image is null)
+            {
+                throw new OperationFailedException($"{what} container '{container}' does not exist and the backup records no image: set {key} to the image to drill with.");
+            }
+
+            logger.LogWarning("{What} container '{Container}' does not exist; drilling with image {Image} from {Source}", what, container, image, source);
+            described.Add($"{what}: image {image} from {source} (no live container '{container}')");
+            return image;
+        }
+
+        var manifest = opened.Manifest;
+        var settings = options.Value;
+        return (
+            await Image(BackupComponent.Postgres, "PostgreSQL", settings.Postgres.Container, manifest?.Postgres.Source, settings.Drill.PostgresImage, "Drill:PostgresImage"),
+            await Image(BackupComponent.Neo4j, "Neo4j", settings.Neo4j.Container, manifest?.Neo4j.Source, settings.Drill.Neo4jImage, "Drill:Neo4jImage"));
+    }
+
+    /// <summary>Every artifact's size and SHA-256 against the manifest, side by side, before anything is started.</summary>
+    public Task VerifyAsync(OpenedBackup opened, StepRunner steps, CancellationToken cancellationToken) =>
+        steps.RunAsync("verify backup", async (_, token) => await Task.WhenAll(opened.Present.Select(async component =>
+        {
+            var artifact = BackupVerifier.RequirePresent(opened, component);
+            if (artifact is null)
+            {
+                return;
+            }
+
+            await using var file = encryption.OpenHashing(opened, component);
+            BackupVerifier.RequireChecksum(artifact, await file.FinishAsync(token));
+        })), cancellationToken, () => StepPlan.Note("in process: every artifact's size and SHA-256 against the manifest"));
+
+    /// <summary>The drill's outcome in the backup's `drill.json`, for `list`; a directory it cannot write to is a warning.</summary>
+    public void Record(string directory, string result, TimeSpan total, string? failure, DateTimeOffset at)
+    {
+        try
+        {
+            new DrillRecord(1, at, tool.Version, result, Math.Round(total.TotalSeconds, 3), RestoreResult.RecoveryTimeObjective.TotalSeconds, failure).Write(directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning("Could not record the drill in {Directory}: {Error}", directory, ex.Message);
+        }
+    }
+
+    public static string NewId(DateTimeOffset localNow) =>
+        localNow.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 3));
+}

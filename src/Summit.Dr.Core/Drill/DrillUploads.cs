@@ -1,0 +1,36 @@
+using Summit.Dr.Backup;
+using Summit.Dr.Encryption;
+using Summit.Dr.Restore;
+using Summit.Dr.Uploads;
+
+namespace Summit.Dr.Drill;
+
+/// <summary>A drill's uploads: extracted into the scratch directory, counted and hashed as the manifest recorded them.</summary>
+public sealed class DrillUploads(ArtifactEncryption encryption)
+{
+    public async Task<long> RunAsync(DrillScratch scratch, OpenedBackup opened, DrillChecks checks, CancellationToken cancellationToken)
+    {
+        var recorded = opened.Manifest?.Uploads;
+        var trailer = await ArtifactEncryption.ReadUploadsTrailerAsync(opened, cancellationToken);
+        await using (var archive = encryption.Open(opened, BackupComponent.Uploads))
+        {
+            await UploadsArchive.ExtractAsync(archive, scratch.Directory, cancellationToken, trailer);
+        }
+
+        var tree = Path.Combine(scratch.Directory, "uploads");
+        Directory.CreateDirectory(tree);
+        var (files, bytes) = UploadsTree.Measure(tree);
+        var hash = await UploadsTreeHash.OfDirectoryAsync(tree, cancellationToken);
+        checks.Add(recorded?.Files is { } count
+            ? new("uploads files", files == count && bytes == recorded.Bytes, $"{files} files, {bytes} bytes extracted; the manifest records {count} files, {recorded.Bytes} bytes")
+            : new("uploads files", true, $"{files} files, {bytes} bytes extracted"));
+        if (recorded?.TreeSha256 is { } expected)
+        {
+            checks.Add("uploads tree hash", hash == expected, hash == expected
+                ? "every extracted file matches the manifest's hash of the tree"
+                : $"the extracted tree hashes to {hash}, the manifest records {expected}");
+        }
+
+        return bytes;
+    }
+}

@@ -1,0 +1,154 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Summit.Dr.Backup;
+using Summit.Dr.Catalog;
+using Summit.Dr.Errors;
+using Summit.Dr.Locking;
+using Summit.Dr.Manifest;
+using Summit.Dr.Progress;
+using Summit.Dr.Steps;
+
+namespace Summit.Dr.Remote;
+
+/// <summary>
+/// `pull`: an off-site backup downloaded into `.incomplete-NAME` in the backup root, every object checked on
+/// the way, and the directory renamed only when all match. A local backup of that name with the same manifest
+/// is taken as it is.
+/// </summary>
+public sealed class PullOperation(RemoteStores stores, RemoteCatalog remote, BackupCatalog catalog, OperationLock operationLock, StepRunner steps, ILogger<PullOperation> logger)
+{
+    /// <summary>Pulls an off-site backup (a name or `latest`) into the backup root, verified; returns its directory.</summary>
+    public async Task<string> PullAsync(string backup, CancellationToken cancellationToken)
+    {
+        var store = stores.Store;
+        steps.Begin(dryRun: false);
+        var entries = await remote.ListAsync(cancellationToken);
+        var entry = string.Equals(backup, BackupCatalog.Latest, StringComparison.OrdinalIgnoreCase)
+            ? entries.FirstOrDefault(e => e.State == BackupState.Complete)
+                ?? throw new IntegrityException($"There is no complete backup at {store.Location} to take as `latest`. Push one with `summit-dr push latest`.")
+            : entries.FirstOrDefault(e => e.Name == backup)
+                ?? throw new UsageException(NoSuchRemote(backup, entries, store.Location));
+        if (entry.State == BackupState.Incomplete)
+        {
+            throw new IntegrityException($"{entry.Name} is not complete at {store.Location}: it has no manifest.json (a push did not finish). Push it again from a host that has it.");
+        }
+
+        using var held = operationLock.Acquire(catalog.Root, "pull");
+        var final = Path.Combine(catalog.Root, entry.Name);
+        var work = Path.Combine(catalog.Root, BackupLayout.IncompletePrefix + entry.Name);
+        if (Directory.Exists(work))
+        {
+            Directory.Delete(work, recursive: true);
+        }
+
+        Directory.CreateDirectory(work);
+        try
+        {
+            var manifestPath = Path.Combine(work, BackupManifest.FileName + ".pulling");
+            await DownloadAsync(RemotePaths.Key(entry.Name, BackupManifest.FileName), manifestPath, cancellationToken);
+            var manifest = ParseManifest(manifestPath, entry.Name, store.Location);
+            if (Directory.Exists(final))
+            {
+                var local = Path.Combine(final, BackupManifest.FileName);
+                if (File.Exists(local) && await ArtifactFiles.Sha256Async(local, cancellationToken) == await ArtifactFiles.Sha256Async(manifestPath, cancellationToken))
+                {
+                    logger.LogInformation("{Name} is already in {Root}; nothing to pull", entry.Name, catalog.Root);
+                    Directory.Delete(work, recursive: true);
+                    return final;
+                }
+
+                throw new PreconditionException($"{final} already exists and is not the backup {entry.Name} at {store.Location}. Move it away, or restore it as it is.");
+            }
+
+            var needed = manifest.Artifacts.Sum(a => a.Size);
+            var (free, at) = FreeSpace.Of(catalog.Root);
+            if (free < needed)
+            {
+                throw new PreconditionException($"Not enough free disk to pull {entry.Name}: {LoggingProgressReporter.FormatBytes(free)} free at {at}, and it needs {LoggingProgressReporter.FormatBytes(needed)}. Free space there, or set Backup:Root elsewhere.");
+            }
+
+            foreach (var artifact in manifest.Artifacts)
+            {
+                await PullArtifactAsync(entry.Name, artifact, work, store.Location, cancellationToken);
+            }
+
+            var logKey = RemotePaths.Key(entry.Name, BackupLayout.LogFile);
+            if ((await stores.RunAsync("list " + entry.Name, (s, token) => s.ListAsync(entry.Name + "/", token), cancellationToken)).Any(o => o.Key == logKey))
+            {
+                await DownloadAsync(logKey, Path.Combine(work, BackupLayout.LogFile), cancellationToken);
+            }
+
+            File.Move(manifestPath, Path.Combine(work, BackupManifest.FileName));
+            Directory.Move(work, final);
+            logger.LogInformation("Pulled {Name} from {Location} into {Directory}; every artifact matches its manifest", entry.Name, store.Location, final);
+            return final;
+        }
+        catch
+        {
+            if (Directory.Exists(work))
+            {
+                Directory.Delete(work, recursive: true);
+            }
+
+            throw;
+        }
+    }
+
+    private Task PullArtifactAsync(string name, ArtifactRecord artifact, string work, string location, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(work, artifact.File);
+        return steps.RunAsync($"pull {artifact.File}", async (step, token) =>
+        {
+            step.Track(() => File.Exists(path) ? new FileInfo(path).Length : 0);
+            try
+            {
+                await DownloadAsync(RemotePaths.Key(name, artifact.File), path, token);
+            }
+            catch (IntegrityException ex)
+            {
+                throw new IntegrityException($"{ex.Message} Nothing was kept; pull another backup.", ex);
+            }
+
+            await using var file = ArtifactFiles.OpenHashing(path);
+            var sha256 = await file.FinishAsync(token);
+            if (file.BytesRead != artifact.Size || !string.Equals(sha256, artifact.Sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new IntegrityException($"{artifact.File} of {name} at {location} is {file.BytesRead} bytes with SHA-256 {sha256}, but its manifest records {artifact.Size} bytes with {artifact.Sha256}: the copy off-site is damaged. Nothing was kept; pull another backup.");
+            }
+
+            step.Result(artifact.Size, "SHA-256 matches");
+        }, cancellationToken, options: new StepOptions { TracksBytes = true, ExpectedBytes = artifact.Size });
+    }
+
+    private Task DownloadAsync(string key, string path, CancellationToken cancellationToken) =>
+        stores.RunAsync("download " + key, async (store, token) =>
+        {
+            await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+            await store.DownloadAsync(key, file, token);
+            await file.FlushAsync(token);
+            file.Flush(flushToDisk: true);
+        }, cancellationToken);
+
+    private static BackupManifest ParseManifest(string path, string name, string location)
+    {
+        try
+        {
+            var manifest = JsonSerializer.Deserialize<BackupManifest>(File.ReadAllText(path), JsonDefaults.Options) ?? throw new JsonException("empty manifest");
+            return manifest.FormatVersion > BackupManifest.CurrentFormatVersion
+                ? throw new IntegrityException($"manifest.json of {name} at {location} has format version {manifest.FormatVersion}, newer than this summit-dr reads. Upgrade summit-dr.")
+                : manifest;
+        }
+        catch (JsonException ex)
+        {
+            throw new IntegrityException($"manifest.json of {name} at {location} does not parse: {ex.Message}. Nothing was kept.", ex);
+        }
+    }
+
+    private static string NoSuchRemote(string backup, IReadOnlyList<BackupEntry> entries, string location)
+    {
+        var newest = entries.Where(e => e.State != BackupState.Incomplete).Take(5).Select(e => e.Name).ToList();
+        return newest.Count == 0
+            ? $"There is no backup '{backup}' at {location}, which holds no complete backups. Push one with `summit-dr push latest`."
+            : $"There is no backup '{backup}' at {location}. The newest there: {string.Join(", ", newest)} (`summit-dr list --remote` shows them all).";
+    }
+}

@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Logging;
+using Summit.Dr.Errors;
+using Summit.Dr.Neo4j;
+using Summit.Dr.Postgres;
+using Summit.Dr.Steps;
+using Summit.Dr.Undo;
+using Summit.Dr.Uploads;
+
+namespace Summit.Dr.Restore;
+
+/// <summary>What a restore prepared beside the live platform; disposing it removes whatever was not swapped in.</summary>
+public sealed class PreparedRestore(KeptState state, PostgresService postgres, ILogger logger) : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _abort = new();
+
+    public KeptState State { get; } = state;
+
+    /// <summary>The restore into PostgreSQL's own database: it runs on past the checks, until the swap needs it.</summary>
+    public Task? Incoming { get; private set; }
+
+    /// <summary>The node count Neo4j answered with when it came back.</summary>
+    public (string Container, long Nodes)? Neo4jAnswer { get; set; }
+
+    /// <summary>The restored database took the live name: there is no copy left to drop.</summary>
+    public bool IncomingSwapped { get; set; }
+
+    public StagedUploads? Staged { get; set; }
+
+    public Neo4jWorkbench? Bench { get; set; }
+
+    /// <summary>Starts <paramref name="restore"/>; disposing this cancels it.</summary>
+    public void StartIncoming(Func<CancellationToken, Task> restore, CancellationToken cancellationToken)
+    {
+        var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _abort.Token);
+        Incoming = Run();
+
+        async Task Run()
+        {
+            using (linked)
+            {
+                await restore(linked.Token);
+            }
+        }
+    }
+
+    public async Task ReleaseBenchAsync()
+    {
+        if (Bench is { } bench)
+        {
+            Bench = null;
+            await bench.DisposeAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _abort.CancelAsync();
+        await Tasks.QuietlyAsync(Incoming, logger, "the restore into a database of its own");
+        Staged?.Dispose();
+        if (Bench is not null)
+        {
+            await Bench.DisposeAsync();
+        }
+
+        // A restored copy that was never swapped in goes.
+        if (State.Postgres is { } pg && !IncomingSwapped)
+        {
+            using var cleanup = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            try
+            {
+                await postgres.DropAsync(pg.Container, pg.Incoming, cleanup.Token);
+            }
+            catch (Exception ex) when (ex is SummitDrException or OperationCanceledException)
+            {
+                logger.LogWarning("Could not drop the database {Database}: {Error}. Drop it by hand", pg.Incoming, ex.Message);
+            }
+        }
+
+        _abort.Dispose();
+    }
+}

@@ -1,0 +1,221 @@
+using Microsoft.Extensions.Logging;
+using Summit.Dr.Backup;
+using Summit.Dr.Encryption;
+using Summit.Dr.Errors;
+using Summit.Dr.Manifest;
+using Summit.Dr.Neo4j;
+using Summit.Dr.Postgres;
+using Summit.Dr.Progress;
+using Summit.Dr.Steps;
+using Summit.Dr.Uploads;
+
+namespace Summit.Dr.Restore;
+
+/// <summary>
+/// The restore's first phase, touching nothing live: every artifact is verified (invariant 3) while each store
+/// is prepared beside the live one (the PostgreSQL dump restored into a database of its own, the uploads
+/// extracted beside the live tree, a container of Neo4j's image started). Side by side.
+/// </summary>
+public sealed class RestorePreparation(
+    PostgresService postgres, Neo4jDumps dumps, UploadsSwap uploads, BackupVerifier verifier, ArtifactEncryption encryption, StepRunner steps, ILogger<RestorePreparation> logger)
+{
+    public PreparedRestore Create(Undo.KeptState state) => new(state, postgres, logger);
+
+    /// <summary>The container neo4j-admin loads in, with the dump mounted when the engine sees it.</summary>
+    public Task<Neo4jWorkbench> StartBenchAsync(Neo4jTarget target, OpenedBackup opened, CancellationToken cancellationToken)
+    {
+        var dump = ArtifactEncryption.ReadablePath(opened, BackupComponent.Neo4j);
+        return steps.RunAsync(
+            "neo4j workbench",
+            (_, t) => dumps.StartLoadWorkbenchAsync(target, dump, t),
+            cancellationToken,
+            () => dumps.LoadWorkbenchPlan(target, dump),
+            dry: () => dumps.Planned(target, seesMount: dump is not null));
+    }
+
+    public async Task<VerifiedBackup> PrepareAsync(PreparedRestore prepared, OpenedBackup opened, IReadOnlySet<BackupComponent> components, RestoreTargets targets, CancellationToken cancellationToken)
+    {
+        // An encrypted backup opens with the configured keys, or the restore stops here (exit 4, nothing touched).
+        encryption.RequireKeys(opened);
+        RequireRoomForUploads(opened, prepared.State);
+        await steps.ConcurrentlyAsync(
+            cancellationToken,
+            async token =>
+            {
+                if (components.Contains(BackupComponent.Postgres))
+                {
+                    // Not a check, and touching nothing live: it begins at once and runs on past this phase.
+                    prepared.StartIncoming(t => RestoreIncomingAsync(targets.Postgres!.Name, prepared.State.Postgres!, opened, t), cancellationToken);
+                    await VerifyPostgresAsync(opened, targets.Postgres!.Name, token);
+                }
+            },
+            async token =>
+            {
+                if (components.Contains(BackupComponent.Uploads))
+                {
+                    prepared.Staged = await StageUploadsAsync(opened, prepared.State.Uploads!.Path, token);
+                }
+            },
+            async token =>
+            {
+                if (components.Contains(BackupComponent.Neo4j))
+                {
+                    prepared.Bench = await StartBenchAsync(targets.Neo4j!, opened, token);
+                    await VerifyNeo4jAsync(prepared.Bench, opened, token);
+                }
+            });
+        var total = components.Select(c => new FileInfo(Path.Combine(opened.Directory, BackupLayout.FileOf(c)))).Where(f => f.Exists).Sum(f => f.Length);
+        return new VerifiedBackup(opened.Directory, opened.Manifest, components, total, []);
+    }
+
+    /// <summary>
+    /// A dump whose SHA-256 matches its manifest is the very dump `pg_restore --list` read back when the backup
+    /// was made: the checksum, computed here, proves it. A dump without a manifest is read by pg_restore, its
+    /// table of contents and every data block (the restore into a database of its own then reads it again).
+    /// </summary>
+    private Task VerifyPostgresAsync(OpenedBackup opened, string container, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(opened.Directory, BackupLayout.PostgresFile);
+        var vouched = opened.Manifest is not null;
+        return steps.RunAsync($"check {BackupLayout.PostgresFile}", async (step, token) =>
+        {
+            var artifact = BackupVerifier.RequirePresent(opened, BackupComponent.Postgres);
+            if (artifact is not null)
+            {
+                await using var dump = encryption.OpenHashing(opened, BackupComponent.Postgres);
+                step.Track(() => dump.BytesRead);
+                BackupVerifier.RequireChecksum(artifact, await dump.FinishAsync(token));
+                step.Result(detail: $"SHA-256 matches the dump pg_restore read back when it was made ({opened.Manifest!.Postgres.ArchiveEntries} entries)");
+                return;
+            }
+
+            var entries = await verifier.ReadPostgresDumpAsync(opened, container, fullRead: true, token);
+            step.Result(detail: $"pg_restore read all {entries} entries");
+        }, cancellationToken, () => vouched
+            ? StepPlan.Note($"in process: size and SHA-256 of {path} against the manifest")
+            : StepPlan.Of(postgres.ListArchiveCommand(container, path), postgres.ReadArchiveCommand(container, path)).With("no manifest: no checksums, pg_restore reads every block"),
+            new StepOptions { TracksBytes = true, ExpectedBytes = File.Exists(path) ? new FileInfo(path).Length : null });
+    }
+
+    /// <summary>The restore into the database of its own, then the manifest's table count checked there, before anything is swapped.</summary>
+    private Task RestoreIncomingAsync(string container, Undo.KeptPostgres kept, OpenedBackup opened, CancellationToken cancellationToken)
+    {
+        var expected = opened.Manifest?.Postgres.TableCount;
+        return steps.RunAsync("postgres into " + kept.Incoming, async (_, token) =>
+        {
+            await postgres.RestoreIntoAsync(container, kept.Incoming, () => encryption.Open(opened, BackupComponent.Postgres), token);
+            if (expected is { } tables)
+            {
+                var facts = await postgres.CollectFactsAsync(container, token, kept.Incoming);
+                if (facts.TableCount != tables)
+                {
+                    throw new OperationFailedException($"PostgreSQL has {facts.TableCount} tables after the restore, the backup recorded {tables}.");
+                }
+            }
+        }, cancellationToken, () =>
+        {
+            var plan = postgres.RestoreIntoPlan(container, kept.Incoming, Path.Combine(opened.Directory, BackupLayout.PostgresFile));
+            return expected is null ? plan : plan.Then(new PlannedCommand(postgres.FactsSpec(container, kept.Incoming)) { Note = $"its table count must be the manifest's {expected}" });
+        });
+    }
+
+    /// <summary>
+    /// The uploads are extracted beside the live tree, on its filesystem, before the live tree is renamed
+    /// away: both must fit at once. Refused before anything is prepared (exit 3) when the manifest's bytes
+    /// (plus a block per file) exceed the free space there.
+    /// </summary>
+    private static void RequireRoomForUploads(OpenedBackup opened, Undo.KeptState state)
+    {
+        if (state.Uploads is not { } kept || opened.Manifest?.Uploads is not { Bytes: { } bytes, Files: { } files })
+        {
+            return;
+        }
+
+        var parent = Path.GetDirectoryName(Path.GetFullPath(kept.Path).TrimEnd('/'))!;
+        if (!Directory.Exists(parent))
+        {
+            return;
+        }
+
+        var needed = bytes + (files * UploadsTree.DiskBytesPerFile);
+        var free = new DriveInfo(parent).AvailableFreeSpace;
+        if (free < needed)
+        {
+            throw new PreconditionException(
+                $"Not enough free disk to restore the uploads: {LoggingProgressReporter.FormatBytes(free)} free at {parent}, and the backup's uploads need " +
+                $"{LoggingProgressReporter.FormatBytes(needed)} there beside the live tree until the swap. Nothing was touched. Free space there, or restore with --only postgres,neo4j.");
+        }
+    }
+
+    /// <summary>Extraction beside the live tree is the check: every entry before it is written, the checksum of the whole on the way.</summary>
+    private Task<StagedUploads> StageUploadsAsync(OpenedBackup opened, string live, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(opened.Directory, BackupLayout.UploadsFile);
+        return steps.RunAsync($"check {BackupLayout.UploadsFile}", async (step, token) =>
+        {
+            var artifact = BackupVerifier.RequirePresent(opened, BackupComponent.Uploads);
+            var trailer = await ArtifactEncryption.ReadUploadsTrailerAsync(opened, token);
+            await using var archive = encryption.OpenHashing(opened, BackupComponent.Uploads);
+            step.Track(() => archive.BytesRead);
+            StagedUploads staged;
+            try
+            {
+                staged = await uploads.StageAsync(archive, live, token, trailer);
+            }
+            catch (IntegrityException) when (artifact is not null)
+            {
+                // A changed byte usually breaks the gzip stream before the end: the checksum names the cause better.
+                BackupVerifier.RequireChecksum(artifact, await archive.FinishAsync(token));
+                throw;
+            }
+            catch (Exception ex) when (DiskFull.Is(ex))
+            {
+                throw new DiskFullException(
+                    $"The disk is full: no space left on the device that holds {Path.GetDirectoryName(Path.GetFullPath(live).TrimEnd('/'))} while the uploads were extracted beside the live tree. " +
+                    "Nothing live was touched and the partial extraction was removed. Free space there and restore again.", ex);
+            }
+
+            try
+            {
+                BackupVerifier.RequireChecksum(artifact, await archive.FinishAsync(token));
+            }
+            catch
+            {
+                staged.Dispose();
+                throw;
+            }
+
+            step.Result(new FileInfo(path).Length, $"{staged.Stats.Files} files, every entry safe, extracted beside the live tree");
+            return staged;
+        }, cancellationToken, () => StepPlan.Note($"in process: extract {path} beside {live}, every entry a regular file or directory under uploads/, checked before it is written; the same read computes its SHA-256"),
+            new StepOptions { TracksBytes = true, ExpectedBytes = File.Exists(path) ? new FileInfo(path).Length : null });
+    }
+
+    /// <summary>
+    /// The checksum, read here. neo4j-admin reads the dump's header too (`load --info`, in the container that
+    /// will load it) unless the manifest vouches for it: a dump whose SHA-256 matches is the very dump
+    /// neo4j-admin read back when the backup was made, and with the same Neo4j version in place, reading it
+    /// again proves nothing more. A backup without a manifest, or from another version, is read.
+    /// </summary>
+    private Task VerifyNeo4jAsync(Neo4jWorkbench bench, OpenedBackup opened, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(opened.Directory, BackupLayout.Neo4jFile);
+        var vouched = opened.Manifest?.Neo4j is { Artifact: not null, Source.ServerVersion: { } made } && made == bench.Target.Version;
+        return steps.RunAsync($"check {BackupLayout.Neo4jFile}", async (step, token) =>
+        {
+            var artifact = BackupVerifier.RequirePresent(opened, BackupComponent.Neo4j);
+            var info = vouched ? Task.FromResult<string?>(null) : dumps.ReadDumpInfoAsync(bench, () => encryption.Open(opened, BackupComponent.Neo4j), BackupLayout.Neo4jFile, token);
+            if (artifact is not null)
+            {
+                // For an encrypted dump the read to the end also proves the key and the integrity check.
+                await using var dump = encryption.OpenHashing(opened, BackupComponent.Neo4j);
+                BackupVerifier.RequireChecksum(artifact, await dump.FinishAsync(token));
+            }
+
+            var report = await info;
+            step.Result(detail: vouched
+                ? $"SHA-256 matches the dump neo4j-admin {bench.Target.Version} read back when it was made"
+                : report is null ? "non-empty (4.4 has no load --info)" : "neo4j-admin load --info read its header");
+        }, cancellationToken, () => (vouched ? StepPlan.None : dumps.InfoPlan(bench, path)).With($"in process: size and SHA-256 of {path} against the manifest"));
+    }
+}

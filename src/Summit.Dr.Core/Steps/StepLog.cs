@@ -1,0 +1,48 @@
+namespace Summit.Dr.Steps;
+
+/// <summary>
+/// The steps of one operation, in the order they started. Progress lines, timings, the manifest's step table,
+/// the JSON report and the dry run's plan all read these records.
+/// </summary>
+public sealed class StepLog
+{
+    private readonly List<StepEntry> _entries = [];
+    private readonly TimeProvider _time;
+    private int _groups;
+
+    internal StepLog(bool dryRun, TimeProvider time)
+    {
+        DryRun = dryRun;
+        _time = time;
+    }
+
+    /// <summary>The steps that change something are recorded, not run.</summary>
+    public bool DryRun { get; }
+
+    public IReadOnlyList<StepRecord> Records
+    {
+        get
+        {
+            var now = _time.GetUtcNow();
+            lock (_entries)
+            {
+                return _entries.OrderBy(e => e.Sequence).Select(e => e.ToRecord(now)).ToList();
+            }
+        }
+    }
+
+    /// <summary>The operation's own steps (not the steps inside them, nor its notes).</summary>
+    public IReadOnlyList<StepRecord> TopLevel => Records.Where(r => r.Depth == 0 && !r.IsNote).ToList();
+
+    internal StepEntry Open(string name, StepEntry? parent, int? group, bool readOnly, bool composite, bool isNote)
+    {
+        lock (_entries)
+        {
+            var entry = new StepEntry(name, _entries.Count, parent, group, readOnly, composite, _time.GetUtcNow()) { IsNote = isNote };
+            _entries.Add(entry);
+            return entry;
+        }
+    }
+
+    internal int NextGroup() => Interlocked.Increment(ref _groups);
+}
