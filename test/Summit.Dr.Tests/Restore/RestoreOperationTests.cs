@@ -7,14 +7,14 @@ using Summit.Dr.Restore;
 using Summit.Dr.Tests.Support;
 using Summit.Dr.Undo;
 
+using static Summit.Dr.Tests.Restore.RestoreHarness;
+
 namespace Summit.Dr.Tests.Restore;
 
 [TestFixture]
 [CancelAfter(30_000)]
 public sealed class RestoreOperationTests
 {
-    private static readonly string[] Live = ["/data/databases/neo4j", "/data/transactions/neo4j"];
-
     [Test]
     public async Task Restore_verifies_and_prepares_beside_the_live_stores_then_swaps_them_in_keeping_the_old_ones()
     {
@@ -72,42 +72,6 @@ public sealed class RestoreOperationTests
         var stop = harness.Docker.IndexOf(l => l.StartsWith("stop", StringComparison.Ordinal));
         Assert.That(callsWhenRestored, Is.GreaterThan(0));
         Assert.That(stop, Is.GreaterThanOrEqualTo(callsWhenRestored), "no stop while pg_restore still ran");
-    }
-
-    [Test]
-    public async Task A_swap_that_committed_without_being_recorded_is_still_put_back()
-    {
-        using var harness = new CoreHarness();
-        var kept = new KeptPostgres("postgres", "intelgraph_dev", "intelgraph_dev_sdr_kept_1", "intelgraph_dev_sdr_in_1", Existed: true, Swapped: false);
-        // The renames happened in the container, but the run died before it wrote that down.
-        harness.Docker.Databases.Add(kept.Kept);
-
-        await harness.Get<KeptStores>().PutPostgresBackAsync(kept, "1", CancellationToken.None);
-
-        Assert.That(harness.Docker.Databases, Is.EquivalentTo(new[] { "postgres", "intelgraph_dev" }), "the kept database is live again; what replaced it is dropped");
-        Assert.That(harness.Docker.Calls.Count(FakeDocker.IsRename), Is.EqualTo(1));
-    }
-
-    [Test]
-    public async Task A_swap_is_not_cancelled_half_way()
-    {
-        using var harness = new CoreHarness();
-        harness.Docker.Databases.Add("intelgraph_dev_sdr_in_1");
-        var kept = new KeptPostgres("postgres", "intelgraph_dev", "intelgraph_dev_sdr_kept_1", "intelgraph_dev_sdr_in_1", Existed: true, Swapped: false);
-        using var cancellation = new CancellationTokenSource();
-        CancellationToken seen = default;
-        harness.Docker.When(FakeDocker.IsRename, async (spec, token) =>
-        {
-            seen = token;
-            await cancellation.CancelAsync();
-            await Task.Delay(100, CancellationToken.None);
-            return FakeDocker.Result();
-        });
-
-        var swapped = await harness.Get<KeptStores>().SwapPostgresInAsync(kept, cancellation.Token);
-
-        Assert.That(swapped.Swapped, Is.True, "a rename that started is finished and recorded, whatever the caller's token says");
-        Assert.That(seen.IsCancellationRequested, Is.False);
     }
 
     [Test]
@@ -185,101 +149,6 @@ public sealed class RestoreOperationTests
     }
 
     [Test]
-    public async Task A_failed_neo4j_load_puts_every_store_back_from_what_was_kept()
-    {
-        using var harness = await HarnessWithBackupAsync();
-        harness.Docker.When(FakeDocker.IsNeo4jLoad, 1, "Load failed for database 'neo4j'");
-
-        var error = Assert.ThrowsAsync<OperationFailedException>(() => RestoreAsync(harness));
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(error!.Message, Does.Contain("Load failed for database 'neo4j'").And.Contain("the platform is as it was before the restore"));
-            Assert.That(harness.Docker.Volume, Is.EquivalentTo(Live), "the old Neo4j store is back, nothing else is left in the volume");
-            Assert.That(harness.Docker.Databases, Is.EquivalentTo(new[] { "postgres", "intelgraph_dev" }), "PostgreSQL is back under its name; no copy is left");
-            Assert.That(File.ReadAllText(Path.Combine(harness.WorkDir, "server", "uploads", "imports", "entities.csv")), Is.EqualTo("changed"));
-            Assert.That(Directory.GetDirectories(Path.Combine(harness.WorkDir, "server")).Select(Path.GetFileName), Is.EqualTo(new[] { "uploads" }));
-            Assert.That(harness.Docker.Containers["neo4j"].Running, Is.True);
-            Assert.That(harness.Docker.Lines.Count(l => l.StartsWith("start", StringComparison.Ordinal)), Is.EqualTo(1), "the old store went back before Neo4j started again");
-            Assert.That(KeptStateStore.Read(harness.Root), Is.Empty, "nothing is kept: nothing is replaced");
-        });
-    }
-
-    [Test]
-    public async Task A_failed_swap_of_postgres_puts_neo4j_and_the_uploads_back_too()
-    {
-        using var harness = await HarnessWithBackupAsync();
-        harness.Docker.When(FakeDocker.IsRename, 1, "ERROR:  permission denied to rename database");
-
-        var error = Assert.ThrowsAsync<OperationFailedException>(() => RestoreAsync(harness));
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(error!.Message, Does.Contain("permission denied to rename database").And.Contain("the platform is as it was before the restore"));
-            Assert.That(harness.Docker.Volume, Is.EquivalentTo(Live));
-            Assert.That(File.ReadAllText(Path.Combine(harness.WorkDir, "server", "uploads", "imports", "entities.csv")), Is.EqualTo("changed"));
-            Assert.That(harness.Docker.Containers["neo4j"].Running, Is.True);
-            Assert.That(KeptStateStore.Read(harness.Root), Is.Empty);
-        });
-    }
-
-    [Test]
-    public async Task Cancellation_during_the_neo4j_load_puts_everything_back_and_restarts_neo4j()
-    {
-        using var harness = await HarnessWithBackupAsync();
-        using var cancellation = new CancellationTokenSource();
-        var loadStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        harness.Docker.When(FakeDocker.IsNeo4jLoad, async (_, token) =>
-        {
-            loadStarted.SetResult();
-            await Task.Delay(Timeout.Infinite, token);
-            return FakeDocker.Result();
-        });
-
-        var restore = RestoreAsync(harness, cancellationToken: cancellation.Token);
-        await loadStarted.Task.WaitAsync(TimeSpan.FromSeconds(20));
-        await cancellation.CancelAsync();
-
-        Assert.That(async () => await restore, Throws.InstanceOf<OperationCanceledException>());
-        Assert.Multiple(() =>
-        {
-            Assert.That(harness.Docker.Volume, Is.EquivalentTo(Live));
-            Assert.That(harness.Docker.Containers["neo4j"].Running, Is.True);
-            Assert.That(harness.Log.Text, Does.Contain("Restore interrupted.").And.Contain("the platform is as it was before the restore"));
-            Assert.That(KeptStateStore.Read(harness.Root), Is.Empty);
-        });
-    }
-
-    [Test]
-    public async Task A_second_restore_replaces_the_kept_state_only_once_it_has_succeeded()
-    {
-        using var harness = await HarnessWithBackupAsync();
-        var first = await RestoreAsync(harness);
-        var firstKept = KeptStores.DatabaseName("intelgraph_dev", "kept", first.Kept.Id);
-        harness.Docker.When(FakeDocker.IsNeo4jLoad, 1, "Load failed for database 'neo4j'");
-
-        Assert.ThrowsAsync<OperationFailedException>(() => RestoreAsync(harness, at: TimeSpan.FromSeconds(2)));
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(KeptStateStore.Read(harness.Root).Select(s => s.Id), Is.EqualTo(new[] { first.Kept.Id }), "the failed restore kept nothing and freed nothing");
-            Assert.That(harness.Docker.Databases, Does.Contain(firstKept));
-            Assert.That(harness.Docker.Volume, Does.Contain($"/data/summit-dr-kept-{first.Kept.Id}-databases-neo4j"));
-        });
-
-        harness.Docker.When(FakeDocker.IsNeo4jLoad, 0, string.Empty);
-        var third = await RestoreAsync(harness, at: TimeSpan.FromSeconds(4));
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(KeptStateStore.Read(harness.Root).Select(s => s.Id), Is.EqualTo(new[] { third.Kept.Id }));
-            Assert.That(harness.Docker.Databases, Does.Not.Contain(firstKept), "the first restore's kept database is freed");
-            Assert.That(harness.Docker.Volume, Does.Not.Contain($"/data/summit-dr-kept-{first.Kept.Id}-databases-neo4j"));
-            Assert.That(Directory.Exists(Path.Combine(harness.WorkDir, "server", $".summit-dr-kept-{first.Kept.Id}-uploads")), Is.False);
-        });
-    }
-
-    [Test]
     public async Task Latest_is_the_newest_complete_regular_backup()
     {
         using var harness = await HarnessWithBackupAsync();
@@ -311,35 +180,5 @@ public sealed class RestoreOperationTests
 
         Assert.That(entry.State, Is.EqualTo(BackupState.Corrupt));
         Assert.That(error!.Message, Does.Contain("manifest.json in 29990101_000000 does not parse"));
-    }
-
-    private static async Task<CoreHarness> HarnessWithBackupAsync(Action<IServiceCollection>? services = null)
-    {
-        var harness = new CoreHarness(services: services);
-        await harness.RunBackupAsync();
-        harness.Docker.ClearCalls();
-        File.WriteAllText(Path.Combine(harness.WorkDir, "server", "uploads", "imports", "entities.csv"), "changed");
-        return harness;
-    }
-
-    /// <summary>A restore; <paramref name="at"/> moves the clock on, since a restore's id is its local time to the second.</summary>
-    private static Task<RestoreResult> RestoreAsync(CoreHarness harness, bool yes = true, TimeSpan at = default, CancellationToken cancellationToken = default)
-    {
-        harness.Time.Advance(at);
-        return harness.Get<RestoreOperation>().RunAsync(new RestoreRequest("latest", BackupComponents.All, false, yes, SafetyBackup: false, DryRun: false), cancellationToken);
-    }
-
-    private static void AssertNothingDestructive(CoreHarness harness)
-    {
-        Assert.Multiple(() =>
-        {
-            Assert.That(harness.Docker.Lines, Has.None.StartsWith("stop"));
-            Assert.That(harness.Docker.Calls.Any(FakeDocker.IsRename), Is.False);
-            Assert.That(harness.Docker.Calls.Any(FakeDocker.IsNeo4jLoad), Is.False);
-            Assert.That(harness.Docker.Volume, Is.EquivalentTo(Live));
-            Assert.That(File.ReadAllText(Path.Combine(harness.WorkDir, "server", "uploads", "imports", "entities.csv")), Is.EqualTo("changed"));
-            Assert.That(harness.VisibleBackups(), Has.Count.EqualTo(1), "no safety backup either");
-            Assert.That(KeptStateStore.Read(harness.Root), Is.Empty);
-        });
     }
 }

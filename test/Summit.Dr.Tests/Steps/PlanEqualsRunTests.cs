@@ -32,6 +32,7 @@ public sealed class PlanEqualsRunTests
     {
         using var harness = new CoreHarness(configure);
         var components = BackupComponents.Parse(only);
+        harness.Time.Stop();
 
         var plan = await harness.Backup.RunAsync(new BackupRequest(null, components, DryRun: true), cancellationToken);
         AssertNothingChanged(harness);
@@ -58,6 +59,7 @@ public sealed class PlanEqualsRunTests
         using var harness = new CoreHarness(configure);
         await harness.RunBackupAsync(cancellationToken);
         harness.Time.Advance(TimeSpan.FromSeconds(5));
+        harness.Time.Stop();
         var request = new RestoreRequest("latest", BackupComponents.Parse(only), ExplicitSelection: true, Yes: true, SafetyBackup: safety, DryRun: true);
         harness.Docker.ClearCalls();
 

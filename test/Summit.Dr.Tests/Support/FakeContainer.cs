@@ -1,0 +1,34 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Summit.Dr.Tests.Support;
+
+/// <summary>One container of the fake engine, and what `docker inspect` says of it.</summary>
+internal sealed class FakeContainer(string name, string image, bool running, string[] environment)
+{
+    public string Name { get; } = name;
+
+    public string Image { get; set; } = image;
+
+    public bool Running { get; set; } = running;
+
+    public string[] Environment { get; set; } = environment;
+
+    public Dictionary<string, string> Labels { get; } = new();
+
+    public string User { get; set; } = string.Empty;
+
+    /// <summary>The host path bind-mounted into a workbench container.</summary>
+    public string? MountSource { get; init; }
+
+    public string InspectJson() => JsonSerializer.Serialize(new[]
+    {
+        new
+        {
+            Id = "0123456789abcdef" + Name.GetHashCode(StringComparison.Ordinal).ToString("x8", CultureInfo.InvariantCulture),
+            Name = "/" + Name,
+            State = new { Running, Status = Running ? "running" : "exited" },
+            Config = new { Image, Env = Environment, Labels, User },
+        },
+    });
+}

@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Moq;
+using Summit.Dr.Processes;
+
+namespace Summit.Dr.Tests.Support;
+
+/// <summary>The workbench beside Neo4j, as the fake engine plays it: started with or without the backup directory, and what neo4j-admin and the store moves do in it.</summary>
+internal sealed partial class FakeDocker
+{
+    private ProcessResult StartBench(IReadOnlyList<string> args)
+    {
+        var name = ValueOf(args, "--name")!;
+        if (Containers.ContainsKey(name))
+        {
+            return Result(125, stderr: $"docker: Error response from daemon: Conflict. The container name \"/{name}\" is already in use by container \"0123\".");
+        }
+
+        var source = BindSource(args);
+        if (source is not null && !EngineSeesHost)
+        {
+            return Result(125, stderr: $"docker: Error response from daemon: invalid mount config for type \"bind\": bind source path does not exist: {source}.");
+        }
+
+        Containers[name] = new FakeContainer(name, args[^3], true, []) { MountSource = source };
+        return Result(stdout: "0123456789abcdef\n");
+    }
+
+    private async Task<ProcessResult> InBenchAsync(ProcessSpec spec, CancellationToken cancellationToken)
+    {
+        var args = spec.Arguments;
+        var command = args.SkipWhile(a => a != Bench).Skip(1).ToList();
+        var neo4jRunning = Containers["neo4j"].Running;
+        var mount = Containers.TryGetValue(Bench, out var bench) ? bench.MountSource : null;
+        switch (command[0])
+        {
+            case "pgrep":
+                return Result(stdout: "1\n");
+            case "stat":
+                var info = new FileInfo(File.Exists(mount!) ? mount! : Path.Combine(mount!, Path.GetFileName(command[^1])));
+                return info.Exists
+                    ? Result(stdout: string.Create(CultureInfo.InvariantCulture, $"{info.Length}:{new DateTimeOffset(info.LastWriteTimeUtc).ToUnixTimeSeconds()}\n"))
+                    : Result(1, stderr: $"stat: cannot statx '{command[^1]}': No such file or directory");
+            case "mv":
+                lock (_state)
+                {
+                    var (from, to) = (command[^2], command[^1]);
+                    if (!Volume.Remove(from))
+                    {
+                        return Result(1, stderr: $"mv: cannot stat '{from}': No such file or directory");
+                    }
+
+                    Volume.Add(to);
+                    return Result();
+                }
+
+            case "test":
+                lock (_state)
+                {
+                    return Volume.Contains(command[^1]) ? Result() : Result(1);
+                }
+
+            case "rm":
+                lock (_state)
+                {
+                    Volume.RemoveWhere(p => command.Skip(2).Contains(p));
+                }
+
+                return Result();
+            case "neo4j-admin" when neo4jRunning && (command.Contains("dump") || (command.Contains("load") && !command.Contains("--info"))):
+                return Result(1, stderr: "The database is in use. Stop database 'neo4j' and try again.");
+            case "neo4j-admin" when command.Contains("--info"):
+                if (spec.StandardInput is { } input)
+                {
+                    await input.CopyToAsync(Stream.Null, cancellationToken);
+                }
+                else if (!File.Exists(mount!) && !File.Exists(Path.Combine(mount!, "neo4j.dump")))
+                {
+                    // As neo4j-admin: it reads the archive where the path option says, and it must be there.
+                    return Result(1, stderr: "Archive does not exist: /summit-dr/neo4j.dump");
+                }
+
+                return Result(stdout: "Database: neo4j\n");
+            case "neo4j-admin" when command.Contains("dump"):
+                if (command.Any(a => a.StartsWith("--to-path=", StringComparison.Ordinal) || (a.StartsWith("--to=", StringComparison.Ordinal) && a != "--to=-")))
+                {
+                    // The image's entrypoint ran when the container started; a path target keeps the dump clean anyway.
+                    await File.WriteAllBytesAsync(Path.Combine(mount!, "neo4j.dump"), Neo4jDump, cancellationToken);
+                    return Result();
+                }
+
+                await spec.StandardOutput!.WriteAsync(Neo4jDump, cancellationToken);
+                return Result();
+            case "neo4j-admin" when command.Contains("load"):
+                if (spec.StandardInput is { } dump)
+                {
+                    await dump.CopyToAsync(Stream.Null, cancellationToken);
+                }
+
+                lock (_state)
+                {
+                    Volume.Add("/data/databases/neo4j");
+                    Volume.Add("/data/transactions/neo4j");
+                }
+
+                return Result();
+            default:
+                throw new InvalidOperationException($"FakeDocker has no answer in the workbench for: {string.Join(' ', command)}");
+        }
+    }
+}
