@@ -42,4 +42,46 @@ public sealed class RemoteOptions
 
     /// <summary>The first retry's delay; each further one doubles it.</summary>
     public double RetryDelaySeconds { get; set; } = 2;
+
+    /// <summary>
+    /// What is wrong with these settings, checked when the configuration is read (exit 2) so that no backup
+    /// work is done for a push the store would refuse: the kind, the bucket or container it needs, and a
+    /// name the store would reject (S3: 3 to 63 of a-z, 0-9, dots and hyphens; Azure: 3 to 63 of a-z, 0-9 and
+    /// single hyphens; both starting and ending with a letter or digit).
+    /// </summary>
+    public IEnumerable<string> Problems()
+    {
+        switch (Kind?.Trim().ToLowerInvariant())
+        {
+            case null or "":
+                yield break;
+            case S3 when string.IsNullOrWhiteSpace(Bucket):
+                yield return "Remote:Kind is s3 but Remote:Bucket is not set";
+                break;
+            case S3 when !System.Text.RegularExpressions.Regex.IsMatch(Bucket!, "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$") || Bucket!.Contains("..", StringComparison.Ordinal):
+                yield return $"Remote:Bucket '{Bucket}' is not a valid S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit";
+                break;
+            case AzureBlob when string.IsNullOrWhiteSpace(Container):
+                yield return "Remote:Kind is azure-blob but Remote:Container is not set";
+                break;
+            case AzureBlob when !System.Text.RegularExpressions.Regex.IsMatch(Container!, "^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$"):
+                yield return $"Remote:Container '{Container}' is not a valid Azure container name: 3 to 63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit";
+                break;
+            case S3 or AzureBlob:
+                break;
+            default:
+                yield return $"Remote:Kind is '{Kind}': it must be {S3} or {AzureBlob}";
+                break;
+        }
+
+        if (PartSizeMiB < 1)
+        {
+            yield return "Remote:PartSizeMiB must be at least 1";
+        }
+
+        if (Retries < 0 || RetryDelaySeconds < 0)
+        {
+            yield return "Remote:Retries and Remote:RetryDelaySeconds must not be negative";
+        }
+    }
 }

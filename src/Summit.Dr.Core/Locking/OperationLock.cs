@@ -24,6 +24,33 @@ public sealed class OperationLock
 
     public IDisposable Acquire(string root, string operation)
     {
+        try
+        {
+            return Take(root, operation);
+        }
+        catch (Exception ex) when (Unwritable(ex) is { } reason)
+        {
+            // The first thing any operation does in the root: refused here, nothing has been stopped or changed.
+            throw new PreconditionException(
+                $"The backup root {root} is not writable ({reason}): summit-dr cannot take its lock or write there, and nothing was stopped. " +
+                "Make it writable for this user, or point Backup:Root (or --output) at a writable directory.", ex);
+        }
+    }
+
+    /// <summary>EROFS and EACCES, as .NET reports them (the errno is the IOException's HResult on Unix).</summary>
+    private static string? Unwritable(Exception exception) => exception switch
+    {
+        UnauthorizedAccessException => "permission denied",
+        IOException { HResult: ReadOnlyFileSystem } => "read-only file system",
+        IOException { HResult: PermissionDenied } => "permission denied",
+        _ => null,
+    };
+
+    private const int PermissionDenied = 13;
+    private const int ReadOnlyFileSystem = 30;
+
+    private Held Take(string root, string operation)
+    {
         Directory.CreateDirectory(root);
         var path = Path.Combine(root, FileName);
         var record = new LockRecord(ProcessIdentity.Current(), operation, _time.GetUtcNow());

@@ -105,7 +105,7 @@ public sealed class AzureBlobRemoteStore : IRemoteStore
         RequestFailedException { ErrorCode: "AuthenticationFailed" or "InvalidAuthenticationInfo" or "NoAuthenticationInformation" } e =>
             $"it does not accept the credentials ({e.ErrorCode}). Check {ConnectionStringVariable}, or {AccountVariable} with {KeyVariable} or {SasVariable}.",
         RequestFailedException { ErrorCode: "AuthorizationFailure" or "AuthorizationPermissionMismatch" or "AuthorizationResourceTypeMismatch" or "InsufficientAccountPermissions" } e =>
-            $"the credentials may not use the container '{_container.Name}' ({e.ErrorCode}). Give the key or SAS read, write, list and delete rights on it.",
+            $"it does not authorize the request ({e.ErrorCode}). Check the key or SAS in {ConnectionStringVariable} (or {KeyVariable}, {SasVariable}) and that it may read, write, list and delete in '{_container.Name}'.",
         RequestFailedException { ErrorCode: "AccountIsDisabled" } => "the storage account is disabled. Enable it, or set AZURE_STORAGE_ACCOUNT to another.",
         RequestFailedException { Status: 401 or 403 } e =>
             $"it refuses the credentials ({e.Status} {e.ErrorCode}). Check {ConnectionStringVariable}, or {AccountVariable} with {KeyVariable} or {SasVariable}, and their rights on the container.",

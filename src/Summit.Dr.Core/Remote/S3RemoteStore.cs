@@ -50,7 +50,15 @@ public sealed class S3RemoteStore : IRemoteStore, IDisposable
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
         }
 
-        _client = new AmazonS3Client(config);
+        try
+        {
+            _client = new AmazonS3Client(config);
+        }
+        catch (AmazonClientException ex) when (options.Endpoint is not { Length: > 0 } && options.Region is not { Length: > 0 })
+        {
+            // The SDK found no region in the environment (AWS_REGION) or the shared config either.
+            throw new Errors.UsageException($"Remote:Kind is s3 but no region is known ({ex.Message.TrimEnd('.')}): set Remote:Region, or Remote:Endpoint for a store other than AWS.", ex);
+        }
         Location = $"s3://{_bucket}/{_prefix}";
     }
 
@@ -157,11 +165,11 @@ public sealed class S3RemoteStore : IRemoteStore, IDisposable
         AmazonServiceException { ErrorCode: "InvalidBucketName" } =>
             $"'{_bucket}' is not a valid bucket name. Set Remote:Bucket to 3 to 63 lowercase letters, digits, dots and hyphens.",
         AmazonServiceException { ErrorCode: "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "InvalidToken" or "ExpiredToken" or "TokenRefreshRequired" } e =>
-            $"it does not accept the credentials ({e.ErrorCode}). Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE) in summit-dr's environment.",
+            $"it does not accept the credentials ({e.ErrorCode}): check the credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE) in summit-dr's environment.",
         AmazonServiceException { ErrorCode: "AccessDenied" or "AllAccessDisabled" } e =>
             $"the credentials may not use the bucket '{_bucket}' ({e.ErrorCode}). Grant them s3:ListBucket, s3:GetObject, s3:PutObject and s3:DeleteObject on it.",
         AmazonServiceException { StatusCode: HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized } e =>
-            $"it refuses the credentials ({(int)e.StatusCode} {e.ErrorCode}). Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE) and their rights on the bucket.",
+            $"it refuses the request ({(int)e.StatusCode} {e.ErrorCode}): check the credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE) and their rights on the bucket.",
         AmazonClientException e when S3Text.IsMissingCredentials(e.Message) =>
             "there are no credentials. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, in summit-dr's environment.",
         _ => null,

@@ -110,6 +110,7 @@ internal static class OperationHost
             }
         }
 
+        problems.AddRange(options.Remote.Problems());
         return problems.Count == 0 ? options : throw new UsageException($"Invalid configuration: {string.Join("; ", problems)}.");
     }
 }

@@ -37,6 +37,39 @@ public sealed class JournalRecoveryTests
     }
 
     [Test]
+    public async Task A_damaged_journal_is_reported_and_acted_on_neo4j_is_started_and_the_journal_kept_for_inspection()
+    {
+        using var harness = new CoreHarness();
+        harness.Docker.Containers["neo4j"].Running = false;
+        Directory.CreateDirectory(harness.Root);
+        File.WriteAllText(StopJournal.PathIn(harness.Root), "{\"owner\": {\"host\": \"ba");
+
+        await harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(harness.Docker.Containers["neo4j"].Running, Is.True, "what the damaged journal said is lost: the configured Neo4j is started");
+            Assert.That(harness.Docker.Lines, Does.Contain("start neo4j"));
+            Assert.That(File.Exists(StopJournal.PathIn(harness.Root)), Is.False, "the next run does not trip over it again");
+            Assert.That(Directory.GetFiles(harness.Root, ".summit-dr-stopped.json.damaged-*"), Has.Length.EqualTo(1), "it is kept for inspection");
+            Assert.That(harness.Log.Text, Does.Contain("is damaged").And.Contain("kept as"));
+        });
+    }
+
+    [Test]
+    public async Task A_damaged_journal_with_neo4j_running_starts_nothing()
+    {
+        using var harness = new CoreHarness();
+        Directory.CreateDirectory(harness.Root);
+        File.WriteAllText(StopJournal.PathIn(harness.Root), "not json");
+
+        await harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None);
+
+        Assert.That(harness.Docker.Lines, Is.EqualTo(new[] { "inspect --type container neo4j" }));
+        Assert.That(harness.Log.Text, Does.Contain("is damaged"));
+    }
+
+    [Test]
     public async Task A_journal_of_a_run_that_is_still_alive_is_left_alone()
     {
         using var harness = new CoreHarness();
