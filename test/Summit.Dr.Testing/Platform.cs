@@ -148,6 +148,10 @@ public sealed class Platform : IAsyncDisposable
         return (databases, entries, siblings);
     }
 
+    /// <summary>When the container last started (docker's State.StartedAt): unchanged means it was never stopped.</summary>
+    public async Task<string> StartedAtAsync(string container) =>
+        (await Sh.DockerRequireAsync("inspect", "--format", "{{.State.StartedAt}}", container)).Trim();
+
     public async Task<bool> ExistsAsync(string container) =>
         (await Sh.DockerAsync("inspect", "--type", "container", container)).ExitCode == 0;
 

@@ -122,7 +122,7 @@ public sealed class S3RemoteStore : IRemoteStore, IDisposable
         {
             await response.ResponseStream.CopyToAsync(destination, 1 << 16, cancellationToken);
         }
-        catch (AmazonClientException ex) when (ex.Message.StartsWith("Expected hash not equal to calculated hash", StringComparison.Ordinal))
+        catch (AmazonClientException ex) when (S3Text.IsDamagedObject(ex.Message))
         {
             // The SDK compares a whole object's bytes with the MD5 the store recorded when it was written.
             throw new Errors.IntegrityException($"{key} at {Location} is damaged: its bytes no longer match the checksum the store recorded when it was written.", ex);

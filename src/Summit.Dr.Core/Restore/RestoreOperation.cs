@@ -22,6 +22,7 @@ public sealed class RestoreOperation(
         var log = steps.Begin(request.DryRun);
         var started = Stopwatch.GetTimestamp();
         var directory = setup.Resolve(request.Backup);
+        StepRunner.Note($"restore {directory}{(string.Equals(request.Backup, Catalog.BackupCatalog.Latest, StringComparison.OrdinalIgnoreCase) ? " (latest)" : string.Empty)}");
         using var held = log.DryRun ? null : setup.Lock();
         PreparedRestore? prepared = null;
         try

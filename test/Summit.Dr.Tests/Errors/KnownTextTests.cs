@@ -36,6 +36,10 @@ public sealed class KnownTextTests
     [TestCase("The remote server returned an error: (503) Slow Down.", false)]
     public void Aws_sdk_without_credentials(string message, bool expected) => Assert.That(S3Text.IsMissingCredentials(message), Is.EqualTo(expected));
 
+    [TestCase("Expected hash not equal to calculated hash", true)]
+    [TestCase("The request signature we calculated does not match the signature you provided.", false)]
+    public void Aws_sdk_finding_a_damaged_object(string message, bool expected) => Assert.That(S3Text.IsDamagedObject(message), Is.EqualTo(expected));
+
     [TestCase("pg_restore: error: could not execute query: ERROR:  could not extend file \"base/16384/16397\": No space left on device", true)]
     [TestCase("neo4j-admin: java.io.IOException: No space left on device", true)]
     [TestCase("pg_restore: error: could not read input file: end of file", false)]
