@@ -34,6 +34,7 @@ public sealed class BackupOperation(
         var name = BackupLayout.UniqueName(root, time.GetLocalNow(), request.Kind == BackupKind.Safety ? BackupLayout.SafetySuffix : string.Empty);
         var work = Path.Combine(root, BackupLayout.IncompletePrefix + name);
         var final = Path.Combine(root, name);
+        logger.LogInformation("{What} {Name} into {Root} (summit-dr {Version})", log.DryRun ? "Dry run (what changes anything is listed, not run) of backup" : "Backup", name, root, capture.ToolVersion);
         var runLogFile = await steps.RunAsync(
             "work directory",
             (_, _) =>
@@ -46,7 +47,6 @@ public sealed class BackupOperation(
         BackupManifest? manifest;
         try
         {
-            logger.LogInformation("{What} {Name} into {Root} (summit-dr {Version})", log.DryRun ? "Dry run (what changes anything is listed, not run) of backup" : "Backup", name, root, capture.ToolVersion);
             manifest = await capture.RunAsync(request, sources, name, work, root, cancellationToken);
             if (manifest is not null)
             {

@@ -7,7 +7,6 @@ namespace Summit.Dr.Tests.Steps;
 /// commands the run executed, in order. A plan's &lt;placeholder&gt; (a value only the run learns, such as an
 /// exported snapshot) matches any one value; a poll the plan marks as repeating matches one or more runs of it.
 /// </summary>
-[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal static class PlanComparison
 {
     /// <summary>Asserts the plan is the run; returns how many commands were compared.</summary>

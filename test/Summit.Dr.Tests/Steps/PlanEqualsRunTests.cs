@@ -14,7 +14,6 @@ namespace Summit.Dr.Tests.Steps;
 /// </summary>
 [TestFixture]
 [CancelAfter(60_000)]
-[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class PlanEqualsRunTests
 {
     private static readonly HashSet<string> Questions = new(StringComparer.Ordinal) { "inspect", "ps", "version", "info" };

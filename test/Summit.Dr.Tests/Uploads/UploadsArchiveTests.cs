@@ -15,12 +15,7 @@ public sealed class UploadsArchiveTests
     public void SetUp()
     {
         _dir = Directory.CreateTempSubdirectory("summit-dr-uploads-").FullName;
-        var uploads = Path.Combine(_dir, "uploads");
-        Directory.CreateDirectory(Path.Combine(uploads, "imports", "2025"));
-        Directory.CreateDirectory(Path.Combine(uploads, "empty"));
-        File.WriteAllText(Path.Combine(uploads, "imports", "a.csv"), "id\n1\n");
-        File.WriteAllBytes(Path.Combine(uploads, "imports", "2025", "bundle.stix.json"), new byte[200_000]);
-        File.WriteAllText(Path.Combine(uploads, "name with spaces & ünïcode.txt"), "x");
+        Summit.Dr.Testing.UploadsSample.Create(_dir);
     }
 
     [TearDown]
