@@ -50,7 +50,7 @@ public sealed class ArtifactWriter(ArtifactEncryption encryption, TimeProvider t
             throw new OperationFailedException($"{file} is empty: the {step.Name} produced no bytes. See {BackupLayout.LogFile} for the tool's output.");
         }
 
-        step.Result(stream.Length);
+        step.Report(stream.Length);
         return new ArtifactRecord(file, stream.Length, Convert.ToHexStringLower(sha256.Hash!), startedAt, time.GetUtcNow());
     }
 

@@ -72,7 +72,7 @@ public sealed class Neo4jCapture(Neo4jQueries queries, Neo4jDumps dumps, Neo4jSt
                         var file = Path.Combine(directory, target.Database + ".dump");
                         step.Track(() => File.Exists(file) ? new FileInfo(file).Length : 0);
                         written = await dumps.DumpAsync(bench, directory, null, token);
-                        step.Result(new FileInfo(written!).Length);
+                        step.Report(new FileInfo(written!).Length);
                     }
                     else
                     {
@@ -134,7 +134,7 @@ public sealed class Neo4jCapture(Neo4jQueries queries, Neo4jDumps dumps, Neo4jSt
     private async Task<string?> VerifyAsync(Neo4jWorkbench bench, RunningStep step, Func<Stream> dump, CancellationToken cancellationToken)
     {
         var info = await ArtifactWriter.VerifyAsync(() => dumps.ReadDumpInfoAsync(bench, dump, BackupLayout.Neo4jFile, cancellationToken));
-        step.Result(detail: info is null ? "non-empty (4.4 has no load --info)" : "neo4j-admin load --info read its header");
+        step.Report(detail: info is null ? "non-empty (4.4 has no load --info)" : "neo4j-admin load --info read its header");
         return info;
     }
 }

@@ -27,7 +27,7 @@ public sealed class PostgresCapture(PostgresService postgres, ArtifactWriter wri
                 async (step, t) =>
                 {
                     var read = await postgres.ListArchiveAsync(container.Name, dump, BackupLayout.PostgresFile, t);
-                    step.Result(detail: $"pg_restore --list: {read} entries, read while it was written");
+                    step.Report(detail: $"pg_restore --list: {read} entries, read while it was written");
                     return read;
                 },
                 token,

@@ -47,7 +47,7 @@ public sealed class UploadsCapture(ArtifactWriter writer, StepRunner steps, IOpt
                 async (step, t) =>
                 {
                     var stats = await UploadsArchive.ReadAsync(archive, t);
-                    step.Result(detail: $"{stats.Files} files, {LoggingProgressReporter.FormatBytes(stats.Bytes)}, read while it was written");
+                    step.Report(detail: $"{stats.Files} files, {LoggingProgressReporter.FormatBytes(stats.Bytes)}, read while it was written");
                     return stats;
                 },
                 token,

@@ -116,7 +116,7 @@ public sealed class PullOperation(RemoteStores stores, RemoteCatalog remote, Bac
                 throw new IntegrityException($"{artifact.File} of {name} at {location} is {file.BytesRead} bytes with SHA-256 {sha256}, but its manifest records {artifact.Size} bytes with {artifact.Sha256}: the copy off-site is damaged. Nothing was kept; pull another backup.");
             }
 
-            step.Result(artifact.Size, "SHA-256 matches");
+            step.Report(artifact.Size, "SHA-256 matches");
         }, cancellationToken, options: new StepOptions { TracksBytes = true, ExpectedBytes = artifact.Size });
     }
 

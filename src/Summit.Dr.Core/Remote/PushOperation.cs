@@ -42,7 +42,7 @@ public sealed class PushOperation(RemoteStores stores, BackupCatalog catalog, Op
                 await using var file = ArtifactFiles.OpenHashing(Path.Combine(directory, artifact.File));
                 step.Track(() => file.BytesRead);
                 BackupVerifier.RequireChecksum(artifact, await file.FinishAsync(token));
-                step.Result(artifact.Size, "SHA-256 matches");
+                step.Report(artifact.Size, "SHA-256 matches");
             }, cancellationToken, options: new StepOptions { TracksBytes = true, ExpectedBytes = artifact.Size });
             files.Add((artifact.File, artifact.Size, artifact.Sha256));
         }
@@ -90,7 +90,7 @@ public sealed class PushOperation(RemoteStores stores, BackupCatalog catalog, Op
                         throw new OperationFailedException($"{file} reads back from {location} as {readSize} bytes with SHA-256 {readSha}, but {size} bytes with SHA-256 {sha256} were pushed: the store changed it.");
                     }
 
-                    step.Result(size, "read back, SHA-256 matches");
+                    step.Report(size, "read back, SHA-256 matches");
                 }, cancellationToken, options: new StepOptions { ExpectedBytes = size });
             }
         }

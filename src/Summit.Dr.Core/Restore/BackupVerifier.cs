@@ -101,7 +101,7 @@ public sealed class BackupVerifier
         return await _steps.RunAsync($"check {file}", async (step, token) =>
         {
             var detail = await ReadAsync(backup, component, postgres, neo4j, fullRead, token);
-            step.Result(detail: detail);
+            step.Report(detail: detail);
             return detail;
         }, cancellationToken);
     }
@@ -247,7 +247,7 @@ public sealed class BackupVerifier
             await using var stream = ArtifactFiles.OpenHashing(path);
             step.Track(() => stream.BytesRead);
             RequireChecksum(artifact, await stream.FinishAsync(token));
-            step.Result(size, "SHA-256 matches");
+            step.Report(size, "SHA-256 matches");
         }, cancellationToken, options: new StepOptions { TracksBytes = true, ExpectedBytes = size });
     }
 }

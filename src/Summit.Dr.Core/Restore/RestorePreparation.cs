@@ -85,12 +85,12 @@ public sealed class RestorePreparation(
                 await using var dump = encryption.OpenHashing(opened, BackupComponent.Postgres);
                 step.Track(() => dump.BytesRead);
                 BackupVerifier.RequireChecksum(artifact, await dump.FinishAsync(token));
-                step.Result(detail: $"SHA-256 matches the dump pg_restore read back when it was made ({opened.Manifest!.Postgres.ArchiveEntries} entries)");
+                step.Report(detail: $"SHA-256 matches the dump pg_restore read back when it was made ({opened.Manifest!.Postgres.ArchiveEntries} entries)");
                 return;
             }
 
             var entries = await verifier.ReadPostgresDumpAsync(opened, container, fullRead: true, token);
-            step.Result(detail: $"pg_restore read all {entries} entries");
+            step.Report(detail: $"pg_restore read all {entries} entries");
         }, cancellationToken, () => vouched
             ? StepPlan.Note($"in process: size and SHA-256 of {path} against the manifest")
             : StepPlan.Of(postgres.ListArchiveCommand(container, path), postgres.ReadArchiveCommand(container, path)).With("no manifest: no checksums, pg_restore reads every block"),
@@ -185,7 +185,7 @@ public sealed class RestorePreparation(
                 throw;
             }
 
-            step.Result(new FileInfo(path).Length, $"{staged.Stats.Files} files, every entry safe, extracted beside the live tree");
+            step.Report(new FileInfo(path).Length, $"{staged.Stats.Files} files, every entry safe, extracted beside the live tree");
             return staged;
         }, cancellationToken, () => StepPlan.Note($"in process: extract {path} beside {live}, every entry a regular file or directory under uploads/, checked before it is written; the same read computes its SHA-256"),
             new StepOptions { TracksBytes = true, ExpectedBytes = File.Exists(path) ? new FileInfo(path).Length : null });
@@ -213,7 +213,7 @@ public sealed class RestorePreparation(
             }
 
             var report = await info;
-            step.Result(detail: vouched
+            step.Report(detail: vouched
                 ? $"SHA-256 matches the dump neo4j-admin {bench.Target.Version} read back when it was made"
                 : report is null ? "non-empty (4.4 has no load --info)" : "neo4j-admin load --info read its header");
         }, cancellationToken, () => (vouched ? StepPlan.None : dumps.InfoPlan(bench, path)).With($"in process: size and SHA-256 of {path} against the manifest"));

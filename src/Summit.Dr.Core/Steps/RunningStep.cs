@@ -13,7 +13,7 @@ public sealed class RunningStep
     public string Name => _entry.Name;
 
     /// <summary>What the step produced (bytes written, what it proved): shown on its progress line and kept in its record.</summary>
-    public void Result(long? bytes = null, string? detail = null)
+    public void Report(long? bytes = null, string? detail = null)
     {
         _entry.Bytes = bytes;
         _entry.Detail = detail;
