@@ -27,6 +27,7 @@ public static class SummitDrServices
         services.AddSingleton(tool);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<PlatformPaths>();
+        services.AddSingleton<SecretFiles>();
         services.TryAddSingleton(new SettingSources(null));
 
         // Processes: CliWrap behind the seam, every command logged (-v), and recorded against the step that ran it.
@@ -55,6 +56,8 @@ public static class SummitDrServices
         services.AddSingleton<Neo4jStoreMoves>();
         services.AddSingleton<UploadsSwap>();
         services.AddSingleton<Encryption.ArtifactEncryption>();
+        services.AddSingleton<Trust.ManifestSigner>();
+        services.AddSingleton<Trust.BackupTrust>();
         services.AddSingleton<BackupCatalog>();
         services.AddSingleton<BackupVerifier>();
         services.AddSingleton<Undo.KeptStores>();
@@ -69,6 +72,7 @@ public static class SummitDrServices
         services.AddSingleton<PostgresCapture>();
         services.AddSingleton<UploadsCapture>();
         services.AddSingleton<Neo4jCapture>();
+        services.AddSingleton<BackupSealing>();
         services.AddSingleton<BackupCapture>();
         services.AddSingleton<BackupOperation>();
         services.AddSingleton<RestoreSetup>();

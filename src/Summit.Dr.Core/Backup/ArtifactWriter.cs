@@ -21,7 +21,7 @@ public sealed class ArtifactWriter(ArtifactEncryption encryption, TimeProvider t
     {
         var startedAt = time.GetUtcNow();
         var path = Path.Combine(directory, file);
-        await using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 16, useAsync: true);
+        await using var stream = PrivateFiles.Create(path, 1 << 16, useAsync: true);
         using var sha256 = SHA256.Create();
         var plaintext = new ByteCounter();
         step.Track(progressOf ?? (() => stream.Position));

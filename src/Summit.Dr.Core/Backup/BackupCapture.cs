@@ -10,12 +10,12 @@ namespace Summit.Dr.Backup;
 /// nothing else of the backup runs while it is down: first the PostgreSQL dump and the uploads archive (each
 /// checked as it is written), side by side while Neo4j still serves, together with the container the Neo4j
 /// dump will run in and the graph's counts; then Neo4j is stopped, dumped and started, alone; then its dump
-/// is checked; then the manifest is written.
+/// is checked; then the manifest is written and signed (<see cref="BackupSealing"/>).
 /// </summary>
 public sealed class BackupCapture(
-    PostgresCapture postgres, UploadsCapture uploads, Neo4jCapture neo4j, StepRunner steps, ToolInfo tool, TimeProvider time, ILogger<BackupCapture> logger)
+    PostgresCapture postgres, UploadsCapture uploads, Neo4jCapture neo4j, BackupSealing sealing, StepRunner steps, ILogger<BackupCapture> logger)
 {
-    public string ToolVersion => tool.Version;
+    public string ToolVersion => sealing.ToolVersion;
 
     /// <summary>The manifest of the captured backup, written last into <paramref name="work"/>; null in a dry run.</summary>
     public async Task<BackupManifest?> RunAsync(BackupRequest request, BackupSources sources, string name, string work, string root, CancellationToken cancellationToken)
@@ -55,40 +55,7 @@ public sealed class BackupCapture(
             }
         }
 
-        var recorded = StepFrame.Current!.Log.Records.Skip(first).ToList();
-        return await steps.RunAsync("manifest", async (_, token) =>
-        {
-            var manifest = Manifest(request, sources, name, postgresComponent, neo4jComponent, uploadsComponent, recorded);
-            await BackupManifest.WriteAsync(work, manifest, token);
-            return manifest;
-        }, cancellationToken, () => StepPlan.Note($"{BackupManifest.FileName}, written last and flushed"));
-    }
-
-    private BackupManifest Manifest(
-        BackupRequest request, BackupSources sources, string name, PostgresComponent postgresComponent, Neo4jComponent neo4jComponent, UploadsComponent uploadsComponent, IReadOnlyList<StepRecord> recorded)
-    {
-        var warnings = new List<string>();
-        if (uploadsComponent.Status == ComponentStatus.Missing)
-        {
-            warnings.Add($"Uploads directory {uploadsComponent.Path} does not exist; the backup has no uploads.tar.gz.");
-        }
-
-        warnings.AddRange((uploadsComponent.Skipped ?? []).Select(s => $"Not archived: {s}"));
-        var artifacts = new[] { postgresComponent.Artifact, neo4jComponent.Artifact, uploadsComponent.Artifact }.OfType<ArtifactRecord>().ToList();
-        var window = artifacts.Count == 0 ? null : new ConsistencyWindow(artifacts.Min(a => a.StartedAt), artifacts.Max(a => a.FinishedAt));
-        return new BackupManifest(
-            sources.Encryption is null ? BackupManifest.PlainFormatVersion : BackupManifest.CurrentFormatVersion,
-            tool.Version,
-            name,
-            request.Kind,
-            time.GetUtcNow(),
-            Environment.MachineName,
-            postgresComponent,
-            neo4jComponent,
-            uploadsComponent,
-            window,
-            warnings,
-            recorded,
-            sources.Encryption);
+        var recorded = StepFrame.Current!.Log.Records.Skip(first).Where(r => !r.IsNote).ToList();
+        return await sealing.SealAsync(request, sources, name, work, (postgresComponent, neo4jComponent, uploadsComponent), recorded, cancellationToken);
     }
 }

@@ -39,7 +39,7 @@ public sealed class BackupOperation(
             "work directory",
             (_, _) =>
             {
-                Directory.CreateDirectory(work);
+                PrivateFiles.CreateDirectory(work);
                 return Task.FromResult<IDisposable?>(runLog.Attach(Path.Combine(work, BackupLayout.LogFile)));
             },
             cancellationToken,

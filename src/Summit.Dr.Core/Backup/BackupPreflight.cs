@@ -3,7 +3,6 @@ using Summit.Dr.Catalog;
 using Summit.Dr.Configuration;
 using Summit.Dr.Discovery;
 using Summit.Dr.Docker;
-using Summit.Dr.Encryption;
 using Summit.Dr.Errors;
 using Summit.Dr.Neo4j;
 using Summit.Dr.Postgres;
@@ -19,7 +18,7 @@ namespace Summit.Dr.Backup;
 /// stopped). It only asks questions, so a dry run asks them too.
 /// </summary>
 public sealed class BackupPreflight(
-    PlatformContainers containers, PostgresService postgres, Neo4jQueries neo4j, ArtifactEncryption encryption, StepRunner steps, IOptions<SummitDrOptions> options, WorkingDirectory workingDirectory)
+    PlatformContainers containers, PostgresService postgres, Neo4jQueries neo4j, BackupSealing sealing, StepRunner steps, IOptions<SummitDrOptions> options, WorkingDirectory workingDirectory)
 {
     public string RootFor(BackupRequest request) => workingDirectory.Resolve(request.OutputRoot ?? options.Value.Backup.Root);
 
@@ -62,8 +61,8 @@ public sealed class BackupPreflight(
                     return Task.CompletedTask;
                 });
 
-            // The public keys are read now: a key that cannot encrypt fails the run before anything is stopped.
-            var record = encryption.Describe();
+            // The keys are read now: a key that cannot encrypt or sign fails the run before anything is stopped.
+            var record = sealing.Prepare();
             var estimate = new BackupEstimate(facts?.DatabaseBytes, storeBytes, tree?.Bytes, tree?.Files ?? 0);
             var (free, at) = FreeSpace.Of(root);
             if (free < estimate.Total)

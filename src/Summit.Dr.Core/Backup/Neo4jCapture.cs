@@ -99,8 +99,11 @@ public sealed class Neo4jCapture(Neo4jQueries queries, Neo4jDumps dumps, Neo4jSt
                 await reading;
                 if (written is not null)
                 {
+                    // neo4j-admin wrote it as its own user: it becomes this backup's, private as every artifact.
                     File.Move(written, path);
                     Directory.Delete(directory, recursive: true);
+                    UnixOwners.TryChange(path, UnixOwners.Current.Uid, UnixOwners.Current.Gid);
+                    PrivateFiles.Restrict(path);
                     ArtifactWriter.Durable(path);
                 }
 

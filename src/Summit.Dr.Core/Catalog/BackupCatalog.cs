@@ -15,8 +15,11 @@ public sealed class BackupCatalog
     private readonly SummitDrOptions _options;
     private readonly WorkingDirectory _workingDirectory;
 
-    public BackupCatalog(IOptions<SummitDrOptions> options, WorkingDirectory workingDirectory)
+    private readonly Trust.BackupTrust _trust;
+
+    public BackupCatalog(IOptions<SummitDrOptions> options, WorkingDirectory workingDirectory, Trust.BackupTrust trust)
     {
+        _trust = trust;
         _options = options.Value;
         _workingDirectory = workingDirectory;
     }
@@ -32,8 +35,9 @@ public sealed class BackupCatalog
     {
         if (string.Equals(backup, Latest, StringComparison.OrdinalIgnoreCase))
         {
-            return FindLatest() ?? throw new IntegrityException(
-                $"There is no complete backup in {Root} to take as `latest`. Run `summit-dr backup` first, or name a backup directory.");
+            return FindLatest() ?? throw new IntegrityException(_trust.Checks || _trust.RequiresEncryption
+                ? $"There is no backup in {Root} that this host accepts to take as `latest` (Signing:TrustedKeyFiles, Encryption:Required): `summit-dr list` shows what is there. Name a backup, with --allow-unsigned if you know where it comes from."
+                : $"There is no complete backup in {Root} to take as `latest`. Run `summit-dr backup` first, or name a backup directory.");
         }
 
         var direct = _workingDirectory.Resolve(backup);
@@ -92,8 +96,28 @@ public sealed class BackupCatalog
         return sizes;
     }
 
+    /// <summary>The newest backup a restore would accept: never one its signature or encryption would get refused.</summary>
     private string? FindLatest() =>
-        List().FirstOrDefault(e => e.State is BackupState.Complete or BackupState.Legacy or BackupState.Corrupt)?.Directory;
+        List().FirstOrDefault(e => e.State is BackupState.Complete or BackupState.Legacy or BackupState.Corrupt && Acceptable(e))?.Directory;
+
+    private bool Acceptable(BackupEntry entry)
+    {
+        if (!_trust.Checks && !_trust.RequiresEncryption)
+        {
+            return true;
+        }
+
+        try
+        {
+            var manifest = entry.State == BackupState.Legacy ? null : BackupManifest.Read(entry.Directory);
+            return _trust.Judge(entry.Directory, manifest).Accepted;
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or IntegrityException or UnauthorizedAccessException)
+        {
+            // A corrupt backup stays `latest` so that the restore says what is wrong with it; a signature check needs a manifest.
+            return !_trust.Checks;
+        }
+    }
 
     private static BackupEntry Describe(string directory) => Read(directory) with { ArtifactBytes = Sizes(directory) };
 
@@ -127,12 +151,15 @@ public sealed class BackupCatalog
         BackupManifest manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize<BackupManifest>(File.ReadAllText(manifestPath), JsonDefaults.Options)
-                ?? throw new JsonException("empty manifest");
+            manifest = BackupManifest.Read(directory);
         }
         catch (JsonException ex)
         {
             return new BackupEntry(name, directory, nameTime, bytes, present, BackupState.Corrupt, $"manifest.json does not parse: {ex.Message}");
+        }
+        catch (IntegrityException ex)
+        {
+            return new BackupEntry(name, directory, nameTime, bytes, present, BackupState.Corrupt, ex.Message);
         }
 
         return Judge(name, directory, bytes, present, manifest, file => File.Exists(Path.Combine(directory, file)) ? new FileInfo(Path.Combine(directory, file)).Length : null);

@@ -47,6 +47,6 @@ public sealed class CheckOperation(PlatformContainers containers, BackupCatalog 
             }
         }
 
-        return new CheckResult(directory, findings);
+        return new CheckResult(directory, findings) { Trust = opened.Trust };
     }
 }

@@ -24,4 +24,7 @@ public sealed class EncryptionOptions
 
     /// <summary>A file whose first line is the passphrase that protects the secret keys.</summary>
     public string? SecretKeyPassphraseFile { get; set; }
+
+    /// <summary>Refuse (exit 4) to restore, pull, drill or check a backup that is not encrypted.</summary>
+    public bool Required { get; set; }
 }

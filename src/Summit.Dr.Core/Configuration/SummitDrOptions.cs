@@ -10,6 +10,7 @@ public sealed class SummitDrOptions
     public BackupOptions Backup { get; set; } = new();
     public DrillOptions Drill { get; set; } = new();
     public EncryptionOptions Encryption { get; set; } = new();
+    public SigningOptions Signing { get; set; } = new();
     public RemoteOptions Remote { get; set; } = new();
     public MetricsOptions Metrics { get; set; } = new();
     public NotifyOptions Notify { get; set; } = new();

@@ -104,10 +104,10 @@ public sealed class StopJournal
 
     private static void Write(string root, StopJournalRecord record)
     {
-        Directory.CreateDirectory(root);
+        PrivateFiles.CreateDirectory(root);
         var path = PathIn(root);
         var temporary = path + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        using (var stream = PrivateFiles.Replace(temporary))
         {
             JsonSerializer.Serialize(stream, record, JsonDefaults.Options);
             stream.Flush(flushToDisk: true);

@@ -30,6 +30,7 @@ public sealed class DoctorOperation(DoctorPlatform platform, DoctorSettings sett
             : $"{uploads} does not exist (a backup warns and goes on without it)"));
         settings.DiskAndPermission(checks, new BackupEstimate(postgresBytes, neo4jBytes, tree.Bytes, tree.Files));
         settings.Encryption(checks);
+        settings.Signing(checks);
         await settings.OffSiteAsync(checks, cancellationToken);
         return new DoctorReport(checks, settings.Configuration());
     }

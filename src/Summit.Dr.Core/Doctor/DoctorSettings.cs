@@ -13,7 +13,8 @@ using Summit.Dr.Uploads;
 namespace Summit.Dr.Doctor;
 
 /// <summary>The doctor's look at this machine and the configuration: free disk and write permission in the backup root, keys, the off-site store, every effective setting.</summary>
-public sealed class DoctorSettings(SettingSources sources, IOptions<SummitDrOptions> options, PlatformPaths paths, Encryption.ArtifactEncryption encryption, Remote.RemoteCatalog remote)
+public sealed class DoctorSettings(
+    SettingSources sources, IOptions<SummitDrOptions> options, PlatformPaths paths, Encryption.ArtifactEncryption encryption, Trust.ManifestSigner signer, Trust.BackupTrust trust, Remote.RemoteCatalog remote)
 {
     private static readonly string[] SecretKeys = ["Postgres:Password", "Neo4j:Password"];
 
@@ -43,6 +44,35 @@ public sealed class DoctorSettings(SettingSources sources, IOptions<SummitDrOpti
         catch (UsageException ex)
         {
             checks.Add(new HealthCheck("encryption", false, ex.Message));
+        }
+    }
+
+    /// <summary>The signing key must read and unlock, and the trusted keys must read: a backup or a restore would fail on them.</summary>
+    public void Signing(List<HealthCheck> checks)
+    {
+        try
+        {
+            if (signer.Describe() is { } fingerprint)
+            {
+                checks.Add(new HealthCheck("signing", true, $"backups are signed with {fingerprint} (manifest.json.sig)"));
+            }
+
+            if (trust.Checks)
+            {
+                var keys = trust.TrustedKeys.Where(k => k.Key.IsMasterKey).Select(k => k.UserId is { Length: > 0 } user ? $"{k.PrimaryFingerprint} ({user})" : k.PrimaryFingerprint).ToList();
+                checks.Add(new HealthCheck("trusted keys", keys.Count > 0, keys.Count > 0
+                    ? $"restore, pull, drill and check accept only backups signed by {string.Join(", ", keys)}"
+                    : "Signing:TrustedKeyFiles holds no key: every backup would be refused"));
+            }
+
+            if (trust.RequiresEncryption)
+            {
+                checks.Add(new HealthCheck("encryption required", true, "a backup that is not encrypted is refused (Encryption:Required)"));
+            }
+        }
+        catch (UsageException ex)
+        {
+            checks.Add(new HealthCheck("signing", false, ex.Message));
         }
     }
 
@@ -111,6 +141,9 @@ public sealed class DoctorSettings(SettingSources sources, IOptions<SummitDrOpti
             ["Encryption:PublicKeyFiles"] = _options.Encryption.PublicKeyFiles,
             ["Encryption:PassphraseFile"] = _options.Encryption.PassphraseFile,
             ["Encryption:SecretKeyFiles"] = _options.Encryption.SecretKeyFiles,
+            ["Encryption:Required"] = _options.Encryption.Required ? "true" : "false",
+            ["Signing:SecretKeyFile"] = _options.Signing.SecretKeyFile,
+            ["Signing:TrustedKeyFiles"] = _options.Signing.TrustedKeyFiles,
             ["Remote:Kind"] = _options.Remote.Kind,
             ["Remote:Bucket"] = _options.Remote.Bucket,
             ["Remote:Container"] = _options.Remote.Container,

@@ -51,7 +51,7 @@ public sealed class DrillOperation(
             var proven = ordered.All(c => c.Passed);
             setup.Record(opened.Directory, proven ? "proven" : "mismatch", total, proven ? null : string.Join("; ", ordered.Where(c => !c.Passed).Select(c => c.Detail)), time.GetUtcNow());
             var timed = log.TopLevel.Select(s => new Restore.RestoreStep(s.Name, Math.Round(s.Duration.TotalSeconds, 3))).ToList();
-            return new DrillResult(opened.Directory, id, proven, opened.Manifest is not null, timed, ordered, total, images, warnings, keep, scratch.Containers, scratch.Volumes, scratch.Directory);
+            return new DrillResult(opened.Directory, id, proven, opened.Manifest is not null, timed, ordered, total, images, warnings, keep, scratch.Containers, scratch.Volumes, scratch.Directory) { Trust = opened.Trust };
         }
         catch (Exception ex)
         {

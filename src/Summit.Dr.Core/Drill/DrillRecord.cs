@@ -27,7 +27,7 @@ public sealed record DrillRecord(int SchemaVersion, DateTimeOffset Time, string 
     {
         var path = Path.Combine(backupDirectory, FileName);
         var temporary = path + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        using (var stream = PrivateFiles.Replace(temporary))
         {
             JsonSerializer.Serialize(stream, this, JsonDefaults.Options);
             stream.Flush(flushToDisk: true);

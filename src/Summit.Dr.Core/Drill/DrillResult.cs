@@ -20,4 +20,8 @@ public sealed record DrillResult(
     bool Kept,
     IReadOnlyList<string> Containers,
     IReadOnlyList<string> Volumes,
-    string Directory);
+    string Directory)
+{
+    /// <summary>What the backup's signature proved.</summary>
+    public Trust.TrustVerdict? Trust { get; init; }
+}

@@ -35,7 +35,9 @@ public sealed class DrillScratch : IAsyncDisposable
         Id = id;
         _owner = Owner(ProcessIdentity.Current());
         Directory = Path.Combine(Path.GetTempPath(), DirectoryPrefix + id);
-        System.IO.Directory.CreateDirectory(Directory);
+        // Private: a drill decrypts the uploads in here.
+        PrivateFiles.CreateDirectory(Directory);
+        PrivateFiles.Restrict(Directory);
         File.WriteAllText(Path.Combine(Directory, ".owner"), _owner);
     }
 

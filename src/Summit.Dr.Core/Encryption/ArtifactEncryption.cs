@@ -17,15 +17,15 @@ namespace Summit.Dr.Encryption;
 public sealed class ArtifactEncryption
 {
     private readonly EncryptionOptions _options;
-    private readonly WorkingDirectory _workingDirectory;
+    private readonly SecretFiles _secrets;
     private readonly TimeProvider _time;
     private readonly Lazy<IReadOnlyList<(PgpPublicKey Key, RecipientRecord Record)>> _recipients;
     private readonly Lazy<IReadOnlyList<PgpSecretKeyRingBundle>> _secretKeys;
 
-    public ArtifactEncryption(IOptions<SummitDrOptions> options, WorkingDirectory workingDirectory, TimeProvider time)
+    public ArtifactEncryption(IOptions<SummitDrOptions> options, SecretFiles secrets, TimeProvider time)
     {
         _options = options.Value.Encryption;
-        _workingDirectory = workingDirectory;
+        _secrets = secrets;
         _time = time;
         _recipients = new(() => Paths(_options.PublicKeyFiles).Select(OpenPgp.ReadRecipient).ToList());
         _secretKeys = new(() => OpenPgp.ReadSecretKeys(Paths(_options.SecretKeyFiles)));
@@ -124,27 +124,7 @@ public sealed class ArtifactEncryption
 
     private char[]? SecretKeyPassphrase() => Secret(_options.SecretKeyPassphraseFile, "Encryption:SecretKeyPassphraseFile", EncryptionOptions.SecretKeyPassphraseVariable);
 
-    /// <summary>The first line of the file, else the environment variable; never a setting's value itself.</summary>
-    private char[]? Secret(string? path, string setting, string variable)
-    {
-        if (path is { Length: > 0 })
-        {
-            var full = _workingDirectory.Resolve(path);
-            try
-            {
-                using var reader = new StreamReader(full);
-                var line = reader.ReadLine();
-                return line is { Length: > 0 } ? line.ToCharArray() : throw new UsageException($"{setting}: {full} is empty; its first line must be the passphrase.");
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw new UsageException($"{setting}: cannot read {full}: {ex.Message}", ex);
-            }
-        }
+    private IReadOnlyList<string> Paths(string? list) => _secrets.Paths(list);
 
-        return Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value ? value.ToCharArray() : null;
-    }
-
-    private List<string> Paths(string? list) =>
-        (list ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(_workingDirectory.Resolve).ToList();
+    private char[]? Secret(string? path, string setting, string variable) => _secrets.Passphrase(path, setting, variable);
 }

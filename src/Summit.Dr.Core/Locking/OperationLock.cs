@@ -51,14 +51,14 @@ public sealed class OperationLock
 
     private Held Take(string root, string operation)
     {
-        Directory.CreateDirectory(root);
+        PrivateFiles.CreateRoot(root, _logger);
         var path = Path.Combine(root, FileName);
         var record = new LockRecord(ProcessIdentity.Current(), operation, _time.GetUtcNow());
         for (var attempt = 0; attempt < 3; attempt++)
         {
             try
             {
-                using (var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                using (var stream = PrivateFiles.Create(path))
                 {
                     JsonSerializer.Serialize(stream, record, JsonDefaults.Options);
                     stream.Flush(flushToDisk: true);

@@ -23,7 +23,7 @@ public sealed class RunLogProvider : ILoggerProvider
         lock (_gate)
         {
             _writer?.Dispose();
-            _writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
+            _writer = new StreamWriter(new FileStream(path, new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.Read, UnixCreateMode = PrivateFiles.File })) { AutoFlush = true };
         }
 
         return new Detach(this);

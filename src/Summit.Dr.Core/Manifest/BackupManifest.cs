@@ -26,9 +26,16 @@ public sealed record BackupManifest(
     public const int PlainFormatVersion = 1;
     public const string FileName = "manifest.json";
 
+    /// <summary>The detached OpenPGP signature of manifest.json, beside it (opt-in, Signing:SecretKeyFile).</summary>
+    public const string SignatureFileName = FileName + ".sig";
+
+    /// <summary>No manifest summit-dr writes comes near this; one that does is not read into memory.</summary>
+    public const long MaxBytes = 16 << 20;
+
+    /// <summary>The artifacts of the stores the backup captured, each under its store's one name.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public IEnumerable<ArtifactRecord> Artifacts =>
-        Enum.GetValues<BackupComponent>().Select(c => Of(c).Artifact).OfType<ArtifactRecord>();
+        Enum.GetValues<BackupComponent>().Where(c => Of(c).Status == ComponentStatus.Captured).Select(c => Of(c).Artifact).OfType<ArtifactRecord>();
 
     /// <summary>One store's status and artifact, whichever store it is.</summary>
     public (ComponentStatus Status, ArtifactRecord? Artifact) Of(BackupComponent component) => component switch
@@ -45,16 +52,49 @@ public sealed record BackupManifest(
     public static async Task WriteAsync(string directory, BackupManifest manifest, CancellationToken cancellationToken)
     {
         var path = System.IO.Path.Combine(directory, FileName);
-        await using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        await using var stream = PrivateFiles.Create(path);
         await JsonSerializer.SerializeAsync(stream, manifest, JsonDefaults.Options, cancellationToken);
         await stream.FlushAsync(cancellationToken);
         stream.Flush(flushToDisk: true);
     }
 
+    /// <summary>
+    /// Reads DIRECTORY/manifest.json. It does not parse: <see cref="JsonException"/>. It names a file other than
+    /// a store's one artifact name, or is too large to be one: <see cref="Errors.IntegrityException"/>.
+    /// </summary>
     public static async Task<BackupManifest> ReadAsync(string directory, CancellationToken cancellationToken)
     {
-        await using var stream = File.OpenRead(System.IO.Path.Combine(directory, FileName));
-        return await JsonSerializer.DeserializeAsync<BackupManifest>(stream, JsonDefaults.Options, cancellationToken)
-            ?? throw new JsonException("manifest.json is empty");
+        var path = System.IO.Path.Combine(directory, FileName);
+        if (new FileInfo(path).Length > MaxBytes)
+        {
+            throw new Errors.IntegrityException($"{FileName} in {System.IO.Path.GetFileName(directory)} is larger than any manifest summit-dr writes; it is not read.");
+        }
+
+        await using var stream = File.OpenRead(path);
+        return Parse(await JsonSerializer.DeserializeAsync<BackupManifest>(stream, JsonDefaults.Options, cancellationToken), System.IO.Path.GetFileName(directory));
+    }
+
+    /// <summary>DIRECTORY/manifest.json read at once (it is small), checked as <see cref="ReadAsync"/> checks it.</summary>
+    public static BackupManifest Read(string directory)
+    {
+        var path = System.IO.Path.Combine(directory, FileName);
+        return new FileInfo(path).Length > MaxBytes
+            ? throw new Errors.IntegrityException($"{FileName} in {System.IO.Path.GetFileName(directory)} is larger than any manifest summit-dr writes; it is not read.")
+            : Parse(File.ReadAllBytes(path), System.IO.Path.GetFileName(directory));
+    }
+
+    /// <summary>The manifest of <paramref name="where"/>, from its bytes (off-site), checked as <see cref="ReadAsync"/> checks it.</summary>
+    public static BackupManifest Parse(ReadOnlySpan<byte> json, string where) =>
+        Parse(JsonSerializer.Deserialize<BackupManifest>(json, JsonDefaults.Options), where);
+
+    private static BackupManifest Parse(BackupManifest? manifest, string where)
+    {
+        if (manifest is null)
+        {
+            throw new JsonException("manifest.json is empty");
+        }
+
+        ArtifactNames.Require(manifest, where);
+        return manifest;
     }
 }

@@ -34,11 +34,28 @@ public sealed class Neo4jDumps
 
     private string Transfer => _options.DumpTransfer.Trim().ToLowerInvariant();
 
-    /// <summary>Whether a dump into <paramref name="directory"/> goes through a bind mount (else it is streamed).</summary>
-    private bool MountsDump(bool stream) => !stream && Transfer != Neo4jDumpTransfer.Stream;
+    /// <summary>
+    /// Whether the dump goes through a bind-mounted directory (else it is streamed): not when asked to stream,
+    /// and not when the directory cannot be given to the user neo4j-admin runs as (it stays private, 0700, never
+    /// world-writable; only root can give it away).
+    /// </summary>
+    private bool MountsDump(Neo4jTarget target, bool stream) => !stream && Transfer != Neo4jDumpTransfer.Stream && DumpOwner(target) is not null && UnixOwners.IsRoot;
+
+    /// <summary>Who neo4j-admin writes as: uid 7474 of the official image's `neo4j` user, or the server's numeric user; null for a name only the image knows.</summary>
+    internal static (uint Uid, uint Gid)? DumpOwner(Neo4jTarget target)
+    {
+        var owner = Neo4jOneOffs.StoreOwner(target.Container);
+        if (owner == "neo4j")
+        {
+            return (7474, 7474);
+        }
+
+        var parts = owner.Split(':');
+        return uint.TryParse(parts[0], out var uid) ? (uid, parts.Length > 1 && uint.TryParse(parts[1], out var gid) ? gid : uid) : null;
+    }
 
     /// <summary>What <see cref="StartDumpWorkbenchAsync"/> runs.</summary>
-    public StepPlan DumpWorkbenchPlan(Neo4jTarget target, string directory, bool stream) => MountsDump(stream)
+    public StepPlan DumpWorkbenchPlan(Neo4jTarget target, string directory, bool stream) => MountsDump(target, stream)
         ? Neo4jWorkbench.StartPlan(_docker, target, new BindMount(directory, Neo4jWorkbench.MountPoint), $"{Neo4jWorkbench.MountPoint}/{ProbeName}")
         : Neo4jWorkbench.StartPlan(_docker, target, null, null);
 
@@ -50,18 +67,20 @@ public sealed class Neo4jDumps
     /// </summary>
     public async Task<Neo4jWorkbench> StartDumpWorkbenchAsync(Neo4jTarget target, string directory, CancellationToken cancellationToken, bool stream = false)
     {
-        if (!MountsDump(stream))
+        if (!MountsDump(target, stream))
         {
+            if (!stream && Transfer == Neo4jDumpTransfer.BindMount)
+            {
+                throw new PreconditionException($"Neo4j:DumpTransfer is {Neo4jDumpTransfer.BindMount}, but summit-dr cannot give the dump directory to the user neo4j-admin writes as ({Neo4jOneOffs.StoreOwner(target.Container)}): that takes root. Run as root, or set Neo4j:DumpTransfer to auto or stream.");
+            }
+
             return await StartAsync(target, null, null, cancellationToken);
         }
 
-        Directory.CreateDirectory(directory);
-        // neo4j-admin writes here as uid 7474 (or the server's user), whoever runs summit-dr. Sticky, as /tmp
-        // is: nobody can replace a file another user wrote.
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(directory, (UnixFileMode)Convert.ToInt32("1777", 8));
-        }
+        // neo4j-admin writes here as uid 7474 (or the server's user): the directory is that user's, 0700.
+        PrivateFiles.CreateDirectory(directory);
+        var (uid, gid) = DumpOwner(target)!.Value;
+        UnixOwners.TryChange(directory, uid, gid);
 
         var probe = Path.Combine(directory, ProbeName);
         await File.WriteAllBytesAsync(probe, [], cancellationToken);

@@ -7,6 +7,7 @@ using Summit.Dr.Locking;
 using Summit.Dr.Manifest;
 using Summit.Dr.Progress;
 using Summit.Dr.Steps;
+using Summit.Dr.Trust;
 
 namespace Summit.Dr.Remote;
 
@@ -15,19 +16,24 @@ namespace Summit.Dr.Remote;
 /// the way, and the directory renamed only when all match. A local backup of that name with the same manifest
 /// is taken as it is.
 /// </summary>
-public sealed class PullOperation(RemoteStores stores, RemoteCatalog remote, BackupCatalog catalog, OperationLock operationLock, StepRunner steps, ILogger<PullOperation> logger)
+public sealed class PullOperation(RemoteStores stores, RemoteCatalog remote, BackupCatalog catalog, OperationLock operationLock, BackupTrust trust, StepRunner steps, ILogger<PullOperation> logger)
 {
     /// <summary>Pulls an off-site backup (a name or `latest`) into the backup root, verified; returns its directory.</summary>
-    public async Task<string> PullAsync(string backup, CancellationToken cancellationToken)
+    public async Task<PullResult> PullAsync(string backup, CancellationToken cancellationToken)
     {
         var store = stores.Store;
         steps.Begin(dryRun: false);
         var entries = await remote.ListAsync(cancellationToken);
         var entry = string.Equals(backup, BackupCatalog.Latest, StringComparison.OrdinalIgnoreCase)
-            ? entries.FirstOrDefault(e => e.State == BackupState.Complete)
-                ?? throw new IntegrityException($"There is no complete backup at {store.Location} to take as `latest`. Push one with `summit-dr push latest`.")
+            ? await LatestAsync(entries, cancellationToken)
+                ?? throw new IntegrityException($"There is no complete backup at {store.Location} to take as `latest`{(trust.Checks ? " that a trusted key signed" : string.Empty)}. Push one with `summit-dr push latest`.")
             : entries.FirstOrDefault(e => e.Name == backup)
                 ?? throw new UsageException(NoSuchRemote(backup, entries, store.Location));
+        if (!ArtifactNames.IsSafeBackupName(entry.Name))
+        {
+            throw new IntegrityException($"The backup '{entry.Name}' at {store.Location} has a name no backup can have (a path, `..` or a hidden name): nothing was pulled.");
+        }
+
         if (entry.State == BackupState.Incomplete)
         {
             throw new IntegrityException($"{entry.Name} is not complete at {store.Location}: it has no manifest.json (a push did not finish). Push it again from a host that has it.");
@@ -41,12 +47,20 @@ public sealed class PullOperation(RemoteStores stores, RemoteCatalog remote, Bac
             Directory.Delete(work, recursive: true);
         }
 
-        Directory.CreateDirectory(work);
+        PrivateFiles.CreateDirectory(work);
         try
         {
             var manifestPath = Path.Combine(work, BackupManifest.FileName + ".pulling");
-            await DownloadAsync(RemotePaths.Key(entry.Name, BackupManifest.FileName), manifestPath, cancellationToken);
-            var manifest = ParseManifest(manifestPath, entry.Name, store.Location);
+            var manifestBytes = await remote.DownloadManifestAsync(entry.Name, cancellationToken);
+            var manifest = ParseManifest(manifestBytes, entry.Name, store.Location);
+            // Who made it is settled before a single artifact is downloaded.
+            var signature = await remote.DownloadSignatureAsync(entry.Name, cancellationToken);
+            var verdict = trust.Require(trust.Judge(manifest, manifestBytes, signature), $"{entry.Name} at {store.Location}");
+            await WriteAsync(manifestPath, manifestBytes, cancellationToken);
+            if (signature is not null)
+            {
+                await WriteAsync(Path.Combine(work, BackupManifest.SignatureFileName), signature, cancellationToken);
+            }
             if (Directory.Exists(final))
             {
                 var local = Path.Combine(final, BackupManifest.FileName);
@@ -54,7 +68,7 @@ public sealed class PullOperation(RemoteStores stores, RemoteCatalog remote, Bac
                 {
                     logger.LogInformation("{Name} is already in {Root}; nothing to pull", entry.Name, catalog.Root);
                     Directory.Delete(work, recursive: true);
-                    return final;
+                    return new PullResult(final, verdict);
                 }
 
                 throw new PreconditionException($"{final} already exists and is not the backup {entry.Name} at {store.Location}. Move it away, or restore it as it is.");
@@ -73,15 +87,15 @@ public sealed class PullOperation(RemoteStores stores, RemoteCatalog remote, Bac
             }
 
             var logKey = RemotePaths.Key(entry.Name, BackupLayout.LogFile);
-            if ((await stores.RunAsync("list " + entry.Name, (s, token) => s.ListAsync(entry.Name + "/", token), cancellationToken)).Any(o => o.Key == logKey))
+            if ((await stores.RunAsync("list " + entry.Name, (s, token) => s.ListAsync(entry.Name + "/", token), cancellationToken)).FirstOrDefault(o => o.Key == logKey) is { } log)
             {
-                await DownloadAsync(logKey, Path.Combine(work, BackupLayout.LogFile), cancellationToken);
+                await DownloadAsync(logKey, Path.Combine(work, BackupLayout.LogFile), Math.Min(log.Size, MaxLogBytes), cancellationToken);
             }
 
             File.Move(manifestPath, Path.Combine(work, BackupManifest.FileName));
             Directory.Move(work, final);
             logger.LogInformation("Pulled {Name} from {Location} into {Directory}; every artifact matches its manifest", entry.Name, store.Location, final);
-            return final;
+            return new PullResult(final, verdict);
         }
         catch
         {
@@ -102,7 +116,7 @@ public sealed class PullOperation(RemoteStores stores, RemoteCatalog remote, Bac
             step.Track(() => File.Exists(path) ? new FileInfo(path).Length : 0);
             try
             {
-                await DownloadAsync(RemotePaths.Key(name, artifact.File), path, token);
+                await DownloadAsync(RemotePaths.Key(name, artifact.File), path, artifact.Size, token);
             }
             catch (IntegrityException ex)
             {
@@ -120,20 +134,52 @@ public sealed class PullOperation(RemoteStores stores, RemoteCatalog remote, Bac
         }, cancellationToken, options: new StepOptions { TracksBytes = true, ExpectedBytes = artifact.Size });
     }
 
-    private Task DownloadAsync(string key, string path, CancellationToken cancellationToken) =>
+    /// <summary>The newest complete backup off-site that would be accepted here (signed by a trusted key, encrypted when that is required).</summary>
+    private async Task<BackupEntry?> LatestAsync(IReadOnlyList<BackupEntry> entries, CancellationToken cancellationToken)
+    {
+        foreach (var entry in entries.Where(e => e.State == BackupState.Complete))
+        {
+            if (!trust.Checks && !trust.RequiresEncryption)
+            {
+                return entry;
+            }
+
+            var bytes = await remote.DownloadManifestAsync(entry.Name, cancellationToken);
+            if (trust.Judge(ParseManifest(bytes, entry.Name, stores.Location), bytes, await remote.DownloadSignatureAsync(entry.Name, cancellationToken)).Accepted)
+            {
+                return entry;
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task WriteAsync(string path, byte[] bytes, CancellationToken cancellationToken)
+    {
+        await using var file = PrivateFiles.Create(path);
+        await file.WriteAsync(bytes, cancellationToken);
+        file.Flush(flushToDisk: true);
+    }
+
+    /// <summary>The log is kept with a backup for reading; one larger than this is not what a run writes.</summary>
+    private const long MaxLogBytes = 64 << 20;
+
+    /// <summary>Downloads into <paramref name="path"/> (a fixed name in the work directory), stopping at <paramref name="size"/> bytes.</summary>
+    private Task DownloadAsync(string key, string path, long size, CancellationToken cancellationToken) =>
         stores.RunAsync("download " + key, async (store, token) =>
         {
-            await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-            await store.DownloadAsync(key, file, token);
+            File.Delete(path);
+            await using var file = PrivateFiles.Create(path, 1 << 16, useAsync: true);
+            await store.DownloadAsync(key, new BoundedWriteStream(file, size, () => $"{key} at {store.Location} is larger than the {size} bytes its manifest records: the download stopped there."), token);
             await file.FlushAsync(token);
             file.Flush(flushToDisk: true);
         }, cancellationToken);
 
-    private static BackupManifest ParseManifest(string path, string name, string location)
+    private static BackupManifest ParseManifest(byte[] json, string name, string location)
     {
         try
         {
-            var manifest = JsonSerializer.Deserialize<BackupManifest>(File.ReadAllText(path), JsonDefaults.Options) ?? throw new JsonException("empty manifest");
+            var manifest = BackupManifest.Parse(json, name);
             return manifest.FormatVersion > BackupManifest.CurrentFormatVersion
                 ? throw new IntegrityException($"manifest.json of {name} at {location} has format version {manifest.FormatVersion}, newer than this summit-dr reads. Upgrade summit-dr.")
                 : manifest;

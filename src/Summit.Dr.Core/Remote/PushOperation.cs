@@ -47,10 +47,10 @@ public sealed class PushOperation(RemoteStores stores, BackupCatalog catalog, Op
             files.Add((artifact.File, artifact.Size, artifact.Sha256));
         }
 
-        var log = Path.Combine(directory, BackupLayout.LogFile);
-        if (File.Exists(log))
+        foreach (var extra in new[] { BackupLayout.LogFile, BackupManifest.SignatureFileName }.Select(f => Path.Combine(directory, f)).Where(File.Exists))
         {
-            files.Add((BackupLayout.LogFile, new FileInfo(log).Length, await ArtifactFiles.Sha256Async(log, cancellationToken)));
+            // The signature goes up before the manifest: a complete backup off-site is a signed one.
+            files.Add((Path.GetFileName(extra), new FileInfo(extra).Length, await ArtifactFiles.Sha256Async(extra, cancellationToken)));
         }
 
         var manifestPath = Path.Combine(directory, BackupManifest.FileName);

@@ -28,6 +28,13 @@ public sealed class RemoteCatalog(RemoteStores stores, BackupCatalog catalog, Op
         foreach (var group in objects.GroupBy(o => RemotePaths.NameOf(o.Key)).Where(g => g.Key is not null))
         {
             var name = group.Key!;
+            if (!ArtifactNames.IsSafeBackupName(name))
+            {
+                // Never pulled, never `latest`: its name could not be a directory of the backup root.
+                entries.Add(new BackupEntry(name, location + name, null, group.Sum(o => o.Size), [], BackupState.Corrupt, "its name is not one a backup can have"));
+                continue;
+            }
+
             var sizes = group.ToDictionary(o => o.Key[(name.Length + 1)..], o => o.Size, StringComparer.Ordinal);
             var present = Enum.GetValues<BackupComponent>().Where(c => sizes.ContainsKey(BackupLayout.FileOf(c))).ToList();
             var bytes = sizes.Values.Sum();
@@ -40,13 +47,16 @@ public sealed class RemoteCatalog(RemoteStores stores, BackupCatalog catalog, Op
             BackupManifest manifest;
             try
             {
-                using var buffer = new MemoryStream();
-                await stores.RunAsync("download " + name, (store, token) => store.DownloadAsync(RemotePaths.Key(name, BackupManifest.FileName), Reset(buffer), token), cancellationToken);
-                manifest = JsonSerializer.Deserialize<BackupManifest>(buffer.ToArray(), JsonDefaults.Options) ?? throw new JsonException("empty manifest");
+                manifest = BackupManifest.Parse(await DownloadManifestAsync(name, cancellationToken), name);
             }
             catch (JsonException ex)
             {
                 entries.Add(new BackupEntry(name, location + name, BackupCatalog.TimeFromName(name), bytes, present, BackupState.Corrupt, $"manifest.json does not parse: {ex.Message}"));
+                continue;
+            }
+            catch (IntegrityException ex)
+            {
+                entries.Add(new BackupEntry(name, location + name, BackupCatalog.TimeFromName(name), bytes, present, BackupState.Corrupt, ex.Message));
                 continue;
             }
 
@@ -91,9 +101,32 @@ public sealed class RemoteCatalog(RemoteStores stores, BackupCatalog catalog, Op
         return new PruneResult(dryRun, decisions);
     }
 
-    private static MemoryStream Reset(MemoryStream buffer)
+    /// <summary>A backup's detached manifest signature off-site, or null when it has none.</summary>
+    public async Task<byte[]?> DownloadSignatureAsync(string name, CancellationToken cancellationToken)
     {
-        buffer.SetLength(0);
-        return buffer;
+        var key = RemotePaths.Key(name, BackupManifest.SignatureFileName);
+        if (!(await stores.RunAsync("list " + name, (store, token) => store.ListAsync(name + "/", token), cancellationToken)).Any(o => o.Key == key))
+        {
+            return null;
+        }
+
+        return await stores.RunAsync("download " + key, async (store, token) =>
+        {
+            using var buffer = new MemoryStream();
+            await store.DownloadAsync(key, new BoundedWriteStream(buffer, Trust.BackupTrust.MaxSignatureBytes, () => $"{key} at {store.Location} is larger than any signature: it was not read."), token);
+            return buffer.ToArray();
+        }, cancellationToken);
     }
+
+    /// <summary>A backup's manifest off-site, read into memory no further than any manifest summit-dr writes.</summary>
+    public Task<byte[]> DownloadManifestAsync(string name, CancellationToken cancellationToken) =>
+        stores.RunAsync("download " + RemotePaths.Key(name, BackupManifest.FileName), async (store, token) =>
+        {
+            using var buffer = new MemoryStream();
+            await store.DownloadAsync(
+                RemotePaths.Key(name, BackupManifest.FileName),
+                new BoundedWriteStream(buffer, BackupManifest.MaxBytes, () => $"manifest.json of {name} at {store.Location} is larger than any manifest summit-dr writes: it was not read."),
+                token);
+            return buffer.ToArray();
+        }, cancellationToken);
 }

@@ -26,9 +26,11 @@ public sealed class BackupVerifier
     private readonly StepRunner _steps;
     private readonly Encryption.ArtifactEncryption _encryption;
     private readonly ILogger<BackupVerifier> _logger;
+    private readonly Trust.BackupTrust _trust;
 
-    public BackupVerifier(PostgresService postgres, Neo4jDumps neo4j, StepRunner steps, Encryption.ArtifactEncryption encryption, ILogger<BackupVerifier> logger)
+    public BackupVerifier(PostgresService postgres, Neo4jDumps neo4j, StepRunner steps, Encryption.ArtifactEncryption encryption, Trust.BackupTrust trust, ILogger<BackupVerifier> logger)
     {
+        _trust = trust;
         _encryption = encryption;
         _postgres = postgres;
         _neo4j = neo4j;
@@ -72,7 +74,9 @@ public sealed class BackupVerifier
             present = Order.Where(c => Captured(manifest, c) is not null).ToHashSet();
         }
 
-        return new OpenedBackup(directory, manifest, present, warnings);
+        // Before any artifact is read: who made it (Signing:TrustedKeyFiles), and whether it is encrypted (Encryption:Required).
+        var trust = _trust.Require(_trust.Judge(directory, manifest), name);
+        return new OpenedBackup(directory, manifest, present, warnings) { Trust = trust };
     }
 
     /// <summary>

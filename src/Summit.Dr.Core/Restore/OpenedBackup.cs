@@ -6,5 +6,8 @@ namespace Summit.Dr.Restore;
 /// <summary>A backup directory that passed the directory-level checks, before its artifacts are read.</summary>
 public sealed record OpenedBackup(string Directory, BackupManifest? Manifest, IReadOnlySet<BackupComponent> Present, IReadOnlyList<string> Warnings)
 {
+    /// <summary>Who made it, as far as its signature tells, and whether it was accepted.</summary>
+    public Trust.TrustVerdict? Trust { get; init; }
+
     public string Name => System.IO.Path.GetFileName(Directory.TrimEnd('/'));
 }

@@ -44,9 +44,11 @@ public sealed class RestorePreparation(
             {
                 if (components.Contains(BackupComponent.Postgres))
                 {
-                    // Not a check, and touching nothing live: it begins at once and runs on past this phase.
-                    prepared.StartIncoming(t => RestoreIncomingAsync(targets.Postgres!.Name, prepared.State.Postgres!, opened, t), cancellationToken);
+                    // Verify before execute: no byte of the dump reaches pg_restore before its size and SHA-256
+                    // (and, encrypted, its integrity check) are proved. Then the restore into a database of its
+                    // own begins; touching nothing live, it runs on past this phase, beside the other checks.
                     await VerifyPostgresAsync(opened, targets.Postgres!.Name, token);
+                    prepared.StartIncoming(t => RestoreIncomingAsync(targets.Postgres!.Name, prepared.State.Postgres!, opened, t), cancellationToken);
                 }
             },
             async token =>

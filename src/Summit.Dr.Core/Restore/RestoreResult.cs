@@ -12,6 +12,9 @@ public sealed record RestoreResult(
     Undo.KeptState Kept,
     IReadOnlyList<Steps.StepRecord> Records)
 {
+    /// <summary>What the backup's signature proved.</summary>
+    public Trust.TrustVerdict? Trust { get; init; }
+
     /// <summary>The runbook's recovery time objective for dev and staging.</summary>
     public static readonly TimeSpan RecoveryTimeObjective = TimeSpan.FromMinutes(10);
 

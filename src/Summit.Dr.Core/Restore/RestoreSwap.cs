@@ -37,8 +37,8 @@ public sealed class RestoreSwap(
                 token => state.Current.Uploads is { } up
                     ? steps.RunAsync("restore uploads", (_, _) =>
                     {
-                        var existed = prepared.Staged!.SwapIn(up.Kept);
-                        state.Update(s => s with { Uploads = up with { Existed = existed, Swapped = true } });
+                        var mode = prepared.Staged!.SwapIn(up.Kept);
+                        state.Update(s => s with { Uploads = up with { Existed = mode is not null, Swapped = true, Mode = mode } });
                         return Task.CompletedTask;
                     }, token, () => StepPlan.Note($"in process: rename {up.Path} -> {up.Kept}, then the extracted tree -> {up.Path}"))
                     : Task.CompletedTask,

@@ -49,9 +49,9 @@ public static class KeptStateStore
             return;
         }
 
-        Directory.CreateDirectory(root);
+        PrivateFiles.CreateDirectory(root);
         var temporary = path + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        using (var stream = PrivateFiles.Replace(temporary))
         {
             JsonSerializer.Serialize(stream, states, JsonDefaults.Options);
             stream.Flush(flushToDisk: true);

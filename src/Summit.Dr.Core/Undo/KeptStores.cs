@@ -176,6 +176,10 @@ public sealed class KeptStores
         if (kept.Existed)
         {
             Directory.Move(kept.Kept, kept.Path);
+            if (kept.Mode is { } mode)
+            {
+                File.SetUnixFileMode(kept.Path, mode);
+            }
         }
 
         StagedUploads.TryDelete(discard, _logger);

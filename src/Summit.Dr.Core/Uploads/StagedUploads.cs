@@ -20,34 +20,40 @@ public sealed class StagedUploads : IDisposable
     public UploadsStats Stats { get; }
 
     /// <summary>
-    /// Renames the live tree to <paramref name="keepAt"/> (nothing is deleted or copied), then the staged tree
-    /// into its place; if the second rename fails, the live tree is put back. Returns whether there was a
-    /// live tree to keep.
+    /// Renames the live tree to <paramref name="keepAt"/> (nothing is deleted or copied; kept aside it is made
+    /// private), then the staged tree into its place; if the second rename fails, the live tree is put back.
+    /// Returns the live tree's own mode, or null when there was no live tree to keep.
     /// </summary>
-    public bool SwapIn(string keepAt)
+    public UnixFileMode? SwapIn(string keepAt)
     {
-        var hadTree = Directory.Exists(_target);
-        if (hadTree)
+        var mode = Directory.Exists(_target) ? File.GetUnixFileMode(_target) : (UnixFileMode?)null;
+        if (mode is not null)
         {
             Directory.Move(_target, keepAt);
+            PrivateFiles.Restrict(keepAt);
         }
 
+        var staged = Path.Combine(_staging, "uploads");
+        var modified = Directory.GetLastWriteTimeUtc(staged);
         try
         {
-            Directory.Move(Path.Combine(_staging, "uploads"), _target);
+            Directory.Move(staged, _target);
+            // A directory moved to another parent may get a new time on some filesystems: it keeps the archived one.
+            Directory.SetLastWriteTimeUtc(_target, modified);
         }
         catch
         {
-            if (hadTree)
+            if (mode is { } old)
             {
                 Directory.Move(keepAt, _target);
+                File.SetUnixFileMode(_target, old);
             }
 
             throw;
         }
 
         TryDelete(_staging, _logger);
-        return hadTree;
+        return mode;
     }
 
     public void Dispose()

@@ -86,14 +86,15 @@ public static class UploadsArchive
     /// first unsafe entry, or the damage.
     /// </summary>
     public static Task<UploadsStats> ReadAsync(Stream archive, CancellationToken cancellationToken, (uint Crc, uint Length)? trailer = null) =>
-        WalkAsync(archive, destination: null, trailer, cancellationToken);
+        WalkAsync(archive, destination: null, trailer, ownership: null, cancellationToken);
 
     /// <summary>
     /// Extracts into <paramref name="destination"/> (which gets an `uploads` directory), with the same checks
     /// as <see cref="ReadAsync"/> applied to each entry before anything of it is written.
     /// </summary>
-    public static Task<UploadsStats> ExtractAsync(Stream archive, string destination, CancellationToken cancellationToken, (uint Crc, uint Length)? trailer = null) =>
-        WalkAsync(archive, destination, trailer, cancellationToken);
+    /// <param name="restoreOwnership">Give every entry its recorded owner, group, mode and time back, as GNU tar run as root does (what root alone may do is counted in <see cref="UploadsStats.NotOwned"/>).</param>
+    public static Task<UploadsStats> ExtractAsync(Stream archive, string destination, CancellationToken cancellationToken, (uint Crc, uint Length)? trailer = null, bool restoreOwnership = false) =>
+        WalkAsync(archive, destination, trailer, restoreOwnership ? new EntryOwnership() : null, cancellationToken);
 
     /// <summary>The gzip trailer of an archive file (CRC-32 and length mod 2^32), for a reader that goes through a stream that cannot seek.</summary>
     public static async Task<(uint Crc, uint Length)?> ReadTrailerAsync(string path, CancellationToken cancellationToken)
@@ -146,7 +147,7 @@ public static class UploadsArchive
         };
     }
 
-    private static async Task<UploadsStats> WalkAsync(Stream archive, string? destination, (uint Crc, uint Length)? knownTrailer, CancellationToken cancellationToken)
+    private static async Task<UploadsStats> WalkAsync(Stream archive, string? destination, (uint Crc, uint Length)? knownTrailer, EntryOwnership? ownership, CancellationToken cancellationToken)
     {
         var files = 0;
         var bytes = 0L;
@@ -172,13 +173,14 @@ public static class UploadsArchive
                         throw new IntegrityException($"uploads.tar.gz holds an unsafe entry '{entry.Name}' ({problem}); it was refused and nothing was extracted from it.");
                     }
 
-                    var target = destination is null ? null : Path.Combine(destination, "uploads", relative!);
+                    var target = destination is null ? null : Path.Combine(destination, "uploads", relative!).TrimEnd('/');
                     if (entry.EntryType == TarEntryType.Directory)
                     {
                         directories++;
                         if (target is not null)
                         {
                             Directory.CreateDirectory(target);
+                            ownership?.Record(target, entry);
                         }
 
                         continue;
@@ -190,6 +192,7 @@ public static class UploadsArchive
                     {
                         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                         await entry.ExtractToFileAsync(target, overwrite: false, cancellationToken);
+                        ownership?.Record(target, entry);
                     }
                     else if (entry.DataStream is { } data)
                     {
@@ -215,6 +218,7 @@ public static class UploadsArchive
             throw new IntegrityException($"uploads.tar.gz is damaged: {ex.Message}", ex);
         }
 
-        return new UploadsStats(files, bytes, directories, [], tree?.Finish());
+        ownership?.Apply();
+        return new UploadsStats(files, bytes, directories, [], tree?.Finish()) { NotOwned = ownership?.NotOwned ?? (0, null) };
     }
 }

@@ -29,9 +29,16 @@ public sealed class UploadsSwap
         var staging = Path.Combine(parent, $".summit-dr-staging-{Guid.NewGuid().ToString("N")[..12]}");
         try
         {
-            Directory.CreateDirectory(staging);
-            var stats = await UploadsArchive.ExtractAsync(archive, staging, cancellationToken, trailer);
+            // Private until it is swapped in; the tree in it gets the owners, modes and times it was archived with.
+            PrivateFiles.CreateDirectory(staging);
+            var stats = await UploadsArchive.ExtractAsync(archive, staging, cancellationToken, trailer, restoreOwnership: true);
             Directory.CreateDirectory(Path.Combine(staging, "uploads"));
+            if (stats.NotOwned is (> 0, var first))
+            {
+                _logger.LogWarning(
+                    "The uploads' owners were not given back ({Count} entries, {First} the first): only root may, so they belong to this user; their modes and times are restored. Run the restore as root to restore owners too",
+                    stats.NotOwned.Count, first);
+            }
             return new StagedUploads(target, staging, stats, _logger);
         }
         catch

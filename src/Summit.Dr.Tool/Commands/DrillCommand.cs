@@ -33,6 +33,9 @@ public sealed class DrillCommand
     [Option("--remote", Description = "BACKUP_DIR names a backup off-site (or `latest` there): pull it first, verified, then drill it.")]
     public bool Remote { get; set; }
 
+    [Option("--allow-unsigned", Description = "Take a backup that is not signed by a trusted key (Signing:TrustedKeyFiles); said so in the log and the JSON.")]
+    public bool AllowUnsigned { get; set; }
+
     [Option("--json", Description = "Write the outcome as one JSON document to stdout.")]
     public bool Json { get; set; }
 
@@ -45,9 +48,9 @@ public sealed class DrillCommand
             throw new UsageException("drill needs a backup: `summit-dr drill latest` or `summit-dr drill backups/<YYYYMMDD_HHMMSS>`.");
         }
 
-        return OperationHost.Run(Parent.ToGlobalOptions(), new CommandRun("drill", Json) { Discover = true, Report = true, Validate = Remote ? null : services => services.GetRequiredService<BackupCatalog>().Resolve(Backup) }, async (services, console, cancellationToken) =>
+        return OperationHost.Run(Parent.ToGlobalOptions(), new CommandRun("drill", Json) { AllowUnsigned = AllowUnsigned, Discover = true, Report = true, Validate = Remote ? null : services => services.GetRequiredService<BackupCatalog>().Resolve(Backup) }, async (services, console, cancellationToken) =>
         {
-            var backup = Remote ? await services.GetRequiredService<Remote.PullOperation>().PullAsync(Backup, cancellationToken) : Backup;
+            var backup = Remote ? (await services.GetRequiredService<Remote.PullOperation>().PullAsync(Backup, cancellationToken)).Directory : Backup;
             var result = await services.GetRequiredService<DrillOperation>().RunAsync(backup, Keep, cancellationToken);
             var facts = services.GetRequiredService<Reporting.RunFacts>();
             facts.Backup = Path.GetFileName(result.Backup.TrimEnd('/'));
@@ -77,6 +80,7 @@ public sealed class DrillCommand
                     checks = result.Checks,
                     images = result.Images,
                     warnings = result.Warnings,
+                    trust = result.Trust,
                     kept = result.Kept ? new { containers = result.Containers, volumes = result.Volumes, directory = result.Directory } : null,
                 });
                 return exitCode;

@@ -45,6 +45,9 @@ public sealed class RestoreCommand
     [Option("--remote", Description = "BACKUP_DIR names a backup off-site (or `latest` there): pull it first, verified, then restore it.")]
     public bool Remote { get; set; }
 
+    [Option("--allow-unsigned", Description = "Take a backup that is not signed by a trusted key (Signing:TrustedKeyFiles); said so in the log and the JSON.")]
+    public bool AllowUnsigned { get; set; }
+
     [Option("--json", Description = "Write the outcome as one JSON document to stdout.")]
     public bool Json { get; set; }
 
@@ -63,7 +66,7 @@ public sealed class RestoreCommand
         }
 
         var request = new RestoreRequest(Backup, BackupComponents.Parse(Only), Only is not null, Yes, SafetyBackup, DryRun);
-        return OperationHost.Run(Parent.ToGlobalOptions(), new CommandRun("restore", Json) { Recover = !request.DryRun, Discover = true, Report = !request.DryRun, Validate = Remote ? null : services => services.GetRequiredService<BackupCatalog>().Resolve(request.Backup) }, async (services, console, cancellationToken) =>
+        return OperationHost.Run(Parent.ToGlobalOptions(), new CommandRun("restore", Json) { AllowUnsigned = AllowUnsigned, Recover = !request.DryRun, Discover = true, Report = !request.DryRun, Validate = Remote ? null : services => services.GetRequiredService<BackupCatalog>().Resolve(request.Backup) }, async (services, console, cancellationToken) =>
         {
             if (request.DryRun)
             {
@@ -71,7 +74,7 @@ public sealed class RestoreCommand
                 return PlanReport.Write(console, "restore", plan.Records, Json);
             }
 
-            var local = Remote ? request with { Backup = await services.GetRequiredService<Remote.PullOperation>().PullAsync(request.Backup, cancellationToken) } : request;
+            var local = Remote ? request with { Backup = (await services.GetRequiredService<Remote.PullOperation>().PullAsync(request.Backup, cancellationToken)).Directory } : request;
             var facts = services.GetRequiredService<Reporting.RunFacts>();
             facts.Backup = Path.GetFileName(local.Backup.TrimEnd('/'));
             var result = await services.GetRequiredService<RestoreOperation>().RunAsync(local, cancellationToken);

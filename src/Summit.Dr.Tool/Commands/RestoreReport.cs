@@ -29,6 +29,7 @@ internal static class RestoreReport
                 stores = result.Stores,
                 checks = result.Checks,
                 warnings = result.Warnings,
+                trust = result.Trust,
             });
             return exitCode;
         }

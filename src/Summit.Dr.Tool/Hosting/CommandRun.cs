@@ -17,6 +17,9 @@ public sealed record CommandRun(string Command, bool Json)
     /// <summary>A backup root besides Backup:Root whose journals are recovered too (backup --output).</summary>
     public string? ExtraRecoveryRoot { get; init; }
 
+    /// <summary>`--allow-unsigned`: a backup its signature would have refused is taken, and the log and the JSON say so.</summary>
+    public bool AllowUnsigned { get; init; }
+
     /// <summary>Checks of the command's input that need configuration (a backup name), run before any docker command.</summary>
     public Action<IServiceProvider>? Validate { get; init; }
 }

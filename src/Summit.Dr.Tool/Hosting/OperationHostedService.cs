@@ -26,6 +26,7 @@ internal sealed class OperationHostedService(
         var started = time.GetTimestamp();
         try
         {
+            services.GetRequiredService<Summit.Dr.Trust.BackupTrust>().AllowUnsigned = run.Command.AllowUnsigned;
             run.Command.Validate?.Invoke(services);
             if (run.Command.Discover)
             {

@@ -168,7 +168,7 @@ public sealed class RemoteBackupsTests : IDisposable
         var catalog = new RemoteCatalog(stores, Harness.Get<BackupCatalog>(), Harness.Get<OperationLock>(), Harness.Get<ILogger<RemoteCatalog>>());
         return new RemoteUnderTest(
             new PushOperation(stores, Harness.Get<BackupCatalog>(), Harness.Get<OperationLock>(), Harness.Get<StepRunner>(), Harness.Get<ILogger<PushOperation>>()),
-            new PullOperation(stores, catalog, Harness.Get<BackupCatalog>(), Harness.Get<OperationLock>(), Harness.Get<StepRunner>(), Harness.Get<ILogger<PullOperation>>()),
+            new PullOperation(stores, catalog, Harness.Get<BackupCatalog>(), Harness.Get<OperationLock>(), Harness.Get<Summit.Dr.Trust.BackupTrust>(), Harness.Get<StepRunner>(), Harness.Get<ILogger<PullOperation>>()),
             catalog);
     }
 
@@ -177,7 +177,7 @@ public sealed class RemoteBackupsTests : IDisposable
     {
         public Task<PushResult> PushAsync(string backup, CancellationToken cancellationToken) => Push.PushAsync(backup, cancellationToken);
 
-        public Task<string> PullAsync(string backup, CancellationToken cancellationToken) => Pull.PullAsync(backup, cancellationToken);
+        public async Task<string> PullAsync(string backup, CancellationToken cancellationToken) => (await Pull.PullAsync(backup, cancellationToken)).Directory;
 
         public Task<IReadOnlyList<BackupEntry>> ListAsync(CancellationToken cancellationToken) => Catalog.ListAsync(cancellationToken);
     }

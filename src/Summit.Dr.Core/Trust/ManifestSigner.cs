@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Options;
+using Org.BouncyCastle.Bcpg.OpenPgp;
+using Summit.Dr.Configuration;
+using Summit.Dr.Encryption;
+using Summit.Dr.Manifest;
+using Summit.Dr.Steps;
+
+namespace Summit.Dr.Trust;
+
+/// <summary>
+/// Signs each backup's manifest with the backup host's key (Signing:SecretKeyFile), into manifest.json.sig
+/// beside it. The manifest holds every artifact's size and SHA-256, so the signature covers the backup.
+/// </summary>
+public sealed class ManifestSigner
+{
+    private readonly SigningOptions _options;
+    private readonly SecretFiles _secrets;
+    private readonly TimeProvider _time;
+    private readonly Lazy<(PgpSecretKey Key, PgpPrivateKey Private)> _key;
+
+    public ManifestSigner(IOptions<SummitDrOptions> options, SecretFiles secrets, TimeProvider time)
+    {
+        _options = options.Value.Signing;
+        _secrets = secrets;
+        _time = time;
+        _key = new(() =>
+        {
+            var path = _secrets.Paths(_options.SecretKeyFile).Single();
+            var key = OpenPgpSignatures.ReadSigningKey(path, "Signing:SecretKeyFile");
+            var passphrase = _secrets.Passphrase(_options.PassphraseFile, "Signing:PassphraseFile", SigningOptions.PassphraseVariable);
+            return (key, OpenPgpSignatures.Unlock(key, passphrase, $"Signing:PassphraseFile or {SigningOptions.PassphraseVariable}"));
+        });
+    }
+
+    /// <summary>Backups are signed: Signing:SecretKeyFile is set.</summary>
+    public bool Enabled => _options.SecretKeyFile is { Length: > 0 };
+
+    /// <summary>The signing key's fingerprint; reads and unlocks it, so a key that cannot sign fails the run before anything is stopped.</summary>
+    public string? Describe() => Enabled ? OpenPgpSignatures.Fingerprint(_key.Value.Key.PublicKey) : null;
+
+    /// <summary>What <see cref="SignAsync"/> does, for the plan.</summary>
+    public StepPlan Plan(string directory) => Enabled
+        ? StepPlan.Note($"signed by {Describe()} into {Path.Combine(directory, BackupManifest.SignatureFileName)} (`gpg --verify manifest.json.sig manifest.json` checks it)")
+        : StepPlan.None;
+
+    /// <summary>Writes DIRECTORY/manifest.json.sig, flushed, readable by its owner only.</summary>
+    public async Task SignAsync(string directory, CancellationToken cancellationToken)
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+
+        var (key, privateKey) = _key.Value;
+        await using (var manifest = File.OpenRead(Path.Combine(directory, BackupManifest.FileName)))
+        await using (var signature = PrivateFiles.Create(Path.Combine(directory, BackupManifest.SignatureFileName)))
+        {
+            OpenPgpSignatures.SignDetached(manifest, signature, key, privateKey, _time.GetUtcNow().UtcDateTime);
+            await signature.FlushAsync(cancellationToken);
+            signature.Flush(flushToDisk: true);
+        }
+    }
+}
