@@ -22,8 +22,14 @@ public sealed class ArtifactEncryption
     private readonly Lazy<IReadOnlyList<(PgpPublicKey Key, RecipientRecord Record)>> _recipients;
     private readonly Lazy<IReadOnlyList<PgpSecretKeyRingBundle>> _secretKeys;
 
-    public ArtifactEncryption(IOptions<SummitDrOptions> options, SecretFiles secrets, TimeProvider time)
+    /// <summary>Shorter than this, a passphrase falls to offline guessing however many times it is hashed.</summary>
+    public const int ShortPassphrase = 12;
+
+    private readonly Microsoft.Extensions.Logging.ILogger<ArtifactEncryption> _logger;
+
+    public ArtifactEncryption(IOptions<SummitDrOptions> options, SecretFiles secrets, TimeProvider time, Microsoft.Extensions.Logging.ILogger<ArtifactEncryption> logger)
     {
+        _logger = logger;
         _options = options.Value.Encryption;
         _secrets = secrets;
         _time = time;
@@ -35,9 +41,23 @@ public sealed class ArtifactEncryption
     public bool Enabled => Paths(_options.PublicKeyFiles).Count > 0 || Passphrase() is not null;
 
     /// <summary>What the manifest of a backup written now records, or null when encryption is off. Reads the public keys.</summary>
-    public EncryptionRecord? Describe() => Enabled
-        ? new EncryptionRecord(OpenPgp.Format, OpenPgp.Cipher, IntegrityProtected: true, _recipients.Value.Select(r => r.Record).ToList(), Passphrase() is not null)
-        : null;
+    public EncryptionRecord? Describe()
+    {
+        if (!Enabled)
+        {
+            return null;
+        }
+
+        var passphrase = Passphrase();
+        if (passphrase is { Length: < ShortPassphrase })
+        {
+            Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(_logger,
+                "The passphrase backups are encrypted to has {Length} characters: whoever holds a copy can try guesses offline. Use {Minimum} or more",
+                passphrase.Length, ShortPassphrase);
+        }
+
+        return new EncryptionRecord(OpenPgp.Format, OpenPgp.Cipher, IntegrityProtected: true, _recipients.Value.Select(r => r.Record).ToList(), passphrase is not null);
+    }
 
     /// <summary>How many secret keys the configured files hold (reads them); 0 when none is configured.</summary>
     public int SecretKeyCount() => _secretKeys.Value.Sum(b => b.Count);

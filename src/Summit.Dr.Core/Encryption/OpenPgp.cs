@@ -20,6 +20,9 @@ public static class OpenPgp
     public const string Cipher = "AES-256";
 
     private const int BufferSize = 1 << 16;
+
+    /// <summary>The coded S2K count 0xFF: 65,011,712 bytes (RFC 4880, 3.7.1.3).</summary>
+    public const int MaxS2kCount = 0xFF;
     private const int LiteralPacketSize = 1 << 12;
 
     /// <summary>
@@ -90,7 +93,9 @@ public static class OpenPgp
 
         if (passphrase is not null)
         {
-            generator.AddMethodUtf8(passphrase, HashAlgorithmTag.Sha256);
+            // The largest iterated-and-salted count (65,011,712 bytes hashed per guess), as gpg uses: every guess
+            // at a stolen backup's passphrase costs that much.
+            generator.AddMethodUtf8(passphrase, HashAlgorithmTag.Sha256, MaxS2kCount);
         }
 
         var encrypted = generator.Open(output, new byte[BufferSize]);

@@ -18,7 +18,7 @@ namespace Summit.Dr.Remote;
 /// incomplete and is never pulled, restored or counted. A push that fails removes what it uploaded where it
 /// can, and never touches the local backup.
 /// </summary>
-public sealed class PushOperation(RemoteStores stores, BackupCatalog catalog, OperationLock operationLock, StepRunner steps, ILogger<PushOperation> logger)
+public sealed class PushOperation(RemoteStores stores, BackupCatalog catalog, OperationLock operationLock, Encryption.ArtifactEncryption encryption, StepRunner steps, ILogger<PushOperation> logger)
 {
     /// <summary>Pushes a local backup (a name, a directory or `latest`); returns its off-site location.</summary>
     public async Task<PushResult> PushAsync(string backup, CancellationToken cancellationToken)
@@ -47,10 +47,22 @@ public sealed class PushOperation(RemoteStores stores, BackupCatalog catalog, Op
             files.Add((artifact.File, artifact.Size, artifact.Sha256));
         }
 
-        foreach (var extra in new[] { BackupLayout.LogFile, BackupManifest.SignatureFileName }.Select(f => Path.Combine(directory, f)).Where(File.Exists))
+        var sources = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (await LogToPushAsync(directory, manifest, cancellationToken) is { } log)
+        {
+            if (log != Path.Combine(directory, BackupLayout.LogFile))
+            {
+                // An encrypted copy made for the push (and removed after it); the log itself stays as it is.
+                sources[BackupLayout.LogFile] = log;
+            }
+
+            files.Add((BackupLayout.LogFile, new FileInfo(log).Length, await ArtifactFiles.Sha256Async(log, cancellationToken)));
+        }
+
+        if (Path.Combine(directory, BackupManifest.SignatureFileName) is var signature && File.Exists(signature))
         {
             // The signature goes up before the manifest: a complete backup off-site is a signed one.
-            files.Add((Path.GetFileName(extra), new FileInfo(extra).Length, await ArtifactFiles.Sha256Async(extra, cancellationToken)));
+            files.Add((BackupManifest.SignatureFileName, new FileInfo(signature).Length, await ArtifactFiles.Sha256Async(signature, cancellationToken)));
         }
 
         var manifestPath = Path.Combine(directory, BackupManifest.FileName);
@@ -83,7 +95,7 @@ public sealed class PushOperation(RemoteStores stores, BackupCatalog catalog, Op
                 await steps.RunAsync($"push {file}", async (step, token) =>
                 {
                     pushed.Add(key);
-                    await stores.RunAsync("upload " + key, (s, t) => s.UploadAsync(key, Path.Combine(directory, file), t), token);
+                    await stores.RunAsync("upload " + key, (s, t) => s.UploadAsync(key, sources.GetValueOrDefault(file) ?? Path.Combine(directory, file), t), token);
                     var (readSha, readSize) = await ReadBackAsync(key, token);
                     if (readSha != sha256 || readSize != size)
                     {
@@ -96,6 +108,7 @@ public sealed class PushOperation(RemoteStores stores, BackupCatalog catalog, Op
         }
         catch (Exception ex)
         {
+            DeleteQuietly(sources.Values);
             await RemoveQuietlyAsync(store, pushed);
             if (ex is OperationCanceledException)
             {
@@ -105,7 +118,58 @@ public sealed class PushOperation(RemoteStores stores, BackupCatalog catalog, Op
             throw new OperationFailedException($"Push of {name} to {location} failed: {ex.Message.TrimEnd('.')}. No complete copy was left off-site (its manifest is written last), and the local backup is untouched. Push it again.", ex);
         }
 
+        DeleteQuietly(sources.Values);
         return new PushResult(name, location, files.Sum(f => f.Size) + new FileInfo(manifestPath).Length, AlreadyThere: false);
+    }
+
+    /// <summary>
+    /// The run's log as it goes off-site: as it is beside a plain backup; encrypted like the artifacts beside an
+    /// encrypted one (into a private file in the backup's directory, removed after the push), or not at all when
+    /// this host holds no key to encrypt it to.
+    /// </summary>
+    private async Task<string?> LogToPushAsync(string directory, BackupManifest manifest, CancellationToken cancellationToken)
+    {
+        var log = Path.Combine(directory, BackupLayout.LogFile);
+        if (!File.Exists(log) || manifest.Encryption is null)
+        {
+            return File.Exists(log) ? log : null;
+        }
+
+        if (!encryption.Enabled)
+        {
+            logger.LogWarning("{Log} stays here: the backup is encrypted and this host holds no key to encrypt its log to (Encryption:PublicKeyFiles)", BackupLayout.LogFile);
+            return null;
+        }
+
+        var encrypted = Path.Combine(directory, ".summit-dr-push-" + BackupLayout.LogFile);
+        File.Delete(encrypted);
+        await using (var output = PrivateFiles.Create(encrypted))
+        {
+            await using (var encrypting = encryption.Encrypt(output, BackupLayout.LogFile))
+            await using (var plain = ArtifactFiles.OpenRead(log))
+            {
+                await plain.CopyToAsync(encrypting, cancellationToken);
+            }
+
+            output.Flush(flushToDisk: true);
+        }
+
+        return encrypted;
+    }
+
+    private void DeleteQuietly(IEnumerable<string> files)
+    {
+        foreach (var file in files)
+        {
+            try
+            {
+                File.Delete(file);
+            }
+            catch (IOException ex)
+            {
+                logger.LogDebug("Could not remove {File} ({Error}); it is not part of the backup", file, ex.Message);
+            }
+        }
     }
 
     private static async Task<BackupManifest> LocalManifestAsync(string directory, string name, CancellationToken cancellationToken)

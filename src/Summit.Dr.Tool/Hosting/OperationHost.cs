@@ -52,6 +52,7 @@ internal static class OperationHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(10));
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
 
+        var warnings = SettingChecks.Check(builder.Configuration, globals);
         var options = ValidatedOptions(builder.Configuration);
         // A dry run changes nothing, so it does not recover either.
         var roots = (command.Recover ? new[] { options.Backup.Root, command.ExtraRecoveryRoot } : [])
@@ -59,7 +60,7 @@ internal static class OperationHost
             .Select(workingDirectory.Resolve)
             .Distinct()
             .ToList();
-        var run = new OperationRun(command, body, roots);
+        var run = new OperationRun(command, body, roots) { Warnings = warnings };
         builder.Services.AddSingleton(run);
         builder.Services.AddHostedService<OperationHostedService>();
 

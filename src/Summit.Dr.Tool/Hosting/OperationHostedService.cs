@@ -26,6 +26,11 @@ internal sealed class OperationHostedService(
         var started = time.GetTimestamp();
         try
         {
+            foreach (var warning in run.Warnings)
+            {
+                logger.LogWarning("{Warning}", warning);
+            }
+
             services.GetRequiredService<Summit.Dr.Trust.BackupTrust>().AllowUnsigned = run.Command.AllowUnsigned;
             run.Command.Validate?.Invoke(services);
             if (run.Command.Discover)

@@ -10,6 +10,9 @@ public sealed class OperationRun(CommandRun command, Func<IServiceProvider, Tool
     /// <summary>Backup roots whose stop journals are checked before the operation runs.</summary>
     public IReadOnlyList<string> RecoveryRoots { get; } = recoveryRoots;
 
+    /// <summary>What the settings checks found worth a warning, given before the operation runs.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     public int ExitCode { get; set; } = Errors.ExitCodes.Failed;
 
     /// <summary>The one-line message of a failed run.</summary>

@@ -167,7 +167,7 @@ public sealed class RemoteBackupsTests : IDisposable
             _ => _store.Object);
         var catalog = new RemoteCatalog(stores, Harness.Get<BackupCatalog>(), Harness.Get<OperationLock>(), Harness.Get<ILogger<RemoteCatalog>>());
         return new RemoteUnderTest(
-            new PushOperation(stores, Harness.Get<BackupCatalog>(), Harness.Get<OperationLock>(), Harness.Get<StepRunner>(), Harness.Get<ILogger<PushOperation>>()),
+            new PushOperation(stores, Harness.Get<BackupCatalog>(), Harness.Get<OperationLock>(), Harness.Get<Summit.Dr.Encryption.ArtifactEncryption>(), Harness.Get<StepRunner>(), Harness.Get<ILogger<PushOperation>>()),
             new PullOperation(stores, catalog, Harness.Get<BackupCatalog>(), Harness.Get<OperationLock>(), Harness.Get<Summit.Dr.Trust.BackupTrust>(), Harness.Get<StepRunner>(), Harness.Get<ILogger<PullOperation>>()),
             catalog);
     }
