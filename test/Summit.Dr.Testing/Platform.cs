@@ -86,7 +86,10 @@ public sealed class Platform : IAsyncDisposable
             ["Postgres"] = new { Container = Postgres },
             ["Neo4j"] = new { Container = Neo4j, StartTimeoutSeconds = 60 },
         };
-        File.WriteAllText(Path.Combine(WorkDir, "summit-dr.json"), JsonSerializer.Serialize(extra ?? config));
+        // Mode 600, as the README asks of a file that can name passwords.
+        var path = Path.Combine(WorkDir, "summit-dr.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(extra ?? config));
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
     public async Task<string> PsqlAsync(string sql, string? database = null) =>

@@ -130,6 +130,40 @@ public sealed class RemoteServer : IAsyncDisposable
         await blob.UploadAsync(new BinaryData(bytes), overwrite: true);
     }
 
+    /// <summary>Stores <paramref name="bytes"/> under <paramref name="key"/> as any client with the bucket's credentials could: how a planted object gets there.</summary>
+    public async Task PutAsync(string key, byte[] bytes)
+    {
+        if (Kind == "s3")
+        {
+            using var client = new Amazon.S3.AmazonS3Client(
+                new Amazon.Runtime.BasicAWSCredentials("S3RVER", "S3RVER"),
+                new Amazon.S3.AmazonS3Config { ServiceURL = Endpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1", RequestChecksumCalculation = Amazon.Runtime.RequestChecksumCalculation.WHEN_REQUIRED });
+            // Without aws-chunked framing, which s3rver would keep as the object's bytes.
+            await client.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest { BucketName = Bucket, Key = key, InputStream = new MemoryStream(bytes), UseChunkEncoding = false });
+            return;
+        }
+
+        await new Azure.Storage.Blobs.BlobClient(ConnectionString, Container, key).UploadAsync(new BinaryData(bytes), overwrite: true);
+    }
+
+    /// <summary>The bytes stored under <paramref name="key"/>.</summary>
+    public async Task<byte[]> GetAsync(string key)
+    {
+        if (Kind == "s3")
+        {
+            using var client = new Amazon.S3.AmazonS3Client(
+                new Amazon.Runtime.BasicAWSCredentials("S3RVER", "S3RVER"),
+                new Amazon.S3.AmazonS3Config { ServiceURL = Endpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
+            using var response = await client.GetObjectAsync(Bucket, key);
+            using var buffer = new MemoryStream();
+            await response.ResponseStream.CopyToAsync(buffer);
+            return buffer.ToArray();
+        }
+
+        var content = await new Azure.Storage.Blobs.BlobClient(ConnectionString, Container, key).DownloadContentAsync();
+        return content.Value.Content.ToArray();
+    }
+
     /// <summary>Kills the server, as a network failure would cut it off mid-transfer.</summary>
     public async Task KillAsync()
     {

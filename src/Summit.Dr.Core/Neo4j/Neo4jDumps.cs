@@ -115,12 +115,22 @@ public sealed class Neo4jDumps
     public StepPlan LoadWorkbenchPlan(Neo4jTarget target, string? dumpPath) =>
         Neo4jWorkbench.StartPlan(_docker, target, LoadMount(target, dumpPath), MountedDump(target));
 
+    /// <summary>
+    /// The dump file mounted where neo4j-admin reads it; none (it is streamed in) when the setting says so, when
+    /// there is no file to mount (an encrypted dump), or when the file is private (0600, as summit-dr writes it):
+    /// neo4j-admin runs as its own user, and the backup is not opened to it.
+    /// </summary>
     private BindMount? LoadMount(Neo4jTarget target, string? dumpPath) =>
-        dumpPath is null || Transfer == Neo4jDumpTransfer.Stream ? null : new BindMount(dumpPath, MountedDump(target), ReadOnly: true);
+        dumpPath is null || Transfer == Neo4jDumpTransfer.Stream || (File.GetUnixFileMode(dumpPath) & UnixFileMode.OtherRead) == 0
+            ? null
+            : new BindMount(dumpPath, MountedDump(target), ReadOnly: true);
 
     /// <summary>A workbench with no mount, for moving stores around in the volume.</summary>
     public Task<Neo4jWorkbench> StartWorkbenchAsync(Neo4jTarget target, CancellationToken cancellationToken) =>
         StartAsync(target, null, null, cancellationToken);
+
+    /// <summary>Whether a load workbench for <paramref name="dumpPath"/> mounts the dump (a dry run plans with what a run on a local engine does).</summary>
+    public bool MountsLoad(Neo4jTarget target, string? dumpPath) => LoadMount(target, dumpPath) is not null;
 
     /// <summary>A workbench a dry run plans with: nothing is started. <paramref name="seesMount"/> is what a run of a local engine finds.</summary>
     public Neo4jWorkbench Planned(Neo4jTarget target, bool seesMount) => Neo4jWorkbench.Planned(_docker, target, seesMount && Transfer != Neo4jDumpTransfer.Stream, _logger);

@@ -30,7 +30,7 @@ public sealed class RestorePreparation(
             (_, t) => dumps.StartLoadWorkbenchAsync(target, dump, t),
             cancellationToken,
             () => dumps.LoadWorkbenchPlan(target, dump),
-            dry: () => dumps.Planned(target, seesMount: dump is not null));
+            dry: () => dumps.Planned(target, seesMount: dumps.MountsLoad(target, dump)));
     }
 
     public async Task<VerifiedBackup> PrepareAsync(PreparedRestore prepared, OpenedBackup opened, IReadOnlySet<BackupComponent> components, RestoreTargets targets, CancellationToken cancellationToken)

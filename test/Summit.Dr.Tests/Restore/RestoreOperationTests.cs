@@ -28,7 +28,7 @@ public sealed class RestoreOperationTests
         var benchStart = harness.Docker.IndexOf(l => l.StartsWith("run -d", StringComparison.Ordinal));
         var stop = harness.Docker.IndexOf(l => l.StartsWith("stop", StringComparison.Ordinal));
         var moveAside = harness.Docker.IndexOf(l => l.Contains("mv -T /data/databases/neo4j", StringComparison.Ordinal));
-        var load = harness.Docker.IndexOf(l => l.Contains("database load neo4j --from-path=/summit-dr --overwrite-destination=true", StringComparison.Ordinal));
+        var load = harness.Docker.IndexOf(l => l.Contains("database load neo4j --from-stdin --overwrite-destination=true", StringComparison.Ordinal));
         var start = harness.Docker.IndexOf(l => l == "start neo4j");
         Assert.Multiple(() =>
         {
@@ -96,15 +96,16 @@ public sealed class RestoreOperationTests
             Assert.That(calls.Single(FakeDocker.IsRename).Arguments.Last(a => a.Contains("RENAME", StringComparison.Ordinal)),
                 Is.EqualTo($"BEGIN; ALTER DATABASE \"intelgraph_dev\" RENAME TO \"intelgraph_dev_sdr_kept_{id}\"; ALTER DATABASE \"intelgraph_dev_sdr_in_{id}\" RENAME TO \"intelgraph_dev\"; COMMIT;"),
                 "one transaction: the live name is never missing");
+            // The dump is private (0600, this user's): it is streamed to neo4j-admin, never opened to its user by a mount.
             Assert.That(calls.Single(FakeDocker.IsBenchStart).Arguments, Is.EqualTo(new[]
             {
                 "run", "-d", "--rm", "--network", "none", "--name", FakeDocker.Bench, "--volumes-from", "neo4j",
-                "--mount", $"type=bind,source={Path.Combine(backup, "neo4j.dump")},target=/summit-dr/neo4j.dump,readonly",
                 "neo4j:5.24.0-community", "sleep", "86400",
             }));
+            Assert.That(File.GetUnixFileMode(Path.Combine(backup, "neo4j.dump")), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
             Assert.That(calls.Single(FakeDocker.IsNeo4jLoad).Arguments, Is.EqualTo(new[]
             {
-                "exec", "--user", "neo4j", FakeDocker.Bench, "neo4j-admin", "database", "load", "neo4j", "--from-path=/summit-dr", "--overwrite-destination=true",
+                "exec", "-i", "--user", "neo4j", FakeDocker.Bench, "neo4j-admin", "database", "load", "neo4j", "--from-stdin", "--overwrite-destination=true",
             }));
             Assert.That(calls.Where(c => FakeDocker.InBench(c) && c.Arguments.Contains("mv")).Select(c => string.Join(' ', c.Arguments.Skip(4))), Is.EquivalentTo(new[]
             {
