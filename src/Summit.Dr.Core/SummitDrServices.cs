@@ -64,24 +64,40 @@ public static class SummitDrServices
         services.AddSingleton<Undo.KeptNeo4jStore>();
         services.AddSingleton<Health.PlatformHealth>();
         services.AddSingleton<Remote.RemoteStores>();
+
+        // Point-in-time recovery: the WAL archive, its archiver, and what a restore to a time lays.
+        services.AddSingleton(sp => new Pitr.WalArchive(sp.GetRequiredService<PlatformPaths>().BackupRoot()));
+        services.AddSingleton<Pitr.WalServer>();
+        services.AddSingleton<Pitr.WalArchiver>();
+        services.AddSingleton<Pitr.WalStatusReader>();
+        services.AddSingleton<Pitr.WalArchiving>();
+        services.AddSingleton<Pitr.PostgresDataMoves>();
+        services.AddSingleton<Pitr.PitrRecovery>();
+        services.AddSingleton<Pitr.PitrSwap>();
+        services.AddSingleton<Pitr.PitrPlanning>();
+        services.AddSingleton<Pitr.PitrPreparation>();
         services.AddSingleton<Remote.RemoteCatalog>();
 
         // One operation per command, each with the parts it is made of.
         services.AddSingleton<ArtifactWriter>();
         services.AddSingleton<BackupPreflight>();
         services.AddSingleton<PostgresCapture>();
+        services.AddSingleton<BaseBackupCapture>();
         services.AddSingleton<UploadsCapture>();
         services.AddSingleton<Neo4jCapture>();
         services.AddSingleton<BackupSealing>();
         services.AddSingleton<BackupCapture>();
         services.AddSingleton<BackupOperation>();
+        services.AddSingleton<RestoreSource>();
         services.AddSingleton<RestoreSetup>();
+        services.AddSingleton<PostgresPreparation>();
         services.AddSingleton<RestorePreparation>();
         services.AddSingleton<RestoreSwap>();
         services.AddSingleton<RestoreFinish>();
         services.AddSingleton<RestoreOperation>();
         services.AddSingleton<Undo.UndoOperation>();
         services.AddSingleton<Drill.DrillSetup>();
+        services.AddSingleton<Drill.DrillPointInTime>();
         services.AddSingleton<Drill.DrillPostgres>();
         services.AddSingleton<Drill.DrillNeo4j>();
         services.AddSingleton<Drill.DrillUploads>();
@@ -92,8 +108,11 @@ public static class SummitDrServices
         services.AddSingleton<Prune.PruneOperation>();
         services.AddSingleton<Remote.PushOperation>();
         services.AddSingleton<Remote.PullOperation>();
+        services.AddSingleton<Pitr.WalOperation>();
+        services.AddSingleton<Pitr.WalPushOperation>();
         services.AddSingleton<Doctor.DoctorPlatform>();
         services.AddSingleton<Doctor.DoctorSettings>();
+        services.AddSingleton<Doctor.DoctorPitr>();
         services.AddSingleton<Doctor.DoctorOperation>();
         services.AddSingleton<JournalRecovery>();
 

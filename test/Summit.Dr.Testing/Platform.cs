@@ -177,8 +177,15 @@ public sealed class Platform : IAsyncDisposable
         Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
             .ToDictionary(f => Path.GetRelativePath(root, f), f => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f))));
 
+    /// <summary>The volumes restores to a point in time keep this platform's data directories in.</summary>
+    public async Task<IReadOnlyList<string>> KeptPostgresVolumesAsync()
+    {
+        var listed = await Sh.DockerAsync("volume", "ls", "--filter", "label=summit-dr.kept.container=" + Postgres, "--format", "{{.Name}}");
+        return listed.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
     public IReadOnlyList<string> VisibleBackups() => Directory.Exists(BackupRoot)
-        ? Directory.GetDirectories(BackupRoot).Select(d => Path.GetFileName(d)!).Where(n => !n.StartsWith('.')).ToList()
+        ? Directory.GetDirectories(BackupRoot).Select(d => Path.GetFileName(d)!).Where(n => !n.StartsWith('.') && n != "wal").ToList()
         : [];
 
     public IReadOnlyList<string> UnfinishedBackups() => Directory.Exists(BackupRoot)
@@ -188,8 +195,12 @@ public sealed class Platform : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // One-offs first: a volume still referenced by one of them would survive the removal of its owner.
-        await Sh.DockerAsync("rm", "--force", Workbench, "summit-dr-info-" + Neo4j, "summit-dr-size-" + Neo4j);
+        await Sh.DockerAsync("rm", "--force", Workbench, "summit-dr-info-" + Neo4j, "summit-dr-size-" + Neo4j, "summit-dr-wal-" + Postgres, "summit-dr-pgadmin-" + Postgres);
         await Sh.DockerAsync("rm", "--force", "--volumes", Postgres, Neo4j);
+        foreach (var volume in await KeptPostgresVolumesAsync())
+        {
+            await Sh.DockerAsync("volume", "rm", "--force", volume);
+        }
         try
         {
             Directory.Delete(WorkDir, recursive: true);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Summit.Dr.Manifest;
+using Summit.Dr.Pitr;
 using Summit.Dr.Neo4j;
 using Summit.Dr.Steps;
 
@@ -13,7 +14,7 @@ namespace Summit.Dr.Backup;
 /// is checked; then the manifest is written and signed (<see cref="BackupSealing"/>).
 /// </summary>
 public sealed class BackupCapture(
-    PostgresCapture postgres, UploadsCapture uploads, Neo4jCapture neo4j, BackupSealing sealing, StepRunner steps, ILogger<BackupCapture> logger)
+    PostgresCapture postgres, BaseBackupCapture baseBackup, UploadsCapture uploads, Neo4jCapture neo4j, BackupSealing sealing, StepRunner steps, ILogger<BackupCapture> logger)
 {
     public string ToolVersion => sealing.ToolVersion;
 
@@ -32,6 +33,7 @@ public sealed class BackupCapture(
         var uploadsComponent = new UploadsComponent(ComponentStatus.Skipped, sources.Configured.UploadsPath);
         var neo4jComponent = new Neo4jComponent(ComponentStatus.Skipped, sources.Configured.Neo4jDatabase);
         Neo4jWorkbench? bench = null;
+        PostgresBase? physical = null;
         (long? Nodes, long? Relationships) counts = (null, null);
         try
         {
@@ -39,6 +41,7 @@ public sealed class BackupCapture(
             await steps.ConcurrentlyAsync(
                 cancellationToken,
                 async token => postgresComponent = sources.Postgres is null ? postgresComponent : await postgres.RunAsync(sources, work, token),
+                async token => physical = sources.Postgres is null || !baseBackup.Enabled ? null : await baseBackup.RunAsync(sources.Postgres, work, token),
                 async token => uploadsComponent = sources.UploadsPath is null ? uploadsComponent : await uploads.RunAsync(sources, work, token),
                 async token => bench = target is null ? null : await neo4j.StartWorkbenchAsync(target, work, token),
                 async token => counts = target is null ? counts : await neo4j.CountAsync(target, token));
@@ -55,6 +58,7 @@ public sealed class BackupCapture(
             }
         }
 
+        postgresComponent = physical is null ? postgresComponent : postgresComponent with { Base = physical };
         var recorded = StepFrame.Current!.Log.Records.Skip(first).Where(r => !r.IsNote).ToList();
         return await sealing.SealAsync(request, sources, name, work, (postgresComponent, neo4jComponent, uploadsComponent), recorded, cancellationToken);
     }

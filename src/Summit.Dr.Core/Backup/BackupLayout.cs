@@ -4,6 +4,9 @@ namespace Summit.Dr.Backup;
 public static class BackupLayout
 {
     public const string PostgresFile = "postgres.dump";
+
+    /// <summary>The physical base backup beside the dump, when point-in-time recovery is on.</summary>
+    public const string PostgresBaseFile = "postgres.base.tar.gz";
     public const string Neo4jFile = "neo4j.dump";
     public const string UploadsFile = "uploads.tar.gz";
     public const string LogFile = "summit-dr.log";

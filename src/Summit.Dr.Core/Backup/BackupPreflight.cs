@@ -63,7 +63,8 @@ public sealed class BackupPreflight(
 
             // The keys are read now: a key that cannot encrypt or sign fails the run before anything is stopped.
             var record = sealing.Prepare();
-            var estimate = new BackupEstimate(facts?.DatabaseBytes, storeBytes, tree?.Bytes, tree?.Files ?? 0);
+            // With point-in-time recovery the base backup goes beside the dump: the database's size again, at most.
+            var estimate = new BackupEstimate(facts?.DatabaseBytes * (options.Value.Pitr.Enabled ? 2 : 1), storeBytes, tree?.Bytes, tree?.Files ?? 0);
             var (free, at) = FreeSpace.Of(root);
             if (free < estimate.Total)
             {

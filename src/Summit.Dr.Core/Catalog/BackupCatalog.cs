@@ -41,13 +41,11 @@ public sealed class BackupCatalog
         }
 
         var direct = _workingDirectory.Resolve(backup);
-        if (Directory.Exists(direct))
-        {
-            return direct;
-        }
-
         var inRoot = Path.Combine(Root, backup);
-        return Directory.Exists(inRoot) ? inRoot : throw new UsageException(NoSuchBackup(backup));
+        var found = Directory.Exists(direct) ? direct : Directory.Exists(inRoot) ? inRoot : throw new UsageException(NoSuchBackup(backup));
+        return Path.GetFullPath(found).TrimEnd('/') != Path.GetFullPath(new Pitr.WalArchive(Root).Directory)
+            ? found
+            : throw new UsageException($"{found} is the WAL archive, not a backup: restore to a point in time with `summit-dr restore --to TIME`.");
     }
 
     /// <summary>A name that matches no directory is a usage error: it says which backups there are.</summary>
@@ -72,6 +70,7 @@ public sealed class BackupCatalog
 
         return Directory.GetDirectories(root)
             .Where(d => !Path.GetFileName(d).StartsWith('.') || Path.GetFileName(d).StartsWith(BackupLayout.IncompletePrefix, StringComparison.Ordinal))
+            .Where(d => Path.GetFileName(d) != Pitr.WalArchive.DirectoryName)
             .Select(Describe)
             .OrderByDescending(e => e.Time ?? DateTimeOffset.MinValue)
             .ThenByDescending(e => e.Name, StringComparer.Ordinal)
@@ -94,6 +93,26 @@ public sealed class BackupCatalog
         }
 
         return sizes;
+    }
+
+    /// <summary>Complete backups a restore would accept (signature, encryption), newest first, with their manifests.</summary>
+    public IReadOnlyList<(BackupEntry Entry, BackupManifest Manifest)> Accepted() =>
+        List().Where(e => e.State is BackupState.Complete or BackupState.Safety && Acceptable(e))
+            .Select(e => (Entry: e, Manifest: TryRead(e.Directory)))
+            .Where(e => e.Manifest is not null)
+            .Select(e => (e.Entry, e.Manifest!))
+            .ToList();
+
+    private static BackupManifest? TryRead(string directory)
+    {
+        try
+        {
+            return BackupManifest.Read(directory);
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or IntegrityException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The newest backup a restore would accept: never one its signature or encryption would get refused.</summary>

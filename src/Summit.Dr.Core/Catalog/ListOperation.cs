@@ -5,7 +5,7 @@ using Summit.Dr.Undo;
 namespace Summit.Dr.Catalog;
 
 /// <summary>`list`: the backups in the root (each with its last drill) and what restores kept aside, or the backups off-site.</summary>
-public sealed class ListOperation(BackupCatalog catalog, KeptStores kept, RemoteCatalog remote)
+public sealed class ListOperation(BackupCatalog catalog, KeptStores kept, RemoteCatalog remote, Pitr.PitrPlanning pitr)
 {
     public string Root => catalog.Root;
 
@@ -17,7 +17,10 @@ public sealed class ListOperation(BackupCatalog catalog, KeptStores kept, Remote
             measured.Add((state, await kept.SizesAsync(state, cancellationToken)));
         }
 
-        return new LocalListing(catalog.Root, catalog.List().Select(e => (e, DrillRecord.Read(e.Directory))).ToList(), measured);
+        return new LocalListing(catalog.Root, catalog.List().Select(e => (e, DrillRecord.Read(e.Directory))).ToList(), measured)
+        {
+            Window = await pitr.WindowAsync(cancellationToken),
+        };
     }
 
     public Task<IReadOnlyList<BackupEntry>> ListRemoteAsync(CancellationToken cancellationToken) => remote.ListAsync(cancellationToken);
@@ -31,4 +34,8 @@ public sealed class ListOperation(BackupCatalog catalog, KeptStores kept, Remote
 public sealed record LocalListing(
     string Root,
     IReadOnlyList<(BackupEntry Entry, DrillRecord? LastDrill)> Backups,
-    IReadOnlyList<(KeptState State, (long? Postgres, long? Neo4j, long? Uploads) Sizes)> Kept);
+    IReadOnlyList<(KeptState State, (long? Postgres, long? Neo4j, long? Uploads) Sizes)> Kept)
+{
+    /// <summary>The point-in-time window PostgreSQL can be restored to, when PITR is on.</summary>
+    public Pitr.RecoverableWindow? Window { get; init; }
+}

@@ -12,7 +12,7 @@ namespace Summit.Dr.Check;
 /// (`pg_restore` over every data block, the whole tar stream, the Neo4j dump). Collects every finding
 /// instead of stopping at the first.
 /// </summary>
-public sealed class CheckOperation(PlatformContainers containers, BackupCatalog catalog, BackupVerifier verifier, StepRunner steps)
+public sealed class CheckOperation(PlatformContainers containers, BackupCatalog catalog, BackupVerifier verifier, Encryption.ArtifactEncryption encryption, StepRunner steps)
 {
     public async Task<CheckResult> RunAsync(string backup, CancellationToken cancellationToken)
     {
@@ -47,6 +47,33 @@ public sealed class CheckOperation(PlatformContainers containers, BackupCatalog 
             }
         }
 
+        if (opened.Manifest?.Postgres.Base?.Artifact is { } physical)
+        {
+            findings.Add(await CheckBaseAsync(opened, physical, cancellationToken));
+        }
+
         return new CheckResult(directory, findings) { Trust = opened.Trust };
+    }
+
+    /// <summary>The base backup: its SHA-256 (and integrity check), and its tar read to the end through gzip, as it was walked when written.</summary>
+    private async Task<CheckFinding> CheckBaseAsync(OpenedBackup opened, ArtifactRecord physical, CancellationToken cancellationToken)
+    {
+        try
+        {
+            _ = BackupVerifier.RequireBasePresent(opened).Single();
+            return await steps.RunAsync($"check {physical.File}", async (step, token) =>
+            {
+                await using var file = encryption.OpenHashing(opened.Directory, opened.Manifest, physical.File);
+                step.Track(() => file.BytesRead);
+                await using var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionMode.Decompress, leaveOpen: true);
+                var facts = await Pitr.BaseBackupTar.ReadAsync(gzip, token);
+                BackupVerifier.RequireChecksum(physical, await file.FinishAsync(token));
+                return new CheckFinding(physical.File, true, $"SHA-256 matches; the tar reads to its end (WAL {facts.StartLsn} to {facts.EndLsn}, timeline {facts.Timeline})");
+            }, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IntegrityException or InvalidDataException or FormatException)
+        {
+            return new CheckFinding(physical.File, false, ex.Message);
+        }
     }
 }

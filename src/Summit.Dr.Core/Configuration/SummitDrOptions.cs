@@ -14,4 +14,5 @@ public sealed class SummitDrOptions
     public RemoteOptions Remote { get; set; } = new();
     public MetricsOptions Metrics { get; set; } = new();
     public NotifyOptions Notify { get; set; } = new();
+    public PitrOptions Pitr { get; set; } = new();
 }

@@ -18,6 +18,14 @@ public sealed class PlatformContainers(DockerCli docker, PlatformDiscovery disco
         return docker.RequireRunningAsync(name, "PostgreSQL", PostgresKey, then, discovery.HintFor(PostgresKey), cancellationToken, discovery.Inspected(PostgresKey, name));
     }
 
+    /// <summary>The PostgreSQL container when it runs; null when it is stopped or gone.</summary>
+    public async Task<ContainerInfo?> PostgresOrNullAsync(CancellationToken cancellationToken)
+    {
+        var name = options.Value.Postgres.Container;
+        var info = discovery.Inspected(PostgresKey, name) ?? await docker.InspectAsync(name, cancellationToken);
+        return info is { Running: true } ? info : null;
+    }
+
     /// <summary>The Neo4j container, running or not, described with its version and credentials.</summary>
     public async Task<Neo4jTarget> Neo4jAsync(CancellationToken cancellationToken)
     {

@@ -17,7 +17,7 @@ namespace Summit.Dr.Doctor;
 /// found), Neo4j's version and admin syntax, free disk against an estimate of the next backup, write
 /// permission in the backup root, and the effective configuration. Every check runs, whatever fails first.
 /// </summary>
-public sealed class DoctorOperation(DoctorPlatform platform, DoctorSettings settings, PlatformPaths paths)
+public sealed class DoctorOperation(DoctorPlatform platform, DoctorSettings settings, DoctorPitr pitr, PlatformPaths paths)
 {
     public async Task<DoctorReport> RunAsync(CancellationToken cancellationToken)
     {
@@ -32,6 +32,7 @@ public sealed class DoctorOperation(DoctorPlatform platform, DoctorSettings sett
         settings.Encryption(checks);
         settings.Signing(checks);
         await settings.OffSiteAsync(checks, cancellationToken);
+        await pitr.CheckAsync(checks, cancellationToken);
         return new DoctorReport(checks, settings.Configuration());
     }
 }

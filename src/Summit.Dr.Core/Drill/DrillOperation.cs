@@ -16,11 +16,12 @@ namespace Summit.Dr.Drill;
 public sealed class DrillOperation(
     DrillSetup setup, DrillPostgres postgres, DrillNeo4j neo4j, DrillUploads uploads, StepRunner steps, TimeProvider time, ILogger<DrillOperation> logger)
 {
-    public async Task<DrillResult> RunAsync(string backup, bool keep, CancellationToken cancellationToken)
+    /// <param name="to">Rehearse a restore to this point in time: PostgreSQL from a base backup and the WAL archive.</param>
+    public async Task<DrillResult> RunAsync(string backup, bool keep, CancellationToken cancellationToken, DateTimeOffset? to = null)
     {
         var log = steps.Begin(dryRun: false);
         var started = Stopwatch.GetTimestamp();
-        var opened = await setup.OpenAsync(backup, cancellationToken);
+        var (opened, plan) = await setup.OpenAsync(backup, to, cancellationToken);
         var id = DrillSetup.NewId(time.GetLocalNow());
         var checks = new DrillChecks();
         var warnings = opened.Warnings.ToList();
@@ -38,7 +39,7 @@ public sealed class DrillOperation(
             // The stores restore side by side; the first failure stops the others.
             await steps.ConcurrentlyAsync(
                 cancellationToken,
-                token => Store(BackupComponent.Postgres, "restore postgres", t => postgres.RunAsync(scratch, opened, postgresImage!, checks, t), token),
+                token => Store(BackupComponent.Postgres, "restore postgres", t => postgres.RunAsync(scratch, opened, postgresImage!, checks, plan, t), token),
                 token => Store(BackupComponent.Neo4j, "restore neo4j", t => neo4j.RunAsync(scratch, opened, neo4jImage!, checks, t), token),
                 token => Store(BackupComponent.Uploads, "restore uploads", t => uploads.RunAsync(scratch, opened, checks, t), token));
             if (opened.Manifest is null)

@@ -12,11 +12,11 @@ using Summit.Dr.Steps;
 namespace Summit.Dr.Drill;
 
 /// <summary>A drill's PostgreSQL: a scratch server of the live image, the dump restored into it, every table counted.</summary>
-public sealed class DrillPostgres(DockerCli docker, PostgresService postgres, ArtifactEncryption encryption, IOptions<SummitDrOptions> options, TimeProvider time)
+public sealed class DrillPostgres(DockerCli docker, PostgresService postgres, ArtifactEncryption encryption, DrillPointInTime pointInTime, IOptions<SummitDrOptions> options, TimeProvider time)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
-    public async Task RunAsync(DrillScratch scratch, OpenedBackup opened, string image, DrillChecks checks, CancellationToken cancellationToken)
+    public async Task RunAsync(DrillScratch scratch, OpenedBackup opened, string image, DrillChecks checks, Pitr.RecoveryPlan? plan, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var recorded = opened.Manifest?.Postgres;
@@ -29,6 +29,12 @@ public sealed class DrillPostgres(DockerCli docker, PostgresService postgres, Ar
             ["POSTGRES_DB"] = database,
             ["POSTGRES_PASSWORD"] = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
         };
+        if (plan is not null)
+        {
+            await pointInTime.RunAsync(scratch, plan, image, environment, checks, cancellationToken);
+            return;
+        }
+
         var container = await scratch.RunAsync("postgres", image, environment, start: true, cancellationToken);
         await WaitUntilReadyAsync(container.Name, user, database, cancellationToken);
         try

@@ -15,14 +15,18 @@ namespace Summit.Dr.Drill;
 
 /// <summary>What a drill settles before it starts anything, and what it leaves in the backup's directory afterwards.</summary>
 public sealed class DrillSetup(
-    DockerCli docker, BackupCatalog catalog, BackupVerifier verifier, ArtifactEncryption encryption, IOptions<SummitDrOptions> options, ToolInfo tool, ILogger<DrillSetup> logger)
+    DockerCli docker, RestoreSource source, BackupVerifier verifier, ArtifactEncryption encryption, IOptions<SummitDrOptions> options, ToolInfo tool, ILogger<DrillSetup> logger)
 {
-    /// <summary>The backup, opened, with the keys to read it.</summary>
-    public async Task<OpenedBackup> OpenAsync(string backup, CancellationToken cancellationToken)
+    /// <summary>
+    /// The backup, opened, with the keys to read it; for a drill to a point in time (<paramref name="to"/>), the
+    /// plan of PostgreSQL's recovery and the newest backup at or before it for the other stores.
+    /// </summary>
+    public async Task<(OpenedBackup Opened, Pitr.RecoveryPlan? Plan)> OpenAsync(string backup, DateTimeOffset? to, CancellationToken cancellationToken)
     {
-        var opened = await verifier.OpenAsync(catalog.Resolve(backup), cancellationToken);
+        var (directory, plan) = await source.ResolveAsync(new RestoreRequest(backup, BackupComponents.All, false, true, false, false) { To = to }, cancellationToken);
+        var opened = await verifier.OpenAsync(directory, cancellationToken);
         encryption.RequireKeys(opened);
-        return opened;
+        return (opened, plan);
     }
 
     /// <summary>Everything one drill creates, named by <paramref name="id"/>.</summary>

@@ -59,6 +59,20 @@ public sealed class ArtifactEncryption
         return new EncryptionRecord(OpenPgp.Format, OpenPgp.Cipher, IntegrityProtected: true, _recipients.Value.Select(r => r.Record).ToList(), passphrase is not null);
     }
 
+    /// <summary>A private, encrypted copy of <paramref name="source"/> at <paramref name="destination"/> (replaced), flushed: what goes off-site beside encrypted artifacts.</summary>
+    public async Task EncryptFileAsync(string source, string destination, string name, CancellationToken cancellationToken)
+    {
+        File.Delete(destination);
+        await using var output = PrivateFiles.Create(destination);
+        await using (var encrypting = Encrypt(output, name))
+        await using (var plain = ArtifactFiles.OpenRead(source))
+        {
+            await plain.CopyToAsync(encrypting, cancellationToken);
+        }
+
+        output.Flush(flushToDisk: true);
+    }
+
     /// <summary>How many secret keys the configured files hold (reads them); 0 when none is configured.</summary>
     public int SecretKeyCount() => _secretKeys.Value.Sum(b => b.Count);
 
@@ -108,9 +122,15 @@ public sealed class ArtifactEncryption
         ? ArtifactFiles.OpenRead(Path.Combine(directory, BackupLayout.FileOf(component)))
         : OpenHashing(directory, manifest, component);
 
-    private HashingReadStream OpenHashing(string directory, BackupManifest? manifest, BackupComponent component)
+    private HashingReadStream OpenHashing(string directory, BackupManifest? manifest, BackupComponent component) =>
+        OpenHashing(directory, manifest, BackupLayout.FileOf(component));
+
+    /// <summary>
+    /// Any artifact of a backup by its name (the PostgreSQL base backup beside the dump), read once: the plaintext,
+    /// and the SHA-256 of the file as the manifest records it.
+    /// </summary>
+    public HashingReadStream OpenHashing(string directory, BackupManifest? manifest, string file)
     {
-        var file = BackupLayout.FileOf(component);
         var encryption = manifest?.Encryption;
         return new HashingReadStream(
             ArtifactFiles.OpenRead(Path.Combine(directory, file)),

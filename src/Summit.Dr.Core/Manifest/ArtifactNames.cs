@@ -13,24 +13,26 @@ public static class ArtifactNames
     /// <summary>The names a backup directory may hold.</summary>
     public static readonly IReadOnlySet<string> Allowed = new HashSet<string>(StringComparer.Ordinal)
     {
-        BackupLayout.PostgresFile, BackupLayout.Neo4jFile, BackupLayout.UploadsFile, BackupManifest.FileName, BackupManifest.SignatureFileName, BackupLayout.LogFile,
+        BackupLayout.PostgresFile, BackupLayout.PostgresBaseFile, BackupLayout.Neo4jFile, BackupLayout.UploadsFile, BackupManifest.FileName, BackupManifest.SignatureFileName, BackupLayout.LogFile,
     };
 
     /// <summary>Every artifact the manifest records, captured or not, must carry its store's name and a plausible size and checksum.</summary>
     public static void Require(BackupManifest manifest, string where)
     {
-        foreach (var component in Enum.GetValues<BackupComponent>())
+        var named = Enum.GetValues<BackupComponent>()
+            .Select(c => (Artifact: manifest.Of(c).Artifact, Expected: BackupLayout.FileOf(c), What: c.ToString().ToLowerInvariant()))
+            .Append((Artifact: manifest.Postgres.Base?.Artifact, Expected: BackupLayout.PostgresBaseFile, What: "postgres base backup"));
+        foreach (var (artifact, expected, what) in named)
         {
-            if (manifest.Of(component).Artifact is not { } artifact)
+            if (artifact is null)
             {
                 continue;
             }
 
-            var expected = BackupLayout.FileOf(component);
             if (!string.Equals(artifact.File, expected, StringComparison.Ordinal))
             {
                 throw new IntegrityException(
-                    $"manifest.json of {where} names '{artifact.File}' as its {component.ToString().ToLowerInvariant()} artifact, where only {expected} is accepted: " +
+                    $"manifest.json of {where} names '{artifact.File}' as its {what} artifact, where only {expected} is accepted: " +
                     "nothing was written or read by that name. The manifest was changed, or not written by summit-dr.");
             }
 

@@ -32,10 +32,12 @@ public sealed record BackupManifest(
     /// <summary>No manifest summit-dr writes comes near this; one that does is not read into memory.</summary>
     public const long MaxBytes = 16 << 20;
 
-    /// <summary>The artifacts of the stores the backup captured, each under its store's one name.</summary>
+    /// <summary>The artifacts of the stores the backup captured, each under its store's one name; the PostgreSQL base backup too.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public IEnumerable<ArtifactRecord> Artifacts =>
-        Enum.GetValues<BackupComponent>().Where(c => Of(c).Status == ComponentStatus.Captured).Select(c => Of(c).Artifact).OfType<ArtifactRecord>();
+        Enum.GetValues<BackupComponent>().Where(c => Of(c).Status == ComponentStatus.Captured).Select(c => Of(c).Artifact)
+            .Append(Postgres.Status == ComponentStatus.Captured ? Postgres.Base?.Artifact : null)
+            .OfType<ArtifactRecord>();
 
     /// <summary>One store's status and artifact, whichever store it is.</summary>
     public (ComponentStatus Status, ArtifactRecord? Artifact) Of(BackupComponent component) => component switch

@@ -8,4 +8,5 @@ public sealed record PostgresComponent(
     int? TableCount = null,
     IReadOnlyDictionary<string, long>? RowEstimates = null,
     int? ArchiveEntries = null,
-    IReadOnlyDictionary<string, long>? RowCounts = null);
+    IReadOnlyDictionary<string, long>? RowCounts = null,
+    PostgresBase? Base = null);

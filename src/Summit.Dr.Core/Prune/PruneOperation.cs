@@ -48,7 +48,43 @@ public sealed class PruneOperation
             }
         }
 
-        return new PruneResult(dryRun, decisions);
+        var wal = Pitr.WalPrune.Removable(new Pitr.WalArchive(_catalog.Root), KeptBases(decisions));
+        if (!dryRun)
+        {
+            foreach (var file in wal)
+            {
+                File.Delete(file.Path);
+            }
+
+            if (wal.Count > 0)
+            {
+                _logger.LogInformation("Removed {Count} WAL segments older than the oldest base backup kept ({First} to {Last})", wal.Count, Path.GetFileName(wal[0].Path), Path.GetFileName(wal[^1].Path));
+            }
+        }
+
+        return new PruneResult(dryRun, decisions) { WalSegments = wal.Count, WalBytes = wal.Sum(f => f.Size) };
+    }
+
+    /// <summary>The base backups of the backups that stay (and of those the policy does not judge, such as unfinished work).</summary>
+    private static IEnumerable<Manifest.PostgresBase> KeptBases(IReadOnlyList<PruneDecision> decisions)
+    {
+        foreach (var decision in decisions.Where(d => d.Keep && d.Entry.State is BackupState.Complete or BackupState.Safety))
+        {
+            Manifest.PostgresBase? physical = null;
+            try
+            {
+                physical = Manifest.BackupManifest.Read(decision.Entry.Directory).Postgres.Base;
+            }
+            catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or IntegrityException)
+            {
+                // A manifest that cannot be read vouches for no base backup.
+            }
+
+            if (physical is not null)
+            {
+                yield return physical;
+            }
+        }
     }
 
     /// <summary>

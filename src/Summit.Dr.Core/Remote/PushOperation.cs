@@ -34,9 +34,8 @@ public sealed class PushOperation(RemoteStores stores, BackupCatalog catalog, Op
         // A damaged local backup is not sent anywhere: every artifact must match its manifest first.
         var files = new List<(string File, long Size, string Sha256)>();
         var opened = new OpenedBackup(directory, manifest, manifest.Captured, []);
-        foreach (var component in manifest.Captured)
+        foreach (var artifact in manifest.Captured.Select(c => BackupVerifier.RequirePresent(opened, c)!).Concat(BackupVerifier.RequireBasePresent(opened)))
         {
-            var artifact = BackupVerifier.RequirePresent(opened, component)!;
             await steps.RunAsync($"check {artifact.File}", async (step, token) =>
             {
                 await using var file = ArtifactFiles.OpenHashing(Path.Combine(directory, artifact.File));
@@ -142,18 +141,7 @@ public sealed class PushOperation(RemoteStores stores, BackupCatalog catalog, Op
         }
 
         var encrypted = Path.Combine(directory, ".summit-dr-push-" + BackupLayout.LogFile);
-        File.Delete(encrypted);
-        await using (var output = PrivateFiles.Create(encrypted))
-        {
-            await using (var encrypting = encryption.Encrypt(output, BackupLayout.LogFile))
-            await using (var plain = ArtifactFiles.OpenRead(log))
-            {
-                await plain.CopyToAsync(encrypting, cancellationToken);
-            }
-
-            output.Flush(flushToDisk: true);
-        }
-
+        await encryption.EncryptFileAsync(log, encrypted, BackupLayout.LogFile, cancellationToken);
         return encrypted;
     }
 
@@ -194,20 +182,7 @@ public sealed class PushOperation(RemoteStores stores, BackupCatalog catalog, Op
         }
     }
 
-    /// <summary>Reads an object back whole, as a pull would: its SHA-256 and size.</summary>
-    private Task<(string Sha256, long Size)> ReadBackAsync(string key, CancellationToken cancellationToken) =>
-        stores.RunAsync("read back " + key, async (store, token) =>
-        {
-            using var sha = SHA256.Create();
-            var counter = new ByteCounter();
-            await using (var hashing = new CryptoStream(Stream.Null, sha, CryptoStreamMode.Write))
-            {
-                await store.DownloadAsync(key, new CountingWriteStream(hashing, counter), token);
-                await hashing.FlushFinalBlockAsync(token);
-            }
-
-            return (Convert.ToHexStringLower(sha.Hash!), counter.Value);
-        }, cancellationToken);
+    private Task<(string Sha256, long Size)> ReadBackAsync(string key, CancellationToken cancellationToken) => stores.ReadBackAsync(key, cancellationToken);
 
     private async Task RemoveQuietlyAsync(IRemoteStore store, IEnumerable<string> keys)
     {

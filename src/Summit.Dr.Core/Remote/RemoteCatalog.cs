@@ -25,7 +25,7 @@ public sealed class RemoteCatalog(RemoteStores stores, BackupCatalog catalog, Op
         var location = stores.Location;
         var objects = await stores.RunAsync("list", (store, token) => store.ListAsync(string.Empty, token), cancellationToken);
         var entries = new List<BackupEntry>();
-        foreach (var group in objects.GroupBy(o => RemotePaths.NameOf(o.Key)).Where(g => g.Key is not null))
+        foreach (var group in objects.GroupBy(o => RemotePaths.NameOf(o.Key)).Where(g => g.Key is not null && g.Key != Pitr.WalArchive.DirectoryName))
         {
             var name = group.Key!;
             if (!ArtifactNames.IsSafeBackupName(name))

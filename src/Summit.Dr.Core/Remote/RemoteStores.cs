@@ -100,4 +100,19 @@ public sealed class RemoteStores
         RemoteOptions.AzureBlob => new AzureBlobRemoteStore(options),
         var kind => throw new UsageException($"Remote:Kind is '{kind}': it must be s3 or azure-blob."),
     };
+
+    /// <summary>Reads an object back whole, as a pull would: its SHA-256 and size.</summary>
+    public Task<(string Sha256, long Size)> ReadBackAsync(string key, CancellationToken cancellationToken) =>
+        RunAsync("read back " + key, async (store, token) =>
+        {
+            using var sha = System.Security.Cryptography.SHA256.Create();
+            var counter = new Progress.ByteCounter();
+            await using (var hashing = new System.Security.Cryptography.CryptoStream(Stream.Null, sha, System.Security.Cryptography.CryptoStreamMode.Write))
+            {
+                await store.DownloadAsync(key, new Progress.CountingWriteStream(hashing, counter), token);
+                await hashing.FlushFinalBlockAsync(token);
+            }
+
+            return (Convert.ToHexStringLower(sha.Hash!), counter.Value);
+        }, cancellationToken);
 }

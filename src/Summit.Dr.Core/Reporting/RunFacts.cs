@@ -22,6 +22,9 @@ public sealed class RunFacts
     /// <summary>Bytes sent off-site by a push.</summary>
     public long? PushedBytes { get; set; }
 
+    /// <summary>The WAL archive, as `wal start` or `wal status` found it.</summary>
+    public Pitr.WalStatus? Wal { get; set; }
+
     /// <summary>Bytes a prune freed.</summary>
     public long? FreedBytes { get; set; }
 

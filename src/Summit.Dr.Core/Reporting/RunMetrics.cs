@@ -89,6 +89,23 @@ public sealed class RunMetrics
             Gauge("summit_dr_pruned_bytes", "Bytes the last prune freed.", freed);
         }
 
+        if (outcome.Facts.Wal is { } wal)
+        {
+            Gauge("summit_dr_wal_archiver_up", "1 if the WAL archiver runs and streams through its slot.", wal.Streaming ? 1 : 0);
+            Gauge("summit_dr_wal_last_archived_timestamp_seconds", "Up to when the platform's WAL is archived, in Unix time (now when the archiver has caught up): the recovery point an alert watches.",
+                wal.CoveredUntil(outcome.StartedAt + outcome.Duration) is var covered && covered > DateTimeOffset.UnixEpoch ? covered.ToUnixTimeMilliseconds() / 1000.0 : 0);
+            Gauge("summit_dr_wal_archive_bytes", "Bytes of the WAL archive on disk.", wal.ArchiveBytes);
+            if (wal.LagBytes is { } lag)
+            {
+                Gauge("summit_dr_wal_lag_bytes", "WAL the server wrote that the archive does not hold yet.", lag);
+            }
+
+            if (wal.Slot?.SafeWalSize is { } safe)
+            {
+                Gauge("summit_dr_wal_slot_safe_bytes", "How much more WAL the server may write before it gives the archiver's slot up at its bound.", safe);
+            }
+        }
+
         return text.ToString();
     }
 

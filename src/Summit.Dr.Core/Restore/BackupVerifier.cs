@@ -163,6 +163,22 @@ public sealed class BackupVerifier
     /// manifest's record of it, whose SHA-256 the read must then match (<see cref="RequireChecksum"/>), or null
     /// for a backup without a manifest.
     /// </summary>
+    /// <summary>The PostgreSQL base backup the manifest records, present with its recorded size; none when it records none.</summary>
+    public static IEnumerable<ArtifactRecord> RequireBasePresent(OpenedBackup backup)
+    {
+        if (backup.Manifest?.Postgres is not { Status: ComponentStatus.Captured, Base.Artifact: { } artifact })
+        {
+            yield break;
+        }
+
+        var path = Path.Combine(backup.Directory, artifact.File);
+        var size = File.Exists(path) ? new FileInfo(path).Length : (long?)null;
+        yield return size == artifact.Size ? artifact
+            : throw new IntegrityException(size is null
+                ? $"{artifact.File} is missing from {backup.Name}, though its manifest records it."
+                : $"{artifact.File} is {size} bytes, but the manifest records {artifact.Size}: the file was truncated or changed.");
+    }
+
     public static ArtifactRecord? RequirePresent(OpenedBackup backup, BackupComponent component)
     {
         var file = BackupLayout.FileOf(component);

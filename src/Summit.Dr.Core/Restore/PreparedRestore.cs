@@ -28,6 +28,12 @@ public sealed class PreparedRestore(KeptState state, PostgresService postgres, I
 
     public Neo4jWorkbench? Bench { get; set; }
 
+    /// <summary>A restore of PostgreSQL to a point in time: what it lays, settled before anything is prepared.</summary>
+    public Pitr.RecoveryPlan? Plan { get; set; }
+
+    /// <summary>The base backup checked and the WAL staged, for a restore to a point in time.</summary>
+    public Pitr.PitrPrepared? Pitr { get; set; }
+
     /// <summary>Starts <paramref name="restore"/>; disposing this cancels it.</summary>
     public void StartIncoming(Func<CancellationToken, Task> restore, CancellationToken cancellationToken)
     {
@@ -57,6 +63,11 @@ public sealed class PreparedRestore(KeptState state, PostgresService postgres, I
         await _abort.CancelAsync();
         await Tasks.QuietlyAsync(Incoming, logger, "the restore into a database of its own");
         Staged?.Dispose();
+        if (Pitr is not null)
+        {
+            await Pitr.DisposeAsync();
+        }
+
         if (Bench is not null)
         {
             await Bench.DisposeAsync();

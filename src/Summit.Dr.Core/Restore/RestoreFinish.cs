@@ -71,6 +71,11 @@ public sealed class RestoreFinish(PlatformHealth health, KeptStores kept, Backup
                     await kept.DiscardPostgresAsync(pg, cancellationToken);
                 }
 
+                if (state.PostgresData is { } data)
+                {
+                    await kept.DiscardPostgresDataAsync(data, cancellationToken);
+                }
+
                 if (state.Neo4j is { } graph && Bench(prepared, graph) is { } bench)
                 {
                     await kept.DiscardNeo4jAsync(bench, graph, cancellationToken);

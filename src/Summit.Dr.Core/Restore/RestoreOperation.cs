@@ -21,9 +21,9 @@ public sealed class RestoreOperation(
     {
         var log = steps.Begin(request.DryRun);
         var started = Stopwatch.GetTimestamp();
-        var directory = setup.Resolve(request.Backup);
-        StepRunner.Note($"restore {directory}{(string.Equals(request.Backup, Catalog.BackupCatalog.Latest, StringComparison.OrdinalIgnoreCase) ? " (latest)" : string.Empty)}");
         using var held = log.DryRun ? null : setup.Lock();
+        var (directory, plan) = await setup.ResolveAsync(request, cancellationToken);
+        StepRunner.Note($"restore {directory}{(string.Equals(request.Backup, Catalog.BackupCatalog.Latest, StringComparison.OrdinalIgnoreCase) && plan is null ? " (latest)" : string.Empty)}");
         PreparedRestore? prepared = null;
         try
         {
@@ -38,6 +38,7 @@ public sealed class RestoreOperation(
 
                 finish.Warn(start.Warnings.Skip(start.Opened.Warnings.Count));
                 prepared = preparation.Create(start.State);
+                prepared.Plan = plan;
                 return (start, await preparation.PrepareAsync(prepared, start.Opened, start.Components, start.Targets, token));
             }, cancellationToken, options: new StepOptions { Composite = true });
 
@@ -51,7 +52,7 @@ public sealed class RestoreOperation(
 
             var health = await finish.FinishAsync(outcome, prepared!, start.Components, cancellationToken);
             var stores = RestoreOutcomes.Order.Select(c => start.Components.Contains(c)
-                ? new StoreOutcome(c, StoreState.Restored, $"restored from {verified.Name}")
+                ? new StoreOutcome(c, StoreState.Restored, c == BackupComponent.Postgres && prepared!.Pitr is { } pitr ? RestoreOutcomes.PointInTime(pitr) : $"restored from {verified.Name}")
                 : new StoreOutcome(c, StoreState.Untouched, "not part of this restore")).ToList();
             var timed = log.TopLevel.Where(s => s.Succeeded).Select(s => new RestoreStep(s.Name, Math.Round(s.Duration.TotalSeconds, 3))).ToList();
             return new RestoreResult(

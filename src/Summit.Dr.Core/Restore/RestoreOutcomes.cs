@@ -16,6 +16,11 @@ public static class RestoreOutcomes
         _ => "uploads",
     };
 
+    /// <summary>Where PostgreSQL is after a restore to a point in time, plainly.</summary>
+    public static string PointInTime(Pitr.PitrPrepared pitr) =>
+        $"restored to {pitr.Plan.Target.ToLocalTime():yyyy-MM-dd HH:mm:ss zzz}: base backup of {pitr.Plan.Base.Name} and the WAL archive, " +
+        (pitr.Reading.LastBefore is { } last ? $"up to its last transaction before then, at {last.ToLocalTime():HH:mm:ss.ffffff}" : "with no transaction between the base backup and then");
+
     /// <summary>What state the platform is in after a failed restore put back what it could.</summary>
     public static string Describe(IReadOnlyList<StoreOutcome> outcomes, KeptState state)
     {

@@ -17,9 +17,9 @@ namespace Summit.Dr.Restore;
 /// extracted beside the live tree, a container of Neo4j's image started). Side by side.
 /// </summary>
 public sealed class RestorePreparation(
-    PostgresService postgres, Neo4jDumps dumps, UploadsSwap uploads, BackupVerifier verifier, ArtifactEncryption encryption, StepRunner steps, ILogger<RestorePreparation> logger)
+    PostgresPreparation postgres, Pitr.PitrPreparation pitr, Neo4jDumps dumps, UploadsSwap uploads, ArtifactEncryption encryption, StepRunner steps, ILogger<RestorePreparation> logger)
 {
-    public PreparedRestore Create(Undo.KeptState state) => new(state, postgres, logger);
+    public PreparedRestore Create(Undo.KeptState state) => new(state, postgres.Service, logger);
 
     /// <summary>The container neo4j-admin loads in, with the dump mounted when the engine sees it.</summary>
     public Task<Neo4jWorkbench> StartBenchAsync(Neo4jTarget target, OpenedBackup opened, CancellationToken cancellationToken)
@@ -42,13 +42,18 @@ public sealed class RestorePreparation(
             cancellationToken,
             async token =>
             {
-                if (components.Contains(BackupComponent.Postgres))
+                if (components.Contains(BackupComponent.Postgres) && prepared.Plan is { } plan)
+                {
+                    // To a point in time: the base backup checked, the WAL staged and read, nothing live touched.
+                    prepared.Pitr = await pitr.PrepareAsync(plan, targets.Postgres!, token);
+                }
+                else if (components.Contains(BackupComponent.Postgres))
                 {
                     // Verify before execute: no byte of the dump reaches pg_restore before its size and SHA-256
                     // (and, encrypted, its integrity check) are proved. Then the restore into a database of its
                     // own begins; touching nothing live, it runs on past this phase, beside the other checks.
-                    await VerifyPostgresAsync(opened, targets.Postgres!.Name, token);
-                    prepared.StartIncoming(t => RestoreIncomingAsync(targets.Postgres!.Name, prepared.State.Postgres!, opened, t), cancellationToken);
+                    await postgres.VerifyAsync(opened, targets.Postgres!.Name, token);
+                    prepared.StartIncoming(t => postgres.RestoreIncomingAsync(targets.Postgres!.Name, prepared.State.Postgres!, opened, t), cancellationToken);
                 }
             },
             async token =>
@@ -68,57 +73,6 @@ public sealed class RestorePreparation(
             });
         var total = components.Select(c => new FileInfo(Path.Combine(opened.Directory, BackupLayout.FileOf(c)))).Where(f => f.Exists).Sum(f => f.Length);
         return new VerifiedBackup(opened.Directory, opened.Manifest, components, total, []);
-    }
-
-    /// <summary>
-    /// A dump whose SHA-256 matches its manifest is the very dump `pg_restore --list` read back when the backup
-    /// was made: the checksum, computed here, proves it. A dump without a manifest is read by pg_restore, its
-    /// table of contents and every data block (the restore into a database of its own then reads it again).
-    /// </summary>
-    private Task VerifyPostgresAsync(OpenedBackup opened, string container, CancellationToken cancellationToken)
-    {
-        var path = Path.Combine(opened.Directory, BackupLayout.PostgresFile);
-        var vouched = opened.Manifest is not null;
-        return steps.RunAsync($"check {BackupLayout.PostgresFile}", async (step, token) =>
-        {
-            var artifact = BackupVerifier.RequirePresent(opened, BackupComponent.Postgres);
-            if (artifact is not null)
-            {
-                await using var dump = encryption.OpenHashing(opened, BackupComponent.Postgres);
-                step.Track(() => dump.BytesRead);
-                BackupVerifier.RequireChecksum(artifact, await dump.FinishAsync(token));
-                step.Report(detail: $"SHA-256 matches the dump pg_restore read back when it was made ({opened.Manifest!.Postgres.ArchiveEntries} entries)");
-                return;
-            }
-
-            var entries = await verifier.ReadPostgresDumpAsync(opened, container, fullRead: true, token);
-            step.Report(detail: $"pg_restore read all {entries} entries");
-        }, cancellationToken, () => vouched
-            ? StepPlan.Note($"in process: size and SHA-256 of {path} against the manifest")
-            : StepPlan.Of(postgres.ListArchiveCommand(container, path), postgres.ReadArchiveCommand(container, path)).With("no manifest: no checksums, pg_restore reads every block"),
-            new StepOptions { TracksBytes = true, ExpectedBytes = File.Exists(path) ? new FileInfo(path).Length : null });
-    }
-
-    /// <summary>The restore into the database of its own, then the manifest's table count checked there, before anything is swapped.</summary>
-    private Task RestoreIncomingAsync(string container, Undo.KeptPostgres kept, OpenedBackup opened, CancellationToken cancellationToken)
-    {
-        var expected = opened.Manifest?.Postgres.TableCount;
-        return steps.RunAsync("postgres into " + kept.Incoming, async (_, token) =>
-        {
-            await postgres.RestoreIntoAsync(container, kept.Incoming, () => encryption.Open(opened, BackupComponent.Postgres), token);
-            if (expected is { } tables)
-            {
-                var facts = await postgres.CollectFactsAsync(container, token, kept.Incoming);
-                if (facts.TableCount != tables)
-                {
-                    throw new OperationFailedException($"PostgreSQL has {facts.TableCount} tables after the restore, the backup recorded {tables}.");
-                }
-            }
-        }, cancellationToken, () =>
-        {
-            var plan = postgres.RestoreIntoPlan(container, kept.Incoming, Path.Combine(opened.Directory, BackupLayout.PostgresFile));
-            return expected is null ? plan : plan.Then(new PlannedCommand(postgres.FactsSpec(container, kept.Incoming)) { Note = $"its table count must be the manifest's {expected}" });
-        });
     }
 
     /// <summary>

@@ -12,4 +12,8 @@ public sealed record RestoreRequest(
     bool ExplicitSelection,
     bool Yes,
     bool SafetyBackup,
-    bool DryRun);
+    bool DryRun)
+{
+    /// <summary>`--to`: PostgreSQL to this point in time (base backup and WAL); the other stores from the newest backup at or before it.</summary>
+    public DateTimeOffset? To { get; init; }
+}

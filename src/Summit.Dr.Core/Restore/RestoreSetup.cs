@@ -16,13 +16,13 @@ namespace Summit.Dr.Restore;
 /// from the backup, and the names the replaced state will be kept under.
 /// </summary>
 public sealed class RestoreSetup(
-    BackupCatalog catalog, BackupVerifier verifier, PlatformContainers containers, OperationLock operationLock, IOptions<SummitDrOptions> options, PlatformPaths paths, TimeProvider time)
+    RestoreSource source, BackupVerifier verifier, PlatformContainers containers, OperationLock operationLock, IOptions<SummitDrOptions> options, PlatformPaths paths, TimeProvider time)
 {
-    public string Root => catalog.Root;
+    public string Root => source.Root;
 
-    public string Resolve(string backup) => catalog.Resolve(backup);
+    public Task<(string Directory, Pitr.RecoveryPlan? Plan)> ResolveAsync(RestoreRequest request, CancellationToken cancellationToken) => source.ResolveAsync(request, cancellationToken);
 
-    public IDisposable Lock() => operationLock.Acquire(catalog.Root, "restore");
+    public IDisposable Lock() => operationLock.Acquire(source.Root, "restore");
 
     /// <summary>The live containers (a read-only step), the backup opened, the stores selected, the kept names planned.</summary>
     public async Task<RestoreStart> OpenAsync(RestoreRequest request, string directory, StepRunner steps, CancellationToken cancellationToken)
@@ -36,7 +36,7 @@ public sealed class RestoreSetup(
         }, cancellationToken, () => StepPlan.Note("the live containers"), new StepOptions { ReadOnly = true });
         var opened = await verifier.OpenAsync(directory, cancellationToken);
         var (components, warnings) = Select(opened, request);
-        return new RestoreStart(opened, components, warnings, targets, Plan(directory, components, targets));
+        return new RestoreStart(opened, components, warnings, targets, Plan(directory, components, targets, request.To is not null));
     }
 
     /// <summary>What the operator confirms.</summary>
@@ -71,9 +71,9 @@ public sealed class RestoreSetup(
     }
 
     /// <summary>The names everything will be kept under; unique, so the state kept by the last restore is not touched until this one succeeds.</summary>
-    private KeptState Plan(string directory, IReadOnlySet<BackupComponent> components, RestoreTargets targets)
+    private KeptState Plan(string directory, IReadOnlySet<BackupComponent> components, RestoreTargets targets, bool pointInTime)
     {
-        var taken = KeptStateStore.Read(catalog.Root).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        var taken = KeptStateStore.Read(source.Root).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
         var id = BackupLayout.NameFor(time.GetLocalNow());
         for (var n = 2; taken.Contains(id); n++)
         {
@@ -88,11 +88,14 @@ public sealed class RestoreSetup(
             time.GetUtcNow(),
             ProcessIdentity.Current(),
             Complete: false,
-            components.Contains(BackupComponent.Postgres)
+            components.Contains(BackupComponent.Postgres) && !pointInTime
                 ? new KeptPostgres(targets.Postgres!.Name, database, KeptStores.DatabaseName(database, "kept", id), KeptStores.DatabaseName(database, "in", id), Existed: true, Swapped: false)
                 : null,
             components.Contains(BackupComponent.Neo4j) ? new KeptNeo4j(targets.Neo4j!.Container.Name, targets.Neo4j.Database, KeptStores.Neo4jKept(id), Moved: false) : null,
-            components.Contains(BackupComponent.Uploads) ? new KeptUploads(uploads, KeptStores.UploadsKept(uploads, id), Existed: true, Swapped: false) : null);
+            components.Contains(BackupComponent.Uploads) ? new KeptUploads(uploads, KeptStores.UploadsKept(uploads, id), Existed: true, Swapped: false) : null,
+            components.Contains(BackupComponent.Postgres) && pointInTime
+                ? new KeptPostgresData(targets.Postgres!.Name, targets.Postgres.Image, Pitr.PostgresWorkbench.DataDirectoryOf(targets.Postgres), Pitr.PostgresDataMoves.VolumeFor(id), Moved: false)
+                : null);
     }
 }
 

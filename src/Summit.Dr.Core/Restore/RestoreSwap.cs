@@ -50,6 +50,8 @@ public sealed class RestoreSwap(
                         prepared.IncomingSwapped = true;
                         state.Update(s => s with { Postgres = swapped });
                     }, token, () => kept.SwapPostgresInPlan(pg))
+                    : state.Current.PostgresData is not null
+                    ? steps.RunAsync($"restore postgres to {prepared.Plan!.Target.ToLocalTime():yyyy-MM-dd HH:mm:ss}", (_, t) => kept.SwapPostgresToPointAsync(prepared.Pitr!, state, t), token, options: new StepOptions { Composite = true })
                     : Task.CompletedTask,
                 async token =>
                 {
@@ -149,6 +151,13 @@ public sealed class RestoreSwap(
                 BackupComponent.Postgres, pg.Swapped, () => kept.PutPostgresBackAsync(pg, current.Id, deadline.Token), () => state.Update(s => s with { Postgres = null })));
         }
 
+        if (current.PostgresData is { } data && only is null or BackupComponent.Postgres)
+        {
+            // Whatever step it failed at (the server stopped, its data half laid, recovery failed), it is put back and started.
+            outcomes.Add(await PutBackStoreAsync(
+                BackupComponent.Postgres, data.Touched, () => kept.PutPostgresDataBackAsync(data, deadline.Token), () => state.Update(s => s with { PostgresData = null })));
+        }
+
         if (current.Uploads is { } up && only is null or BackupComponent.Uploads)
         {
             outcomes.Add(await PutBackStoreAsync(BackupComponent.Uploads, up.Swapped, () =>
@@ -158,7 +167,7 @@ public sealed class RestoreSwap(
             }, () => state.Update(s => s with { Uploads = null })));
         }
 
-        if (state.Current is { Postgres: null, Neo4j: null, Uploads: null })
+        if (state.Current is { Postgres: null, Neo4j: null, Uploads: null, PostgresData: null })
         {
             KeptStateStore.Remove(root, current.Id);
         }

@@ -5,6 +5,9 @@ public sealed record StepOptions
 {
     public static readonly StepOptions Default = new();
 
+    /// <summary>A step that only asks questions.</summary>
+    public static readonly StepOptions ReadOnlyStep = new() { ReadOnly = true };
+
     /// <summary>It only asks questions (inspect, versions, sizes): a dry run runs it for real.</summary>
     public bool ReadOnly { get; init; }
 

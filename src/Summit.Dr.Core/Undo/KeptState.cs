@@ -4,7 +4,8 @@ namespace Summit.Dr.Undo;
 
 /// <summary>
 /// What one restore kept aside instead of copying it (invariant 4): the PostgreSQL database it replaced,
-/// renamed; the Neo4j store and transaction logs, moved within their volume; the uploads tree, renamed.
+/// renamed (or, restored to a point in time, its data directory, moved into a volume of its own); the Neo4j
+/// store and transaction logs, moved within their volume; the uploads tree, renamed.
 /// Written before the first store is touched and again after each one, so a run that dies half way can be
 /// put back by the next one.
 /// </summary>
@@ -20,4 +21,5 @@ public sealed record KeptState(
     bool Complete,
     KeptPostgres? Postgres = null,
     KeptNeo4j? Neo4j = null,
-    KeptUploads? Uploads = null);
+    KeptUploads? Uploads = null,
+    KeptPostgresData? PostgresData = null);

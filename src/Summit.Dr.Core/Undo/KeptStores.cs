@@ -14,17 +14,31 @@ public sealed class KeptStores
 {
     private readonly PostgresService _postgres;
     private readonly Neo4jStoreMoves _neo4j;
+    private readonly Pitr.PitrSwap _pitr;
+    private readonly Pitr.PostgresDataMoves _moves;
     private readonly ILogger<KeptStores> _logger;
 
     /// <summary>How long one rename or move may take once started; it is not interrupted before.</summary>
     private static readonly TimeSpan Uninterrupted = TimeSpan.FromMinutes(2);
 
-    public KeptStores(PostgresService postgres, Neo4jStoreMoves neo4j, ILogger<KeptStores> logger)
+    public KeptStores(PostgresService postgres, Neo4jStoreMoves neo4j, Pitr.PitrSwap pitr, Pitr.PostgresDataMoves moves, ILogger<KeptStores> logger)
     {
         _postgres = postgres;
         _neo4j = neo4j;
+        _pitr = pitr;
+        _moves = moves;
         _logger = logger;
     }
+
+    /// <summary>PostgreSQL to a point in time: its data directory kept in a volume of its own, the base backup and the WAL in its place.</summary>
+    public Task SwapPostgresToPointAsync(Pitr.PitrPrepared prepared, SwapProgress state, CancellationToken cancellationToken) =>
+        _pitr.SwapInAsync(prepared, state, state.Current.Id, cancellationToken);
+
+    /// <summary>Puts the kept data directory back (or, when it never left, starts PostgreSQL again without the staged WAL).</summary>
+    public Task PutPostgresDataBackAsync(KeptPostgresData kept, CancellationToken cancellationToken) => _pitr.PutBackAsync(kept, cancellationToken);
+
+    /// <summary>Frees the kept data directory's volume.</summary>
+    public Task DiscardPostgresDataAsync(KeptPostgresData kept, CancellationToken cancellationToken) => _moves.DiscardAsync(kept, cancellationToken);
 
     /// <summary>A database name for this restore: the live name (cut so the whole fits PostgreSQL's 63 bytes), a role and the restore's id.</summary>
     public static string DatabaseName(string database, string role, string id)
@@ -103,6 +117,11 @@ public sealed class KeptStores
         {
             plan = pg.Existed ? plan.Then(_postgres.DropSpec(pg.Container, pg.Kept)) : plan;
             plan = pg.Swapped ? plan : plan.Then(_postgres.DropSpec(pg.Container, pg.Incoming));
+        }
+
+        if (state.PostgresData is { } data)
+        {
+            plan = plan.Then(_moves.RemoveVolumeSpec(data.Volume));
         }
 
         if (state.Neo4j is { } graph && bench is not null)

@@ -111,6 +111,11 @@ public sealed class UndoOperation
             targets.Add(new ConfirmationTarget(BackupComponent.Postgres, pg.Database, pg.Container, pg.Kept));
         }
 
+        if (state.PostgresData is { } data)
+        {
+            targets.Add(new ConfirmationTarget(BackupComponent.Postgres, data.DataDirectory, data.Container, data.Volume));
+        }
+
         if (state.Neo4j is { } graph)
         {
             targets.Add(new ConfirmationTarget(BackupComponent.Neo4j, graph.Database, graph.Container, graph.Kept));
@@ -160,6 +165,15 @@ public sealed class UndoOperation
             });
         }
 
+        if (state.PostgresData is { } data)
+        {
+            await AttemptAsync("PostgreSQL", failures, async () =>
+            {
+                await _kept.PutPostgresDataBackAsync(data, cancellationToken);
+                progress.Update(s => s with { PostgresData = null });
+            });
+        }
+
         if (state.Uploads is { } up)
         {
             await AttemptAsync("uploads", failures, () =>
@@ -179,6 +193,15 @@ public sealed class UndoOperation
             {
                 await _kept.DiscardPostgresAsync(pg, cancellationToken);
                 progress.Update(s => s with { Postgres = null });
+            });
+        }
+
+        if (state.PostgresData is { } data)
+        {
+            await AttemptAsync("PostgreSQL", failures, async () =>
+            {
+                await _kept.DiscardPostgresDataAsync(data, cancellationToken);
+                progress.Update(s => s with { PostgresData = null });
             });
         }
 

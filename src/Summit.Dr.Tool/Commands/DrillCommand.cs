@@ -36,6 +36,9 @@ public sealed class DrillCommand
     [Option("--allow-unsigned", Description = "Take a backup that is not signed by a trusted key (Signing:TrustedKeyFiles); said so in the log and the JSON.")]
     public bool AllowUnsigned { get; set; }
 
+    [Option("--to <TIME>", Description = "Rehearse a restore to a point in time (\"2026-12-01 14:02:00+01\", or \"-15m\"): PostgreSQL from a base backup and the WAL archive, proved to stop exactly there. Needs Pitr:Enabled.")]
+    public string? To { get; set; }
+
     [Option("--json", Description = "Write the outcome as one JSON document to stdout.")]
     public bool Json { get; set; }
 
@@ -43,15 +46,21 @@ public sealed class DrillCommand
 
     public int OnExecute()
     {
-        if (string.IsNullOrWhiteSpace(Backup))
+        if (string.IsNullOrWhiteSpace(Backup) && To is null)
         {
-            throw new UsageException("drill needs a backup: `summit-dr drill latest` or `summit-dr drill backups/<YYYYMMDD_HHMMSS>`.");
+            throw new UsageException("drill needs a backup: `summit-dr drill latest` or `summit-dr drill backups/<YYYYMMDD_HHMMSS>` (or a point in time: `summit-dr drill --to TIME`).");
         }
 
-        return OperationHost.Run(Parent.ToGlobalOptions(), new CommandRun("drill", Json) { AllowUnsigned = AllowUnsigned, Discover = true, Report = true, Validate = Remote ? null : services => services.GetRequiredService<BackupCatalog>().Resolve(Backup) }, async (services, console, cancellationToken) =>
+        if (To is not null && (Backup is not null || Remote))
         {
-            var backup = Remote ? (await services.GetRequiredService<Remote.PullOperation>().PullAsync(Backup, cancellationToken)).Directory : Backup;
-            var result = await services.GetRequiredService<DrillOperation>().RunAsync(backup, Keep, cancellationToken);
+            throw new UsageException("--to picks the backups itself (the newest base backup before the time, and the WAL archive): pass no BACKUP_DIR and no --remote.");
+        }
+
+        var to = To is null ? (DateTimeOffset?)null : Pitr.RecoveryTarget.Parse(To, DateTimeOffset.Now);
+        return OperationHost.Run(Parent.ToGlobalOptions(), new CommandRun("drill", Json) { AllowUnsigned = AllowUnsigned, Discover = true, Report = true, Validate = Remote ? null : to is not null ? (Action<IServiceProvider>)RestoreCommand.RequirePitr : services => services.GetRequiredService<BackupCatalog>().Resolve(Backup!) }, async (services, console, cancellationToken) =>
+        {
+            var backup = Remote ? (await services.GetRequiredService<Remote.PullOperation>().PullAsync(Backup!, cancellationToken)).Directory : Backup ?? string.Empty;
+            var result = await services.GetRequiredService<DrillOperation>().RunAsync(backup, Keep, cancellationToken, to);
             var facts = services.GetRequiredService<Reporting.RunFacts>();
             facts.Backup = Path.GetFileName(result.Backup.TrimEnd('/'));
             facts.RecoverySeconds = result.Total.TotalSeconds;

@@ -47,6 +47,7 @@ public sealed class ListCommand
                     root = listing.Root,
                     backups = entries.Select(e => JsonEntry(e.Entry, now, "directory", ("lastDrill", e.LastDrill))),
                     kept = kept.Select(k => KeptReport.Json(k.State, k.Sizes)),
+                    pointInTime = listing.Window is { } w ? new { from = w.From, to = w.To, streaming = w.Streaming } : null,
                 });
                 return ExitCodes.Success;
             }
@@ -66,6 +67,13 @@ public sealed class ListCommand
             }
 
             KeptReport.Write(console.Out, kept);
+            if (listing.Window is { } window)
+            {
+                console.Out.WriteLine();
+                console.Out.WriteLine($"Point in time: PostgreSQL can be restored to any second from {window.From.ToLocalTime():yyyy-MM-dd HH:mm:ss} to {window.To.ToLocalTime():yyyy-MM-dd HH:mm:ss} " +
+                    (window.Streaming ? "(the archiver streams: the window grows)" : "(the archiver is not streaming: `summit-dr wal start`)") + "; `summit-dr restore --to TIME`.");
+            }
+
             return ExitCodes.Success;
         });
 

@@ -73,6 +73,7 @@ public sealed class PruneCommand
                     dryRun = DryRun,
                     remote = Remote,
                     freedBytes = result.FreedBytes,
+                    walSegmentsRemoved = result.WalSegments,
                     kept = result.Decisions.Where(d => d.Keep).Select(d => new { name = d.Entry.Name, reasons = d.Reasons }),
                     removed = result.Decisions.Where(d => !d.Keep).Select(d => new { name = d.Entry.Name, reason = d.Reasons[0], bytes = d.Entry.Bytes }),
                 });
@@ -83,6 +84,11 @@ public sealed class PruneCommand
             {
                 var verb = decision.Keep ? "keep  " : DryRun ? "would remove" : "remove";
                 console.Out.WriteLine($"{verb,-12} {decision.Entry.Name,-28} {string.Join("; ", decision.Reasons)}");
+            }
+
+            if (result.WalSegments > 0)
+            {
+                console.Out.WriteLine($"{(DryRun ? "would remove" : "remove"),-12} {result.WalSegments} WAL segments older than the oldest base backup kept ({LoggingProgressReporter.FormatBytes(result.WalBytes)})");
             }
 
             var removed = result.Decisions.Count(d => !d.Keep);

@@ -23,6 +23,9 @@ public sealed class PushCommand
     [Argument(0, "BACKUP_DIR", "A backup directory, or `latest`.")]
     public string? Backup { get; set; }
 
+    [Option("--wal", Description = "Also push the WAL archive (point-in-time recovery): finished segments and history files, each read back.")]
+    public bool Wal { get; set; }
+
     [Option("--json", Description = "Write the outcome as one JSON document to stdout.")]
     public bool Json { get; set; }
 
@@ -30,18 +33,36 @@ public sealed class PushCommand
 
     public int OnExecute()
     {
-        if (string.IsNullOrWhiteSpace(Backup))
+        if (string.IsNullOrWhiteSpace(Backup) && !Wal)
         {
-            throw new UsageException("push needs a backup: `summit-dr push latest` or `summit-dr push backups/<YYYYMMDD_HHMMSS>`.");
+            throw new UsageException("push needs a backup: `summit-dr push latest` or `summit-dr push backups/<YYYYMMDD_HHMMSS>` (or the WAL archive: `summit-dr push --wal`).");
         }
 
         return OperationHost.Run(Parent.ToGlobalOptions(), new CommandRun("push", Json) { Report = true }, async (services, console, cancellationToken) =>
         {
-            var pushed = await services.GetRequiredService<PushOperation>().PushAsync(Backup, cancellationToken);
             var facts = services.GetRequiredService<Reporting.RunFacts>();
-            facts.Backup = pushed.Name;
-            facts.PushedBytes = pushed.Bytes;
-            Write(console, pushed, Json);
+            if (!string.IsNullOrWhiteSpace(Backup))
+            {
+                var pushed = await services.GetRequiredService<PushOperation>().PushAsync(Backup, cancellationToken);
+                facts.Backup = pushed.Name;
+                facts.PushedBytes = pushed.Bytes;
+                Write(console, pushed, Json && !Wal);
+            }
+
+            if (Wal)
+            {
+                var (files, bytes) = await services.GetRequiredService<Pitr.WalPushOperation>().PushAsync(cancellationToken);
+                facts.PushedBytes = (facts.PushedBytes ?? 0) + bytes;
+                if (Json)
+                {
+                    console.WriteJson(new { schemaVersion = 1, command = "push", status = "succeeded", exitCode = 0, backup = facts.Backup, wal = new { files, bytes }, bytes = facts.PushedBytes });
+                }
+                else
+                {
+                    console.Error.WriteLine($"Pushed {files} WAL files ({LoggingProgressReporter.FormatBytes(bytes)}), every object read back and matching.");
+                }
+            }
+
             return ExitCodes.Success;
         });
     }

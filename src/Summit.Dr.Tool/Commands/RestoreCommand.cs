@@ -48,6 +48,9 @@ public sealed class RestoreCommand
     [Option("--allow-unsigned", Description = "Take a backup that is not signed by a trusted key (Signing:TrustedKeyFiles); said so in the log and the JSON.")]
     public bool AllowUnsigned { get; set; }
 
+    [Option("--to <TIME>", Description = "Restore PostgreSQL to a point in time (\"2026-12-01 14:02:00+01\", or \"-15m\" back from now) from a base backup and the WAL archive; Neo4j and uploads from the newest backup at or before it. Needs Pitr:Enabled.")]
+    public string? To { get; set; }
+
     [Option("--json", Description = "Write the outcome as one JSON document to stdout.")]
     public bool Json { get; set; }
 
@@ -55,9 +58,14 @@ public sealed class RestoreCommand
 
     public int OnExecute()
     {
-        if (string.IsNullOrWhiteSpace(Backup))
+        if (string.IsNullOrWhiteSpace(Backup) && To is null)
         {
-            throw new UsageException("restore needs a backup: `summit-dr restore backups/<YYYYMMDD_HHMMSS>` or `summit-dr restore latest`.");
+            throw new UsageException("restore needs a backup: `summit-dr restore backups/<YYYYMMDD_HHMMSS>` or `summit-dr restore latest` (or a point in time: `summit-dr restore --to TIME`).");
+        }
+
+        if (To is not null && (Backup is not null || Remote))
+        {
+            throw new UsageException("--to picks the backups itself (the newest base backup before the time, and the WAL archive): pass no BACKUP_DIR and no --remote.");
         }
 
         if (SafetyBackup && NoSafetyBackup)
@@ -65,8 +73,12 @@ public sealed class RestoreCommand
             throw new UsageException("--safety-backup and --no-safety-backup contradict each other; pass one.");
         }
 
-        var request = new RestoreRequest(Backup, BackupComponents.Parse(Only), Only is not null, Yes, SafetyBackup, DryRun);
-        return OperationHost.Run(Parent.ToGlobalOptions(), new CommandRun("restore", Json) { AllowUnsigned = AllowUnsigned, Recover = !request.DryRun, Discover = true, Report = !request.DryRun, Validate = Remote ? null : services => services.GetRequiredService<BackupCatalog>().Resolve(request.Backup) }, async (services, console, cancellationToken) =>
+        var request = new RestoreRequest(Backup ?? string.Empty, BackupComponents.Parse(Only), Only is not null, Yes, SafetyBackup, DryRun)
+        {
+            To = To is null ? null : Pitr.RecoveryTarget.Parse(To, DateTimeOffset.Now),
+        };
+        var validate = Remote ? null : request.To is not null ? (Action<IServiceProvider>)RequirePitr : (services => services.GetRequiredService<BackupCatalog>().Resolve(request.Backup));
+        return OperationHost.Run(Parent.ToGlobalOptions(), new CommandRun("restore", Json) { AllowUnsigned = AllowUnsigned, Recover = !request.DryRun, Discover = true, Report = !request.DryRun, Validate = validate }, async (services, console, cancellationToken) =>
         {
             if (request.DryRun)
             {
@@ -76,10 +88,18 @@ public sealed class RestoreCommand
 
             var local = Remote ? request with { Backup = (await services.GetRequiredService<Remote.PullOperation>().PullAsync(request.Backup, cancellationToken)).Directory } : request;
             var facts = services.GetRequiredService<Reporting.RunFacts>();
-            facts.Backup = Path.GetFileName(local.Backup.TrimEnd('/'));
+            facts.Backup = request.To is { } to ? $"to {to:yyyy-MM-dd HH:mm:ss zzz}" : Path.GetFileName(local.Backup.TrimEnd('/'));
             var result = await services.GetRequiredService<RestoreOperation>().RunAsync(local, cancellationToken);
             facts.RecoverySeconds = result.Total.TotalSeconds;
             return RestoreReport.Write(console, result, Json);
         });
+    }
+
+    internal static void RequirePitr(IServiceProvider services)
+    {
+        if (!services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Configuration.SummitDrOptions>>().Value.Pitr.Enabled)
+        {
+            throw new UsageException("--to needs point-in-time recovery: set Pitr:Enabled=true, run `summit-dr wal start`, and take a backup (it holds a base backup).");
+        }
     }
 }

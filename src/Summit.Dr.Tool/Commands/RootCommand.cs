@@ -25,6 +25,7 @@ namespace Summit.Dr.Tool.Commands;
     typeof(DrillCommand),
     typeof(PushCommand),
     typeof(PullCommand),
+    typeof(WalCommand),
     typeof(DoctorCommand))]
 [VersionOptionFromMember("--version", MemberName = nameof(Version))]
 [HelpOption("-h|--help", Inherited = true)]

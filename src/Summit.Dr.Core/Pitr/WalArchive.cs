@@ -1,0 +1,120 @@
+using System.Text.Json;
+using Summit.Dr.Errors;
+
+namespace Summit.Dr.Pitr;
+
+/// <summary>
+/// The continuous WAL archive in the backup root (`backups/wal/`): one directory per stream (<see cref="WalBranch"/>),
+/// each with the segments pg_receivewal wrote, the one it is writing (`.partial`), the timelines' history files
+/// and `stream.json`. Private like every backup (0700, files 0600).
+/// </summary>
+public sealed class WalArchive(string backupRoot)
+{
+    public const string DirectoryName = "wal";
+
+    /// <summary>The backup root the archive lies in (whose lock guards it).</summary>
+    public string Root { get; } = backupRoot;
+
+    public string Directory { get; } = Path.Combine(backupRoot, DirectoryName);
+
+    public string PathOf(WalBranch stream) => Path.Combine(Directory, stream.Name);
+
+    /// <summary>Every stream of the archive, oldest activation first; a directory without readable metadata is skipped.</summary>
+    public IReadOnlyList<WalBranch> Branches()
+    {
+        if (!System.IO.Directory.Exists(Directory))
+        {
+            return [];
+        }
+
+        return System.IO.Directory.GetDirectories(Directory)
+            .Select(d => Read(Path.Combine(d, WalBranch.MetadataFile)))
+            .OfType<WalBranch>()
+            .Where(s => s.Activations.Count > 0)
+            .OrderBy(s => s.Activations[^1])
+            .ToList();
+    }
+
+    /// <summary>Creates the stream's directory, or records a new activation of an existing one.</summary>
+    public WalBranch Activate(WalBranch stream, DateTimeOffset now)
+    {
+        PrivateFiles.CreateDirectory(Directory);
+        var path = PathOf(stream);
+        PrivateFiles.CreateDirectory(path);
+        var known = Read(Path.Combine(path, WalBranch.MetadataFile));
+        if (known is not null && known.SegmentSize != stream.SegmentSize)
+        {
+            throw new IntegrityException($"The WAL archive {path} records segments of {known.SegmentSize} bytes, the server writes {stream.SegmentSize}: move the directory away before starting the archiver.");
+        }
+
+        var activated = (known ?? stream) with { Container = stream.Container, Image = stream.Image, Activations = [.. known?.Activations ?? [], now] };
+        var temporary = Path.Combine(path, WalBranch.MetadataFile + ".tmp");
+        using (var file = PrivateFiles.Replace(temporary))
+        {
+            JsonSerializer.Serialize(file, activated, JsonDefaults.Options);
+            file.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, Path.Combine(path, WalBranch.MetadataFile), overwrite: true);
+        return activated;
+    }
+
+    /// <summary>The segment files of one stream, as they lie (complete and `.partial`).</summary>
+    public IReadOnlyList<WalFile> Files(WalBranch stream)
+    {
+        var path = PathOf(stream);
+        if (!System.IO.Directory.Exists(path))
+        {
+            return [];
+        }
+
+        return new DirectoryInfo(path).EnumerateFiles()
+            .Select(f => WalFileName.Parse(f.Name, stream.SegmentSize) is { } name ? new WalFile(name, f.FullName, f.Length, f.LastWriteTimeUtc) : null)
+            .OfType<WalFile>()
+            .OrderBy(f => f.Name.Segment)
+            .ThenBy(f => f.Name.Timeline)
+            .ToList();
+    }
+
+    /// <summary>Every timeline history file of the server's streams, by timeline.</summary>
+    public IReadOnlyDictionary<uint, string> Histories(string systemIdentifier)
+    {
+        var histories = new Dictionary<uint, string>();
+        foreach (var stream in Branches().Where(s => s.SystemIdentifier == systemIdentifier))
+        {
+            foreach (var file in System.IO.Directory.EnumerateFiles(PathOf(stream), "*" + WalFileName.HistorySuffix))
+            {
+                if (WalFileName.ParseHistory(Path.GetFileName(file)) is { } timeline)
+                {
+                    histories.TryAdd(timeline, file);
+                }
+            }
+        }
+
+        return histories;
+    }
+
+    /// <summary>Bytes on disk, every stream together.</summary>
+    public long Bytes() => System.IO.Directory.Exists(Directory)
+        ? new DirectoryInfo(Directory).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length)
+        : 0;
+
+    /// <summary>When WAL was last written to the stream: its newest file's modification time.</summary>
+    public DateTimeOffset? LastWrite(WalBranch stream) =>
+        Files(stream).Select(f => (DateTimeOffset?)f.Modified).DefaultIfEmpty().Max();
+
+    private static WalBranch? Read(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? JsonSerializer.Deserialize<WalBranch>(File.ReadAllText(path), JsonDefaults.Options) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>One segment file of the archive.</summary>
+public sealed record WalFile(WalFileName Name, string Path, long Size, DateTimeOffset Modified);

@@ -1,0 +1,109 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Summit.Dr.Configuration;
+using Summit.Dr.Discovery;
+using Summit.Dr.Docker;
+using Summit.Dr.Errors;
+using Summit.Dr.Steps;
+
+namespace Summit.Dr.Pitr;
+
+/// <summary>
+/// Sets the archive up and keeps it going: checks that the server lets the archiver replicate, bounds what the
+/// slot may hold back, makes the slot, and starts the archiver (again) on the branch of the server's current
+/// timeline; a running archiver on that branch is left as it is. Nothing is left half set up when it fails.
+/// Runs as steps inside an operation, and as bare work inside undo and the recovery of a dead run.
+/// </summary>
+public sealed class WalArchiving(WalServer server, WalArchiver archiver, PlatformContainers containers, WalArchive archive, StepRunner steps, IOptions<SummitDrOptions> options, ILogger<WalArchiving> logger)
+{
+    /// <summary>
+    /// Inside a run that holds the lock (a restore, its rollback, undo): the archiver started again on the branch
+    /// of the server's current timeline, when point-in-time recovery is on.
+    /// </summary>
+    public async Task ResumeAsync(string container, CancellationToken cancellationToken)
+    {
+        if (options.Value.Pitr.Enabled)
+        {
+            await EnsureAsync(await containers.PostgresAsync("run `summit-dr wal start`", cancellationToken), cancellationToken);
+        }
+    }
+
+    public Task RemoveArchiverAsync(string container, CancellationToken cancellationToken) => archiver.RemoveAsync(container, cancellationToken);
+
+    public Processes.ProcessSpec RemoveArchiverSpec(string container) => archiver.RemoveSpec(container);
+
+    public Task DropSlotAsync(string container, CancellationToken cancellationToken) => server.DropSlotAsync(container, cancellationToken);
+
+    public Processes.ProcessSpec DropSlotSpec(string container) => server.DropSlotSpec(container);
+
+    public async Task<WalBranch> EnsureAsync(ContainerInfo postgres, CancellationToken cancellationToken)
+    {
+        var state = await Step("wal position", t => server.StateAsync(postgres.Name, t), cancellationToken,
+            () => StepPlan.Of(server.StateSpec(postgres.Name)), StepOptions.ReadOnlyStep);
+        if (!state.RoleMayReplicate)
+        {
+            var user = options.Value.Postgres.User;
+            throw new PreconditionException($"The role '{user}' may not replicate, and the archiver streams WAL as it: run `ALTER ROLE \"{user}\" REPLICATION` in PostgreSQL, or set Postgres:User to a role that may. Nothing was set up.");
+        }
+
+        var branch = new WalBranch(state.SystemIdentifier, state.Timeline, state.SegmentSize, postgres.Name, postgres.Image, []);
+        var running = await archiver.InspectAsync(postgres.Name, cancellationToken);
+        if (running is { Running: true } && running.Labels.GetValueOrDefault(WalArchiver.BranchLabel) == branch.Name && state.Slot is { Active: true })
+        {
+            logger.LogInformation("The archiver {Name} already streams into {Branch}", running.Name, branch.Name);
+            return branch;
+        }
+
+        await Step("replication check", t => archiver.ProbeAsync(postgres, t), cancellationToken,
+            () => StepPlan.Of(archiver.ProbeSpec(postgres)).With("IDENTIFY_SYSTEM over a replication connection from 127.0.0.1, as the archiver will connect"), StepOptions.ReadOnlyStep);
+        await BoundAsync(postgres.Name, state, cancellationToken);
+        var created = state.Slot is null;
+        if (created)
+        {
+            await Step("replication slot", t => server.CreateSlotAsync(postgres.Name, t), cancellationToken,
+                () => StepPlan.Of(server.CreateSlotSpec(postgres.Name)).With("reserves WAL from the last checkpoint on, before the archiver first connects"));
+        }
+
+        try
+        {
+            await StartArchiverAsync(postgres, branch, cancellationToken);
+        }
+        catch when (created && !StepRunner.DryRun)
+        {
+            await Tasks.QuietlyAsync(server.DropSlotAsync(postgres.Name, CancellationToken.None), logger, "dropping the slot");
+            throw;
+        }
+
+        return branch;
+    }
+
+    /// <summary>A step where the run keeps a step log; the bare work where it does not (undo, the recovery of a dead run).</summary>
+    private Task<T> Step<T>(string name, Func<CancellationToken, Task<T>> body, CancellationToken cancellationToken, Func<StepPlan>? plan = null, StepOptions? options = null) =>
+        StepFrame.Current is null ? body(cancellationToken) : steps.RunAsync(name, (_, t) => body(t), cancellationToken, plan, options);
+
+    private Task Step(string name, Func<CancellationToken, Task> body, CancellationToken cancellationToken, Func<StepPlan>? plan = null, StepOptions? options = null) =>
+        StepFrame.Current is null ? body(cancellationToken) : steps.RunAsync(name, (_, t) => body(t), cancellationToken, plan, options);
+
+    private async Task BoundAsync(string container, WalServerState state, CancellationToken cancellationToken)
+    {
+        if (state.MaxSlotWalKeepSizeMiB >= 0)
+        {
+            logger.LogInformation("PostgreSQL bounds what a slot holds back at {Bound} MiB (max_slot_wal_keep_size)", state.MaxSlotWalKeepSizeMiB);
+            return;
+        }
+
+        var bound = options.Value.Pitr.MaxSlotWalKeepSizeMiB;
+        await Step("slot bound", t => server.BoundAsync(container, bound, t), cancellationToken,
+            () => StepPlan.Of(server.BoundSpec(container, bound)).With("max_slot_wal_keep_size was unbounded: a slot whose archiver is gone could fill the platform's disk"));
+        logger.LogWarning("PostgreSQL let replication slots hold back WAL without bound; set max_slot_wal_keep_size = {Bound}MB (Pitr:MaxSlotWalKeepSizeMiB), so a gone archiver costs a gap in the archive, never the platform's disk", bound);
+    }
+
+    private async Task StartArchiverAsync(ContainerInfo postgres, WalBranch branch, CancellationToken cancellationToken)
+    {
+        var directory = archive.PathOf(branch);
+        await Step("start archiver", t => archiver.ReplaceAsync(postgres, branch, archive, t), cancellationToken,
+            () => StepPlan.Of(archiver.RemoveSpec(postgres.Name), archiver.RunSpec(postgres, branch, directory)).With($"pg_receivewal into {directory}"));
+        await Step("archiver streams", t => archiver.WaitStreamingAsync(postgres, branch, archive, t), cancellationToken,
+            () => StepPlan.Note("until the slot is active and the first segment is in the archive"), StepOptions.ReadOnlyStep);
+    }
+}

@@ -1,0 +1,43 @@
+using Summit.Dr.Backup;
+using Summit.Dr.Catalog;
+using Summit.Dr.Errors;
+using Summit.Dr.Pitr;
+using Summit.Dr.Steps;
+
+namespace Summit.Dr.Restore;
+
+/// <summary>
+/// Which backup a restore opens: the one named (or `latest`), or, for a restore to a point in time, the newest
+/// complete backup at or before it for Neo4j and the uploads, with PostgreSQL's base backup and WAL planned.
+/// </summary>
+public sealed class RestoreSource(BackupCatalog catalog, PitrPlanning planning, StepRunner steps)
+{
+    public string Root => catalog.Root;
+
+    public async Task<(string Directory, RecoveryPlan? Plan)> ResolveAsync(RestoreRequest request, CancellationToken cancellationToken)
+    {
+        if (request.To is not { } target)
+        {
+            return (catalog.Resolve(request.Backup), null);
+        }
+
+        if (!request.Components.Contains(BackupComponent.Postgres))
+        {
+            throw new UsageException("--to restores PostgreSQL to a point in time; Neo4j and the uploads have no WAL. Add postgres to --only, or restore a backup as it is.");
+        }
+
+        var others = request.Components.Where(c => c != BackupComponent.Postgres).ToHashSet();
+        var (plan, directory) = await steps.RunAsync("plan point in time", (step, t) =>
+        {
+            var planned = planning.PlanAsync(target, others, t);
+            return planned;
+        }, cancellationToken, () => StepPlan.Note("the newest base backup before the target, the WAL after it, the backup Neo4j and the uploads come from"), StepOptions.ReadOnlyStep);
+        StepRunner.Note($"postgres to {target.ToLocalTime():yyyy-MM-dd HH:mm:ss zzz}: base backup of {plan.Base.Name}, then {plan.Segments.Count} WAL segments ({plan.FirstSegment}..{plan.LastSegment})");
+        if (others.Count > 0)
+        {
+            StepRunner.Note($"{string.Join(" and ", others.Select(c => c.ToString().ToLowerInvariant()))} as backed up in {Path.GetFileName(directory)}, the newest complete backup at or before it (they have no WAL)");
+        }
+
+        return (directory, plan);
+    }
+}
