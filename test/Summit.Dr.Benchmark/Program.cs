@@ -27,6 +27,15 @@ public static class Program
             await Sh.RequireAsync("bash", script);
         }
 
+        if (args.Contains("--pitr"))
+        {
+            var pitr = await PitrBenchmark.RunAsync(sizes, rounds);
+            Directory.CreateDirectory(output);
+            await File.WriteAllTextAsync(Path.Combine(output, "pitr.md"), $"Machine: {await MachineAsync()}\n\n{pitr}");
+            Console.WriteLine(pitr);
+            return 0;
+        }
+
         var results = new List<SizeResult>();
         foreach (var megabytes in sizes)
         {

@@ -68,6 +68,35 @@ public sealed class DryRunTests
         AssertPlanIsRun(plan, cli.TakeCalls(), cli.Name);
     }
 
+    [Test]
+    public async Task A_restore_to_a_point_in_time_dry_run_asks_only_and_plans_exactly_what_the_run_executes()
+    {
+        await using var platform = await Platform.StartAsync(seed: false);
+        await PitrPlatform.StartAsync(platform);
+        await PitrPlatform.BatchAsync(platform, 1);
+        await Task.Delay(600);
+        var target = await PitrPlatform.ServerNowAsync(platform);
+        await PitrPlatform.BatchAsync(platform, 2);
+        await PitrPlatform.WaitArchivedAsync(platform);
+        var cli = RecordingCli.Create(platform.WorkDir);
+
+        using var dry = await PitrPlatform.ToolAsync(platform, "restore", "--to", target, "--only", "postgres", "--yes", "--dry-run", "--json", "--docker", cli.Path);
+        var asked = cli.TakeCalls();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(dry.ExitCode, Is.Zero, dry.Describe());
+            Assert.That(asked.Where(c => !IsQuestion(c)).Select(c => string.Join(' ', c)), Is.Empty, "a dry run only asks");
+            Assert.That(await PitrPlatform.BatchesAsync(platform), Is.EqualTo("1,2"));
+        });
+
+        using var plan = JsonDocument.Parse(dry.Stdout);
+        using var run = await PitrPlatform.ToolAsync(platform, "restore", "--to", target, "--only", "postgres", "--yes", "--docker", cli.Path);
+        Assert.That(run.ExitCode, Is.Zero, run.Describe());
+        Assert.That(await PitrPlatform.BatchesAsync(platform), Is.EqualTo("1"));
+        AssertPlanIsRun(plan, cli.TakeCalls(), cli.Name);
+    }
+
     /// <summary>
     /// Every planned command ran, and every command that ran was planned (docker's own questions before the plan
     /// aside). The dry run and the run start in different seconds, so the names made of the time
@@ -106,6 +135,6 @@ public sealed class DryRunTests
     private static bool IsQuestion(string[] args) =>
         IsDockerQuestion(args)
         || args.Contains("du")
-        || (args.Contains("psql") && args.Any(a => a.StartsWith("SHOW server_version", StringComparison.Ordinal)))
+        || (args.Contains("psql") && args.Any(a => a.StartsWith("SHOW server_version", StringComparison.Ordinal) || a.StartsWith("SELECT 'role'", StringComparison.Ordinal)))
         || (args.Contains("cypher-shell") && args.Any(a => a.Contains("RETURN count(", StringComparison.Ordinal)));
 }

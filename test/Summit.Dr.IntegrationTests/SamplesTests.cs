@@ -4,36 +4,47 @@ using Summit.Dr.Testing;
 namespace Summit.Dr.IntegrationTests;
 
 /// <summary>
-/// What samples/ hands to operators works as written: the systemd units pass `systemd-analyze verify`, and
+/// What samples/ hands to operators works as written: the systemd units pass `systemd-analyze verify`, the
+/// alert rules `promtool check rules`, and
 /// the container image builds offline and backs up the platform from inside, through the engine's socket.
 /// </summary>
 [TestFixture]
 [CancelAfter(600_000)]
 public sealed class SamplesTests
 {
-    [Test]
-    public async Task The_systemd_service_and_timer_pass_systemd_analyze_verify()
+    [TestCase("summit-dr-backup")]
+    [TestCase("summit-dr-wal")]
+    public async Task The_systemd_service_and_timer_pass_systemd_analyze_verify(string name)
     {
         var units = Directory.CreateTempSubdirectory("summit-dr-units-").FullName;
         try
         {
             // The one change: ExecStart points at this build of the tool instead of /usr/local/bin.
             var tool = Path.Combine(Path.GetDirectoryName(Repo.ToolDll)!, "summit-dr");
-            foreach (var unit in new[] { "summit-dr-backup.service", "summit-dr-backup.timer" })
+            foreach (var unit in new[] { name + ".service", name + ".timer" })
             {
                 var text = await File.ReadAllTextAsync(Path.Combine(Repo.Root, "samples", "systemd", unit));
                 await File.WriteAllTextAsync(Path.Combine(units, unit), text.Replace("/usr/local/bin/summit-dr", tool, StringComparison.Ordinal));
             }
 
-            var verify = await Sh.RunAsync("systemd-analyze", ["verify", "--man=no", Path.Combine(units, "summit-dr-backup.service"), Path.Combine(units, "summit-dr-backup.timer")]);
+            var verify = await Sh.RunAsync("systemd-analyze", ["verify", "--man=no", Path.Combine(units, name + ".service"), Path.Combine(units, name + ".timer")]);
 
             Assert.That(verify.ExitCode, Is.Zero, verify.StandardError);
-            Assert.That(verify.StandardOutput + verify.StandardError, Does.Not.Contain("summit-dr-backup"), "no warning about either unit");
+            Assert.That(verify.StandardOutput + verify.StandardError, Does.Not.Contain(name), "no warning about either unit");
         }
         finally
         {
             Directory.Delete(units, recursive: true);
         }
+    }
+
+    [Test]
+    public async Task The_alert_rules_pass_promtool_check_rules()
+    {
+        var check = await Sh.RunAsync("promtool", ["check", "rules", Path.Combine(Repo.Root, "samples", "prometheus", "summit-dr.rules.yml")]);
+
+        Assert.That(check.ExitCode, Is.Zero, check.StandardOutput + check.StandardError);
+        Assert.That(check.StandardOutput, Does.Contain("SUCCESS: 4 rules found"));
     }
 
     [Test]

@@ -33,8 +33,11 @@ public sealed class DrillOperation(
         {
             var (postgresImage, neo4jImage) = await setup.ImagesAsync(opened, images, cancellationToken);
             await setup.VerifyAsync(opened, steps, cancellationToken);
+            // To a point in time, PostgreSQL's drill runs steps of its own (the restore's: verify, stage, read, lay, recover).
             Task Store(BackupComponent component, string step, Func<CancellationToken, Task> drill, CancellationToken token) =>
-                opened.Present.Contains(component) ? steps.RunAsync(step, (_, t) => drill(t), token) : Task.CompletedTask;
+                opened.Present.Contains(component)
+                    ? steps.RunAsync(step, (_, t) => drill(t), token, options: new StepOptions { Composite = component == BackupComponent.Postgres && plan is not null })
+                    : Task.CompletedTask;
 
             // The stores restore side by side; the first failure stops the others.
             await steps.ConcurrentlyAsync(

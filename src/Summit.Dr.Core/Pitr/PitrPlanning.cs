@@ -52,7 +52,8 @@ public sealed class PitrPlanning(BackupCatalog catalog, WalStatusReader reader, 
 
     /// <param name="others">The stores besides PostgreSQL the restore takes (Neo4j, uploads).</param>
     /// <returns>The recovery plan, and the backup the other stores come from (the base backup's own when there are none).</returns>
-    public async Task<(RecoveryPlan Plan, string Directory)> PlanAsync(DateTimeOffset target, IReadOnlySet<BackupComponent> others, CancellationToken cancellationToken)
+    /// <param name="explicitSelection">The stores were named (`--only`): each must be in that backup; else the newest backup with any of them is taken, and the rest left as they are.</param>
+    public async Task<(RecoveryPlan Plan, string Directory)> PlanAsync(DateTimeOffset target, IReadOnlySet<BackupComponent> others, bool explicitSelection, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         if (target > now)
@@ -72,9 +73,11 @@ public sealed class PitrPlanning(BackupCatalog catalog, WalStatusReader reader, 
             return (plan, plan.Base.Directory);
         }
 
-        var backup = accepted.Where(b => b.Entry.State == BackupState.Complete && b.Manifest.CreatedAt <= target && others.All(b.Manifest.Captured.Contains))
-            .Select(b => b.Entry.Directory).FirstOrDefault()
-            ?? throw new IntegrityException($"No complete backup of {string.Join(" and ", others.Select(c => c.ToString().ToLowerInvariant()))} was made at or before {target.ToLocalTime():yyyy-MM-dd HH:mm:ss zzz}: restore PostgreSQL alone with `--only postgres`.");
-        return (plan, backup);
+        var backup = accepted.Where(b => b.Entry.State == BackupState.Complete && b.Manifest.CreatedAt <= target
+                && (explicitSelection ? others.All(b.Manifest.Captured.Contains) : others.Any(b.Manifest.Captured.Contains)))
+            .Select(b => b.Entry.Directory).FirstOrDefault();
+        return backup is not null ? (plan, backup)
+            : explicitSelection ? throw new IntegrityException($"No complete backup of {string.Join(" and ", others.Select(c => c.ToString().ToLowerInvariant()))} was made at or before {target.ToLocalTime():yyyy-MM-dd HH:mm:ss zzz}: restore PostgreSQL alone with `--only postgres`.")
+            : (plan, plan.Base.Directory);
     }
 }

@@ -61,7 +61,7 @@ public sealed class PitrSwap(PostgresDataMoves moves, WalArchiving wal, PitrReco
             await recovery.ResetAsync(container, t);
             await pitr.Bench.RunAsync(pitr.Bench.Exec(["rm", "-rf", pitr.Bench.StagingDirectory]), "remove the staged WAL", t);
         }, cancellationToken, () => recovery.ResetPlan(container).Then(pitr.Bench.Exec(["rm", "-rf", pitr.Bench.StagingDirectory])));
-        await steps.RunAsync("archiver on the new timeline", async (_, t) => await wal.ResumeAsync(container, t), cancellationToken,
+        await steps.RunAsync("archiver on the new timeline", async (_, t) => await wal.ResumeAsync(container, t, recovered: true), cancellationToken,
             () => StepPlan.Note("`summit-dr wal start` without the lock: the slot, then the archiver into the new timeline's branch"), new StepOptions { Composite = true });
     }
 

@@ -55,6 +55,7 @@ public sealed class PostgresWorkbench : IAsyncDisposable
     public static PostgresWorkbench Planned(DockerCli docker, ContainerInfo postgres) => new(docker, postgres, "<owner>");
 
     public static StepPlan StartPlan(DockerCli docker, ContainerInfo postgres) => StepPlan.Of(
+        new PlannedCommand(docker.Spec(DockerArgs.RemoveForce(NameFor(postgres.Name)))) { Note = "one left by a run that was killed" },
         new PlannedCommand(docker.Spec(RunArgs(postgres))) { Note = "beside the server, sharing its volumes" },
         docker.Spec(DockerArgs.Exec(NameFor(postgres.Name), ["stat", "-c", "%u:%g", DataDirectoryOf(postgres)])));
 
@@ -102,6 +103,8 @@ public sealed class PostgresWorkbench : IAsyncDisposable
         var fields = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last().Split(' ', StringSplitOptions.RemoveEmptyEntries);
         return long.Parse(fields[3], CultureInfo.InvariantCulture) * 1024;
     }
+
+    public StepPlan RemovePlan() => StepPlan.Of(_docker.Spec(DockerArgs.RemoveForce(Name)));
 
     public async ValueTask DisposeAsync()
     {

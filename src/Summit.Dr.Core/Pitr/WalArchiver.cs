@@ -82,6 +82,9 @@ public sealed class WalArchiver(DockerCli docker, WalServer server, IOptions<Sum
         return WithPassword(docker.Spec(args));
     }
 
+    /// <summary>A probe left by a run that was killed goes first.</summary>
+    public ProcessSpec RemoveProbeSpec(ContainerInfo postgres) => docker.Spec(DockerArgs.RemoveForce(ProbeNameFor(postgres.Name)));
+
     /// <summary>Refuses (exit 3, one line naming the change) when the server does not let the archiver replicate.</summary>
     public async Task ProbeAsync(ContainerInfo postgres, CancellationToken cancellationToken)
     {

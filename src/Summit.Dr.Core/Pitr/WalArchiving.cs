@@ -18,13 +18,14 @@ public sealed class WalArchiving(WalServer server, WalArchiver archiver, Platfor
 {
     /// <summary>
     /// Inside a run that holds the lock (a restore, its rollback, undo): the archiver started again on the branch
-    /// of the server's current timeline, when point-in-time recovery is on.
+    /// of the server's current timeline, when point-in-time recovery is on. <paramref name="recovered"/>: the
+    /// server was just recovered from a base backup, which carries no replication slot (a dry run plans for that).
     /// </summary>
-    public async Task ResumeAsync(string container, CancellationToken cancellationToken)
+    public async Task ResumeAsync(string container, CancellationToken cancellationToken, bool recovered = false)
     {
         if (options.Value.Pitr.Enabled)
         {
-            await EnsureAsync(await containers.PostgresAsync("run `summit-dr wal start`", cancellationToken), cancellationToken);
+            await EnsureAsync(await containers.PostgresAsync("run `summit-dr wal start`", cancellationToken), cancellationToken, recovered);
         }
     }
 
@@ -36,10 +37,16 @@ public sealed class WalArchiving(WalServer server, WalArchiver archiver, Platfor
 
     public Processes.ProcessSpec DropSlotSpec(string container) => server.DropSlotSpec(container);
 
-    public async Task<WalBranch> EnsureAsync(ContainerInfo postgres, CancellationToken cancellationToken)
+    public async Task<WalBranch> EnsureAsync(ContainerInfo postgres, CancellationToken cancellationToken, bool recovered = false)
     {
         var state = await Step("wal position", t => server.StateAsync(postgres.Name, t), cancellationToken,
             () => StepPlan.Of(server.StateSpec(postgres.Name)), StepOptions.ReadOnlyStep);
+        if (recovered && StepRunner.DryRun)
+        {
+            // What the run will find once the server has recovered: a new timeline, no slot, no archiver.
+            state = state with { Timeline = state.Timeline + 1, Slot = null };
+        }
+
         if (!state.RoleMayReplicate)
         {
             var user = options.Value.Postgres.User;
@@ -47,7 +54,7 @@ public sealed class WalArchiving(WalServer server, WalArchiver archiver, Platfor
         }
 
         var branch = new WalBranch(state.SystemIdentifier, state.Timeline, state.SegmentSize, postgres.Name, postgres.Image, []);
-        var running = await archiver.InspectAsync(postgres.Name, cancellationToken);
+        var running = recovered && StepRunner.DryRun ? null : await archiver.InspectAsync(postgres.Name, cancellationToken);
         if (running is { Running: true } && running.Labels.GetValueOrDefault(WalArchiver.BranchLabel) == branch.Name && state.Slot is { Active: true })
         {
             logger.LogInformation("The archiver {Name} already streams into {Branch}", running.Name, branch.Name);
@@ -55,7 +62,7 @@ public sealed class WalArchiving(WalServer server, WalArchiver archiver, Platfor
         }
 
         await Step("replication check", t => archiver.ProbeAsync(postgres, t), cancellationToken,
-            () => StepPlan.Of(archiver.ProbeSpec(postgres)).With("IDENTIFY_SYSTEM over a replication connection from 127.0.0.1, as the archiver will connect"), StepOptions.ReadOnlyStep);
+            () => StepPlan.Of(archiver.RemoveProbeSpec(postgres), archiver.ProbeSpec(postgres)).With("IDENTIFY_SYSTEM over a replication connection from 127.0.0.1, as the archiver will connect"));
         await BoundAsync(postgres.Name, state, cancellationToken);
         var created = state.Slot is null;
         if (created)
@@ -103,7 +110,8 @@ public sealed class WalArchiving(WalServer server, WalArchiver archiver, Platfor
         var directory = archive.PathOf(branch);
         await Step("start archiver", t => archiver.ReplaceAsync(postgres, branch, archive, t), cancellationToken,
             () => StepPlan.Of(archiver.RemoveSpec(postgres.Name), archiver.RunSpec(postgres, branch, directory)).With($"pg_receivewal into {directory}"));
+        // A wait on what the step before started, not a question: a dry run, which starts nothing, does not wait.
         await Step("archiver streams", t => archiver.WaitStreamingAsync(postgres, branch, archive, t), cancellationToken,
-            () => StepPlan.Note("until the slot is active and the first segment is in the archive"), StepOptions.ReadOnlyStep);
+            () => StepPlan.Note("until the slot is active and the first segment is in the archive"));
     }
 }

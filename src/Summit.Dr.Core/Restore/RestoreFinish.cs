@@ -46,6 +46,11 @@ public sealed class RestoreFinish(PlatformHealth health, KeptStores kept, Backup
             {
                 await steps.RunAsync("remove workbench", async (_, _) => await prepared.ReleaseBenchAsync(), CancellationToken.None, () => StepPlan.Of(bench.RemovePlan()));
             }
+
+            if (prepared.Pitr is { } pitr)
+            {
+                await steps.RunAsync("remove postgres workbench", async (_, _) => await pitr.Bench.DisposeAsync(), CancellationToken.None, pitr.Bench.RemovePlan);
+            }
         }, cancellationToken, options: new StepOptions { Composite = true });
         foreach (var check in report?.Checks.Where(c => !c.Passed) ?? [])
         {

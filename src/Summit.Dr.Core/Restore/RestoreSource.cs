@@ -29,7 +29,7 @@ public sealed class RestoreSource(BackupCatalog catalog, PitrPlanning planning, 
         var others = request.Components.Where(c => c != BackupComponent.Postgres).ToHashSet();
         var (plan, directory) = await steps.RunAsync("plan point in time", (step, t) =>
         {
-            var planned = planning.PlanAsync(target, others, t);
+            var planned = planning.PlanAsync(target, others, request.ExplicitSelection, t);
             return planned;
         }, cancellationToken, () => StepPlan.Note("the newest base backup before the target, the WAL after it, the backup Neo4j and the uploads come from"), StepOptions.ReadOnlyStep);
         StepRunner.Note($"postgres to {target.ToLocalTime():yyyy-MM-dd HH:mm:ss zzz}: base backup of {plan.Base.Name}, then {plan.Segments.Count} WAL segments ({plan.FirstSegment}..{plan.LastSegment})");

@@ -38,6 +38,11 @@ internal static class RestoreReport
         StepsReport.Write(error, result.Steps, result.Checks);
 
         var objective = result.Total <= RestoreResult.RecoveryTimeObjective ? "within" : "OVER";
+        foreach (var store in result.Stores.Where(s => s.State == StoreState.Restored))
+        {
+            error.WriteLine($"  {RestoreOutcomes.Name(store.Component)}: {store.Detail}");
+        }
+
         error.WriteLine($"Restored {Path.GetFileName(result.Backup)} in {result.Total.TotalSeconds:0.0} s, {objective} the recovery time objective of {RestoreResult.RecoveryTimeObjective.TotalMinutes:0} minutes.");
         foreach (var warning in result.Warnings)
         {

@@ -87,6 +87,30 @@ public sealed class RunMetricsTests
     }
 
     [Test]
+    public void The_wal_archive_reports_its_recovery_point_lag_and_size()
+    {
+        var slot = new Summit.Dr.Pitr.SlotState(true, 0x3000000, "reserved", 6L << 30, 0x3000100, 0x3000100, 0.4);
+        var streaming = new Summit.Dr.Pitr.WalStatus("running", "7714-00000001", ("000000010000000000000003.partial", Started), 0, 0.4, slot, 8192, 96L << 20, []);
+        var stopped = streaming with { Archiver = "exited", LagBytes = 4096 };
+        var facts = new RunFacts { Wal = streaming };
+        var text = RunMetrics.Render(new RunOutcome("wal", "summit", 0, Started, TimeSpan.FromSeconds(2), null, false, facts), groupingLabels: false);
+        var behind = RunMetrics.Render(new RunOutcome("wal", "summit", 0, Started, TimeSpan.FromSeconds(2), null, false, new RunFacts { Wal = stopped }), groupingLabels: false);
+
+        Assert.Multiple(() =>
+        {
+            // Streaming with nothing outstanding: archived up to the end of the run, less the interval the archiver reports in.
+            Assert.That(text, Does.Contain($"summit_dr_wal_last_archived_timestamp_seconds {Started.AddSeconds(2 - 1).ToUnixTimeSeconds()}\n"));
+            Assert.That(text, Does.Contain("summit_dr_wal_archiver_up 1\n"));
+            Assert.That(text, Does.Contain("summit_dr_wal_lag_bytes 0\n"));
+            Assert.That(text, Does.Contain($"summit_dr_wal_archive_bytes {96L << 20}\n"));
+            Assert.That(text, Does.Contain($"summit_dr_wal_slot_safe_bytes {6L << 30}\n"));
+            // Stopped: archived up to its last write, however late the run.
+            Assert.That(behind, Does.Contain($"summit_dr_wal_last_archived_timestamp_seconds {Started.ToUnixTimeSeconds()}\n"));
+            Assert.That(behind, Does.Contain("summit_dr_wal_archiver_up 0\n"));
+        });
+    }
+
+    [Test]
     public void A_url_is_logged_without_its_path_query_or_user()
     {
         Assert.Multiple(() =>
