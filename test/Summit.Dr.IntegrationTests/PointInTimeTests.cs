@@ -27,6 +27,7 @@ public sealed class PointInTimeTests
         await Task.Delay(600);
         await PitrPlatform.BatchAsync(platform, 3);
         await PitrPlatform.WaitArchivedAsync(platform);
+        using var list = await PitrPlatform.ToolAsync(platform, "list");
 
         using var restore = await PitrPlatform.ToolAsync(platform, "restore", "--to", target, "--only", "postgres", "--yes", "--json");
         var restored = await PitrPlatform.BatchesAsync(platform);
@@ -36,6 +37,7 @@ public sealed class PointInTimeTests
 
         Assert.Multiple(async () =>
         {
+            Assert.That(list.Stdout, Does.Contain("Point in time: PostgreSQL can be restored to any second from").And.Contain("the archiver streams"), list.Describe());
             Assert.That(restore.ExitCode, Is.Zero, restore.Describe());
             Assert.That(restored, Is.EqualTo("1,2"), "exactly the batches committed before the target");
             using var json = JsonDocument.Parse(restore.Stdout);
@@ -144,6 +146,51 @@ public sealed class PointInTimeTests
             Assert.That(await platform.KeptPostgresVolumesAsync(), Is.Empty);
             Assert.That((await Sh.DockerAsync("exec", platform.Postgres, "ls", "/var/lib/postgresql/data/summit-dr-wal")).ExitCode, Is.Not.Zero, "no staged WAL is left");
             Assert.That(await platform.IsRunningAsync("summit-dr-wal-" + platform.Postgres), Is.True, "the archiver streams again");
+        });
+    }
+
+    [Test]
+    public async Task A_recovery_that_does_not_finish_puts_the_kept_data_directory_back_and_postgres_runs()
+    {
+        await using var platform = await Platform.StartAsync(seed: false);
+        await PitrPlatform.StartAsync(platform);
+        // Enough WAL to replay that recovery cannot be over before it is first asked, with no time allowed for it.
+        await platform.PsqlAsync("CREATE TABLE filler AS SELECT g AS id, repeat('x', 1000) AS pad FROM generate_series(1, 60000) g");
+        await PitrPlatform.BatchAsync(platform, 1);
+        await Task.Delay(600);
+        var target = await PitrPlatform.ServerNowAsync(platform);
+        await PitrPlatform.BatchAsync(platform, 2);
+        await PitrPlatform.WaitArchivedAsync(platform);
+
+        using var restore = await PitrPlatform.ToolAsync(platform, "restore", "--to", target, "--only", "postgres", "--yes", "--set", "Pitr:RecoveryTimeoutSeconds=0");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(restore.ExitCode, Is.EqualTo(1), restore.Describe());
+            Assert.That(restore.Stderr, Does.Contain("had not finished its recovery").And.Contain("Put PostgreSQL back"));
+            Assert.That(await PitrPlatform.BatchesAsync(platform), Is.EqualTo("1,2"), "the live data directory is back");
+            Assert.That(await platform.KeptPostgresVolumesAsync(), Is.Empty);
+            Assert.That(await platform.IsRunningAsync("summit-dr-wal-" + platform.Postgres), Is.True, "the archiver streams again");
+        });
+    }
+
+    [Test]
+    public async Task A_server_that_refuses_replication_from_loopback_is_one_line_and_nothing_is_set_up()
+    {
+        await using var platform = await Platform.StartAsync(seed: false);
+        // Only what the official image appends: replication from loopback is no longer trusted.
+        await Sh.DockerRequireAsync("exec", "-u", "postgres", platform.Postgres, "sed", "-i", "/replication/d", "/var/lib/postgresql/data/pg_hba.conf");
+        await platform.PsqlAsync("SELECT pg_reload_conf()");
+
+        using var start = await PitrPlatform.ToolAsync(platform, "wal", "start");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(start.ExitCode, Is.EqualTo(3), start.Describe());
+            Assert.That(start.Stderr, Does.Contain("refuses a replication connection from 127.0.0.1").And.Contain("host replication " + platform.User + " 127.0.0.1/32"));
+            Assert.That(await platform.PsqlAsync("SELECT count(*) FROM pg_replication_slots"), Is.EqualTo("0"), "no slot");
+            Assert.That(await platform.ExistsAsync("summit-dr-wal-" + platform.Postgres), Is.False, "no archiver");
+            Assert.That(await platform.PsqlAsync("SHOW max_slot_wal_keep_size"), Is.EqualTo("-1"), "no setting changed");
         });
     }
 }
