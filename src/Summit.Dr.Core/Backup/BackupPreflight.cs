@@ -31,28 +31,32 @@ public sealed class BackupPreflight(
             long? storeBytes = null;
             var uploads = request.Components.Contains(BackupComponent.Uploads) ? workingDirectory.Resolve(options.Value.Uploads.Path) : null;
             (int Files, long Bytes)? tree = null;
+            // The containers are found one after the other, PostgreSQL first, so a missing one is always reported
+            // the same way; only the slower questions about them run side by side.
+            if (request.Components.Contains(BackupComponent.Postgres))
+            {
+                pg = await containers.PostgresAsync("run the backup again", token);
+            }
+
+            if (request.Components.Contains(BackupComponent.Neo4j))
+            {
+                graph = await containers.Neo4jAsync(token);
+            }
+
             await steps.ConcurrentlyAsync(
                 token,
                 async t =>
                 {
                     if (request.Components.Contains(BackupComponent.Postgres))
                     {
-                        (pg, facts) = await steps.RunAsync("postgres facts", async (_, t2) =>
-                        {
-                            var container = await containers.PostgresAsync("run the backup again", t2);
-                            return (container, await postgres.CollectFactsAsync(container.Name, t2));
-                        }, t);
+                        facts = await steps.RunAsync("postgres facts", (_, t2) => postgres.CollectFactsAsync(pg!.Name, t2), t);
                     }
                 },
                 async t =>
                 {
                     if (request.Components.Contains(BackupComponent.Neo4j))
                     {
-                        (graph, storeBytes) = await steps.RunAsync("neo4j store size", async (_, t2) =>
-                        {
-                            var target = await containers.Neo4jAsync(t2);
-                            return (target, await neo4j.StoreSizeAsync(target, t2));
-                        }, t);
+                        storeBytes = await steps.RunAsync("neo4j store size", (_, t2) => neo4j.StoreSizeAsync(graph!, t2), t);
                     }
                 },
                 t =>

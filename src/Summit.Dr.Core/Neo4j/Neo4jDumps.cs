@@ -121,7 +121,7 @@ public sealed class Neo4jDumps
     /// neo4j-admin runs as its own user, and the backup is not opened to it.
     /// </summary>
     private BindMount? LoadMount(Neo4jTarget target, string? dumpPath) =>
-        dumpPath is null || Transfer == Neo4jDumpTransfer.Stream || (File.GetUnixFileMode(dumpPath) & UnixFileMode.OtherRead) == 0
+        dumpPath is null || Transfer == Neo4jDumpTransfer.Stream || !File.Exists(dumpPath) || (File.GetUnixFileMode(dumpPath) & UnixFileMode.OtherRead) == 0
             ? null
             : new BindMount(dumpPath, MountedDump(target), ReadOnly: true);
 

@@ -67,6 +67,8 @@ public sealed class RestorePreparation(
             {
                 if (components.Contains(BackupComponent.Neo4j))
                 {
+                    // A dump that is not there is refused (exit 4) before a workbench is started for it.
+                    BackupVerifier.RequirePresent(opened, BackupComponent.Neo4j);
                     prepared.Bench = await StartBenchAsync(targets.Neo4j!, opened, token);
                     await VerifyNeo4jAsync(prepared.Bench, opened, token);
                 }
