@@ -54,6 +54,7 @@ public static class SummitDrServices
         services.AddSingleton<Neo4jStops>();
         services.AddSingleton<Neo4jDumps>();
         services.AddSingleton<Neo4jStoreMoves>();
+        services.AddSingleton<Neo4jScratch>();
         services.AddSingleton<UploadsSwap>();
         services.AddSingleton<Encryption.ArtifactEncryption>();
         services.AddSingleton<Trust.ManifestSigner>();
@@ -92,6 +93,7 @@ public static class SummitDrServices
         services.AddSingleton<RestoreSetup>();
         services.AddSingleton<PostgresPreparation>();
         services.AddSingleton<RestorePreparation>();
+        services.AddSingleton<Neo4jPreparation>();
         services.AddSingleton<RestoreSwap>();
         services.AddSingleton<RestoreFinish>();
         services.AddSingleton<RestoreOperation>();

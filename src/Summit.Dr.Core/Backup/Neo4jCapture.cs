@@ -7,11 +7,14 @@ using Summit.Dr.Steps;
 namespace Summit.Dr.Backup;
 
 /// <summary>
-/// The Neo4j dump of a backup. Its workbench is started and the graph counted while Neo4j still serves; then
-/// Neo4j is stopped, dumped and started, alone; then the dump is checked, off its downtime. An encrypted backup
-/// streams the dump, so only ciphertext reaches the disk, and neo4j-admin reads the plaintext as it streams past.
+/// The Neo4j dump of a backup. Its workbench is started and the graph counted while Neo4j still serves; then,
+/// snapshot-then-dump, Neo4j is stopped only to copy its store into a scratch directory of its own volume and
+/// started again, and the dump runs from the copy while it serves (where the volume lacks the room: stopped,
+/// dumped in place and started); then the dump is checked. An encrypted backup streams the dump, so only
+/// ciphertext reaches the disk, and neo4j-admin reads the plaintext as it streams past.
 /// </summary>
-public sealed class Neo4jCapture(Neo4jQueries queries, Neo4jDumps dumps, Neo4jStops stops, ArtifactWriter writer, ArtifactEncryption encryption, StepRunner steps, TimeProvider time)
+public sealed class Neo4jCapture(
+    Neo4jQueries queries, Neo4jDumps dumps, Neo4jStops stops, Neo4jScratch scratch, ArtifactWriter writer, ArtifactEncryption encryption, StepRunner steps, TimeProvider time)
 {
     /// <summary>Starts the container neo4j-admin will dump in, while Neo4j still serves.</summary>
     public Task<Neo4jWorkbench> StartWorkbenchAsync(Neo4jTarget target, string work, CancellationToken cancellationToken)
@@ -40,21 +43,98 @@ public sealed class Neo4jCapture(Neo4jQueries queries, Neo4jDumps dumps, Neo4jSt
         Neo4jWorkbench bench, (long? Nodes, long? Relationships) counts, long? expected, string work, string root, CancellationToken cancellationToken)
     {
         var target = bench.Target;
+        var choice = await scratch.ChooseAsync(target, Neo4jScratchKinds.Snapshot, ScratchId(work), live => live, cancellationToken);
+        var data = choice.Directory;
+        try
+        {
+            Neo4jOffline? offline = null;
+            var downtime = data is null ? null : await SnapshotAsync(bench, data, root, copied => offline = new Neo4jOffline("copy", copied.TotalSeconds), cancellationToken);
+            var (artifact, inPlace) = await DumpFromAsync(bench, data, expected, work, root, cancellationToken);
+            downtime ??= inPlace;
+            offline ??= inPlace?.Duration is { } whole ? new Neo4jOffline("dump", whole.TotalSeconds) : null;
+            return new Neo4jComponent(
+                ComponentStatus.Captured,
+                target.Database,
+                artifact,
+                new SourceRecord(target.Container.Name, target.Container.Image, target.Version),
+                target.Syntax == Neo4jAdminSyntax.V5 ? "5" : "4.4",
+                target.Container.Running,
+                counts.Nodes,
+                downtime?.Duration?.TotalSeconds,
+                downtime?.StoppedAt,
+                downtime?.StartedAt,
+                counts.Relationships)
+            {
+                StoreBytes = choice.LiveBytes,
+                Offline = offline,
+            };
+        }
+        finally
+        {
+            if (data is not null)
+            {
+                await steps.RunAsync("remove snapshot", (_, _) => scratch.RemoveAsync(target, root, data), CancellationToken.None, () => StepPlan.Of(scratch.RemovePlan(target, data)));
+            }
+        }
+    }
+
+    /// <summary>A scratch directory's name comes from the backup's work directory: the same in a dry run as in the run.</summary>
+    private static string ScratchId(string work) => new(Path.GetFileName(Path.TrimEndingDirectorySeparator(work)).Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray());
+
+    /// <summary>Neo4j stopped only to copy its store into <paramref name="data"/>, then started again; returns its downtime.</summary>
+    private Task<Neo4jDowntime?> SnapshotAsync(Neo4jWorkbench bench, Neo4jDataDirectory data, string root, Action<TimeSpan> copied, CancellationToken cancellationToken) =>
+        steps.RunAsync("neo4j snapshot", async (step, token) =>
+        {
+            await scratch.CreateAsync(bench, root, data, token);
+            var copy = TimeSpan.Zero;
+            var downtime = await stops.WhileStoppedAsync(bench.Target, root, async () =>
+            {
+                var started = time.GetTimestamp();
+                await scratch.CopyAsync(bench, data, token);
+                copy = time.GetElapsedTime(started);
+            }, bench);
+            copied(copy);
+            step.Report(detail: downtime?.Duration is { } down ? $"Neo4j down {down.TotalSeconds:0.0} s, of which the copy {copy.TotalSeconds:0.0} s" : $"copied in {copy.TotalSeconds:0.0} s");
+            return downtime;
+        }, cancellationToken, () => scratch.CreatePlan(bench, data).Then(stops.Plan(bench.Target, root, scratch.CopyPlan(bench, data))));
+
+    /// <summary>
+    /// The dump: from the snapshot <paramref name="data"/> while Neo4j serves, or (none) in place while it is down.
+    /// Returns the artifact and, in place, the downtime.
+    /// </summary>
+    private async Task<(ArtifactRecord Artifact, Neo4jDowntime? Downtime)> DumpFromAsync(
+        Neo4jWorkbench bench, Neo4jDataDirectory? data, long? expected, string work, string root, CancellationToken cancellationToken)
+    {
+        var target = bench.Target;
         var directory = Path.Combine(work, Neo4jDumps.DumpDirectoryName);
         var path = Path.Combine(work, BackupLayout.Neo4jFile);
         var startedAt = time.GetUtcNow();
         Neo4jDowntime? downtime = null;
         ArtifactRecord? artifact = null;
         var options = new StepOptions { TracksBytes = true, ExpectedBytes = expected };
-        StepPlan DumpPlan() => stops.Plan(target, root, StepPlan.Of(dumps.DumpCommand(bench, directory, path)));
+        var name = data is null ? "neo4j dump" : "neo4j dump (from snapshot)";
+        StepPlan DumpPlan() => data is null
+            ? stops.Plan(target, root, StepPlan.Of(dumps.DumpCommand(bench, directory, path)))
+            : StepPlan.Of(dumps.DumpCommand(bench, directory, path, data));
+        async Task<Neo4jDowntime?> Offline(Func<Task> dump)
+        {
+            if (data is null)
+            {
+                return await stops.WhileStoppedAsync(target, root, dump, bench);
+            }
+
+            await dump();
+            return null;
+        }
+
         if (!bench.SeesMount && encryption.Enabled)
         {
             // Only ciphertext reaches the disk: neo4j-admin reads the plaintext dump as it streams past.
             (artifact, _) = await ArtifactWriter.VerifyAsync(() => WhileWritten.RunAsync(
-                tee => steps.RunAsync("neo4j dump", async (step, token) =>
+                tee => steps.RunAsync(name, async (step, token) =>
                 {
-                    downtime = await stops.WhileStoppedAsync(target, root, async () =>
-                        artifact = await writer.WriteAsync(work, BackupLayout.Neo4jFile, step, s => dumps.DumpAsync(bench, directory, tee(s), token), token), bench);
+                    downtime = await Offline(async () =>
+                        artifact = await writer.WriteAsync(work, BackupLayout.Neo4jFile, step, s => dumps.DumpAsync(bench, directory, tee(s), token, data), token));
                     return artifact!;
                 }, cancellationToken, DumpPlan, options),
                 (dump, token) => steps.RunAsync("neo4j verify", (step, t) => VerifyAsync(bench, step, () => dump, t), token, () => dumps.InfoPlan(bench, "the dump as it streams past")),
@@ -63,22 +143,22 @@ public sealed class Neo4jCapture(Neo4jQueries queries, Neo4jDumps dumps, Neo4jSt
         else
         {
             string? written = null;
-            await steps.RunAsync("neo4j dump", async (step, token) =>
+            await steps.RunAsync(name, async (step, token) =>
             {
-                downtime = await stops.WhileStoppedAsync(target, root, async () =>
+                downtime = await Offline(async () =>
                 {
                     if (bench.SeesMount)
                     {
                         var file = Path.Combine(directory, target.Database + ".dump");
                         step.Track(() => File.Exists(file) ? new FileInfo(file).Length : 0);
-                        written = await dumps.DumpAsync(bench, directory, null, token);
+                        written = await dumps.DumpAsync(bench, directory, null, token, data);
                         step.Report(new FileInfo(written!).Length);
                     }
                     else
                     {
-                        artifact = await writer.WriteAsync(work, BackupLayout.Neo4jFile, step, s => dumps.DumpAsync(bench, directory, s, token), token);
+                        artifact = await writer.WriteAsync(work, BackupLayout.Neo4jFile, step, s => dumps.DumpAsync(bench, directory, s, token, data), token);
                     }
-                }, bench);
+                });
             }, cancellationToken, DumpPlan, options);
 
             // Neo4j answers again: the dump is checked now, off its downtime. neo4j-admin reads it where it was
@@ -116,18 +196,7 @@ public sealed class Neo4jCapture(Neo4jQueries queries, Neo4jDumps dumps, Neo4jSt
             throw new OperationFailedException($"{BackupLayout.Neo4jFile} is empty: the neo4j dump produced no bytes. See {BackupLayout.LogFile} for the tool's output.");
         }
 
-        return new Neo4jComponent(
-            ComponentStatus.Captured,
-            target.Database,
-            artifact,
-            new SourceRecord(target.Container.Name, target.Container.Image, target.Version),
-            target.Syntax == Neo4jAdminSyntax.V5 ? "5" : "4.4",
-            target.Container.Running,
-            counts.Nodes,
-            downtime?.Duration?.TotalSeconds,
-            downtime?.StoppedAt,
-            downtime?.StartedAt,
-            counts.Relationships);
+        return (artifact!, downtime);
     }
 
     /// <summary>Removes the workbench, whatever happened: a command still running in it would hold the store lock.</summary>

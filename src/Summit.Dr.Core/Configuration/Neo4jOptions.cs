@@ -20,4 +20,7 @@ public sealed class Neo4jOptions
 
     /// <summary>`auto`, `bind-mount` or `stream`: how the dump reaches the backup directory (<see cref="Neo4j.Neo4jDumpTransfer"/>).</summary>
     public string DumpTransfer { get; set; } = Neo4j.Neo4jDumpTransfer.Auto;
+
+    /// <summary>`auto`, `always` or `never`: Neo4j down only for a copy or a rename (<see cref="Neo4j.Neo4jSnapshot"/>).</summary>
+    public string Snapshot { get; set; } = Neo4j.Neo4jSnapshot.Auto;
 }

@@ -19,6 +19,7 @@ public static class SummitDrDefaults
         ["Neo4j:StartTimeoutSeconds"] = "180",
         ["Neo4j:AdminSyntax"] = "auto",
         ["Neo4j:DumpTransfer"] = "auto",
+        ["Neo4j:Snapshot"] = "auto",
         ["Uploads:Path"] = "server/uploads",
         ["Backup:Root"] = "backups",
         ["Drill:ReadyTimeoutSeconds"] = "180",

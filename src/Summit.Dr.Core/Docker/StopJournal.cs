@@ -20,34 +20,60 @@ public sealed class StopJournal
 
     public static string PathIn(string root) => Path.Combine(root, FileName);
 
-    public void Record(string root, string container)
+    public void Record(string root, string container) =>
+        Update(root, r => r with { Containers = r.Containers.Append(container).Distinct().ToList() });
+
+    public void Remove(string root, string container) =>
+        Update(root, r => r with { Containers = r.Containers.Where(c => c != container).ToList() }, create: false);
+
+    /// <summary>Written before the scratch directory <paramref name="path"/> is made in <paramref name="container"/>'s volume.</summary>
+    public void RecordScratch(string root, string container, string path) =>
+        Update(root, r => r with { Scratch = r.Scratch.Append(new StopJournalScratch(container, path)).Distinct().ToList() });
+
+    public void RemoveScratch(string root, string container, string path) =>
+        Update(root, r => r with { Scratch = r.Scratch.Where(s => s != new StopJournalScratch(container, path)).ToList() }, create: false);
+
+    /// <summary>What recovering an abandoned journal could not finish stays, still the dead run's, for the next run.</summary>
+    public void Keep(string root, StopJournalRecord left)
     {
         lock (_gate)
         {
-            var current = Read(root);
-            var containers = current?.Owner == ProcessIdentity.Current() ? current.Containers : [];
-            Write(root, new StopJournalRecord(ProcessIdentity.Current(), _time.GetUtcNow(), containers.Append(container).Distinct().ToList()));
+            if (left.IsEmpty)
+            {
+                Clear(root);
+            }
+            else
+            {
+                Write(root, left);
+            }
         }
     }
 
-    public void Remove(string root, string container)
+    /// <summary>
+    /// Changes this run's record. A record of another run (one whose recovery did not finish) is taken over with
+    /// its scratch directories, which are still to be removed; the containers it names were already started.
+    /// </summary>
+    private void Update(string root, Func<StopJournalRecord, StopJournalRecord> change, bool create = true)
     {
         lock (_gate)
         {
             var current = Read(root);
-            if (current is null)
+            if (current is null && !create)
             {
                 return;
             }
 
-            var left = current.Containers.Where(c => c != container).ToList();
-            if (left.Count == 0)
+            var mine = current?.Owner == ProcessIdentity.Current()
+                ? current
+                : new StopJournalRecord(ProcessIdentity.Current(), _time.GetUtcNow(), []) { Scratch = current?.Scratch ?? [] };
+            var next = change(mine);
+            if (next.IsEmpty)
             {
-                File.Delete(PathIn(root));
+                Clear(root);
             }
             else
             {
-                Write(root, current with { Containers = left });
+                Write(root, next with { StoppedAt = next.Containers.Count > mine.Containers.Count ? _time.GetUtcNow() : next.StoppedAt });
             }
         }
     }
@@ -83,6 +109,7 @@ public sealed class StopJournal
     }
 
     public void Clear(string root) => File.Delete(PathIn(root));
+
 
     internal static StopJournalRecord? Read(string root)
     {

@@ -136,6 +136,7 @@ public sealed class DoctorSettings(
             ["Neo4j:StartTimeoutSeconds"] = _options.Neo4j.StartTimeoutSeconds.ToString(CultureInfo.InvariantCulture),
             ["Neo4j:AdminSyntax"] = _options.Neo4j.AdminSyntax,
             ["Neo4j:DumpTransfer"] = _options.Neo4j.DumpTransfer,
+            ["Neo4j:Snapshot"] = _options.Neo4j.Snapshot,
             ["Uploads:Path"] = _options.Uploads.Path,
             ["Backup:Root"] = _options.Backup.Root,
             ["Encryption:PublicKeyFiles"] = _options.Encryption.PublicKeyFiles,

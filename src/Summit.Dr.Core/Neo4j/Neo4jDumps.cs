@@ -141,25 +141,28 @@ public sealed class Neo4jDumps
     private static string MountedDump(Neo4jTarget target) => $"{Neo4jWorkbench.MountPoint}/{target.Database}.dump";
 
     /// <summary>The neo4j-admin dump a workbench runs: into the mounted directory when the engine sees it, else to standard output.</summary>
-    public PlannedCommand DumpCommand(Neo4jWorkbench bench, string directory, string artifact) => bench.SeesMount
-        ? new(_docker.Spec(bench.ExecArgs(Neo4jCommands.DumpToPath(bench.Target.Database, bench.Target.Syntax, Neo4jWorkbench.MountPoint)))) { Note = $"writes {bench.Target.Database}.dump into {directory}" }
-        : new(_docker.Spec(bench.ExecArgs(Neo4jCommands.DumpToStdout(bench.Target.Database, bench.Target.Syntax)))) { Note = "> " + artifact };
+    public PlannedCommand DumpCommand(Neo4jWorkbench bench, string directory, string artifact, Neo4jDataDirectory? data = null) => bench.SeesMount
+        ? new(_docker.Spec(bench.ExecArgs(On(data, Neo4jCommands.DumpToPath(bench.Target.Database, bench.Target.Syntax, Neo4jWorkbench.MountPoint))))) { Note = $"writes {bench.Target.Database}.dump into {directory}" }
+        : new(_docker.Spec(bench.ExecArgs(On(data, Neo4jCommands.DumpToStdout(bench.Target.Database, bench.Target.Syntax))))) { Note = "> " + artifact };
+
+    /// <summary>A neo4j-admin command on the scratch data directory <paramref name="data"/>, or on /data.</summary>
+    private static IReadOnlyList<string> On(Neo4jDataDirectory? data, IReadOnlyList<string> command) => data?.Apply(command) ?? command;
 
     /// <summary>
     /// Dumps the stopped database: into the bind-mounted directory when the engine sees it (returns the file
     /// neo4j-admin wrote there), else to <paramref name="stream"/> (returns null).
     /// </summary>
-    public async Task<string?> DumpAsync(Neo4jWorkbench bench, string directory, Stream? stream, CancellationToken cancellationToken)
+    public async Task<string?> DumpAsync(Neo4jWorkbench bench, string directory, Stream? stream, CancellationToken cancellationToken, Neo4jDataDirectory? data = null)
     {
         var target = bench.Target;
         var failure = $"neo4j-admin dump of database '{target.Database}' failed";
         if (!bench.SeesMount)
         {
-            Require(await bench.ExecAsync(Neo4jCommands.DumpToStdout(target.Database, target.Syntax), cancellationToken, output: stream), failure);
+            Require(await bench.ExecAsync(On(data, Neo4jCommands.DumpToStdout(target.Database, target.Syntax)), cancellationToken, output: stream), failure);
             return null;
         }
 
-        Require(await bench.ExecAsync(Neo4jCommands.DumpToPath(target.Database, target.Syntax, Neo4jWorkbench.MountPoint), cancellationToken), failure);
+        Require(await bench.ExecAsync(On(data, Neo4jCommands.DumpToPath(target.Database, target.Syntax, Neo4jWorkbench.MountPoint)), cancellationToken), failure);
         var dump = Path.Combine(directory, target.Database + ".dump");
         return File.Exists(dump)
             ? dump
@@ -167,23 +170,23 @@ public sealed class Neo4jDumps
     }
 
     /// <summary>The neo4j-admin load a workbench runs.</summary>
-    public PlannedCommand LoadCommand(Neo4jWorkbench bench, string artifact) => bench.SeesMount
-        ? new(_docker.Spec(bench.ExecArgs(Neo4jCommands.LoadFromPath(bench.Target.Database, bench.Target.Syntax, Neo4jWorkbench.MountPoint))))
-        : new(_docker.Spec(bench.ExecArgs(Neo4jCommands.LoadFromStdin(bench.Target.Database, bench.Target.Syntax), interactive: true))) { Note = "< " + artifact };
+    public PlannedCommand LoadCommand(Neo4jWorkbench bench, string artifact, Neo4jDataDirectory? data = null) => bench.SeesMount
+        ? new(_docker.Spec(bench.ExecArgs(On(data, Neo4jCommands.LoadFromPath(bench.Target.Database, bench.Target.Syntax, Neo4jWorkbench.MountPoint)))))
+        : new(_docker.Spec(bench.ExecArgs(On(data, Neo4jCommands.LoadFromStdin(bench.Target.Database, bench.Target.Syntax)), interactive: true))) { Note = "< " + artifact };
 
     /// <summary>Loads the dump over the (stopped) database: from the mounted file when the engine sees it, else streamed through `docker exec -i`.</summary>
-    public async Task LoadAsync(Neo4jWorkbench bench, Func<Stream> dump, CancellationToken cancellationToken)
+    public async Task LoadAsync(Neo4jWorkbench bench, Func<Stream> dump, CancellationToken cancellationToken, Neo4jDataDirectory? data = null)
     {
         var target = bench.Target;
         var failure = $"neo4j-admin load of database '{target.Database}' failed";
         if (bench.SeesMount)
         {
-            Require(await bench.ExecAsync(Neo4jCommands.LoadFromPath(target.Database, target.Syntax, Neo4jWorkbench.MountPoint), cancellationToken), failure);
+            Require(await bench.ExecAsync(On(data, Neo4jCommands.LoadFromPath(target.Database, target.Syntax, Neo4jWorkbench.MountPoint)), cancellationToken), failure);
             return;
         }
 
         await using var input = dump();
-        Require(await bench.ExecAsync(Neo4jCommands.LoadFromStdin(target.Database, target.Syntax), cancellationToken, input: input), failure);
+        Require(await bench.ExecAsync(On(data, Neo4jCommands.LoadFromStdin(target.Database, target.Syntax)), cancellationToken, input: input), failure);
     }
 
     /// <summary>The `load --info` a workbench runs, or none where the image has no such command (4.4).</summary>

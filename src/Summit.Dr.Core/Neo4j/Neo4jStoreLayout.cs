@@ -11,4 +11,7 @@ public sealed record Neo4jStoreLayout(string Store, string Transactions)
 
     /// <summary>The same database kept aside under the name <paramref name="kept"/> (for example /data/summit-dr-kept-ID).</summary>
     public static Neo4jStoreLayout Kept(string kept, string database) => new($"{kept}-databases-{database}", $"{kept}-transactions-{database}");
+
+    /// <summary>The same database under a scratch data directory (a snapshot or a staging store), laid out as /data is.</summary>
+    public static Neo4jStoreLayout Under(string dataDirectory, string database) => new($"{dataDirectory}/databases/{database}", $"{dataDirectory}/transactions/{database}");
 }

@@ -24,6 +24,13 @@ public sealed class Neo4jStoreMoves(DockerCli docker, ILogger<Neo4jStoreMoves> l
     public Task MoveStoreAsideAsync(Neo4jWorkbench bench, string kept, CancellationToken cancellationToken) =>
         MoveStoreAsync(bench, Neo4jStoreLayout.Live(bench.Target.Database), Neo4jStoreLayout.Kept(kept, bench.Target.Database), cancellationToken);
 
+    /// <summary>What <see cref="MoveStagedInAsync"/> runs.</summary>
+    public StepPlan MoveStagedInPlan(Neo4jWorkbench bench, Neo4jStoreLayout staged) => MovePlan(bench, staged, Neo4jStoreLayout.Live(bench.Target.Database));
+
+    /// <summary>Renames a store loaded into a staging directory of the same volume into place (the live one was moved aside).</summary>
+    public Task MoveStagedInAsync(Neo4jWorkbench bench, Neo4jStoreLayout staged, CancellationToken cancellationToken) =>
+        MoveStoreAsync(bench, staged, Neo4jStoreLayout.Live(bench.Target.Database), cancellationToken);
+
     /// <summary>Puts a store kept aside back in place: what is in place now goes to <paramref name="discard"/> first.</summary>
     public async Task PutStoreBackAsync(Neo4jWorkbench bench, string kept, string discard, CancellationToken cancellationToken)
     {

@@ -9,7 +9,7 @@ namespace Summit.Dr.Operations;
 /// <summary>
 /// Runs before every command: a restore that died half way is put back (invariant 4), and a journal left by
 /// a run that died while Neo4j was down means Neo4j is still down: start it again and wait until it answers,
-/// then drop the journal (invariant 2). A damaged journal no longer says what was stopped: the configured
+/// then drop the journal (invariant 2); a snapshot or staging store it left in Neo4j's volume is removed. A damaged journal no longer says what was stopped: the configured
 /// Neo4j is started if it is down, and the journal is set aside for inspection.
 /// </summary>
 public sealed class JournalRecovery(
@@ -64,7 +64,37 @@ public sealed class JournalRecovery(
             return;
         }
 
-        journal.Clear(root);
-        logger.LogInformation("Recovered: every container the earlier run stopped is running again");
+        var left = await RemoveScratchAsync(record, cancellationToken);
+        journal.Keep(root, record with { Containers = [], Scratch = left });
+        if (record.Containers.Count > 0)
+        {
+            logger.LogInformation("Recovered: every container the earlier run stopped is running again");
+        }
+    }
+
+    /// <summary>A snapshot or staging store a killed run left in Neo4j's volume goes; one whose container does not run stays recorded.</summary>
+    private async Task<List<StopJournalScratch>> RemoveScratchAsync(StopJournalRecord record, CancellationToken cancellationToken)
+    {
+        var left = new List<StopJournalScratch>();
+        foreach (var scratch in record.Scratch)
+        {
+            if (await docker.InspectAsync(scratch.Container, cancellationToken) is not { } container)
+            {
+                logger.LogWarning("An earlier summit-dr run left {Path} in the volume of container {Container}, which no longer exists", scratch.Path, scratch.Container);
+                continue;
+            }
+
+            if (await Neo4jScratch.RemoveDirectoryAsync(docker, container, scratch.Path, cancellationToken))
+            {
+                logger.LogWarning("An earlier summit-dr run (pid {Pid}) died and left {Path} in the volume of {Container}; removed it", record.Owner.Pid, scratch.Path, scratch.Container);
+            }
+            else
+            {
+                logger.LogWarning("An earlier summit-dr run left {Path} in the volume of {Container}, which is not running; the next run removes it", scratch.Path, scratch.Container);
+                left.Add(scratch);
+            }
+        }
+
+        return left;
     }
 }

@@ -17,6 +17,9 @@ public sealed class RunFacts
 
     public double? Neo4jDowntimeSeconds { get; set; }
 
+    /// <summary>What Neo4j was down for (a copy, a rename, or the whole dump or load) and how long that work took.</summary>
+    public Manifest.Neo4jOffline? Neo4jOffline { get; set; }
+
     public double? RecoverySeconds { get; set; }
 
     /// <summary>Bytes sent off-site by a push.</summary>
@@ -40,5 +43,6 @@ public sealed class RunFacts
         }
 
         Neo4jDowntimeSeconds = manifest.Neo4j.DowntimeSeconds;
+        Neo4jOffline = manifest.Neo4j.Offline;
     }
 }

@@ -74,6 +74,11 @@ public sealed class RunMetrics
             Gauge("summit_dr_neo4j_downtime_seconds", "How long Neo4j was stopped in the last run.", downtime);
         }
 
+        if (outcome.Facts.Neo4jOffline is { } offline)
+        {
+            Gauge("summit_dr_neo4j_offline_work_seconds", "How long the work took that Neo4j was stopped for in the last run, by work: copy or rename (a snapshot or a swap), dump or load (in place).", offline.Seconds, $"work=\"{offline.Work}\"");
+        }
+
         if (outcome.Facts.RecoverySeconds is { } recovery)
         {
             Gauge("summit_dr_recovery_seconds", "Recovery time of the last run (a restore, or a drill's restore into scratch and its proof), against the runbook's 600 s objective.", recovery);

@@ -28,6 +28,15 @@ public sealed class PreparedRestore(KeptState state, PostgresService postgres, I
 
     public Neo4jWorkbench? Bench { get; set; }
 
+    /// <summary>Load-then-swap: the dump loaded into this directory of Neo4j's volume while Neo4j served; null to load in place.</summary>
+    public Neo4jDataDirectory? Staging { get; set; }
+
+    /// <summary>Removes the staging directory (a step, so a dry run plans it); run whatever happened.</summary>
+    public Func<Task>? RemoveStaging { get; set; }
+
+    /// <summary>How long Neo4j was down in the swap, and for what work.</summary>
+    public (double Seconds, Manifest.Neo4jOffline Work)? Neo4jDown { get; set; }
+
     /// <summary>A restore of PostgreSQL to a point in time: what it lays, settled before anything is prepared.</summary>
     public Pitr.RecoveryPlan? Plan { get; set; }
 
@@ -71,6 +80,11 @@ public sealed class PreparedRestore(KeptState state, PostgresService postgres, I
         if (Bench is not null)
         {
             await Bench.DisposeAsync();
+        }
+
+        if (RemoveStaging is not null)
+        {
+            await RemoveStaging();
         }
 
         // A restored copy that was never swapped in goes.

@@ -39,7 +39,7 @@ public sealed class RestoreOperation(
                 finish.Warn(start.Warnings.Skip(start.Opened.Warnings.Count));
                 prepared = preparation.Create(start.State);
                 prepared.Plan = plan;
-                return (start, await preparation.PrepareAsync(prepared, start.Opened, start.Components, start.Targets, token));
+                return (start, await preparation.PrepareAsync(prepared, start.Opened, start.Components, start.Targets, setup.Root, token));
             }, cancellationToken, options: new StepOptions { Composite = true });
 
             await ConfirmAsync(request, verified, cancellationToken);
@@ -56,7 +56,7 @@ public sealed class RestoreOperation(
                 : new StoreOutcome(c, StoreState.Untouched, "not part of this restore")).ToList();
             var timed = log.TopLevel.Where(s => s.Succeeded).Select(s => new RestoreStep(s.Name, Math.Round(s.Duration.TotalSeconds, 3))).ToList();
             return new RestoreResult(
-                verified.Directory, safety, timed, stores, health?.Checks ?? [], Stopwatch.GetElapsedTime(started), [.. start.Warnings, .. verified.Warnings], outcome with { Complete = true }, log.Records) { Trust = start.Opened.Trust };
+                verified.Directory, safety, timed, stores, health?.Checks ?? [], Stopwatch.GetElapsedTime(started), [.. start.Warnings, .. verified.Warnings], outcome with { Complete = true }, log.Records) { Trust = start.Opened.Trust, Neo4jDown = prepared!.Neo4jDown };
         }
         finally
         {

@@ -17,23 +17,15 @@ namespace Summit.Dr.Restore;
 /// extracted beside the live tree, a container of Neo4j's image started). Side by side.
 /// </summary>
 public sealed class RestorePreparation(
-    PostgresPreparation postgres, Pitr.PitrPreparation pitr, Neo4jDumps dumps, UploadsSwap uploads, ArtifactEncryption encryption, StepRunner steps, ILogger<RestorePreparation> logger)
+    PostgresPreparation postgres, Pitr.PitrPreparation pitr, Neo4jPreparation neo4j, UploadsSwap uploads, ArtifactEncryption encryption, StepRunner steps, ILogger<RestorePreparation> logger)
 {
     public PreparedRestore Create(Undo.KeptState state) => new(state, postgres.Service, logger);
 
     /// <summary>The container neo4j-admin loads in, with the dump mounted when the engine sees it.</summary>
-    public Task<Neo4jWorkbench> StartBenchAsync(Neo4jTarget target, OpenedBackup opened, CancellationToken cancellationToken)
-    {
-        var dump = ArtifactEncryption.ReadablePath(opened, BackupComponent.Neo4j);
-        return steps.RunAsync(
-            "neo4j workbench",
-            (_, t) => dumps.StartLoadWorkbenchAsync(target, dump, t),
-            cancellationToken,
-            () => dumps.LoadWorkbenchPlan(target, dump),
-            dry: () => dumps.Planned(target, seesMount: dumps.MountsLoad(target, dump)));
-    }
+    public Task<Neo4jWorkbench> StartBenchAsync(Neo4jTarget target, OpenedBackup opened, CancellationToken cancellationToken) => neo4j.StartBenchAsync(target, opened, cancellationToken);
 
-    public async Task<VerifiedBackup> PrepareAsync(PreparedRestore prepared, OpenedBackup opened, IReadOnlySet<BackupComponent> components, RestoreTargets targets, CancellationToken cancellationToken)
+    public async Task<VerifiedBackup> PrepareAsync(
+        PreparedRestore prepared, OpenedBackup opened, IReadOnlySet<BackupComponent> components, RestoreTargets targets, string root, CancellationToken cancellationToken)
     {
         // An encrypted backup opens with the configured keys, or the restore stops here (exit 4, nothing touched).
         encryption.RequireKeys(opened);
@@ -69,8 +61,10 @@ public sealed class RestorePreparation(
                 {
                     // A dump that is not there is refused (exit 4) before a workbench is started for it.
                     BackupVerifier.RequirePresent(opened, BackupComponent.Neo4j);
-                    prepared.Bench = await StartBenchAsync(targets.Neo4j!, opened, token);
-                    await VerifyNeo4jAsync(prepared.Bench, opened, token);
+                    prepared.Bench = await neo4j.StartBenchAsync(targets.Neo4j!, opened, token);
+                    await neo4j.VerifyAsync(prepared.Bench, opened, token);
+                    // Load-then-swap: verified, the dump is loaded beside the live store while Neo4j serves.
+                    await neo4j.StageAsync(prepared, opened, root, token);
                 }
             });
         var total = components.Select(c => new FileInfo(Path.Combine(opened.Directory, BackupLayout.FileOf(c)))).Where(f => f.Exists).Sum(f => f.Length);
@@ -147,33 +141,5 @@ public sealed class RestorePreparation(
             return staged;
         }, cancellationToken, () => StepPlan.Note($"in process: extract {path} beside {live}, every entry a regular file or directory under uploads/, checked before it is written; the same read computes its SHA-256"),
             new StepOptions { TracksBytes = true, ExpectedBytes = File.Exists(path) ? new FileInfo(path).Length : null });
-    }
-
-    /// <summary>
-    /// The checksum, read here. neo4j-admin reads the dump's header too (`load --info`, in the container that
-    /// will load it) unless the manifest vouches for it: a dump whose SHA-256 matches is the very dump
-    /// neo4j-admin read back when the backup was made, and with the same Neo4j version in place, reading it
-    /// again proves nothing more. A backup without a manifest, or from another version, is read.
-    /// </summary>
-    private Task VerifyNeo4jAsync(Neo4jWorkbench bench, OpenedBackup opened, CancellationToken cancellationToken)
-    {
-        var path = Path.Combine(opened.Directory, BackupLayout.Neo4jFile);
-        var vouched = opened.Manifest?.Neo4j is { Artifact: not null, Source.ServerVersion: { } made } && made == bench.Target.Version;
-        return steps.RunAsync($"check {BackupLayout.Neo4jFile}", async (step, token) =>
-        {
-            var artifact = BackupVerifier.RequirePresent(opened, BackupComponent.Neo4j);
-            var info = vouched ? Task.FromResult<string?>(null) : dumps.ReadDumpInfoAsync(bench, () => encryption.Open(opened, BackupComponent.Neo4j), BackupLayout.Neo4jFile, token);
-            if (artifact is not null)
-            {
-                // For an encrypted dump the read to the end also proves the key and the integrity check.
-                await using var dump = encryption.OpenHashing(opened, BackupComponent.Neo4j);
-                BackupVerifier.RequireChecksum(artifact, await dump.FinishAsync(token));
-            }
-
-            var report = await info;
-            step.Report(detail: vouched
-                ? $"SHA-256 matches the dump neo4j-admin {bench.Target.Version} read back when it was made"
-                : report is null ? "non-empty (4.4 has no load --info)" : "neo4j-admin load --info read its header");
-        }, cancellationToken, () => (vouched ? StepPlan.None : dumps.InfoPlan(bench, path)).With($"in process: size and SHA-256 of {path} against the manifest"));
     }
 }

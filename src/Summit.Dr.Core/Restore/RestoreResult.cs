@@ -15,6 +15,9 @@ public sealed record RestoreResult(
     /// <summary>What the backup's signature proved.</summary>
     public Trust.TrustVerdict? Trust { get; init; }
 
+    /// <summary>How long Neo4j was down in the swap, and what for (the renames of a load-then-swap, or the load in place).</summary>
+    public (double Seconds, Manifest.Neo4jOffline Work)? Neo4jDown { get; init; }
+
     /// <summary>The runbook's recovery time objective for dev and staging.</summary>
     public static readonly TimeSpan RecoveryTimeObjective = TimeSpan.FromMinutes(10);
 

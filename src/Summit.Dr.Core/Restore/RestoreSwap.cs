@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Summit.Dr.Backup;
@@ -67,16 +68,28 @@ public sealed class RestoreSwap(
                         await incoming;
                     }
 
-                    await steps.RunAsync("restore neo4j", async (_, t) =>
+                    await steps.RunAsync("restore neo4j", async (step, t) =>
                     {
                         var bench = prepared.Bench!;
+                        Manifest.Neo4jOffline? work = null;
                         var downtime = await stops.WhileStoppedAsync(targets.Neo4j!, root, async () =>
                         {
                             try
                             {
                                 await kept.MoveNeo4jAsideAsync(bench, graph, t);
                                 state.Update(s => s with { Neo4j = graph with { Moved = true } });
-                                await dumps.LoadAsync(bench, () => encryption.Open(verified, BackupComponent.Neo4j), t);
+                                var started = Stopwatch.GetTimestamp();
+                                if (prepared.Staging is { } staging)
+                                {
+                                    // Load-then-swap: the store loaded while Neo4j served is renamed into place.
+                                    await kept.SwapStagedNeo4jInAsync(bench, staging, t);
+                                }
+                                else
+                                {
+                                    await dumps.LoadAsync(bench, () => encryption.Open(verified, BackupComponent.Neo4j), t);
+                                }
+
+                                work = new Manifest.Neo4jOffline(prepared.Staging is null ? "load" : "rename", Stopwatch.GetElapsedTime(started).TotalSeconds);
                             }
                             catch
                             {
@@ -92,13 +105,21 @@ public sealed class RestoreSwap(
                                 throw;
                             }
                         }, bench);
+                        if (downtime?.Duration is { } down && work is not null)
+                        {
+                            prepared.Neo4jDown = (down.TotalSeconds, work);
+                            step.Report(detail: $"Neo4j down {down.TotalSeconds:0.0} s, of which the {(work.Work == "rename" ? "renames" : "load")} {work.Seconds:0.0} s");
+                        }
+
                         if (downtime?.NodeCount is { } nodes)
                         {
                             prepared.Neo4jAnswer = (targets.Neo4j!.Container.Name, nodes);
                         }
 
                         CheckNodes(downtime, verified);
-                    }, token, () => stops.Plan(targets.Neo4j!, root, kept.MoveNeo4jAsidePlan(prepared.Bench!, graph).Then(dumps.LoadCommand(prepared.Bench!, verified.PathOf(BackupComponent.Neo4j)))));
+                    }, token, () => stops.Plan(targets.Neo4j!, root, kept.MoveNeo4jAsidePlan(prepared.Bench!, graph).Then(prepared.Staging is { } staging
+                        ? kept.SwapStagedNeo4jInPlan(prepared.Bench!, staging)
+                        : StepPlan.Of(dumps.LoadCommand(prepared.Bench!, verified.PathOf(BackupComponent.Neo4j))))));
                 });
         }
         catch (Exception failure)

@@ -162,6 +162,17 @@ public sealed class KeptStores
         await _neo4j.MoveStoreAsideAsync(bench, kept.Kept, whole.Token);
     }
 
+    /// <summary>What <see cref="SwapStagedNeo4jInAsync"/> runs.</summary>
+    public Steps.StepPlan SwapStagedNeo4jInPlan(Neo4jWorkbench bench, Neo4jDataDirectory staging) => _neo4j.MoveStagedInPlan(bench, staging.Layout);
+
+    /// <summary>Renames the store loaded while Neo4j served into place, after the live one was moved aside; not cancelled half way.</summary>
+    public async Task SwapStagedNeo4jInAsync(Neo4jWorkbench bench, Neo4jDataDirectory staging, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var whole = new CancellationTokenSource(Uninterrupted);
+        await _neo4j.MoveStagedInAsync(bench, staging.Layout, whole.Token);
+    }
+
     /// <summary>Puts the kept store back in place while Neo4j is stopped; what was in place is removed.</summary>
     public async Task PutNeo4jBackAsync(Neo4jWorkbench bench, KeptNeo4j kept, string id, CancellationToken cancellationToken)
     {

@@ -91,6 +91,7 @@ public sealed class RestoreCommand
             facts.Backup = request.To is { } to ? $"to {to:yyyy-MM-dd HH:mm:ss zzz}" : Path.GetFileName(local.Backup.TrimEnd('/'));
             var result = await services.GetRequiredService<RestoreOperation>().RunAsync(local, cancellationToken);
             facts.RecoverySeconds = result.Total.TotalSeconds;
+            (facts.Neo4jDowntimeSeconds, facts.Neo4jOffline) = (result.Neo4jDown?.Seconds, result.Neo4jDown?.Work);
             return RestoreReport.Write(console, result, Json);
         });
     }

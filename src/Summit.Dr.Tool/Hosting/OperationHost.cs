@@ -97,6 +97,11 @@ internal static class OperationHost
             problems.Add($"Neo4j:DumpTransfer must be one of {string.Join(", ", Neo4j.Neo4jDumpTransfer.All)}");
         }
 
+        if (!Neo4j.Neo4jSnapshot.All.Contains(options.Neo4j.Snapshot.Trim().ToLowerInvariant()))
+        {
+            problems.Add($"Neo4j:Snapshot must be one of {string.Join(", ", Neo4j.Neo4jSnapshot.All)}");
+        }
+
         foreach (var (key, value) in new[]
         {
             ("Postgres:Container", options.Postgres.Container), ("Postgres:Database", options.Postgres.Database),
