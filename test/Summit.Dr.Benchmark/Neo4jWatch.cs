@@ -35,7 +35,7 @@ internal sealed class Neo4jWatch : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "events", "--filter", "container=" + platform.Neo4j, "--filter", "event=die", "--filter", "event=start", "--format", "{{.TimeNano}} {{.Action}}" })
+        foreach (var arg in new[] { "events", "--filter", "container=" + platform.Neo4j, "--filter", "event=kill", "--filter", "event=die", "--filter", "event=start", "--format", "{{.TimeNano}} {{.Action}}" })
         {
             info.ArgumentList.Add(arg);
         }
@@ -46,8 +46,11 @@ internal sealed class Neo4jWatch : IAsyncDisposable
         return watch;
     }
 
-    /// <summary>Die to start, and die to the first answer, in seconds; null when the container never went down.</summary>
-    public async Task<(double? Down, double? Unanswered)> ResultAsync()
+    /// <summary>
+    /// Die to start, die to the first answer, and the clean shutdown (the stop's first signal, docker's `kill`
+    /// event, to die), in seconds; null when the container never went down.
+    /// </summary>
+    public async Task<(double? Down, double? Unanswered, double? Shutdown)> ResultAsync()
     {
         // Events arrive shortly after the fact; wait for a start that follows a die.
         var deadline = DateTime.UtcNow.AddSeconds(10);
@@ -66,19 +69,21 @@ internal sealed class Neo4jWatch : IAsyncDisposable
 
         long? died;
         long? started;
+        long? killed;
         lock (_seen)
         {
             died = _seen.FirstOrDefault(e => e.Action == "die") is { Action: not null } d ? d.Nanos : null;
             started = died is { } x && _seen.FirstOrDefault(e => e.Action == "start" && e.Nanos > x) is { Action: not null } s ? s.Nanos : null;
+            killed = died is { } y && _seen.FirstOrDefault(e => e.Action.StartsWith("kill", StringComparison.Ordinal) && e.Nanos <= y) is { Action: not null } k ? k.Nanos : null;
         }
 
         if (died is null || started is null)
         {
-            return (null, null);
+            return (null, null, null);
         }
 
         var answered = await _answered.WaitAsync(TimeSpan.FromMinutes(5));
-        return ((started.Value - died.Value) / 1e9, answered is { } a ? (a - died.Value) / 1e9 : null);
+        return ((started.Value - died.Value) / 1e9, answered is { } a ? (a - died.Value) / 1e9 : null, killed is { } z ? (died.Value - z) / 1e9 : null);
     }
 
     public async ValueTask DisposeAsync()

@@ -96,6 +96,7 @@ public static class Program
     {
         long peak = 0;
         List<(string, double)>? steps = null;
+        (string, double)? offline = null;
         var measurement = await WatchAsync(platform, async () =>
         {
             var (seconds, peakBytes, outcome) = await ToolMeasure.RunAsync(platform, args);
@@ -109,10 +110,20 @@ public static class Program
                 }
             }
 
+            // What Neo4j was down for: a backup's manifest says it, a restore's outcome too.
+            var root = outcome.RootElement;
+            var work = root.TryGetProperty("neo4jOffline", out var restored) ? restored
+                : root.TryGetProperty("manifest", out var manifest) && manifest.TryGetProperty("neo4j", out var graph) && graph.TryGetProperty("offline", out var backedUp) ? backedUp
+                : default;
+            if (work.ValueKind == System.Text.Json.JsonValueKind.Object)
+            {
+                offline = (work.GetProperty("work").GetString()!, work.GetProperty("seconds").GetDouble());
+            }
+
             peak = peakBytes;
             return seconds;
         }, null);
-        return measurement with { PeakBytes = peak, Steps = steps };
+        return measurement with { PeakBytes = peak, Steps = steps, Offline = offline };
     }
 
     private static async Task<Measurement> WatchAsync(Platform platform, Func<Task<double>> procedure, long? peak)
@@ -121,8 +132,8 @@ public static class Program
         var busy = BusyCoreSeconds();
         var seconds = await procedure();
         var cpu = BusyCoreSeconds() - busy;
-        var (down, unanswered) = await watch.ResultAsync();
-        return new Measurement(seconds, down, unanswered, peak, cpu);
+        var (down, unanswered, shutdown) = await watch.ResultAsync();
+        return new Measurement(seconds, down, unanswered, peak, cpu, Shutdown: shutdown);
     }
 
     /// <summary>Core-seconds every CPU has spent busy since boot (user, nice, system, irq, softirq, steal), from /proc/stat.</summary>

@@ -25,10 +25,14 @@ internal static class Report
         return
         [
             ("backup, total", M(result.RunbookBackups, r => r.Seconds), M(result.ToolBackups, r => r.Seconds)),
+            ("backup, Neo4j's clean shutdown (stop signal → die)", M(result.RunbookBackups, r => r.Shutdown), M(result.ToolBackups, r => r.Shutdown)),
             ("backup, Neo4j container down (die → start)", M(result.RunbookBackups, r => r.Neo4jDown), M(result.ToolBackups, r => r.Neo4jDown)),
+            ("backup, of which summit-dr's work while down (copy, or dump in place)", null, M(result.ToolBackups, r => r.Offline?.Seconds)),
             ("backup, until Neo4j answers again (die → answer)", M(result.RunbookBackups, r => r.Neo4jUnanswered), M(result.ToolBackups, r => r.Neo4jUnanswered)),
             ("restore, total (summit-dr's defaults)", M(result.RunbookRestores, r => r.Seconds), M(result.ToolRestores, r => r.Seconds)),
+            ("restore, Neo4j's clean shutdown (stop signal → die)", M(result.RunbookRestores, r => r.Shutdown), M(result.ToolRestores, r => r.Shutdown)),
             ("restore, Neo4j container down (die → start)", M(result.RunbookRestores, r => r.Neo4jDown), M(result.ToolRestores, r => r.Neo4jDown)),
+            ("restore, of which summit-dr's work while down (renames, or load in place)", null, M(result.ToolRestores, r => r.Offline?.Seconds)),
             ("restore, until Neo4j answers again (die → answer)", M(result.RunbookRestores, r => r.Neo4jUnanswered), M(result.ToolRestores, r => r.Neo4jUnanswered)),
         ];
     }
@@ -87,13 +91,15 @@ internal static class Report
             text.AppendLine();
             text.AppendLine("From one size to the next (summit-dr, medians):");
             text.AppendLine();
-            text.AppendLine("| per store | backup | restore | Neo4j down in a backup | peak RSS, backup | peak RSS, restore |");
-            text.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: |");
+            text.AppendLine("| per store | backup | restore | Neo4j down in a backup (runbook) | in a restore (runbook) | peak RSS, backup | peak RSS, restore |");
+            text.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
             foreach (var result in results)
             {
+                string Down(List<Measurement> tool, List<Measurement> runbook) =>
+                    $"{Seconds(Median(tool.Select(r => r.Neo4jDown)))} ({Seconds(Median(runbook.Select(r => r.Neo4jDown)))}, {Ratio(Median(tool.Select(r => r.Neo4jDown)), Median(runbook.Select(r => r.Neo4jDown)))})";
                 text.AppendLine(CultureInfo.InvariantCulture,
                     $"| {result.Megabytes} MB | {Seconds(Median(result.ToolBackups.Select(r => (double?)r.Seconds)))} | {Seconds(Median(result.ToolRestores.Select(r => (double?)r.Seconds)))} | " +
-                    $"{Seconds(Median(result.ToolBackups.Select(r => r.Neo4jDown)))} | {Mib(Max(result.ToolBackups))} | {Mib(Max(result.ToolRestores))} |");
+                    $"{Down(result.ToolBackups, result.RunbookBackups)} | {Down(result.ToolRestores, result.RunbookRestores)} | {Mib(Max(result.ToolBackups))} | {Mib(Max(result.ToolRestores))} |");
             }
         }
 

@@ -29,13 +29,15 @@ public sealed class BackupFailureTests
         });
     }
 
-    [TestCase("INT", TestName = "Ctrl+C during the neo4j dump leaves neo4j running and no complete-looking backup")]
-    [TestCase("TERM", TestName = "SIGTERM during the neo4j dump leaves neo4j running and no complete-looking backup")]
-    public async Task A_signal_during_the_neo4j_dump_leaves_neo4j_running(string signal)
+    [TestCase("INT", "never", TestName = "Ctrl+C during the neo4j dump leaves neo4j running and no complete-looking backup")]
+    [TestCase("TERM", "never", TestName = "SIGTERM during the neo4j dump leaves neo4j running and no complete-looking backup")]
+    [TestCase("INT", "auto", TestName = "Ctrl+C during the dump from a snapshot leaves neo4j running, no snapshot and no complete-looking backup")]
+    [TestCase("TERM", "auto", TestName = "SIGTERM during the dump from a snapshot leaves neo4j running, no snapshot and no complete-looking backup")]
+    public async Task A_signal_during_the_neo4j_dump_leaves_neo4j_running(string signal, string snapshot)
     {
         await using var platform = await Platform.StartAsync();
         await platform.SetKnobAsync("dump-slow", "60");
-        using var run = ToolRun.Start(platform.WorkDir, ["backup"]);
+        using var run = ToolRun.Start(platform.WorkDir, ["backup", "--set", "Neo4j:Snapshot=" + snapshot]);
         await WaitForAsync(() => platform.AdminRunsAsync("dump"), run);
 
         await run.SignalAsync(signal);
@@ -49,6 +51,8 @@ public sealed class BackupFailureTests
             Assert.That(platform.VisibleBackups(), Is.Empty);
             Assert.That(platform.UnfinishedBackups(), Is.Empty);
             Assert.That(await platform.ExistsAsync(platform.Workbench), Is.False);
+            Assert.That((await platform.KeptTracesAsync()).Neo4jEntries, Is.Empty, "no snapshot is left in Neo4j's volume");
+            Assert.That(File.Exists(Path.Combine(platform.BackupRoot, ".summit-dr-stopped.json")), Is.False);
         });
     }
 
@@ -57,7 +61,7 @@ public sealed class BackupFailureTests
     {
         await using var platform = await Platform.StartAsync();
         await platform.SetKnobAsync("dump-slow", "120");
-        using var run = ToolRun.Start(platform.WorkDir, ["backup"]);
+        using var run = ToolRun.Start(platform.WorkDir, ["backup", "--set", "Neo4j:Snapshot=never"]);
         await WaitForAsync(() => platform.AdminRunsAsync("dump"), run);
 
         await run.SignalAsync("KILL");

@@ -67,6 +67,54 @@ public sealed class Neo4jImageBehaviourTests
         Assert.That((await platform.CypherAsync("MATCH ()-[r]->() RETURN count(r)")).Split('\n')[^1], Is.EqualTo("3"));
     }
 
+    [TestCase(false, TestName = "Neo4j 5 dumps a copy of a stopped store named by --additional-config while the server runs, and loads beside it")]
+    [TestCase(true, TestName = "Neo4j 4.4 dumps a copy of a stopped store named by NEO4J_CONF while the server runs, and loads beside it")]
+    public async Task A_data_directory_named_by_the_configuration_is_dumped_and_loaded_beside_the_running_server(bool v44)
+    {
+        await using var platform = await Platform.StartAsync(neo4jImage: v44 ? Repo.Neo4j44Image : null);
+        var (c, image) = (platform.Neo4j, platform.Neo4jImage);
+        string[] Admin(string data, params string[] command) => v44
+            ? ["exec", c, "env", $"NEO4J_CONF=/tmp/conf-{data}", "neo4j-admin", .. command]
+            : ["exec", c, "neo4j-admin", .. command, $"--additional-config=/tmp/conf-{data}/neo4j.conf"];
+        string[] Dump(string data) => v44
+            ? Admin(data, "dump", "--database=neo4j", $"--to=/tmp/{data}.dump")
+            : Admin(data, "database", "dump", "neo4j", "--to-path=/tmp", "--overwrite-destination=true");
+        async Task ConfigureAsync(string data) => await Sh.DockerRequireAsync("exec", c, "sh", "-c",
+            $"mkdir -p /tmp/conf-{data} && printf '%s\\n' '{(v44 ? "dbms" : "server")}.directories.data=/data/{data}' > /tmp/conf-{data}/neo4j.conf");
+        async Task CopyAsync(params string[] run) => await Sh.DockerRequireAsync([.. run, "sh", "-c",
+            "mkdir -p /data/copy/databases /data/copy/transactions && cp -a /data/databases/neo4j /data/copy/databases/ && cp -a /data/transactions/neo4j /data/copy/transactions/"]);
+        await ConfigureAsync("copy");
+        await ConfigureAsync("staging");
+
+        // Copied while the server runs, the store carries its active transaction log: refused, as a store that needs recovery is.
+        await CopyAsync("exec", c);
+        var live = await Sh.RunAsync("docker", Dump("copy"));
+        Assert.That(live.StandardError, Does.Contain("Active logical log detected"), live.StandardError);
+
+        // Copied while it is stopped, the copy is dumped while the server serves; /data itself is in use.
+        await Sh.DockerRequireAsync("stop", "--time", "60", c);
+        await Sh.DockerRequireAsync("run", "--rm", "--network", "none", "--volumes-from", c, "--entrypoint", "rm", image, "-rf", "/data/copy");
+        await CopyAsync("run", "--rm", "--network", "none", "--volumes-from", c, "--entrypoint", "", image);
+        await Sh.DockerRequireAsync("start", c);
+        Assert.That(await platform.Neo4jAnswersAsync(), Is.True);
+        var fromCopy = await Sh.RunAsync("docker", Dump("copy"));
+        var inUse = await Sh.RunAsync("docker", v44
+            ? ["exec", c, "neo4j-admin", "dump", "--database=neo4j", "--to=/tmp/live.dump"]
+            : ["exec", c, "neo4j-admin", "database", "dump", "neo4j", "--to-path=/tmp", "--overwrite-destination=true"]);
+        var load = await Sh.RunAsync("docker", v44
+            ? Admin("staging", "load", "--from=/tmp/copy.dump", "--database=neo4j", "--force")
+            : Admin("staging", "database", "load", "neo4j", "--from-path=/tmp", "--overwrite-destination=true"));
+        var sums = await Sh.DockerRequireAsync("exec", c, "sha256sum", "/data/databases/neo4j/nodes", "/data/staging/databases/neo4j/nodes");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(fromCopy.ExitCode, Is.Zero, fromCopy.StandardError);
+            Assert.That(inUse.StandardError, Does.Contain("The database is in use"));
+            Assert.That(load.ExitCode, Is.Zero, load.StandardError);
+            Assert.That(sums.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0]).Distinct().Count(), Is.EqualTo(1), "the staged store holds the graph: " + sums);
+        });
+    }
+
     [Test]
     public async Task The_4_4_variant_declares_its_version_as_the_official_image_does()
     {

@@ -25,6 +25,8 @@ public sealed class Platform : IAsyncDisposable
 
     private readonly (string Postgres, string Neo4j)? _names;
 
+    private string? _neo4jData;
+
     public string Prefix { get; }
 
     /// <summary>The image the Neo4j container runs: the stand-in by default, its 4.4 variant, or a real image.</summary>
@@ -54,9 +56,10 @@ public sealed class Platform : IAsyncDisposable
 
     /// <param name="neo4jImage">The Neo4j image (default: <see cref="Repo.Neo4jImage"/>).</param>
     /// <param name="names">Exact container names instead of unique ones (another platform that uses the runbook's names).</param>
-    public static async Task<Platform> StartAsync(bool seed = true, bool compose = false, string? neo4jImage = null, (string Postgres, string Neo4j)? names = null)
+    /// <param name="neo4jData">A named volume for Neo4j's /data instead of the image's anonymous one (a small one, say).</param>
+    public static async Task<Platform> StartAsync(bool seed = true, bool compose = false, string? neo4jImage = null, (string Postgres, string Neo4j)? names = null, string? neo4jData = null)
     {
-        var platform = new Platform("sdr" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)), compose, neo4jImage ?? Repo.Neo4jImage, names);
+        var platform = new Platform("sdr" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)), compose, neo4jImage ?? Repo.Neo4jImage, names) { _neo4jData = neo4jData };
         try
         {
             await platform.StartContainersAsync();
@@ -201,6 +204,11 @@ public sealed class Platform : IAsyncDisposable
         {
             await Sh.DockerAsync("volume", "rm", "--force", volume);
         }
+
+        if (_neo4jData is { } data && !data.StartsWith('/'))
+        {
+            await Sh.DockerAsync("volume", "rm", "--force", data);
+        }
         try
         {
             Directory.Delete(WorkDir, recursive: true);
@@ -226,7 +234,8 @@ public sealed class Platform : IAsyncDisposable
     {
         await Sh.DockerRequireAsync(["run", "-d", "--name", Postgres, "--network", "none", .. Labels("postgres"),
             "-e", "POSTGRES_USER=" + User, "-e", "POSTGRES_PASSWORD=pg-" + Prefix, "-e", "POSTGRES_DB=" + Database, Repo.PostgresImage]);
-        await Sh.DockerRequireAsync(["run", "-d", "--name", Neo4j, "--network", "none", .. Labels("neo4j"), "-e", $"NEO4J_AUTH=neo4j/{Neo4jPassword}", Neo4jImage]);
+        await Sh.DockerRequireAsync(["run", "-d", "--name", Neo4j, "--network", "none", .. Labels("neo4j"), "-e", $"NEO4J_AUTH=neo4j/{Neo4jPassword}",
+            .. _neo4jData is null ? Array.Empty<string>() : ["-v", _neo4jData + ":/data"], Neo4jImage]);
         await WaitForPostgresAsync(Postgres, User, Database);
         await WaitAsync(Neo4jAnswersAsync, "Neo4j");
     }

@@ -155,12 +155,8 @@ public sealed class Neo4jScratch(DockerCli docker, StopJournal journal, IOptions
     /// <summary>Removes a scratch directory (never anything outside <see cref="Neo4jDataDirectory.Prefix"/>) through a running container.</summary>
     internal static async Task<bool> RemoveDirectoryAsync(DockerCli docker, ContainerInfo container, string path, CancellationToken cancellationToken)
     {
-        if (!IsScratch(path) || await docker.InspectAsync(container.Name, cancellationToken) is not { Running: true })
-        {
-            return false;
-        }
-
-        return (await docker.RunAsync(docker.Spec(RemoveArgs(container, path)), cancellationToken)).Succeeded;
+        // A container that is not running refuses the exec: the directory stays recorded for the next run.
+        return IsScratch(path) && (await docker.RunAsync(docker.Spec(RemoveArgs(container, path)), cancellationToken)).Succeeded;
     }
 
     /// <summary>A journal is an input too: only a plain name under the prefix is ever removed.</summary>

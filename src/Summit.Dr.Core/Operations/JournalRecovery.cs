@@ -78,6 +78,13 @@ public sealed class JournalRecovery(
         var left = new List<StopJournalScratch>();
         foreach (var scratch in record.Scratch)
         {
+            if (!Neo4jScratch.IsScratch(scratch.Path))
+            {
+                // The journal is an input: a path that is not a scratch directory of summit-dr's is never removed.
+                logger.LogWarning("The stop journal names {Path}, which is not a directory summit-dr makes; ignored", scratch.Path);
+                continue;
+            }
+
             if (await docker.InspectAsync(scratch.Container, cancellationToken) is not { } container)
             {
                 logger.LogWarning("An earlier summit-dr run left {Path} in the volume of container {Container}, which no longer exists", scratch.Path, scratch.Container);

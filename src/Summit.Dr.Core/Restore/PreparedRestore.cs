@@ -58,6 +58,16 @@ public sealed class PreparedRestore(KeptState state, PostgresService postgres, I
         }
     }
 
+    /// <summary>Removes the staging directory once (after the swap it holds nothing; on a failure, the staged store).</summary>
+    public async Task RemoveStagingAsync()
+    {
+        if (RemoveStaging is { } remove)
+        {
+            RemoveStaging = null;
+            await remove();
+        }
+    }
+
     public async Task ReleaseBenchAsync()
     {
         if (Bench is { } bench)
@@ -82,10 +92,7 @@ public sealed class PreparedRestore(KeptState state, PostgresService postgres, I
             await Bench.DisposeAsync();
         }
 
-        if (RemoveStaging is not null)
-        {
-            await RemoveStaging();
-        }
+        await RemoveStagingAsync();
 
         // A restored copy that was never swapped in goes.
         if (State.Postgres is { } pg && !IncomingSwapped)

@@ -45,6 +45,7 @@ public sealed class RestoreOperation(
             await ConfirmAsync(request, verified, cancellationToken);
             var safety = request.SafetyBackup ? await SafetyBackupAsync(prepared!, start, cancellationToken) : null;
             var outcome = await swap.SwapInAsync(prepared!, verified, start.Targets, setup.Root, cancellationToken);
+            await prepared!.RemoveStagingAsync();
             if (!log.DryRun)
             {
                 KeptStateStore.Save(setup.Root, outcome with { Complete = true });

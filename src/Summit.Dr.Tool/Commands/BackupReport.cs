@@ -32,7 +32,9 @@ internal static class BackupReport
         }
 
         var size = manifest.Artifacts.Sum(a => a.Size);
-        var downtime = manifest.Neo4j.DowntimeSeconds is { } d ? $", Neo4j down {d:0.0} s" : string.Empty;
+        var downtime = manifest.Neo4j.DowntimeSeconds is { } d
+            ? $", Neo4j down {d:0.0} s{(manifest.Neo4j.Offline is { } work ? $" for its {(work.Work == "copy" ? "copy" : "dump")} of {work.Seconds:0.0} s" : string.Empty)}"
+            : string.Empty;
         console.Error.WriteLine($"Backup complete: {result.Directory} ({LoggingProgressReporter.FormatBytes(size)} in {result.Duration.TotalSeconds:0.0} s{downtime})");
         foreach (var warning in manifest.Warnings)
         {

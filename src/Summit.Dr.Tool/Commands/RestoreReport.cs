@@ -30,6 +30,8 @@ internal static class RestoreReport
                 checks = result.Checks,
                 warnings = result.Warnings,
                 trust = result.Trust,
+                neo4jDowntimeSeconds = result.Neo4jDown?.Seconds,
+                neo4jOffline = result.Neo4jDown?.Work,
             });
             return exitCode;
         }
@@ -41,6 +43,11 @@ internal static class RestoreReport
         foreach (var store in result.Stores.Where(s => s.State == StoreState.Restored))
         {
             error.WriteLine($"  {RestoreOutcomes.Name(store.Component)}: {store.Detail}");
+        }
+
+        if (result.Neo4jDown is { } down)
+        {
+            error.WriteLine($"  Neo4j was down {down.Seconds:0.0} s, for {(down.Work.Work == "rename" ? "the renames of a store loaded while it served" : "the load")} ({down.Work.Seconds:0.0} s).");
         }
 
         error.WriteLine($"Restored {Path.GetFileName(result.Backup)} in {result.Total.TotalSeconds:0.0} s, {objective} the recovery time objective of {RestoreResult.RecoveryTimeObjective.TotalMinutes:0} minutes.");

@@ -20,17 +20,21 @@ public sealed class PlanEqualsRunTests
 
     public static IEnumerable<TestCaseData> Backups()
     {
-        yield return new TestCaseData("postgres,neo4j,uploads", null).SetName("Backup_of_every_store");
-        yield return new TestCaseData("postgres", null).SetName("Backup_of_postgres_only");
-        yield return new TestCaseData("neo4j,uploads", null).SetName("Backup_of_neo4j_and_uploads");
-        yield return new TestCaseData("postgres,neo4j,uploads", (Action<SummitDrOptions>)(o => o.Neo4j.DumpTransfer = "stream")).SetName("Backup_streaming_the_neo4j_dump");
-        yield return new TestCaseData("postgres,neo4j,uploads", (Action<SummitDrOptions>)(o => o.Neo4j.AdminSyntax = "4.4")).SetName("Backup_with_the_4_4_syntax");
+        yield return new TestCaseData("postgres,neo4j,uploads", null, false).SetName("Backup_of_every_store");
+        yield return new TestCaseData("postgres", null, false).SetName("Backup_of_postgres_only");
+        yield return new TestCaseData("neo4j,uploads", null, false).SetName("Backup_of_neo4j_and_uploads");
+        yield return new TestCaseData("postgres,neo4j,uploads", (Action<SummitDrOptions>)(o => o.Neo4j.DumpTransfer = "stream"), false).SetName("Backup_streaming_the_neo4j_dump");
+        yield return new TestCaseData("postgres,neo4j,uploads", (Action<SummitDrOptions>)(o => o.Neo4j.AdminSyntax = "4.4"), false).SetName("Backup_with_the_4_4_syntax");
+        yield return new TestCaseData("postgres,neo4j,uploads", null, true).SetName("Backup_from_a_snapshot");
+        yield return new TestCaseData("neo4j", (Action<SummitDrOptions>)(o => o.Neo4j.DumpTransfer = "stream"), true).SetName("Backup_streaming_from_a_snapshot");
+        yield return new TestCaseData("neo4j", (Action<SummitDrOptions>)(o => o.Neo4j.AdminSyntax = "4.4"), true).SetName("Backup_from_a_snapshot_with_the_4_4_syntax");
     }
 
     [TestCaseSource(nameof(Backups))]
-    public async Task A_backup_dry_run_plans_exactly_the_commands_the_run_executes(string only, Action<SummitDrOptions>? configure, CancellationToken cancellationToken)
+    public async Task A_backup_dry_run_plans_exactly_the_commands_the_run_executes(string only, Action<SummitDrOptions>? configure, bool room, CancellationToken cancellationToken)
     {
         using var harness = new CoreHarness(configure);
+        harness.Docker.Neo4jVolumeFreeKiB = room ? 100 * 1024 * 1024 : 1024;
         var components = BackupComponents.Parse(only);
         harness.Time.Stop();
 
@@ -47,16 +51,19 @@ public sealed class PlanEqualsRunTests
 
     public static IEnumerable<TestCaseData> Restores()
     {
-        yield return new TestCaseData("postgres,neo4j,uploads", false, null).SetName("Restore_of_every_store");
-        yield return new TestCaseData("postgres,neo4j,uploads", true, null).SetName("Restore_with_a_safety_backup");
-        yield return new TestCaseData("neo4j", false, null).SetName("Restore_of_neo4j_only");
-        yield return new TestCaseData("postgres,uploads", false, (Action<SummitDrOptions>)(o => o.Neo4j.DumpTransfer = "stream")).SetName("Restore_of_postgres_and_uploads_streaming");
+        yield return new TestCaseData("postgres,neo4j,uploads", false, null, false).SetName("Restore_of_every_store");
+        yield return new TestCaseData("postgres,neo4j,uploads", true, null, false).SetName("Restore_with_a_safety_backup");
+        yield return new TestCaseData("neo4j", false, null, false).SetName("Restore_of_neo4j_only");
+        yield return new TestCaseData("postgres,uploads", false, (Action<SummitDrOptions>)(o => o.Neo4j.DumpTransfer = "stream"), false).SetName("Restore_of_postgres_and_uploads_streaming");
+        yield return new TestCaseData("postgres,neo4j,uploads", false, null, true).SetName("Restore_loading_then_swapping");
+        yield return new TestCaseData("neo4j", true, null, true).SetName("Restore_loading_then_swapping_with_a_safety_backup");
     }
 
     [TestCaseSource(nameof(Restores))]
-    public async Task A_restore_dry_run_plans_exactly_the_commands_the_run_executes(string only, bool safety, Action<SummitDrOptions>? configure, CancellationToken cancellationToken)
+    public async Task A_restore_dry_run_plans_exactly_the_commands_the_run_executes(string only, bool safety, Action<SummitDrOptions>? configure, bool room, CancellationToken cancellationToken)
     {
         using var harness = new CoreHarness(configure);
+        harness.Docker.Neo4jVolumeFreeKiB = room ? 100 * 1024 * 1024 : 1024;
         await harness.RunBackupAsync(cancellationToken);
         harness.Time.Advance(TimeSpan.FromSeconds(5));
         harness.Time.Stop();
@@ -109,6 +116,7 @@ public sealed class PlanEqualsRunTests
     private static bool IsQuestion(Dr.Processes.ProcessSpec spec) =>
         Questions.Contains(spec.Arguments[0])
         || spec.Arguments.Contains("du")
+        || spec.Arguments.Contains("df")
         || (spec.Arguments.Contains("psql") && spec.Arguments.Any(a => a.StartsWith("SHOW server_version", StringComparison.Ordinal)))
         || (spec.Arguments.Contains("cypher-shell") && spec.Arguments.Any(a => a.Contains("RETURN count(", StringComparison.Ordinal)));
 }

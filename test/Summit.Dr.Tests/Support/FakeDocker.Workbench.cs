@@ -31,7 +31,9 @@ internal sealed partial class FakeDocker
     private async Task<ProcessResult> InBenchAsync(ProcessSpec spec, CancellationToken cancellationToken)
     {
         var args = spec.Arguments;
-        var command = args.SkipWhile(a => a != Bench).Skip(1).ToList();
+        // `env NAME=VALUE command`: the command is what runs (NEO4J_CONF points a 4.4 neo4j-admin at a data directory).
+        var command = args.SkipWhile(a => a != Bench).Skip(1).SkipWhile(a => a == "env" || a.Contains('=', StringComparison.Ordinal)).ToList();
+        command.AddRange(args.Where(a => a.StartsWith("NEO4J_CONF=", StringComparison.Ordinal)));
         var neo4jRunning = Containers["neo4j"].Running;
         var mount = Containers.TryGetValue(Bench, out var bench) ? bench.MountSource : null;
         switch (command[0])
@@ -69,7 +71,25 @@ internal sealed partial class FakeDocker
                 }
 
                 return Result();
-            case "neo4j-admin" when neo4jRunning && (command.Contains("dump") || (command.Contains("load") && !command.Contains("--info"))):
+            case "mkdir":
+                return Result();
+            case "tee":
+                await spec.StandardInput!.CopyToAsync(Stream.Null, cancellationToken);
+                return Result();
+            case "cp":
+                lock (_state)
+                {
+                    var (from, to) = (command[^2], command[^1]);
+                    if (!Volume.Contains(from))
+                    {
+                        return Result(1, stderr: $"cp: cannot stat '{from}': No such file or directory");
+                    }
+
+                    Volume.Add(to);
+                    return Result();
+                }
+
+            case "neo4j-admin" when neo4jRunning && ScratchData(command) is null && (command.Contains("dump") || (command.Contains("load") && !command.Contains("--info"))):
                 return Result(1, stderr: "The database is in use. Stop database 'neo4j' and try again.");
             case "neo4j-admin" when command.Contains("--info"):
                 if (spec.StandardInput is { } input)
@@ -83,6 +103,8 @@ internal sealed partial class FakeDocker
                 }
 
                 return Result(stdout: "Database: neo4j\n");
+            case "neo4j-admin" when command.Contains("dump") && ScratchData(command) is { } copy && !Volume.Contains($"{copy}/databases/neo4j"):
+                return Result(1, stderr: "Database does not exist: neo4j");
             case "neo4j-admin" when command.Contains("dump"):
                 if (command.Any(a => a.StartsWith("--to-path=", StringComparison.Ordinal) || (a.StartsWith("--to=", StringComparison.Ordinal) && a != "--to=-")))
                 {
@@ -101,13 +123,23 @@ internal sealed partial class FakeDocker
 
                 lock (_state)
                 {
-                    Volume.Add("/data/databases/neo4j");
-                    Volume.Add("/data/transactions/neo4j");
+                    var data = ScratchData(command) ?? "/data";
+                    Volume.Add($"{data}/databases/neo4j");
+                    Volume.Add($"{data}/transactions/neo4j");
                 }
 
                 return Result();
             default:
                 throw new InvalidOperationException($"FakeDocker has no answer in the workbench for: {string.Join(' ', command)}");
         }
+    }
+
+    /// <summary>The data directory a neo4j-admin command was pointed at (5.x --additional-config, 4.4 NEO4J_CONF), or null for /data.</summary>
+    private string? ScratchData(IReadOnlyList<string> command)
+    {
+        var directory = command.FirstOrDefault(a => a.StartsWith("--additional-config=", StringComparison.Ordinal)) is { } file
+            ? Path.GetDirectoryName(file["--additional-config=".Length..])
+            : command.FirstOrDefault(a => a.StartsWith("NEO4J_CONF=", StringComparison.Ordinal))?["NEO4J_CONF=".Length..];
+        return directory is null ? null : "/data/" + Path.GetFileName(directory)["summit-dr-".Length..];
     }
 }

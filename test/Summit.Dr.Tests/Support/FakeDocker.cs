@@ -47,6 +47,9 @@ internal sealed partial class FakeDocker
 
     public long NodeCount { get; set; } = 42;
 
+    /// <summary>Free space in Neo4j's volume as `df` reports it: too little for a snapshot unless a test gives it room.</summary>
+    public long Neo4jVolumeFreeKiB { get; set; } = 1024;
+
     /// <summary>Whether the engine sees this machine's disk (a local engine): bind mounts reach the backup directory.</summary>
     public bool EngineSeesHost { get; set; } = true;
 
@@ -208,6 +211,15 @@ internal sealed partial class FakeDocker
                 return await InBenchAsync(spec, cancellationToken);
             case "exec" when args.Contains("du"):
                 return Result(stdout: "2048\t/data/databases/neo4j\n");
+            case "exec" when args.Contains("df"):
+                return Result(stdout: $"Filesystem 1024-blocks Used Available Capacity Mounted on\noverlay 104857600 0 {Neo4jVolumeFreeKiB} 1% /data\n");
+            case "exec" when args.Contains("rm") && args.Contains("-rf"):
+                lock (_state)
+                {
+                    Volume.RemoveWhere(p => p.StartsWith(args[^1] + "/", StringComparison.Ordinal));
+                }
+
+                return Result();
             case "exec" when args.Contains("psql") && !args.Contains("-c") && spec.StandardInput is not null:
                 return await SessionAsync(spec, cancellationToken);
             case "exec" when args.Contains("pg_dump"):
