@@ -10,6 +10,9 @@ namespace Summit.Dr.Tests.Support;
 /// <summary>The workbench beside Neo4j, as the fake engine plays it: started with or without the backup directory, and what neo4j-admin and the store moves do in it.</summary>
 internal sealed partial class FakeDocker
 {
+    /// <summary>Free space in Neo4j's volume as `df` reports it: too little for a snapshot unless a test gives it room.</summary>
+    public long Neo4jVolumeFreeKiB { get; set; } = 1024;
+
     private ProcessResult StartBench(IReadOnlyList<string> args)
     {
         var name = ValueOf(args, "--name")!;

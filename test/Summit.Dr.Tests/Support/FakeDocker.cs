@@ -47,9 +47,6 @@ internal sealed partial class FakeDocker
 
     public long NodeCount { get; set; } = 42;
 
-    /// <summary>Free space in Neo4j's volume as `df` reports it: too little for a snapshot unless a test gives it room.</summary>
-    public long Neo4jVolumeFreeKiB { get; set; } = 1024;
-
     /// <summary>Whether the engine sees this machine's disk (a local engine): bind mounts reach the backup directory.</summary>
     public bool EngineSeesHost { get; set; } = true;
 
