@@ -69,6 +69,12 @@ public sealed class Neo4jCapture(
                 Offline = offline,
             };
         }
+        catch when (data is not null)
+        {
+            // A dump still running in the workbench would go on reading the copy: the workbench goes first.
+            await bench.DisposeAsync();
+            throw;
+        }
         finally
         {
             if (data is not null)
