@@ -31,6 +31,7 @@ public sealed class DryRunTests
         {
             Assert.That(dry.ExitCode, Is.Zero, dry.Describe());
             Assert.That(asked.Where(c => !IsQuestion(c)).Select(c => string.Join(' ', c)), Is.Empty, "a dry run only asks");
+            Assert.That(dry.Stdout, Does.Contain("snapshot: Neo4j is down only to copy"), "the plan says which path the dump takes and why");
             Assert.That(Directory.Exists(platform.BackupRoot) ? Directory.GetFileSystemEntries(platform.BackupRoot) : [], Is.Empty, "nothing is created, not even the lock");
             Assert.That(await platform.StartedAtAsync(platform.Neo4j), Is.EqualTo(startedAt), "Neo4j was never stopped");
         });
@@ -60,6 +61,7 @@ public sealed class DryRunTests
             Assert.That(dry.ExitCode, Is.Zero, dry.Describe());
             Assert.That(asked.Where(c => !IsQuestion(c)).Select(c => string.Join(' ', c)), Is.Empty, "a dry run only asks");
             Assert.That(Traces(await platform.KeptTracesAsync()), Is.EqualTo(before), "nothing is kept aside: nothing was replaced");
+            Assert.That(dry.Stdout, Does.Contain("load-then-swap: the dump is loaded into /data/summit-dr-scratch-staging-"), "the plan says which path the load takes and why");
             Assert.That(platform.VisibleBackups(), Has.Count.EqualTo(1));
         });
 
@@ -135,6 +137,7 @@ public sealed class DryRunTests
     private static bool IsQuestion(string[] args) =>
         IsDockerQuestion(args)
         || args.Contains("du")
+        || args.Contains("df")
         || (args.Contains("psql") && args.Any(a => a.StartsWith("SHOW server_version", StringComparison.Ordinal) || a.StartsWith("SELECT 'role'", StringComparison.Ordinal)))
         || (args.Contains("cypher-shell") && args.Any(a => a.Contains("RETURN count(", StringComparison.Ordinal)));
 }

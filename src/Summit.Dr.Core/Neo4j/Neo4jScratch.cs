@@ -33,13 +33,13 @@ public sealed class Neo4jScratch(DockerCli docker, StopJournal journal, IOptions
     /// the live store's bytes, the bytes the scratch store will take) and some to spare. A read-only step, so a dry
     /// run shows the path and why.
     /// </summary>
-    public Task<Neo4jScratchChoice> ChooseAsync(Neo4jTarget target, string kind, string id, Func<long?, long?> needs, CancellationToken cancellationToken)
+    public async Task<Neo4jScratchChoice> ChooseAsync(Neo4jTarget target, string kind, string id, Func<long?, long?> needs, CancellationToken cancellationToken)
     {
         var live = Neo4jStoreLayout.Live(target.Database);
         var measure = DockerArgs.Exec(target.Container.Name, ["du", "-s", "-k", "-c", live.Store, live.Transactions]);
         var free = DockerArgs.Exec(target.Container.Name, ["df", "-P", "-k", "/data"]);
         var what = kind == Neo4jScratchKinds.Snapshot ? "dump" : "load";
-        return steps.RunAsync($"neo4j {kind} room", async (step, token) =>
+        var chosen = await steps.RunAsync($"neo4j {kind} room", async (step, token) =>
         {
             var choice = await DecideAsync(target, kind, id, needs, measure, free, what, token);
             step.Report(detail: choice.Reason);
@@ -52,6 +52,9 @@ public sealed class Neo4jScratch(DockerCli docker, StopJournal journal, IOptions
         }, cancellationToken, () => Setting == Neo4jSnapshot.Never || !target.Container.Running
             ? StepPlan.None
             : StepPlan.Of(docker.Spec(measure), docker.Spec(free)), new StepOptions { ReadOnly = true });
+        // The path and why, in its place in the plan a dry run prints.
+        StepRunner.Note(chosen.Reason);
+        return chosen;
     }
 
     private async Task<Neo4jScratchChoice> DecideAsync(
