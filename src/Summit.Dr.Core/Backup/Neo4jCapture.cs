@@ -118,7 +118,7 @@ public sealed class Neo4jCapture(
         Neo4jDowntime? downtime = null;
         ArtifactRecord? artifact = null;
         var options = new StepOptions { TracksBytes = true, ExpectedBytes = expected };
-        var name = data is null ? "neo4j dump" : "neo4j dump (from snapshot)";
+        const string name = "neo4j dump";
         StepPlan DumpPlan() => data is null
             ? stops.Plan(target, root, StepPlan.Of(dumps.DumpCommand(bench, directory, path)))
             : StepPlan.Of(dumps.DumpCommand(bench, directory, path, data));
