@@ -37,7 +37,8 @@ public sealed class RestoreTests
             Assert.That(root.GetProperty("recoveryTimeObjectiveSeconds").GetDouble(), Is.EqualTo(600));
             Assert.That(root.GetProperty("totalSeconds").GetDouble(), Is.GreaterThan(0).And.LessThan(600));
             Assert.That(root.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("name").GetString()),
-                Is.EquivalentTo(new[] { "verify backup", "restore postgres", "restore neo4j", "restore uploads", "post-restore checks" }));
+                Is.EquivalentTo(new[] { "verify backup", "restore postgres", "restore neo4j", "restore uploads", "remove staging", "post-restore checks" }));
+            Assert.That(root.GetProperty("neo4jOffline").GetProperty("work").GetString(), Is.EqualTo("rename"), "loaded while Neo4j served, swapped in by renames");
             Assert.That(root.GetProperty("checks").EnumerateArray().All(c => c.GetProperty("passed").GetBoolean()), Is.True);
             Assert.That(root.GetProperty("undoCommand").GetString(), Is.EqualTo("summit-dr undo"));
             Assert.That(root.TryGetProperty("safetyBackup", out var safety) ? safety.ValueKind : JsonValueKind.Null, Is.EqualTo(JsonValueKind.Null), "no copy by default: the replaced state is kept aside");
@@ -81,8 +82,9 @@ public sealed class RestoreTests
         changed.AssertEqual(await PlatformState.CaptureAsync(platform), "after restoring the safety backup");
     }
 
-    [Test]
-    public async Task A_neo4j_load_failing_mid_restore_puts_every_store_back_and_leaves_neo4j_running()
+    [TestCase("never", TestName = "A neo4j load failing mid-restore puts every store back and leaves neo4j running")]
+    [TestCase("auto", TestName = "A neo4j load into staging that fails touches nothing live and leaves neo4j running")]
+    public async Task A_neo4j_load_failing_mid_restore_puts_every_store_back_and_leaves_neo4j_running(string snapshot)
     {
         await using var platform = await Platform.StartAsync();
         using (var backup = await ToolRun.RunAsync(platform.WorkDir, "backup"))
@@ -93,14 +95,17 @@ public sealed class RestoreTests
         await platform.ChangeEverythingAsync();
         var before = await PlatformState.CaptureAsync(platform);
         await platform.SetKnobAsync("load-fails-once");
+        var started = await platform.StartedAtAsync(platform.Neo4j);
 
-        using var run = await ToolRun.RunAsync(platform.WorkDir, "restore", "latest", "--yes");
+        using var run = await ToolRun.RunAsync(platform.WorkDir, "restore", "latest", "--yes", "--set", "Neo4j:Snapshot=" + snapshot);
 
         Assert.Multiple(async () =>
         {
             Assert.That(run.ExitCode, Is.EqualTo(1), run.Describe());
-            Assert.That(run.Stderr, Does.Contain("Restore failed: neo4j-admin load of database 'neo4j' failed")
-                .And.Contain("back from the state kept aside: the platform is as it was before the restore"));
+            Assert.That(run.Stderr, snapshot == "never"
+                ? Does.Contain("Restore failed: neo4j-admin load of database 'neo4j' failed").And.Contain("back from the state kept aside: the platform is as it was before the restore")
+                : Does.Contain("summit-dr: neo4j-admin load of database 'neo4j' failed"));
+            Assert.That(await platform.StartedAtAsync(platform.Neo4j), snapshot == "never" ? Is.Not.EqualTo(started) : Is.EqualTo(started), "loaded in place, Neo4j was stopped; loaded into staging, it never was");
             Assert.That(await platform.Neo4jAnswersAsync(), Is.True);
             Assert.That(await platform.ExistsAsync(platform.Workbench), Is.False);
         });
@@ -121,7 +126,8 @@ public sealed class RestoreTests
         await platform.ChangeEverythingAsync();
         var before = await PlatformState.CaptureAsync(platform);
         await platform.SetKnobAsync("load-slow", "60");
-        using var run = ToolRun.Start(platform.WorkDir, ["restore", "latest", "--yes"]);
+        // Loaded in place, so the interruption meets stores already swapped in (a staging load is interrupted before the swap: Neo4jSnapshotTests).
+        using var run = ToolRun.Start(platform.WorkDir, ["restore", "latest", "--yes", "--set", "Neo4j:Snapshot=never"]);
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (!await platform.AdminRunsAsync("load"))
         {
