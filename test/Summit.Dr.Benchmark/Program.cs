@@ -108,16 +108,16 @@ public static class Program
                         .Where(s => s.TryGetProperty("name", out _) && s.TryGetProperty("seconds", out _))
                         .Select(s => (s.GetProperty("name").GetString()!, s.GetProperty("seconds").GetDouble())).ToList();
                 }
-            }
 
-            // What Neo4j was down for: a backup's manifest says it, a restore's outcome too.
-            var root = outcome.RootElement;
-            var work = root.TryGetProperty("neo4jOffline", out var restored) ? restored
-                : root.TryGetProperty("manifest", out var manifest) && manifest.TryGetProperty("neo4j", out var graph) && graph.TryGetProperty("offline", out var backedUp) ? backedUp
-                : default;
-            if (work.ValueKind == System.Text.Json.JsonValueKind.Object)
-            {
-                offline = (work.GetProperty("work").GetString()!, work.GetProperty("seconds").GetDouble());
+                // What Neo4j was down for: a backup's manifest says it, a restore's outcome too.
+                var root = outcome.RootElement;
+                var work = root.TryGetProperty("neo4jOffline", out var restored) ? restored
+                    : root.TryGetProperty("manifest", out var manifest) && manifest.TryGetProperty("neo4j", out var graph) && graph.TryGetProperty("offline", out var backedUp) ? backedUp
+                    : default;
+                if (work.ValueKind == System.Text.Json.JsonValueKind.Object)
+                {
+                    offline = (work.GetProperty("work").GetString()!, work.GetProperty("seconds").GetDouble());
+                }
             }
 
             peak = peakBytes;
