@@ -21,6 +21,8 @@ internal static class PlanReport
                 command,
                 dryRun = true,
                 commands = records.SelectMany(r => r.Commands).Select(c => c.Display),
+                // What the run decided from the answers it got (which path a dump or load takes, and why).
+                decisions = records.Where(r => r.IsNote).Select(r => r.Name.TrimStart('#', ' ')),
                 steps = records.Where(r => !r.IsNote).Select(r => new
                 {
                     name = r.Name,
