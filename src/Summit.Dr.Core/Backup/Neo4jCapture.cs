@@ -85,7 +85,8 @@ public sealed class Neo4jCapture(
     }
 
     /// <summary>A scratch directory's name comes from the backup's work directory: the same in a dry run as in the run.</summary>
-    private static string ScratchId(string work) => new(Path.GetFileName(Path.TrimEndingDirectorySeparator(work)).Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray());
+    private static string ScratchId(string work) =>
+        new(Path.GetFileName(Path.TrimEndingDirectorySeparator(work)).TrimStart('.').Select(c => char.IsAsciiLetterOrDigit(c) || c == '_' ? c : '-').ToArray());
 
     /// <summary>Neo4j stopped only to copy its store into <paramref name="data"/>, then started again; returns its downtime.</summary>
     private Task<Neo4jDowntime?> SnapshotAsync(Neo4jWorkbench bench, Neo4jDataDirectory data, string root, Action<TimeSpan> copied, CancellationToken cancellationToken) =>
