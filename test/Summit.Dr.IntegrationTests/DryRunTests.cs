@@ -75,11 +75,7 @@ public sealed class DryRunTests
     {
         await using var platform = await Platform.StartAsync(seed: false);
         await PitrPlatform.StartAsync(platform);
-        await PitrPlatform.BatchAsync(platform, 1);
-        await Task.Delay(600);
-        var target = await PitrPlatform.ServerNowAsync(platform);
-        await PitrPlatform.BatchAsync(platform, 2);
-        await PitrPlatform.WaitArchivedAsync(platform);
+        var target = await PitrPlatform.TargetBetweenAsync(platform, 1, 2);
         var cli = RecordingCli.Create(platform.WorkDir);
 
         using var dry = await PitrPlatform.ToolAsync(platform, "restore", "--to", target, "--only", "postgres", "--yes", "--dry-run", "--json", "--docker", cli.Path);

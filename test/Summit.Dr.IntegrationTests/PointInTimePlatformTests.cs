@@ -26,12 +26,7 @@ public sealed class PointInTimePlatformTests
 
         var backup = platform.VisibleBackups().Order(StringComparer.Ordinal).Last();
         var uploads = Platform.HashTree(platform.Uploads);
-        await PitrPlatform.BatchAsync(platform, 1);
-        await Task.Delay(600);
-        var target = await PitrPlatform.ServerNowAsync(platform);
-        await PitrPlatform.BatchAsync(platform, 2);
-        await platform.ChangeEverythingAsync();
-        await PitrPlatform.WaitArchivedAsync(platform);
+        var target = await PitrPlatform.TargetBetweenAsync(platform, 1, 2, platform.ChangeEverythingAsync);
 
         using var restore = await PitrPlatform.ToolAsync(platform, "restore", "--to", target, "--yes", "--json");
 
@@ -53,11 +48,7 @@ public sealed class PointInTimePlatformTests
     {
         await using var platform = await Platform.StartAsync(seed: false);
         await PitrPlatform.StartAsync(platform);
-        await PitrPlatform.BatchAsync(platform, 1);
-        await Task.Delay(600);
-        var target = await PitrPlatform.ServerNowAsync(platform);
-        await PitrPlatform.BatchAsync(platform, 2);
-        await PitrPlatform.WaitArchivedAsync(platform);
+        var target = await PitrPlatform.TargetBetweenAsync(platform, 1, 2);
 
         using var drill = await PitrPlatform.ToolAsync(platform, "drill", "--to", target, "--json");
 

@@ -122,11 +122,7 @@ public sealed class PointInTimeTests
     {
         await using var platform = await Platform.StartAsync(seed: false);
         await PitrPlatform.StartAsync(platform);
-        await PitrPlatform.BatchAsync(platform, 1);
-        await Task.Delay(600);
-        var target = await PitrPlatform.ServerNowAsync(platform);
-        await PitrPlatform.BatchAsync(platform, 2);
-        await PitrPlatform.WaitArchivedAsync(platform);
+        var target = await PitrPlatform.TargetBetweenAsync(platform, 1, 2);
 
         using var run = ToolRun.Start(platform.WorkDir, ["restore", "--to", target, "--only", "postgres", "--yes", .. PitrPlatform.On]);
         var deadline = DateTime.UtcNow.AddSeconds(120);
@@ -156,11 +152,7 @@ public sealed class PointInTimeTests
         await PitrPlatform.StartAsync(platform);
         // Enough WAL to replay that recovery cannot be over before it is first asked, with no time allowed for it.
         await platform.PsqlAsync("CREATE TABLE filler AS SELECT g AS id, repeat('x', 1000) AS pad FROM generate_series(1, 60000) g");
-        await PitrPlatform.BatchAsync(platform, 1);
-        await Task.Delay(600);
-        var target = await PitrPlatform.ServerNowAsync(platform);
-        await PitrPlatform.BatchAsync(platform, 2);
-        await PitrPlatform.WaitArchivedAsync(platform);
+        var target = await PitrPlatform.TargetBetweenAsync(platform, 1, 2);
 
         using var restore = await PitrPlatform.ToolAsync(platform, "restore", "--to", target, "--only", "postgres", "--yes", "--set", "Pitr:RecoveryTimeoutSeconds=0");
 

@@ -31,6 +31,25 @@ internal static class PitrPlatform
         await platform.PsqlAsync($"INSERT INTO batches SELECT {batch}, g FROM generate_series(1, 100) g");
     }
 
+    /// <summary>
+    /// Batch <paramref name="before"/>, a target time after it, batch <paramref name="after"/> (and <paramref name="alsoAfter"/>),
+    /// then waits until the archive holds all of it; returns the target, which a restore to it must stop before <paramref name="after"/>.
+    /// </summary>
+    public static async Task<string> TargetBetweenAsync(Platform platform, int before, int after, Func<Task>? alsoAfter = null)
+    {
+        await BatchAsync(platform, before);
+        await Task.Delay(600);
+        var target = await ServerNowAsync(platform);
+        await BatchAsync(platform, after);
+        if (alsoAfter is not null)
+        {
+            await alsoAfter();
+        }
+
+        await WaitArchivedAsync(platform);
+        return target;
+    }
+
     /// <summary>The server's clock (targets come from it, not the test's).</summary>
     public static async Task<string> ServerNowAsync(Platform platform) =>
         await platform.PsqlAsync("SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')");
