@@ -47,7 +47,7 @@ public static class Program
         var markdown = Report.Markdown(results, await MachineAsync(), command, version);
         Directory.CreateDirectory(output);
         await File.WriteAllTextAsync(Path.Combine(output, "benchmark.md"), markdown);
-        await File.WriteAllTextAsync(Path.Combine(output, "benchmark.svg"), Report.Svg(results[0]));
+        await File.WriteAllTextAsync(Path.Combine(output, "benchmark.svg"), Report.Svg(results[^1]));
         Console.WriteLine(markdown);
         Console.Error.WriteLine($"written: {Path.Combine(output, "benchmark.md")}, {Path.Combine(output, "benchmark.svg")}");
         return 0;

@@ -39,13 +39,58 @@ internal static class Report
 
     public static string Markdown(IReadOnlyList<SizeResult> results, string machine, string command, double? versionSeconds)
     {
-        var main = results[0];
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"Machine: {machine}");
         text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Medians of alternating rounds. Reproduce: `{command}`");
+        foreach (var result in results)
+        {
+            Detail(text, result, versionSeconds);
+        }
+
+        if (results.Count > 1)
+        {
+            text.AppendLine();
+            text.AppendLine("From one size to the next (summit-dr, medians):");
+            text.AppendLine();
+            text.AppendLine("| per store | backup | restore | Neo4j down in a backup (runbook) | in a restore (runbook) | peak RSS, backup | peak RSS, restore |");
+            text.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            foreach (var result in results)
+            {
+                string Down(List<Measurement> tool, List<Measurement> runbook) =>
+                    $"{Seconds(Median(tool.Select(r => r.Neo4jDown)))} ({Seconds(Median(runbook.Select(r => r.Neo4jDown)))}, {Ratio(Median(tool.Select(r => r.Neo4jDown)), Median(runbook.Select(r => r.Neo4jDown)))})";
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {result.Megabytes} MB | {Seconds(Median(result.ToolBackups.Select(r => (double?)r.Seconds)))} | {Seconds(Median(result.ToolRestores.Select(r => (double?)r.Seconds)))} | " +
+                    $"{Down(result.ToolBackups, result.RunbookBackups)} | {Down(result.ToolRestores, result.RunbookRestores)} | {Mib(Max(result.ToolBackups))} | {Mib(Max(result.ToolRestores))} |");
+            }
+        }
+
+        text.AppendLine();
+        text.AppendLine("Every round:");
+        text.AppendLine();
+        text.AppendLine("| size | round | runbook backup | summit-dr backup | runbook restore | summit-dr restore |");
+        text.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var result in results)
+        {
+            for (var i = 0; i < result.ToolBackups.Count; i++)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {result.Megabytes} MB | {i + 1} | {Seconds(result.RunbookBackups[i].Seconds)} | {Seconds(result.ToolBackups[i].Seconds)} | " +
+                    $"{Seconds(result.RunbookRestores[i].Seconds)} | {Seconds(result.ToolRestores[i].Seconds)} |");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>One size's measures against the runbook, and where summit-dr's restore spent its time.</summary>
+    private static void Detail(StringBuilder text, SizeResult main, double? versionSeconds)
+    {
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"## {main.Megabytes} MB per store");
+        text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"Stores: PostgreSQL {Mib(main.Sizes.DatabaseBytes)}, Neo4j store {Mib(main.Sizes.StoreBytes)} (stand-in), uploads {Mib(main.Sizes.UploadsBytes)}; " +
-            $"medians of {main.Rounds} alternating rounds. Reproduce: `{command}`");
+            $"Stores: PostgreSQL {Mib(main.Sizes.DatabaseBytes)}, Neo4j store {Mib(main.Sizes.StoreBytes)} (stand-in), uploads {Mib(main.Sizes.UploadsBytes)}; medians of {main.Rounds} rounds.");
         text.AppendLine();
         text.AppendLine("| measure | runbook by hand | summit-dr | summit-dr / runbook |");
         text.AppendLine("| --- | ---: | ---: | ---: |");
@@ -85,40 +130,6 @@ internal static class Report
                 text.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {Seconds(median)} |");
             }
         }
-
-        if (results.Count > 1)
-        {
-            text.AppendLine();
-            text.AppendLine("From one size to the next (summit-dr, medians):");
-            text.AppendLine();
-            text.AppendLine("| per store | backup | restore | Neo4j down in a backup (runbook) | in a restore (runbook) | peak RSS, backup | peak RSS, restore |");
-            text.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-            foreach (var result in results)
-            {
-                string Down(List<Measurement> tool, List<Measurement> runbook) =>
-                    $"{Seconds(Median(tool.Select(r => r.Neo4jDown)))} ({Seconds(Median(runbook.Select(r => r.Neo4jDown)))}, {Ratio(Median(tool.Select(r => r.Neo4jDown)), Median(runbook.Select(r => r.Neo4jDown)))})";
-                text.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {result.Megabytes} MB | {Seconds(Median(result.ToolBackups.Select(r => (double?)r.Seconds)))} | {Seconds(Median(result.ToolRestores.Select(r => (double?)r.Seconds)))} | " +
-                    $"{Down(result.ToolBackups, result.RunbookBackups)} | {Down(result.ToolRestores, result.RunbookRestores)} | {Mib(Max(result.ToolBackups))} | {Mib(Max(result.ToolRestores))} |");
-            }
-        }
-
-        text.AppendLine();
-        text.AppendLine("Every round:");
-        text.AppendLine();
-        text.AppendLine("| size | round | runbook backup | summit-dr backup | runbook restore | summit-dr restore |");
-        text.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: |");
-        foreach (var result in results)
-        {
-            for (var i = 0; i < result.ToolBackups.Count; i++)
-            {
-                text.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {result.Megabytes} MB | {i + 1} | {Seconds(result.RunbookBackups[i].Seconds)} | {Seconds(result.ToolBackups[i].Seconds)} | " +
-                    $"{Seconds(result.RunbookRestores[i].Seconds)} | {Seconds(result.ToolRestores[i].Seconds)} |");
-            }
-        }
-
-        return text.ToString();
     }
 
     /// <summary>Grouped horizontal bars, one pair per measure, seconds on a shared scale.</summary>
