@@ -70,6 +70,7 @@ public static class SummitDrServices
         services.AddSingleton(sp => new Pitr.WalArchive(sp.GetRequiredService<PlatformPaths>().BackupRoot()));
         services.AddSingleton<Pitr.WalServer>();
         services.AddSingleton<Pitr.WalArchiver>();
+        services.AddSingleton<Pitr.WalVolume>();
         services.AddSingleton<Pitr.WalStatusReader>();
         services.AddSingleton<Pitr.WalArchiving>();
         services.AddSingleton<Pitr.PostgresDataMoves>();

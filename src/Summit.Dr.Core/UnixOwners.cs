@@ -11,6 +11,9 @@ public static partial class UnixOwners
     /// <summary>This process's user and group.</summary>
     public static (uint Uid, uint Gid) Current => (GetUid(), GetGid());
 
+    /// <summary>This process's user and group as `docker run --user` takes them.</summary>
+    public static string DockerUser => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{GetUid()}:{GetGid()}");
+
     /// <summary>Running as root: owners can be given away and restored.</summary>
     public static bool IsRoot => GetUid() == 0;
 

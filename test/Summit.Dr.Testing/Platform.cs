@@ -200,6 +200,7 @@ public sealed class Platform : IAsyncDisposable
         // One-offs first: a volume still referenced by one of them would survive the removal of its owner.
         await Sh.DockerAsync("rm", "--force", Workbench, "summit-dr-info-" + Neo4j, "summit-dr-size-" + Neo4j, "summit-dr-wal-" + Postgres, "summit-dr-pgadmin-" + Postgres);
         await Sh.DockerAsync("rm", "--force", "--volumes", Postgres, Neo4j);
+        await Sh.DockerAsync("volume", "rm", "--force", "summit-dr-wal-" + Postgres);
         foreach (var volume in await KeptPostgresVolumesAsync())
         {
             await Sh.DockerAsync("volume", "rm", "--force", volume);

@@ -19,6 +19,13 @@ public sealed class PitrOptions
     /// <summary>`pg_receivewal --synchronous`: every WAL write flushed to the archive's disk at once.</summary>
     public bool Synchronous { get; set; }
 
+    /// <summary>
+    /// Where the archiver writes: `auto` (the backup root through a bind mount when the engine sees it, else a
+    /// volume on the engine's host), `bind-mount` or `volume` (synced into the backup root by `wal start`, and
+    /// before a restore or drill to a point in time and `push --wal`).
+    /// </summary>
+    public string Archive { get; set; } = Pitr.WalArchivePlace.Auto;
+
     /// <summary>How long a restore to a point in time may take to replay the WAL and promote.</summary>
     public int RecoveryTimeoutSeconds { get; set; } = 900;
 }

@@ -23,7 +23,7 @@ public sealed class DrillSetup(
     /// </summary>
     public async Task<(OpenedBackup Opened, Pitr.RecoveryPlan? Plan)> OpenAsync(string backup, DateTimeOffset? to, CancellationToken cancellationToken)
     {
-        var (directory, plan) = await source.ResolveAsync(new RestoreRequest(backup, BackupComponents.All, false, true, false, false) { To = to }, cancellationToken);
+        var (directory, plan) = await source.ResolveAsync(new RestoreRequest(backup, BackupComponents.All, false, true, false, false) { To = to, HoldsLock = false }, cancellationToken);
         var opened = await verifier.OpenAsync(directory, cancellationToken);
         encryption.RequireKeys(opened);
         return (opened, plan);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging;
 using Summit.Dr.Configuration;
 using Summit.Dr.Docker;
 using Summit.Dr.Errors;
@@ -16,7 +17,7 @@ namespace Summit.Dr.Pitr;
 /// away, and the engine (restart policy) or the next `summit-dr wal start` starts it again in the server's new
 /// namespace; the slot keeps every segment for it meanwhile.
 /// </summary>
-public sealed class WalArchiver(DockerCli docker, WalServer server, IOptions<SummitDrOptions> options, TimeProvider time)
+public sealed class WalArchiver(DockerCli docker, WalServer server, WalVolume volume, IOptions<SummitDrOptions> options, TimeProvider time, ILogger<WalArchiver> logger)
 {
     public const string Label = "summit-dr.wal";
     public const string BranchLabel = "summit-dr.wal.branch";
@@ -38,23 +39,27 @@ public sealed class WalArchiver(DockerCli docker, WalServer server, IOptions<Sum
 
     private bool HasPassword => !string.IsNullOrEmpty(_options.Postgres.Password);
 
-    /// <summary>`docker run -d` of the archiver for <paramref name="stream"/>.</summary>
-    public ProcessSpec RunSpec(ContainerInfo postgres, WalBranch branch, string directory)
+    /// <summary>
+    /// `docker run -d` of the archiver for <paramref name="branch"/>: into <paramref name="directory"/> through a bind
+    /// mount, or into its directory in <see cref="WalVolume"/> (<paramref name="inVolume"/>).
+    /// </summary>
+    public ProcessSpec RunSpec(ContainerInfo postgres, WalBranch branch, string directory, bool inVolume = false)
     {
-        var (uid, gid) = UnixOwners.Current;
         var args = new List<string>
         {
             "run", "-d", "--name", NameFor(postgres.Name), "--network", "container:" + postgres.Name, "--restart", "unless-stopped",
             "--label", $"{Label}={postgres.Name}", "--label", $"{BranchLabel}={branch.Name}",
-            "--user", string.Create(CultureInfo.InvariantCulture, $"{uid}:{gid}"),
-            "--mount", new BindMount(directory, MountPoint).Argument,
+            "--user", UnixOwners.DockerUser,
         };
+        args.AddRange(inVolume
+            ? ["--label", $"{WalVolume.Label}={WalVolume.NameFor(postgres.Name)}", "--mount", WalVolume.MountArgument(WalVolume.NameFor(postgres.Name))]
+            : ["--mount", new BindMount(directory, MountPoint).Argument]);
         if (HasPassword)
         {
             args.AddRange(["-e", "PGPASSWORD"]);
         }
 
-        args.AddRange([postgres.Image, "pg_receivewal", "-h", "127.0.0.1", "-U", _options.Postgres.User, "-D", MountPoint,
+        args.AddRange([postgres.Image, "pg_receivewal", "-h", "127.0.0.1", "-U", _options.Postgres.User, "-D", inVolume ? WalVolume.DirectoryOf(branch) : MountPoint,
             "--slot", WalServer.SlotName, "--no-loop", "--no-password", "--verbose",
             "--status-interval", StatusIntervalSeconds.ToString(CultureInfo.InvariantCulture)]);
         if (_options.Pitr.Synchronous)
@@ -99,6 +104,8 @@ public sealed class WalArchiver(DockerCli docker, WalServer server, IOptions<Sum
         }
     }
 
+    public Task SyncVolumeAsync(string postgres, WalArchive archive, CancellationToken cancellationToken) => volume.SyncStepAsync(postgres, archive, cancellationToken);
+
     public Task<ContainerInfo?> InspectAsync(string postgres, CancellationToken cancellationToken) => docker.InspectAsync(NameFor(postgres), cancellationToken);
 
     public ProcessSpec StartSpec(string postgres) => docker.Spec(DockerArgs.Start(NameFor(postgres)));
@@ -108,26 +115,57 @@ public sealed class WalArchiver(DockerCli docker, WalServer server, IOptions<Sum
     /// <summary>Removes the archiver, if there is one.</summary>
     public Task RemoveAsync(string postgres, CancellationToken cancellationToken) => docker.RemoveIfPresentAsync(NameFor(postgres), cancellationToken);
 
+    /// <summary>Whether the engine sees <paramref name="directory"/> as this machine does: its branch.json, read through a bind mount, has the same bytes.</summary>
+    public ProcessSpec SeesSpec(ContainerInfo postgres, string directory) =>
+        docker.Spec(["run", "--rm", "--network", "none", "--user", UnixOwners.DockerUser, "--mount", new BindMount(directory, MountPoint, ReadOnly: true).Argument, postgres.Image,
+            "cat", MountPoint + "/" + WalBranch.MetadataFile]);
+
+    /// <summary>What a start of the archiver runs, by Pitr:Archive: `auto` plans the bind mount the probe chooses where the engine is this machine's.</summary>
+    public StepPlan ReplacePlan(ContainerInfo postgres, WalBranch branch, string directory) => Place switch
+    {
+        WalArchivePlace.Volume => StepPlan.Of(RemoveSpec(postgres.Name), volume.PrepareSpec(postgres.Name, postgres.Image, branch), RunSpec(postgres, branch, directory, inVolume: true))
+            .With($"pg_receivewal into volume {WalVolume.NameFor(postgres.Name)}, synced into {directory}"),
+        WalArchivePlace.BindMount => StepPlan.Of(RemoveSpec(postgres.Name), RunSpec(postgres, branch, directory)).With($"pg_receivewal into {directory}"),
+        _ => StepPlan.Of(RemoveSpec(postgres.Name), SeesSpec(postgres, directory), RunSpec(postgres, branch, directory))
+            .With($"pg_receivewal into {directory}; into volume {WalVolume.NameFor(postgres.Name)} instead, synced, if the engine does not see it"),
+    };
+
     /// <summary>A new archiver for <paramref name="branch"/> (recorded as activated now), in place of any earlier one.</summary>
-    public async Task ReplaceAsync(ContainerInfo postgres, WalBranch branch, WalArchive archive, CancellationToken cancellationToken)
+    /// <returns>Whether it writes into the volume.</returns>
+    public async Task<bool> ReplaceAsync(ContainerInfo postgres, WalBranch branch, WalArchive archive, CancellationToken cancellationToken)
     {
         archive.Activate(branch, time.GetUtcNow());
         await RemoveAsync(postgres.Name, cancellationToken);
-        var result = await docker.RunAsync(RunSpec(postgres, branch, archive.PathOf(branch)), cancellationToken);
+        var directory = archive.PathOf(branch);
+        var inVolume = Place == WalArchivePlace.Volume || (Place == WalArchivePlace.Auto && !await SeesAsync(postgres, directory, cancellationToken));
+        if (inVolume)
+        {
+            await volume.PrepareAsync(postgres.Name, postgres.Image, branch, cancellationToken);
+        }
+
+        var result = await docker.RunAsync(RunSpec(postgres, branch, directory, inVolume), cancellationToken);
         if (!result.Succeeded)
         {
             throw new OperationFailedException($"Could not start the WAL archiver {NameFor(postgres.Name)}: {result.ErrorSummary}");
         }
+
+        return inVolume;
     }
 
     /// <summary>Until the slot is active and the first segment is in the branch; else the archiver goes and the run fails (exit 3).</summary>
-    public async Task WaitStreamingAsync(ContainerInfo postgres, WalBranch branch, WalArchive archive, CancellationToken cancellationToken)
+    /// <param name="inVolume">It writes into the volume: each look syncs it first.</param>
+    public async Task WaitStreamingAsync(ContainerInfo postgres, WalBranch branch, WalArchive archive, bool inVolume, CancellationToken cancellationToken)
     {
         try
         {
             await Poll.UntilAsync(time, TimeSpan.FromMilliseconds(250), StreamingTimeout, async token =>
             {
                 var slot = (await server.StateAsync(postgres.Name, token)).Slot;
+                if (inVolume && slot is { Active: true })
+                {
+                    await volume.SyncAsync(postgres.Name, postgres.Image, branch, archive.PathOf(branch), token);
+                }
+
                 return (slot is { Active: true } && archive.Files(branch).Count > 0, true);
             }, () => new TimeoutException(), cancellationToken);
         }
@@ -136,8 +174,8 @@ public sealed class WalArchiver(DockerCli docker, WalServer server, IOptions<Sum
             var lines = await LastLinesAsync(postgres.Name, CancellationToken.None);
             await RemoveAsync(postgres.Name, CancellationToken.None);
             throw new PreconditionException(
-                $"The WAL archiver did not start streaming into {archive.PathOf(branch)} within {StreamingTimeout.TotalSeconds:0} s ({lines}). " +
-                "When the Docker engine runs on another host it cannot write there: run summit-dr on the engine's host. Nothing was left running.");
+                $"The WAL archiver did not start streaming into {(inVolume ? "volume " + WalVolume.NameFor(postgres.Name) : archive.PathOf(branch))} within {StreamingTimeout.TotalSeconds:0} s ({lines}). " +
+                (inVolume ? string.Empty : "When the Docker engine runs on another host it cannot write there: set Pitr:Archive=auto or volume. ") + "Nothing was left running.");
         }
     }
 
@@ -146,6 +184,21 @@ public sealed class WalArchiver(DockerCli docker, WalServer server, IOptions<Sum
     {
         var result = await docker.RunAsync(docker.Spec(["logs", "--tail", "3", NameFor(postgres)]), cancellationToken);
         return string.Join(" | ", (result.StandardError + "\n" + result.StandardOutput).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(3));
+    }
+
+    private string Place => _options.Pitr.Archive.Trim().ToLowerInvariant();
+
+
+    private async Task<bool> SeesAsync(ContainerInfo postgres, string directory, CancellationToken cancellationToken)
+    {
+        var seen = await docker.RunAsync(SeesSpec(postgres, directory), cancellationToken);
+        var sees = seen.Succeeded && seen.StandardOutput.Trim() == (await File.ReadAllTextAsync(Path.Combine(directory, WalBranch.MetadataFile), cancellationToken)).Trim();
+        if (!sees)
+        {
+            logger.LogInformation("The Docker engine does not see {Directory} (a remote engine, or summit-dr in a container): the archiver writes into volume {Volume}, synced into the archive", directory, WalVolume.NameFor(postgres.Name));
+        }
+
+        return sees;
     }
 
     private ProcessSpec WithPassword(ProcessSpec spec) =>

@@ -29,6 +29,12 @@ public sealed class WalArchiving(WalServer server, WalArchiver archiver, Platfor
         }
     }
 
+    /// <summary>Where the archiver writes into a volume: a step syncing it into the archive (<see cref="WalVolume"/>).</summary>
+    public Task SyncVolumeAsync(string container, CancellationToken cancellationToken) => archiver.SyncVolumeAsync(container, archive, cancellationToken);
+
+    /// <summary>The same for the configured PostgreSQL container (Postgres:Container).</summary>
+    public Task SyncVolumeAsync(CancellationToken cancellationToken) => SyncVolumeAsync(options.Value.Postgres.Container, cancellationToken);
+
     public Task RemoveArchiverAsync(string container, CancellationToken cancellationToken) => archiver.RemoveAsync(container, cancellationToken);
 
     public Processes.ProcessSpec RemoveArchiverSpec(string container) => archiver.RemoveSpec(container);
@@ -108,10 +114,10 @@ public sealed class WalArchiving(WalServer server, WalArchiver archiver, Platfor
     private async Task StartArchiverAsync(ContainerInfo postgres, WalBranch branch, CancellationToken cancellationToken)
     {
         var directory = archive.PathOf(branch);
-        await Step("start archiver", t => archiver.ReplaceAsync(postgres, branch, archive, t), cancellationToken,
-            () => StepPlan.Of(archiver.RemoveSpec(postgres.Name), archiver.RunSpec(postgres, branch, directory)).With($"pg_receivewal into {directory}"));
+        var inVolume = await Step("start archiver", t => archiver.ReplaceAsync(postgres, branch, archive, t), cancellationToken,
+            () => archiver.ReplacePlan(postgres, branch, directory));
         // A wait on what the step before started, not a question: a dry run, which starts nothing, does not wait.
-        await Step("archiver streams", t => archiver.WaitStreamingAsync(postgres, branch, archive, t), cancellationToken,
+        await Step("archiver streams", t => archiver.WaitStreamingAsync(postgres, branch, archive, inVolume, t), cancellationToken,
             () => StepPlan.Note("until the slot is active and the first segment is in the archive"));
     }
 }

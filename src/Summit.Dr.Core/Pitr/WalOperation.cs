@@ -24,6 +24,7 @@ public sealed class WalOperation(
         using var held = dryRun ? null : operationLock.Acquire(archive.Root, "wal start");
         var postgres = await steps.RunAsync("postgres container", (_, t) => containers.PostgresAsync("run `summit-dr wal start` again", t), cancellationToken, options: StepOptions.ReadOnlyStep);
         var branch = await archiving.EnsureAsync(postgres, cancellationToken);
+        await archiving.SyncVolumeAsync(postgres.Name, cancellationToken);
         return (dryRun ? new WalStatus("planned", branch.Name, null, null, null, null, null, 0, []) : await reader.ReadAsync(postgres, archive, cancellationToken), log.Records);
     }
 
@@ -34,6 +35,8 @@ public sealed class WalOperation(
         var log = steps.Begin(dryRun);
         using var held = dryRun ? null : operationLock.Acquire(archive.Root, "wal stop");
         var name = options.Value.Postgres.Container;
+        // What the archiver wrote into its volume, if it writes into one, reaches the archive before it goes.
+        await archiving.SyncVolumeAsync(name, cancellationToken);
         await steps.RunAsync("stop archiver", (_, t) => archiving.RemoveArchiverAsync(name, t), cancellationToken, () => StepPlan.Of(archiving.RemoveArchiverSpec(name)));
         if (!dropSlot)
         {

@@ -11,9 +11,10 @@ namespace Summit.Dr.Pitr;
 /// `push --wal`: the WAL archive off-site, under PREFIX/wal/BRANCH/. Only what is finished goes (complete
 /// segments and history files, never the segment pg_receivewal is still writing); each object is read back and
 /// compared with its SHA-256, so off-site a segment is complete or absent. Encrypted like the artifacts when
-/// encryption is on (`.pgp` keys). What is already there is not sent again; branch.json always is.
+/// encryption is on (`.pgp` keys). What is already there is not sent again; branch.json always is. Where the
+/// archiver writes into a volume, the volume is synced into the archive first.
 /// </summary>
-public sealed class WalPushOperation(RemoteStores stores, WalArchive archive, ArtifactEncryption encryption, OperationLock operationLock, StepRunner steps, ILogger<WalPushOperation> logger)
+public sealed class WalPushOperation(RemoteStores stores, WalArchive archive, WalArchiving archiving, ArtifactEncryption encryption, OperationLock operationLock, StepRunner steps, ILogger<WalPushOperation> logger)
 {
     public const string EncryptedSuffix = ".pgp";
 
@@ -21,6 +22,7 @@ public sealed class WalPushOperation(RemoteStores stores, WalArchive archive, Ar
     {
         steps.Begin(dryRun: false);
         using var held = operationLock.Acquire(archive.Root, "push --wal");
+        await archiving.SyncVolumeAsync(cancellationToken);
         var prefix = WalArchive.DirectoryName + "/";
         var there = (await stores.RunAsync("list " + prefix, (s, t) => s.ListAsync(prefix, t), cancellationToken)).Select(o => o.Key).ToHashSet(StringComparer.Ordinal);
         var (files, bytes) = (0, 0L);

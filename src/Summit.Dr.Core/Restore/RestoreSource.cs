@@ -1,5 +1,8 @@
 using Summit.Dr.Backup;
+using Microsoft.Extensions.Options;
 using Summit.Dr.Catalog;
+using Summit.Dr.Configuration;
+using Summit.Dr.Locking;
 using Summit.Dr.Errors;
 using Summit.Dr.Pitr;
 using Summit.Dr.Steps;
@@ -10,7 +13,7 @@ namespace Summit.Dr.Restore;
 /// Which backup a restore opens: the one named (or `latest`), or, for a restore to a point in time, the newest
 /// complete backup at or before it for Neo4j and the uploads, with PostgreSQL's base backup and WAL planned.
 /// </summary>
-public sealed class RestoreSource(BackupCatalog catalog, PitrPlanning planning, StepRunner steps)
+public sealed class RestoreSource(BackupCatalog catalog, PitrPlanning planning, WalVolume volume, OperationLock operationLock, IOptions<SummitDrOptions> options, StepRunner steps)
 {
     public string Root => catalog.Root;
 
@@ -24,6 +27,12 @@ public sealed class RestoreSource(BackupCatalog catalog, PitrPlanning planning, 
         if (!request.Components.Contains(BackupComponent.Postgres))
         {
             throw new UsageException("--to restores PostgreSQL to a point in time; Neo4j and the uploads have no WAL. Add postgres to --only, or restore a backup as it is.");
+        }
+
+        // Where the archiver writes into a volume, what it has received since the last sync comes first.
+        using (request.HoldsLock || request.DryRun ? null : operationLock.Acquire(catalog.Root, "drill --to"))
+        {
+            await volume.SyncStepAsync(options.Value.Postgres.Container, new WalArchive(catalog.Root), cancellationToken);
         }
 
         var others = request.Components.Where(c => c != BackupComponent.Postgres).ToHashSet();

@@ -102,6 +102,11 @@ internal static class OperationHost
             problems.Add($"Neo4j:Snapshot must be one of {string.Join(", ", Neo4j.Neo4jSnapshot.All)}");
         }
 
+        if (!Pitr.WalArchivePlace.All.Contains(options.Pitr.Archive.Trim().ToLowerInvariant()))
+        {
+            problems.Add($"Pitr:Archive must be one of {string.Join(", ", Pitr.WalArchivePlace.All)}");
+        }
+
         foreach (var (key, value) in new[]
         {
             ("Postgres:Container", options.Postgres.Container), ("Postgres:Database", options.Postgres.Database),

@@ -12,10 +12,10 @@ internal static class PitrPlatform
     public static async Task<ToolRun> ToolAsync(Platform platform, params string[] args) => await ToolRun.RunAsync(platform.WorkDir, [.. args, .. On]);
 
     /// <summary>The archiver started and a backup (with its base backup) taken; a `batches` table to write into.</summary>
-    public static async Task StartAsync(Platform platform)
+    public static async Task StartAsync(Platform platform, params string[] settings)
     {
         await platform.PsqlAsync("CREATE TABLE batches (batch int NOT NULL, n int NOT NULL)");
-        using (var start = await ToolAsync(platform, "wal", "start"))
+        using (var start = await ToolAsync(platform, ["wal", "start", .. settings]))
         {
             Assert.That(start.ExitCode, Is.Zero, start.Describe());
         }
