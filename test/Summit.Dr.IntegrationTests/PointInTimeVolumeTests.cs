@@ -54,6 +54,7 @@ public sealed class PointInTimeVolumeTests
             Assert.That(synced.Count, Is.GreaterThan(afterStart.Count));
             Assert.That(inVolume.Where(f => !f.EndsWith(".partial", StringComparison.Ordinal) && !f.EndsWith(".history", StringComparison.Ordinal)), Is.Empty,
                 "complete segments leave the volume once synced: " + string.Join(", ", inVolume));
+            Assert.That(inVolume.Where(f => f.EndsWith(".partial", StringComparison.Ordinal)), Has.Exactly(1).Items, "the segment being written stays in the volume");
             Assert.That(restore.ExitCode, Is.Zero, restore.Describe());
             Assert.That(restored, Is.EqualTo("1"), "exactly the batch before the target");
             Assert.That(mountsAfter, Is.EqualTo("volume:summit-dr-wal-" + platform.Postgres), "the archiver goes on in the volume on the new timeline");
@@ -69,9 +70,9 @@ public sealed class PointInTimeVolumeTests
         var files = new List<string>();
         foreach (var branch in branches)
         {
-            var listed = await Sh.DockerAsync("run", "--rm", "--network", "none", "--mount", $"type=volume,source=summit-dr-wal-{platform.Postgres},target=/w,readonly",
+            var listed = await Sh.DockerRequireAsync("run", "--rm", "--network", "none", "--mount", $"type=volume,source=summit-dr-wal-{platform.Postgres},target=/w,readonly",
                 Repo.PostgresImage, "ls", "-1", "/w/" + branch);
-            files.AddRange(listed.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            files.AddRange(listed.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         }
 
         return files;

@@ -104,7 +104,8 @@ public sealed class WalArchiver(DockerCli docker, WalServer server, WalVolume vo
         }
     }
 
-    public Task SyncVolumeAsync(string postgres, WalArchive archive, CancellationToken cancellationToken) => volume.SyncStepAsync(postgres, archive, cancellationToken);
+    public Task SyncVolumeAsync(string postgres, WalArchive archive, CancellationToken cancellationToken, ContainerInfo? known = null) =>
+        volume.SyncStepAsync(postgres, archive, cancellationToken, known);
 
     public Task<ContainerInfo?> InspectAsync(string postgres, CancellationToken cancellationToken) => docker.InspectAsync(NameFor(postgres), cancellationToken);
 
@@ -135,7 +136,9 @@ public sealed class WalArchiver(DockerCli docker, WalServer server, WalVolume vo
     public async Task<bool> ReplaceAsync(ContainerInfo postgres, WalBranch branch, WalArchive archive, CancellationToken cancellationToken)
     {
         archive.Activate(branch, time.GetUtcNow());
+        var previous = await InspectAsync(postgres.Name, cancellationToken);
         await RemoveAsync(postgres.Name, cancellationToken);
+        await volume.SyncLeftAsync(previous, postgres.Name, archive, cancellationToken);
         var directory = archive.PathOf(branch);
         var inVolume = Place == WalArchivePlace.Volume || (Place == WalArchivePlace.Auto && !await SeesAsync(postgres, directory, cancellationToken));
         if (inVolume)
@@ -163,7 +166,15 @@ public sealed class WalArchiver(DockerCli docker, WalServer server, WalVolume vo
                 var slot = (await server.StateAsync(postgres.Name, token)).Slot;
                 if (inVolume && slot is { Active: true })
                 {
-                    await volume.SyncAsync(postgres.Name, postgres.Image, branch, archive.PathOf(branch), token);
+                    try
+                    {
+                        await volume.SyncAsync(postgres.Name, postgres.Image, branch, archive.PathOf(branch), token);
+                    }
+                    catch (OperationFailedException ex)
+                    {
+                        // Not yet: the next look syncs again, and the timeout ends it (the archiver removed).
+                        logger.LogDebug("Syncing the WAL volume failed while the archiver starts: {Error}", ex.Message);
+                    }
                 }
 
                 return (slot is { Active: true } && archive.Files(branch).Count > 0, true);

@@ -30,7 +30,10 @@ public sealed class WalArchiving(WalServer server, WalArchiver archiver, Platfor
     }
 
     /// <summary>Where the archiver writes into a volume: a step syncing it into the archive (<see cref="WalVolume"/>).</summary>
-    public Task SyncVolumeAsync(string container, CancellationToken cancellationToken) => archiver.SyncVolumeAsync(container, archive, cancellationToken);
+    public Task SyncVolumeAsync(string container, CancellationToken cancellationToken, ContainerInfo? known = null) => archiver.SyncVolumeAsync(container, archive, cancellationToken, known);
+
+    /// <summary>The archiver container as the engine knows it (a question).</summary>
+    public Task<ContainerInfo?> ArchiverAsync(string container, CancellationToken cancellationToken) => archiver.InspectAsync(container, cancellationToken);
 
     /// <summary>The same for the configured PostgreSQL container (Postgres:Container).</summary>
     public Task SyncVolumeAsync(CancellationToken cancellationToken) => SyncVolumeAsync(options.Value.Postgres.Container, cancellationToken);

@@ -35,9 +35,10 @@ public sealed class WalOperation(
         var log = steps.Begin(dryRun);
         using var held = dryRun ? null : operationLock.Acquire(archive.Root, "wal stop");
         var name = options.Value.Postgres.Container;
-        // What the archiver wrote into its volume, if it writes into one, reaches the archive before it goes.
-        await archiving.SyncVolumeAsync(name, cancellationToken);
+        var running = await archiving.ArchiverAsync(name, cancellationToken);
         await steps.RunAsync("stop archiver", (_, t) => archiving.RemoveArchiverAsync(name, t), cancellationToken, () => StepPlan.Of(archiving.RemoveArchiverSpec(name)));
+        // What it wrote into its volume, if it wrote into one, reaches the archive now that nothing more arrives.
+        await archiving.SyncVolumeAsync(name, cancellationToken, running);
         if (!dropSlot)
         {
             return ($"The replication slot {WalServer.SlotName} keeps the WAL the archiver has not received, up to the server's max_slot_wal_keep_size: `summit-dr wal start` resumes without a gap, `summit-dr wal stop --drop-slot` gives the slot up.", log.Records);

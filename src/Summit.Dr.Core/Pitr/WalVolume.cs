@@ -61,11 +61,11 @@ public sealed class WalVolume(DockerCli docker, StepRunner steps, ILogger<WalVol
     /// When the archiver of <paramref name="postgres"/> writes into the volume, a step that syncs its branch into
     /// the archive (the caller holds the backup root's lock); nothing when it writes through a bind mount or is absent.
     /// </summary>
-    public async Task SyncStepAsync(string postgres, WalArchive archive, CancellationToken cancellationToken)
+    /// <param name="known">The archiver as it was before it was removed (what it wrote until then is synced); else it is asked.</param>
+    public async Task SyncStepAsync(string postgres, WalArchive archive, CancellationToken cancellationToken, ContainerInfo? known = null)
     {
-        var archiver = await docker.InspectAsync(WalArchiver.NameFor(postgres), cancellationToken);
-        if (archiver is null || !archiver.Labels.ContainsKey(Label)
-            || archive.Branches().LastOrDefault(b => b.Name == archiver.Labels.GetValueOrDefault(WalArchiver.BranchLabel)) is not { } branch)
+        var archiver = known ?? await docker.InspectAsync(WalArchiver.NameFor(postgres), cancellationToken);
+        if (BranchOf(archiver, archive) is not { } branch)
         {
             return;
         }
@@ -73,11 +73,37 @@ public sealed class WalVolume(DockerCli docker, StepRunner steps, ILogger<WalVol
         var directory = archive.PathOf(branch);
         await steps.RunAsync("sync wal volume", async (step, token) =>
         {
-            var (files, bytes) = await SyncAsync(postgres, archiver.Image, branch, directory, token);
+            var (files, bytes) = await SyncAsync(postgres, archiver!.Image, branch, directory, token);
             step.Report(bytes, $"{files} files of {branch.Name} from volume {NameFor(postgres)}");
-        }, cancellationToken, () => StepPlan.Of(ReadSpec(postgres, archiver.Image, branch))
-            .Then(StepPlan.Note($"into {directory}; then the complete segments it now holds are removed from the volume")));
+        }, cancellationToken, () => StepPlan.Of(ReadSpec(postgres, archiver!.Image, branch))
+            .Then(StepPlan.Note($"into {directory}; then the complete segments it now holds are removed from the volume (a dry run plans from the archive as last synced)")));
     }
+
+    /// <summary>
+    /// What an archiver that is being replaced wrote into the volume since the last sync, synced after it went (its
+    /// branch may not be streamed again). A failure is said, not thrown: the files stay in the volume for the next sync of that branch.
+    /// </summary>
+    public async Task SyncLeftAsync(ContainerInfo? previous, string postgres, WalArchive archive, CancellationToken cancellationToken)
+    {
+        if (BranchOf(previous, archive) is not { } branch)
+        {
+            return;
+        }
+
+        try
+        {
+            await SyncAsync(postgres, previous!.Image, branch, archive.PathOf(branch), cancellationToken);
+        }
+        catch (OperationFailedException ex)
+        {
+            logger.LogWarning("What the archiver wrote into {Volume} for {Branch} before it was replaced stays there: {Error}", NameFor(postgres), branch.Name, ex.Message);
+        }
+    }
+
+    /// <summary>The branch an archiver that writes into the volume streams, as the archive knows it; null for one that does not.</summary>
+    private static WalBranch? BranchOf(ContainerInfo? archiver, WalArchive archive) =>
+        archiver is null || !archiver.Labels.ContainsKey(Label) ? null
+            : archive.Branches().LastOrDefault(b => b.Name == archiver.Labels.GetValueOrDefault(WalArchiver.BranchLabel));
 
     /// <summary>The volume's files of <paramref name="branch"/> into <paramref name="directory"/>; then the complete ones out of the volume.</summary>
     /// <returns>The files received, and their bytes.</returns>
@@ -114,16 +140,27 @@ public sealed class WalVolume(DockerCli docker, StepRunner steps, ILogger<WalVol
         }
 
         await pipe.Writer.CompleteAsync();
-        var files = await receiving;
-        if (!read.Succeeded)
+        // tar exits 1 when a file changed or went while it read it: pg_receivewal writes its .partial all the time and
+        // renames it once complete. What it did send is whole (a complete segment is never written again, a torn
+        // .partial is taken again at the next sync); anything else, or nothing sent, is a failure.
+        await ((Task)receiving).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (!read.Succeeded && !(read.ExitCode == 1 && receiving.IsCompletedSuccessfully && receiving.Result.Count > 0))
         {
             throw new OperationFailedException($"Could not read the WAL volume {NameFor(postgres)}: {read.ErrorSummary}. `summit-dr wal start` syncs it again.");
         }
 
-        RemoveCompletedPartials(directory, files.Select(f => f.Name));
+        var files = await receiving;
+        if (!read.Succeeded)
+        {
+            logger.LogDebug("tar in the WAL volume {Volume} read a file that changed or went meanwhile ({Error}); the next sync takes it again", NameFor(postgres), read.ErrorSummary);
+        }
+
+        RemoveCompletedPartials(directory);
         var complete = files.Where(f => WalFileName.Parse(f.Name, branch.SegmentSize) is { Partial: false }).Select(f => f.Name).ToList();
         if (complete.Count > 0)
         {
+            // Each was flushed before its rename; the directory too, before the volume's copy goes.
+            DirectorySync.Flush(directory);
             var trim = await docker.RunAsync(TrimSpec(postgres, image, branch, complete), cancellationToken);
             if (!trim.Succeeded)
             {
@@ -137,9 +174,11 @@ public sealed class WalVolume(DockerCli docker, StepRunner steps, ILogger<WalVol
 
     /// <summary>
     /// A tar stream of the volume's branch directory into <paramref name="directory"/>: only top-level regular files
-    /// named as WAL segments, partial segments or history files. A complete segment already there with the same size
-    /// is left as it is.
+    /// named as WAL segments, partial segments or history files, and a complete segment only at the segment size.
+    /// What the archive holds already is never replaced (a complete segment or a history file is final once
+    /// written), only a `.partial`, which grows.
     /// </summary>
+    /// <returns>What the archive now holds of the stream: the names taken, with the bytes written (0: already there).</returns>
     public static async Task<IReadOnlyList<(string Name, long Bytes)>> ReceiveAsync(Stream tar, string directory, long segmentSize, CancellationToken cancellationToken)
     {
         var received = new List<(string Name, long Bytes)>();
@@ -150,13 +189,13 @@ public sealed class WalVolume(DockerCli docker, StepRunner steps, ILogger<WalVol
                 var name = entry.Name.StartsWith("./", StringComparison.Ordinal) ? entry.Name[2..] : entry.Name;
                 var wal = WalFileName.Parse(name, segmentSize);
                 if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || name.Contains('/', StringComparison.Ordinal)
-                    || (wal is null && WalFileName.ParseHistory(name) is null) || entry.DataStream is null)
+                    || (wal is null && WalFileName.ParseHistory(name) is null) || (wal is { Partial: false } && entry.Length != segmentSize))
                 {
                     continue;
                 }
 
                 var path = Path.Combine(directory, name);
-                if (wal is { Partial: false } && File.Exists(path) && new FileInfo(path).Length == entry.Length)
+                if (wal is not { Partial: true } && File.Exists(path))
                 {
                     received.Add((name, 0));
                     continue;
@@ -165,7 +204,11 @@ public sealed class WalVolume(DockerCli docker, StepRunner steps, ILogger<WalVol
                 var temporary = path + ".sync";
                 await using (var file = PrivateFiles.Replace(temporary))
                 {
-                    await entry.DataStream.CopyToAsync(file, cancellationToken);
+                    if (entry.DataStream is { } data)
+                    {
+                        await data.CopyToAsync(file, cancellationToken);
+                    }
+
                     file.Flush(flushToDisk: true);
                 }
 
@@ -178,13 +221,15 @@ public sealed class WalVolume(DockerCli docker, StepRunner steps, ILogger<WalVol
         return received;
     }
 
-    /// <summary>After a whole read of the volume: a `.partial` it no longer holds has been completed since, and goes.</summary>
-    public static void RemoveCompletedPartials(string directory, IEnumerable<string> inVolume)
+    /// <summary>A `.partial` whose complete segment the archive holds has been completed since, and goes.</summary>
+    public static void RemoveCompletedPartials(string directory)
     {
-        var held = inVolume.ToHashSet(StringComparer.Ordinal);
-        foreach (var stale in Directory.EnumerateFiles(directory, "*" + WalFileName.PartialSuffix).Where(p => !held.Contains(Path.GetFileName(p))))
+        foreach (var partial in Directory.EnumerateFiles(directory, "*" + WalFileName.PartialSuffix))
         {
-            File.Delete(stale);
+            if (File.Exists(partial[..^WalFileName.PartialSuffix.Length]))
+            {
+                File.Delete(partial);
+            }
         }
     }
 }

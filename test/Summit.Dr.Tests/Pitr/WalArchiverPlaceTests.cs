@@ -45,7 +45,7 @@ public sealed class WalArchiverPlaceTests
             Assert.That(ran.Any(l => l.Contains(" cat /summit-dr-wal/branch.json", StringComparison.Ordinal)), Is.EqualTo(place == WalArchivePlace.Auto), "only auto probes");
             if (place != WalArchivePlace.Auto || engineSees)
             {
-                Assert.That(ran, Is.EqualTo(planned), "the plan is what runs");
+                Assert.That(ran.Where(l => !l.StartsWith("inspect ", StringComparison.Ordinal)), Is.EqualTo(planned), "the plan is what runs (questions aside)");
             }
         });
     }
