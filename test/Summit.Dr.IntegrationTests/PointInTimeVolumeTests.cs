@@ -22,7 +22,8 @@ public sealed class PointInTimeVolumeTests
         await using var platform = await Platform.StartAsync(seed: false);
         await PitrPlatform.StartAsync(platform, Volume);
         var archiver = "summit-dr-wal-" + platform.Postgres;
-        var mounts = (await Sh.DockerRequireAsync("inspect", "--format", "{{range .Mounts}}{{.Type}}:{{.Name}} {{end}}", archiver)).Trim();
+        var mounts = (await Sh.DockerRequireAsync("inspect", "--format", "{{range .Mounts}}{{.Type}}:{{.Destination}}:{{.Name}} {{end}}", archiver)).Trim().Split(' ');
+        var anonymous = mounts.Where(m => m.StartsWith("volume:/var/lib/postgresql/data:", StringComparison.Ordinal)).Select(m => m.Split(':')[2]).ToList();
         var afterStart = PitrPlatform.Segments(platform);
         var target = await PitrPlatform.TargetBetweenAsync(platform, 1, 2);
         await platform.PsqlAsync("SELECT pg_switch_wal()");
@@ -35,12 +36,21 @@ public sealed class PointInTimeVolumeTests
         var inVolume = await VolumeFilesAsync(platform);
         using var restore = await PitrPlatform.ToolAsync(platform, ["restore", "--to", target, "--only", "postgres", "--yes", .. Volume]);
         var restored = await PitrPlatform.BatchesAsync(platform);
-        var mountsAfter = (await Sh.DockerRequireAsync("inspect", "--format", "{{range .Mounts}}{{.Type}}:{{.Name}} {{end}}", archiver)).Trim();
+        var mountsAfter = (await Sh.DockerRequireAsync("inspect", "--format", "{{range .Mounts}}{{.Type}}:{{.Destination}}:{{.Name}} {{end}}", archiver)).Trim().Split(' ');
+        var leftBehind = new List<string>();
+        foreach (var volume in anonymous)
+        {
+            if ((await Sh.DockerAsync("volume", "inspect", volume)).ExitCode == 0)
+            {
+                leftBehind.Add(volume);
+            }
+        }
+
         using var undo = await PitrPlatform.ToolAsync(platform, ["undo", "--yes", .. Volume]);
 
         Assert.Multiple(async () =>
         {
-            Assert.That(mounts, Is.EqualTo("volume:summit-dr-wal-" + platform.Postgres), "a volume, not the backup root");
+            Assert.That(mounts, Does.Contain("volume:/summit-dr-wal:summit-dr-wal-" + platform.Postgres).And.None.StartsWith("bind:"), "a volume, not the backup root");
             Assert.That(afterStart, Is.Not.Empty, "wal start waits until the first segment is synced");
             Assert.That(beforeRestore, Is.EqualTo(afterStart), "nothing reaches the archive between syncs: the test sees what a remote engine's user would");
             Assert.That(drill.ExitCode, Is.Zero, drill.Describe());
@@ -57,7 +67,8 @@ public sealed class PointInTimeVolumeTests
             Assert.That(inVolume.Where(f => f.EndsWith(".partial", StringComparison.Ordinal)), Has.Exactly(1).Items, "the segment being written stays in the volume");
             Assert.That(restore.ExitCode, Is.Zero, restore.Describe());
             Assert.That(restored, Is.EqualTo("1"), "exactly the batch before the target");
-            Assert.That(mountsAfter, Is.EqualTo("volume:summit-dr-wal-" + platform.Postgres), "the archiver goes on in the volume on the new timeline");
+            Assert.That(mountsAfter, Does.Contain("volume:/summit-dr-wal:summit-dr-wal-" + platform.Postgres).And.None.StartsWith("bind:"), "the archiver goes on in the volume on the new timeline");
+            Assert.That(leftBehind, Is.Empty, "a replaced archiver takes the anonymous volume its image's VOLUME gave it along");
             Assert.That(undo.ExitCode, Is.Zero, undo.Describe());
             Assert.That(await PitrPlatform.BatchesAsync(platform), Is.EqualTo("1,2,3"));
         });

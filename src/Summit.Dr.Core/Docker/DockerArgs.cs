@@ -15,7 +15,9 @@ public static class DockerArgs
 
     public static IReadOnlyList<string> Start(string container) => ["start", container];
 
-    public static IReadOnlyList<string> RemoveForce(string container) => ["rm", "--force", container];
+    /// <param name="anonymousVolumes">Its anonymous volumes too (`--volumes`; named ones stay): for a container of an image that declares a VOLUME it does not use.</param>
+    public static IReadOnlyList<string> RemoveForce(string container, bool anonymousVolumes = false) =>
+        anonymousVolumes ? ["rm", "--force", "--volumes", container] : ["rm", "--force", container];
 
     public static IReadOnlyList<string> Exec(
         string container, IReadOnlyList<string> command, IEnumerable<string>? environmentNames = null, bool interactive = false)

@@ -80,9 +80,9 @@ public sealed class DockerCli
         await RequireAsync(Spec(DockerArgs.Start(container)), cancellationToken);
 
     /// <summary>Removes a container if it exists; a container that is already gone is fine.</summary>
-    public async Task RemoveIfPresentAsync(string container, CancellationToken cancellationToken)
+    public async Task RemoveIfPresentAsync(string container, CancellationToken cancellationToken, bool anonymousVolumes = false)
     {
-        var result = await RunAsync(Spec(DockerArgs.RemoveForce(container)), cancellationToken);
+        var result = await RunAsync(Spec(DockerArgs.RemoveForce(container, anonymousVolumes)), cancellationToken);
         // `rm --force` succeeds for a container that is gone; where a CLI does not, inspect says whether it is.
         if (!result.Succeeded && await InspectAsync(container, cancellationToken) is not null)
         {

@@ -111,10 +111,14 @@ public sealed class WalArchiver(DockerCli docker, WalServer server, WalVolume vo
 
     public ProcessSpec StartSpec(string postgres) => docker.Spec(DockerArgs.Start(NameFor(postgres)));
 
-    public ProcessSpec RemoveSpec(string postgres) => docker.Spec(DockerArgs.RemoveForce(NameFor(postgres)));
+    /// <summary>
+    /// Removes the archiver with the anonymous volume the image's `VOLUME /var/lib/postgresql/data` gave it (unused:
+    /// it would be left behind at every restart of the archiver); the named WAL volume stays.
+    /// </summary>
+    public ProcessSpec RemoveSpec(string postgres) => docker.Spec(DockerArgs.RemoveForce(NameFor(postgres), anonymousVolumes: true));
 
     /// <summary>Removes the archiver, if there is one.</summary>
-    public Task RemoveAsync(string postgres, CancellationToken cancellationToken) => docker.RemoveIfPresentAsync(NameFor(postgres), cancellationToken);
+    public Task RemoveAsync(string postgres, CancellationToken cancellationToken) => docker.RemoveIfPresentAsync(NameFor(postgres), cancellationToken, anonymousVolumes: true);
 
     /// <summary>Whether the engine sees <paramref name="directory"/> as this machine does: its branch.json, read through a bind mount, has the same bytes.</summary>
     public ProcessSpec SeesSpec(ContainerInfo postgres, string directory) =>
