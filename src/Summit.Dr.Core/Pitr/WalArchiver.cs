@@ -136,11 +136,11 @@ public sealed class WalArchiver(DockerCli docker, WalServer server, WalVolume vo
     };
 
     /// <summary>A new archiver for <paramref name="branch"/> (recorded as activated now), in place of any earlier one.</summary>
+    /// <param name="previous">The earlier one as the caller inspected it: what it wrote into the volume since the last sync is synced once it is gone.</param>
     /// <returns>Whether it writes into the volume.</returns>
-    public async Task<bool> ReplaceAsync(ContainerInfo postgres, WalBranch branch, WalArchive archive, CancellationToken cancellationToken)
+    public async Task<bool> ReplaceAsync(ContainerInfo postgres, WalBranch branch, WalArchive archive, ContainerInfo? previous, CancellationToken cancellationToken)
     {
         archive.Activate(branch, time.GetUtcNow());
-        var previous = await InspectAsync(postgres.Name, cancellationToken);
         await RemoveAsync(postgres.Name, cancellationToken);
         await volume.SyncLeftAsync(previous, postgres.Name, archive, cancellationToken);
         var directory = archive.PathOf(branch);

@@ -82,7 +82,7 @@ public sealed class WalArchiving(WalServer server, WalArchiver archiver, Platfor
 
         try
         {
-            await StartArchiverAsync(postgres, branch, cancellationToken);
+            await StartArchiverAsync(postgres, branch, running, cancellationToken);
         }
         catch when (created && !StepRunner.DryRun)
         {
@@ -114,10 +114,11 @@ public sealed class WalArchiving(WalServer server, WalArchiver archiver, Platfor
         logger.LogWarning("PostgreSQL let replication slots hold back WAL without bound; set max_slot_wal_keep_size = {Bound}MB (Pitr:MaxSlotWalKeepSizeMiB), so a gone archiver costs a gap in the archive, never the platform's disk", bound);
     }
 
-    private async Task StartArchiverAsync(ContainerInfo postgres, WalBranch branch, CancellationToken cancellationToken)
+    /// <param name="previous">The archiver as inspected above, which this one replaces.</param>
+    private async Task StartArchiverAsync(ContainerInfo postgres, WalBranch branch, ContainerInfo? previous, CancellationToken cancellationToken)
     {
         var directory = archive.PathOf(branch);
-        var inVolume = await Step("start archiver", t => archiver.ReplaceAsync(postgres, branch, archive, t), cancellationToken,
+        var inVolume = await Step("start archiver", t => archiver.ReplaceAsync(postgres, branch, archive, previous, t), cancellationToken,
             () => archiver.ReplacePlan(postgres, branch, directory));
         // A wait on what the step before started, not a question: a dry run, which starts nothing, does not wait.
         await Step("archiver streams", t => archiver.WaitStreamingAsync(postgres, branch, archive, inVolume, t), cancellationToken,

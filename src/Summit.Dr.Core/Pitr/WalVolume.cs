@@ -143,20 +143,28 @@ public sealed class WalVolume(DockerCli docker, StepRunner steps, ILogger<WalVol
         // tar exits 1 when a file changed or went while it read it: pg_receivewal writes its .partial all the time and
         // renames it once complete. What it did send is whole (a complete segment is never written again, a torn
         // .partial is taken again at the next sync); anything else, or nothing sent, is a failure.
-        await ((Task)receiving).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        if (!read.Succeeded && !(read.ExitCode == 1 && receiving.IsCompletedSuccessfully && receiving.Result.Count > 0))
+        IReadOnlyList<(string Name, long Bytes)>? files = null;
+        try
+        {
+            files = await receiving;
+        }
+        catch (Exception) when (!read.Succeeded)
+        {
+            // tar's own failure, below, says why the stream broke off.
+        }
+
+        if (!read.Succeeded && !(read.ExitCode == 1 && files is { Count: > 0 }))
         {
             throw new OperationFailedException($"Could not read the WAL volume {NameFor(postgres)}: {read.ErrorSummary}. `summit-dr wal start` syncs it again.");
         }
 
-        var files = await receiving;
         if (!read.Succeeded)
         {
             logger.LogDebug("tar in the WAL volume {Volume} read a file that changed or went meanwhile ({Error}); the next sync takes it again", NameFor(postgres), read.ErrorSummary);
         }
 
         RemoveCompletedPartials(directory);
-        var complete = files.Where(f => WalFileName.Parse(f.Name, branch.SegmentSize) is { Partial: false }).Select(f => f.Name).ToList();
+        var complete = files!.Where(f => WalFileName.Parse(f.Name, branch.SegmentSize) is { Partial: false }).Select(f => f.Name).ToList();
         if (complete.Count > 0)
         {
             // Each was flushed before its rename; the directory too, before the volume's copy goes.
@@ -169,7 +177,7 @@ public sealed class WalVolume(DockerCli docker, StepRunner steps, ILogger<WalVol
             }
         }
 
-        return (files.Count, files.Sum(f => f.Bytes));
+        return (files!.Count, files.Sum(f => f.Bytes));
     }
 
     /// <summary>

@@ -30,7 +30,7 @@ public sealed class WalArchiverPlaceTests
         var archive = new WalArchive(harness.Root);
         var planned = archiver.ReplacePlan(Postgres, Branch, archive.PathOf(Branch)).Commands.Select(c => string.Join(' ', c.Spec.Arguments)).ToList();
 
-        var inVolume = await archiver.ReplaceAsync(Postgres, Branch, archive, CancellationToken.None);
+        var inVolume = await archiver.ReplaceAsync(Postgres, Branch, archive, previous: null, CancellationToken.None);
 
         var ran = harness.Docker.Lines;
         Assert.Multiple(() =>
