@@ -104,9 +104,6 @@ public sealed class WalArchiver(DockerCli docker, WalServer server, WalVolume vo
         }
     }
 
-    public Task SyncVolumeAsync(string postgres, WalArchive archive, CancellationToken cancellationToken, ContainerInfo? known = null) =>
-        volume.SyncStepAsync(postgres, archive, cancellationToken, known);
-
     public Task<ContainerInfo?> InspectAsync(string postgres, CancellationToken cancellationToken) => docker.InspectAsync(NameFor(postgres), cancellationToken);
 
     public ProcessSpec StartSpec(string postgres) => docker.Spec(DockerArgs.Start(NameFor(postgres)));
@@ -202,7 +199,6 @@ public sealed class WalArchiver(DockerCli docker, WalServer server, WalVolume vo
     }
 
     private string Place => _options.Pitr.Archive.Trim().ToLowerInvariant();
-
 
     private async Task<bool> SeesAsync(ContainerInfo postgres, string directory, CancellationToken cancellationToken)
     {

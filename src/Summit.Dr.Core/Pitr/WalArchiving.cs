@@ -14,7 +14,7 @@ namespace Summit.Dr.Pitr;
 /// timeline; a running archiver on that branch is left as it is. Nothing is left half set up when it fails.
 /// Runs as steps inside an operation, and as bare work inside undo and the recovery of a dead run.
 /// </summary>
-public sealed class WalArchiving(WalServer server, WalArchiver archiver, PlatformContainers containers, WalArchive archive, StepRunner steps, IOptions<SummitDrOptions> options, ILogger<WalArchiving> logger)
+public sealed class WalArchiving(WalServer server, WalArchiver archiver, WalVolume volume, PlatformContainers containers, WalArchive archive, StepRunner steps, IOptions<SummitDrOptions> options, ILogger<WalArchiving> logger)
 {
     /// <summary>
     /// Inside a run that holds the lock (a restore, its rollback, undo): the archiver started again on the branch
@@ -30,7 +30,7 @@ public sealed class WalArchiving(WalServer server, WalArchiver archiver, Platfor
     }
 
     /// <summary>Where the archiver writes into a volume: a step syncing it into the archive (<see cref="WalVolume"/>).</summary>
-    public Task SyncVolumeAsync(string container, CancellationToken cancellationToken, ContainerInfo? known = null) => archiver.SyncVolumeAsync(container, archive, cancellationToken, known);
+    public Task SyncVolumeAsync(string container, CancellationToken cancellationToken, ContainerInfo? known = null) => volume.SyncStepAsync(container, archive, cancellationToken, known);
 
     /// <summary>The archiver container as the engine knows it (a question).</summary>
     public Task<ContainerInfo?> ArchiverAsync(string container, CancellationToken cancellationToken) => archiver.InspectAsync(container, cancellationToken);

@@ -30,7 +30,6 @@ public sealed class WalVolume(DockerCli docker, StepRunner steps, ILogger<WalVol
     /// <summary>The branch's directory inside the volume, as the archiver and the one-offs see it.</summary>
     public static string DirectoryOf(WalBranch branch) => WalArchiver.MountPoint + "/" + branch.Name;
 
-
     /// <summary>The branch's directory, made as root (a new volume is root's) and given to the archiver's user.</summary>
     public ProcessSpec PrepareSpec(string postgres, string image, WalBranch branch)
     {

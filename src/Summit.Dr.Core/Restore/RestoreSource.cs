@@ -1,7 +1,5 @@
 using Summit.Dr.Backup;
-using Microsoft.Extensions.Options;
 using Summit.Dr.Catalog;
-using Summit.Dr.Configuration;
 using Summit.Dr.Locking;
 using Summit.Dr.Errors;
 using Summit.Dr.Pitr;
@@ -13,7 +11,7 @@ namespace Summit.Dr.Restore;
 /// Which backup a restore opens: the one named (or `latest`), or, for a restore to a point in time, the newest
 /// complete backup at or before it for Neo4j and the uploads, with PostgreSQL's base backup and WAL planned.
 /// </summary>
-public sealed class RestoreSource(BackupCatalog catalog, PitrPlanning planning, WalVolume volume, OperationLock operationLock, IOptions<SummitDrOptions> options, StepRunner steps)
+public sealed class RestoreSource(BackupCatalog catalog, PitrPlanning planning, WalArchiving archiving, OperationLock operationLock, StepRunner steps)
 {
     public string Root => catalog.Root;
 
@@ -32,7 +30,7 @@ public sealed class RestoreSource(BackupCatalog catalog, PitrPlanning planning, 
         // Where the archiver writes into a volume, what it has received since the last sync comes first.
         using (request.HoldsLock || request.DryRun ? null : operationLock.Acquire(catalog.Root, "drill --to"))
         {
-            await volume.SyncStepAsync(options.Value.Postgres.Container, new WalArchive(catalog.Root), cancellationToken);
+            await archiving.SyncVolumeAsync(cancellationToken);
         }
 
         var others = request.Components.Where(c => c != BackupComponent.Postgres).ToHashSet();
