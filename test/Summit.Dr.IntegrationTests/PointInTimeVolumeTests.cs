@@ -22,7 +22,7 @@ public sealed class PointInTimeVolumeTests
         await using var platform = await Platform.StartAsync(seed: false);
         await PitrPlatform.StartAsync(platform, Volume);
         var archiver = "summit-dr-wal-" + platform.Postgres;
-        var mounts = (await Sh.DockerRequireAsync("inspect", "--format", "{{range .Mounts}}{{.Type}}:{{.Destination}}:{{.Name}} {{end}}", archiver)).Trim().Split(' ');
+        var mounts = await MountsAsync(archiver);
         var anonymous = mounts.Where(m => m.StartsWith("volume:/var/lib/postgresql/data:", StringComparison.Ordinal)).Select(m => m.Split(':')[2]).ToList();
         var afterStart = PitrPlatform.Segments(platform);
         var target = await PitrPlatform.TargetBetweenAsync(platform, 1, 2);
@@ -36,7 +36,7 @@ public sealed class PointInTimeVolumeTests
         var inVolume = await VolumeFilesAsync(platform);
         using var restore = await PitrPlatform.ToolAsync(platform, ["restore", "--to", target, "--only", "postgres", "--yes", .. Volume]);
         var restored = await PitrPlatform.BatchesAsync(platform);
-        var mountsAfter = (await Sh.DockerRequireAsync("inspect", "--format", "{{range .Mounts}}{{.Type}}:{{.Destination}}:{{.Name}} {{end}}", archiver)).Trim().Split(' ');
+        var mountsAfter = await MountsAsync(archiver);
         var leftBehind = new List<string>();
         foreach (var volume in anonymous)
         {
@@ -73,6 +73,10 @@ public sealed class PointInTimeVolumeTests
             Assert.That(await PitrPlatform.BatchesAsync(platform), Is.EqualTo("1,2,3"));
         });
     }
+
+    /// <summary>The container's mounts as TYPE:DESTINATION:NAME.</summary>
+    private static async Task<string[]> MountsAsync(string container) =>
+        (await Sh.DockerRequireAsync("inspect", "--format", "{{range .Mounts}}{{.Type}}:{{.Destination}}:{{.Name}} {{end}}", container)).Trim().Split(' ');
 
     /// <summary>The files the volume holds in the archive's branch directories.</summary>
     private static async Task<IReadOnlyList<string>> VolumeFilesAsync(Platform platform)
