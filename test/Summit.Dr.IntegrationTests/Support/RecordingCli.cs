@@ -23,7 +23,9 @@ internal sealed class RecordingCli
         var path = System.IO.Path.Combine(directory, "recording-docker");
         var calls = System.IO.Path.Combine(directory, "recording-docker.calls");
         var docker = Sh.RequireAsync("sh", "-c", "command -v docker").GetAwaiter().GetResult().Trim();
-        File.WriteAllText(path, $"#!/bin/sh\nfor a in \"$@\"; do printf '%s\\037' \"$a\" >> '{calls}'; done\necho >> '{calls}'\nexec '{docker}' \"$@\"\n");
+        // One call's line is written under a lock: the tool runs some docker commands side by side (Neo4j's store and
+        // its transaction logs are moved at once), and their arguments must not interleave in the record.
+        File.WriteAllText(path, $"#!/bin/sh\nexec 9>>'{calls}.lock'\nflock 9\nfor a in \"$@\"; do printf '%s\\037' \"$a\" >> '{calls}'; done\necho >> '{calls}'\nexec 9>&-\nexec '{docker}' \"$@\"\n");
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return new RecordingCli(path, calls);
     }
