@@ -3,8 +3,8 @@ namespace Summit.Dr;
 /// <summary>How the tool opens artifacts: streamed with a large buffer, never read whole into memory.</summary>
 public static class ArtifactFiles
 {
-    public static FileStream OpenRead(string path) =>
-        new(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, useAsync: true);
+    /// <summary>One handle on a regular file, opened without following a link at its name.</summary>
+    public static FileStream OpenRead(string path) => SafeFiles.OpenRead(path);
 
     /// <summary>Opens an artifact to be read once, for a check and its SHA-256 together.</summary>
     public static HashingReadStream OpenHashing(string path) => new(OpenRead(path));

@@ -22,16 +22,8 @@ public static class PrivateFiles
             UnixCreateMode = File,
         });
 
-    /// <summary>A file created or replaced, mode 0600 (a replaced file keeps the inode, so it is set again).</summary>
-    public static FileStream Replace(string path)
-    {
-        var stream = new FileStream(path, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None, UnixCreateMode = File });
-        System.IO.File.SetUnixFileMode(stream.SafeFileHandle, File);
-        return stream;
-    }
-
-    /// <summary>Creates the directory (and its missing parents) mode 0700; an existing one is left as it is.</summary>
-    public static DirectoryInfo CreateDirectory(string path) => System.IO.Directory.CreateDirectory(path, Directory);
+    /// <summary>Creates the directory (and its missing parents) mode 0700; an existing one is left as it is, unless it is a link, which is refused.</summary>
+    public static void CreateDirectory(string path) => SafeFiles.CreateDirectory(path, Directory);
 
     /// <summary>
     /// The backup root: created 0700; an existing one that others may enter is made 0700 too (it holds every

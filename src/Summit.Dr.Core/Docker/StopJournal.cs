@@ -113,15 +113,14 @@ public sealed class StopJournal
 
     internal static StopJournalRecord? Read(string root)
     {
-        var path = PathIn(root);
-        if (!File.Exists(path))
+        if (SafeFiles.ReadOwn(PathIn(root)) is not { } bytes)
         {
             return null;
         }
 
         try
         {
-            return JsonSerializer.Deserialize<StopJournalRecord>(File.ReadAllText(path), JsonDefaults.Options);
+            return JsonSerializer.Deserialize<StopJournalRecord>(bytes, JsonDefaults.Options);
         }
         catch (JsonException)
         {
@@ -132,14 +131,6 @@ public sealed class StopJournal
     private static void Write(string root, StopJournalRecord record)
     {
         PrivateFiles.CreateDirectory(root);
-        var path = PathIn(root);
-        var temporary = path + ".tmp";
-        using (var stream = PrivateFiles.Replace(temporary))
-        {
-            JsonSerializer.Serialize(stream, record, JsonDefaults.Options);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, path, overwrite: true);
+        SafeFiles.WriteAtomically(PathIn(root), stream => JsonSerializer.Serialize(stream, record, JsonDefaults.Options));
     }
 }

@@ -25,14 +25,6 @@ public sealed record DrillRecord(int SchemaVersion, DateTimeOffset Time, string 
 
     public void Write(string backupDirectory)
     {
-        var path = Path.Combine(backupDirectory, FileName);
-        var temporary = path + ".tmp";
-        using (var stream = PrivateFiles.Replace(temporary))
-        {
-            JsonSerializer.Serialize(stream, this, JsonDefaults.Options);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, path, overwrite: true);
+        SafeFiles.WriteAtomically(Path.Combine(backupDirectory, FileName), stream => JsonSerializer.Serialize(stream, this, JsonDefaults.Options));
     }
 }

@@ -48,14 +48,7 @@ public sealed class WalArchive(string backupRoot)
         }
 
         var activated = (known ?? stream) with { Container = stream.Container, Image = stream.Image, Activations = [.. known?.Activations ?? [], now] };
-        var temporary = Path.Combine(path, WalBranch.MetadataFile + ".tmp");
-        using (var file = PrivateFiles.Replace(temporary))
-        {
-            JsonSerializer.Serialize(file, activated, JsonDefaults.Options);
-            file.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, Path.Combine(path, WalBranch.MetadataFile), overwrite: true);
+        SafeFiles.WriteAtomically(Path.Combine(path, WalBranch.MetadataFile), file => JsonSerializer.Serialize(file, activated, JsonDefaults.Options));
         return activated;
     }
 

@@ -208,19 +208,16 @@ public sealed class WalVolume(DockerCli docker, StepRunner steps, ILogger<WalVol
                     continue;
                 }
 
-                var temporary = path + ".sync";
-                await using (var file = PrivateFiles.Replace(temporary))
+                await SafeFiles.WriteAtomicallyAsync(path, async file =>
                 {
                     if (entry.DataStream is { } data)
                     {
                         await data.CopyToAsync(file, cancellationToken);
                     }
 
-                    file.Flush(flushToDisk: true);
-                }
-
-                File.SetLastWriteTimeUtc(temporary, entry.ModificationTime.UtcDateTime);
-                File.Move(temporary, path, overwrite: true);
+                    await file.FlushAsync(cancellationToken);
+                    File.SetLastWriteTimeUtc(((FileStream)file).SafeFileHandle, entry.ModificationTime.UtcDateTime);
+                });
                 received.Add((name, entry.Length));
             }
         }

@@ -19,6 +19,9 @@ public sealed class RunMetrics
     public const string Job = "summit_dr";
     private const string LastSuccess = "summit_dr_last_success_timestamp_seconds";
 
+    /// <summary>r-x for everyone: what node_exporter needs of the directory and (without x) of the file.</summary>
+    private const UnixFileMode Readable = UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+
     private readonly MetricsOptions _options;
     private readonly WorkingDirectory _workingDirectory;
     private readonly ILogger<RunMetrics> _logger;
@@ -138,12 +141,11 @@ public sealed class RunMetrics
     /// <summary>summit_dr_OPERATION.prom, replaced atomically: node_exporter never reads half a file.</summary>
     public static async Task WriteTextfileAsync(string directory, RunOutcome outcome, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(directory);
+        // Read by node_exporter, which runs as its own user: 0755 when made here, whatever the umask; an existing one keeps its mode.
+        SafeFiles.CreateDirectory(directory, Readable | UnixFileMode.UserWrite);
         var path = Path.Combine(directory, $"summit_dr_{outcome.Operation}.prom");
         var text = Render(outcome, groupingLabels: true, lastSuccess: PreviousSuccess(path));
-        var temporary = $"{path}.{Environment.ProcessId}.tmp";
-        await File.WriteAllTextAsync(temporary, text, cancellationToken);
-        File.Move(temporary, path, overwrite: true);
+        await SafeFiles.WriteAtomicallyAsync(path, file => file.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken).AsTask(), Readable & ~(UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute) | UnixFileMode.UserWrite);
     }
 
     /// <summary>The last success recorded in an earlier file, so a failed run does not erase it.</summary>

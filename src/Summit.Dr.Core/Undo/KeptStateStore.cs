@@ -16,14 +16,14 @@ public static class KeptStateStore
     public static IReadOnlyList<KeptState> Read(string root)
     {
         var path = PathIn(root);
-        if (!File.Exists(path))
+        if (SafeFiles.ReadOwn(path) is not { } bytes)
         {
             return [];
         }
 
         try
         {
-            return JsonSerializer.Deserialize<List<KeptState>>(File.ReadAllText(path), JsonDefaults.Options) ?? [];
+            return JsonSerializer.Deserialize<List<KeptState>>(bytes, JsonDefaults.Options) ?? [];
         }
         catch (JsonException ex)
         {
@@ -50,13 +50,6 @@ public static class KeptStateStore
         }
 
         PrivateFiles.CreateDirectory(root);
-        var temporary = path + ".tmp";
-        using (var stream = PrivateFiles.Replace(temporary))
-        {
-            JsonSerializer.Serialize(stream, states, JsonDefaults.Options);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, path, overwrite: true);
+        SafeFiles.WriteAtomically(path, stream => JsonSerializer.Serialize(stream, states, JsonDefaults.Options));
     }
 }

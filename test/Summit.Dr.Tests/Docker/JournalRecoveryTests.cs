@@ -2,6 +2,7 @@ using System.Text.Json;
 using Summit.Dr.Docker;
 using Summit.Dr.Locking;
 using Summit.Dr.Operations;
+using Summit.Dr.Testing;
 using Summit.Dr.Tests.Support;
 
 namespace Summit.Dr.Tests.Docker;
@@ -42,7 +43,7 @@ public sealed class JournalRecoveryTests
         using var harness = new CoreHarness();
         harness.Docker.Containers["neo4j"].Running = false;
         Directory.CreateDirectory(harness.Root);
-        File.WriteAllText(StopJournal.PathIn(harness.Root), "{\"owner\": {\"host\": \"ba");
+        OwnFile.Write(StopJournal.PathIn(harness.Root), "{\"owner\": {\"host\": \"ba");
 
         await harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None);
 
@@ -61,7 +62,7 @@ public sealed class JournalRecoveryTests
     {
         using var harness = new CoreHarness();
         Directory.CreateDirectory(harness.Root);
-        File.WriteAllText(StopJournal.PathIn(harness.Root), "not json");
+        OwnFile.Write(StopJournal.PathIn(harness.Root), "not json");
 
         await harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None);
 
@@ -107,6 +108,6 @@ public sealed class JournalRecoveryTests
     private static void WriteJournal(string root, ProcessIdentity owner, string container)
     {
         Directory.CreateDirectory(root);
-        File.WriteAllText(StopJournal.PathIn(root), JsonSerializer.Serialize(new StopJournalRecord(owner, DateTimeOffset.UtcNow, [container]), JsonDefaults.Options));
+        OwnFile.Write(StopJournal.PathIn(root), JsonSerializer.Serialize(new StopJournalRecord(owner, DateTimeOffset.UtcNow, [container]), JsonDefaults.Options));
     }
 }

@@ -6,6 +6,7 @@ using Summit.Dr.Operations;
 using Summit.Dr.Processes;
 using Summit.Dr.Restore;
 using Summit.Dr.Tests.Restore;
+using Summit.Dr.Testing;
 using Summit.Dr.Tests.Support;
 using Summit.Dr.Undo;
 
@@ -188,7 +189,7 @@ public sealed class SnapshotTests
         {
             Scratch = [new("neo4j", "/data/summit-dr-scratch-snapshot-x"), new("neo4j", "/etc/passwd"), new("gone", "/data/summit-dr-scratch-staging-y")],
         };
-        File.WriteAllText(StopJournal.PathIn(harness.Root), JsonSerializer.Serialize(record, JsonDefaults.Options));
+        OwnFile.Write(StopJournal.PathIn(harness.Root), JsonSerializer.Serialize(record, JsonDefaults.Options));
 
         await harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None);
 
