@@ -34,7 +34,7 @@ internal sealed class EntryOwnership
                 first ??= path;
             }
 
-            File.SetUnixFileMode(path, meta.Mode);
+            File.SetUnixFileMode(path, Data(meta.Mode, meta.Directory));
             var time = new DateTime(meta.ModifiedTicks, DateTimeKind.Utc);
             if (meta.Directory)
             {
@@ -48,6 +48,13 @@ internal sealed class EntryOwnership
 
         NotOwned = (notOwned, first);
     }
+
+    /// <summary>
+    /// Uploads are data, not programs: no file gets setuid or setgid back, and no directory setuid. A directory keeps
+    /// setgid, which there is no privilege but the rule that new files take the directory's group.
+    /// </summary>
+    internal static UnixFileMode Data(UnixFileMode mode, bool directory) =>
+        mode & ~(directory ? UnixFileMode.SetUser : UnixFileMode.SetUser | UnixFileMode.SetGroup);
 
     private readonly record struct Metadata(uint Uid, uint Gid, UnixFileMode Mode, long ModifiedTicks, bool Directory);
 }
