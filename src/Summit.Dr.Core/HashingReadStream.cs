@@ -35,6 +35,12 @@ public sealed class HashingReadStream : ReadOnlyStream
 
     public override long Length => _tap.InnerLength;
 
+    /// <summary>
+    /// The file's last <paramref name="count"/> bytes, read at their offset through the same handle, leaving the read
+    /// where it is (a gzip trailer); null when the file is shorter or not a file.
+    /// </summary>
+    public byte[]? Tail(int count) => _tap.Tail(count);
+
     public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
 
     public override int Read(Span<byte> buffer) => _view.Read(buffer);
@@ -76,6 +82,17 @@ public sealed class HashingReadStream : ReadOnlyStream
         public long BytesRead => Interlocked.Read(ref _read);
 
         public long InnerLength => Inner.Length;
+
+        public byte[]? Tail(int count)
+        {
+            if (Inner is not FileStream file || file.Length < count)
+            {
+                return null;
+            }
+
+            var tail = new byte[count];
+            return RandomAccess.Read(file.SafeFileHandle, tail, file.Length - count) == count ? tail : null;
+        }
 
         public string Hash() => Convert.ToHexStringLower(_hash.GetHashAndReset());
 

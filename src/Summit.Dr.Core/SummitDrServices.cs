@@ -50,6 +50,9 @@ public static class SummitDrServices
         services.AddSingleton<StopJournal>();
         services.AddSingleton<OperationLock>();
         services.AddSingleton<PostgresService>();
+        services.AddSingleton<ArtifactCopy>();
+        services.AddSingleton<PostgresIncoming>();
+        services.AddSingleton<Neo4jIncoming>();
         services.AddSingleton<Neo4jQueries>();
         services.AddSingleton<Neo4jStops>();
         services.AddSingleton<Neo4jDumps>();

@@ -31,20 +31,29 @@ public sealed class BackupCatalog
     /// path is taken as given, and a bare name is also looked up in the backup root. A name that matches
     /// nothing is a usage error (exit 2) that lists the newest backups.
     /// </summary>
-    public string Resolve(string backup)
+    public string Resolve(string backup) => ResolveNoting(backup).Directory;
+
+    /// <summary>
+    /// As <see cref="Resolve"/>, with what the choice passed over: `latest` names the newer backups it did not take
+    /// because this host does not accept them (signature, encryption), so it never rolls back without a word.
+    /// </summary>
+    public (string Directory, IReadOnlyList<string> Warnings) ResolveNoting(string backup)
     {
         if (string.Equals(backup, Latest, StringComparison.OrdinalIgnoreCase))
         {
-            return FindLatest() ?? throw new IntegrityException(_trust.Checks || _trust.RequiresEncryption
+            var (latest, passed) = FindLatest();
+            IReadOnlyList<string> warnings = passed.Count == 0 || latest is null ? [] :
+                [$"latest is {Path.GetFileName(latest)}: it passes over the newer {string.Join(", ", passed)}, which this host does not accept (`summit-dr check` says why)"];
+            return (latest ?? throw new IntegrityException(_trust.Checks || _trust.RequiresEncryption
                 ? $"There is no backup in {Root} that this host accepts to take as `latest` (Signing:TrustedKeyFiles, Encryption:Required): `summit-dr list` shows what is there. Name a backup, with --allow-unsigned if you know where it comes from."
-                : $"There is no complete backup in {Root} to take as `latest`. Run `summit-dr backup` first, or name a backup directory.");
+                : $"There is no complete backup in {Root} to take as `latest`. Run `summit-dr backup` first, or name a backup directory."), warnings);
         }
 
         var direct = _workingDirectory.Resolve(backup);
         var inRoot = Path.Combine(Root, backup);
         var found = Directory.Exists(direct) ? direct : Directory.Exists(inRoot) ? inRoot : throw new UsageException(NoSuchBackup(backup));
         return Path.GetFullPath(found).TrimEnd('/') != Path.GetFullPath(new Pitr.WalArchive(Root).Directory)
-            ? found
+            ? (found, [])
             : throw new UsageException($"{found} is the WAL archive, not a backup: restore to a point in time with `summit-dr restore --to TIME`.");
     }
 
@@ -95,46 +104,50 @@ public sealed class BackupCatalog
         return sizes;
     }
 
-    /// <summary>Complete backups a restore would accept (signature, encryption), newest first, with their manifests.</summary>
+    /// <summary>
+    /// Complete backups a restore would accept (signature, encryption), newest first, each with the manifest the
+    /// verdict was given on: parsed from the very bytes whose signature was checked, read once.
+    /// </summary>
     public IReadOnlyList<(BackupEntry Entry, BackupManifest Manifest)> Accepted() =>
-        List().Where(e => e.State is BackupState.Complete or BackupState.Safety && Acceptable(e))
-            .Select(e => (Entry: e, Manifest: TryRead(e.Directory)))
-            .Where(e => e.Manifest is not null)
-            .Select(e => (e.Entry, e.Manifest!))
+        List().Where(e => e.State is BackupState.Complete or BackupState.Safety)
+            .Select(e => (Entry: e, Judged: Judge(e)))
+            .Where(e => e.Judged is { Accepted: true, Manifest: not null })
+            .Select(e => (e.Entry, e.Judged.Manifest!))
             .ToList();
 
-    private static BackupManifest? TryRead(string directory)
+    /// <summary>
+    /// The newest backup a restore would accept: never one its signature or encryption would get refused. The newer
+    /// ones it passed over for that are named, so `latest` never rolls back without a word.
+    /// </summary>
+    public (string? Directory, IReadOnlyList<string> PassedOver) FindLatest()
     {
-        try
+        var passed = new List<string>();
+        foreach (var entry in List().Where(e => e.State is BackupState.Complete or BackupState.Legacy or BackupState.Corrupt))
         {
-            return BackupManifest.Read(directory);
+            if (Judge(entry).Accepted)
+            {
+                return (entry.Directory, passed);
+            }
+
+            passed.Add(entry.Name);
         }
-        catch (Exception ex) when (ex is IOException or JsonException or IntegrityException or UnauthorizedAccessException)
-        {
-            return null;
-        }
+
+        return (null, passed);
     }
 
-    /// <summary>The newest backup a restore would accept: never one its signature or encryption would get refused.</summary>
-    private string? FindLatest() =>
-        List().FirstOrDefault(e => e.State is BackupState.Complete or BackupState.Legacy or BackupState.Corrupt && Acceptable(e))?.Directory;
-
-    private bool Acceptable(BackupEntry entry)
+    /// <summary>Whether a restore would accept the backup, and the manifest that was judged (null: none, or it could not be read).</summary>
+    private (bool Accepted, BackupManifest? Manifest) Judge(BackupEntry entry)
     {
-        if (!_trust.Checks && !_trust.RequiresEncryption)
-        {
-            return true;
-        }
-
         try
         {
-            var manifest = entry.State == BackupState.Legacy ? null : BackupManifest.Read(entry.Directory);
-            return _trust.Judge(entry.Directory, manifest).Accepted;
+            var bytes = entry.State == BackupState.Legacy ? null : BackupManifest.ReadBytes(entry.Directory);
+            var manifest = bytes is null ? null : BackupManifest.Parse(bytes, entry.Name);
+            return (!_trust.Checks && !_trust.RequiresEncryption || _trust.Judge(entry.Directory, manifest, bytes).Accepted, manifest);
         }
-        catch (Exception ex) when (ex is IOException or JsonException or IntegrityException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or JsonException or SummitDrException or UnauthorizedAccessException)
         {
             // A corrupt backup stays `latest` so that the restore says what is wrong with it; a signature check needs a manifest.
-            return !_trust.Checks;
+            return (!_trust.Checks, null);
         }
     }
 
@@ -176,7 +189,7 @@ public sealed class BackupCatalog
         {
             return new BackupEntry(name, directory, nameTime, bytes, present, BackupState.Corrupt, $"manifest.json does not parse: {ex.Message}");
         }
-        catch (IntegrityException ex)
+        catch (SummitDrException ex)
         {
             return new BackupEntry(name, directory, nameTime, bytes, present, BackupState.Corrupt, ex.Message);
         }

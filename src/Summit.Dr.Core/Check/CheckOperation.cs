@@ -17,13 +17,13 @@ public sealed class CheckOperation(PlatformContainers containers, BackupCatalog 
     public async Task<CheckResult> RunAsync(string backup, CancellationToken cancellationToken)
     {
         steps.Begin(dryRun: false);
-        var directory = catalog.Resolve(backup);
+        var (directory, notes) = catalog.ResolveNoting(backup);
         OpenedBackup opened;
         try
         {
-            opened = await verifier.OpenAsync(directory, cancellationToken);
+            opened = await verifier.OpenAsync(directory, notes, cancellationToken);
         }
-        catch (IntegrityException ex)
+        catch (SummitDrException ex) when (ex.ExitCode == ExitCodes.Integrity)
         {
             return new CheckResult(directory, [new CheckFinding(Path.GetFileName(directory), false, ex.Message)]);
         }

@@ -19,13 +19,19 @@ public static class DockerArgs
     public static IReadOnlyList<string> RemoveForce(string container, bool anonymousVolumes = false) =>
         anonymousVolumes ? ["rm", "--force", "--volumes", container] : ["rm", "--force", container];
 
+    /// <param name="user">`--user`: who runs it (a file's owner, so nothing is written as root); the container's user when null.</param>
     public static IReadOnlyList<string> Exec(
-        string container, IReadOnlyList<string> command, IEnumerable<string>? environmentNames = null, bool interactive = false)
+        string container, IReadOnlyList<string> command, IEnumerable<string>? environmentNames = null, bool interactive = false, string? user = null)
     {
         var args = new List<string> { "exec" };
         if (interactive)
         {
             args.Add("-i");
+        }
+
+        if (user is not null)
+        {
+            args.AddRange(["--user", user]);
         }
 
         foreach (var name in environmentNames ?? [])

@@ -11,7 +11,7 @@ using Summit.Dr.Restore;
 namespace Summit.Dr.Drill;
 
 /// <summary>A drill's Neo4j: a scratch server of the live image, the dump loaded into its fresh volume, started, counted.</summary>
-public sealed class DrillNeo4j(DockerCli docker, Neo4jQueries queries, Neo4jDumps dumps, ArtifactEncryption encryption, IOptions<SummitDrOptions> options)
+public sealed class DrillNeo4j(DockerCli docker, Neo4jQueries queries, Neo4jDumps dumps, Neo4jIncoming incoming, IOptions<SummitDrOptions> options)
 {
     public async Task RunAsync(DrillScratch scratch, OpenedBackup opened, string image, DrillChecks checks, CancellationToken cancellationToken)
     {
@@ -34,11 +34,14 @@ public sealed class DrillNeo4j(DockerCli docker, Neo4jQueries queries, Neo4jDump
 
         var container = await scratch.RunAsync("neo4j", image, environment, start: false, cancellationToken);
         var target = queries.Describe(container) with { Database = recorded?.Database ?? settings.Database };
-        await using (var bench = await dumps.StartLoadWorkbenchAsync(target, ArtifactEncryption.ReadablePath(opened, BackupComponent.Neo4j), cancellationToken))
+        await using (var bench = await dumps.StartWorkbenchAsync(target, cancellationToken))
         {
+            // The dump, read once into the scratch server's own volume and checked on the way, is what neo4j-admin loads.
+            var copy = Neo4jIncoming.DirectoryFor(target, scratch.Id);
+            await incoming.CopyAsync(bench, copy, opened, root: null, step: null, cancellationToken);
             try
             {
-                await dumps.LoadAsync(bench, () => encryption.Open(opened, BackupComponent.Neo4j), cancellationToken);
+                await incoming.LoadAsync(bench, copy, cancellationToken);
             }
             catch (OperationFailedException ex)
             {

@@ -32,7 +32,6 @@ public sealed class DrillOperation(
         try
         {
             var (postgresImage, neo4jImage) = await setup.ImagesAsync(opened, images, cancellationToken);
-            await setup.VerifyAsync(opened, steps, cancellationToken);
             // To a point in time, PostgreSQL's drill runs steps of its own (the restore's: verify, stage, read, lay, recover).
             Task Store(BackupComponent component, string step, Func<CancellationToken, Task> drill, CancellationToken token) =>
                 opened.Present.Contains(component)

@@ -13,22 +13,17 @@ namespace Summit.Dr.Drill;
 /// target and promotes; the proof is that recovery reached exactly the last transaction that ended at or before
 /// the target (by pg_waldump, in the archive) and that every table opens; its row counts are reported.
 /// </summary>
-public sealed class DrillPointInTime(DockerCli docker, PitrPreparation preparation, PitrRecovery recovery, PostgresService postgres, ArtifactEncryption encryption, StepRunner steps)
+public sealed class DrillPointInTime(DockerCli docker, PitrPreparation preparation, PitrRecovery recovery, PostgresService postgres, StepRunner steps)
 {
     public async Task RunAsync(DrillScratch scratch, RecoveryPlan plan, string image, IReadOnlyDictionary<string, string> environment, DrillChecks checks, CancellationToken cancellationToken)
     {
-        var verified = preparation.VerifyBaseAsync(plan, cancellationToken);
         var container = await scratch.RunAsync("postgres", image, environment, start: false, cancellationToken);
         await using (var bench = await steps.RunAsync("scratch workbench", (_, t) => PostgresWorkbench.StartAsync(docker, container, t), cancellationToken))
         {
+            // The WAL and the base backup staged in the scratch server's volume, each checked on its way there, as a restore does.
             await preparation.StageAsync(bench, plan, cancellationToken);
             var reading = await preparation.ReadWalAsync(bench, plan, cancellationToken);
-            await verified;
-            await steps.RunAsync("lay base backup", async (_, t) =>
-            {
-                await using var source = encryption.OpenHashing(plan.Base.Directory, BackupManifest.Read(plan.Base.Directory), plan.Base.Base.Artifact.File);
-                await BaseLayer.LayAsync(source, bench, BaseLayer.Settings(plan, reading), docker, t);
-            }, cancellationToken);
+            await steps.RunAsync("lay base backup", (_, t) => BaseLayer.LayAsync(bench, BaseLayer.Settings(plan, reading), docker, t), cancellationToken);
             var last = await steps.RunAsync("recover postgres", (_, t) => recovery.RecoverAsync(container.Name, reading, t), cancellationToken);
             checks.Add("postgres point in time", true, last is { } l
                 ? $"recovered to {plan.Target.ToLocalTime():yyyy-MM-dd HH:mm:ss}: its last transaction ended at {l.ToLocalTime():HH:mm:ss.ffffff}, the archive's last one at or before the target"

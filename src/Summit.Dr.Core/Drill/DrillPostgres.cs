@@ -12,7 +12,7 @@ using Summit.Dr.Steps;
 namespace Summit.Dr.Drill;
 
 /// <summary>A drill's PostgreSQL: a scratch server of the live image, the dump restored into it, every table counted.</summary>
-public sealed class DrillPostgres(DockerCli docker, PostgresService postgres, ArtifactEncryption encryption, DrillPointInTime pointInTime, IOptions<SummitDrOptions> options, TimeProvider time)
+public sealed class DrillPostgres(DockerCli docker, PostgresService postgres, PostgresIncoming incoming, DrillPointInTime pointInTime, IOptions<SummitDrOptions> options, TimeProvider time)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
@@ -37,13 +37,19 @@ public sealed class DrillPostgres(DockerCli docker, PostgresService postgres, Ar
 
         var container = await scratch.RunAsync("postgres", image, environment, start: true, cancellationToken);
         await WaitUntilReadyAsync(container.Name, user, database, cancellationToken);
+        // The dump, read once into the scratch server's own volume and checked on the way, is what pg_restore reads.
+        var dump = await incoming.CopyAsync(container, opened, null, cancellationToken);
         try
         {
-            await postgres.RestoreIntoAsync(container.Name, database, () => encryption.Open(opened, BackupComponent.Postgres), cancellationToken);
+            await postgres.RestoreIntoAsync(dump, database, cancellationToken);
         }
         catch (OperationFailedException ex)
         {
             throw new IntegrityException($"postgres.dump does not restore: {ex.Message}", ex);
+        }
+        finally
+        {
+            await incoming.RemoveAsync(dump);
         }
 
         var rows = await postgres.ExactRowCountsAsync(container.Name, database, cancellationToken);

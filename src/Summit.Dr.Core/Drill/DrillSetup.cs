@@ -23,8 +23,8 @@ public sealed class DrillSetup(
     /// </summary>
     public async Task<(OpenedBackup Opened, Pitr.RecoveryPlan? Plan)> OpenAsync(string backup, DateTimeOffset? to, CancellationToken cancellationToken)
     {
-        var (directory, plan) = await source.ResolveAsync(new RestoreRequest(backup, BackupComponents.All, false, true, false, false) { To = to, HoldsLock = false }, cancellationToken);
-        var opened = await verifier.OpenAsync(directory, cancellationToken);
+        var (directory, plan, notes) = await source.ResolveAsync(new RestoreRequest(backup, BackupComponents.All, false, true, false, false) { To = to, HoldsLock = false }, cancellationToken);
+        var opened = await verifier.OpenAsync(directory, notes, cancellationToken);
         encryption.RequireKeys(opened);
         return (opened, plan);
     }
@@ -67,20 +67,6 @@ public sealed class DrillSetup(
             await Image(BackupComponent.Postgres, "PostgreSQL", settings.Postgres.Container, manifest?.Postgres.Source, settings.Drill.PostgresImage, "Drill:PostgresImage"),
             await Image(BackupComponent.Neo4j, "Neo4j", settings.Neo4j.Container, manifest?.Neo4j.Source, settings.Drill.Neo4jImage, "Drill:Neo4jImage"));
     }
-
-    /// <summary>Every artifact's size and SHA-256 against the manifest, side by side, before anything is started.</summary>
-    public Task VerifyAsync(OpenedBackup opened, StepRunner steps, CancellationToken cancellationToken) =>
-        steps.RunAsync("verify backup", async (_, token) => await Task.WhenAll(opened.Present.Select(async component =>
-        {
-            var artifact = BackupVerifier.RequirePresent(opened, component);
-            if (artifact is null)
-            {
-                return;
-            }
-
-            await using var file = encryption.OpenHashing(opened, component);
-            BackupVerifier.RequireChecksum(artifact, await file.FinishAsync(token));
-        })), cancellationToken, () => StepPlan.Note("in process: every artifact's size and SHA-256 against the manifest"));
 
     /// <summary>The drill's outcome in the backup's `drill.json`, for `list`; a directory it cannot write to is a warning.</summary>
     public void Record(string directory, string result, TimeSpan total, string? failure, DateTimeOffset at)

@@ -5,16 +5,25 @@ using Summit.Dr.Uploads;
 
 namespace Summit.Dr.Drill;
 
-/// <summary>A drill's uploads: extracted into the scratch directory, counted and hashed as the manifest recorded them.</summary>
+/// <summary>
+/// A drill's uploads: extracted into the scratch directory from one read of the archive, whose size and SHA-256 are
+/// checked on the same read; counted and hashed as the manifest recorded them.
+/// </summary>
 public sealed class DrillUploads(ArtifactEncryption encryption)
 {
     public async Task<long> RunAsync(DrillScratch scratch, OpenedBackup opened, DrillChecks checks, CancellationToken cancellationToken)
     {
         var recorded = opened.Manifest?.Uploads;
-        var trailer = await ArtifactEncryption.ReadUploadsTrailerAsync(opened, cancellationToken);
-        await using (var archive = encryption.Open(opened, BackupComponent.Uploads))
+        var artifact = BackupVerifier.RequirePresent(opened, BackupComponent.Uploads);
+        await using (var archive = encryption.OpenHashing(opened, BackupComponent.Uploads))
         {
-            await UploadsArchive.ExtractAsync(archive, scratch.Directory, cancellationToken, trailer);
+            if (artifact is not null && archive.Length != artifact.Size)
+            {
+                throw new Errors.IntegrityException($"{BackupLayout.UploadsFile} is {archive.Length} bytes, but the manifest records {artifact.Size}: the file was truncated or changed.");
+            }
+
+            await UploadsArchive.ExtractAsync(archive, scratch.Directory, cancellationToken, ArtifactEncryption.UploadsTrailer(opened, archive));
+            BackupVerifier.RequireChecksum(artifact, await archive.FinishAsync(cancellationToken));
         }
 
         var tree = Path.Combine(scratch.Directory, "uploads");

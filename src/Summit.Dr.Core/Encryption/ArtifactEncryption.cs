@@ -96,9 +96,12 @@ public sealed class ArtifactEncryption
     public static string? ReadablePath(OpenedBackup backup, BackupComponent component) =>
         backup.Manifest?.Encryption is null ? Path.Combine(backup.Directory, BackupLayout.FileOf(component)) : null;
 
-    /// <summary>The uploads archive's gzip trailer, which only a plaintext file shows (an encrypted archive is protected by its integrity check instead).</summary>
-    public static Task<(uint Crc, uint Length)?> ReadUploadsTrailerAsync(OpenedBackup backup, CancellationToken cancellationToken) =>
-        ReadablePath(backup, BackupComponent.Uploads) is { } path ? Uploads.UploadsArchive.ReadTrailerAsync(path, cancellationToken) : Task.FromResult<(uint, uint)?>(null);
+    /// <summary>
+    /// The uploads archive's gzip trailer, read through the handle the archive is read with; only a plaintext file shows
+    /// one (an encrypted archive is protected by its integrity check instead).
+    /// </summary>
+    public static (uint Crc, uint Length)? UploadsTrailer(OpenedBackup backup, HashingReadStream archive) =>
+        backup.Manifest?.Encryption is null ? Uploads.UploadsArchive.TrailerOf(archive) : null;
 
     /// <summary>
     /// Before anything is touched: every artifact of an encrypted backup opens with the configured keys (its

@@ -62,30 +62,39 @@ public sealed record BackupManifest(
 
     /// <summary>
     /// Reads DIRECTORY/manifest.json. It does not parse: <see cref="JsonException"/>. It names a file other than
-    /// a store's one artifact name, or is too large to be one: <see cref="Errors.IntegrityException"/>.
+    /// a store's one artifact name or another backup, is too large to be a manifest, or is a link:
+    /// <see cref="Errors.SummitDrException"/> (exit 4).
     /// </summary>
-    public static async Task<BackupManifest> ReadAsync(string directory, CancellationToken cancellationToken)
+    public static Task<BackupManifest> ReadAsync(string directory, CancellationToken cancellationToken)
     {
-        var path = System.IO.Path.Combine(directory, FileName);
-        if (new FileInfo(path).Length > MaxBytes)
-        {
-            throw new Errors.IntegrityException($"{FileName} in {System.IO.Path.GetFileName(directory)} is larger than any manifest summit-dr writes; it is not read.");
-        }
-
-        await using var stream = File.OpenRead(path);
-        return Parse(await JsonSerializer.DeserializeAsync<BackupManifest>(stream, JsonDefaults.Options, cancellationToken), System.IO.Path.GetFileName(directory));
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Read(directory));
     }
 
     /// <summary>DIRECTORY/manifest.json read at once (it is small), checked as <see cref="ReadAsync"/> checks it.</summary>
-    public static BackupManifest Read(string directory)
+    public static BackupManifest Read(string directory) => Parse(ReadBytes(directory), System.IO.Path.GetFileName(directory.TrimEnd('/')));
+
+    /// <summary>
+    /// The bytes of DIRECTORY/manifest.json, read once through one handle that follows no link: the bytes a signature
+    /// is checked on are the bytes that are then parsed.
+    /// </summary>
+    public static byte[] ReadBytes(string directory)
     {
-        var path = System.IO.Path.Combine(directory, FileName);
-        return new FileInfo(path).Length > MaxBytes
-            ? throw new Errors.IntegrityException($"{FileName} in {System.IO.Path.GetFileName(directory)} is larger than any manifest summit-dr writes; it is not read.")
-            : Parse(File.ReadAllBytes(path), System.IO.Path.GetFileName(directory));
+        using var file = SafeFiles.OpenRead(FileName, 1 << 16, directory);
+        if (file.Length > MaxBytes)
+        {
+            throw new Errors.IntegrityException($"{FileName} in {System.IO.Path.GetFileName(directory.TrimEnd('/'))} is larger than any manifest summit-dr writes; it is not read.");
+        }
+
+        using var copy = new MemoryStream((int)file.Length);
+        file.CopyTo(copy);
+        return copy.ToArray();
     }
 
-    /// <summary>The manifest of <paramref name="where"/>, from its bytes (off-site), checked as <see cref="ReadAsync"/> checks it.</summary>
+    /// <summary>
+    /// The manifest of the backup named <paramref name="where"/> (its directory, or its prefix off-site), from its
+    /// bytes, checked as <see cref="ReadAsync"/> checks it: it must name that very backup.
+    /// </summary>
     public static BackupManifest Parse(ReadOnlySpan<byte> json, string where) =>
         Parse(JsonSerializer.Deserialize<BackupManifest>(json, JsonDefaults.Options), where);
 
@@ -97,6 +106,13 @@ public sealed record BackupManifest(
         }
 
         ArtifactNames.Require(manifest, where);
+        if (!string.Equals(manifest.Name, where, StringComparison.Ordinal))
+        {
+            throw new Errors.IntegrityException(
+                $"manifest.json of {where} was written for the backup '{manifest.Name}': a backup is taken only under the name it was made with, and this one was renamed or copied. " +
+                $"Nothing was touched; give the directory its own name back ({manifest.Name}).");
+        }
+
         return manifest;
     }
 }

@@ -18,12 +18,6 @@ public static class Neo4jCommands
         _ => [Admin, "dump", $"--database={database}", "--to=-"],
     };
 
-    public static IReadOnlyList<string> LoadFromStdin(string database, Neo4jAdminSyntax syntax) => syntax switch
-    {
-        Neo4jAdminSyntax.V5 => [Admin, "database", "load", database, "--from-stdin", "--overwrite-destination=true"],
-        _ => [Admin, "load", "--from=-", $"--database={database}", "--force"],
-    };
-
     /// <summary>Loads DIRECTORY/DATABASE.dump over the database.</summary>
     public static IReadOnlyList<string> LoadFromPath(string database, Neo4jAdminSyntax syntax, string directory) => syntax switch
     {

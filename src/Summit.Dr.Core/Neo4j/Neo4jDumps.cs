@@ -101,44 +101,18 @@ public sealed class Neo4jDumps
         }
     }
 
-    /// <summary>
-    /// A workbench for a load or a read: the dump file is bind-mounted read-only as DATABASE.dump, unless it
-    /// must be streamed (the setting says so, or there is no file to mount: <paramref name="dumpPath"/> is null
-    /// for an encrypted dump).
-    /// </summary>
-    public Task<Neo4jWorkbench> StartLoadWorkbenchAsync(Neo4jTarget target, string? dumpPath, CancellationToken cancellationToken) =>
-        LoadMount(target, dumpPath) is { } mount
-            ? StartAsync(target, mount, (dumpPath!, MountedDump(target)), cancellationToken)
-            : StartAsync(target, null, null, cancellationToken);
-
-    /// <summary>What <see cref="StartLoadWorkbenchAsync"/> runs.</summary>
-    public StepPlan LoadWorkbenchPlan(Neo4jTarget target, string? dumpPath) =>
-        Neo4jWorkbench.StartPlan(_docker, target, LoadMount(target, dumpPath), MountedDump(target));
-
-    /// <summary>
-    /// The dump file mounted where neo4j-admin reads it; none (it is streamed in) when the setting says so, when
-    /// there is no file to mount (an encrypted dump), or when the file is private (0600, as summit-dr writes it):
-    /// neo4j-admin runs as its own user, and the backup is not opened to it.
-    /// </summary>
-    private BindMount? LoadMount(Neo4jTarget target, string? dumpPath) =>
-        dumpPath is null || Transfer == Neo4jDumpTransfer.Stream || !File.Exists(dumpPath) || (File.GetUnixFileMode(dumpPath) & UnixFileMode.OtherRead) == 0
-            ? null
-            : new BindMount(dumpPath, MountedDump(target), ReadOnly: true);
-
-    /// <summary>A workbench with no mount, for moving stores around in the volume.</summary>
+    /// <summary>A workbench with no mount, for a restore's copy and load and for moving stores around in the volume.</summary>
     public Task<Neo4jWorkbench> StartWorkbenchAsync(Neo4jTarget target, CancellationToken cancellationToken) =>
         StartAsync(target, null, null, cancellationToken);
 
-    /// <summary>Whether a load workbench for <paramref name="dumpPath"/> mounts the dump (a dry run plans with what a run on a local engine does).</summary>
-    public bool MountsLoad(Neo4jTarget target, string? dumpPath) => LoadMount(target, dumpPath) is not null;
+    /// <summary>What <see cref="StartWorkbenchAsync"/> runs.</summary>
+    public StepPlan WorkbenchPlan(Neo4jTarget target) => Neo4jWorkbench.StartPlan(_docker, target, null, null);
 
     /// <summary>A workbench a dry run plans with: nothing is started. <paramref name="seesMount"/> is what a run of a local engine finds.</summary>
     public Neo4jWorkbench Planned(Neo4jTarget target, bool seesMount) => Neo4jWorkbench.Planned(_docker, target, seesMount && Transfer != Neo4jDumpTransfer.Stream, _logger);
 
     private Task<Neo4jWorkbench> StartAsync(Neo4jTarget target, BindMount? mount, (string, string)? probe, CancellationToken cancellationToken) =>
         Neo4jWorkbench.StartAsync(_docker, target, mount, probe, _queries.StartTimeout, _time, _logger, cancellationToken);
-
-    private static string MountedDump(Neo4jTarget target) => $"{Neo4jWorkbench.MountPoint}/{target.Database}.dump";
 
     /// <summary>The neo4j-admin dump a workbench runs: into the mounted directory when the engine sees it, else to standard output.</summary>
     public PlannedCommand DumpCommand(Neo4jWorkbench bench, string directory, string artifact, Neo4jDataDirectory? data = null) => bench.SeesMount
@@ -167,26 +141,6 @@ public sealed class Neo4jDumps
         return File.Exists(dump)
             ? dump
             : throw new OperationFailedException($"{failure}: it wrote no {Path.GetFileName(dump)} into {directory}. Set Neo4j:DumpTransfer=stream and try again.");
-    }
-
-    /// <summary>The neo4j-admin load a workbench runs.</summary>
-    public PlannedCommand LoadCommand(Neo4jWorkbench bench, string artifact, Neo4jDataDirectory? data = null) => bench.SeesMount
-        ? new(_docker.Spec(bench.ExecArgs(On(data, Neo4jCommands.LoadFromPath(bench.Target.Database, bench.Target.Syntax, Neo4jWorkbench.MountPoint)))))
-        : new(_docker.Spec(bench.ExecArgs(On(data, Neo4jCommands.LoadFromStdin(bench.Target.Database, bench.Target.Syntax)), interactive: true))) { Note = "< " + artifact };
-
-    /// <summary>Loads the dump over the (stopped) database: from the mounted file when the engine sees it, else streamed through `docker exec -i`.</summary>
-    public async Task LoadAsync(Neo4jWorkbench bench, Func<Stream> dump, CancellationToken cancellationToken, Neo4jDataDirectory? data = null)
-    {
-        var target = bench.Target;
-        var failure = $"neo4j-admin load of database '{target.Database}' failed";
-        if (bench.SeesMount)
-        {
-            Require(await bench.ExecAsync(On(data, Neo4jCommands.LoadFromPath(target.Database, target.Syntax, Neo4jWorkbench.MountPoint)), cancellationToken), failure);
-            return;
-        }
-
-        await using var input = dump();
-        Require(await bench.ExecAsync(On(data, Neo4jCommands.LoadFromStdin(target.Database, target.Syntax)), cancellationToken, input: input), failure);
     }
 
     /// <summary>The `load --info` a workbench runs, or none where the image has no such command (4.4).</summary>

@@ -64,7 +64,7 @@ public sealed class PitrPlanning(BackupCatalog catalog, WalStatusReader reader, 
         var archive = new WalArchive(catalog.Root);
         var accepted = catalog.Accepted();
         var bases = accepted.Where(b => b.Manifest.Postgres is { Status: ComponentStatus.Captured, Base: not null })
-            .Select(b => new BaseCandidate(b.Entry.Name, b.Entry.Directory, b.Manifest.Postgres.Base!))
+            .Select(b => new BaseCandidate(b.Entry.Name, b.Entry.Directory, b.Manifest.Postgres.Base!, b.Manifest))
             .ToList();
         var live = await reader.ReadAsync(await containers.PostgresOrNullAsync(cancellationToken), archive, cancellationToken);
         var plan = RecoveryPlanner.Plan(target, archive, bases, branch => branch.Name == live.Branch ? live.CoveredUntil(now) : archive.LastWrite(branch) ?? DateTimeOffset.MinValue);

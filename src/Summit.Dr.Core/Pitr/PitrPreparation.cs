@@ -17,25 +17,18 @@ namespace Summit.Dr.Pitr;
 /// the base backup proved against its manifest (verify before execute), and beside it the WAL the recovery
 /// will replay staged in the data directory and read with pg_waldump, which tells where recovery must end.
 /// </summary>
-public sealed class PitrPreparation(DockerCli docker, ArtifactEncryption encryption, StepRunner steps, ILogger<PitrPreparation> logger)
+public sealed class PitrPreparation(DockerCli docker, ArtifactCopy copy, StepRunner steps, ILogger<PitrPreparation> logger)
 {
     public async Task<PitrPrepared> PrepareAsync(RecoveryPlan plan, ContainerInfo postgres, CancellationToken cancellationToken)
     {
-        var manifest = BackupManifest.Read(plan.Base.Directory);
         PostgresWorkbench? bench = null;
         WalReading reading = new(null, null, null);
         try
         {
-            await steps.ConcurrentlyAsync(
-                cancellationToken,
-                token => VerifyBaseAsync(plan, manifest, token),
-                async token =>
-                {
-                    bench = await steps.RunAsync("postgres workbench", (_, t) => PostgresWorkbench.StartAsync(docker, postgres, t), token,
-                        () => PostgresWorkbench.StartPlan(docker, postgres), dry: () => PostgresWorkbench.Planned(docker, postgres));
-                    await StageAsync(bench, plan, token);
-                    reading = await ReadWalAsync(bench, plan, token);
-                });
+            bench = await steps.RunAsync("postgres workbench", (_, t) => PostgresWorkbench.StartAsync(docker, postgres, t), cancellationToken,
+                () => PostgresWorkbench.StartPlan(docker, postgres), dry: () => PostgresWorkbench.Planned(docker, postgres));
+            await StageAsync(bench, plan, cancellationToken);
+            reading = await ReadWalAsync(bench, plan, cancellationToken);
         }
         catch
         {
@@ -56,29 +49,46 @@ public sealed class PitrPreparation(DockerCli docker, ArtifactEncryption encrypt
             () => StepPlan.Of([.. WalDump.Runs(plan).Select(r => new PlannedCommand(WalDump.Spec(bench, r.Timeline, r.First, r.Last)))]).With("every transaction's end time: where recovery must stop"),
             dry: () => new WalReading(null, null, null));
 
-    /// <summary>The base backup's size and SHA-256 (and, encrypted, its integrity check), read to the end.</summary>
-    public Task VerifyBaseAsync(RecoveryPlan plan, CancellationToken cancellationToken) => VerifyBaseAsync(plan, BackupManifest.Read(plan.Base.Directory), cancellationToken);
-
-    private Task VerifyBaseAsync(RecoveryPlan plan, BackupManifest manifest, CancellationToken cancellationToken)
+    /// <summary>
+    /// The base backup, read once into PGDATA/summit-dr-wal beside the staged WAL (no writer of the backup root reaches
+    /// it there), its size and SHA-256 (and, encrypted, its integrity check) proved on the way: it is laid into the
+    /// data directory only from that copy, only once it matched.
+    /// </summary>
+    private Task CopyBaseAsync(PostgresWorkbench bench, RecoveryPlan plan, CancellationToken cancellationToken)
     {
         var artifact = plan.Base.Base.Artifact;
         var path = Path.Combine(plan.Base.Directory, artifact.File);
         return steps.RunAsync($"check {artifact.File}", async (step, token) =>
         {
-            var opened = new OpenedBackup(plan.Base.Directory, manifest, manifest.Captured, []);
-            _ = BackupVerifier.RequireBasePresent(opened).Single();
-            await using var file = encryption.OpenHashing(plan.Base.Directory, manifest, artifact.File);
-            step.Track(() => file.BytesRead);
-            BackupVerifier.RequireChecksum(artifact, await file.FinishAsync(token));
-            step.Report(artifact.Size, $"SHA-256 matches; base backup of {plan.Base.Name}, consistent at {plan.Base.ConsistentAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}");
-        }, cancellationToken, () => StepPlan.Note($"in process: size and SHA-256 of {path} against the manifest"), new StepOptions { TracksBytes = true, ExpectedBytes = artifact.Size });
+            try
+            {
+                await copy.IntoAsync(plan.Base.Directory, plan.Base.Manifest, artifact.File, artifact, async (source, t) =>
+                    await bench.RunAsync(BaseLayer.CopySpec(bench) with { StandardInput = source }, $"copy {artifact.File} into {bench.StagingDirectory}", t), step, token);
+            }
+            catch (Exception ex) when (DiskFull.Is(ex) || (ex is OperationFailedException && DiskFull.IsIn(ex.Message)))
+            {
+                throw new DiskFullException($"PostgreSQL's volume filled up while the base backup was copied beside the staged WAL: nothing live was touched. Free space there. ({ex.Message})", ex);
+            }
+
+            step.Report(artifact.Size, $"copied beside the staged WAL, SHA-256 matches; base backup of {plan.Base.Name}, consistent at {plan.Base.ConsistentAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}");
+        }, cancellationToken, () => StepPlan.Of(new PlannedCommand(BaseLayer.CopySpec(bench)) { Note = $"< {path}, read once; its size and SHA-256 must be the manifest's before it is laid" }),
+            new StepOptions { TracksBytes = true, ExpectedBytes = artifact.Size });
     }
 
-    /// <summary>The WAL from the base backup's start on, into PGDATA/summit-dr-wal, after checking the volume has the room for it and the base backup.</summary>
-    public Task StageAsync(PostgresWorkbench bench, RecoveryPlan plan, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// The WAL from the base backup's start on, into PGDATA/summit-dr-wal, after checking the volume has the room for
+    /// it, the copy of the base backup and the base backup laid; then the base backup copied beside it.
+    /// </summary>
+    public async Task StageAsync(PostgresWorkbench bench, RecoveryPlan plan, CancellationToken cancellationToken)
+    {
+        await StageWalAsync(bench, plan, cancellationToken);
+        await CopyBaseAsync(bench, plan, cancellationToken);
+    }
+
+    private Task StageWalAsync(PostgresWorkbench bench, RecoveryPlan plan, CancellationToken cancellationToken) =>
         steps.RunAsync("stage wal", async (step, token) =>
         {
-            var needed = plan.WalBytes + plan.Base.Base.TarBytes + (plan.Base.Base.TarBytes / 20);
+            var needed = plan.WalBytes + plan.Base.Base.Artifact.Size + plan.Base.Base.TarBytes + (plan.Base.Base.TarBytes / 20);
             var free = await bench.FreeBytesAsync(token);
             if (free < needed)
             {
@@ -136,7 +146,7 @@ public sealed class PitrPreparation(DockerCli docker, ArtifactEncryption encrypt
     /// <summary>One file as it is now (the segment still being written is copied as far as it is written, under its segment's name).</summary>
     private static async Task Entry(TarWriter tar, string path, string name, CancellationToken cancellationToken)
     {
-        await using var source = File.OpenRead(path);
+        await using var source = SafeFiles.OpenRead(path);
         var entry = new UstarTarEntry(TarEntryType.RegularFile, name) { DataStream = source, Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite, ModificationTime = File.GetLastWriteTimeUtc(path) };
         await tar.WriteEntryAsync(entry, cancellationToken);
     }

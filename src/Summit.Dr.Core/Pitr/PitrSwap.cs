@@ -14,7 +14,7 @@ namespace Summit.Dr.Pitr;
 /// started to replay the staged WAL and promote, checked, its settings reset, and the archiver started again
 /// on the new timeline. A failure puts the kept data directory back (the caller's rollback).
 /// </summary>
-public sealed class PitrSwap(PostgresDataMoves moves, WalArchiving wal, PitrRecovery recovery, DockerCli docker, ArtifactEncryption encryption, StepRunner steps, ILogger<PitrSwap> logger)
+public sealed class PitrSwap(PostgresDataMoves moves, WalArchiving wal, PitrRecovery recovery, DockerCli docker, StepRunner steps, ILogger<PitrSwap> logger)
 {
     public async Task SwapInAsync(PitrPrepared pitr, SwapProgress state, string id, CancellationToken cancellationToken)
     {
@@ -40,16 +40,12 @@ public sealed class PitrSwap(PostgresDataMoves moves, WalArchiving wal, PitrReco
         var settings = BaseLayer.Settings(plan, pitr.Reading);
         await steps.RunAsync("lay base backup", async (step, t) =>
         {
-            var manifest = BackupManifest.Read(plan.Base.Directory);
-            await using var source = encryption.OpenHashing(plan.Base.Directory, manifest, plan.Base.Base.Artifact.File);
-            step.Track(() => source.BytesRead);
-            await BaseLayer.LayAsync(source, pitr.Bench, settings, docker, t);
-            step.Report(plan.Base.Base.Artifact.Size, $"{plan.Base.Name}'s base backup, with recovery.signal and the recovery settings");
+            await BaseLayer.LayAsync(pitr.Bench, settings, docker, t);
+            step.Report(plan.Base.Base.Artifact.Size, $"{plan.Base.Name}'s base backup from its verified copy, with recovery.signal and the recovery settings");
         }, cancellationToken, () => StepPlan.Of(
-                new PlannedCommand(BaseLayer.ExtractSpec(pitr.Bench)) { Note = $"< {Path.Combine(plan.Base.Directory, plan.Base.Base.Artifact.File)}, decompressed" },
+                new PlannedCommand(BaseLayer.ExtractSpec(pitr.Bench)) { Note = "the copy whose SHA-256 matched, decompressed" },
                 new PlannedCommand(BaseLayer.SettingsSpec(pitr.Bench)) { Note = "< " + settings.Trim().Replace('\n', ';') },
-                BaseLayer.SignalSpec(pitr.Bench)),
-            new StepOptions { TracksBytes = true, ExpectedBytes = plan.Base.Base.Artifact.Size });
+                BaseLayer.SignalSpec(pitr.Bench)));
 
         await steps.RunAsync("recover postgres", async (step, t) =>
         {

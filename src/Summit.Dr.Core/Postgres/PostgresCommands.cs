@@ -33,8 +33,14 @@ public static class PostgresCommands
     /// One transaction, stopping at the first error, and everything owned by the configured user: no
     /// owner or privilege statements from the source server are replayed.
     /// </summary>
-    public static IReadOnlyList<string> Restore(string user, string database) =>
-        ["pg_restore", "-U", user, "-d", database, "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction"];
+    public static IReadOnlyList<string> Restore(string user, string database, string file) =>
+        ["pg_restore", "-U", user, "-d", database, "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", file];
+
+    /// <summary>`pg_restore --list` of a dump file in the container.</summary>
+    public static IReadOnlyList<string> ListArchive(string file) => ["pg_restore", "--list", file];
+
+    /// <summary>Every block of a dump file in the container read, the SQL going nowhere (<see cref="ReadWholeArchive()"/>).</summary>
+    public static IReadOnlyList<string> ReadWholeArchive(string file) => ["pg_restore", "--file=/dev/null", file];
 
     /// <summary>The server version, the database's size in bytes, then one `schema.table<TAB>estimated rows` line per user table.</summary>
     public static IReadOnlyList<string> Facts(string user, string database) =>

@@ -143,27 +143,51 @@ public sealed class PostgresService
 
     public ProcessSpec CreateSpec(string container, string database) => Exec(container, PostgresCommands.CreateDatabase(_options.User, database));
 
-    public ProcessSpec RestoreSpec(string container, string database) => Exec(container, PostgresCommands.Restore(_options.User, database), interactive: true);
+    /// <summary>pg_restore from the verified copy of the dump, as the copy's owner.</summary>
+    public ProcessSpec RestoreSpec(IncomingDump dump, string database) => Exec(dump.Container, PostgresCommands.Restore(_options.User, database, dump.Path), user: dump.Owner);
 
     /// <summary>What <see cref="RestoreIntoAsync"/> runs.</summary>
-    public StepPlan RestoreIntoPlan(string container, string database, string artifact) => StepPlan.Of(
-        new PlannedCommand(DropSpec(container, database)) { Note = "what holds the name, if anything: it is this run's own" },
-        CreateSpec(container, database),
-        new PlannedCommand(RestoreSpec(container, database)) { Note = "< " + artifact });
+    public StepPlan RestoreIntoPlan(IncomingDump dump, string database) => StepPlan.Of(
+        new PlannedCommand(DropSpec(dump.Container, database)) { Note = "what holds the name, if anything: it is this run's own" },
+        CreateSpec(dump.Container, database),
+        new PlannedCommand(RestoreSpec(dump, database)) { Note = "from the verified copy, once its SHA-256 matched" });
 
     /// <summary>
     /// Creates <paramref name="database"/> afresh (dropping what holds the name: the name is the caller's own,
-    /// a leftover of a run that died or a scratch server's empty database) and streams the dump into it with
-    /// `pg_restore` through `docker exec -i`. The live database is not touched.
+    /// a leftover of a run that died or a scratch server's empty database) and restores the verified copy of the
+    /// dump into it with `pg_restore`. The live database is not touched.
     /// </summary>
-    public async Task RestoreIntoAsync(string container, string database, Func<Stream> dump, CancellationToken cancellationToken)
+    public async Task RestoreIntoAsync(IncomingDump dump, string database, CancellationToken cancellationToken)
     {
-        await DropAsync(container, database, cancellationToken);
-
-        await RequireAsync(CreateSpec(container, database), container, database, "create", cancellationToken);
-        await using var input = dump();
-        await RequireAsync(RestoreSpec(container, database) with { StandardInput = input }, container, database, "restore", cancellationToken);
+        await DropAsync(dump.Container, database, cancellationToken);
+        await RequireAsync(CreateSpec(dump.Container, database), dump.Container, database, "create", cancellationToken);
+        await RequireAsync(RestoreSpec(dump, database), dump.Container, database, "restore", cancellationToken);
     }
+
+    /// <summary>What <see cref="ReadCopyAsync"/> runs.</summary>
+    public StepPlan ReadCopyPlan(IncomingDump dump) => StepPlan.Of(
+        Exec(dump.Container, PostgresCommands.ListArchive(dump.Path), user: dump.Owner),
+        Exec(dump.Container, PostgresCommands.ReadWholeArchive(dump.Path), user: dump.Owner));
+
+    /// <summary>
+    /// A dump with no manifest to check it against: pg_restore reads the copy's table of contents and every data block
+    /// (<see cref="IntegrityException"/> when it cannot). Returns the number of entries.
+    /// </summary>
+    public async Task<int> ReadCopyAsync(IncomingDump dump, CancellationToken cancellationToken)
+    {
+        var list = await _docker.RunAsync(Exec(dump.Container, PostgresCommands.ListArchive(dump.Path), user: dump.Owner), cancellationToken);
+        if (!list.Succeeded)
+        {
+            throw new IntegrityException($"pg_restore cannot read {BackupFile}: {list.ErrorSummary}");
+        }
+
+        var read = await _docker.RunAsync(Exec(dump.Container, PostgresCommands.ReadWholeArchive(dump.Path), user: dump.Owner), cancellationToken);
+        return read.Succeeded
+            ? list.StandardOutput.Split('\n').Count(line => line.Length > 0 && !line.StartsWith(';'))
+            : throw new IntegrityException($"pg_restore cannot read {BackupFile} to its end: {read.ErrorSummary}");
+    }
+
+    private const string BackupFile = Backup.BackupLayout.PostgresFile;
 
     /// <summary>Drops a database if it exists, ending its sessions.</summary>
     public Task DropAsync(string container, string database, CancellationToken cancellationToken) =>
@@ -261,10 +285,10 @@ public sealed class PostgresService
     }
 
     /// <summary>A command of PostgreSQL's client tools in <paramref name="container"/>; the password, when set, travels in the environment.</summary>
-    public ProcessSpec Exec(string container, IReadOnlyList<string> command, bool interactive = false)
+    public ProcessSpec Exec(string container, IReadOnlyList<string> command, bool interactive = false, string? user = null)
     {
         var hasPassword = !string.IsNullOrEmpty(_options.Password);
-        var spec = _docker.Spec(DockerArgs.Exec(container, command, hasPassword ? PostgresCommands.PasswordEnvironment : null, interactive));
+        var spec = _docker.Spec(DockerArgs.Exec(container, command, hasPassword ? PostgresCommands.PasswordEnvironment : null, interactive, user));
         return hasPassword ? spec with { Environment = new Dictionary<string, string> { ["PGPASSWORD"] = _options.Password! } } : spec;
     }
 }

@@ -42,8 +42,13 @@ public sealed class BackupVerifier
     /// The directory-level checks: it exists, is not unfinished work, and its manifest (if any) parses. Tells
     /// which artifacts the backup holds. Throws <see cref="IntegrityException"/>.
     /// </summary>
-    public async Task<OpenedBackup> OpenAsync(string directory, CancellationToken cancellationToken)
+    public Task<OpenedBackup> OpenAsync(string directory, CancellationToken cancellationToken) => OpenAsync(directory, [], cancellationToken);
+
+    /// <inheritdoc cref="OpenAsync(string, CancellationToken)"/>
+    /// <param name="notes">What choosing the backup found worth saying (what `latest` passed over): warnings of the run.</param>
+    public Task<OpenedBackup> OpenAsync(string directory, IReadOnlyList<string> notes, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var name = Path.GetFileName(directory.TrimEnd('/'));
         if (!Directory.Exists(directory))
         {
@@ -55,8 +60,13 @@ public sealed class BackupVerifier
             throw new IntegrityException($"{directory} is an unfinished backup (its run did not complete); it cannot be restored.");
         }
 
-        var warnings = new List<string>();
-        var manifest = await ReadManifestAsync(directory, cancellationToken);
+        var warnings = notes.ToList();
+        foreach (var note in notes)
+        {
+            _logger.LogWarning("{Warning}", note);
+        }
+
+        var (manifest, manifestBytes) = ReadManifest(directory);
         HashSet<BackupComponent> present;
         if (manifest is null)
         {
@@ -75,8 +85,8 @@ public sealed class BackupVerifier
         }
 
         // Before any artifact is read: who made it (Signing:TrustedKeyFiles), and whether it is encrypted (Encryption:Required).
-        var trust = _trust.Require(_trust.Judge(directory, manifest), name);
-        return new OpenedBackup(directory, manifest, present, warnings) { Trust = trust };
+        var trust = _trust.Require(_trust.Judge(directory, manifest, manifestBytes), name);
+        return Task.FromResult(new OpenedBackup(directory, manifest, present, warnings) { Trust = trust });
     }
 
     /// <summary>
@@ -209,17 +219,23 @@ public sealed class BackupVerifier
         }
     }
 
-    private static async Task<BackupManifest?> ReadManifestAsync(string directory, CancellationToken cancellationToken)
+    /// <summary>The manifest and the very bytes it was parsed from (its signature is checked on them); none for a backup without one.</summary>
+    private static (BackupManifest? Manifest, byte[]? Bytes) ReadManifest(string directory)
     {
-        if (!File.Exists(Path.Combine(directory, BackupManifest.FileName)))
+        byte[] bytes;
+        try
         {
-            return null;
+            bytes = BackupManifest.ReadBytes(directory);
+        }
+        catch (FileNotFoundException)
+        {
+            return (null, null);
         }
 
         BackupManifest manifest;
         try
         {
-            manifest = await BackupManifest.ReadAsync(directory, cancellationToken);
+            manifest = BackupManifest.Parse(bytes, Path.GetFileName(directory.TrimEnd('/')));
         }
         catch (JsonException ex)
         {
@@ -231,7 +247,7 @@ public sealed class BackupVerifier
             throw new IntegrityException($"manifest.json has format version {manifest.FormatVersion}, newer than this summit-dr reads ({BackupManifest.CurrentFormatVersion}). Upgrade summit-dr.");
         }
 
-        return manifest;
+        return (manifest, bytes);
     }
 
     private static ArtifactRecord? Captured(BackupManifest manifest, BackupComponent component)

@@ -28,10 +28,13 @@ public sealed class PreparedRestore(KeptState state, PostgresService postgres, I
 
     public Neo4jWorkbench? Bench { get; set; }
 
+    /// <summary>The verified copy of the Neo4j dump in Neo4j's volume, which every load reads.</summary>
+    public Neo4jDataDirectory? Neo4jDump { get; set; }
+
     /// <summary>Load-then-swap: the dump loaded into this directory of Neo4j's volume while Neo4j served; null to load in place.</summary>
     public Neo4jDataDirectory? Staging { get; set; }
 
-    /// <summary>Removes the staging directory (a step, so a dry run plans it); run whatever happened.</summary>
+    /// <summary>Removes the staging directory and the copy of the dump (a step, so a dry run plans it); run whatever happened.</summary>
     public Func<Task>? RemoveStaging { get; set; }
 
     /// <summary>How long Neo4j was down in the swap, and for what work.</summary>

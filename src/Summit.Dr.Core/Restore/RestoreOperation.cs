@@ -22,14 +22,14 @@ public sealed class RestoreOperation(
         var log = steps.Begin(request.DryRun);
         var started = Stopwatch.GetTimestamp();
         using var held = log.DryRun ? null : setup.Lock();
-        var (directory, plan) = await setup.ResolveAsync(request, cancellationToken);
+        var (directory, plan, notes) = await setup.ResolveAsync(request, cancellationToken);
         StepRunner.Note($"restore {directory}{(string.Equals(request.Backup, Catalog.BackupCatalog.Latest, StringComparison.OrdinalIgnoreCase) && plan is null ? " (latest)" : string.Empty)}");
         PreparedRestore? prepared = null;
         try
         {
             var (start, verified) = await steps.RunAsync("verify backup", async (_, token) =>
             {
-                var start = await setup.OpenAsync(request, directory, steps, token);
+                var start = await setup.OpenAsync(request, directory, notes, steps, token);
                 if (!request.Yes && !confirmation.CanAsk && !log.DryRun)
                 {
                     // Known before anything is prepared: nobody can confirm, so nothing is worth starting.
@@ -102,7 +102,7 @@ public sealed class RestoreOperation(
             var taken = await backup.RunHoldingLockAsync(new BackupRequest(null, start.Components, StepRunner.DryRun, BackupKind.Safety), token);
             if (reopen)
             {
-                prepared.Bench = await preparation.StartBenchAsync(start.Targets.Neo4j!, start.Opened, token);
+                prepared.Bench = await preparation.StartBenchAsync(start.Targets.Neo4j!, token);
             }
 
             return taken.Directory;

@@ -21,8 +21,8 @@ public sealed class RestorePreparation(
 {
     public PreparedRestore Create(Undo.KeptState state) => new(state, postgres.Service, logger);
 
-    /// <summary>The container neo4j-admin loads in, with the dump mounted when the engine sees it.</summary>
-    public Task<Neo4jWorkbench> StartBenchAsync(Neo4jTarget target, OpenedBackup opened, CancellationToken cancellationToken) => neo4j.StartBenchAsync(target, opened, cancellationToken);
+    /// <summary>The container neo4j-admin copies and loads in.</summary>
+    public Task<Neo4jWorkbench> StartBenchAsync(Neo4jTarget target, CancellationToken cancellationToken) => neo4j.StartBenchAsync(target, cancellationToken);
 
     public async Task<VerifiedBackup> PrepareAsync(
         PreparedRestore prepared, OpenedBackup opened, IReadOnlySet<BackupComponent> components, RestoreTargets targets, string root, CancellationToken cancellationToken)
@@ -41,11 +41,11 @@ public sealed class RestorePreparation(
                 }
                 else if (components.Contains(BackupComponent.Postgres))
                 {
-                    // Verify before execute: no byte of the dump reaches pg_restore before its size and SHA-256
-                    // (and, encrypted, its integrity check) are proved. Then the restore into a database of its
-                    // own begins; touching nothing live, it runs on past this phase, beside the other checks.
-                    await postgres.VerifyAsync(opened, targets.Postgres!.Name, token);
-                    prepared.StartIncoming(t => postgres.RestoreIncomingAsync(targets.Postgres!.Name, prepared.State.Postgres!, opened, t), cancellationToken);
+                    // Verify before execute: no byte of the dump reaches pg_restore before the copy it reads in
+                    // PostgreSQL's own volume proved its size and SHA-256 (and, encrypted, its integrity check). Then
+                    // the restore into a database of its own begins; touching nothing live, it runs on past this phase.
+                    var dump = await postgres.CopyAsync(opened, targets.Postgres!, token);
+                    prepared.StartIncoming(t => postgres.RestoreIncomingAsync(dump, prepared.State.Postgres!, opened, t), cancellationToken);
                 }
             },
             async token =>
@@ -61,9 +61,9 @@ public sealed class RestorePreparation(
                 {
                     // A dump that is not there is refused (exit 4) before a workbench is started for it.
                     BackupVerifier.RequirePresent(opened, BackupComponent.Neo4j);
-                    prepared.Bench = await neo4j.StartBenchAsync(targets.Neo4j!, opened, token);
-                    await neo4j.VerifyAsync(prepared.Bench, opened, token);
-                    // Load-then-swap: verified, the dump is loaded beside the live store while Neo4j serves.
+                    prepared.Bench = await neo4j.StartBenchAsync(targets.Neo4j!, token);
+                    await neo4j.CopyAsync(prepared, opened, root, token);
+                    // Load-then-swap: verified, the copy is loaded beside the live store while Neo4j serves.
                     await neo4j.StageAsync(prepared, opened, root, token);
                 }
             });
@@ -106,8 +106,13 @@ public sealed class RestorePreparation(
         return steps.RunAsync($"check {BackupLayout.UploadsFile}", async (step, token) =>
         {
             var artifact = BackupVerifier.RequirePresent(opened, BackupComponent.Uploads);
-            var trailer = await ArtifactEncryption.ReadUploadsTrailerAsync(opened, token);
             await using var archive = encryption.OpenHashing(opened, BackupComponent.Uploads);
+            if (artifact is not null && archive.Length != artifact.Size)
+            {
+                throw new IntegrityException($"{BackupLayout.UploadsFile} is {archive.Length} bytes, but the manifest records {artifact.Size}: the file was truncated or changed.");
+            }
+
+            var trailer = ArtifactEncryption.UploadsTrailer(opened, archive);
             step.Track(() => archive.BytesRead);
             StagedUploads staged;
             try
@@ -137,7 +142,7 @@ public sealed class RestorePreparation(
                 throw;
             }
 
-            step.Report(new FileInfo(path).Length, $"{staged.Stats.Files} files, every entry safe, extracted beside the live tree");
+            step.Report(archive.Length, $"{staged.Stats.Files} files, every entry safe, extracted beside the live tree");
             return staged;
         }, cancellationToken, () => StepPlan.Note($"in process: extract {path} beside {live}, every entry a regular file or directory under uploads/, checked before it is written; the same read computes its SHA-256"),
             new StepOptions { TracksBytes = true, ExpectedBytes = File.Exists(path) ? new FileInfo(path).Length : null });

@@ -20,12 +20,12 @@ public sealed class RestoreSetup(
 {
     public string Root => source.Root;
 
-    public Task<(string Directory, Pitr.RecoveryPlan? Plan)> ResolveAsync(RestoreRequest request, CancellationToken cancellationToken) => source.ResolveAsync(request, cancellationToken);
+    public Task<(string Directory, Pitr.RecoveryPlan? Plan, IReadOnlyList<string> Notes)> ResolveAsync(RestoreRequest request, CancellationToken cancellationToken) => source.ResolveAsync(request, cancellationToken);
 
     public IDisposable Lock() => operationLock.Acquire(source.Root, "restore");
 
     /// <summary>The live containers (a read-only step), the backup opened, the stores selected, the kept names planned.</summary>
-    public async Task<RestoreStart> OpenAsync(RestoreRequest request, string directory, StepRunner steps, CancellationToken cancellationToken)
+    public async Task<RestoreStart> OpenAsync(RestoreRequest request, string directory, IReadOnlyList<string> notes, StepRunner steps, CancellationToken cancellationToken)
     {
         var targets = await steps.RunAsync("check targets", async (_, token) =>
         {
@@ -34,7 +34,7 @@ public sealed class RestoreSetup(
             var neo4j = request.Components.Contains(BackupComponent.Neo4j) ? await containers.Neo4jAsync(token) : null;
             return new RestoreTargets(postgres, neo4j);
         }, cancellationToken, () => StepPlan.Note("the live containers"), new StepOptions { ReadOnly = true });
-        var opened = await verifier.OpenAsync(directory, cancellationToken);
+        var opened = await verifier.OpenAsync(directory, notes, cancellationToken);
         var (components, warnings) = Select(opened, request);
         return new RestoreStart(opened, components, warnings, targets, Plan(directory, components, targets, request.To is not null));
     }

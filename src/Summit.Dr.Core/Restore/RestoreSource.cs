@@ -15,11 +15,13 @@ public sealed class RestoreSource(BackupCatalog catalog, PitrPlanning planning, 
 {
     public string Root => catalog.Root;
 
-    public async Task<(string Directory, RecoveryPlan? Plan)> ResolveAsync(RestoreRequest request, CancellationToken cancellationToken)
+    /// <returns>The backup's directory, the recovery plan (to a point in time), and what choosing the backup found worth saying.</returns>
+    public async Task<(string Directory, RecoveryPlan? Plan, IReadOnlyList<string> Notes)> ResolveAsync(RestoreRequest request, CancellationToken cancellationToken)
     {
         if (request.To is not { } target)
         {
-            return (catalog.Resolve(request.Backup), null);
+            var (found, notes) = catalog.ResolveNoting(request.Backup);
+            return (found, null, notes);
         }
 
         if (!request.Components.Contains(BackupComponent.Postgres))
@@ -45,6 +47,6 @@ public sealed class RestoreSource(BackupCatalog catalog, PitrPlanning planning, 
             StepRunner.Note($"{string.Join(" and ", others.Select(c => c.ToString().ToLowerInvariant()))} as backed up in {Path.GetFileName(directory)}, the newest complete backup at or before it (they have no WAL)");
         }
 
-        return (directory, plan);
+        return (directory, plan, []);
     }
 }

@@ -17,7 +17,7 @@ namespace Summit.Dr.Restore;
 /// its node count checked). Whichever store fails, every replaced one is put back.
 /// </summary>
 public sealed class RestoreSwap(
-    Neo4jDumps dumps, Neo4jStops stops, KeptStores kept, KeptNeo4jStore keptNeo4j, ArtifactEncryption encryption, StepRunner steps, ILogger<RestoreSwap> logger)
+    Neo4jIncoming incoming, Neo4jStops stops, KeptStores kept, KeptNeo4jStore keptNeo4j, StepRunner steps, ILogger<RestoreSwap> logger)
 {
     /// <summary>Putting stores back runs after the user's token may be cancelled; it has its own generous deadline.</summary>
     private static readonly TimeSpan RollbackDeadline = TimeSpan.FromMinutes(30);
@@ -63,9 +63,9 @@ public sealed class RestoreSwap(
 
                     // While Neo4j is down its load comes first: the PostgreSQL copy is restored before the stop,
                     // while Neo4j still serves, so nothing of the tool's competes with the load for the cores.
-                    if (prepared.Incoming is { } incoming)
+                    if (prepared.Incoming is { } restoring)
                     {
-                        await incoming;
+                        await restoring;
                     }
 
                     await steps.RunAsync("restore neo4j", async (step, t) =>
@@ -86,7 +86,7 @@ public sealed class RestoreSwap(
                                 }
                                 else
                                 {
-                                    await dumps.LoadAsync(bench, () => encryption.Open(verified, BackupComponent.Neo4j), t);
+                                    await incoming.LoadAsync(bench, prepared.Neo4jDump!, t);
                                 }
 
                                 work = new Manifest.Neo4jOffline(prepared.Staging is null ? "load" : "rename", Stopwatch.GetElapsedTime(started).TotalSeconds);
@@ -119,7 +119,7 @@ public sealed class RestoreSwap(
                         CheckNodes(downtime, verified);
                     }, token, () => stops.Plan(targets.Neo4j!, root, kept.MoveNeo4jAsidePlan(prepared.Bench!, graph).Then(prepared.Staging is { } staging
                         ? kept.SwapStagedNeo4jInPlan(prepared.Bench!, staging)
-                        : StepPlan.Of(dumps.LoadCommand(prepared.Bench!, verified.PathOf(BackupComponent.Neo4j))))));
+                        : StepPlan.Of(incoming.LoadSpec(prepared.Bench!, prepared.Neo4jDump!)))));
                 });
         }
         catch (Exception failure)

@@ -37,15 +37,32 @@ public sealed class BackupTrust
     /// <summary>The trusted keys (reads them), for doctor.</summary>
     public IReadOnlyList<TrustedKey> TrustedKeys => Checks ? _trusted.Value : [];
 
-    /// <summary>The verdict on a local backup directory, without throwing.</summary>
-    public TrustVerdict Judge(string directory, BackupManifest? manifest)
+    /// <summary>
+    /// The verdict on a local backup directory, without throwing: its signature checked on <paramref name="manifestBytes"/>,
+    /// the very bytes <paramref name="manifest"/> was parsed from (null for a backup without a manifest).
+    /// </summary>
+    public TrustVerdict Judge(string directory, BackupManifest? manifest, byte[]? manifestBytes) =>
+        Judge(manifest, manifestBytes, manifestBytes is null ? null : ReadSignature(directory));
+
+    /// <summary>manifest.json.sig, read through one handle that follows no link; none when it is absent or too large to be one.</summary>
+    private static byte[]? ReadSignature(string directory)
     {
-        var signature = Path.Combine(directory, BackupManifest.SignatureFileName);
-        var manifestPath = Path.Combine(directory, BackupManifest.FileName);
-        return Judge(
-            manifest,
-            manifest is null ? null : File.ReadAllBytes(manifestPath),
-            File.Exists(signature) && new FileInfo(signature).Length <= MaxSignatureBytes ? File.ReadAllBytes(signature) : null);
+        try
+        {
+            using var file = SafeFiles.OpenRead(BackupManifest.SignatureFileName, 4096, directory);
+            if (file.Length > MaxSignatureBytes)
+            {
+                return null;
+            }
+
+            using var copy = new MemoryStream();
+            file.CopyTo(copy);
+            return copy.ToArray();
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The verdict on a manifest and its signature as read (off-site: before anything else is downloaded).</summary>

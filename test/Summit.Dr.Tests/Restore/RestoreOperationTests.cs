@@ -28,7 +28,7 @@ public sealed class RestoreOperationTests
         var benchStart = harness.Docker.IndexOf(l => l.StartsWith("run -d", StringComparison.Ordinal));
         var stop = harness.Docker.IndexOf(l => l.StartsWith("stop", StringComparison.Ordinal));
         var moveAside = harness.Docker.IndexOf(l => l.Contains("mv -T /data/databases/neo4j", StringComparison.Ordinal));
-        var load = harness.Docker.IndexOf(l => l.Contains("database load neo4j --from-stdin --overwrite-destination=true", StringComparison.Ordinal));
+        var load = harness.Docker.IndexOf(l => l.Contains($"database load neo4j --from-path=/data/summit-dr-scratch-incoming-{id} --overwrite-destination=true", StringComparison.Ordinal));
         var start = harness.Docker.IndexOf(l => l == "start neo4j");
         Assert.Multiple(() =>
         {
@@ -88,25 +88,36 @@ public sealed class RestoreOperationTests
         {
             Assert.That(calls.Single(c => c.Arguments.Contains("createdb")).Arguments,
                 Is.EqualTo(new[] { "exec", "postgres", "createdb", "-U", "intelgraph", "-O", "intelgraph", $"intelgraph_dev_sdr_in_{id}" }));
+            // pg_restore reads only the copy in PostgreSQL's own volume, as the data directory's owner, never the backup's file.
+            Assert.That(calls.Single(c => c.Arguments.Contains("dd") && c.Arguments.Contains("postgres")).Arguments, Is.EqualTo(new[]
+            {
+                "exec", "-i", "--user", "999:999", "postgres", "dd", "of=/var/lib/postgresql/data/summit-dr-incoming.dump", "bs=1048576",
+            }));
             Assert.That(calls.Single(FakeDocker.IsPgRestore).Arguments, Is.EqualTo(new[]
             {
-                "exec", "-i", "postgres", "pg_restore", "-U", "intelgraph", "-d", $"intelgraph_dev_sdr_in_{id}",
-                "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
+                "exec", "--user", "999:999", "postgres", "pg_restore", "-U", "intelgraph", "-d", $"intelgraph_dev_sdr_in_{id}",
+                "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", "/var/lib/postgresql/data/summit-dr-incoming.dump",
             }));
+            Assert.That(harness.Docker.HasFile("postgres", "/var/lib/postgresql/data/summit-dr-incoming.dump"), Is.False, "the copy is removed once restored");
             Assert.That(calls.Single(FakeDocker.IsRename).Arguments.Last(a => a.Contains("RENAME", StringComparison.Ordinal)),
                 Is.EqualTo($"BEGIN; ALTER DATABASE \"intelgraph_dev\" RENAME TO \"intelgraph_dev_sdr_kept_{id}\"; ALTER DATABASE \"intelgraph_dev_sdr_in_{id}\" RENAME TO \"intelgraph_dev\"; COMMIT;"),
                 "one transaction: the live name is never missing");
-            // The dump is private (0600, this user's): it is streamed to neo4j-admin, never opened to its user by a mount.
+            // The dump is private (0600, this user's): it is copied into Neo4j's volume through the workbench, never opened to its user by a mount.
             Assert.That(calls.Single(FakeDocker.IsBenchStart).Arguments, Is.EqualTo(new[]
             {
                 "run", "-d", "--rm", "--network", "none", "--name", FakeDocker.Bench, "--volumes-from", "neo4j",
                 "neo4j:5.24.0-community", "sleep", "86400",
             }));
             Assert.That(File.GetUnixFileMode(Path.Combine(backup, "neo4j.dump")), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+            Assert.That(calls.Single(c => FakeDocker.InBench(c) && c.Arguments.Contains("dd")).Arguments, Is.EqualTo(new[]
+            {
+                "exec", "-i", "--user", "neo4j", FakeDocker.Bench, "dd", $"of=/data/summit-dr-scratch-incoming-{id}/neo4j.dump", "bs=1048576",
+            }));
             Assert.That(calls.Single(FakeDocker.IsNeo4jLoad).Arguments, Is.EqualTo(new[]
             {
-                "exec", "-i", "--user", "neo4j", FakeDocker.Bench, "neo4j-admin", "database", "load", "neo4j", "--from-stdin", "--overwrite-destination=true",
+                "exec", "--user", "neo4j", FakeDocker.Bench, "neo4j-admin", "database", "load", "neo4j", $"--from-path=/data/summit-dr-scratch-incoming-{id}", "--overwrite-destination=true",
             }));
+            Assert.That(harness.Docker.Files.Keys, Is.Empty, "the copies are removed once loaded");
             Assert.That(calls.Where(c => FakeDocker.InBench(c) && c.Arguments.Contains("mv")).Select(c => string.Join(' ', c.Arguments.Skip(4))), Is.EquivalentTo(new[]
             {
                 $"mv -T /data/databases/neo4j /data/summit-dr-kept-{id}-databases-neo4j",
@@ -162,7 +173,8 @@ public sealed class RestoreOperationTests
         }
 
         var manifest = Path.Combine(safety, "manifest.json");
-        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"kind\": \"regular\"", "\"kind\": \"safety\"", StringComparison.Ordinal));
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"kind\": \"regular\"", "\"kind\": \"safety\"", StringComparison.Ordinal)
+            .Replace($"\"name\": \"{regular}\"", "\"name\": \"29990101_000000-safety\"", StringComparison.Ordinal));
 
         var latest = harness.Get<BackupCatalog>().Resolve("latest");
 

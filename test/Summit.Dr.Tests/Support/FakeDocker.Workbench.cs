@@ -71,9 +71,15 @@ internal sealed partial class FakeDocker
                 lock (_state)
                 {
                     Volume.RemoveWhere(p => command.Skip(2).Contains(p));
+                    foreach (var file in Files.Keys.Where(k => command.Skip(2).Any(p => k.StartsWith($"{Bench}:{p}/", StringComparison.Ordinal))).ToList())
+                    {
+                        Files.Remove(file);
+                    }
                 }
 
                 return Result();
+            case "dd":
+                return await WriteFileAsync(spec, Bench, cancellationToken);
             case "mkdir":
                 return Result();
             case "tee":
@@ -94,10 +100,16 @@ internal sealed partial class FakeDocker
 
             case "neo4j-admin" when neo4jRunning && ScratchData(command) is null && (command.Contains("dump") || (command.Contains("load") && !command.Contains("--info"))):
                 return Result(1, stderr: "The database is in use. Stop database 'neo4j' and try again.");
+            case "neo4j-admin" when FromPath(command) is { } from && from.StartsWith("/data/", StringComparison.Ordinal) && !HasFile(Bench, from):
+                return Result(1, stderr: $"Archive does not exist: {from}");
             case "neo4j-admin" when command.Contains("--info"):
                 if (spec.StandardInput is { } input)
                 {
                     await input.CopyToAsync(Stream.Null, cancellationToken);
+                }
+                else if (FromPath(command) is { } copy && copy.StartsWith("/data/", StringComparison.Ordinal))
+                {
+                    return Result(stdout: "Database: neo4j\n");
                 }
                 else if (!File.Exists(mount!) && !File.Exists(Path.Combine(mount!, "neo4j.dump")))
                 {
@@ -136,6 +148,12 @@ internal sealed partial class FakeDocker
                 throw new InvalidOperationException($"FakeDocker has no answer in the workbench for: {string.Join(' ', command)}");
         }
     }
+
+    /// <summary>The dump file a neo4j-admin load reads (`--from-path=DIR` reads DIR/neo4j.dump; 4.4 `--from=FILE`), or null for standard input.</summary>
+    private static string? FromPath(IReadOnlyList<string> command) =>
+        command.FirstOrDefault(a => a.StartsWith("--from-path=", StringComparison.Ordinal)) is { } directory
+            ? directory["--from-path=".Length..] + "/neo4j.dump"
+            : command.FirstOrDefault(a => a.StartsWith("--from=", StringComparison.Ordinal) && a != "--from=-")?["--from=".Length..];
 
     /// <summary>The data directory a neo4j-admin command was pointed at (5.x --additional-config, 4.4 NEO4J_CONF), or null for /data.</summary>
     private string? ScratchData(IReadOnlyList<string> command)

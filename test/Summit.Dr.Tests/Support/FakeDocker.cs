@@ -38,6 +38,9 @@ internal sealed partial class FakeDocker
     /// <summary>PostgreSQL's databases, by name.</summary>
     public HashSet<string> Databases { get; } = ["postgres", "intelgraph_dev"];
 
+    /// <summary>Files written into containers (`dd of=PATH`), by `container:path`, with their bytes.</summary>
+    public Dictionary<string, byte[]> Files { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The paths in Neo4j's /data volume that hold a store or its transaction logs.</summary>
     public HashSet<string> Volume { get; } = ["/data/databases/neo4j", "/data/transactions/neo4j"];
 
@@ -206,6 +209,17 @@ internal sealed partial class FakeDocker
                 return Result(stdout: "Database: neo4j\n");
             case "exec" when InBench(spec):
                 return await InBenchAsync(spec, cancellationToken);
+            case "exec" when args.Contains("dd"):
+                return await WriteFileAsync(spec, Target(args), cancellationToken);
+            case "exec" when args.Contains("stat"):
+                return Result(stdout: "999:999\n");
+            case "exec" when args.Contains("rm") && args.Contains("-f"):
+                lock (_state)
+                {
+                    Files.Remove($"{Target(args)}:{args[^1]}");
+                }
+
+                return Result();
             case "exec" when args.Contains("du"):
                 return Result(stdout: "2048\t/data/databases/neo4j\n");
             case "exec" when args.Contains("df"):
@@ -214,6 +228,10 @@ internal sealed partial class FakeDocker
                 lock (_state)
                 {
                     Volume.RemoveWhere(p => p.StartsWith(args[^1] + "/", StringComparison.Ordinal));
+                    foreach (var file in Files.Keys.Where(k => k[(k.IndexOf(':') + 1)..].StartsWith(args[^1] + "/", StringComparison.Ordinal)).ToList())
+                    {
+                        Files.Remove(file);
+                    }
                 }
 
                 return Result();
@@ -237,11 +255,21 @@ internal sealed partial class FakeDocker
                 }
 
                 return Result();
+            case "exec" when args.Contains("pg_restore") && spec.StandardInput is null && !HasFile(Target(args), args[^1]):
+                return Result(1, stderr: $"pg_restore: error: could not open input file \"{args[^1]}\": No such file or directory");
             case "exec" when args.Contains("pg_restore") && args.Contains("--list"):
-                await spec.StandardInput!.CopyToAsync(Stream.Null, cancellationToken);
+                if (spec.StandardInput is { } listed)
+                {
+                    await listed.CopyToAsync(Stream.Null, cancellationToken);
+                }
+
                 return Result(stdout: ";\n; Archive created\n;\n215; 1259 16385 TABLE public users intelgraph\n3380; 0 16385 TABLE DATA public users intelgraph\n");
             case "exec" when args.Contains("pg_restore"):
-                await spec.StandardInput!.CopyToAsync(Stream.Null, cancellationToken);
+                if (spec.StandardInput is { } restored)
+                {
+                    await restored.CopyToAsync(Stream.Null, cancellationToken);
+                }
+
                 return Result();
             case "exec" when IsRename(spec):
                 return Rename(args);
@@ -264,6 +292,46 @@ internal sealed partial class FakeDocker
             default:
                 throw new InvalidOperationException($"FakeDocker has no answer for: docker {string.Join(' ', args)}");
         }
+    }
+
+    /// <summary>The container an `exec` runs in: the argument after its options.</summary>
+    private static string Target(IReadOnlyList<string> args)
+    {
+        for (var i = 1; i < args.Count; i++)
+        {
+            if (args[i] is "--user" or "-u" or "-e")
+            {
+                i++;
+            }
+            else if (!args[i].StartsWith('-'))
+            {
+                return args[i];
+            }
+        }
+
+        throw new InvalidOperationException("an exec without a container");
+    }
+
+    public bool HasFile(string container, string path)
+    {
+        lock (_state)
+        {
+            return Files.ContainsKey($"{container}:{path}");
+        }
+    }
+
+    /// <summary>`dd of=PATH`: what came on standard input becomes the file.</summary>
+    private async Task<ProcessResult> WriteFileAsync(ProcessSpec spec, string container, CancellationToken cancellationToken)
+    {
+        using var copy = new MemoryStream();
+        await spec.StandardInput!.CopyToAsync(copy, cancellationToken);
+        var path = spec.Arguments.Single(a => a.StartsWith("of=", StringComparison.Ordinal))["of=".Length..];
+        lock (_state)
+        {
+            Files[$"{container}:{path}"] = copy.ToArray();
+        }
+
+        return Result(stderr: $"{copy.Length} bytes copied\n");
     }
 
     /// <summary>`ALTER DATABASE "a" RENAME TO "b"` statements, applied all or nothing as the one transaction they are.</summary>
