@@ -48,6 +48,7 @@ public static class SummitDrServices
         services.AddSingleton<Discovery.PlatformDiscovery>();
         services.AddSingleton<Discovery.PlatformContainers>();
         services.AddSingleton<StopJournal>();
+        services.AddSingleton<StopJournalCheck>();
         services.AddSingleton<OperationLock>();
         services.AddSingleton<PostgresService>();
         services.AddSingleton<ArtifactCopy>();
@@ -66,6 +67,7 @@ public static class SummitDrServices
         services.AddSingleton<BackupVerifier>();
         services.AddSingleton<Undo.KeptStores>();
         services.AddSingleton<Undo.KeptNeo4jStore>();
+        services.AddSingleton<Undo.KeptStateCheck>();
         services.AddSingleton<Health.PlatformHealth>();
         services.AddSingleton<Remote.RemoteStores>();
 

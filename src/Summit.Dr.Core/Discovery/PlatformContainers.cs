@@ -18,6 +18,13 @@ public sealed class PlatformContainers(DockerCli docker, PlatformDiscovery disco
         return docker.RequireRunningAsync(name, "PostgreSQL", PostgresKey, then, discovery.HintFor(PostgresKey), cancellationToken, discovery.Inspected(PostgresKey, name));
     }
 
+    /// <summary>The PostgreSQL container, running or not (a restore to a point in time may have left it stopped).</summary>
+    public Task<ContainerInfo> PostgresInspectedAsync(CancellationToken cancellationToken)
+    {
+        var name = options.Value.Postgres.Container;
+        return docker.RequireAsync(name, "PostgreSQL", PostgresKey, discovery.HintFor(PostgresKey), cancellationToken, discovery.Inspected(PostgresKey, name));
+    }
+
     /// <summary>The PostgreSQL container when it runs; null when it is stopped or gone.</summary>
     public async Task<ContainerInfo?> PostgresOrNullAsync(CancellationToken cancellationToken)
     {

@@ -56,8 +56,14 @@ public sealed partial class PlatformDiscovery
     /// <summary>The container discovery inspected for this setting, when it is the one named: no need to inspect it again.</summary>
     public ContainerInfo? Inspected(string key, string name) => ChoiceFor(key) is { Container: { } container } && container.Name == name ? container : null;
 
+    /// <summary>Chooses once per run; a later call (the recovery of a dead run's journal, then the command) finds it done.</summary>
     public async Task ApplyAsync(CancellationToken cancellationToken)
     {
+        if (_choices.Count > 0)
+        {
+            return;
+        }
+
         // The two stores are looked up side by side; each writes only its own settings.
         var postgresChoice = ChooseAsync("PostgreSQL", "Postgres:Container", "postgres", _options.Postgres.Container, cancellationToken);
         var neo4jChoice = ChooseAsync("Neo4j", "Neo4j:Container", "neo4j", _options.Neo4j.Container, cancellationToken);

@@ -162,10 +162,8 @@ public sealed class Neo4jScratch(DockerCli docker, StopJournal journal, IOptions
         return IsScratch(path) && (await docker.RunAsync(docker.Spec(RemoveArgs(container, path)), cancellationToken)).Succeeded;
     }
 
-    /// <summary>A journal is an input too: only a plain name under the prefix is ever removed.</summary>
-    public static bool IsScratch(string path) =>
-        path.StartsWith(Neo4jDataDirectory.Prefix, StringComparison.Ordinal) && path.Length > Neo4jDataDirectory.Prefix.Length
-        && path[Neo4jDataDirectory.Prefix.Length..].All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+    /// <summary>A journal is an input too: only a scratch directory of summit-dr's own naming is ever removed.</summary>
+    public static bool IsScratch(string path) => StopJournalCheck.IsScratch(path);
 
     private static IReadOnlyList<string> RemoveArgs(ContainerInfo container, string path) =>
         ["exec", "--user", Neo4jOneOffs.StoreOwner(container), container.Name, "rm", "-rf", path];

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Summit.Dr.Configuration;
 using Summit.Dr.Docker;
 using Summit.Dr.Neo4j;
 
@@ -13,7 +11,7 @@ namespace Summit.Dr.Operations;
 /// Neo4j is started if it is down, and the journal is set aside for inspection.
 /// </summary>
 public sealed class JournalRecovery(
-    StopJournal journal, DockerCli docker, Neo4jQueries neo4j, Neo4jStoreMoves moves, IOptions<SummitDrOptions> options, Undo.UndoOperation undo, ILogger<JournalRecovery> logger)
+    StopJournal journal, DockerCli docker, Neo4jQueries neo4j, Neo4jStoreMoves moves, StopJournalCheck check, Undo.UndoOperation undo, ILogger<JournalRecovery> logger)
 {
     public async Task RecoverAsync(string root, CancellationToken cancellationToken)
     {
@@ -24,7 +22,13 @@ public sealed class JournalRecovery(
             return;
         }
 
-        var configured = options.Value.Neo4j.Container;
+        // The journal says which of the platform's own objects to act on, never what to do: anything else is refused.
+        var configured = await check.Neo4jAsync(cancellationToken);
+        if (!record.Damaged)
+        {
+            StopJournalCheck.RequireOwn(record, StopJournal.PathIn(root), configured);
+        }
+
         if (record.Damaged)
         {
             logger.LogWarning(
@@ -78,13 +82,6 @@ public sealed class JournalRecovery(
         var left = new List<StopJournalScratch>();
         foreach (var scratch in record.Scratch)
         {
-            if (!Neo4jScratch.IsScratch(scratch.Path))
-            {
-                // The journal is an input: a path that is not a scratch directory of summit-dr's is never removed.
-                logger.LogWarning("The stop journal names {Path}, which is not a directory summit-dr makes; ignored", scratch.Path);
-                continue;
-            }
-
             if (await docker.InspectAsync(scratch.Container, cancellationToken) is not { } container)
             {
                 logger.LogWarning("An earlier summit-dr run left {Path} in the volume of container {Container}, which no longer exists", scratch.Path, scratch.Container);

@@ -100,7 +100,7 @@ public sealed class PostgresDataMoves(DockerCli docker, PostgresService postgres
     private ProcessSpec OneOff(KeptPostgresData kept, string purpose, IReadOnlyList<string> command) => docker.Spec(
     [
         "run", "--rm", "--network", "none", "--name", $"summit-dr-pg{purpose}-{kept.Container}", "--volumes-from", kept.Container,
-        "--mount", $"type=volume,source={kept.Volume},target={KeptMount}", kept.Image, .. command,
+        "--mount", new VolumeMount(kept.Volume, KeptMount).Argument, kept.Image, .. command,
     ]);
 
     private async Task RequireAsync(ProcessSpec spec, string what, CancellationToken cancellationToken)

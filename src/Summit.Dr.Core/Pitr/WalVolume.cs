@@ -24,8 +24,7 @@ public sealed class WalVolume(DockerCli docker, StepRunner steps, ILogger<WalVol
 
     public static string NameFor(string postgres) => "summit-dr-wal-" + postgres;
 
-    public static string MountArgument(string volume, bool readOnly = false) =>
-        $"type=volume,source={volume},target={WalArchiver.MountPoint}" + (readOnly ? ",readonly" : string.Empty);
+    public static string MountArgument(string volume, bool readOnly = false) => new VolumeMount(volume, WalArchiver.MountPoint, readOnly).Argument;
 
     /// <summary>The branch's directory inside the volume, as the archiver and the one-offs see it.</summary>
     public static string DirectoryOf(WalBranch branch) => WalArchiver.MountPoint + "/" + branch.Name;

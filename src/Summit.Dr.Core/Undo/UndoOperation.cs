@@ -22,10 +22,12 @@ public sealed class UndoOperation
     private readonly BackupCatalog _catalog;
     private readonly OperationLock _lock;
     private readonly IRestoreConfirmation _confirmation;
+    private readonly KeptStateCheck _check;
     private readonly ILogger<UndoOperation> _logger;
 
-    public UndoOperation(KeptNeo4jStore neo4j, KeptStores kept, BackupCatalog catalog, OperationLock operationLock, IRestoreConfirmation confirmation, ILogger<UndoOperation> logger)
+    public UndoOperation(KeptNeo4jStore neo4j, KeptStores kept, BackupCatalog catalog, OperationLock operationLock, IRestoreConfirmation confirmation, KeptStateCheck check, ILogger<UndoOperation> logger)
     {
+        _check = check;
         _neo4j = neo4j;
         _kept = kept;
         _catalog = catalog;
@@ -42,6 +44,7 @@ public sealed class UndoOperation
         // The last restore's state; one that did not complete (a rollback that failed half way) is put back as far as it got.
         var state = (discard ? KeptStateStore.LastComplete(root) : KeptStateStore.Read(root) is { Count: > 0 } all ? all[^1] : null)
             ?? throw new PreconditionException($"Nothing to {(discard ? "discard" : "undo")}: no restore has kept a state aside in {root} (or it was put back or discarded).");
+        await _check.RequireOwnAsync(state, KeptStateStore.PathIn(root), cancellationToken);
         await ConfirmAsync(state, discard, yes, cancellationToken);
 
         // Once confirmed, it runs to its end: a half-undone platform is worse than either state.
@@ -79,6 +82,7 @@ public sealed class UndoOperation
     {
         foreach (var state in KeptStateStore.Read(root).Where(s => !s.Complete && !s.Owner.IsAlive()))
         {
+            await _check.RequireOwnAsync(state, KeptStateStore.PathIn(root), cancellationToken);
             _logger.LogWarning("A restore ({Id}, pid {Pid}) died before it finished; putting back what it had replaced", state.Id, state.Owner.Pid);
             var failures = new List<string>();
             await PutBackAsync(state, root, new SwapProgress(root, state), failures, cancellationToken);

@@ -18,6 +18,8 @@ public sealed class JournalRecoveryTests
         harness.Docker.Containers["neo4j"].Running = false;
         WriteJournal(harness.Root, new ProcessIdentity(Environment.MachineName, int.MaxValue - 7, DateTimeOffset.UtcNow), "neo4j");
 
+        await DiscoveredAsync(harness);
+
         await harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None);
 
         Assert.Multiple(() =>
@@ -63,6 +65,7 @@ public sealed class JournalRecoveryTests
         using var harness = new CoreHarness();
         Directory.CreateDirectory(harness.Root);
         OwnFile.Write(StopJournal.PathIn(harness.Root), "not json");
+        await DiscoveredAsync(harness);
 
         await harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None);
 
@@ -98,11 +101,52 @@ public sealed class JournalRecoveryTests
     {
         using var harness = new CoreHarness();
         WriteJournal(harness.Root, new ProcessIdentity(Environment.MachineName, int.MaxValue - 7, DateTimeOffset.UtcNow), "neo4j");
+        await DiscoveredAsync(harness);
 
         await harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None);
 
         Assert.That(harness.Docker.Lines, Is.EqualTo(new[] { "inspect --type container neo4j" }));
         Assert.That(File.Exists(StopJournal.PathIn(harness.Root)), Is.False);
+    }
+
+    [TestCase("postgres")]
+    [TestCase("victim")]
+    public async Task A_journal_naming_another_container_is_refused_and_nothing_is_started(string container)
+    {
+        using var harness = new CoreHarness();
+        harness.Docker.Containers["postgres"].Running = false;
+        harness.Docker.Containers["victim"] = new FakeContainer("victim", "busybox", false, []);
+        WriteJournal(harness.Root, new ProcessIdentity(Environment.MachineName, int.MaxValue - 7, DateTimeOffset.UtcNow), container);
+
+        var refused = Assert.ThrowsAsync<Dr.Errors.IntegrityException>(() => harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused!.Message, Does.Contain(".summit-dr-stopped.json is not obeyed: its containers names '" + container + "'").And.Contain("Nothing was started"));
+            Assert.That(harness.Docker.Lines.Where(l => l.StartsWith("start", StringComparison.Ordinal) || l.StartsWith("rm", StringComparison.Ordinal)), Is.Empty);
+            Assert.That(File.Exists(StopJournal.PathIn(harness.Root)), Is.True, "the file is left for a person");
+        });
+    }
+
+    [Test]
+    public void A_journal_that_is_a_link_or_another_users_mode_is_refused()
+    {
+        using var harness = new CoreHarness();
+        WriteJournal(harness.Root, new ProcessIdentity(Environment.MachineName, int.MaxValue - 7, DateTimeOffset.UtcNow), "neo4j");
+        File.SetUnixFileMode(StopJournal.PathIn(harness.Root), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite);
+
+        var refused = Assert.ThrowsAsync<Dr.Errors.UnsafeFileException>(() => harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None));
+
+        Assert.That(refused!.Message, Does.Contain("has mode 606, not 600"));
+        Assert.That(refused.ExitCode, Is.EqualTo(4));
+        Assert.That(harness.Docker.Calls, Is.Empty);
+    }
+
+    /// <summary>Discovery as a run has done it before recovery: the test then looks at recovery's own calls.</summary>
+    private static async Task DiscoveredAsync(CoreHarness harness)
+    {
+        await harness.Get<Dr.Discovery.PlatformDiscovery>().ApplyAsync(CancellationToken.None);
+        harness.Docker.ClearCalls();
     }
 
     private static void WriteJournal(string root, ProcessIdentity owner, string container)

@@ -187,7 +187,7 @@ public sealed class SnapshotTests
         Directory.CreateDirectory(harness.Root);
         var record = new StopJournalRecord(dead, DateTimeOffset.UtcNow, [])
         {
-            Scratch = [new("neo4j", "/data/summit-dr-scratch-snapshot-x"), new("neo4j", "/etc/passwd"), new("gone", "/data/summit-dr-scratch-staging-y")],
+            Scratch = [new("neo4j", "/data/summit-dr-scratch-snapshot-incomplete-20250925_120000"), new("neo4j", "/data/summit-dr-scratch-incoming-20250925_120500")],
         };
         OwnFile.Write(StopJournal.PathIn(harness.Root), JsonSerializer.Serialize(record, JsonDefaults.Options));
 
@@ -195,8 +195,34 @@ public sealed class SnapshotTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(harness.Docker.Lines.Where(l => l.Contains(" rm ", StringComparison.Ordinal)), Is.EqualTo(new[] { "exec --user neo4j neo4j rm -rf /data/summit-dr-scratch-snapshot-x" }), "only a scratch directory is ever removed");
+            Assert.That(harness.Docker.Lines.Where(l => l.Contains(" rm ", StringComparison.Ordinal)), Is.EqualTo(new[]
+            {
+                "exec --user neo4j neo4j rm -rf /data/summit-dr-scratch-snapshot-incomplete-20250925_120000",
+                "exec --user neo4j neo4j rm -rf /data/summit-dr-scratch-incoming-20250925_120500",
+            }));
             Assert.That(File.Exists(StopJournal.PathIn(harness.Root)), Is.False);
+        });
+    }
+
+    [TestCase("neo4j", "/etc/passwd", "scratch.path")]
+    [TestCase("neo4j", "/data/summit-dr-scratch-snapshot-../../databases", "scratch.path")]
+    [TestCase("neo4j", "/data/databases", "scratch.path")]
+    [TestCase("postgres", "/data/summit-dr-scratch-staging-20250925_120000", "scratch.container")]
+    public void A_journal_naming_anything_but_a_scratch_directory_of_neo4j_is_refused_and_nothing_is_removed(string container, string path, string field)
+    {
+        using var harness = new CoreHarness();
+        Directory.CreateDirectory(harness.Root);
+        var dead = new ProcessIdentity(Environment.MachineName, int.MaxValue - 7, DateTimeOffset.UtcNow);
+        var record = new StopJournalRecord(dead, DateTimeOffset.UtcNow, []) { Scratch = [new(container, path)] };
+        OwnFile.Write(StopJournal.PathIn(harness.Root), JsonSerializer.Serialize(record, JsonDefaults.Options));
+
+        var refused = Assert.ThrowsAsync<IntegrityException>(() => harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused!.Message, Does.Contain($"its {field} names"));
+            Assert.That(harness.Docker.Lines.Where(l => l.Contains(" rm ", StringComparison.Ordinal) || l.StartsWith("start", StringComparison.Ordinal)), Is.Empty);
+            Assert.That(File.Exists(StopJournal.PathIn(harness.Root)), Is.True);
         });
     }
 
