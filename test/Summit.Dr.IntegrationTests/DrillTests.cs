@@ -33,7 +33,7 @@ public sealed class DrillTests
             Assert.That(root.GetProperty("status").GetString(), Is.EqualTo("proven"));
             Assert.That(root.GetProperty("totalSeconds").GetDouble(), Is.GreaterThan(0).And.LessThan(600));
             Assert.That(root.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("name").GetString()),
-                Is.SupersetOf(new[] { "verify backup", "restore postgres", "restore neo4j", "restore uploads" }));
+                Is.SupersetOf(new[] { "restore postgres", "restore neo4j", "restore uploads" }));
             Assert.That(checks.Keys, Is.SupersetOf(new[]
             {
                 "postgres tables", "postgres rows public.users", "postgres rows public.tenants", "postgres rows public.risk_signals",
@@ -77,22 +77,25 @@ public sealed class DrillTests
     }
 
     [Test]
-    public async Task With_the_live_containers_gone_the_drill_uses_the_images_its_manifest_records_and_says_so()
+    public async Task With_the_live_containers_gone_the_drill_runs_only_the_configured_images_never_the_manifests()
     {
         await using var platform = await Platform.StartAsync();
         await BackUpAsync(platform);
         await Sh.DockerRequireAsync("rm", "--force", "--volumes", platform.Postgres, platform.Neo4j);
         var before = await EngineTracesAsync();
 
-        using var run = await ToolRun.RunAsync(platform.WorkDir, "drill", "latest", "--json");
+        using var unset = await ToolRun.RunAsync(platform.WorkDir, "drill", "latest");
+        using var run = await ToolRun.RunAsync(platform.WorkDir, "drill", "latest", "--json", "--set", "Drill:PostgresImage=" + Repo.PostgresImage, "--set", "Drill:Neo4jImage=" + Repo.Neo4jImage);
 
+        Assert.That(unset.ExitCode, Is.EqualTo(3), unset.Describe());
+        Assert.That(unset.Stderr, Does.Contain("set Drill:PostgresImage to the image to drill with").And.Contain("never takes the image a manifest names"));
         Assert.That(run.ExitCode, Is.Zero, run.Describe());
         using var json = JsonDocument.Parse(run.Stdout);
         var images = json.RootElement.GetProperty("images").EnumerateArray().Select(i => i.GetString()).ToList();
         Assert.Multiple(async () =>
         {
-            Assert.That(images, Has.Some.Contains($"image {Repo.PostgresImage} from the backup's manifest"));
-            Assert.That(images, Has.Some.Contains($"image {Repo.Neo4jImage} from the backup's manifest"));
+            Assert.That(images, Has.Some.Contains($"image {Repo.PostgresImage} from the configuration (Drill:PostgresImage)"));
+            Assert.That(images, Has.Some.Contains($"image {Repo.Neo4jImage} from the configuration (Drill:Neo4jImage)"));
             Assert.That(json.RootElement.GetProperty("checks").EnumerateArray().All(c => c.GetProperty("passed").GetBoolean()), Is.True);
             Assert.That(await EngineTracesAsync(), Is.EqualTo(before));
         });

@@ -9,10 +9,15 @@ namespace Summit.Dr.Docker;
 /// </summary>
 public sealed partial record VolumeMount(string Volume, string Target, bool ReadOnly = false)
 {
-    public string Argument => Valid().IsMatch(Volume)
-        ? $"type=volume,source={Volume},target={Target}" + (ReadOnly ? ",readonly" : string.Empty)
-        : throw new IntegrityException($"'{Volume}' is not a docker volume name (letters, digits, `_`, `.` and `-`): no container is started with it.");
+    public string Argument => !Valid().IsMatch(Volume)
+        ? throw new IntegrityException($"'{Volume}' is not a docker volume name (letters, digits, `_`, `.` and `-`): no container is started with it.")
+        : !Path().IsMatch(Target)
+        ? throw new IntegrityException($"'{Target}' is not a plain absolute path to mount a volume at (no comma, quote or `=`): no container is started with it.")
+        : $"type=volume,source={Volume},target={Target}" + (ReadOnly ? ",readonly" : string.Empty);
 
     [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9_.-]{1,254}$")]
     private static partial Regex Valid();
+
+    [GeneratedRegex("^/[^,\"=\n]*$")]
+    private static partial Regex Path();
 }

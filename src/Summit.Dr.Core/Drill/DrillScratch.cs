@@ -79,12 +79,13 @@ public sealed class DrillScratch : IAsyncDisposable
             var volume = $"{NameFor(role)}-{index++}";
             Require(await _docker.RunAsync(_docker.Spec(["volume", "create", .. Labels(), volume]), cancellationToken), $"create the volume {volume}");
             _volumes.Add(volume);
-            mounts.AddRange(["--mount", $"type=volume,source={volume},target={target}"]);
+            mounts.AddRange(["--mount", new VolumeMount(volume, target).Argument]);
         }
 
         var name = NameFor(role);
         _containers.Add(name);
-        string[] verb = start ? ["run", "-d"] : ["create"];
+        // Only an image this engine already has: a drill never pulls one.
+        string[] verb = start ? ["run", "-d", "--pull", "never"] : ["create", "--pull", "never"];
         var spec = _docker.Spec([
             .. verb, "--name", name, "--network", "none", .. Labels(),
             .. environment.Keys.SelectMany(k => new[] { "-e", k }), .. mounts, image,

@@ -32,7 +32,10 @@ public sealed class DrillSetup(
     /// <summary>Everything one drill creates, named by <paramref name="id"/>.</summary>
     public DrillScratch Scratch(string id) => new(docker, id, logger);
 
-    /// <summary>The live containers' images; when a container is gone, the manifest's record of it, then the configuration.</summary>
+    /// <summary>
+    /// The live containers' images; when a container is gone, the image the configuration names (Drill:*Image). Never
+    /// the image a manifest names: a manifest is a backup's word, and the drill would run whatever it says.
+    /// </summary>
     public async Task<(string? Postgres, string? Neo4j)> ImagesAsync(OpenedBackup opened, List<string> described, CancellationToken cancellationToken)
     {
         async Task<string?> Image(BackupComponent component, string what, string container, SourceRecord? recorded, string? configured, string key)
@@ -48,12 +51,11 @@ public sealed class DrillSetup(
                 return live.Image;
             }
 
-            var (image, source) = recorded?.Image is { Length: > 0 } fromManifest
-                ? (fromManifest, "the backup's manifest")
-                : configured is { Length: > 0 } ? (configured, $"the configuration ({key})") : (null, null);
+            var (image, source) = configured is { Length: > 0 } ? (configured, $"the configuration ({key})") : (null, null);
             if (image is null)
             {
-                throw new OperationFailedException($"{what} container '{container}' does not exist and the backup records no image: set {key} to the image to drill with.");
+                var hint = recorded?.Image is { Length: > 0 } made ? $" (the backup was made with {made})" : string.Empty;
+                throw new PreconditionException($"{what} container '{container}' does not exist: set {key} to the image to drill with{hint}; a drill never takes the image a manifest names.");
             }
 
             logger.LogWarning("{What} container '{Container}' does not exist; drilling with image {Image} from {Source}", what, container, image, source);

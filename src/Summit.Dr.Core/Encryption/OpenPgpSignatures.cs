@@ -120,7 +120,7 @@ public static class OpenPgpSignatures
             sig.Update(document);
             if (!sig.Verify())
             {
-                return (null, $"its signature by {KeyId(sig.KeyId)} does not match it: manifest.json was changed after it was signed");
+                return (null, $"its signature by {KeyId(sig.KeyId)} does not match it: the file was changed after it was signed");
             }
 
             return key.HasRevocation() || !MaySign(key, sig.CreationTime)

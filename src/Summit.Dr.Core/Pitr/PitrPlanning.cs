@@ -7,14 +7,16 @@ using Summit.Dr.Manifest;
 namespace Summit.Dr.Pitr;
 
 /// <summary>From when to when PostgreSQL can be restored to any second.</summary>
-public sealed record RecoverableWindow(DateTimeOffset From, DateTimeOffset To, bool Streaming);
+/// <param name="SignedOnly">The window ends at the ledger's last signed sync (Signing:TrustedKeyFiles): a restore reaches no later.</param>
+public sealed record RecoverableWindow(DateTimeOffset From, DateTimeOffset To, bool Streaming, bool SignedOnly = false);
 
 /// <summary>
 /// Where a restore to a point in time takes each store from: PostgreSQL from the newest base backup before the
 /// target and the archived WAL after it (<see cref="RecoveryPlanner"/>); Neo4j and the uploads, which have no
 /// WAL, from the newest complete backup at or before the target. Settled before anything is prepared.
 /// </summary>
-public sealed class PitrPlanning(BackupCatalog catalog, WalStatusReader reader, PlatformContainers containers, Microsoft.Extensions.Options.IOptions<Configuration.SummitDrOptions> options, TimeProvider time)
+public sealed class PitrPlanning(
+    BackupCatalog catalog, WalStatusReader reader, PlatformContainers containers, WalLedgers ledgers, Microsoft.Extensions.Options.IOptions<Configuration.SummitDrOptions> options, TimeProvider time)
 {
     /// <summary>
     /// The window a restore to a point in time can reach: from the oldest base backup the archive runs on from,
@@ -47,7 +49,26 @@ public sealed class PitrPlanning(BackupCatalog catalog, WalStatusReader reader, 
             .Where(t => t >= since)
             .Min();
         var to = status?.CoveredUntil(time.GetUtcNow()) ?? archive.LastWrite(current) ?? DateTimeOffset.MinValue;
-        return oldest is { } from ? new RecoverableWindow(from, to, status?.Streaming ?? false) : null;
+        var signed = SignedUntil(current);
+        return oldest is { } from ? new RecoverableWindow(from, signed is { } s && s < to ? s : to, status?.Streaming ?? false, signed is not null) : null;
+    }
+
+    /// <summary>With Signing:TrustedKeyFiles set, the branch's last signed sync (null: signatures are not checked, or none vouches for it).</summary>
+    private DateTimeOffset? SignedUntil(WalBranch branch)
+    {
+        if (!ledgers.SignedOnly)
+        {
+            return null;
+        }
+
+        try
+        {
+            return ledgers.ForRestore([branch]).Of(branch)?.UpdatedAt;
+        }
+        catch (SummitDrException)
+        {
+            return DateTimeOffset.MinValue;
+        }
     }
 
     /// <param name="others">The stores besides PostgreSQL the restore takes (Neo4j, uploads).</param>
@@ -67,7 +88,8 @@ public sealed class PitrPlanning(BackupCatalog catalog, WalStatusReader reader, 
             .Select(b => new BaseCandidate(b.Entry.Name, b.Entry.Directory, b.Manifest.Postgres.Base!, b.Manifest))
             .ToList();
         var live = await reader.ReadAsync(await containers.PostgresOrNullAsync(cancellationToken), archive, cancellationToken);
-        var plan = RecoveryPlanner.Plan(target, archive, bases, branch => branch.Name == live.Branch ? live.CoveredUntil(now) : archive.LastWrite(branch) ?? DateTimeOffset.MinValue);
+        var plan = RecoveryPlanner.Plan(target, archive, bases, branch => branch.Name == live.Branch ? live.CoveredUntil(now) : archive.LastWrite(branch) ?? DateTimeOffset.MinValue,
+            ledgers.ForRestore(archive.Branches()));
         if (others.Count == 0)
         {
             return (plan, plan.Base.Directory);

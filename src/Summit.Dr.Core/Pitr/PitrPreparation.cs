@@ -125,12 +125,12 @@ public sealed class PitrPreparation(DockerCli docker, ArtifactCopy copy, StepRun
             {
                 foreach (var (file, laid) in plan.Segments)
                 {
-                    await Entry(tar, file.Path, laid, cancellationToken);
+                    await Entry(tar, file.Path, laid, plan.Ledgers, cancellationToken);
                 }
 
                 foreach (var history in plan.Histories)
                 {
-                    await Entry(tar, history, Path.GetFileName(history), cancellationToken);
+                    await Entry(tar, history, Path.GetFileName(history), plan.Ledgers, cancellationToken);
                 }
             }
 
@@ -143,10 +143,13 @@ public sealed class PitrPreparation(DockerCli docker, ArtifactCopy copy, StepRun
         }
     }
 
-    /// <summary>One file as it is now (the segment still being written is copied as far as it is written, under its segment's name).</summary>
-    private static async Task Entry(TarWriter tar, string path, string name, CancellationToken cancellationToken)
+    /// <summary>
+    /// One file as it is now (the segment still being written is copied as far as it is written, under its segment's
+    /// name; with signed ledgers only as far as its ledger vouched for), its bytes checked against the ledger on the way.
+    /// </summary>
+    private static async Task Entry(TarWriter tar, string path, string name, WalLedgerSet ledgers, CancellationToken cancellationToken)
     {
-        await using var source = SafeFiles.OpenRead(path);
+        await using var source = new LedgeredRead(path, ledgers.Expected(path), ledgers.SignedOnly);
         var entry = new UstarTarEntry(TarEntryType.RegularFile, name) { DataStream = source, Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite, ModificationTime = File.GetLastWriteTimeUtc(path) };
         await tar.WriteEntryAsync(entry, cancellationToken);
     }

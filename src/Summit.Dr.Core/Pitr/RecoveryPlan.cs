@@ -27,6 +27,9 @@ public sealed record RecoveryPlan(
     IReadOnlyList<string> Histories,
     DateTimeOffset CoveredUntil)
 {
+    /// <summary>What the archive's ledgers vouch for: each laid file's bytes are checked against them on their way.</summary>
+    public WalLedgerSet Ledgers { get; init; } = WalLedgerSet.None;
+
     public long WalBytes => Segments.Sum(s => s.File.Size);
 
     public string FirstSegment => Segments[0].LaidName;

@@ -9,21 +9,32 @@ namespace Summit.Dr.Pitr;
 public static class RecoveryPlanner
 {
     /// <param name="coveredUntil">How far the stream the platform runs on now is archived: now when the archiver streams with no lag, else its last write.</param>
-    public static RecoveryPlan Plan(DateTimeOffset target, WalArchive archive, IReadOnlyList<BaseCandidate> bases, Func<WalBranch, DateTimeOffset> coveredUntil)
+    /// <param name="ledgers">What the archive's ledgers let the restore use (<see cref="WalLedgerSet"/>); null: every file, as it lies.</param>
+    public static RecoveryPlan Plan(DateTimeOffset target, WalArchive archive, IReadOnlyList<BaseCandidate> bases, Func<WalBranch, DateTimeOffset> coveredUntil, WalLedgerSet? ledgers = null)
     {
+        ledgers ??= WalLedgerSet.None;
         var streams = archive.Branches();
         if (streams.Count == 0)
         {
             throw new IntegrityException($"There is no WAL archive in {archive.Directory}: start it with `summit-dr wal start` (Pitr:Enabled=true); a restore to a point in time replays it.");
         }
 
+        // With signed ledgers, when each stream was activated is the ledger's word, not branch.json's.
+        IReadOnlyList<DateTimeOffset> Activations(WalBranch s) => ledgers.SignedOnly && ledgers.Of(s) is { } signed ? signed.Activations : s.Activations;
+
         // The stream the platform ran on at the target: the one last activated before it.
-        var stream = streams.Where(s => s.Activations.Any(a => a <= target)).MaxBy(s => s.Activations.Last(a => a <= target))
+        var stream = streams.Where(s => Activations(s).Any(a => a <= target)).MaxBy(s => Activations(s).Last(a => a <= target))
             ?? throw new IntegrityException($"The WAL archive begins at {Local(streams.Min(s => s.Activations[0]))}: {Local(target)} is before it, so no restore can reach it. `summit-dr list` shows the recoverable window.");
-        var files = streams.Where(s => s.SystemIdentifier == stream.SystemIdentifier).SelectMany(archive.Files).ToList();
+        var files = streams.Where(s => s.SystemIdentifier == stream.SystemIdentifier).SelectMany(s => ledgers.Usable(s, archive.Files(s))).ToList();
         var histories = archive.Histories(stream.SystemIdentifier);
-        var timeline = archive.Files(stream).Select(f => f.Name.Timeline).DefaultIfEmpty(stream.Timeline).Max();
-        var path = histories.TryGetValue(timeline, out var history) ? TimelinePath.Parse(timeline, File.ReadAllText(history)) : TimelinePath.Alone(timeline);
+        foreach (var file in histories.Values)
+        {
+            ledgers.RequireHistory(file);
+        }
+
+        // The stream's own timeline, or a later one its usable (with signing: ledgered) segments are on: never the highest name lying there.
+        var timeline = ledgers.Usable(stream, archive.Files(stream)).Select(f => f.Name.Timeline).Append(stream.Timeline).Max();
+        var path = histories.TryGetValue(timeline, out var history) ? TimelinePath.Parse(timeline, ReadHistory(history, ledgers)) : TimelinePath.Alone(timeline);
 
         var usable = bases.Where(b => b.Base.SystemIdentifier == stream.SystemIdentifier && path.Holds(b.Base.Timeline, b.StartLsn)).ToList();
         var chosen = usable.Where(b => b.ConsistentAt <= target).MaxBy(b => b.ConsistentAt)
@@ -32,13 +43,42 @@ public static class RecoveryPlanner
                 : $"No base backup was finished before {Local(target)}: the oldest, {usable.MinBy(b => b.ConsistentAt)!.Name}, was finished at {Local(usable.Min(b => b.ConsistentAt))}. Restore to a later time, or restore a backup as it is.");
 
         var covered = coveredUntil(stream);
+        if (ledgers.SignedUntil(stream) is { } signed && signed < covered)
+        {
+            covered = signed;
+            if (target > covered)
+            {
+                throw new IntegrityException($"The WAL archive's signed ledger vouches for WAL up to {Local(covered)} (its last signed sync), and {Local(target)} is after it: nothing was touched. " +
+                    $"Restore to {Local(covered)} or earlier, or let `summit-dr wal start` sign what came since.");
+            }
+        }
+
         if (target > covered)
         {
             throw new IntegrityException($"The WAL archive holds WAL up to {Local(covered)}, and {Local(target)} is after it: nothing was touched. Restore to {Local(covered)} or earlier (`summit-dr wal status` shows the archiver).");
         }
 
         var segments = Segments(chosen, path, files, stream.SegmentSize, target);
-        return new RecoveryPlan(target, chosen, stream, path, segments, [.. histories.OrderBy(h => h.Key).Select(h => h.Value)], covered);
+        return new RecoveryPlan(target, chosen, stream, path, segments, [.. histories.OrderBy(h => h.Key).Select(h => h.Value)], covered) { Ledgers = ledgers };
+    }
+
+    /// <summary>A timeline history file, read through one handle that follows no link, its bytes checked against the ledger first.</summary>
+    private static string ReadHistory(string path, WalLedgerSet ledgers)
+    {
+        using var file = SafeFiles.OpenRead(path);
+        if (file.Length > 1 << 20)
+        {
+            throw new IntegrityException($"{path} is larger than any timeline history: it was planted. Nothing was touched; move it away.");
+        }
+
+        var bytes = new byte[file.Length];
+        file.ReadExactly(bytes);
+        if (ledgers.Expected(path) is { } expected && (expected.Size != bytes.Length || Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)) != expected.Sha256))
+        {
+            throw new IntegrityException($"{path} is not the timeline history its ledger recorded ({expected.Size} bytes, SHA-256 {expected.Sha256}): it was changed. Nothing was touched.");
+        }
+
+        return System.Text.Encoding.UTF8.GetString(bytes);
     }
 
     /// <summary>

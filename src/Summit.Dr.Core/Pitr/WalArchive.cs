@@ -28,6 +28,7 @@ public sealed class WalArchive(string backupRoot)
         }
 
         return System.IO.Directory.GetDirectories(Directory)
+            .Where(d => SafeFiles.LinkFacts(d) is { Directory: true })
             .Select(d => Read(Path.Combine(d, WalBranch.MetadataFile)))
             .OfType<WalBranch>()
             .Where(s => s.Activations.Count > 0)
@@ -69,6 +70,11 @@ public sealed class WalArchive(string backupRoot)
             .ToList();
     }
 
+    /// <summary>The timeline history files in one branch's directory.</summary>
+    public IReadOnlyList<string> HistoryFiles(WalBranch branch) => System.IO.Directory.Exists(PathOf(branch))
+        ? System.IO.Directory.EnumerateFiles(PathOf(branch), "*" + WalFileName.HistorySuffix).Where(f => WalFileName.ParseHistory(Path.GetFileName(f)) is not null).Order(StringComparer.Ordinal).ToList()
+        : [];
+
     /// <summary>Every timeline history file of the server's streams, by timeline.</summary>
     public IReadOnlyDictionary<uint, string> Histories(string systemIdentifier)
     {
@@ -96,16 +102,35 @@ public sealed class WalArchive(string backupRoot)
     public DateTimeOffset? LastWrite(WalBranch stream) =>
         Files(stream).Select(f => (DateTimeOffset?)f.Modified).DefaultIfEmpty().Max();
 
+    /// <summary>
+    /// A branch's branch.json: an input like any journal (the archiver's container can write beside it). Read only as
+    /// summit-dr's own 0600 file, and only when what it says is what its directory's name and PostgreSQL allow: a
+    /// system identifier of digits, the timeline and system of the directory's name, a segment size PostgreSQL can have.
+    /// </summary>
     private static WalBranch? Read(string path)
     {
+        WalBranch? branch;
         try
         {
-            return File.Exists(path) ? JsonSerializer.Deserialize<WalBranch>(File.ReadAllText(path), JsonDefaults.Options) : null;
+            branch = SafeFiles.ReadOwn(path) is { } bytes ? JsonSerializer.Deserialize<WalBranch>(bytes, JsonDefaults.Options) : null;
         }
         catch (JsonException)
         {
             return null;
         }
+
+        var directory = Path.GetFileName(Path.GetDirectoryName(path));
+        if (branch is null)
+        {
+            return null;
+        }
+
+        var problem = branch.SystemIdentifier.Length is 0 or > 20 || !branch.SystemIdentifier.All(char.IsAsciiDigit) ? "systemIdentifier"
+            : branch.Name != directory ? "timeline"
+            : branch.SegmentSize < 1 << 20 || branch.SegmentSize > 1 << 30 || (branch.SegmentSize & (branch.SegmentSize - 1)) != 0 ? "segmentSize"
+            : null;
+        return problem is null ? branch
+            : throw new IntegrityException($"{path} is not obeyed: its {problem} does not fit the branch directory {directory} or PostgreSQL. Nothing was done; inspect it.");
     }
 }
 

@@ -14,8 +14,10 @@ namespace Summit.Dr.Pitr;
 /// timeline; a running archiver on that branch is left as it is. Nothing is left half set up when it fails.
 /// Runs as steps inside an operation, and as bare work inside undo and the recovery of a dead run.
 /// </summary>
-public sealed class WalArchiving(WalServer server, WalArchiver archiver, WalVolume volume, PlatformContainers containers, WalArchive archive, StepRunner steps, IOptions<SummitDrOptions> options, ILogger<WalArchiving> logger)
+public sealed class WalArchiving(WalServer server, WalArchiver archiver, WalVolume volume, PlatformContainers containers, WalLedgers ledgers, StepRunner steps, IOptions<SummitDrOptions> options, ILogger<WalArchiving> logger)
 {
+    private readonly WalArchive archive = ledgers.Archive;
+
     /// <summary>
     /// Inside a run that holds the lock (a restore, its rollback, undo): the archiver started again on the branch
     /// of the server's current timeline, when point-in-time recovery is on. <paramref name="recovered"/>: the
@@ -29,8 +31,22 @@ public sealed class WalArchiving(WalServer server, WalArchiver archiver, WalVolu
         }
     }
 
-    /// <summary>Where the archiver writes into a volume: a step syncing it into the archive (<see cref="WalVolume"/>).</summary>
-    public Task SyncVolumeAsync(string container, CancellationToken cancellationToken, ContainerInfo? known = null) => volume.SyncStepAsync(container, archive, cancellationToken, known);
+    /// <summary>Where the archiver writes into a volume: a step syncing it into the archive (<see cref="WalVolume"/>), then the ledgers extended with what came.</summary>
+    public async Task SyncVolumeAsync(string container, CancellationToken cancellationToken, ContainerInfo? known = null)
+    {
+        if (await volume.SyncStepAsync(container, archive, cancellationToken, known))
+        {
+            await LedgerAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The archive's ledgers extended with what it holds now and re-signed (<see cref="WalLedgers"/>): at every `wal start`,
+    /// `wal stop`, backup and sync, so a segment is ledgered within a minute of completion.
+    /// </summary>
+    public Task LedgerAsync(CancellationToken cancellationToken) =>
+        Step("wal ledger", async t => await ledgers.ExtendAllAsync(t), cancellationToken,
+            () => StepPlan.Note($"in process: every new complete segment and history file, and the .partial's length, into {archive.Directory}/BRANCH{WalLedger.Suffix}, signed when Signing:SecretKeyFile is set"));
 
     /// <summary>The archiver container as the engine knows it (a question).</summary>
     public Task<ContainerInfo?> ArchiverAsync(string container, CancellationToken cancellationToken) => archiver.InspectAsync(container, cancellationToken);
@@ -67,6 +83,7 @@ public sealed class WalArchiving(WalServer server, WalArchiver archiver, WalVolu
         if (running is { Running: true } && running.Labels.GetValueOrDefault(WalArchiver.BranchLabel) == branch.Name && state.Slot is { Active: true })
         {
             logger.LogInformation("The archiver {Name} already streams into {Branch}", running.Name, branch.Name);
+            await LedgerAsync(cancellationToken);
             return branch;
         }
 
@@ -90,6 +107,7 @@ public sealed class WalArchiving(WalServer server, WalArchiver archiver, WalVolu
             throw;
         }
 
+        await LedgerAsync(cancellationToken);
         return branch;
     }
 

@@ -12,8 +12,10 @@ namespace Summit.Dr.Pitr;
 /// Start is idempotent; stop removes the archiver and, asked to, gives up its slot; status changes nothing.
 /// </summary>
 public sealed class WalOperation(
-    PlatformContainers containers, WalArchiving archiving, WalStatusReader reader, WalArchive archive, OperationLock operationLock, StepRunner steps, IOptions<SummitDrOptions> options)
+    PlatformContainers containers, WalArchiving archiving, WalStatusReader reader, WalLedgers ledgers, OperationLock operationLock, StepRunner steps, IOptions<SummitDrOptions> options)
 {
+    private readonly WalArchive archive = ledgers.Archive;
+
     public WalArchive Archive => archive;
 
     /// <returns>The archive's state, and the step records (a dry run's plan).</returns>
@@ -37,8 +39,9 @@ public sealed class WalOperation(
         var name = options.Value.Postgres.Container;
         var running = await archiving.ArchiverAsync(name, cancellationToken);
         await steps.RunAsync("stop archiver", (_, t) => archiving.RemoveArchiverAsync(name, t), cancellationToken, () => StepPlan.Of(archiving.RemoveArchiverSpec(name)));
-        // What it wrote into its volume, if it wrote into one, reaches the archive now that nothing more arrives.
+        // What it wrote into its volume, if it wrote into one, reaches the archive now that nothing more arrives; the ledgers take the last of it.
         await archiving.SyncVolumeAsync(name, cancellationToken, running);
+        await archiving.LedgerAsync(cancellationToken);
         if (!dropSlot)
         {
             return ($"The replication slot {WalServer.SlotName} keeps the WAL the archiver has not received, up to the server's max_slot_wal_keep_size: `summit-dr wal start` resumes without a gap, `summit-dr wal stop --drop-slot` gives the slot up.", log.Records);
@@ -54,9 +57,27 @@ public sealed class WalOperation(
         RequireEnabled();
         var postgres = await containers.PostgresOrNullAsync(cancellationToken);
         var status = await reader.ReadAsync(postgres, archive, cancellationToken);
+        if (ledgers.SignedOnly)
+        {
+            status = status with { SignedUntil = SignedUntil(status.Branch) };
+        }
+
         return postgres is null
             ? status with { Warnings = [$"PostgreSQL container '{options.Value.Postgres.Container}' is not running: lag and slot unknown.", .. status.Warnings] }
             : status;
+    }
+
+    /// <summary>The last signed sync of the branch the archiver streams, as its ledger says (null: none, or not one a trusted key signed).</summary>
+    private DateTimeOffset? SignedUntil(string? branch)
+    {
+        try
+        {
+            return archive.Branches().FirstOrDefault(b => b.Name == branch) is { } known ? ledgers.ForRestore([known]).Of(known)?.UpdatedAt : null;
+        }
+        catch (SummitDrException)
+        {
+            return null;
+        }
     }
 
     private void RequireEnabled()

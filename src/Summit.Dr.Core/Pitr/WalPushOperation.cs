@@ -8,32 +8,50 @@ using Summit.Dr.Steps;
 namespace Summit.Dr.Pitr;
 
 /// <summary>
-/// `push --wal`: the WAL archive off-site, under PREFIX/wal/BRANCH/. Only what is finished goes (complete
-/// segments and history files, never the segment pg_receivewal is still writing); each object is read back and
-/// compared with its SHA-256, so off-site a segment is complete or absent. Encrypted like the artifacts when
-/// encryption is on (`.pgp` keys). What is already there is not sent again; branch.json always is. Where the
-/// archiver writes into a volume, the volume is synced into the archive first.
+/// `push --wal`: the WAL archive off-site, under PREFIX/wal/BRANCH/. Only what is finished goes (complete segments and
+/// history files, never the segment pg_receivewal is still writing), and only bytes the ledger vouches for: each file is
+/// read once into a private copy, checked against its ledger on the way (with trusted keys set, only ledgered files go),
+/// then sent and read back. An object already there that summit-dr did not push is compared with the ledger and refused
+/// when it differs (exit 4), so a planted object never stands in for the genuine one. Encrypted like the artifacts when
+/// encryption is on (`.pgp` keys). branch.json and the ledger always go. Where the archiver writes into a volume, the
+/// volume is synced into the archive first.
 /// </summary>
-public sealed class WalPushOperation(RemoteStores stores, WalArchive archive, WalArchiving archiving, ArtifactEncryption encryption, OperationLock operationLock, StepRunner steps, ILogger<WalPushOperation> logger)
+public sealed class WalPushOperation(RemoteStores stores, WalLedgers ledgers, WalArchiving archiving, ArtifactEncryption encryption, OperationLock operationLock, StepRunner steps, ILogger<WalPushOperation> logger)
 {
     public const string EncryptedSuffix = ".pgp";
+
+    private WalArchive Archive => ledgers.Archive;
 
     public async Task<(int Files, long Bytes)> PushAsync(CancellationToken cancellationToken)
     {
         steps.Begin(dryRun: false);
-        using var held = operationLock.Acquire(archive.Root, "push --wal");
+        using var held = operationLock.Acquire(Archive.Root, "push --wal");
         await archiving.SyncVolumeAsync(cancellationToken);
         var prefix = WalArchive.DirectoryName + "/";
         var there = (await stores.RunAsync("list " + prefix, (s, t) => s.ListAsync(prefix, t), cancellationToken)).Select(o => o.Key).ToHashSet(StringComparer.Ordinal);
+        var branches = Archive.Branches();
+        var set = ledgers.ForRestore(branches);
         var (files, bytes) = (0, 0L);
-        foreach (var branch in archive.Branches())
+        foreach (var branch in branches)
         {
-            var directory = archive.PathOf(branch);
-            var finished = archive.Files(branch).Where(f => !f.Name.Partial).Select(f => f.Path)
-                .Concat(Directory.EnumerateFiles(directory, "*" + WalFileName.HistorySuffix));
-            foreach (var path in finished.Where(p => !there.Contains(Key(branch, p))).Append(Path.Combine(directory, WalBranch.MetadataFile)))
+            var ledger = set.Of(branch);
+            foreach (var path in Finished(branch, set))
             {
-                bytes += await PushFileAsync(branch, path, cancellationToken);
+                var name = Path.GetFileName(path);
+                var expected = ledger?.Entry(name);
+                if (there.Contains(Key(branch, name)))
+                {
+                    await RequireSameAsync(branch, path, expected, cancellationToken);
+                    continue;
+                }
+
+                bytes += await PushFileAsync(branch, path, expected, cancellationToken);
+                files++;
+            }
+
+            foreach (var path in new[] { Path.Combine(Archive.PathOf(branch), WalBranch.MetadataFile), ledgers.PathOf(branch), ledgers.SignaturePathOf(branch) }.Where(File.Exists))
+            {
+                bytes += await PushFileAsync(branch, path, null, cancellationToken);
                 files++;
             }
         }
@@ -42,22 +60,84 @@ public sealed class WalPushOperation(RemoteStores stores, WalArchive archive, Wa
         return (files, bytes);
     }
 
-    private string Key(WalBranch branch, string path) =>
-        $"{WalArchive.DirectoryName}/{branch.Name}/{Path.GetFileName(path)}{(encryption.Enabled ? EncryptedSuffix : string.Empty)}";
+    /// <summary>The complete segments and history files to send: with trusted keys set only those the ledger names, else all that lie there.</summary>
+    private IEnumerable<string> Finished(WalBranch branch, WalLedgerSet set)
+    {
+        var lying = Archive.Files(branch).Where(f => !f.Name.Partial).Select(f => f.Path).Concat(Archive.HistoryFiles(branch));
+        return set.SignedOnly
+            ? set.Of(branch)!.Files.Select(f => Path.Combine(Archive.PathOf(branch), f.Name)).Where(File.Exists)
+            : lying;
+    }
 
-    private Task<long> PushFileAsync(WalBranch branch, string path, CancellationToken cancellationToken) =>
-        steps.RunAsync("push wal " + Path.GetFileName(path), async (step, token) =>
+    private string Key(WalBranch branch, string name) =>
+        $"{WalArchive.DirectoryName}/{branch.Name}/{name}{(encryption.Enabled ? EncryptedSuffix : string.Empty)}";
+
+    /// <summary>
+    /// An object that is there already: one summit-dr pushed (the ledger recorded it) stays; any other must hold the ledgered
+    /// bytes (read back and compared), else it is refused. An encrypted one cannot be compared here, and is refused.
+    /// </summary>
+    private Task RequireSameAsync(WalBranch branch, string path, WalLedgerEntry? expected, CancellationToken cancellationToken)
+    {
+        var name = Path.GetFileName(path);
+        var key = Key(branch, name);
+        if (expected?.Pushed is not null)
         {
-            var key = Key(branch, path);
-            var source = path;
+            return Task.CompletedTask;
+        }
+
+        return steps.RunAsync("compare wal " + name, async (step, token) =>
+        {
             if (encryption.Enabled)
             {
-                source = Path.Combine(archive.PathOf(branch), ".summit-dr-push-" + Path.GetFileName(path));
-                await encryption.EncryptFileAsync(path, source, Path.GetFileName(path), token);
+                throw new IntegrityException($"{key} is already at {stores.Location}, but summit-dr did not push it, and an encrypted object cannot be compared with the ledger here: " +
+                    "it may have been planted. Nothing was sent; remove it from the store, then push again.");
             }
 
+            var (sha, size) = await stores.ReadBackAsync(key, token);
+            var want = expected?.Sha256 ?? await ArtifactFiles.Sha256Async(path, token);
+            if (sha != want)
+            {
+                throw new IntegrityException($"{key} at {stores.Location} is not the segment the archive holds ({size} bytes, SHA-256 {sha}; the ledger records {want}): it was planted or changed off-site. " +
+                    "Nothing was sent; remove it from the store, then push again.");
+            }
+
+            if (expected is not null)
+            {
+                ledgers.RecordPushed(branch, name, sha);
+            }
+
+            step.Report(size, "already there, SHA-256 matches the ledger");
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// One file read once into a private copy beside the branches (out of the archiver's reach), checked against its ledger on
+    /// the way and encrypted when encryption is on; the copy is sent, read back and compared.
+    /// </summary>
+    private Task<long> PushFileAsync(WalBranch branch, string path, WalLedgerEntry? expected, CancellationToken cancellationToken) =>
+        steps.RunAsync("push wal " + Path.GetFileName(path), async (step, token) =>
+        {
+            var name = Path.GetFileName(path);
+            var key = Key(branch, name);
+            var source = Path.Combine(Archive.Directory, $".summit-dr-push-{Guid.NewGuid():N}");
             try
             {
+                await using (var output = PrivateFiles.Create(source))
+                {
+                    await using var read = new LedgeredRead(path, expected, signedOnly: true);
+                    if (encryption.Enabled)
+                    {
+                        await using var encrypting = encryption.Encrypt(output, name);
+                        await read.CopyToAsync(encrypting, token);
+                    }
+                    else
+                    {
+                        await read.CopyToAsync(output, token);
+                    }
+
+                    output.Flush(flushToDisk: true);
+                }
+
                 var size = new FileInfo(source).Length;
                 var sha = await ArtifactFiles.Sha256Async(source, token);
                 await stores.RunAsync("upload " + key, (s, t) => s.UploadAsync(key, source, t), token);
@@ -68,15 +148,17 @@ public sealed class WalPushOperation(RemoteStores stores, WalArchive archive, Wa
                     throw new OperationFailedException($"{key} reads back from {stores.Location} as {readSize} bytes with SHA-256 {readSha}, but {size} bytes with SHA-256 {sha} were pushed: the store changed it.");
                 }
 
+                if (expected is not null)
+                {
+                    ledgers.RecordPushed(branch, name, sha);
+                }
+
                 step.Report(size, "read back, SHA-256 matches");
                 return size;
             }
             finally
             {
-                if (source != path)
-                {
-                    File.Delete(source);
-                }
+                File.Delete(source);
             }
         }, cancellationToken);
 }

@@ -19,6 +19,9 @@ public sealed record WalStatus(
 {
     public bool Streaming => Archiver == "running" && Slot is { Active: true };
 
+    /// <summary>With Signing:TrustedKeyFiles set, the ledger's last signed sync: a restore to a time reaches no later.</summary>
+    public DateTimeOffset? SignedUntil { get; init; }
+
     /// <summary>
     /// How far the archive holds the platform's WAL: while the archiver streams, up to now less its write lag and
     /// the interval it reports in; else up to its last write.

@@ -60,12 +60,13 @@ public sealed class WalVolume(DockerCli docker, StepRunner steps, ILogger<WalVol
     /// the archive (the caller holds the backup root's lock); nothing when it writes through a bind mount or is absent.
     /// </summary>
     /// <param name="known">The archiver as it was before it was removed (what it wrote until then is synced); else it is asked.</param>
-    public async Task SyncStepAsync(string postgres, WalArchive archive, CancellationToken cancellationToken, ContainerInfo? known = null)
+    /// <returns>Whether there was a volume to sync.</returns>
+    public async Task<bool> SyncStepAsync(string postgres, WalArchive archive, CancellationToken cancellationToken, ContainerInfo? known = null)
     {
         var archiver = known ?? await docker.InspectAsync(WalArchiver.NameFor(postgres), cancellationToken);
         if (BranchOf(archiver, archive) is not { } branch)
         {
-            return;
+            return false;
         }
 
         var directory = archive.PathOf(branch);
@@ -75,6 +76,7 @@ public sealed class WalVolume(DockerCli docker, StepRunner steps, ILogger<WalVol
             step.Report(bytes, $"{files} files of {branch.Name} from volume {NameFor(postgres)}");
         }, cancellationToken, () => StepPlan.Of(ReadSpec(postgres, archiver!.Image, branch))
             .Then(StepPlan.Note($"into {directory}; then the complete segments it now holds are removed from the volume (a dry run plans from the archive as last synced)")));
+        return true;
     }
 
     /// <summary>

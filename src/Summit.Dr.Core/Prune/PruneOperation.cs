@@ -16,9 +16,11 @@ public sealed class PruneOperation
     private readonly BackupCatalog _catalog;
     private readonly OperationLock _lock;
     private readonly ILogger<PruneOperation> _logger;
+    private readonly Pitr.WalLedgers _ledgers;
 
-    public PruneOperation(BackupCatalog catalog, OperationLock operationLock, ILogger<PruneOperation> logger)
+    public PruneOperation(BackupCatalog catalog, OperationLock operationLock, Pitr.WalLedgers ledgers, ILogger<PruneOperation> logger)
     {
+        _ledgers = ledgers;
         _catalog = catalog;
         _lock = operationLock;
         _logger = logger;
@@ -48,12 +50,30 @@ public sealed class PruneOperation
             }
         }
 
-        var wal = Pitr.WalPrune.Removable(new Pitr.WalArchive(_catalog.Root), KeptBases(decisions));
+        var (bases, unread) = KeptBases(decisions);
+        if (unread is not null)
+        {
+            // Which server's WAL that backup's point-in-time range needs is unknown: none is removed on the strength of the others.
+            _logger.LogWarning("WAL is not pruned: the manifest of {Name}, which stays, cannot be read, so what its point-in-time range needs is unknown. Check it with `summit-dr check {Name}`", unread, unread);
+        }
+
+        var archive = _ledgers.Archive;
+        var wal = unread is null ? Pitr.WalPrune.Removable(archive, bases) : [];
         if (!dryRun)
         {
             foreach (var file in wal)
             {
                 File.Delete(file.Path);
+            }
+
+            // The ledgers forget what went, and are signed again.
+            foreach (var branch in archive.Branches())
+            {
+                var gone = wal.Where(f => Path.GetDirectoryName(f.Path) == archive.PathOf(branch)).Select(f => Path.GetFileName(f.Path)).ToHashSet(StringComparer.Ordinal);
+                if (gone.Count > 0)
+                {
+                    _ledgers.Forget(branch, gone);
+                }
             }
 
             if (wal.Count > 0)
@@ -65,26 +85,29 @@ public sealed class PruneOperation
         return new PruneResult(dryRun, decisions) { WalSegments = wal.Count, WalBytes = wal.Sum(f => f.Size) };
     }
 
-    /// <summary>The base backups of the backups that stay (and of those the policy does not judge, such as unfinished work).</summary>
-    private static IEnumerable<Manifest.PostgresBase> KeptBases(IReadOnlyList<PruneDecision> decisions)
+    /// <summary>
+    /// The base backups of the backups that stay (and of those the policy does not judge, such as unfinished work), and
+    /// the first kept backup whose manifest could not be read (then what it needs is unknown).
+    /// </summary>
+    private static (List<Manifest.PostgresBase> Bases, string? Unread) KeptBases(IReadOnlyList<PruneDecision> decisions)
     {
-        foreach (var decision in decisions.Where(d => d.Keep && d.Entry.State is BackupState.Complete or BackupState.Safety))
+        var bases = new List<Manifest.PostgresBase>();
+        foreach (var decision in decisions.Where(d => d.Keep && d.Entry.State is BackupState.Complete or BackupState.Safety or BackupState.Corrupt))
         {
-            Manifest.PostgresBase? physical = null;
             try
             {
-                physical = Manifest.BackupManifest.Read(decision.Entry.Directory).Postgres.Base;
+                if (Manifest.BackupManifest.Read(decision.Entry.Directory).Postgres.Base is { } physical)
+                {
+                    bases.Add(physical);
+                }
             }
-            catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or IntegrityException)
+            catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or SummitDrException or UnauthorizedAccessException)
             {
-                // A manifest that cannot be read vouches for no base backup.
-            }
-
-            if (physical is not null)
-            {
-                yield return physical;
+                return (bases, decision.Entry.Name);
             }
         }
+
+        return (bases, null);
     }
 
     /// <summary>

@@ -19,7 +19,8 @@ public static class RestoreOutcomes
     /// <summary>Where PostgreSQL is after a restore to a point in time, plainly.</summary>
     public static string PointInTime(Pitr.PitrPrepared pitr) =>
         $"restored to {pitr.Plan.Target.ToLocalTime():yyyy-MM-dd HH:mm:ss zzz}: base backup of {pitr.Plan.Base.Name} and the WAL archive, " +
-        (pitr.Reading.LastBefore is { } last ? $"up to its last transaction before then, at {last.ToLocalTime():HH:mm:ss.ffffff}" : "with no transaction between the base backup and then");
+        (pitr.Reading.LastBefore is { } last ? $"up to its last transaction before then, at {last.ToLocalTime():HH:mm:ss.ffffff}" : "with no transaction between the base backup and then") +
+        (pitr.Plan.Ledgers.SignedOnly ? $"; only WAL its signed ledger vouched for, up to the last signed sync at {pitr.Plan.CoveredUntil.ToLocalTime():HH:mm:ss}" : string.Empty);
 
     /// <summary>What state the platform is in after a failed restore put back what it could.</summary>
     public static string Describe(IReadOnlyList<StoreOutcome> outcomes, KeptState state)

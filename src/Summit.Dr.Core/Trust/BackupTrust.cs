@@ -112,6 +112,9 @@ public sealed class BackupTrust
         return verdict;
     }
 
+    /// <summary>Whether a trusted key signed <paramref name="document"/> (a WAL ledger): null when one did, else the problem.</summary>
+    public string? VerifyDetached(byte[] document, byte[] signature) => OpenPgpSignatures.Verify(document, signature, _trusted.Value).Problem;
+
     /// <summary>No detached signature comes near this; a larger file is not read.</summary>
     public const int MaxSignatureBytes = 64 << 10;
 

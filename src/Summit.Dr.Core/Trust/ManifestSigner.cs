@@ -43,6 +43,23 @@ public sealed class ManifestSigner
         ? StepPlan.Note($"signed by {Describe()} into {Path.Combine(directory, BackupManifest.SignatureFileName)} (`gpg --verify manifest.json.sig manifest.json` checks it)")
         : StepPlan.None;
 
+    /// <summary>An armored detached signature of <paramref name="document"/> (a WAL ledger).</summary>
+    public byte[] Sign(byte[] document)
+    {
+        var (key, privateKey) = _key.Value;
+        using var signature = new MemoryStream();
+        OpenPgpSignatures.SignDetached(new MemoryStream(document), signature, key, privateKey, _time.GetUtcNow().UtcDateTime);
+        return signature.ToArray();
+    }
+
+    /// <summary>Whether this host's own key signed <paramref name="document"/>: null when it did, else the problem.</summary>
+    public string? Verify(byte[] document, byte[] signature)
+    {
+        var key = _key.Value.Key.PublicKey;
+        var fingerprint = OpenPgpSignatures.Fingerprint(key);
+        return OpenPgpSignatures.Verify(document, signature, [new TrustedKey(key, fingerprint, "this host's signing key")]).Problem;
+    }
+
     /// <summary>Writes DIRECTORY/manifest.json.sig, flushed, readable by its owner only.</summary>
     public async Task SignAsync(string directory, CancellationToken cancellationToken)
     {
@@ -52,7 +69,7 @@ public sealed class ManifestSigner
         }
 
         var (key, privateKey) = _key.Value;
-        await using (var manifest = File.OpenRead(Path.Combine(directory, BackupManifest.FileName)))
+        await using (var manifest = SafeFiles.OpenRead(Path.Combine(directory, BackupManifest.FileName)))
         await using (var signature = PrivateFiles.Create(Path.Combine(directory, BackupManifest.SignatureFileName)))
         {
             OpenPgpSignatures.SignDetached(manifest, signature, key, privateKey, _time.GetUtcNow().UtcDateTime);

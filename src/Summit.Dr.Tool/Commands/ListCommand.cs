@@ -47,7 +47,7 @@ public sealed class ListCommand
                     root = listing.Root,
                     backups = entries.Select(e => JsonEntry(e.Entry, now, "directory", ("lastDrill", e.LastDrill))),
                     kept = kept.Select(k => KeptReport.Json(k.State, k.Sizes)),
-                    pointInTime = listing.Window is { } w ? new { from = w.From, to = w.To, streaming = w.Streaming } : null,
+                    pointInTime = listing.Window is { } w ? new { from = w.From, to = w.To, streaming = w.Streaming, signedOnly = w.SignedOnly } : null,
                 });
                 return ExitCodes.Success;
             }
@@ -71,7 +71,7 @@ public sealed class ListCommand
             {
                 console.Out.WriteLine();
                 console.Out.WriteLine($"Point in time: PostgreSQL can be restored to any second from {window.From.ToLocalTime():yyyy-MM-dd HH:mm:ss} to {window.To.ToLocalTime():yyyy-MM-dd HH:mm:ss} " +
-                    (window.Streaming ? "(the archiver streams: the window grows)" : "(the archiver is not streaming: `summit-dr wal start`)") + "; `summit-dr restore --to TIME`.");
+                    (window.SignedOnly ? "(up to the WAL ledger's last signed sync: a restore replays only signed WAL)" : window.Streaming ? "(the archiver streams: the window grows)" : "(the archiver is not streaming: `summit-dr wal start`)") + "; `summit-dr restore --to TIME`.");
             }
 
             return ExitCodes.Success;

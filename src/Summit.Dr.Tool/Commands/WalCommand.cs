@@ -38,7 +38,7 @@ public sealed class WalCommand
                 lastSegment = status.LastSegment?.Name, lastArchivedAt = status.LastSegment?.Written,
                 lagBytes = status.LagBytes, lagSeconds = status.LagSeconds,
                 slot = status.Slot is null ? null : new { active = status.Slot.Active, walStatus = status.Slot.WalStatus, safeWalBytes = status.Slot.SafeWalSize },
-                boundMiB = status.BoundMiB, archiveBytes = status.ArchiveBytes, warnings = status.Warnings,
+                boundMiB = status.BoundMiB, archiveBytes = status.ArchiveBytes, signedUntil = status.SignedUntil, warnings = status.Warnings,
             });
             return ExitCodes.Success;
         }
@@ -48,6 +48,10 @@ public sealed class WalCommand
         console.Out.WriteLine($"lag           {(status.LagBytes is { } lag ? $"{LoggingProgressReporter.FormatBytes(lag)}, {status.LagSeconds ?? 0:0} s" : "unknown")}");
         console.Out.WriteLine($"slot          {(status.Slot is { } slot ? $"{WalServer.SlotName}, {(slot.Active ? "active" : "inactive")}, {slot.WalStatus ?? "no WAL held yet"}" : "none")}; bound {(status.BoundMiB is { } mib ? $"{mib} MiB" : "none")}");
         console.Out.WriteLine($"archive       {LoggingProgressReporter.FormatBytes(status.ArchiveBytes)}");
+        if (status.SignedUntil is { } signed)
+        {
+            console.Out.WriteLine($"signed until  {signed.ToLocalTime():yyyy-MM-dd HH:mm:ss}: the recovery point is the ledger's last signed sync (Signing:TrustedKeyFiles)");
+        }
         foreach (var warning in status.Warnings)
         {
             console.Error.WriteLine($"warning: {warning}");

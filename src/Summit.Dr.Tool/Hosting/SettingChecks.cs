@@ -27,10 +27,18 @@ internal static class SettingChecks
     {
         foreach (var setting in globals.Settings)
         {
-            var key = setting.Split('=', 2)[0].Trim();
+            var parts = setting.Split('=', 2);
+            var key = parts[0].Trim();
             if (Secrets.TryGetValue(key, out var instead))
             {
                 throw new UsageException($"--set {key} is refused: a value on the command line is visible to every user of this machine (`ps`). Set it with {instead}.");
+            }
+
+            // A URL that carries credentials (https://user:password@host) is a secret too, whichever setting takes it.
+            if (parts.Length == 2 && Uri.TryCreate(parts[1].Trim(), UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0)
+            {
+                var variable = $"{SummitDrDefaults.EnvironmentPrefix}{key.Replace(":", "__", StringComparison.Ordinal)}";
+                throw new UsageException($"--set {key} is refused: its URL carries credentials, and a value on the command line is visible to every user of this machine (`ps`). Set it with {variable}, or in summit-dr.json (mode 600).");
             }
         }
 
