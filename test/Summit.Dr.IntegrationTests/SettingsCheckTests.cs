@@ -37,6 +37,8 @@ public sealed class SettingsCheckTests
     [TestCase("Postgres:Password=hunter2", "SUMMIT_DR_Postgres__Password")]
     [TestCase("Neo4j:Password=hunter2", "SUMMIT_DR_Neo4j__Password")]
     [TestCase("Notify:WebhookUrl=https://hooks.example.test/T0/B0/secret", "SUMMIT_DR_Notify__WebhookUrl")]
+    [TestCase("Metrics:PushgatewayUrl=https://metrics:hunter2@push.example.test", "SUMMIT_DR_Metrics__PushgatewayUrl")]
+    [TestCase("Remote:Endpoint=https://key:hunter2@s3.example.test", "SUMMIT_DR_Remote__Endpoint")]
     public async Task A_secret_on_the_command_line_is_refused_naming_where_it_belongs(string setting, string variable)
     {
         var dir = Directory.CreateTempSubdirectory("summit-dr-settings-").FullName;

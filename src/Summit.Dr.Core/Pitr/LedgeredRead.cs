@@ -23,13 +23,14 @@ public sealed class LedgeredRead : ReadOnlyStream
         _file = SafeFiles.OpenRead(path);
         _expected = expected;
         Name = Path.GetFileName(path);
-        if (expected is not null && _file.Length < expected.Size)
+        var length = _file.Length;
+        if (expected is not null && length < expected.Size)
         {
             _file.Dispose();
-            throw new IntegrityException($"{path} is {_file.Length} bytes, shorter than the {expected.Size} its ledger recorded: it was changed. Nothing was touched.");
+            throw new IntegrityException($"{path} is {length} bytes, shorter than the {expected.Size} its ledger recorded: it was changed. Nothing was touched.");
         }
 
-        _take = signedOnly && expected is not null ? expected.Size : _file.Length;
+        _take = signedOnly && expected is not null ? expected.Size : length;
     }
 
     public string Name { get; }

@@ -56,7 +56,7 @@ public sealed class WalArchiver(DockerCli docker, WalServer server, WalVolume vo
             : ["--mount", new BindMount(directory, MountPoint).Argument]);
         if (HasPassword)
         {
-            args.AddRange(["-e", "PGPASSWORD"]);
+            args.AddRange(WalPassfile.RunArgs(directory, postgres.Name, branch, inVolume));
         }
 
         args.AddRange([postgres.Image, "pg_receivewal", "-h", "127.0.0.1", "-U", _options.Postgres.User, "-D", inVolume ? WalVolume.DirectoryOf(branch) : MountPoint,
@@ -67,7 +67,7 @@ public sealed class WalArchiver(DockerCli docker, WalServer server, WalVolume vo
             args.Add("--synchronous");
         }
 
-        return WithPassword(docker.Spec(args));
+        return docker.Spec(args);
     }
 
     /// <summary>
@@ -125,7 +125,8 @@ public sealed class WalArchiver(DockerCli docker, WalServer server, WalVolume vo
     /// <summary>What a start of the archiver runs, by Pitr:Archive: `auto` plans the bind mount the probe chooses where the engine is this machine's.</summary>
     public StepPlan ReplacePlan(ContainerInfo postgres, WalBranch branch, string directory) => Place switch
     {
-        WalArchivePlace.Volume => StepPlan.Of(RemoveSpec(postgres.Name), volume.PrepareSpec(postgres.Name, postgres.Image, branch), RunSpec(postgres, branch, directory, inVolume: true))
+        WalArchivePlace.Volume => StepPlan.Of([RemoveSpec(postgres.Name), volume.PrepareSpec(postgres.Name, postgres.Image, branch),
+                .. HasPassword ? WalPassfile.VolumeSpecs(docker, postgres.Name, postgres.Image, branch).Select(s => new PlannedCommand(s)) : [], RunSpec(postgres, branch, directory, inVolume: true)])
             .With($"pg_receivewal into volume {WalVolume.NameFor(postgres.Name)}, synced into {directory}"),
         WalArchivePlace.BindMount => StepPlan.Of(RemoveSpec(postgres.Name), RunSpec(postgres, branch, directory)).With($"pg_receivewal into {directory}"),
         _ => StepPlan.Of(RemoveSpec(postgres.Name), SeesSpec(postgres, directory), RunSpec(postgres, branch, directory))
@@ -147,6 +148,7 @@ public sealed class WalArchiver(DockerCli docker, WalServer server, WalVolume vo
             await volume.PrepareAsync(postgres.Name, postgres.Image, branch, cancellationToken);
         }
 
+        await WritePassfileAsync(postgres, branch, directory, inVolume, cancellationToken);
         var result = await docker.RunAsync(RunSpec(postgres, branch, directory, inVolume), cancellationToken);
         if (!result.Succeeded)
         {
@@ -212,6 +214,33 @@ public sealed class WalArchiver(DockerCli docker, WalServer server, WalVolume vo
         return sees;
     }
 
+    /// <summary>The passfile the archiver reads its password from, when there is a password (<see cref="WalPassfile"/>).</summary>
+    private async Task WritePassfileAsync(ContainerInfo postgres, WalBranch branch, string directory, bool inVolume, CancellationToken cancellationToken)
+    {
+        if (!HasPassword)
+        {
+            return;
+        }
+
+        var content = WalPassfile.Content(_options.Postgres.User, _options.Postgres.Password!);
+        if (!inVolume)
+        {
+            SafeFiles.WriteAtomically(WalPassfile.HostPath(directory, postgres.Name), s => s.Write(content));
+            return;
+        }
+
+        var specs = WalPassfile.VolumeSpecs(docker, postgres.Name, postgres.Image, branch);
+        foreach (var spec in new[] { specs[0] with { StandardInput = new MemoryStream(content) }, specs[1] })
+        {
+            var result = await docker.RunAsync(spec, cancellationToken);
+            if (!result.Succeeded)
+            {
+                throw new OperationFailedException($"Could not write the archiver's passfile into the WAL volume {WalVolume.NameFor(postgres.Name)}: {result.ErrorSummary}");
+            }
+        }
+    }
+
+    /// <summary>A one-off's password (removed with it, `--rm`): in the docker CLI's environment, named only in its arguments.</summary>
     private ProcessSpec WithPassword(ProcessSpec spec) =>
         HasPassword ? spec with { Environment = new Dictionary<string, string> { ["PGPASSWORD"] = _options.Postgres.Password! } } : spec;
 }
