@@ -17,7 +17,7 @@ public sealed record WalLedger(
     IReadOnlyList<DateTimeOffset> Activations,
     DateTimeOffset UpdatedAt,
     IReadOnlyList<WalLedgerEntry> Files,
-    WalLedgerEntry? Tail)
+    WalLedgerEntry? Tail = null)
 {
     public const int CurrentFormatVersion = 1;
     public const string Suffix = ".ledger.json";
