@@ -168,6 +168,11 @@ public sealed class WalLedgers(WalArchive archive, ManifestSigner signer, Backup
             var signature = signer.Sign(bytes);
             SafeFiles.WriteAtomically(SignaturePathOf(branch), s => s.Write(signature));
         }
+        else
+        {
+            // A run without the signing key leaves no signature that no longer matches: the ledger is plainly unsigned.
+            File.Delete(SignaturePathOf(branch));
+        }
     }
 
     /// <summary>

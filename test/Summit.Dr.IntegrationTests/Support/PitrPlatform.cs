@@ -20,7 +20,7 @@ internal static class PitrPlatform
             Assert.That(start.ExitCode, Is.Zero, start.Describe());
         }
 
-        using var backup = await ToolAsync(platform, "backup", "--only", "postgres");
+        using var backup = await ToolAsync(platform, ["backup", "--only", "postgres", .. settings]);
         Assert.That(backup.ExitCode, Is.Zero, backup.Describe());
     }
 
