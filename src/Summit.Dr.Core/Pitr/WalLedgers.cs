@@ -59,7 +59,7 @@ public sealed class WalLedgers(WalArchive archive, ManifestSigner signer, Backup
         }
 
         var tail = files.Where(f => f.Name.Partial).MaxBy(f => f.Name.Segment) is { } partial
-            ? await HashAsync(partial.Path, partial.Name.FileName(branch.SegmentSize), partial.Size, now, cancellationToken)
+            ? await HashAsync(partial.Path, partial.Name.FileName(branch.SegmentSize), WrittenLength(partial.Path), now, cancellationToken)
             : null;
         var ledger = new WalLedger(WalLedger.CurrentFormatVersion, branch.Name, branch.SystemIdentifier, branch.Timeline, branch.SegmentSize, branch.Activations, now,
             [.. entries.OrderBy(e => e.Name, StringComparer.Ordinal)], tail);
@@ -176,8 +176,33 @@ public sealed class WalLedgers(WalArchive archive, ManifestSigner signer, Backup
     }
 
     /// <summary>
+    /// How much of a `.partial` holds WAL: pg_receivewal makes it the segment's size, zero-filled, and writes WAL into it
+    /// from the front (again from the front, with the same bytes, when it restarts). The bytes up to the last one that is
+    /// not zero never change any more; the zeros after it are still to be written.
+    /// </summary>
+    private static long WrittenLength(string path)
+    {
+        using var file = SafeFiles.OpenRead(path);
+        var buffer = new byte[1 << 16];
+        for (var end = file.Length; end > 0;)
+        {
+            var start = Math.Max(0, end - buffer.Length);
+            var read = RandomAccess.Read(file.SafeFileHandle, buffer.AsSpan(0, (int)(end - start)), start);
+            var last = buffer.AsSpan(0, read).LastIndexOfAnyExcept((byte)0);
+            if (last >= 0)
+            {
+                return start + last + 1;
+            }
+
+            end = start;
+        }
+
+        return 0;
+    }
+
+    /// <summary>
     /// The SHA-256 of a file through one handle that follows no link; of its first <paramref name="length"/> bytes when
-    /// given (the `.partial` grows while it is read: the ledger vouches for the prefix it saw).
+    /// given (the `.partial` is written while it is read: the ledger vouches for the prefix that holds WAL).
     /// </summary>
     private static async Task<WalLedgerEntry> HashAsync(string path, string name, long? length, DateTimeOffset now, CancellationToken cancellationToken)
     {
