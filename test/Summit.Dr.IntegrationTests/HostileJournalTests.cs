@@ -44,6 +44,7 @@ public sealed class HostileJournalTests
     [TestCase("postgres", "kept", "intelgraph_dev")]
     [TestCase("neo4j", "container", "sdr-victim")]
     [TestCase("neo4j", "kept", "/data/databases")]
+    [TestCase("", "id", "../../etc")]
     public async Task An_undo_record_naming_anything_but_the_platforms_own_objects_is_refused_and_nothing_is_done(string store, string field, string value)
     {
         await using var platform = await Platform.StartAsync();
@@ -53,10 +54,8 @@ public sealed class HostileJournalTests
         var tables = await platform.TableChecksumsAsync();
         var nodes = await platform.NodeCountAsync();
         var neo4jStarted = await platform.StartedAtAsync(platform.Neo4j);
-        var id = string.Empty;
         Rewrite(platform, state =>
         {
-            id = state["id"]!.GetValue<string>();
             if (store == "postgresData")
             {
                 state["postgresData"] = new JsonObject
@@ -64,6 +63,10 @@ public sealed class HostileJournalTests
                     ["container"] = platform.Postgres, ["image"] = Repo.PostgresImage, ["dataDirectory"] = "/var/lib/postgresql/data", ["volume"] = value, ["moved"] = true, ["touched"] = true,
                 };
                 state["postgres"] = null;
+            }
+            else if (store.Length == 0)
+            {
+                state[field] = value;
             }
             else
             {
@@ -76,7 +79,7 @@ public sealed class HostileJournalTests
         Assert.Multiple(async () =>
         {
             Assert.That(list.ExitCode, Is.EqualTo(4), list.Describe());
-            Assert.That(list.Stderr, Does.Contain($"its {store}.{field} is '{value}'").And.Contain("Nothing was done"));
+            Assert.That(list.Stderr, Does.Contain($"its {(store.Length == 0 ? field : $"{store}.{field}")} is '{value}'").And.Contain("Nothing was done"));
             Assert.That(File.Exists(Path.Combine(hostDirectory, "keep-me")), Is.True, "no host directory was mounted or emptied");
             Assert.That(await platform.TableChecksumsAsync(), Is.EqualTo(tables), "no database was renamed or dropped");
             Assert.That(await platform.NodeCountAsync(), Is.EqualTo(nodes));

@@ -10,7 +10,7 @@ namespace Summit.Dr.IntegrationTests;
 public sealed class MemoryBoundTests
 {
     /// <summary>
-    /// The bound the product promises at 1 GB per store (README, Memory): 100 MB, that is 95.4 MiB, encrypted
+    /// The bound the product promises at 1 GB per store (docs/performance.md, Memory): 100 MB, that is 95.4 MiB, encrypted
     /// or not. About four fifths of it is the runtime, the host and their code; the young
     /// generation is kept to 5 MiB by the tool's cap on the small-object heap (its runtimeconfig).
     /// </summary>
@@ -97,7 +97,7 @@ public sealed class MemoryBoundTests
 
     /// <summary>
     /// A run that reaches a heap cap anyway (here the large-object heap's, lowered to 4 MiB through the
-    /// environment, the way the README says to raise one) fails as any run does: exit 1, one line naming the
+    /// environment, the way docs/performance.md says to raise one) fails as any run does: exit 1, one line naming the
     /// cap and the way out, and no backup left half written.
     /// </summary>
     [Test]
@@ -112,7 +112,7 @@ public sealed class MemoryBoundTests
         Assert.Multiple(() =>
         {
             Assert.That(backup.ExitCode, Is.EqualTo(1), backup.Describe());
-            Assert.That(backup.Stderr, Does.Contain("summit-dr: Out of memory: the run reached the tool's heap cap (README, Memory) and was undone as any failed run is. Run it again with a higher cap in its environment, such as DOTNET_GCHeapHardLimitSOH=0x10000000"));
+            Assert.That(backup.Stderr, Does.Contain("summit-dr: Out of memory: the run reached the tool's heap cap (docs/performance.md, Memory) and was undone as any failed run is. Run it again with a higher cap in its environment, such as DOTNET_GCHeapHardLimitSOH=0x10000000"));
             Assert.That(backup.Stderr, Does.Not.Contain("Unexpected failure"));
             Assert.That(platform.VisibleBackups(), Is.Empty, "no backup was left");
             Assert.That(platform.UnfinishedBackups(), Is.Empty, "nothing half written was left");

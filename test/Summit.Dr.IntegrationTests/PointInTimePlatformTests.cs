@@ -86,6 +86,13 @@ public sealed class PointInTimePlatformTests
         var local = await File.ReadAllBytesAsync(Path.Combine(branch, complete[0]));
         using var list = ToolRun.Start(platform.WorkDir, ["list", "--remote", "--json", .. s3.Settings(), .. PitrPlatform.On], s3.Environment);
         await list.WaitAsync(TimeSpan.FromMinutes(1));
+        // A kept backup whose manifest cannot be read: what its point-in-time range needs is unknown, so no WAL goes.
+        var older = Path.Combine(platform.BackupRoot, platform.VisibleBackups().Order(StringComparer.Ordinal).First(), "manifest.json");
+        var saved = await File.ReadAllBytesAsync(older);
+        await File.WriteAllTextAsync(older, "{ damaged");
+        using var skipped = await PitrPlatform.ToolAsync(platform, "prune", "--keep-last", "1", "--json");
+        var kept = Directory.GetFiles(branch).Length;
+        await File.WriteAllBytesAsync(older, saved);
         using var prune = await PitrPlatform.ToolAsync(platform, "prune", "--keep-last", "1", "--json");
         var left = Directory.GetFiles(branch).Select(Path.GetFileName).OfType<string>().Where(f => f.Length >= 24).Order(StringComparer.Ordinal).ToList();
         using var status = await PitrPlatform.ToolAsync(platform, "wal", "status", "--set", "Metrics:TextfileDir=metrics");
@@ -98,6 +105,10 @@ public sealed class PointInTimePlatformTests
             Assert.That(first, Is.EqualTo(local), "a segment off-site is the segment");
             Assert.That(list.ExitCode, Is.Zero, list.Describe());
             Assert.That(list.Stdout, Does.Not.Contain("\"name\": \"wal\""), "the archive is not a backup");
+            Assert.That(skipped.ExitCode, Is.Zero, skipped.Describe());
+            Assert.That(skipped.Stderr, Does.Contain($"WAL is not pruned: the manifest of {Path.GetFileName(Path.GetDirectoryName(older))}"));
+            Assert.That(JsonDocument.Parse(skipped.Stdout).RootElement.GetProperty("walSegmentsRemoved").GetInt32(), Is.Zero);
+            Assert.That(kept, Is.GreaterThanOrEqualTo(complete.Count), "every segment is still there");
             Assert.That(prune.ExitCode, Is.Zero, prune.Describe());
             Assert.That(JsonDocument.Parse(prune.Stdout).RootElement.GetProperty("walSegmentsRemoved").GetInt32(), Is.GreaterThan(0));
             Assert.That(left, Does.Not.Contain(complete[0]), "WAL before the oldest base backup kept goes");

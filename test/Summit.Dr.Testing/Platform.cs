@@ -89,7 +89,7 @@ public sealed class Platform : IAsyncDisposable
             ["Postgres"] = new { Container = Postgres },
             ["Neo4j"] = new { Container = Neo4j, StartTimeoutSeconds = 60 },
         };
-        // Mode 600, as the README asks of a file that can name passwords.
+        // Mode 600, as docs/configuration.md asks of a file that can name passwords.
         var path = Path.Combine(WorkDir, "summit-dr.json");
         File.WriteAllText(path, JsonSerializer.Serialize(extra ?? config));
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);

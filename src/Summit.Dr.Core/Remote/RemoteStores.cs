@@ -51,7 +51,7 @@ public sealed class RemoteStores
 
     public IRemoteStore Store => Configured
         ? _store.Value
-        : throw new UsageException("Off-site copies are not configured: set Remote:Kind to s3 or azure-blob, and its bucket or container (README, \"Off-site copies\").");
+        : throw new UsageException("Off-site copies are not configured: set Remote:Kind to s3 or azure-blob, and its bucket or container (docs/off-site.md).");
 
     /// <summary>One transfer, retried while it fails transiently; a failure that remains is one sentence (exit 1), a refusal names what to check.</summary>
     public async Task<T> RunAsync<T>(string what, Func<IRemoteStore, CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)

@@ -4,7 +4,7 @@ namespace Summit.Dr.Uploads;
 /// Paths (or names) with a small value each, held so that a tree of millions of files costs a few large
 /// blocks instead of millions of small objects: the characters go into shared blocks and the entries into one
 /// array, and both move to the large-object heap as they grow. The small-object heap, which the tool caps
-/// (README, Memory), holds only what one file needs at a time. Sorted as <see cref="StringComparer.Ordinal"/>
+/// (docs/performance.md, Memory), holds only what one file needs at a time. Sorted as <see cref="StringComparer.Ordinal"/>
 /// sorts strings; a path added twice keeps its last value.
 /// </summary>
 internal sealed class PathTable<TValue>

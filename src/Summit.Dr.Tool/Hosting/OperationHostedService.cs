@@ -69,7 +69,7 @@ internal sealed class OperationHostedService(
         catch (OutOfMemoryException ex)
         {
             logger.LogDebug(ex, "Out of memory");
-            Fail(ExitCodes.Failed, "Out of memory: the run reached the tool's heap cap (README, Memory) and was undone as any failed run is. "
+            Fail(ExitCodes.Failed, "Out of memory: the run reached the tool's heap cap (docs/performance.md, Memory) and was undone as any failed run is. "
                 + "Run it again with a higher cap in its environment, such as DOTNET_GCHeapHardLimitSOH=0x10000000 (256 MiB, in hexadecimal).");
         }
         catch (Exception ex)

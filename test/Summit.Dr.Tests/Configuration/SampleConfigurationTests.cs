@@ -4,12 +4,12 @@ using Summit.Dr.Tool.Hosting;
 
 namespace Summit.Dr.Tests.Configuration;
 
-/// <summary>samples/summit-dr.json is what the README says it is: every setting but the ones discovery fills.</summary>
+/// <summary>samples/summit-dr.json is what docs/configuration.md says it is: every setting but the ones discovery fills.</summary>
 [TestFixture]
 [CancelAfter(10_000)]
 public sealed class SampleConfigurationTests
 {
-    /// <summary>Better left to discovery (README, Configuration).</summary>
+    /// <summary>Better left to discovery (docs/configuration.md).</summary>
     private static readonly string[] LeftOut =
     [
         "Postgres:Container", "Postgres:Database", "Postgres:User", "Neo4j:Container",
