@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Summit.Dr.IntegrationTests.Support;
 using Summit.Dr.Testing;
 
 namespace Summit.Dr.IntegrationTests;

@@ -60,7 +60,12 @@ public sealed class HostileJournalTests
             {
                 state["postgresData"] = new JsonObject
                 {
-                    ["container"] = platform.Postgres, ["image"] = Repo.PostgresImage, ["dataDirectory"] = "/var/lib/postgresql/data", ["volume"] = value, ["moved"] = true, ["touched"] = true,
+                    ["container"] = platform.Postgres,
+                    ["image"] = Repo.PostgresImage,
+                    ["dataDirectory"] = "/var/lib/postgresql/data",
+                    ["volume"] = value,
+                    ["moved"] = true,
+                    ["touched"] = true,
                 };
                 state["postgres"] = null;
             }

@@ -1,4 +1,3 @@
-using Summit.Dr.IntegrationTests.Support;
 using Summit.Dr.Testing;
 
 namespace Summit.Dr.IntegrationTests;

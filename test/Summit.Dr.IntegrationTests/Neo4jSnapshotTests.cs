@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Summit.Dr.IntegrationTests.Support;
 using Summit.Dr.Manifest;
 using Summit.Dr.Testing;
 

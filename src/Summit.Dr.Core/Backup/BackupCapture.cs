@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Summit.Dr.Manifest;
-using Summit.Dr.Pitr;
 using Summit.Dr.Neo4j;
 using Summit.Dr.Steps;
 

@@ -2,13 +2,8 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using Summit.Dr.Backup;
 using Summit.Dr.Configuration;
-using Summit.Dr.Discovery;
-using Summit.Dr.Docker;
 using Summit.Dr.Errors;
 using Summit.Dr.Health;
-using Summit.Dr.Neo4j;
-using Summit.Dr.Processes;
-using Summit.Dr.Uploads;
 
 namespace Summit.Dr.Doctor;
 

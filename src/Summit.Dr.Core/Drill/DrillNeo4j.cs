@@ -1,9 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using Summit.Dr.Backup;
 using Summit.Dr.Configuration;
 using Summit.Dr.Docker;
-using Summit.Dr.Encryption;
 using Summit.Dr.Errors;
 using Summit.Dr.Neo4j;
 using Summit.Dr.Restore;

@@ -1,8 +1,6 @@
 using Summit.Dr.Docker;
-using Summit.Dr.Manifest;
 using Summit.Dr.Pitr;
 using Summit.Dr.Postgres;
-using Summit.Dr.Encryption;
 using Summit.Dr.Steps;
 
 namespace Summit.Dr.Drill;

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Options;
-using Summit.Dr.Backup;
 using Summit.Dr.Configuration;
 using Summit.Dr.Docker;
-using Summit.Dr.Encryption;
 using Summit.Dr.Errors;
 using Summit.Dr.Postgres;
 using Summit.Dr.Processes;

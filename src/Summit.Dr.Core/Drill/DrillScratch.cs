@@ -89,7 +89,8 @@ public sealed class DrillScratch : IAsyncDisposable
         var spec = _docker.Spec([
             .. verb, "--name", name, "--network", "none", .. Labels(),
             .. environment.Keys.SelectMany(k => new[] { "-e", k }), .. mounts, image,
-        ]) with { Environment = environment };
+        ]) with
+        { Environment = environment };
         var result = await _docker.RunAsync(spec, cancellationToken);
         if (!result.Succeeded)
         {

@@ -2,14 +2,12 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Summit.Dr.Backup;
-using Summit.Dr.Catalog;
 using Summit.Dr.Configuration;
 using Summit.Dr.Docker;
 using Summit.Dr.Encryption;
 using Summit.Dr.Errors;
 using Summit.Dr.Manifest;
 using Summit.Dr.Restore;
-using Summit.Dr.Steps;
 
 namespace Summit.Dr.Drill;
 

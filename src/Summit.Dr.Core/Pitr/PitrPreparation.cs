@@ -1,11 +1,8 @@
 using System.Formats.Tar;
 using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
-using Summit.Dr.Backup;
 using Summit.Dr.Docker;
-using Summit.Dr.Encryption;
 using Summit.Dr.Errors;
-using Summit.Dr.Manifest;
 using Summit.Dr.Progress;
 using Summit.Dr.Restore;
 using Summit.Dr.Steps;

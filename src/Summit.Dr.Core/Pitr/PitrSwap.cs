@@ -1,8 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Summit.Dr.Docker;
-using Summit.Dr.Encryption;
-using Summit.Dr.Manifest;
-using Summit.Dr.Restore;
 using Summit.Dr.Steps;
 using Summit.Dr.Undo;
 

@@ -16,7 +16,7 @@ namespace Summit.Dr.Pitr;
 /// </summary>
 public sealed class WalArchiving(WalServer server, WalArchiver archiver, WalVolume volume, PlatformContainers containers, WalLedgers ledgers, StepRunner steps, IOptions<SummitDrOptions> options, ILogger<WalArchiving> logger)
 {
-    private readonly WalArchive archive = ledgers.Archive;
+    private readonly WalArchive _archive = ledgers.Archive;
 
     /// <summary>
     /// Inside a run that holds the lock (a restore, its rollback, undo): the archiver started again on the branch
@@ -34,7 +34,7 @@ public sealed class WalArchiving(WalServer server, WalArchiver archiver, WalVolu
     /// <summary>Where the archiver writes into a volume: a step syncing it into the archive (<see cref="WalVolume"/>), then the ledgers extended with what came.</summary>
     public async Task SyncVolumeAsync(string container, CancellationToken cancellationToken, ContainerInfo? known = null)
     {
-        if (await volume.SyncStepAsync(container, archive, cancellationToken, known))
+        if (await volume.SyncStepAsync(container, _archive, cancellationToken, known))
         {
             await LedgerAsync(cancellationToken);
         }
@@ -46,7 +46,7 @@ public sealed class WalArchiving(WalServer server, WalArchiver archiver, WalVolu
     /// </summary>
     public Task LedgerAsync(CancellationToken cancellationToken) =>
         Step("wal ledger", async t => await ledgers.ExtendAllAsync(t), cancellationToken,
-            () => StepPlan.Note($"in process: every new complete segment and history file, and the .partial's length, into {archive.Directory}/BRANCH{WalLedger.Suffix}, signed when Signing:SecretKeyFile is set"));
+            () => StepPlan.Note($"in process: every new complete segment and history file, and the .partial's length, into {_archive.Directory}/BRANCH{WalLedger.Suffix}, signed when Signing:SecretKeyFile is set"));
 
     /// <summary>The archiver container as the engine knows it (a question).</summary>
     public Task<ContainerInfo?> ArchiverAsync(string container, CancellationToken cancellationToken) => archiver.InspectAsync(container, cancellationToken);
@@ -135,11 +135,11 @@ public sealed class WalArchiving(WalServer server, WalArchiver archiver, WalVolu
     /// <param name="previous">The archiver as inspected above, which this one replaces.</param>
     private async Task StartArchiverAsync(ContainerInfo postgres, WalBranch branch, ContainerInfo? previous, CancellationToken cancellationToken)
     {
-        var directory = archive.PathOf(branch);
-        var inVolume = await Step("start archiver", t => archiver.ReplaceAsync(postgres, branch, archive, previous, t), cancellationToken,
+        var directory = _archive.PathOf(branch);
+        var inVolume = await Step("start archiver", t => archiver.ReplaceAsync(postgres, branch, _archive, previous, t), cancellationToken,
             () => archiver.ReplacePlan(postgres, branch, directory));
         // A wait on what the step before started, not a question: a dry run, which starts nothing, does not wait.
-        await Step("archiver streams", t => archiver.WaitStreamingAsync(postgres, branch, archive, inVolume, t), cancellationToken,
+        await Step("archiver streams", t => archiver.WaitStreamingAsync(postgres, branch, _archive, inVolume, t), cancellationToken,
             () => StepPlan.Note("until the slot is active and the first segment is in the archive"));
     }
 }

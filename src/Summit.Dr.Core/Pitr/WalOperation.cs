@@ -14,20 +14,20 @@ namespace Summit.Dr.Pitr;
 public sealed class WalOperation(
     PlatformContainers containers, WalArchiving archiving, WalStatusReader reader, WalLedgers ledgers, OperationLock operationLock, StepRunner steps, IOptions<SummitDrOptions> options)
 {
-    private readonly WalArchive archive = ledgers.Archive;
+    private readonly WalArchive _archive = ledgers.Archive;
 
-    public WalArchive Archive => archive;
+    public WalArchive Archive => _archive;
 
     /// <returns>The archive's state, and the step records (a dry run's plan).</returns>
     public async Task<(WalStatus Status, IReadOnlyList<StepRecord> Records)> StartAsync(bool dryRun, CancellationToken cancellationToken)
     {
         RequireEnabled();
         var log = steps.Begin(dryRun);
-        using var held = dryRun ? null : operationLock.Acquire(archive.Root, "wal start");
+        using var held = dryRun ? null : operationLock.Acquire(_archive.Root, "wal start");
         var postgres = await steps.RunAsync("postgres container", (_, t) => containers.PostgresAsync("run `summit-dr wal start` again", t), cancellationToken, options: StepOptions.ReadOnlyStep);
         var branch = await archiving.EnsureAsync(postgres, cancellationToken);
         await archiving.SyncVolumeAsync(postgres.Name, cancellationToken);
-        return (dryRun ? new WalStatus("planned", branch.Name, null, null, null, null, null, 0, []) : await reader.ReadAsync(postgres, archive, cancellationToken), log.Records);
+        return (dryRun ? new WalStatus("planned", branch.Name, null, null, null, null, null, 0, []) : await reader.ReadAsync(postgres, _archive, cancellationToken), log.Records);
     }
 
     /// <returns>What became of the slot, for the operator, and the step records (a dry run's plan).</returns>
@@ -35,7 +35,7 @@ public sealed class WalOperation(
     {
         RequireEnabled();
         var log = steps.Begin(dryRun);
-        using var held = dryRun ? null : operationLock.Acquire(archive.Root, "wal stop");
+        using var held = dryRun ? null : operationLock.Acquire(_archive.Root, "wal stop");
         var name = options.Value.Postgres.Container;
         var running = await archiving.ArchiverAsync(name, cancellationToken);
         await steps.RunAsync("stop archiver", (_, t) => archiving.RemoveArchiverAsync(name, t), cancellationToken, () => StepPlan.Of(archiving.RemoveArchiverSpec(name)));
@@ -56,7 +56,7 @@ public sealed class WalOperation(
     {
         RequireEnabled();
         var postgres = await containers.PostgresOrNullAsync(cancellationToken);
-        var status = await reader.ReadAsync(postgres, archive, cancellationToken);
+        var status = await reader.ReadAsync(postgres, _archive, cancellationToken);
         if (ledgers.SignedOnly)
         {
             status = status with { SignedUntil = SignedUntil(status.Branch) };
@@ -72,7 +72,7 @@ public sealed class WalOperation(
     {
         try
         {
-            return archive.Branches().FirstOrDefault(b => b.Name == branch) is { } known ? ledgers.ForRestore([known]).Of(known)?.UpdatedAt : null;
+            return _archive.Branches().FirstOrDefault(b => b.Name == branch) is { } known ? ledgers.ForRestore([known]).Of(known)?.UpdatedAt : null;
         }
         catch (SummitDrException)
         {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Summit.Dr.Docker;
-using Summit.Dr.Errors;
 using Summit.Dr.Postgres;
 using Summit.Dr.Processes;
 

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Summit.Dr.Backup;
@@ -6,7 +5,6 @@ using Summit.Dr.Catalog;
 using Summit.Dr.Errors;
 using Summit.Dr.Locking;
 using Summit.Dr.Manifest;
-using Summit.Dr.Progress;
 using Summit.Dr.Restore;
 using Summit.Dr.Steps;
 

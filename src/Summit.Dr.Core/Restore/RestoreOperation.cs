@@ -57,7 +57,8 @@ public sealed class RestoreOperation(
                 : new StoreOutcome(c, StoreState.Untouched, "not part of this restore")).ToList();
             var timed = log.TopLevel.Where(s => s.Succeeded).Select(s => new RestoreStep(s.Name, Math.Round(s.Duration.TotalSeconds, 3))).ToList();
             return new RestoreResult(
-                verified.Directory, safety, timed, stores, health?.Checks ?? [], Stopwatch.GetElapsedTime(started), [.. start.Warnings, .. verified.Warnings], outcome with { Complete = true }, log.Records) { Trust = start.Opened.Trust, Neo4jDown = prepared!.Neo4jDown };
+                verified.Directory, safety, timed, stores, health?.Checks ?? [], Stopwatch.GetElapsedTime(started), [.. start.Warnings, .. verified.Warnings], outcome with { Complete = true }, log.Records)
+            { Trust = start.Opened.Trust, Neo4jDown = prepared!.Neo4jDown };
         }
         finally
         {

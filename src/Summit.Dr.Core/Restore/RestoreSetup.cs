@@ -1,9 +1,7 @@
 using Microsoft.Extensions.Options;
 using Summit.Dr.Backup;
-using Summit.Dr.Catalog;
 using Summit.Dr.Configuration;
 using Summit.Dr.Discovery;
-using Summit.Dr.Docker;
 using Summit.Dr.Errors;
 using Summit.Dr.Locking;
 using Summit.Dr.Steps;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Summit.Dr.Backup;
-using Summit.Dr.Encryption;
 using Summit.Dr.Errors;
 using Summit.Dr.Neo4j;
 using Summit.Dr.Steps;

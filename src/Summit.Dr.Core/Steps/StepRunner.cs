@@ -1,6 +1,5 @@
 using System.Runtime.ExceptionServices;
 using Summit.Dr.Errors;
-using Summit.Dr.Processes;
 using Summit.Dr.Progress;
 
 namespace Summit.Dr.Steps;

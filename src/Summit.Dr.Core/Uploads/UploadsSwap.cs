@@ -33,7 +33,7 @@ public sealed class UploadsSwap
             PrivateFiles.CreateDirectory(staging);
             var stats = await UploadsArchive.ExtractAsync(archive, staging, cancellationToken, trailer, restoreOwnership: true);
             Directory.CreateDirectory(Path.Combine(staging, "uploads"));
-            if (stats.NotOwned is (> 0, var first))
+            if (stats.NotOwned is ( > 0, var first))
             {
                 _logger.LogWarning(
                     "The uploads' owners were not given back ({Count} entries, {First} the first): only root may, so they belong to this user; their modes and times are restored. Run the restore as root to restore owners too",

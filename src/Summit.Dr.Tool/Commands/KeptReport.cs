@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Summit.Dr.Catalog;
 using Summit.Dr.Neo4j;
 using Summit.Dr.Progress;
 using Summit.Dr.Undo;

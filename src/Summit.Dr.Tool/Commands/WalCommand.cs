@@ -34,11 +34,19 @@ public sealed class WalCommand
         {
             console.WriteJson(new
             {
-                schemaVersion = 1, command, archiver = status.Archiver, branch = status.Branch,
-                lastSegment = status.LastSegment?.Name, lastArchivedAt = status.LastSegment?.Written,
-                lagBytes = status.LagBytes, lagSeconds = status.LagSeconds,
+                schemaVersion = 1,
+                command,
+                archiver = status.Archiver,
+                branch = status.Branch,
+                lastSegment = status.LastSegment?.Name,
+                lastArchivedAt = status.LastSegment?.Written,
+                lagBytes = status.LagBytes,
+                lagSeconds = status.LagSeconds,
                 slot = status.Slot is null ? null : new { active = status.Slot.Active, walStatus = status.Slot.WalStatus, safeWalBytes = status.Slot.SafeWalSize },
-                boundMiB = status.BoundMiB, archiveBytes = status.ArchiveBytes, signedUntil = status.SignedUntil, warnings = status.Warnings,
+                boundMiB = status.BoundMiB,
+                archiveBytes = status.ArchiveBytes,
+                signedUntil = status.SignedUntil,
+                warnings = status.Warnings,
             });
             return ExitCodes.Success;
         }

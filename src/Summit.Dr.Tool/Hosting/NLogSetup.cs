@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-using NLog;
 using NLog.Config;
 using NLog.Targets;
 using Summit.Dr.Tool.Terminal;

@@ -1,9 +1,6 @@
-using System.Security.Cryptography;
-using Summit.Dr.Backup;
 using Summit.Dr.Docker;
 using Summit.Dr.Errors;
 using Summit.Dr.Manifest;
-using Summit.Dr.Processes;
 using Summit.Dr.Tests.Support;
 
 namespace Summit.Dr.Tests.Backup;

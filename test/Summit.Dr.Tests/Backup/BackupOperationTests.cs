@@ -1,6 +1,4 @@
 using System.Security.Cryptography;
-using Summit.Dr.Backup;
-using Summit.Dr.Docker;
 using Summit.Dr.Errors;
 using Summit.Dr.Manifest;
 using Summit.Dr.Processes;

@@ -4,7 +4,6 @@ using Summit.Dr.Errors;
 using Summit.Dr.Locking;
 using Summit.Dr.Operations;
 using Summit.Dr.Processes;
-using Summit.Dr.Restore;
 using Summit.Dr.Tests.Restore;
 using Summit.Dr.Testing;
 using Summit.Dr.Tests.Support;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Moq;
-using Summit.Dr.Backup;
 using Summit.Dr.Catalog;
 using Summit.Dr.Errors;
 using Summit.Dr.Restore;

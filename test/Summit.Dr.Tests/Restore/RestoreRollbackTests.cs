@@ -1,9 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
-using Moq;
-using Summit.Dr.Backup;
-using Summit.Dr.Catalog;
 using Summit.Dr.Errors;
-using Summit.Dr.Restore;
 using Summit.Dr.Tests.Support;
 using Summit.Dr.Undo;
 

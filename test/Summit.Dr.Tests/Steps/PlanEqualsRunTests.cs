@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Summit.Dr.Backup;
 using Summit.Dr.Configuration;
 using Summit.Dr.Restore;
