@@ -29,6 +29,7 @@ public static class SummitDrServices
         services.AddSingleton<PlatformPaths>();
         services.AddSingleton<SecretFiles>();
         services.TryAddSingleton(new SettingSources(null));
+        services.AddSingleton<IValidateOptions<SummitDrOptions>, SummitDrOptionsValidation>();
 
         // Processes: CliWrap behind the seam, every command logged (-v), and recorded against the step that ran it.
         services.AddSingleton<CliWrapProcessRunner>();

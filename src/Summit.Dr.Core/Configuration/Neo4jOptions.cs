@@ -18,9 +18,9 @@ public sealed class Neo4jOptions
     /// <summary>`auto` (from the image), `5` or `4.4`.</summary>
     public string AdminSyntax { get; set; } = "auto";
 
-    /// <summary>`auto`, `bind-mount` or `stream`: how the dump reaches the backup directory (<see cref="Neo4j.Neo4jDumpTransfer"/>).</summary>
-    public string DumpTransfer { get; set; } = Neo4j.Neo4jDumpTransfer.Auto;
+    /// <summary>`auto`, `bind-mount` or `stream`: how the dump reaches the backup directory.</summary>
+    public Neo4jDumpTransfer DumpTransfer { get; set; }
 
-    /// <summary>`auto`, `always` or `never`: Neo4j down only for a copy or a rename (<see cref="Neo4j.Neo4jSnapshot"/>).</summary>
-    public string Snapshot { get; set; } = Neo4j.Neo4jSnapshot.Auto;
+    /// <summary>`auto`, `always` or `never`: Neo4j down only for a copy or a rename.</summary>
+    public Neo4jSnapshot Snapshot { get; set; }
 }

@@ -24,7 +24,7 @@ public sealed class PitrOptions
     /// volume on the engine's host), `bind-mount` or `volume` (synced into the backup root by `wal start`, and
     /// before a restore or drill to a point in time and `push --wal`).
     /// </summary>
-    public string Archive { get; set; } = Pitr.WalArchivePlace.Auto;
+    public WalArchivePlace Archive { get; set; }
 
     /// <summary>How long a restore to a point in time may take to replay the WAL and promote.</summary>
     public int RecoveryTimeoutSeconds { get; set; } = 900;

@@ -74,14 +74,5 @@ public sealed class RemoteOptions
                 break;
         }
 
-        if (PartSizeMiB < 1)
-        {
-            yield return "Remote:PartSizeMiB must be at least 1";
-        }
-
-        if (Retries < 0 || RetryDelaySeconds < 0)
-        {
-            yield return "Remote:Retries and Remote:RetryDelaySeconds must not be negative";
-        }
     }
 }

@@ -32,7 +32,7 @@ public sealed class Neo4jDumps
         _logger = logger;
     }
 
-    private string Transfer => _options.DumpTransfer.Trim().ToLowerInvariant();
+    private Neo4jDumpTransfer Transfer => _options.DumpTransfer;
 
     /// <summary>
     /// Whether the dump goes through a bind-mounted directory (else it is streamed): not when asked to stream,
@@ -71,7 +71,7 @@ public sealed class Neo4jDumps
         {
             if (!stream && Transfer == Neo4jDumpTransfer.BindMount)
             {
-                throw new PreconditionException($"Neo4j:DumpTransfer is {Neo4jDumpTransfer.BindMount}, but summit-dr cannot give the dump directory to the user neo4j-admin writes as ({Neo4jOneOffs.StoreOwner(target.Container)}): that takes root. Run as root, or set Neo4j:DumpTransfer to auto or stream.");
+                throw new PreconditionException($"Neo4j:DumpTransfer is bind-mount, but summit-dr cannot give the dump directory to the user neo4j-admin writes as ({Neo4jOneOffs.StoreOwner(target.Container)}): that takes root. Run as root, or set Neo4j:DumpTransfer to auto or stream.");
             }
 
             return await StartAsync(target, null, null, cancellationToken);
@@ -90,7 +90,7 @@ public sealed class Neo4jDumps
             if (!bench.SeesMount && Transfer == Neo4jDumpTransfer.BindMount)
             {
                 await bench.DisposeAsync();
-                throw new PreconditionException($"Neo4j:DumpTransfer is {Neo4jDumpTransfer.BindMount}, but the docker engine does not see {directory}. Set Neo4j:DumpTransfer to auto or stream.");
+                throw new PreconditionException($"Neo4j:DumpTransfer is bind-mount, but the docker engine does not see {directory}. Set Neo4j:DumpTransfer to auto or stream.");
             }
 
             return bench;

@@ -25,7 +25,7 @@ public sealed class Neo4jScratch(DockerCli docker, StopJournal journal, IOptions
     /// <summary>What stays free in the volume after the scratch store is written: a tenth of it, at least this.</summary>
     private const long MinimumSpare = 64 * MiB;
 
-    private string Setting => options.Value.Neo4j.Snapshot.Trim().ToLowerInvariant();
+    private Neo4jSnapshot Setting => options.Value.Neo4j.Snapshot;
 
     /// <summary>
     /// Chooses the path of a dump or load (<paramref name="kind"/>: snapshot or staging) for a running Neo4j: the

@@ -200,7 +200,7 @@ public sealed class WalArchiver(DockerCli docker, WalServer server, WalVolume vo
         return string.Join(" | ", (result.StandardError + "\n" + result.StandardOutput).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(3));
     }
 
-    private string Place => _options.Pitr.Archive.Trim().ToLowerInvariant();
+    private WalArchivePlace Place => _options.Pitr.Archive;
 
     private async Task<bool> SeesAsync(ContainerInfo postgres, string directory, CancellationToken cancellationToken)
     {

@@ -22,10 +22,11 @@ public sealed class RemoteStores
     {
         _options = options.Value.Remote;
         _store = new(() => (storeFactory ?? (o => Create(o, logger)))(_options));
-        _retry = new(() => new ResiliencePipelineBuilder { TimeProvider = time }
+        // Remote:Retries=0 is a user's "no retries": the pipeline then has no retry at all (Polly wants at least one).
+        _retry = new(() => _options.Retries <= 0 ? ResiliencePipeline.Empty : new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
-                MaxRetryAttempts = Math.Max(0, _options.Retries),
+                MaxRetryAttempts = _options.Retries,
                 Delay = TimeSpan.FromSeconds(_options.RetryDelaySeconds),
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = false,

@@ -78,50 +78,11 @@ internal static class OperationHost
         }
         catch (InvalidOperationException ex)
         {
-            throw new UsageException($"Invalid configuration: {ex.Message}", ex);
+            // The binder says which key and value; the inner exception, what the setting takes.
+            throw new UsageException($"Invalid configuration: {ex.Message.TrimEnd('.')}{(ex.InnerException is { } why ? $": {why.Message}" : string.Empty)}.", ex);
         }
 
-        var problems = new List<string>();
-        if (options.Neo4j.StopTimeoutSeconds <= 0)
-        {
-            problems.Add("Neo4j:StopTimeoutSeconds must be positive");
-        }
-
-        if (options.Neo4j.StartTimeoutSeconds <= 0)
-        {
-            problems.Add("Neo4j:StartTimeoutSeconds must be positive");
-        }
-
-        if (!Neo4j.Neo4jDumpTransfer.All.Contains(options.Neo4j.DumpTransfer.Trim().ToLowerInvariant()))
-        {
-            problems.Add($"Neo4j:DumpTransfer must be one of {string.Join(", ", Neo4j.Neo4jDumpTransfer.All)}");
-        }
-
-        if (!Neo4j.Neo4jSnapshot.All.Contains(options.Neo4j.Snapshot.Trim().ToLowerInvariant()))
-        {
-            problems.Add($"Neo4j:Snapshot must be one of {string.Join(", ", Neo4j.Neo4jSnapshot.All)}");
-        }
-
-        if (!Pitr.WalArchivePlace.All.Contains(options.Pitr.Archive.Trim().ToLowerInvariant()))
-        {
-            problems.Add($"Pitr:Archive must be one of {string.Join(", ", Pitr.WalArchivePlace.All)}");
-        }
-
-        foreach (var (key, value) in new[]
-        {
-            ("Postgres:Container", options.Postgres.Container), ("Postgres:Database", options.Postgres.Database),
-            ("Postgres:User", options.Postgres.User), ("Neo4j:Container", options.Neo4j.Container),
-            ("Neo4j:Database", options.Neo4j.Database), ("Uploads:Path", options.Uploads.Path),
-            ("Backup:Root", options.Backup.Root), ("Docker:Path", options.Docker.Path),
-        })
-        {
-            if (string.IsNullOrWhiteSpace(value))
-            {
-                problems.Add($"{key} must not be empty");
-            }
-        }
-
-        problems.AddRange(options.Remote.Problems());
+        var problems = SummitDrOptionsValidation.Problems(options).ToList();
         return problems.Count == 0 ? options : throw new UsageException($"Invalid configuration: {string.Join("; ", problems)}.");
     }
 }

@@ -1,3 +1,4 @@
+using Summit.Dr.Configuration;
 using System.Text.Json;
 using Summit.Dr.Docker;
 using Summit.Dr.Errors;
@@ -77,7 +78,7 @@ public sealed class SnapshotTests
     [Test]
     public void Without_the_room_always_refuses_before_anything_is_stopped()
     {
-        using var harness = new CoreHarness(o => o.Neo4j.Snapshot = "always");
+        using var harness = new CoreHarness(o => o.Neo4j.Snapshot = Neo4jSnapshot.Always);
 
         var error = Assert.ThrowsAsync<PreconditionException>(() => harness.RunBackupAsync());
 

@@ -1,3 +1,4 @@
+using Summit.Dr.Configuration;
 using Summit.Dr.Docker;
 using Summit.Dr.Pitr;
 using Summit.Dr.Tests.Support;
@@ -19,7 +20,7 @@ public sealed class WalArchiverPlaceTests
     [TestCase(WalArchivePlace.Auto, false, true)]
     [TestCase(WalArchivePlace.Volume, true, true)]
     [TestCase(WalArchivePlace.BindMount, true, false)]
-    public async Task The_archiver_writes_where_the_engine_can_and_the_plan_is_what_runs(string place, bool engineSees, bool expectVolume)
+    public async Task The_archiver_writes_where_the_engine_can_and_the_plan_is_what_runs(WalArchivePlace place, bool engineSees, bool expectVolume)
     {
         using var harness = new CoreHarness(o => o.Pitr.Archive = place);
         harness.Docker.When(s => s.Arguments.Contains("cat"), (s, _) => Task.FromResult(engineSees

@@ -22,10 +22,10 @@ public sealed class PlanEqualsRunTests
         yield return new TestCaseData("postgres,neo4j,uploads", null, false).SetName("Backup_of_every_store");
         yield return new TestCaseData("postgres", null, false).SetName("Backup_of_postgres_only");
         yield return new TestCaseData("neo4j,uploads", null, false).SetName("Backup_of_neo4j_and_uploads");
-        yield return new TestCaseData("postgres,neo4j,uploads", (Action<SummitDrOptions>)(o => o.Neo4j.DumpTransfer = "stream"), false).SetName("Backup_streaming_the_neo4j_dump");
+        yield return new TestCaseData("postgres,neo4j,uploads", (Action<SummitDrOptions>)(o => o.Neo4j.DumpTransfer = Neo4jDumpTransfer.Stream), false).SetName("Backup_streaming_the_neo4j_dump");
         yield return new TestCaseData("postgres,neo4j,uploads", (Action<SummitDrOptions>)(o => o.Neo4j.AdminSyntax = "4.4"), false).SetName("Backup_with_the_4_4_syntax");
         yield return new TestCaseData("postgres,neo4j,uploads", null, true).SetName("Backup_from_a_snapshot");
-        yield return new TestCaseData("neo4j", (Action<SummitDrOptions>)(o => o.Neo4j.DumpTransfer = "stream"), true).SetName("Backup_streaming_from_a_snapshot");
+        yield return new TestCaseData("neo4j", (Action<SummitDrOptions>)(o => o.Neo4j.DumpTransfer = Neo4jDumpTransfer.Stream), true).SetName("Backup_streaming_from_a_snapshot");
         yield return new TestCaseData("neo4j", (Action<SummitDrOptions>)(o => o.Neo4j.AdminSyntax = "4.4"), true).SetName("Backup_from_a_snapshot_with_the_4_4_syntax");
     }
 
@@ -53,7 +53,7 @@ public sealed class PlanEqualsRunTests
         yield return new TestCaseData("postgres,neo4j,uploads", false, null, false).SetName("Restore_of_every_store");
         yield return new TestCaseData("postgres,neo4j,uploads", true, null, false).SetName("Restore_with_a_safety_backup");
         yield return new TestCaseData("neo4j", false, null, false).SetName("Restore_of_neo4j_only");
-        yield return new TestCaseData("postgres,uploads", false, (Action<SummitDrOptions>)(o => o.Neo4j.DumpTransfer = "stream"), false).SetName("Restore_of_postgres_and_uploads_streaming");
+        yield return new TestCaseData("postgres,uploads", false, (Action<SummitDrOptions>)(o => o.Neo4j.DumpTransfer = Neo4jDumpTransfer.Stream), false).SetName("Restore_of_postgres_and_uploads_streaming");
         yield return new TestCaseData("postgres,neo4j,uploads", false, null, true).SetName("Restore_loading_then_swapping");
         yield return new TestCaseData("neo4j", true, null, true).SetName("Restore_loading_then_swapping_with_a_safety_backup");
     }
