@@ -45,9 +45,6 @@ public sealed partial class PlatformDiscovery
         ? name
         : LeadingNonAlphanumerics().Replace(NotProjectCharacters().Replace(Path.GetFileName(_workingDirectory.Path.TrimEnd('/')).ToLowerInvariant(), string.Empty), string.Empty);
 
-    /// <summary>What this run decided, store by store, once <see cref="ApplyAsync"/> ran.</summary>
-    public IReadOnlyCollection<ContainerChoice> Choices => _choices.Values;
-
     /// <summary>What helps find a missing container (a compose service of that name elsewhere), or null.</summary>
     public string? HintFor(string key) => _choices.TryGetValue(key, out var choice) ? choice.Hint : null;
 

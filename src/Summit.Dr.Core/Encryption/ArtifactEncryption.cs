@@ -83,18 +83,11 @@ public sealed class ArtifactEncryption
     /// <summary>The plaintext of one artifact of <paramref name="backup"/>, decrypted when the backup is encrypted (a plain file is not hashed on the way).</summary>
     public Stream Open(OpenedBackup backup, BackupComponent component) => Open(backup.Directory, backup.Manifest, component);
 
-    /// <inheritdoc cref="Open(OpenedBackup, BackupComponent)"/>
-    public Stream Open(VerifiedBackup backup, BackupComponent component) => Open(backup.Directory, backup.Manifest, component);
-
     /// <summary>
     /// One artifact of <paramref name="backup"/>, read once: the plaintext for the consumer, the SHA-256 of the
     /// file (the ciphertext, as the manifest records it) from <see cref="HashingReadStream.FinishAsync"/>.
     /// </summary>
     public HashingReadStream OpenHashing(OpenedBackup backup, BackupComponent component) => OpenHashing(backup.Directory, backup.Manifest, component);
-
-    /// <summary>The artifact's path where a tool may read the file itself (bind-mounted), or null: an encrypted artifact must be streamed through <see cref="Open(OpenedBackup, BackupComponent)"/>.</summary>
-    public static string? ReadablePath(OpenedBackup backup, BackupComponent component) =>
-        backup.Manifest?.Encryption is null ? Path.Combine(backup.Directory, BackupLayout.FileOf(component)) : null;
 
     /// <summary>
     /// The uploads archive's gzip trailer, read through the handle the archive is read with; only a plaintext file shows

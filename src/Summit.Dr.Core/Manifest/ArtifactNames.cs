@@ -10,12 +10,6 @@ namespace Summit.Dr.Manifest;
 /// </summary>
 public static class ArtifactNames
 {
-    /// <summary>The names a backup directory may hold.</summary>
-    public static readonly IReadOnlySet<string> Allowed = new HashSet<string>(StringComparer.Ordinal)
-    {
-        BackupLayout.PostgresFile, BackupLayout.PostgresBaseFile, BackupLayout.Neo4jFile, BackupLayout.UploadsFile, BackupManifest.FileName, BackupManifest.SignatureFileName, BackupLayout.LogFile,
-    };
-
     /// <summary>Every artifact the manifest records, captured or not, must carry its store's name and a plausible size and checksum.</summary>
     public static void Require(BackupManifest manifest, string where)
     {

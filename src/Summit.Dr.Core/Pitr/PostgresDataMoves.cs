@@ -55,10 +55,6 @@ public sealed class PostgresDataMoves(DockerCli docker, PostgresService postgres
     public Task MoveAsideAsync(KeptPostgresData kept, CancellationToken cancellationToken) =>
         RequireAsync(MoveAsideSpec(kept), $"move {kept.DataDirectory} of '{kept.Container}' into the volume {kept.Volume}", cancellationToken);
 
-    public StepPlan PutBackPlan(KeptPostgresData kept) => StepPlan.Of(StopSpec(kept.Container))
-        .Then(kept.Moved ? [ClearSpec(kept), MoveBackSpec(kept)] : [RemoveStagingSpec(kept)])
-        .Then(StartSpec(kept.Container), RemoveVolumeSpec(kept.Volume));
-
     /// <summary>
     /// PostgreSQL as it was before the restore: stopped, its data directory moved back from the kept volume (or,
     /// when it never left, only the staged WAL removed), started and answering; the kept volume removed.

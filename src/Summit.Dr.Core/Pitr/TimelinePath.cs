@@ -15,8 +15,6 @@ public sealed class TimelinePath
 
     public uint Target => _steps[^1].Timeline;
 
-    public IReadOnlyList<uint> Timelines => _steps.Select(s => s.Timeline).ToList();
-
     /// <summary>A timeline with no history: the first one, or one whose history is not in the archive.</summary>
     public static TimelinePath Alone(uint timeline) => new([(timeline, null)]);
 

@@ -21,8 +21,6 @@ public readonly record struct WalFileName(uint Timeline, ulong Segment, bool Par
     /// <summary>The file's name as it lies in the archive.</summary>
     public string FileName(long segmentSize) => SegmentName(segmentSize) + (Partial ? PartialSuffix : string.Empty);
 
-    public static string HistoryName(uint timeline) => string.Create(CultureInfo.InvariantCulture, $"{timeline:X8}{HistorySuffix}");
-
     /// <summary>The segment a WAL position falls in.</summary>
     public static ulong SegmentOf(ulong lsn, long segmentSize) => lsn / (ulong)segmentSize;
 

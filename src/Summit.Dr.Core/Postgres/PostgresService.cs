@@ -111,10 +111,6 @@ public sealed class PostgresService
     public PlannedCommand ListArchiveCommand(string container, string source) =>
         new(Exec(container, PostgresCommands.ListArchive(), interactive: true)) { Note = "< " + source };
 
-    /// <summary>What <see cref="ReadArchiveFullyAsync"/> runs, reading <paramref name="source"/>.</summary>
-    public PlannedCommand ReadArchiveCommand(string container, string source) =>
-        new(Exec(container, PostgresCommands.ReadWholeArchive(), interactive: true)) { Note = "< " + source };
-
     /// <summary>`pg_restore --list` over <paramref name="dump"/> (it reads only the table of contents); the number of entries.</summary>
     public async Task<int> ListArchiveAsync(string container, Stream dump, string file, CancellationToken cancellationToken)
     {

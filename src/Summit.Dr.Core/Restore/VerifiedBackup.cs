@@ -13,5 +13,4 @@ public sealed record VerifiedBackup(
 {
     public string Name => System.IO.Path.GetFileName(Directory);
 
-    public string PathOf(BackupComponent component) => System.IO.Path.Combine(Directory, BackupLayout.FileOf(component));
 }
