@@ -79,6 +79,7 @@ public static class SummitDrServices
         services.AddSingleton<Pitr.WalVolume>();
         services.AddSingleton<Pitr.WalStatusReader>();
         services.AddSingleton<Pitr.WalLedgers>();
+        services.AddSingleton<Pitr.WalSync>();
         services.AddSingleton<Pitr.WalArchiving>();
         services.AddSingleton<Pitr.PostgresDataMoves>();
         services.AddSingleton<Pitr.PitrRecovery>();

@@ -13,6 +13,9 @@ namespace Summit.Dr.Backup;
 /// </summary>
 public sealed class ArtifactWriter(ArtifactEncryption encryption, TimeProvider time)
 {
+    /// <summary>Artifacts are written encrypted: a plaintext dump must never reach the disk on its way.</summary>
+    public bool Encrypts => encryption.Enabled;
+
     /// <summary>
     /// Streams <paramref name="produce"/>'s bytes into DIRECTORY/FILE. Progress is the bytes written, or
     /// <paramref name="progressOf"/> where the step knows better (bytes read from the source).

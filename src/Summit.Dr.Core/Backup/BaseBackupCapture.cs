@@ -17,7 +17,7 @@ namespace Summit.Dr.Backup;
 /// is written, and walked as it is written for where it starts and ends.
 /// </summary>
 public sealed class BaseBackupCapture(
-    PostgresService postgres, WalServer server, WalArchiving archiving, ArtifactWriter writer, DockerCli docker, StepRunner steps, Microsoft.Extensions.Options.IOptions<Configuration.SummitDrOptions> options)
+    PostgresService postgres, WalServer server, WalSync sync, ArtifactWriter writer, DockerCli docker, StepRunner steps, Microsoft.Extensions.Options.IOptions<Configuration.SummitDrOptions> options)
 {
     /// <summary>Point-in-time recovery is on (Pitr:Enabled): every backup of PostgreSQL takes a base backup too.</summary>
     public bool Enabled => options.Value.Pitr.Enabled;
@@ -51,7 +51,7 @@ public sealed class BaseBackupCapture(
             }, token, () => StepPlan.Note("in process: the tar walked as pg_basebackup writes it; backup_label says where replay starts, backup_manifest where the copy is consistent")),
             cancellationToken));
         // The WAL the base backup will replay is ledgered with the backup that needs it.
-        await archiving.LedgerAsync(cancellationToken);
+        await sync.LedgerAsync(cancellationToken);
         return new PostgresBase(artifact, state.SystemIdentifier, facts.Timeline, facts.StartLsn, facts.EndLsn, state.SegmentSize, tarBytes.Value);
     }
 }

@@ -1,4 +1,3 @@
-using Summit.Dr.Encryption;
 using Summit.Dr.Errors;
 using Summit.Dr.Manifest;
 using Summit.Dr.Neo4j;
@@ -14,7 +13,7 @@ namespace Summit.Dr.Backup;
 /// ciphertext reaches the disk, and neo4j-admin reads the plaintext as it streams past.
 /// </summary>
 public sealed class Neo4jCapture(
-    Neo4jQueries queries, Neo4jDumps dumps, Neo4jStops stops, Neo4jScratch scratch, ArtifactWriter writer, ArtifactEncryption encryption, StepRunner steps, TimeProvider time)
+    Neo4jQueries queries, Neo4jDumps dumps, Neo4jStops stops, Neo4jScratch scratch, ArtifactWriter writer, StepRunner steps, TimeProvider time)
 {
     /// <summary>Starts the container neo4j-admin will dump in, while Neo4j still serves.</summary>
     public Task<Neo4jWorkbench> StartWorkbenchAsync(Neo4jTarget target, string work, CancellationToken cancellationToken)
@@ -22,10 +21,10 @@ public sealed class Neo4jCapture(
         var directory = Path.Combine(work, Neo4jDumps.DumpDirectoryName);
         return steps.RunAsync(
             "neo4j workbench",
-            (_, token) => dumps.StartDumpWorkbenchAsync(target, directory, token, stream: encryption.Enabled),
+            (_, token) => dumps.StartDumpWorkbenchAsync(target, directory, token, stream: writer.Encrypts),
             cancellationToken,
-            () => dumps.DumpWorkbenchPlan(target, directory, stream: encryption.Enabled),
-            dry: () => dumps.Planned(target, seesMount: !encryption.Enabled));
+            () => dumps.DumpWorkbenchPlan(target, directory, stream: writer.Encrypts),
+            dry: () => dumps.Planned(target, seesMount: !writer.Encrypts));
     }
 
     /// <summary>The node and relationship counts, from a running server; a stopped one is dumped and left stopped.</summary>
@@ -134,7 +133,7 @@ public sealed class Neo4jCapture(
             return null;
         }
 
-        if (!bench.SeesMount && encryption.Enabled)
+        if (!bench.SeesMount && writer.Encrypts)
         {
             // Only ciphertext reaches the disk: neo4j-admin reads the plaintext dump as it streams past.
             (artifact, _) = await ArtifactWriter.VerifyAsync(() => WhileWritten.RunAsync(

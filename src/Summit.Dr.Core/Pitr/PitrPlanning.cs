@@ -49,26 +49,8 @@ public sealed class PitrPlanning(
             .Where(t => t >= since)
             .Min();
         var to = status?.CoveredUntil(time.GetUtcNow()) ?? archive.LastWrite(current) ?? DateTimeOffset.MinValue;
-        var signed = SignedUntil(current);
+        var signed = ledgers.SignedUntil(current);
         return oldest is { } from ? new RecoverableWindow(from, signed is { } s && s < to ? s : to, status?.Streaming ?? false, signed is not null) : null;
-    }
-
-    /// <summary>With Signing:TrustedKeyFiles set, the branch's last signed sync (null: signatures are not checked, or none vouches for it).</summary>
-    private DateTimeOffset? SignedUntil(WalBranch branch)
-    {
-        if (!ledgers.SignedOnly)
-        {
-            return null;
-        }
-
-        try
-        {
-            return ledgers.ForRestore([branch]).Of(branch)?.UpdatedAt;
-        }
-        catch (SummitDrException)
-        {
-            return DateTimeOffset.MinValue;
-        }
     }
 
     /// <param name="others">The stores besides PostgreSQL the restore takes (Neo4j, uploads).</param>

@@ -14,9 +14,9 @@ namespace Summit.Dr.Pitr;
 /// timeline; a running archiver on that branch is left as it is. Nothing is left half set up when it fails.
 /// Runs as steps inside an operation, and as bare work inside undo and the recovery of a dead run.
 /// </summary>
-public sealed class WalArchiving(WalServer server, WalArchiver archiver, WalVolume volume, PlatformContainers containers, WalLedgers ledgers, StepRunner steps, IOptions<SummitDrOptions> options, ILogger<WalArchiving> logger)
+public sealed class WalArchiving(WalServer server, WalArchiver archiver, WalSync sync, PlatformContainers containers, StepRunner steps, IOptions<SummitDrOptions> options, ILogger<WalArchiving> logger)
 {
-    private readonly WalArchive _archive = ledgers.Archive;
+    private readonly WalArchive _archive = sync.Archive;
 
     /// <summary>
     /// Inside a run that holds the lock (a restore, its rollback, undo): the archiver started again on the branch
@@ -31,28 +31,8 @@ public sealed class WalArchiving(WalServer server, WalArchiver archiver, WalVolu
         }
     }
 
-    /// <summary>Where the archiver writes into a volume: a step syncing it into the archive (<see cref="WalVolume"/>), then the ledgers extended with what came.</summary>
-    public async Task SyncVolumeAsync(string container, CancellationToken cancellationToken, ContainerInfo? known = null)
-    {
-        if (await volume.SyncStepAsync(container, _archive, cancellationToken, known))
-        {
-            await LedgerAsync(cancellationToken);
-        }
-    }
-
-    /// <summary>
-    /// The archive's ledgers extended with what it holds now and re-signed (<see cref="WalLedgers"/>): at every `wal start`,
-    /// `wal stop`, backup and sync, so a segment is ledgered within a minute of completion.
-    /// </summary>
-    public Task LedgerAsync(CancellationToken cancellationToken) =>
-        Step("wal ledger", async t => await ledgers.ExtendAllAsync(t), cancellationToken,
-            () => StepPlan.Note($"in process: every new complete segment and history file, and the .partial's length, into {_archive.Directory}/BRANCH{WalLedger.Suffix}, signed when Signing:SecretKeyFile is set"));
-
     /// <summary>The archiver container as the engine knows it (a question).</summary>
     public Task<ContainerInfo?> ArchiverAsync(string container, CancellationToken cancellationToken) => archiver.InspectAsync(container, cancellationToken);
-
-    /// <summary>The same for the configured PostgreSQL container (Postgres:Container).</summary>
-    public Task SyncVolumeAsync(CancellationToken cancellationToken) => SyncVolumeAsync(options.Value.Postgres.Container, cancellationToken);
 
     public Task RemoveArchiverAsync(string container, CancellationToken cancellationToken) => archiver.RemoveAsync(container, cancellationToken);
 
@@ -64,7 +44,7 @@ public sealed class WalArchiving(WalServer server, WalArchiver archiver, WalVolu
 
     public async Task<WalBranch> EnsureAsync(ContainerInfo postgres, CancellationToken cancellationToken, bool recovered = false)
     {
-        var state = await Step("wal position", t => server.StateAsync(postgres.Name, t), cancellationToken,
+        var state = await steps.StepOrBareAsync("wal position", t => server.StateAsync(postgres.Name, t), cancellationToken,
             () => StepPlan.Of(server.StateSpec(postgres.Name)), StepOptions.ReadOnlyStep);
         if (recovered && StepRunner.DryRun)
         {
@@ -83,17 +63,17 @@ public sealed class WalArchiving(WalServer server, WalArchiver archiver, WalVolu
         if (running is { Running: true } && running.Labels.GetValueOrDefault(WalArchiver.BranchLabel) == branch.Name && state.Slot is { Active: true })
         {
             logger.LogInformation("The archiver {Name} already streams into {Branch}", running.Name, branch.Name);
-            await LedgerAsync(cancellationToken);
+            await sync.LedgerAsync(cancellationToken);
             return branch;
         }
 
-        await Step("replication check", t => archiver.ProbeAsync(postgres, t), cancellationToken,
+        await steps.StepOrBareAsync("replication check", t => archiver.ProbeAsync(postgres, t), cancellationToken,
             () => StepPlan.Of(archiver.RemoveProbeSpec(postgres), archiver.ProbeSpec(postgres)).With("IDENTIFY_SYSTEM over a replication connection from 127.0.0.1, as the archiver will connect"));
         await BoundAsync(postgres.Name, state, cancellationToken);
         var created = state.Slot is null;
         if (created)
         {
-            await Step("replication slot", t => server.CreateSlotAsync(postgres.Name, t), cancellationToken,
+            await steps.StepOrBareAsync("replication slot", t => server.CreateSlotAsync(postgres.Name, t), cancellationToken,
                 () => StepPlan.Of(server.CreateSlotSpec(postgres.Name)).With("reserves WAL from the last checkpoint on, before the archiver first connects"));
         }
 
@@ -107,16 +87,9 @@ public sealed class WalArchiving(WalServer server, WalArchiver archiver, WalVolu
             throw;
         }
 
-        await LedgerAsync(cancellationToken);
+        await sync.LedgerAsync(cancellationToken);
         return branch;
     }
-
-    /// <summary>A step where the run keeps a step log; the bare work where it does not (undo, the recovery of a dead run).</summary>
-    private Task<T> Step<T>(string name, Func<CancellationToken, Task<T>> body, CancellationToken cancellationToken, Func<StepPlan>? plan = null, StepOptions? options = null) =>
-        StepFrame.Current is null ? body(cancellationToken) : steps.RunAsync(name, (_, t) => body(t), cancellationToken, plan, options);
-
-    private Task Step(string name, Func<CancellationToken, Task> body, CancellationToken cancellationToken, Func<StepPlan>? plan = null, StepOptions? options = null) =>
-        StepFrame.Current is null ? body(cancellationToken) : steps.RunAsync(name, (_, t) => body(t), cancellationToken, plan, options);
 
     private async Task BoundAsync(string container, WalServerState state, CancellationToken cancellationToken)
     {
@@ -127,7 +100,7 @@ public sealed class WalArchiving(WalServer server, WalArchiver archiver, WalVolu
         }
 
         var bound = options.Value.Pitr.MaxSlotWalKeepSizeMiB;
-        await Step("slot bound", t => server.BoundAsync(container, bound, t), cancellationToken,
+        await steps.StepOrBareAsync("slot bound", t => server.BoundAsync(container, bound, t), cancellationToken,
             () => StepPlan.Of(server.BoundSpec(container, bound)).With("max_slot_wal_keep_size was unbounded: a slot whose archiver is gone could fill the platform's disk"));
         logger.LogWarning("PostgreSQL let replication slots hold back WAL without bound; set max_slot_wal_keep_size = {Bound}MB (Pitr:MaxSlotWalKeepSizeMiB), so a gone archiver costs a gap in the archive, never the platform's disk", bound);
     }
@@ -136,10 +109,10 @@ public sealed class WalArchiving(WalServer server, WalArchiver archiver, WalVolu
     private async Task StartArchiverAsync(ContainerInfo postgres, WalBranch branch, ContainerInfo? previous, CancellationToken cancellationToken)
     {
         var directory = _archive.PathOf(branch);
-        var inVolume = await Step("start archiver", t => archiver.ReplaceAsync(postgres, branch, _archive, previous, t), cancellationToken,
+        var inVolume = await steps.StepOrBareAsync("start archiver", t => archiver.ReplaceAsync(postgres, branch, _archive, previous, t), cancellationToken,
             () => archiver.ReplacePlan(postgres, branch, directory));
         // A wait on what the step before started, not a question: a dry run, which starts nothing, does not wait.
-        await Step("archiver streams", t => archiver.WaitStreamingAsync(postgres, branch, _archive, inVolume, t), cancellationToken,
+        await steps.StepOrBareAsync("archiver streams", t => archiver.WaitStreamingAsync(postgres, branch, _archive, inVolume, t), cancellationToken,
             () => StepPlan.Note("until the slot is active and the first segment is in the archive"));
     }
 }

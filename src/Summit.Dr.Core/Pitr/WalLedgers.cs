@@ -25,6 +25,27 @@ public sealed class WalLedgers(WalArchive archive, ManifestSigner signer, Backup
     /// <summary>Whether restores here use only ledgered bytes: trusted keys are set and --allow-unsigned was not given.</summary>
     public bool SignedOnly => trust.Checks && !trust.AllowUnsigned;
 
+    /// <summary>
+    /// With trusted keys set, until when a restore can replay the branch: its ledger's last signed extension, or
+    /// <see cref="DateTimeOffset.MinValue"/> when no ledger a trusted key signed vouches for it; null when signatures are not checked.
+    /// </summary>
+    public DateTimeOffset? SignedUntil(WalBranch branch)
+    {
+        if (!SignedOnly)
+        {
+            return null;
+        }
+
+        try
+        {
+            return ForRestore([branch]).Of(branch)?.UpdatedAt ?? DateTimeOffset.MinValue;
+        }
+        catch (SummitDrException)
+        {
+            return DateTimeOffset.MinValue;
+        }
+    }
+
     /// <summary>Extends the ledger of every branch of the archive with what it holds now; returns how many files it added.</summary>
     public async Task<int> ExtendAllAsync(CancellationToken cancellationToken)
     {

@@ -12,9 +12,9 @@ namespace Summit.Dr.Pitr;
 /// Start is idempotent; stop removes the archiver and, asked to, gives up its slot; status changes nothing.
 /// </summary>
 public sealed class WalOperation(
-    PlatformContainers containers, WalArchiving archiving, WalStatusReader reader, WalLedgers ledgers, OperationLock operationLock, StepRunner steps, IOptions<SummitDrOptions> options)
+    PlatformContainers containers, WalArchiving archiving, WalStatusReader reader, WalSync sync, OperationLock operationLock, StepRunner steps, IOptions<SummitDrOptions> options)
 {
-    private readonly WalArchive _archive = ledgers.Archive;
+    private readonly WalArchive _archive = sync.Archive;
 
     public WalArchive Archive => _archive;
 
@@ -26,7 +26,7 @@ public sealed class WalOperation(
         using var held = dryRun ? null : operationLock.Acquire(_archive.Root, "wal start");
         var postgres = await steps.RunAsync("postgres container", (_, t) => containers.PostgresAsync("run `summit-dr wal start` again", t), cancellationToken, options: StepOptions.ReadOnlyStep);
         var branch = await archiving.EnsureAsync(postgres, cancellationToken);
-        await archiving.SyncVolumeAsync(postgres.Name, cancellationToken);
+        await sync.SyncVolumeAsync(postgres.Name, cancellationToken);
         return (dryRun ? new WalStatus("planned", branch.Name, null, null, null, null, null, 0, []) : await reader.ReadAsync(postgres, _archive, cancellationToken), log.Records);
     }
 
@@ -40,8 +40,8 @@ public sealed class WalOperation(
         var running = await archiving.ArchiverAsync(name, cancellationToken);
         await steps.RunAsync("stop archiver", (_, t) => archiving.RemoveArchiverAsync(name, t), cancellationToken, () => StepPlan.Of(archiving.RemoveArchiverSpec(name)));
         // What it wrote into its volume, if it wrote into one, reaches the archive now that nothing more arrives; the ledgers take the last of it.
-        await archiving.SyncVolumeAsync(name, cancellationToken, running);
-        await archiving.LedgerAsync(cancellationToken);
+        await sync.SyncVolumeAsync(name, cancellationToken, running);
+        await sync.LedgerAsync(cancellationToken);
         if (!dropSlot)
         {
             return ($"The replication slot {WalServer.SlotName} keeps the WAL the archiver has not received, up to the server's max_slot_wal_keep_size: `summit-dr wal start` resumes without a gap, `summit-dr wal stop --drop-slot` gives the slot up.", log.Records);
@@ -57,27 +57,14 @@ public sealed class WalOperation(
         RequireEnabled();
         var postgres = await containers.PostgresOrNullAsync(cancellationToken);
         var status = await reader.ReadAsync(postgres, _archive, cancellationToken);
-        if (ledgers.SignedOnly)
+        if (_archive.Branches().FirstOrDefault(b => b.Name == status.Branch) is { } streamed && sync.Ledgers.SignedUntil(streamed) is { } signed)
         {
-            status = status with { SignedUntil = SignedUntil(status.Branch) };
+            status = status with { SignedUntil = signed };
         }
 
         return postgres is null
             ? status with { Warnings = [$"PostgreSQL container '{options.Value.Postgres.Container}' is not running: lag and slot unknown.", .. status.Warnings] }
             : status;
-    }
-
-    /// <summary>The last signed sync of the branch the archiver streams, as its ledger says (null: none, or not one a trusted key signed).</summary>
-    private DateTimeOffset? SignedUntil(string? branch)
-    {
-        try
-        {
-            return _archive.Branches().FirstOrDefault(b => b.Name == branch) is { } known ? ledgers.ForRestore([known]).Of(known)?.UpdatedAt : null;
-        }
-        catch (SummitDrException)
-        {
-            return null;
-        }
     }
 
     private void RequireEnabled()

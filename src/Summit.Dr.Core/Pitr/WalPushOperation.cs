@@ -16,7 +16,7 @@ namespace Summit.Dr.Pitr;
 /// encryption is on (`.pgp` keys). branch.json and the ledger always go. Where the archiver writes into a volume, the
 /// volume is synced into the archive first.
 /// </summary>
-public sealed class WalPushOperation(RemoteStores stores, WalLedgers ledgers, WalArchiving archiving, ArtifactEncryption encryption, OperationLock operationLock, StepRunner steps, ILogger<WalPushOperation> logger)
+public sealed class WalPushOperation(RemoteStores stores, WalLedgers ledgers, WalSync sync, ArtifactEncryption encryption, OperationLock operationLock, StepRunner steps, ILogger<WalPushOperation> logger)
 {
     public const string EncryptedSuffix = ".pgp";
 
@@ -26,7 +26,7 @@ public sealed class WalPushOperation(RemoteStores stores, WalLedgers ledgers, Wa
     {
         steps.Begin(dryRun: false);
         using var held = operationLock.Acquire(Archive.Root, "push --wal");
-        await archiving.SyncVolumeAsync(cancellationToken);
+        await sync.SyncVolumeAsync(cancellationToken);
         var prefix = WalArchive.DirectoryName + "/";
         var there = (await stores.RunAsync("list " + prefix, (s, t) => s.ListAsync(prefix, t), cancellationToken)).Select(o => o.Key).ToHashSet(StringComparer.Ordinal);
         var branches = Archive.Branches();

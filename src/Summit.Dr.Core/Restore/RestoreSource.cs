@@ -11,7 +11,7 @@ namespace Summit.Dr.Restore;
 /// Which backup a restore opens: the one named (or `latest`), or, for a restore to a point in time, the newest
 /// complete backup at or before it for Neo4j and the uploads, with PostgreSQL's base backup and WAL planned.
 /// </summary>
-public sealed class RestoreSource(BackupCatalog catalog, PitrPlanning planning, WalArchiving archiving, OperationLock operationLock, StepRunner steps)
+public sealed class RestoreSource(BackupCatalog catalog, PitrPlanning planning, WalSync sync, OperationLock operationLock, StepRunner steps)
 {
     public string Root => catalog.Root;
 
@@ -32,7 +32,7 @@ public sealed class RestoreSource(BackupCatalog catalog, PitrPlanning planning, 
         // Where the archiver writes into a volume, what it has received since the last sync comes first.
         using (request.HoldsLock || request.DryRun ? null : operationLock.Acquire(catalog.Root, "drill --to"))
         {
-            await archiving.SyncVolumeAsync(cancellationToken);
+            await sync.SyncVolumeAsync(cancellationToken);
         }
 
         var others = request.Components.Where(c => c != BackupComponent.Postgres).ToHashSet();

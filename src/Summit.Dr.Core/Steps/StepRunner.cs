@@ -95,6 +95,14 @@ public sealed class StepRunner(IProgressReporter progress, RecordingProcessRunne
         }
     }
 
+    /// <summary>A step where the run keeps a step log; the bare work where it does not (undo, the recovery of a dead run).</summary>
+    public Task<T> StepOrBareAsync<T>(string name, Func<CancellationToken, Task<T>> body, CancellationToken cancellationToken, Func<StepPlan>? plan = null, StepOptions? options = null) =>
+        StepFrame.Current is null ? body(cancellationToken) : RunAsync(name, (_, t) => body(t), cancellationToken, plan, options);
+
+    /// <inheritdoc cref="StepOrBareAsync{T}"/>
+    public Task StepOrBareAsync(string name, Func<CancellationToken, Task> body, CancellationToken cancellationToken, Func<StepPlan>? plan = null, StepOptions? options = null) =>
+        StepFrame.Current is null ? body(cancellationToken) : RunAsync(name, (_, t) => body(t), cancellationToken, plan, options);
+
     /// <summary>
     /// Runs <paramref name="branches"/> side by side; the steps each one runs share a group, so the plan and
     /// the records show them as concurrent. The first failure cancels the others. The failure reported is the

@@ -58,7 +58,9 @@ public sealed class WalCommand
         console.Out.WriteLine($"archive       {LoggingProgressReporter.FormatBytes(status.ArchiveBytes)}");
         if (status.SignedUntil is { } signed)
         {
-            console.Out.WriteLine($"signed until  {signed.ToLocalTime():yyyy-MM-dd HH:mm:ss}: the recovery point is the ledger's last signed sync (Signing:TrustedKeyFiles)");
+            console.Out.WriteLine(signed == DateTimeOffset.MinValue
+                ? "signed until  nothing: no ledger a trusted key signed vouches for this WAL (Signing:TrustedKeyFiles); `summit-dr wal start` on the signing host signs it"
+                : $"signed until  {signed.ToLocalTime():yyyy-MM-dd HH:mm:ss}: the recovery point is the ledger's last signed sync (Signing:TrustedKeyFiles)");
         }
         foreach (var warning in status.Warnings)
         {
