@@ -65,7 +65,8 @@ public static class SummitDrServices
         services.AddSingleton<Trust.ManifestSigner>();
         services.AddSingleton<Trust.BackupTrust>();
         services.AddSingleton<BackupCatalog>();
-        services.AddSingleton<BackupVerifier>();
+        services.AddSingleton<BackupOpener>();
+        services.AddSingleton<ArtifactReads>();
         services.AddSingleton<Undo.KeptStores>();
         services.AddSingleton<Undo.KeptNeo4jStore>();
         services.AddSingleton<Undo.KeptStateCheck>();

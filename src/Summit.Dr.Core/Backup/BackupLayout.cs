@@ -22,6 +22,9 @@ public static class BackupLayout
         _ => UploadsFile,
     };
 
+    /// <summary>The continuous WAL archive's directory in the backup root (point-in-time recovery): not a backup.</summary>
+    public const string WalDirectory = "wal";
+
     /// <summary>Local time, as the runbook names its directories.</summary>
     public static string NameFor(DateTimeOffset localTime) =>
         localTime.ToString("yyyyMMdd_HHmmss", System.Globalization.CultureInfo.InvariantCulture);

@@ -36,7 +36,7 @@ public sealed class BackupSealing(ArtifactEncryption encryption, ManifestSigner 
         steps.RunAsync<BackupManifest?>("manifest", async (_, token) =>
         {
             var manifest = Manifest(request, sources, name, stores, recorded);
-            await BackupManifest.WriteAsync(work, manifest, token);
+            await ManifestFiles.WriteAsync(work, manifest, token);
             await signer.SignAsync(work, token);
             return manifest;
         }, cancellationToken, () => StepPlan.Note($"{BackupManifest.FileName}, written last and flushed").Then(signer.Plan(work)));

@@ -52,7 +52,7 @@ public sealed class BackupCatalog
         var direct = _workingDirectory.Resolve(backup);
         var inRoot = Path.Combine(Root, backup);
         var found = Directory.Exists(direct) ? direct : Directory.Exists(inRoot) ? inRoot : throw new UsageException(NoSuchBackup(backup));
-        return Path.GetFullPath(found).TrimEnd('/') != Path.GetFullPath(new Pitr.WalArchive(Root).Directory)
+        return Path.GetFullPath(found).TrimEnd('/') != Path.GetFullPath(Path.Combine(Root, BackupLayout.WalDirectory))
             ? (found, [])
             : throw new UsageException($"{found} is the WAL archive, not a backup: restore to a point in time with `summit-dr restore --to TIME`.");
     }
@@ -79,7 +79,7 @@ public sealed class BackupCatalog
 
         return Directory.GetDirectories(root)
             .Where(d => !Path.GetFileName(d).StartsWith('.') || Path.GetFileName(d).StartsWith(BackupLayout.IncompletePrefix, StringComparison.Ordinal))
-            .Where(d => Path.GetFileName(d) != Pitr.WalArchive.DirectoryName)
+            .Where(d => Path.GetFileName(d) != BackupLayout.WalDirectory)
             .Select(Describe)
             .OrderByDescending(e => e.Time ?? DateTimeOffset.MinValue)
             .ThenByDescending(e => e.Name, StringComparer.Ordinal)
@@ -140,8 +140,8 @@ public sealed class BackupCatalog
     {
         try
         {
-            var bytes = entry.State == BackupState.Legacy ? null : BackupManifest.ReadBytes(entry.Directory);
-            var manifest = bytes is null ? null : BackupManifest.Parse(bytes, entry.Name);
+            var bytes = entry.State == BackupState.Legacy ? null : ManifestFiles.ReadBytes(entry.Directory);
+            var manifest = bytes is null ? null : ManifestFiles.Parse(bytes, entry.Name);
             return (!_trust.Checks && !_trust.RequiresEncryption || _trust.Judge(entry.Directory, manifest, bytes).Accepted, manifest);
         }
         catch (Exception ex) when (ex is IOException or JsonException or SummitDrException or UnauthorizedAccessException)
@@ -183,7 +183,7 @@ public sealed class BackupCatalog
         BackupManifest manifest;
         try
         {
-            manifest = BackupManifest.Read(directory);
+            manifest = ManifestFiles.Read(directory);
         }
         catch (JsonException ex)
         {

@@ -12,7 +12,7 @@ namespace Summit.Dr.Check;
 /// (`pg_restore` over every data block, the whole tar stream, the Neo4j dump). Collects every finding
 /// instead of stopping at the first.
 /// </summary>
-public sealed class CheckOperation(PlatformContainers containers, BackupCatalog catalog, BackupVerifier verifier, Encryption.ArtifactEncryption encryption, StepRunner steps)
+public sealed class CheckOperation(PlatformContainers containers, BackupCatalog catalog, BackupOpener opener, ArtifactReads reads, Encryption.ArtifactEncryption encryption, StepRunner steps)
 {
     public async Task<CheckResult> RunAsync(string backup, CancellationToken cancellationToken)
     {
@@ -21,7 +21,7 @@ public sealed class CheckOperation(PlatformContainers containers, BackupCatalog 
         OpenedBackup opened;
         try
         {
-            opened = await verifier.OpenAsync(directory, notes, cancellationToken);
+            opened = await opener.OpenAsync(directory, notes, cancellationToken);
         }
         catch (SummitDrException ex) when (ex.ExitCode == ExitCodes.Integrity)
         {
@@ -39,7 +39,7 @@ public sealed class CheckOperation(PlatformContainers containers, BackupCatalog 
             var file = Backup.BackupLayout.FileOf(component);
             try
             {
-                findings.Add(new CheckFinding(file, true, await verifier.CheckArtifactAsync(opened, component, postgres, neo4j, fullRead: true, cancellationToken)));
+                findings.Add(new CheckFinding(file, true, await reads.CheckArtifactAsync(opened, component, postgres, neo4j, fullRead: true, cancellationToken)));
             }
             catch (IntegrityException ex)
             {
@@ -60,14 +60,14 @@ public sealed class CheckOperation(PlatformContainers containers, BackupCatalog 
     {
         try
         {
-            _ = BackupVerifier.RequireBasePresent(opened).Single();
+            _ = ArtifactChecks.RequireBasePresent(opened).Single();
             return await steps.RunAsync($"check {physical.File}", async (step, token) =>
             {
                 await using var file = encryption.OpenHashing(opened.Directory, opened.Manifest, physical.File);
                 step.Track(() => file.BytesRead);
                 await using var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionMode.Decompress, leaveOpen: true);
                 var facts = await Pitr.BaseBackupTar.ReadAsync(gzip, token);
-                BackupVerifier.RequireChecksum(physical, await file.FinishAsync(token));
+                ArtifactChecks.RequireChecksum(physical, await file.FinishAsync(token));
                 return new CheckFinding(physical.File, true, $"SHA-256 matches; the tar reads to its end (WAL {facts.StartLsn} to {facts.EndLsn}, timeline {facts.Timeline})");
             }, cancellationToken);
         }

@@ -13,7 +13,7 @@ namespace Summit.Dr.Drill;
 
 /// <summary>What a drill settles before it starts anything, and what it leaves in the backup's directory afterwards.</summary>
 public sealed class DrillSetup(
-    DockerCli docker, RestoreSource source, BackupVerifier verifier, ArtifactEncryption encryption, IOptions<SummitDrOptions> options, ToolInfo tool, ILogger<DrillSetup> logger)
+    DockerCli docker, RestoreSource source, BackupOpener opener, ArtifactEncryption encryption, IOptions<SummitDrOptions> options, ToolInfo tool, ILogger<DrillSetup> logger)
 {
     /// <summary>
     /// The backup, opened, with the keys to read it; for a drill to a point in time (<paramref name="to"/>), the
@@ -22,7 +22,7 @@ public sealed class DrillSetup(
     public async Task<(OpenedBackup Opened, Pitr.RecoveryPlan? Plan)> OpenAsync(string backup, DateTimeOffset? to, CancellationToken cancellationToken)
     {
         var (directory, plan, notes) = await source.ResolveAsync(new RestoreRequest(backup, BackupComponents.All, false, true, false, false) { To = to, HoldsLock = false }, cancellationToken);
-        var opened = await verifier.OpenAsync(directory, notes, cancellationToken);
+        var opened = await opener.OpenAsync(directory, notes, cancellationToken);
         encryption.RequireKeys(opened);
         return (opened, plan);
     }

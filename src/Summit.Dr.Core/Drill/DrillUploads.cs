@@ -14,7 +14,7 @@ public sealed class DrillUploads(ArtifactEncryption encryption)
     public async Task<long> RunAsync(DrillScratch scratch, OpenedBackup opened, DrillChecks checks, CancellationToken cancellationToken)
     {
         var recorded = opened.Manifest?.Uploads;
-        var artifact = BackupVerifier.RequirePresent(opened, BackupComponent.Uploads);
+        var artifact = ArtifactChecks.RequirePresent(opened, BackupComponent.Uploads);
         await using (var archive = encryption.OpenHashing(opened, BackupComponent.Uploads))
         {
             if (artifact is not null && archive.Length != artifact.Size)
@@ -23,7 +23,7 @@ public sealed class DrillUploads(ArtifactEncryption encryption)
             }
 
             await UploadsArchive.ExtractAsync(archive, scratch.Directory, cancellationToken, ArtifactEncryption.UploadsTrailer(opened, archive));
-            BackupVerifier.RequireChecksum(artifact, await archive.FinishAsync(cancellationToken));
+            ArtifactChecks.RequireChecksum(artifact, await archive.FinishAsync(cancellationToken));
         }
 
         var tree = Path.Combine(scratch.Directory, "uploads");

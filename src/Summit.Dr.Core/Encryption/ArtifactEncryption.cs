@@ -94,7 +94,7 @@ public sealed class ArtifactEncryption
     /// one (an encrypted archive is protected by its integrity check instead).
     /// </summary>
     public static (uint Crc, uint Length)? UploadsTrailer(OpenedBackup backup, HashingReadStream archive) =>
-        backup.Manifest?.Encryption is null ? Uploads.UploadsArchive.TrailerOf(archive) : null;
+        backup.Manifest?.Encryption is null ? GzipTrailer.Of(archive) : null;
 
     /// <summary>
     /// Before anything is touched: every artifact of an encrypted backup opens with the configured keys (its

@@ -10,7 +10,7 @@ namespace Summit.Dr.Pitr;
 /// </summary>
 public sealed class WalArchive(string backupRoot)
 {
-    public const string DirectoryName = "wal";
+    public const string DirectoryName = Backup.BackupLayout.WalDirectory;
 
     /// <summary>The backup root the archive lies in (whose lock guards it).</summary>
     public string Root { get; } = backupRoot;

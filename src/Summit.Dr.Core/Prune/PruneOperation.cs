@@ -96,7 +96,7 @@ public sealed class PruneOperation
         {
             try
             {
-                if (Manifest.BackupManifest.Read(decision.Entry.Directory).Postgres.Base is { } physical)
+                if (Manifest.ManifestFiles.Read(decision.Entry.Directory).Postgres.Base is { } physical)
                 {
                     bases.Add(physical);
                 }

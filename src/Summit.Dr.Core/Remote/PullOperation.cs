@@ -179,7 +179,7 @@ public sealed class PullOperation(RemoteStores stores, RemoteCatalog remote, Bac
     {
         try
         {
-            var manifest = BackupManifest.Parse(json, name);
+            var manifest = ManifestFiles.Parse(json, name);
             return manifest.FormatVersion > BackupManifest.CurrentFormatVersion
                 ? throw new IntegrityException($"manifest.json of {name} at {location} has format version {manifest.FormatVersion}, newer than this summit-dr reads. Upgrade summit-dr.")
                 : manifest;

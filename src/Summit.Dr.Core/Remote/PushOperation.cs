@@ -32,13 +32,13 @@ public sealed class PushOperation(RemoteStores stores, BackupCatalog catalog, Op
         // A damaged local backup is not sent anywhere: every artifact must match its manifest first.
         var files = new List<(string File, long Size, string Sha256)>();
         var opened = new OpenedBackup(directory, manifest, manifest.Captured, []);
-        foreach (var artifact in manifest.Captured.Select(c => BackupVerifier.RequirePresent(opened, c)!).Concat(BackupVerifier.RequireBasePresent(opened)))
+        foreach (var artifact in manifest.Captured.Select(c => ArtifactChecks.RequirePresent(opened, c)!).Concat(ArtifactChecks.RequireBasePresent(opened)))
         {
             await steps.RunAsync($"check {artifact.File}", async (step, token) =>
             {
                 await using var file = ArtifactFiles.OpenHashing(Path.Combine(directory, artifact.File));
                 step.Track(() => file.BytesRead);
-                BackupVerifier.RequireChecksum(artifact, await file.FinishAsync(token));
+                ArtifactChecks.RequireChecksum(artifact, await file.FinishAsync(token));
                 step.Report(artifact.Size, "SHA-256 matches");
             }, cancellationToken, options: new StepOptions { TracksBytes = true, ExpectedBytes = artifact.Size });
             files.Add((artifact.File, artifact.Size, artifact.Sha256));
@@ -172,7 +172,7 @@ public sealed class PushOperation(RemoteStores stores, BackupCatalog catalog, Op
 
         try
         {
-            return await BackupManifest.ReadAsync(directory, cancellationToken);
+            return await ManifestFiles.ReadAsync(directory, cancellationToken);
         }
         catch (JsonException ex)
         {

@@ -47,7 +47,7 @@ public sealed class RemoteCatalog(RemoteStores stores, BackupCatalog catalog, Op
             BackupManifest manifest;
             try
             {
-                manifest = BackupManifest.Parse(await DownloadManifestAsync(name, cancellationToken), name);
+                manifest = ManifestFiles.Parse(await DownloadManifestAsync(name, cancellationToken), name);
             }
             catch (JsonException ex)
             {

@@ -18,7 +18,7 @@ public sealed class ArtifactCopy(ArtifactEncryption encryption)
     /// <summary>One store's artifact of <paramref name="backup"/> into <paramref name="sink"/>; returns the file's bytes.</summary>
     public Task<long> IntoAsync(OpenedBackup backup, BackupComponent component, Func<Stream, CancellationToken, Task> sink, RunningStep? step, CancellationToken cancellationToken)
     {
-        var expected = BackupVerifier.RequirePresent(backup, component);
+        var expected = ArtifactChecks.RequirePresent(backup, component);
         return IntoAsync(backup.Directory, backup.Manifest, BackupLayout.FileOf(component), expected, sink, step, cancellationToken);
     }
 
@@ -48,7 +48,7 @@ public sealed class ArtifactCopy(ArtifactEncryption encryption)
             throw;
         }
 
-        BackupVerifier.RequireChecksum(expected, await source.FinishAsync(cancellationToken));
+        ArtifactChecks.RequireChecksum(expected, await source.FinishAsync(cancellationToken));
         return source.Length;
     }
 
@@ -56,7 +56,7 @@ public sealed class ArtifactCopy(ArtifactEncryption encryption)
     {
         try
         {
-            BackupVerifier.RequireChecksum(expected, await source.FinishAsync(cancellationToken));
+            ArtifactChecks.RequireChecksum(expected, await source.FinishAsync(cancellationToken));
             return null;
         }
         catch (IntegrityException ex)

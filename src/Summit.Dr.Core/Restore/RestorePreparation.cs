@@ -58,7 +58,7 @@ public sealed class RestorePreparation(
                 if (components.Contains(BackupComponent.Neo4j))
                 {
                     // A dump that is not there is refused (exit 4) before a workbench is started for it.
-                    BackupVerifier.RequirePresent(opened, BackupComponent.Neo4j);
+                    ArtifactChecks.RequirePresent(opened, BackupComponent.Neo4j);
                     prepared.Bench = await neo4j.StartBenchAsync(targets.Neo4j!, token);
                     await neo4j.CopyAsync(prepared, opened, root, token);
                     // Load-then-swap: verified, the copy is loaded beside the live store while Neo4j serves.
@@ -103,7 +103,7 @@ public sealed class RestorePreparation(
         var path = Path.Combine(opened.Directory, BackupLayout.UploadsFile);
         return steps.RunAsync($"check {BackupLayout.UploadsFile}", async (step, token) =>
         {
-            var artifact = BackupVerifier.RequirePresent(opened, BackupComponent.Uploads);
+            var artifact = ArtifactChecks.RequirePresent(opened, BackupComponent.Uploads);
             await using var archive = encryption.OpenHashing(opened, BackupComponent.Uploads);
             if (artifact is not null && archive.Length != artifact.Size)
             {
@@ -120,7 +120,7 @@ public sealed class RestorePreparation(
             catch (IntegrityException) when (artifact is not null)
             {
                 // A changed byte usually breaks the gzip stream before the end: the checksum names the cause better.
-                BackupVerifier.RequireChecksum(artifact, await archive.FinishAsync(token));
+                ArtifactChecks.RequireChecksum(artifact, await archive.FinishAsync(token));
                 throw;
             }
             catch (Exception ex) when (DiskFull.Is(ex))
@@ -132,7 +132,7 @@ public sealed class RestorePreparation(
 
             try
             {
-                BackupVerifier.RequireChecksum(artifact, await archive.FinishAsync(token));
+                ArtifactChecks.RequireChecksum(artifact, await archive.FinishAsync(token));
             }
             catch
             {

@@ -14,7 +14,7 @@ namespace Summit.Dr.Restore;
 /// from the backup, and the names the replaced state will be kept under.
 /// </summary>
 public sealed class RestoreSetup(
-    RestoreSource source, BackupVerifier verifier, PlatformContainers containers, OperationLock operationLock, IOptions<SummitDrOptions> options, PlatformPaths paths, TimeProvider time)
+    RestoreSource source, BackupOpener opener, PlatformContainers containers, OperationLock operationLock, IOptions<SummitDrOptions> options, PlatformPaths paths, TimeProvider time)
 {
     public string Root => source.Root;
 
@@ -32,7 +32,7 @@ public sealed class RestoreSetup(
             var neo4j = request.Components.Contains(BackupComponent.Neo4j) ? await containers.Neo4jAsync(token) : null;
             return new RestoreTargets(postgres, neo4j);
         }, cancellationToken, () => StepPlan.Note("the live containers"), new StepOptions { ReadOnly = true });
-        var opened = await verifier.OpenAsync(directory, notes, cancellationToken);
+        var opened = await opener.OpenAsync(directory, notes, cancellationToken);
         var (components, warnings) = Select(opened, request);
         return new RestoreStart(opened, components, warnings, targets, Plan(directory, components, targets, request.To is not null));
     }

@@ -96,14 +96,6 @@ public static class UploadsArchive
     public static Task<UploadsStats> ExtractAsync(Stream archive, string destination, CancellationToken cancellationToken, (uint Crc, uint Length)? trailer = null, bool restoreOwnership = false) =>
         WalkAsync(archive, destination, trailer, restoreOwnership ? new EntryOwnership() : null, cancellationToken);
 
-    /// <summary>
-    /// The gzip trailer (CRC-32 and length mod 2^32) of an archive read once through <paramref name="archive"/>, for a
-    /// reader that goes through a stream that cannot seek: taken from the same handle at the file's end.
-    /// </summary>
-    public static (uint Crc, uint Length)? TrailerOf(HashingReadStream archive) =>
-        archive.Length >= 18 && archive.Tail(8) is { } trailer
-            ? (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(trailer), System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(trailer.AsSpan(4)))
-            : null;
 
     /// <summary>The CRC-32 and length (mod 2^32) in a single-member gzip's last 8 bytes, where the stream can seek.</summary>
     private static async Task<(uint Crc, uint Length)?> ReadTrailerAsync(Stream archive, CancellationToken cancellationToken)

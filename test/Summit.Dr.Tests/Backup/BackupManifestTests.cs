@@ -34,7 +34,7 @@ public sealed class BackupManifestTests
 
         var result = await harness.RunBackupAsync();
 
-        var manifest = await BackupManifest.ReadAsync(result.Directory, CancellationToken.None);
+        var manifest = await ManifestFiles.ReadAsync(result.Directory, CancellationToken.None);
         Assert.Multiple(() =>
         {
             Assert.That(manifest.FormatVersion, Is.EqualTo(1));
@@ -75,8 +75,8 @@ public sealed class BackupManifestTests
         harness.Time.Advance(TimeSpan.FromSeconds(2));
         var empty = await harness.Backup.RunAsync(new BackupRequest(null, BackupComponents.Parse("uploads"), DryRun: false), CancellationToken.None);
 
-        var first = await BackupManifest.ReadAsync(graph.Directory, CancellationToken.None);
-        var second = await BackupManifest.ReadAsync(empty.Directory, CancellationToken.None);
+        var first = await ManifestFiles.ReadAsync(graph.Directory, CancellationToken.None);
+        var second = await ManifestFiles.ReadAsync(empty.Directory, CancellationToken.None);
         Assert.Multiple(() =>
         {
             Assert.That(first.Neo4j.Source!.ServerVersion, Is.Null, "an image tag that names no version");

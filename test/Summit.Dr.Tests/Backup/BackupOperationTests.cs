@@ -46,7 +46,7 @@ public sealed class BackupOperationTests
 
         var result = await harness.RunBackupAsync();
 
-        var manifest = await BackupManifest.ReadAsync(result.Directory, CancellationToken.None);
+        var manifest = await ManifestFiles.ReadAsync(result.Directory, CancellationToken.None);
         var (down, up) = (manifest.Neo4j.StoppedAt!.Value, manifest.Neo4j.StartedAt!.Value);
         var overlapping = manifest.Steps!.Where(s => s.StartedAt < up && s.FinishedAt > down).Select(s => s.Name);
         Assert.Multiple(() =>

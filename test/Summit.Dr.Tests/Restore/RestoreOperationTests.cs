@@ -188,7 +188,7 @@ public sealed class RestoreOperationTests
         File.WriteAllText(Path.Combine(damaged, "manifest.json"), "{\"kind\": \"regular\"}");
 
         var entry = harness.Get<BackupCatalog>().List().Single(e => e.Name == "29990101_000000");
-        var error = Assert.ThrowsAsync<IntegrityException>(() => harness.Get<BackupVerifier>().OpenAsync(damaged, CancellationToken.None));
+        var error = Assert.ThrowsAsync<IntegrityException>(() => harness.Get<BackupOpener>().OpenAsync(damaged, CancellationToken.None));
 
         Assert.That(entry.State, Is.EqualTo(BackupState.Corrupt));
         Assert.That(error!.Message, Does.Contain("manifest.json in 29990101_000000 does not parse"));
