@@ -1,5 +1,6 @@
 using Summit.Dr.Testing;
 
+
 namespace Summit.Dr.IntegrationTests;
 
 /// <summary>The failures a user fears most: Neo4j left down, or a broken backup that looks complete.</summary>

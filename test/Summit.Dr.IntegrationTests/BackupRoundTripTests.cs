@@ -1,7 +1,7 @@
 using System.Text.Json;
+using Summit.Dr.Model;
 using Summit.Dr.IntegrationTests.Support;
 using Summit.Dr.Testing;
-using Summit.Dr.Manifest;
 
 namespace Summit.Dr.IntegrationTests;
 
@@ -69,7 +69,7 @@ public sealed class BackupRoundTripTests
         await Sh.RequireAsync("tar", "-xzf", Path.Combine(backup, "uploads.tar.gz"), "-C", extracted);
         Assert.That(Platform.HashTree(Path.Combine(extracted, "uploads")), Is.EquivalentTo(uploads));
 
-        var manifest = JsonSerializer.Deserialize<BackupManifest>(File.ReadAllText(Path.Combine(backup, "manifest.json")), Dr.JsonDefaults.Options)!;
+        var manifest = JsonSerializer.Deserialize<BackupManifest>(File.ReadAllText(Path.Combine(backup, "manifest.json")), JsonDefaults.Options)!;
         Assert.Multiple(() =>
         {
             Assert.That(manifest.Neo4j.NodeCount, Is.EqualTo(Platform.SeededNodes));

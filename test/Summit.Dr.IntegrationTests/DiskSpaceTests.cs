@@ -1,6 +1,7 @@
 using Summit.Dr.IntegrationTests.Support;
 using Summit.Dr.Testing;
 
+
 namespace Summit.Dr.IntegrationTests;
 
 /// <summary>A backup that cannot fit never stops Neo4j; a disk that fills up mid-run leaves Neo4j running and nothing half written.</summary>

@@ -1,4 +1,6 @@
+using Summit.Dr.Docker;
 using Summit.Dr.Testing;
+
 
 namespace Summit.Dr.IntegrationTests;
 
@@ -55,8 +57,8 @@ public sealed class MachineConditionTests
         Assert.Multiple(() =>
         {
             Assert.That(exec.ExitCode, Is.Not.Zero);
-            Assert.That(Docker.DockerText.IsNotRunning(exec.StandardError), Is.True, exec.StandardError);
-            Assert.That(Docker.DockerText.IsUnreachable(unreachable.StandardError), Is.True, unreachable.StandardError);
+            Assert.That(DockerText.IsNotRunning(exec.StandardError), Is.True, exec.StandardError);
+            Assert.That(DockerText.IsUnreachable(unreachable.StandardError), Is.True, unreachable.StandardError);
         });
     }
 }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Summit.Dr.Manifest;
+using Summit.Dr.Model;
 using Summit.Dr.Testing;
 
 namespace Summit.Dr.IntegrationTests;
@@ -185,7 +185,7 @@ public sealed class Neo4jSnapshotTests
     }
 
     private static BackupManifest ReadManifest(Platform platform) => JsonSerializer.Deserialize<BackupManifest>(
-        File.ReadAllText(Path.Combine(platform.BackupRoot, platform.VisibleBackups().Order(StringComparer.Ordinal).Last(), "manifest.json")), Dr.JsonDefaults.Options)!;
+        File.ReadAllText(Path.Combine(platform.BackupRoot, platform.VisibleBackups().Order(StringComparer.Ordinal).Last(), "manifest.json")), JsonDefaults.Options)!;
 
     private static async Task WaitForAsync(Func<Task<bool>> condition, ToolRun run)
     {

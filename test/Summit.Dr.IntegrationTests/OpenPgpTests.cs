@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Summit.Dr.Encryption;
+using Summit.Dr.Archive.Encryption;
 using Summit.Dr.Errors;
 using Summit.Dr.Testing;
 

@@ -1,5 +1,6 @@
 using Summit.Dr.Testing;
 
+
 namespace Summit.Dr.IntegrationTests;
 
 /// <summary>The PostgreSQL image as the official one behaves where summit-dr can observe it: its start-up.</summary>

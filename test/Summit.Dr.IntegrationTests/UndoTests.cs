@@ -1,6 +1,7 @@
 using Summit.Dr.IntegrationTests.Support;
 using Summit.Dr.Testing;
 
+
 namespace Summit.Dr.IntegrationTests;
 
 /// <summary>

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Summit.Dr.Uploads;
+using Summit.Dr.Stores.Uploads;
 
 namespace Summit.Dr.IntegrationTests;
 

@@ -1,5 +1,6 @@
 using Summit.Dr.Testing;
 
+
 namespace Summit.Dr.IntegrationTests;
 
 /// <summary>Usage errors read right: exit 2, one line that says what to do.</summary>

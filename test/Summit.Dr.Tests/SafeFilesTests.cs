@@ -1,4 +1,6 @@
 using Summit.Dr.Errors;
+using Summit.Dr.IO;
+
 
 namespace Summit.Dr.Tests;
 

@@ -1,5 +1,6 @@
 using Summit.Dr.Errors;
 
+
 namespace Summit.Dr.Configuration;
 
 /// <summary>How settings name secrets and keys: a passphrase is the first line of a file, else an environment variable, never a setting's value; key files are comma-separated paths.</summary>

@@ -1,5 +1,6 @@
 using Summit.Dr.Docker;
 
+
 namespace Summit.Dr.Discovery;
 
 /// <summary>Which container a run uses for one store, and why.</summary>

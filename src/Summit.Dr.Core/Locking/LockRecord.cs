@@ -1,3 +1,5 @@
+using Summit.Dr.Model;
+
 namespace Summit.Dr.Locking;
 
 /// <summary>The content of the lock file in the backup root.</summary>

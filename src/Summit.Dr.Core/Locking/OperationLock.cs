@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Summit.Dr.Errors;
+using Summit.Dr.IO;
+using Summit.Dr.Model;
 
 namespace Summit.Dr.Locking;
 

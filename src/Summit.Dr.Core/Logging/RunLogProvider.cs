@@ -1,5 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Summit.Dr.Errors;
+using Summit.Dr.IO;
 
 namespace Summit.Dr.Logging;
 
@@ -55,7 +57,7 @@ public sealed class RunLogProvider : ILoggerProvider
             try
             {
                 _writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{_time.GetUtcNow():yyyy-MM-ddTHH:mm:ss.fffZ} {level,-11} {shortCategory}: {message}"));
-                if (exception is not null and not Errors.SummitDrException)
+                if (exception is not null and not SummitDrException)
                 {
                     _writer.WriteLine(exception.ToString());
                 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Summit.Dr.Errors;
 
 namespace Summit.Dr.Processes;
 
@@ -57,7 +58,7 @@ public sealed class LineCollectingStream : Stream
         }
 
         var result = await process;
-        throw new Errors.OperationFailedException($"psql ended before it answered: {result.ErrorSummary}");
+        throw new OperationFailedException($"psql ended before it answered: {result.ErrorSummary}");
     }
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));

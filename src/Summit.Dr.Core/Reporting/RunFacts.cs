@@ -1,4 +1,6 @@
-using Summit.Dr.Backup;
+using Summit.Dr.Model;
+using Summit.Dr.Stores.Wal;
+
 
 namespace Summit.Dr.Reporting;
 
@@ -18,7 +20,7 @@ public sealed class RunFacts
     public double? Neo4jDowntimeSeconds { get; set; }
 
     /// <summary>What Neo4j was down for (a copy, a rename, or the whole dump or load) and how long that work took.</summary>
-    public Manifest.Neo4jOffline? Neo4jOffline { get; set; }
+    public Neo4jOffline? Neo4jOffline { get; set; }
 
     public double? RecoverySeconds { get; set; }
 
@@ -26,7 +28,7 @@ public sealed class RunFacts
     public long? PushedBytes { get; set; }
 
     /// <summary>The WAL archive, as `wal start` or `wal status` found it.</summary>
-    public Pitr.WalStatus? Wal { get; set; }
+    public WalStatus? Wal { get; set; }
 
     /// <summary>Bytes a prune freed.</summary>
     public long? FreedBytes { get; set; }
@@ -34,7 +36,7 @@ public sealed class RunFacts
     public void Artifact(BackupComponent component, long bytes) => _bytes[component] = bytes;
 
     /// <summary>What a backup's manifest says: its name, each artifact's size, Neo4j's downtime.</summary>
-    public void Record(Manifest.BackupManifest manifest)
+    public void Record(BackupManifest manifest)
     {
         Backup = manifest.Name;
         foreach (var component in manifest.Captured)

@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Summit.Dr.Configuration;
+using Summit.Dr.IO;
 
 namespace Summit.Dr.Reporting;
 

@@ -1,5 +1,6 @@
 using Summit.Dr.Errors;
 
+
 namespace Summit.Dr.Reporting;
 
 /// <summary>How one run of an operation ended, for the metrics and the webhook.</summary>

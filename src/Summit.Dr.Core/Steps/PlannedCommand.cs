@@ -1,5 +1,6 @@
 using Summit.Dr.Processes;
 
+
 namespace Summit.Dr.Steps;
 
 /// <summary>

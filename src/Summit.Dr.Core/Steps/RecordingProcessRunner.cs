@@ -1,4 +1,6 @@
+using Summit.Dr.Model;
 using Summit.Dr.Processes;
+
 
 namespace Summit.Dr.Steps;
 

@@ -1,3 +1,5 @@
+using Summit.Dr.Model;
+
 namespace Summit.Dr.Steps;
 
 /// <summary>A step while it runs: commands are added to it from whatever task runs them.</summary>

@@ -1,3 +1,5 @@
+using Summit.Dr.Model;
+
 namespace Summit.Dr.Steps;
 
 /// <summary>

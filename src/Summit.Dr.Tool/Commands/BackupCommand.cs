@@ -1,7 +1,11 @@
 using McMaster.Extensions.CommandLineUtils;
 using Microsoft.Extensions.DependencyInjection;
-using Summit.Dr.Backup;
+using Summit.Dr.Archive.Remote;
 using Summit.Dr.Errors;
+using Summit.Dr.Model;
+using Summit.Dr.Operations.Backup;
+using Summit.Dr.Operations.Remote;
+using Summit.Dr.Reporting;
 using Summit.Dr.Tool.Hosting;
 
 namespace Summit.Dr.Tool.Commands;
@@ -47,14 +51,14 @@ public sealed class BackupCommand
                 return PlanReport.Write(console, "backup", plan.Steps, Json);
             }
 
-            if (Push && !services.GetRequiredService<Remote.RemoteStores>().Configured)
+            if (Push && !services.GetRequiredService<RemoteStores>().Configured)
             {
                 // Known before anything is stopped.
                 throw new UsageException("--push needs off-site copies configured: set Remote:Kind to s3 or azure-blob, and its bucket or container.");
             }
 
             var result = await services.GetRequiredService<BackupOperation>().RunAsync(request, cancellationToken);
-            services.GetRequiredService<Reporting.RunFacts>().Record(result.Manifest!);
+            services.GetRequiredService<RunFacts>().Record(result.Manifest!);
             if (!Push)
             {
                 BackupReport.Write(console, result, Json);
@@ -67,8 +71,8 @@ public sealed class BackupCommand
             }
 
             // A failed push fails the run (exit 1) and leaves the complete local backup as it is.
-            var pushed = await services.GetRequiredService<Remote.PushOperation>().PushAsync(result.Directory, cancellationToken);
-            services.GetRequiredService<Reporting.RunFacts>().PushedBytes = pushed.Bytes;
+            var pushed = await services.GetRequiredService<PushOperation>().PushAsync(result.Directory, cancellationToken);
+            services.GetRequiredService<RunFacts>().PushedBytes = pushed.Bytes;
             if (Json)
             {
                 BackupReport.Write(console, result, json: true, pushed);

@@ -1,14 +1,16 @@
-using Summit.Dr.Backup;
-using Summit.Dr.Manifest;
+using Summit.Dr.Model;
+using Summit.Dr.Operations.Backup;
+using Summit.Dr.Operations.Remote;
 using Summit.Dr.Progress;
-using Summit.Dr.Tool.Hosting;
+using Summit.Dr.Tool.Terminal;
+
 
 namespace Summit.Dr.Tool.Commands;
 
 /// <summary>How a finished backup is shown: a short summary on stderr, or one JSON document on stdout.</summary>
 internal static class BackupReport
 {
-    public static void Write(ToolConsole console, BackupResult result, bool json, Remote.PushResult? pushed = null)
+    public static void Write(ToolConsole console, BackupResult result, bool json, PushResult? pushed = null)
     {
         var manifest = result.Manifest ?? throw new ArgumentException("A dry run has no manifest to report.", nameof(result));
         if (json)

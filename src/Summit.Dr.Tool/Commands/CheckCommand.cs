@@ -1,7 +1,8 @@
 using McMaster.Extensions.CommandLineUtils;
 using Microsoft.Extensions.DependencyInjection;
-using Summit.Dr.Check;
+using Summit.Dr.Archive.Catalog;
 using Summit.Dr.Errors;
+using Summit.Dr.Operations.Check;
 using Summit.Dr.Tool.Hosting;
 
 namespace Summit.Dr.Tool.Commands;
@@ -34,7 +35,7 @@ public sealed class CheckCommand
             throw new UsageException("check needs a backup: `summit-dr check backups/<YYYYMMDD_HHMMSS>` or `summit-dr check latest`.");
         }
 
-        return OperationHost.Run(Parent.ToGlobalOptions(), new CommandRun("check", Json) { AllowUnsigned = AllowUnsigned, Discover = true, Validate = services => services.GetRequiredService<Catalog.BackupCatalog>().Resolve(Backup) }, async (services, console, cancellationToken) =>
+        return OperationHost.Run(Parent.ToGlobalOptions(), new CommandRun("check", Json) { AllowUnsigned = AllowUnsigned, Discover = true, Validate = services => services.GetRequiredService<BackupCatalog>().Resolve(Backup) }, async (services, console, cancellationToken) =>
         {
             var result = await services.GetRequiredService<CheckOperation>().RunAsync(Backup, cancellationToken);
             var exitCode = result.Sound ? ExitCodes.Success : ExitCodes.Integrity;

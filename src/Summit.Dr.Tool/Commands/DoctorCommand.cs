@@ -1,7 +1,8 @@
 using McMaster.Extensions.CommandLineUtils;
 using Microsoft.Extensions.DependencyInjection;
-using Summit.Dr.Doctor;
 using Summit.Dr.Errors;
+using Summit.Dr.Operations.Doctor;
+using Summit.Dr.Operations.List;
 using Summit.Dr.Tool.Hosting;
 
 namespace Summit.Dr.Tool.Commands;
@@ -26,7 +27,7 @@ public sealed class DoctorCommand
         {
             var report = await services.GetRequiredService<DoctorOperation>().RunAsync(cancellationToken);
             var exitCode = report.Ready ? ExitCodes.Success : ExitCodes.Precondition;
-            var kept = await services.GetRequiredService<Catalog.ListOperation>().KeptAsync(cancellationToken);
+            var kept = await services.GetRequiredService<ListOperation>().KeptAsync(cancellationToken);
             if (Json)
             {
                 console.WriteJson(new { schemaVersion = 1, command = "doctor", ready = report.Ready, exitCode, checks = report.Checks, configuration = report.Configuration, kept = kept.Select(k => KeptReport.Json(k.State, k.Sizes)) });

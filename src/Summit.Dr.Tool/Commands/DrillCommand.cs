@@ -1,9 +1,12 @@
 using McMaster.Extensions.CommandLineUtils;
 using Microsoft.Extensions.DependencyInjection;
-using Summit.Dr.Catalog;
-using Summit.Dr.Drill;
+using Summit.Dr.Archive.Catalog;
 using Summit.Dr.Errors;
-using Summit.Dr.Restore;
+using Summit.Dr.Operations.Drill;
+using Summit.Dr.Operations.Remote;
+using Summit.Dr.Operations.Restore;
+using Summit.Dr.Reporting;
+using Summit.Dr.Stores.Wal;
 using Summit.Dr.Tool.Hosting;
 
 namespace Summit.Dr.Tool.Commands;
@@ -56,12 +59,12 @@ public sealed class DrillCommand
             throw new UsageException("--to picks the backups itself (the newest base backup before the time, and the WAL archive): pass no BACKUP_DIR and no --remote.");
         }
 
-        var to = To is null ? (DateTimeOffset?)null : Pitr.RecoveryTarget.Parse(To, DateTimeOffset.Now);
+        var to = To is null ? (DateTimeOffset?)null : RecoveryTarget.Parse(To, DateTimeOffset.Now);
         return OperationHost.Run(Parent.ToGlobalOptions(), new CommandRun("drill", Json) { AllowUnsigned = AllowUnsigned, Discover = true, Report = true, Validate = Remote ? null : to is not null ? (Action<IServiceProvider>)RestoreCommand.RequirePitr : services => services.GetRequiredService<BackupCatalog>().Resolve(Backup!) }, async (services, console, cancellationToken) =>
         {
-            var backup = Remote ? (await services.GetRequiredService<Remote.PullOperation>().PullAsync(Backup!, cancellationToken)).Directory : Backup ?? string.Empty;
+            var backup = Remote ? (await services.GetRequiredService<PullOperation>().PullAsync(Backup!, cancellationToken)).Directory : Backup ?? string.Empty;
             var result = await services.GetRequiredService<DrillOperation>().RunAsync(backup, Keep, cancellationToken, to);
-            var facts = services.GetRequiredService<Reporting.RunFacts>();
+            var facts = services.GetRequiredService<RunFacts>();
             facts.Backup = Path.GetFileName(result.Backup.TrimEnd('/'));
             facts.RecoverySeconds = result.Total.TotalSeconds;
             var exitCode = result.Proven ? ExitCodes.Success : ExitCodes.Integrity;

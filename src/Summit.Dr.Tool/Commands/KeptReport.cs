@@ -1,6 +1,7 @@
-using Summit.Dr.Neo4j;
+using Summit.Dr.Model;
 using Summit.Dr.Progress;
-using Summit.Dr.Undo;
+using Summit.Dr.Stores.Neo4j;
+
 
 namespace Summit.Dr.Tool.Commands;
 

@@ -1,10 +1,12 @@
 using System.Globalization;
 using McMaster.Extensions.CommandLineUtils;
 using Microsoft.Extensions.DependencyInjection;
-using Summit.Dr.Catalog;
 using Summit.Dr.Errors;
+using Summit.Dr.Model;
+using Summit.Dr.Operations.List;
 using Summit.Dr.Progress;
 using Summit.Dr.Tool.Hosting;
+using Summit.Dr.Tool.Terminal;
 
 namespace Summit.Dr.Tool.Commands;
 

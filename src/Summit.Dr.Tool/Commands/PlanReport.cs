@@ -1,6 +1,7 @@
 using Summit.Dr.Errors;
-using Summit.Dr.Steps;
-using Summit.Dr.Tool.Hosting;
+using Summit.Dr.Model;
+using Summit.Dr.Tool.Terminal;
+
 
 namespace Summit.Dr.Tool.Commands;
 

@@ -1,8 +1,11 @@
 using McMaster.Extensions.CommandLineUtils;
 using Microsoft.Extensions.DependencyInjection;
+using Summit.Dr.Archive.Remote;
+using Summit.Dr.Archive.Retention;
 using Summit.Dr.Errors;
+using Summit.Dr.Operations.Prune;
 using Summit.Dr.Progress;
-using Summit.Dr.Prune;
+using Summit.Dr.Reporting;
 using Summit.Dr.Tool.Hosting;
 
 namespace Summit.Dr.Tool.Commands;
@@ -61,9 +64,9 @@ public sealed class PruneCommand
         return OperationHost.Run(Parent.ToGlobalOptions(), new CommandRun("prune", Json) { Report = !DryRun }, async (services, console, cancellationToken) =>
         {
             var result = Remote
-                ? await services.GetRequiredService<Remote.RemoteCatalog>().PruneAsync(policy, DryRun, Force, TimeZoneInfo.Local, cancellationToken)
+                ? await services.GetRequiredService<RemoteCatalog>().PruneAsync(policy, DryRun, Force, TimeZoneInfo.Local, cancellationToken)
                 : services.GetRequiredService<PruneOperation>().Run(policy, DryRun, Force, TimeZoneInfo.Local);
-            services.GetRequiredService<Reporting.RunFacts>().FreedBytes = result.FreedBytes;
+            services.GetRequiredService<RunFacts>().FreedBytes = result.FreedBytes;
             if (Json)
             {
                 console.WriteJson(new

@@ -1,7 +1,7 @@
 using McMaster.Extensions.CommandLineUtils;
 using Microsoft.Extensions.DependencyInjection;
 using Summit.Dr.Errors;
-using Summit.Dr.Remote;
+using Summit.Dr.Operations.Remote;
 using Summit.Dr.Tool.Hosting;
 
 namespace Summit.Dr.Tool.Commands;

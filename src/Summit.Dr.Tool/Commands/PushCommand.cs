@@ -1,9 +1,12 @@
 using McMaster.Extensions.CommandLineUtils;
 using Microsoft.Extensions.DependencyInjection;
 using Summit.Dr.Errors;
+using Summit.Dr.Operations.Remote;
+using Summit.Dr.Operations.Wal;
 using Summit.Dr.Progress;
-using Summit.Dr.Remote;
+using Summit.Dr.Reporting;
 using Summit.Dr.Tool.Hosting;
+using Summit.Dr.Tool.Terminal;
 
 namespace Summit.Dr.Tool.Commands;
 
@@ -40,7 +43,7 @@ public sealed class PushCommand
 
         return OperationHost.Run(Parent.ToGlobalOptions(), new CommandRun("push", Json) { Report = true }, async (services, console, cancellationToken) =>
         {
-            var facts = services.GetRequiredService<Reporting.RunFacts>();
+            var facts = services.GetRequiredService<RunFacts>();
             if (!string.IsNullOrWhiteSpace(Backup))
             {
                 var pushed = await services.GetRequiredService<PushOperation>().PushAsync(Backup, cancellationToken);
@@ -51,7 +54,7 @@ public sealed class PushCommand
 
             if (Wal)
             {
-                var (files, bytes) = await services.GetRequiredService<Pitr.WalPushOperation>().PushAsync(cancellationToken);
+                var (files, bytes) = await services.GetRequiredService<WalPushOperation>().PushAsync(cancellationToken);
                 facts.PushedBytes = (facts.PushedBytes ?? 0) + bytes;
                 if (Json)
                 {

@@ -1,9 +1,13 @@
 using McMaster.Extensions.CommandLineUtils;
 using Microsoft.Extensions.DependencyInjection;
-using Summit.Dr.Backup;
-using Summit.Dr.Catalog;
+using Summit.Dr.Archive.Catalog;
+using Summit.Dr.Configuration;
 using Summit.Dr.Errors;
-using Summit.Dr.Restore;
+using Summit.Dr.Model;
+using Summit.Dr.Operations.Remote;
+using Summit.Dr.Operations.Restore;
+using Summit.Dr.Reporting;
+using Summit.Dr.Stores.Wal;
 using Summit.Dr.Tool.Hosting;
 
 namespace Summit.Dr.Tool.Commands;
@@ -75,7 +79,7 @@ public sealed class RestoreCommand
 
         var request = new RestoreRequest(Backup ?? string.Empty, BackupComponents.Parse(Only), Only is not null, Yes, SafetyBackup, DryRun)
         {
-            To = To is null ? null : Pitr.RecoveryTarget.Parse(To, DateTimeOffset.Now),
+            To = To is null ? null : RecoveryTarget.Parse(To, DateTimeOffset.Now),
         };
         var validate = Remote ? null : request.To is not null ? (Action<IServiceProvider>)RequirePitr : (services => services.GetRequiredService<BackupCatalog>().Resolve(request.Backup));
         return OperationHost.Run(Parent.ToGlobalOptions(), new CommandRun("restore", Json) { AllowUnsigned = AllowUnsigned, Recover = !request.DryRun, Discover = true, Report = !request.DryRun, Validate = validate }, async (services, console, cancellationToken) =>
@@ -86,8 +90,8 @@ public sealed class RestoreCommand
                 return PlanReport.Write(console, "restore", plan.Records, Json);
             }
 
-            var local = Remote ? request with { Backup = (await services.GetRequiredService<Remote.PullOperation>().PullAsync(request.Backup, cancellationToken)).Directory } : request;
-            var facts = services.GetRequiredService<Reporting.RunFacts>();
+            var local = Remote ? request with { Backup = (await services.GetRequiredService<PullOperation>().PullAsync(request.Backup, cancellationToken)).Directory } : request;
+            var facts = services.GetRequiredService<RunFacts>();
             facts.Backup = request.To is { } to ? $"to {to:yyyy-MM-dd HH:mm:ss zzz}" : Path.GetFileName(local.Backup.TrimEnd('/'));
             var result = await services.GetRequiredService<RestoreOperation>().RunAsync(local, cancellationToken);
             facts.RecoverySeconds = result.Total.TotalSeconds;
@@ -98,7 +102,7 @@ public sealed class RestoreCommand
 
     internal static void RequirePitr(IServiceProvider services)
     {
-        if (!services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Configuration.SummitDrOptions>>().Value.Pitr.Enabled)
+        if (!services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SummitDrOptions>>().Value.Pitr.Enabled)
         {
             throw new UsageException("--to needs point-in-time recovery: set Pitr:Enabled=true, run `summit-dr wal start`, and take a backup (it holds a base backup).");
         }

@@ -1,6 +1,8 @@
 using Summit.Dr.Errors;
-using Summit.Dr.Restore;
-using Summit.Dr.Tool.Hosting;
+using Summit.Dr.Model;
+using Summit.Dr.Operations.Restore;
+using Summit.Dr.Tool.Terminal;
+
 
 namespace Summit.Dr.Tool.Commands;
 

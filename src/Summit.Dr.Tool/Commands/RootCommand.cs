@@ -1,5 +1,7 @@
 using McMaster.Extensions.CommandLineUtils;
 using Summit.Dr.Errors;
+using Summit.Dr.Model;
+using Summit.Dr.Tool.Hosting;
 
 namespace Summit.Dr.Tool.Commands;
 
@@ -31,7 +33,7 @@ namespace Summit.Dr.Tool.Commands;
 [HelpOption("-h|--help", Inherited = true)]
 public sealed class RootCommand
 {
-    public static string Version => Dr.ToolInfo.FromAssembly(typeof(RootCommand).Assembly).Version;
+    public static string Version => ToolInfo.FromAssembly(typeof(RootCommand).Assembly).Version;
 
     [Option("--config <FILE>", Description = "Configuration file (default: summit-dr.json in the working directory, if present).", Inherited = true)]
     public string? ConfigFile { get; set; }

@@ -1,5 +1,5 @@
-using Summit.Dr.Health;
-using Summit.Dr.Restore;
+using Summit.Dr.Model;
+
 
 namespace Summit.Dr.Tool.Commands;
 

@@ -1,8 +1,8 @@
 using McMaster.Extensions.CommandLineUtils;
 using Microsoft.Extensions.DependencyInjection;
 using Summit.Dr.Errors;
+using Summit.Dr.Operations.Undo;
 using Summit.Dr.Tool.Hosting;
-using Summit.Dr.Undo;
 
 namespace Summit.Dr.Tool.Commands;
 

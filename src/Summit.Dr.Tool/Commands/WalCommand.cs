@@ -1,9 +1,12 @@
 using McMaster.Extensions.CommandLineUtils;
 using Microsoft.Extensions.DependencyInjection;
 using Summit.Dr.Errors;
-using Summit.Dr.Pitr;
+using Summit.Dr.Operations.Wal;
 using Summit.Dr.Progress;
+using Summit.Dr.Reporting;
+using Summit.Dr.Stores.Wal;
 using Summit.Dr.Tool.Hosting;
+using Summit.Dr.Tool.Terminal;
 
 namespace Summit.Dr.Tool.Commands;
 
@@ -91,7 +94,7 @@ public sealed class WalStartCommand
                 return PlanReport.Write(console, "wal start", records, Json);
             }
 
-            services.GetRequiredService<Reporting.RunFacts>().Wal = status;
+            services.GetRequiredService<RunFacts>().Wal = status;
             return WalCommand.Report(console, status, Json, "wal start");
         });
 }
@@ -133,7 +136,7 @@ public sealed class WalStatusCommand
         OperationHost.Run(Parent.Parent.ToGlobalOptions(), new CommandRun("wal", Json) { Discover = true, Report = true }, async (services, console, cancellationToken) =>
         {
             var status = await services.GetRequiredService<WalOperation>().StatusAsync(cancellationToken);
-            services.GetRequiredService<Reporting.RunFacts>().Wal = status;
+            services.GetRequiredService<RunFacts>().Wal = status;
             return WalCommand.Report(console, status, Json, "wal status");
         });
 }

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Summit.Dr.Configuration;
 using Summit.Dr.Errors;
-using Summit.Dr.Tool.Commands;
 
 namespace Summit.Dr.Tool.Hosting;
 

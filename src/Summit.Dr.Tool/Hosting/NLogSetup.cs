@@ -1,7 +1,7 @@
 using NLog.Config;
 using NLog.Targets;
-using Summit.Dr.Tool.Terminal;
 using LogLevel = NLog.LogLevel;
+using Summit.Dr.Tool.Terminal;
 
 namespace Summit.Dr.Tool.Hosting;
 

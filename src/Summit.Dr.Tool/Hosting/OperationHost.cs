@@ -5,9 +5,9 @@ using Microsoft.Extensions.Logging;
 using NLog.Extensions.Logging;
 using Summit.Dr.Configuration;
 using Summit.Dr.Errors;
+using Summit.Dr.Model;
+using Summit.Dr.Operations.Confirmation;
 using Summit.Dr.Progress;
-using Summit.Dr.Restore;
-using Summit.Dr.Tool.Commands;
 using Summit.Dr.Tool.Terminal;
 
 namespace Summit.Dr.Tool.Hosting;
@@ -42,7 +42,7 @@ internal static class OperationHost
 
         builder.Services.Configure<SummitDrOptions>(builder.Configuration);
         builder.Services.AddSingleton(new SettingSources(builder.Configuration));
-        builder.Services.AddSummitDrCore(workingDirectory, Dr.ToolInfo.FromAssembly(typeof(OperationHost).Assembly));
+        builder.Services.AddSummitDrCore(workingDirectory, ToolInfo.FromAssembly(typeof(OperationHost).Assembly));
         builder.Services.AddSingleton(status);
         builder.Services.AddSingleton<ToolConsole>();
         builder.Services.AddSingleton<LiveProgressReporter>();

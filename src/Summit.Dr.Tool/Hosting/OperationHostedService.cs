@@ -1,9 +1,14 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Summit.Dr.Archive.Trust;
 using Summit.Dr.Discovery;
+using Summit.Dr.Docker;
 using Summit.Dr.Errors;
-using Summit.Dr.Operations;
+using Summit.Dr.Operations.Drill;
+using Summit.Dr.Operations.Recovery;
+using Summit.Dr.Reporting;
+using Summit.Dr.Tool.Terminal;
 
 namespace Summit.Dr.Tool.Hosting;
 
@@ -31,7 +36,7 @@ internal sealed class OperationHostedService(
                 logger.LogWarning("{Warning}", warning);
             }
 
-            services.GetRequiredService<Summit.Dr.Trust.BackupTrust>().AllowUnsigned = run.Command.AllowUnsigned;
+            services.GetRequiredService<BackupTrust>().AllowUnsigned = run.Command.AllowUnsigned;
             run.Command.Validate?.Invoke(services);
             if (run.Command.Discover)
             {
@@ -83,7 +88,7 @@ internal sealed class OperationHostedService(
             {
                 try
                 {
-                    await services.GetRequiredService<Summit.Dr.Reporting.RunReporter>().ReportAsync(run.Command.Command, run.ExitCode, startedAt, time.GetElapsedTime(started), run.Error, run.Locked);
+                    await services.GetRequiredService<RunReporter>().ReportAsync(run.Command.Command, run.ExitCode, startedAt, time.GetElapsedTime(started), run.Error, run.Locked);
                 }
                 catch (Exception ex)
                 {
@@ -100,7 +105,7 @@ internal sealed class OperationHostedService(
     {
         try
         {
-            await Summit.Dr.Drill.DrillScratch.RemoveLeftoversAsync(provider.GetRequiredService<Summit.Dr.Docker.DockerCli>(), logger, cancellationToken);
+            await DrillScratch.RemoveLeftoversAsync(provider.GetRequiredService<DockerCli>(), logger, cancellationToken);
         }
         catch (Exception ex)
         {

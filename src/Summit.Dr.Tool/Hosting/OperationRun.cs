@@ -1,3 +1,6 @@
+using Summit.Dr.Errors;
+using Summit.Dr.Tool.Terminal;
+
 namespace Summit.Dr.Tool.Hosting;
 
 /// <summary>The operation a host runs, what the command asked of the host, and the exit code it ends with.</summary>
@@ -13,7 +16,7 @@ public sealed class OperationRun(CommandRun command, Func<IServiceProvider, Tool
     /// <summary>What the settings checks found worth a warning, given before the operation runs.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
-    public int ExitCode { get; set; } = Errors.ExitCodes.Failed;
+    public int ExitCode { get; set; } = ExitCodes.Failed;
 
     /// <summary>The one-line message of a failed run.</summary>
     public string? Error { get; set; }

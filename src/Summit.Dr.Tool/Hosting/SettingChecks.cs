@@ -3,7 +3,6 @@ using Microsoft.Extensions.Configuration.EnvironmentVariables;
 using Microsoft.Extensions.Configuration.Json;
 using Summit.Dr.Configuration;
 using Summit.Dr.Errors;
-using Summit.Dr.Tool.Commands;
 
 namespace Summit.Dr.Tool.Hosting;
 

@@ -1,7 +1,7 @@
-using Summit.Dr.Backup;
+using Summit.Dr.Model;
+using Summit.Dr.Operations.Confirmation;
 using Summit.Dr.Progress;
-using Summit.Dr.Restore;
-using Summit.Dr.Tool.Hosting;
+
 
 namespace Summit.Dr.Tool.Terminal;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Summit.Dr.Progress;
-using Summit.Dr.Tool.Hosting;
 
 namespace Summit.Dr.Tool.Terminal;
 

@@ -1,5 +1,6 @@
 using Summit.Dr.Testing;
 
+
 namespace Summit.Dr.IntegrationTests.Support;
 
 /// <summary>

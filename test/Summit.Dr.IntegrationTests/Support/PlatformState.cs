@@ -1,5 +1,6 @@
 using Summit.Dr.Testing;
 
+
 namespace Summit.Dr.IntegrationTests.Support;
 
 /// <summary>Everything a restore must bring back, captured so two moments can be compared.</summary>

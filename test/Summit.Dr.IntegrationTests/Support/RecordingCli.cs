@@ -1,5 +1,6 @@
 using Summit.Dr.Testing;
 
+
 namespace Summit.Dr.IntegrationTests.Support;
 
 /// <summary>A docker CLI under another name that records every call's arguments, then runs the real one.</summary>

@@ -1,5 +1,6 @@
 using Summit.Dr.Testing;
 
+
 namespace Summit.Dr.IntegrationTests.Support;
 
 /// <summary>A tmpfs of a chosen size, mounted for one test (the tests run as root, as CI does) and unmounted after.</summary>

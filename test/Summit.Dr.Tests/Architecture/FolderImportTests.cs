@@ -1,4 +1,5 @@
 using System.Reflection;
+using Summit.Dr.Tool;
 
 namespace Summit.Dr.Tests.Architecture;
 
@@ -12,7 +13,7 @@ namespace Summit.Dr.Tests.Architecture;
 public sealed class FolderImportTests
 {
     [TestCase(typeof(SummitDrServices))]
-    [TestCase(typeof(Tool.Program))]
+    [TestCase(typeof(Program))]
     public void No_folder_depends_on_itself_through_another(Type anchor)
     {
         var graph = Graph(anchor.Assembly, out var examples);
@@ -28,7 +29,7 @@ public sealed class FolderImportTests
     {
         var core = typeof(SummitDrServices).Assembly;
 
-        Assert.That(core.GetReferencedAssemblies().Select(a => a.Name), Does.Not.Contain(typeof(Tool.Program).Assembly.GetName().Name));
+        Assert.That(core.GetReferencedAssemblies().Select(a => a.Name), Does.Not.Contain(typeof(Program).Assembly.GetName().Name));
     }
 
     /// <summary>Folder to the folders its types refer to, within one assembly.</summary>

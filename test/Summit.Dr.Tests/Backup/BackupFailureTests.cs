@@ -1,7 +1,8 @@
-using Summit.Dr.Docker;
 using Summit.Dr.Errors;
-using Summit.Dr.Manifest;
+using Summit.Dr.Model;
+using Summit.Dr.Stores.Neo4j;
 using Summit.Dr.Tests.Support;
+
 
 namespace Summit.Dr.Tests.Backup;
 

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
-using Summit.Dr.Backup;
-using Summit.Dr.Manifest;
+using Summit.Dr.Archive.Manifests;
+using Summit.Dr.Model;
+using Summit.Dr.Operations.Backup;
+using Summit.Dr.Stores.Uploads;
 using Summit.Dr.Tests.Support;
 
 namespace Summit.Dr.Tests.Backup;
@@ -18,7 +20,7 @@ public sealed class BackupManifestTests
 
         var result = await harness.RunBackupAsync();
 
-        var tree = await Summit.Dr.Uploads.UploadsTreeHash.OfDirectoryAsync(Path.Combine(harness.WorkDir, "server", "uploads"), CancellationToken.None);
+        var tree = await UploadsTreeHash.OfDirectoryAsync(Path.Combine(harness.WorkDir, "server", "uploads"), CancellationToken.None);
         Assert.Multiple(() =>
         {
             Assert.That(result.Manifest!.Postgres.RowCounts, Is.EquivalentTo(harness.Docker.RowCounts), "exact counts, from the session whose snapshot pg_dump used");

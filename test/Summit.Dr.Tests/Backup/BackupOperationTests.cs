@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
+using Summit.Dr.Archive.Manifests;
 using Summit.Dr.Errors;
-using Summit.Dr.Manifest;
+using Summit.Dr.Model;
 using Summit.Dr.Processes;
 using Summit.Dr.Tests.Support;
 

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Summit.Dr.Configuration;
 using Summit.Dr.Errors;
-using Summit.Dr.Tool.Commands;
 using Summit.Dr.Tool.Hosting;
 
 namespace Summit.Dr.Tests.Configuration;

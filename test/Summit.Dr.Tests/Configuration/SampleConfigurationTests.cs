@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
-using Summit.Dr.Testing;
 using Summit.Dr.Tool.Hosting;
+using Summit.Dr.Testing;
 
 namespace Summit.Dr.Tests.Configuration;
 

@@ -1,7 +1,9 @@
 using System.Text.Json;
-using Summit.Dr.Docker;
-using Summit.Dr.Locking;
-using Summit.Dr.Operations;
+using Summit.Dr.Discovery;
+using Summit.Dr.Errors;
+using Summit.Dr.Model;
+using Summit.Dr.Operations.Recovery;
+using Summit.Dr.Stores.Neo4j;
 using Summit.Dr.Testing;
 using Summit.Dr.Tests.Support;
 
@@ -118,7 +120,7 @@ public sealed class JournalRecoveryTests
         harness.Docker.Containers["victim"] = new FakeContainer("victim", "busybox", false, []);
         WriteJournal(harness.Root, new ProcessIdentity(Environment.MachineName, int.MaxValue - 7, DateTimeOffset.UtcNow), container);
 
-        var refused = Assert.ThrowsAsync<Dr.Errors.IntegrityException>(() => harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None));
+        var refused = Assert.ThrowsAsync<IntegrityException>(() => harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None));
 
         Assert.Multiple(() =>
         {
@@ -135,7 +137,7 @@ public sealed class JournalRecoveryTests
         WriteJournal(harness.Root, new ProcessIdentity(Environment.MachineName, int.MaxValue - 7, DateTimeOffset.UtcNow), "neo4j");
         File.SetUnixFileMode(StopJournal.PathIn(harness.Root), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite);
 
-        var refused = Assert.ThrowsAsync<Dr.Errors.UnsafeFileException>(() => harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None));
+        var refused = Assert.ThrowsAsync<UnsafeFileException>(() => harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None));
 
         Assert.That(refused!.Message, Does.Contain("has mode 606, not 600"));
         Assert.That(refused.ExitCode, Is.EqualTo(4));
@@ -145,7 +147,7 @@ public sealed class JournalRecoveryTests
     /// <summary>Discovery as a run has done it before recovery: the test then looks at recovery's own calls.</summary>
     private static async Task DiscoveredAsync(CoreHarness harness)
     {
-        await harness.Get<Dr.Discovery.PlatformDiscovery>().ApplyAsync(CancellationToken.None);
+        await harness.Get<PlatformDiscovery>().ApplyAsync(CancellationToken.None);
         harness.Docker.ClearCalls();
     }
 

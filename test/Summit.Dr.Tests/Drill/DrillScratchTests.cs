@@ -2,8 +2,8 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using Summit.Dr.Docker;
-using Summit.Dr.Drill;
 using Summit.Dr.Errors;
+using Summit.Dr.Operations.Drill;
 using Summit.Dr.Processes;
 
 namespace Summit.Dr.Tests.Drill;

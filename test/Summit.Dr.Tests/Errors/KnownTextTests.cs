@@ -1,9 +1,10 @@
+using Summit.Dr.Archive.Remote;
 using Summit.Dr.Docker;
 using Summit.Dr.Errors;
-using Summit.Dr.Neo4j;
-using Summit.Dr.Postgres;
-using Summit.Dr.Remote;
+using Summit.Dr.Stores.Neo4j;
+using Summit.Dr.Stores.Postgres;
 using Summit.Dr.Tests.Support;
+
 
 namespace Summit.Dr.Tests.Errors;
 

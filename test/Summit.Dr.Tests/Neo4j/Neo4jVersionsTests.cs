@@ -1,6 +1,7 @@
-using Summit.Dr.Backup;
 using Summit.Dr.Errors;
-using Summit.Dr.Neo4j;
+using Summit.Dr.Model;
+using Summit.Dr.Stores.Neo4j;
+
 
 namespace Summit.Dr.Tests.Neo4j;
 

@@ -1,14 +1,14 @@
-using Summit.Dr.Configuration;
 using System.Text.Json;
-using Summit.Dr.Docker;
+using Summit.Dr.Configuration;
 using Summit.Dr.Errors;
-using Summit.Dr.Locking;
-using Summit.Dr.Operations;
+using Summit.Dr.Model;
+using Summit.Dr.Operations.Kept;
+using Summit.Dr.Operations.Recovery;
 using Summit.Dr.Processes;
+using Summit.Dr.Stores.Neo4j;
 using Summit.Dr.Tests.Restore;
 using Summit.Dr.Testing;
 using Summit.Dr.Tests.Support;
-using Summit.Dr.Undo;
 
 namespace Summit.Dr.Tests.Neo4j;
 
@@ -25,7 +25,7 @@ public sealed class SnapshotTests
 
     private static bool IsScratchRemoval(ProcessSpec s) => s.Arguments.Contains("rm") && s.Arguments.Any(a => a.StartsWith("/data/summit-dr-scratch-", StringComparison.Ordinal));
 
-    private static CoreHarness WithRoom(Action<Dr.Configuration.SummitDrOptions>? configure = null)
+    private static CoreHarness WithRoom(Action<SummitDrOptions>? configure = null)
     {
         var harness = new CoreHarness(configure);
         harness.Docker.Neo4jVolumeFreeKiB = Room;

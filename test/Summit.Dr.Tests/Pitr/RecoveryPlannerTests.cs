@@ -1,6 +1,7 @@
 using Summit.Dr.Errors;
-using Summit.Dr.Manifest;
-using Summit.Dr.Pitr;
+using Summit.Dr.Model;
+using Summit.Dr.Stores.Wal;
+
 
 namespace Summit.Dr.Tests.Pitr;
 

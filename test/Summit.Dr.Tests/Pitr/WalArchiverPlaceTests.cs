@@ -1,7 +1,8 @@
 using Summit.Dr.Configuration;
 using Summit.Dr.Docker;
-using Summit.Dr.Pitr;
+using Summit.Dr.Stores.Wal;
 using Summit.Dr.Tests.Support;
+
 
 namespace Summit.Dr.Tests.Pitr;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Summit.Dr.Errors;
-using Summit.Dr.Pitr;
+using Summit.Dr.Stores.Wal;
 
 namespace Summit.Dr.Tests.Pitr;
 

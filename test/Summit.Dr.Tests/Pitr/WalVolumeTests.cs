@@ -1,6 +1,6 @@
 using System.Formats.Tar;
 using System.Text;
-using Summit.Dr.Pitr;
+using Summit.Dr.Stores.Wal;
 
 namespace Summit.Dr.Tests.Pitr;
 

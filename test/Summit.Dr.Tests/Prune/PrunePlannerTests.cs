@@ -1,6 +1,6 @@
-using Summit.Dr.Backup;
-using Summit.Dr.Catalog;
-using Summit.Dr.Prune;
+using Summit.Dr.Archive.Retention;
+using Summit.Dr.Model;
+
 
 namespace Summit.Dr.Tests.Prune;
 

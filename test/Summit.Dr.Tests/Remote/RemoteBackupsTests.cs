@@ -1,12 +1,16 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Moq;
-using Summit.Dr.Catalog;
+using Summit.Dr.Archive.Catalog;
+using Summit.Dr.Archive.Encryption;
+using Summit.Dr.Archive.Remote;
+using Summit.Dr.Archive.Trust;
 using Summit.Dr.Configuration;
 using Summit.Dr.Errors;
 using Summit.Dr.Locking;
+using Summit.Dr.Model;
+using Summit.Dr.Operations.Remote;
 using Summit.Dr.Steps;
-using Summit.Dr.Remote;
 using Summit.Dr.Tests.Support;
 
 namespace Summit.Dr.Tests.Remote;
@@ -168,8 +172,8 @@ public sealed class RemoteBackupsTests : IDisposable
             _ => _store.Object);
         var catalog = new RemoteCatalog(stores, Harness.Get<BackupCatalog>(), Harness.Get<OperationLock>(), Harness.Get<ILogger<RemoteCatalog>>());
         return new RemoteUnderTest(
-            new PushOperation(stores, Harness.Get<BackupCatalog>(), Harness.Get<OperationLock>(), Harness.Get<Summit.Dr.Encryption.ArtifactEncryption>(), Harness.Get<StepRunner>(), Harness.Get<ILogger<PushOperation>>()),
-            new PullOperation(stores, catalog, Harness.Get<BackupCatalog>(), Harness.Get<OperationLock>(), Harness.Get<Summit.Dr.Trust.BackupTrust>(), Harness.Get<StepRunner>(), Harness.Get<ILogger<PullOperation>>()),
+            new PushOperation(stores, Harness.Get<BackupCatalog>(), Harness.Get<OperationLock>(), Harness.Get<ArtifactEncryption>(), Harness.Get<StepRunner>(), Harness.Get<ILogger<PushOperation>>()),
+            new PullOperation(stores, catalog, Harness.Get<BackupCatalog>(), Harness.Get<OperationLock>(), Harness.Get<BackupTrust>(), Harness.Get<StepRunner>(), Harness.Get<ILogger<PullOperation>>()),
             catalog);
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
-using Summit.Dr.Backup;
+using Summit.Dr.Model;
 using Summit.Dr.Reporting;
+using Summit.Dr.Stores.Wal;
 
 namespace Summit.Dr.Tests.Reporting;
 
@@ -89,8 +90,8 @@ public sealed class RunMetricsTests
     [Test]
     public void The_wal_archive_reports_its_recovery_point_lag_and_size()
     {
-        var slot = new Summit.Dr.Pitr.SlotState(true, 0x3000000, "reserved", 6L << 30, 0x3000100, 0x3000100, 0.4);
-        var streaming = new Summit.Dr.Pitr.WalStatus("running", "7714-00000001", ("000000010000000000000003.partial", Started), 0, 0.4, slot, 8192, 96L << 20, []);
+        var slot = new SlotState(true, 0x3000000, "reserved", 6L << 30, 0x3000100, 0x3000100, 0.4);
+        var streaming = new WalStatus("running", "7714-00000001", ("000000010000000000000003.partial", Started), 0, 0.4, slot, 8192, 96L << 20, []);
         var stopped = streaming with { Archiver = "exited", LagBytes = 4096 };
         var facts = new RunFacts { Wal = streaming };
         var text = RunMetrics.Render(new RunOutcome("wal", "summit", 0, Started, TimeSpan.FromSeconds(2), null, false, facts), groupingLabels: false);

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
-using Summit.Dr.Backup;
-using Summit.Dr.Restore;
+using Summit.Dr.Model;
+using Summit.Dr.Operations.Kept;
+using Summit.Dr.Operations.Restore;
 using Summit.Dr.Tests.Support;
-using Summit.Dr.Undo;
 
 namespace Summit.Dr.Tests.Restore;
 

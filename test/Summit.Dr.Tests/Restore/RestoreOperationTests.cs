@@ -1,12 +1,14 @@
 using Microsoft.Extensions.DependencyInjection;
 using Moq;
-using Summit.Dr.Catalog;
-using Summit.Dr.Errors;
-using Summit.Dr.Restore;
-using Summit.Dr.Tests.Support;
-using Summit.Dr.Undo;
 
 using static Summit.Dr.Tests.Restore.RestoreHarness;
+using Summit.Dr.Archive;
+using Summit.Dr.Archive.Catalog;
+using Summit.Dr.Errors;
+using Summit.Dr.Model;
+using Summit.Dr.Operations.Confirmation;
+using Summit.Dr.Operations.Kept;
+using Summit.Dr.Tests.Support;
 
 namespace Summit.Dr.Tests.Restore;
 

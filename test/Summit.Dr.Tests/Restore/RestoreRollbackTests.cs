@@ -1,8 +1,9 @@
-using Summit.Dr.Errors;
-using Summit.Dr.Tests.Support;
-using Summit.Dr.Undo;
 
 using static Summit.Dr.Tests.Restore.RestoreHarness;
+using Summit.Dr.Errors;
+using Summit.Dr.Model;
+using Summit.Dr.Operations.Kept;
+using Summit.Dr.Tests.Support;
 
 namespace Summit.Dr.Tests.Restore;
 

@@ -1,4 +1,5 @@
-using Summit.Dr.Steps;
+using Summit.Dr.Model;
+
 
 namespace Summit.Dr.Tests.Steps;
 

@@ -1,8 +1,11 @@
-using Summit.Dr.Backup;
 using Summit.Dr.Configuration;
-using Summit.Dr.Restore;
+using Summit.Dr.Model;
+using Summit.Dr.Operations.Backup;
+using Summit.Dr.Operations.Restore;
+using Summit.Dr.Processes;
 using Summit.Dr.Steps;
 using Summit.Dr.Tests.Support;
+
 
 namespace Summit.Dr.Tests.Steps;
 
@@ -112,7 +115,7 @@ public sealed class PlanEqualsRunTests
             "every command the engine saw belongs to a step");
 
     /// <summary>What a dry run may run: docker's questions, and the read-only queries of PostgreSQL and Neo4j.</summary>
-    private static bool IsQuestion(Dr.Processes.ProcessSpec spec) =>
+    private static bool IsQuestion(ProcessSpec spec) =>
         Questions.Contains(spec.Arguments[0])
         || spec.Arguments.Contains("du")
         || spec.Arguments.Contains("df")

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Summit.Dr.Backup;
 using Summit.Dr.Configuration;
+using Summit.Dr.Model;
+using Summit.Dr.Operations.Backup;
 using Summit.Dr.Processes;
 
 namespace Summit.Dr.Tests.Support;

@@ -1,7 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using Summit.Dr.Errors;
-using Summit.Dr.Uploads;
+using Summit.Dr.Stores.Uploads;
 
 namespace Summit.Dr.Tests.Uploads;
 

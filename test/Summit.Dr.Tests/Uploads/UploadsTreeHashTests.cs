@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Summit.Dr.Uploads;
+using Summit.Dr.Stores.Uploads;
 
 namespace Summit.Dr.Tests.Uploads;
 

@@ -1,9 +1,0 @@
-namespace Summit.Dr.Backup;
-
-/// <summary>The three stores of the platform's critical state.</summary>
-public enum BackupComponent
-{
-    Postgres,
-    Neo4j,
-    Uploads,
-}

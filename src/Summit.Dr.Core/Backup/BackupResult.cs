@@ -1,8 +1,0 @@
-using Summit.Dr.Manifest;
-using Summit.Dr.Steps;
-
-namespace Summit.Dr.Backup;
-
-/// <summary>A finished, verified backup; after a dry run, only its plan (<see cref="Manifest"/> is null).</summary>
-/// <param name="Steps">What ran (or, in a dry run, would run), step by step.</param>
-public sealed record BackupResult(string Directory, BackupManifest? Manifest, TimeSpan Duration, IReadOnlyList<StepRecord> Steps);

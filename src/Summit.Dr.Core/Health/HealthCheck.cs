@@ -1,4 +1,0 @@
-namespace Summit.Dr.Health;
-
-/// <summary>One of the runbook's health checks; a failed one says what to do in <see cref="Detail"/>.</summary>
-public sealed record HealthCheck(string Name, bool Passed, string Detail);

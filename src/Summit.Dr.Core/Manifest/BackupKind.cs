@@ -1,9 +1,0 @@
-namespace Summit.Dr.Manifest;
-
-public enum BackupKind
-{
-    Regular,
-
-    /// <summary>Taken by restore just before it overwrites the live state.</summary>
-    Safety,
-}

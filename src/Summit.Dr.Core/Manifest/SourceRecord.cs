@@ -1,4 +1,0 @@
-namespace Summit.Dr.Manifest;
-
-/// <summary>Where an artifact came from.</summary>
-public sealed record SourceRecord(string Container, string Image, string? ServerVersion = null);

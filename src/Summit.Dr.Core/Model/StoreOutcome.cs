@@ -1,0 +1,4 @@
+
+namespace Summit.Dr.Model;
+
+public sealed record StoreOutcome(BackupComponent Component, StoreState State, string Detail);

@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Options;
+using Summit.Dr.Archive.Catalog;
+using Summit.Dr.Configuration;
+using Summit.Dr.Docker;
+using Summit.Dr.Errors;
+using Summit.Dr.IO;
+using Summit.Dr.Model;
+using Summit.Dr.Progress;
+using Summit.Dr.Steps;
+using Summit.Dr.Stores;
+using Summit.Dr.Stores.Neo4j;
+using Summit.Dr.Stores.Postgres;
+using Summit.Dr.Stores.Uploads;
+
+namespace Summit.Dr.Operations.Backup;
+
+/// <summary>
+/// Everything a backup checks before the first container is stopped: the containers, the facts worth
+/// recording, and whether the backup can fit in the free space of the root (exit 3 when it cannot, nothing
+/// stopped). It only asks questions, so a dry run asks them too.
+/// </summary>
+public sealed class BackupPreflight(
+    PlatformContainers containers, PostgresService postgres, Neo4jQueries neo4j, BackupSealing sealing, StepRunner steps, IOptions<SummitDrOptions> options, WorkingDirectory workingDirectory)
+{
+    public string RootFor(BackupRequest request) => workingDirectory.Resolve(request.OutputRoot ?? options.Value.Backup.Root);
+
+    public Task<BackupSources> RunAsync(BackupRequest request, string root, CancellationToken cancellationToken) =>
+        steps.RunAsync("check sources", async (_, token) =>
+        {
+            ContainerInfo? pg = null;
+            PostgresFacts? facts = null;
+            Neo4jTarget? graph = null;
+            long? storeBytes = null;
+            var uploads = request.Components.Contains(BackupComponent.Uploads) ? workingDirectory.Resolve(options.Value.Uploads.Path) : null;
+            (int Files, long Bytes)? tree = null;
+            // The containers are found one after the other, PostgreSQL first, so a missing one is always reported
+            // the same way; only the slower questions about them run side by side.
+            if (request.Components.Contains(BackupComponent.Postgres))
+            {
+                pg = await containers.PostgresAsync("run the backup again", token);
+            }
+
+            if (request.Components.Contains(BackupComponent.Neo4j))
+            {
+                graph = await containers.Neo4jAsync(token);
+            }
+
+            await steps.ConcurrentlyAsync(
+                token,
+                async t =>
+                {
+                    if (request.Components.Contains(BackupComponent.Postgres))
+                    {
+                        facts = await steps.RunAsync("postgres facts", (_, t2) => postgres.CollectFactsAsync(pg!.Name, t2), t);
+                    }
+                },
+                async t =>
+                {
+                    if (request.Components.Contains(BackupComponent.Neo4j))
+                    {
+                        storeBytes = await steps.RunAsync("neo4j store size", (_, t2) => neo4j.StoreSizeAsync(graph!, t2), t);
+                    }
+                },
+                t =>
+                {
+                    tree = uploads is null ? null : UploadsTree.Measure(uploads);
+                    return Task.CompletedTask;
+                });
+
+            // The keys are read now: a key that cannot encrypt or sign fails the run before anything is stopped.
+            var record = sealing.Prepare();
+            // With point-in-time recovery the base backup goes beside the dump: the database's size again, at most.
+            var estimate = new BackupEstimate(facts?.DatabaseBytes * (options.Value.Pitr.Enabled ? 2 : 1), storeBytes, tree?.Bytes, tree?.Files ?? 0);
+            var (free, at) = FreeSpace.Of(root);
+            if (free < estimate.Total)
+            {
+                throw new PreconditionException(
+                    $"Not enough free disk for this backup: {LoggingProgressReporter.FormatBytes(free)} free at {at}, and the backup may need up to " +
+                    $"{LoggingProgressReporter.FormatBytes(estimate.Total)} ({estimate.Describe()}). Nothing was stopped. " +
+                    "Free space there, or write the backup elsewhere with --output or Backup:Root.");
+            }
+
+            var configured = options.Value;
+            return new BackupSources(pg, facts, graph, uploads, estimate, BackupCatalog.LatestArtifactSizes(root), record)
+            {
+                Configured = (configured.Postgres.Database, configured.Neo4j.Database, configured.Uploads.Path),
+            };
+        }, cancellationToken, () => StepPlan.Note("the containers, their facts and sizes, and the free space in the backup root; refused (exit 3, nothing stopped) when the backup may not fit"), new StepOptions { ReadOnly = true });
+}

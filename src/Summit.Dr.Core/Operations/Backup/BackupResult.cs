@@ -1,0 +1,8 @@
+using Summit.Dr.Model;
+
+
+namespace Summit.Dr.Operations.Backup;
+
+/// <summary>A finished, verified backup; after a dry run, only its plan (<see cref="Manifest"/> is null).</summary>
+/// <param name="Steps">What ran (or, in a dry run, would run), step by step.</param>
+public sealed record BackupResult(string Directory, BackupManifest? Manifest, TimeSpan Duration, IReadOnlyList<StepRecord> Steps);

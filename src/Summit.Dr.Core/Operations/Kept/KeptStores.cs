@@ -1,0 +1,261 @@
+using Microsoft.Extensions.Logging;
+using Summit.Dr.Errors;
+using Summit.Dr.Model;
+using Summit.Dr.Steps;
+using Summit.Dr.Stores.Neo4j;
+using Summit.Dr.Stores.Postgres;
+using Summit.Dr.Stores.Uploads;
+using Summit.Dr.Stores.Wal;
+
+namespace Summit.Dr.Operations.Kept;
+
+/// <summary>
+/// Swaps a restored store in with the live one kept aside, puts a kept store back, and frees one: by
+/// renaming databases, moving store directories within Neo4j's volume and renaming trees, never by copying.
+/// Used by restore (and its rollback), undo, and the recovery of a restore that died half way.
+/// </summary>
+public sealed class KeptStores
+{
+    private readonly PostgresService _postgres;
+    private readonly Neo4jStoreMoves _neo4j;
+    private readonly PitrSwap _pitr;
+    private readonly PostgresDataMoves _moves;
+    private readonly ILogger<KeptStores> _logger;
+
+    /// <summary>How long one rename or move may take once started; it is not interrupted before.</summary>
+    private static readonly TimeSpan Uninterrupted = TimeSpan.FromMinutes(2);
+
+    public KeptStores(PostgresService postgres, Neo4jStoreMoves neo4j, PitrSwap pitr, PostgresDataMoves moves, ILogger<KeptStores> logger)
+    {
+        _postgres = postgres;
+        _neo4j = neo4j;
+        _pitr = pitr;
+        _moves = moves;
+        _logger = logger;
+    }
+
+    /// <summary>PostgreSQL to a point in time: its data directory kept in a volume of its own, the base backup and the WAL in its place.</summary>
+    public Task SwapPostgresToPointAsync(PitrPrepared prepared, SwapProgress state, CancellationToken cancellationToken) =>
+        _pitr.SwapInAsync(prepared, state, state.Current.Id, cancellationToken);
+
+    /// <summary>Puts the kept data directory back (or, when it never left, starts PostgreSQL again without the staged WAL).</summary>
+    public Task PutPostgresDataBackAsync(KeptPostgresData kept, CancellationToken cancellationToken) => _pitr.PutBackAsync(kept, cancellationToken);
+
+    /// <summary>Frees the kept data directory's volume.</summary>
+    public Task DiscardPostgresDataAsync(KeptPostgresData kept, CancellationToken cancellationToken) => _moves.DiscardAsync(kept, cancellationToken);
+
+    /// <summary>A database name for this restore: the live name (cut so the whole fits PostgreSQL's 63 bytes), a role and the restore's id.</summary>
+    public static string DatabaseName(string database, string role, string id)
+    {
+        var suffix = $"_sdr_{role}_{id}";
+        var room = 63 - System.Text.Encoding.UTF8.GetByteCount(suffix);
+        var stem = database;
+        while (System.Text.Encoding.UTF8.GetByteCount(stem) > room)
+        {
+            stem = stem[..^1];
+        }
+
+        return stem + suffix;
+    }
+
+    public static string Neo4jKept(string id) => Neo4jStoreLayout.KeptPrefix + id;
+
+    public static string Neo4jDiscard(string id) => $"/data/summit-dr-discard-{id}";
+
+    /// <summary>Beside the uploads tree, on its filesystem, hidden: `.summit-dr-kept-ID-NAME`.</summary>
+    public static string UploadsKept(string uploads, string id) => Sibling(uploads, $".summit-dr-kept-{id}-");
+
+    private static string UploadsDiscard(string uploads, string id) => Sibling(uploads, $".summit-dr-discard-{id}-");
+
+    /// <summary>
+    /// The restored database takes the live name; the live one is kept under its kept name. When there is no
+    /// live database (a fresh server), the restored one only takes the name. Returns what was done.
+    /// </summary>
+    /// <remarks>
+    /// Not cancelled half way: a `docker exec` client that is killed leaves psql to commit in the container,
+    /// and the swap would then have happened without being recorded. It gets a deadline of its own instead.
+    /// </remarks>
+    public async Task<KeptPostgres> SwapPostgresInAsync(KeptPostgres kept, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var whole = new CancellationTokenSource(Uninterrupted);
+        try
+        {
+            await _postgres.RenameAsync(kept.Container, [(kept.Database, kept.Kept), (kept.Incoming, kept.Database)], whole.Token);
+            return kept with { Existed = true, Swapped = true };
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresError.InvalidCatalogName)
+        {
+            await _postgres.RenameAsync(kept.Container, [(kept.Incoming, kept.Database)], whole.Token);
+            return kept with { Existed = false, Swapped = true };
+        }
+    }
+
+    /// <summary>Puts the kept database back under the live name and drops what replaced it (or the restored copy that never got swapped in).</summary>
+    public async Task PutPostgresBackAsync(KeptPostgres kept, string id, CancellationToken cancellationToken)
+    {
+        // A run killed between the swap's commit and its record: the kept name exists, so the swap happened.
+        if (!kept.Swapped && (await _postgres.DatabasesAsync(kept.Container, cancellationToken)).Contains(kept.Kept))
+        {
+            kept = kept with { Existed = true, Swapped = true };
+        }
+
+        if (kept.Swapped)
+        {
+            var discard = DatabaseName(kept.Database, "discard", id);
+            using var whole = new CancellationTokenSource(Uninterrupted);
+            await _postgres.RenameAsync(kept.Container, kept.Existed
+                ? [(kept.Database, discard), (kept.Kept, kept.Database)]
+                : [(kept.Database, discard)], whole.Token);
+            await _postgres.DropAsync(kept.Container, discard, cancellationToken);
+        }
+
+        await _postgres.DropAsync(kept.Container, kept.Incoming, cancellationToken);
+    }
+
+    /// <summary>What freeing <paramref name="state"/> runs; the Neo4j store goes through <paramref name="bench"/>, when there is one.</summary>
+    public StepPlan DiscardPlan(KeptState state, Neo4jWorkbench? bench)
+    {
+        var plan = StepPlan.None;
+        if (state.Postgres is { } pg)
+        {
+            plan = pg.Existed ? plan.Then(_postgres.DropSpec(pg.Container, pg.Kept)) : plan;
+            plan = pg.Swapped ? plan : plan.Then(_postgres.DropSpec(pg.Container, pg.Incoming));
+        }
+
+        if (state.PostgresData is { } data)
+        {
+            plan = plan.Then(_moves.RemoveVolumeSpec(data.Volume));
+        }
+
+        if (state.Neo4j is { } graph && bench is not null)
+        {
+            plan = plan.Then(_neo4j.RemoveKeptPlan(bench, graph.Kept));
+        }
+
+        return state.Uploads is { } up ? plan.With($"in process: delete {up.Kept}") : plan;
+    }
+
+    /// <summary>Frees the kept database (and a restored copy left behind, when it never took the live name).</summary>
+    public async Task DiscardPostgresAsync(KeptPostgres kept, CancellationToken cancellationToken)
+    {
+        if (kept.Existed)
+        {
+            await _postgres.DropAsync(kept.Container, kept.Kept, cancellationToken);
+        }
+
+        if (!kept.Swapped)
+        {
+            await _postgres.DropAsync(kept.Container, kept.Incoming, cancellationToken);
+        }
+    }
+
+    /// <summary>What <see cref="SwapPostgresInAsync"/> runs when the live database exists.</summary>
+    public StepPlan SwapPostgresInPlan(KeptPostgres kept) =>
+        StepPlan.Of(new PlannedCommand(_postgres.RenameSpec(kept.Container, [(kept.Database, kept.Kept), (kept.Incoming, kept.Database)])) { Note = $"once postgres into {kept.Incoming} is done; one transaction" });
+
+    /// <summary>What <see cref="MoveNeo4jAsideAsync"/> runs.</summary>
+    public StepPlan MoveNeo4jAsidePlan(Neo4jWorkbench bench, KeptNeo4j kept) => _neo4j.MoveAsidePlan(bench, kept.Kept);
+
+    /// <summary>Moves the stopped Neo4j's store aside, to make room for the load.</summary>
+    /// <remarks>Not cancelled half way, for the reason <see cref="SwapPostgresInAsync"/> gives.</remarks>
+    public async Task MoveNeo4jAsideAsync(Neo4jWorkbench bench, KeptNeo4j kept, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var whole = new CancellationTokenSource(Uninterrupted);
+        await _neo4j.MoveStoreAsideAsync(bench, kept.Kept, whole.Token);
+    }
+
+    /// <summary>What <see cref="SwapStagedNeo4jInAsync"/> runs.</summary>
+    public StepPlan SwapStagedNeo4jInPlan(Neo4jWorkbench bench, Neo4jDataDirectory staging) => _neo4j.MoveStagedInPlan(bench, staging.Layout);
+
+    /// <summary>Renames the store loaded while Neo4j served into place, after the live one was moved aside; not cancelled half way.</summary>
+    public async Task SwapStagedNeo4jInAsync(Neo4jWorkbench bench, Neo4jDataDirectory staging, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var whole = new CancellationTokenSource(Uninterrupted);
+        await _neo4j.MoveStagedInAsync(bench, staging.Layout, whole.Token);
+    }
+
+    /// <summary>Puts the kept store back in place while Neo4j is stopped; what was in place is removed.</summary>
+    public async Task PutNeo4jBackAsync(Neo4jWorkbench bench, KeptNeo4j kept, string id, CancellationToken cancellationToken)
+    {
+        var discard = Neo4jDiscard(id);
+        using (var whole = new CancellationTokenSource(Uninterrupted))
+        {
+            await _neo4j.PutStoreBackAsync(bench, kept.Kept, discard, whole.Token);
+        }
+
+        await _neo4j.RemoveKeptAsync(bench, discard, cancellationToken);
+    }
+
+    /// <summary>Frees the kept store; Neo4j may run, the kept directory is not a database.</summary>
+    public Task DiscardNeo4jAsync(Neo4jWorkbench bench, KeptNeo4j kept, CancellationToken cancellationToken) =>
+        _neo4j.RemoveKeptAsync(bench, kept.Kept, cancellationToken);
+
+    /// <summary>Puts the kept uploads tree back; the tree that replaced it is removed.</summary>
+    public void PutUploadsBack(KeptUploads kept, string id)
+    {
+        if (!kept.Swapped)
+        {
+            return;
+        }
+
+        var discard = UploadsDiscard(kept.Path, id);
+        if (Directory.Exists(kept.Path))
+        {
+            Directory.Move(kept.Path, discard);
+        }
+
+        if (kept.Existed)
+        {
+            Directory.Move(kept.Kept, kept.Path);
+            if (kept.Mode is { } mode)
+            {
+                File.SetUnixFileMode(kept.Path, mode);
+            }
+        }
+
+        StagedUploads.TryDelete(discard, _logger);
+    }
+
+    public void DiscardUploads(KeptUploads kept)
+    {
+        if (Directory.Exists(kept.Kept))
+        {
+            StagedUploads.TryDelete(kept.Kept, _logger);
+        }
+    }
+
+    /// <summary>What each kept store takes, where it can be measured (null where not).</summary>
+    public async Task<(long? Postgres, long? Neo4j, long? Uploads)> SizesAsync(KeptState state, CancellationToken cancellationToken)
+    {
+        long? postgres = null;
+        long? neo4j = null;
+        try
+        {
+            if (state.Postgres is { Existed: true } pg)
+            {
+                postgres = (await _postgres.SizesAsync(pg.Container, [pg.Kept], cancellationToken)).GetValueOrDefault(pg.Kept);
+            }
+
+            if (state.Neo4j is { } graph)
+            {
+                neo4j = await _neo4j.KeptSizeAsync(graph.Container, graph.Database, graph.Kept, cancellationToken);
+            }
+        }
+        catch (SummitDrException ex)
+        {
+            _logger.LogDebug("Cannot measure the kept state: {Error}", ex.Message);
+        }
+
+        long? uploads = state.Uploads is { Existed: true } u && Directory.Exists(u.Kept) ? UploadsTree.Measure(u.Kept).Bytes : null;
+        return (postgres, neo4j, uploads);
+    }
+
+    private static string Sibling(string path, string prefix)
+    {
+        var full = Path.GetFullPath(path).TrimEnd('/');
+        return Path.Combine(Path.GetDirectoryName(full)!, prefix + Path.GetFileName(full));
+    }
+}

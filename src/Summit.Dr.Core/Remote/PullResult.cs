@@ -1,4 +1,0 @@
-namespace Summit.Dr.Remote;
-
-/// <summary>A backup pulled into the backup root, and what its signature proved before anything was downloaded.</summary>
-public sealed record PullResult(string Directory, Trust.TrustVerdict Trust);

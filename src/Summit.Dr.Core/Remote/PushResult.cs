@@ -1,4 +1,0 @@
-namespace Summit.Dr.Remote;
-
-/// <param name="Bytes">Bytes uploaded (0 when the backup was already there).</param>
-public sealed record PushResult(string Name, string Location, long Bytes, bool AlreadyThere);

@@ -1,0 +1,92 @@
+using Microsoft.Extensions.Logging;
+using Summit.Dr.Docker;
+using Summit.Dr.Errors;
+
+namespace Summit.Dr.Stores.Neo4j;
+
+/// <summary>
+/// One stop of the Neo4j container and the restart that undoes it (invariant 2). The caller creates this
+/// before stopping, and calls <see cref="RestartAsync"/> whatever happened, before it looks at any error.
+/// Only a container this object stopped is restarted.
+/// </summary>
+public sealed class Neo4jDowntime
+{
+    private readonly Neo4jQueries _neo4j;
+    private readonly DockerCli _docker;
+    private readonly StopJournal _journal;
+    private readonly Neo4jTarget _target;
+    private readonly string _journalRoot;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private long _stoppedAt;
+    private bool _stopIssued;
+
+    internal Neo4jDowntime(Neo4jQueries neo4j, DockerCli docker, StopJournal journal, Neo4jTarget target, string journalRoot, TimeProvider time, ILogger logger)
+    {
+        _neo4j = neo4j;
+        _docker = docker;
+        _journal = journal;
+        _target = target;
+        _journalRoot = journalRoot;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Stop to answering again; null until a restart succeeded.</summary>
+    public TimeSpan? Duration { get; private set; }
+
+    /// <summary>The node count Neo4j answered with when it came back; null when it could not be counted.</summary>
+    public long? NodeCount { get; private set; }
+
+    /// <summary>When the stop was issued.</summary>
+    public DateTimeOffset? StoppedAt { get; private set; }
+
+    /// <summary>When the start was issued (Neo4j answered <see cref="Duration"/> after <see cref="StoppedAt"/>).</summary>
+    public DateTimeOffset? StartedAt { get; private set; }
+
+    /// <summary>
+    /// Journals, then stops the container with the clean-shutdown timeout. The stop is not cancelled by the
+    /// user's token: a half-finished stop followed by a start would race and could leave Neo4j down.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        _journal.Record(_journalRoot, _target.Container.Name);
+        _stopIssued = true;
+        _stoppedAt = _time.GetTimestamp();
+        StoppedAt = _time.GetUtcNow();
+        _logger.LogInformation("Stopping Neo4j container {Container} (clean shutdown, up to {Timeout} s)", _target.Container.Name, _neo4j.StopTimeout.TotalSeconds);
+        using var deadline = new CancellationTokenSource(_neo4j.StopTimeout + TimeSpan.FromSeconds(30));
+        await _docker.StopAsync(_target.Container.Name, _neo4j.StopTimeout, deadline.Token);
+    }
+
+    /// <summary>
+    /// Starts the container again and waits until it answers, on its own deadline. Returns the failure instead
+    /// of throwing, so the caller can join it to the error that brought it here.
+    /// </summary>
+    public async Task<Exception?> RestartAsync()
+    {
+        if (!_stopIssued)
+        {
+            return null;
+        }
+
+        using var deadline = new CancellationTokenSource(_neo4j.StartTimeout + TimeSpan.FromSeconds(30));
+        try
+        {
+            _logger.LogInformation("Starting Neo4j container {Container} and waiting until it answers", _target.Container.Name);
+            StartedAt = _time.GetUtcNow();
+            NodeCount = await _neo4j.StartAndWaitAsync(_target, deadline.Token);
+            Duration = _time.GetElapsedTime(_stoppedAt);
+            _journal.Remove(_journalRoot, _target.Container.Name);
+            _logger.LogInformation("Neo4j is answering again; it was down for {Seconds:0.0} s", Duration.Value.TotalSeconds);
+            return null;
+        }
+        catch (Exception ex) when (ex is SummitDrException or OperationCanceledException)
+        {
+            return new OperationFailedException(
+                $"Neo4j container '{_target.Container.Name}' was stopped for the dump and is not answering again: {ex.Message} " +
+                $"Start it with `docker start {_target.Container.Name}`; the next summit-dr run will also try.", ex);
+        }
+    }
+
+}

@@ -1,0 +1,38 @@
+using Summit.Dr.Docker;
+
+
+namespace Summit.Dr.Stores.Neo4j;
+
+/// <summary>
+/// The one-off containers the tool runs from the server's image where no server or workbench is at hand
+/// (`check` reading a dump, the size of a stopped store), as specs, so a dry run prints exactly what a real
+/// run executes. They run as the server's own user when it has one: run as root, the image's entrypoint makes
+/// /data writable for uid 7474 with `chown -R`, which would take the store away from a server that runs as
+/// another user.
+/// </summary>
+public static class Neo4jOneOffs
+{
+    /// <summary>
+    /// Fixed per purpose and server, so a leftover from a killed run can be found and removed; the operation
+    /// lock keeps two runs from needing the same name at once.
+    /// </summary>
+    public static string Name(string purpose, string container) => $"summit-dr-{purpose}-{container}";
+
+    /// <summary>Reads a dump without loading it; /data is a tmpfs, so the image's VOLUME leaves no anonymous volume per run.</summary>
+    public static OneOffSpec Info(Neo4jTarget target, IReadOnlyList<string> command) =>
+        new(Name("info", target.Container.Name), target.Container.Image, command)
+        {
+            User = ServerUser(target.Container),
+            Interactive = true,
+            Tmpfs = "/data",
+        };
+
+    /// <summary>The server's configured user, or null when it runs as the image's default (root).</summary>
+    public static string? ServerUser(ContainerInfo container) => IsRoot(container.User) ? null : container.User;
+
+    /// <summary>Who owns the store: the server's user, or neo4j (uid 7474) when the entrypoint started it as root.</summary>
+    public static string StoreOwner(ContainerInfo container) => IsRoot(container.User) ? "neo4j" : container.User;
+
+    private static bool IsRoot(string user) =>
+        user.Length == 0 || user.Split(':')[0] is "0" or "root";
+}

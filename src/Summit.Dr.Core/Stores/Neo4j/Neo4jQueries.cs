@@ -1,0 +1,168 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Summit.Dr.Configuration;
+using Summit.Dr.Docker;
+using Summit.Dr.Errors;
+using Summit.Dr.Processes;
+using Summit.Dr.Steps;
+
+namespace Summit.Dr.Stores.Neo4j;
+
+/// <summary>What the tool asks a Neo4j server: who it is, how big its store is, how many nodes it holds, whether it answers.</summary>
+public sealed class Neo4jQueries
+{
+    // Short enough that a quick start is not billed a fraction of a second more; a poll is one `docker exec`.
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly DockerCli _docker;
+    private readonly Neo4jOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<Neo4jQueries> _logger;
+
+    public Neo4jQueries(DockerCli docker, IOptions<SummitDrOptions> options, TimeProvider time, ILogger<Neo4jQueries> logger)
+    {
+        _docker = docker;
+        _options = options.Value.Neo4j;
+        _time = time;
+        _logger = logger;
+    }
+
+    public TimeSpan StopTimeout => TimeSpan.FromSeconds(_options.StopTimeoutSeconds);
+
+    public TimeSpan StartTimeout => TimeSpan.FromSeconds(_options.StartTimeoutSeconds);
+
+    public Neo4jTarget Describe(ContainerInfo container)
+    {
+        var version = Neo4jVersions.FromImage(container.Image, container.Environment);
+        return new Neo4jTarget(container, _options.Database, version, Neo4jVersions.SyntaxFor(version, _options.AdminSyntax), ResolveCredentials(container));
+    }
+
+    /// <summary>The configured password wins; otherwise NEO4J_AUTH from the container (`user/password` or `none`).</summary>
+    private Neo4jCredentials ResolveCredentials(ContainerInfo container)
+    {
+        if (!string.IsNullOrEmpty(_options.Password))
+        {
+            return new Neo4jCredentials(_options.User, _options.Password);
+        }
+
+        if (container.Environment.TryGetValue("NEO4J_AUTH", out var auth) && auth.Contains('/', StringComparison.Ordinal))
+        {
+            var slash = auth.IndexOf('/', StringComparison.Ordinal);
+            return new Neo4jCredentials(auth[..slash], auth[(slash + 1)..]);
+        }
+
+        return new Neo4jCredentials(_options.User, null);
+    }
+
+    /// <summary>The `cypher-shell` a poll or a count runs, with the credentials' names only (their values travel in the environment).</summary>
+    public ProcessSpec CypherSpec(Neo4jTarget target, string query) =>
+        _docker.Spec(DockerArgs.Exec(target.Container.Name, Neo4jCommands.Cypher(query), Neo4jCredentials.EnvironmentNames)) with { Environment = target.Credentials.Environment };
+
+    /// <summary>The node count, or null when the server cannot be asked (no credentials, not answering).</summary>
+    public Task<long?> CountNodesAsync(Neo4jTarget target, CancellationToken cancellationToken) =>
+        CountAsync(target, Neo4jCommands.CountNodes, "nodes", cancellationToken);
+
+    /// <summary>The relationship count, or null when the server cannot be asked.</summary>
+    public Task<long?> CountRelationshipsAsync(Neo4jTarget target, CancellationToken cancellationToken) =>
+        CountAsync(target, Neo4jCommands.CountRelationships, "relationships", cancellationToken);
+
+    private async Task<long?> CountAsync(Neo4jTarget target, string query, string what, CancellationToken cancellationToken)
+    {
+        var result = await _docker.RunAsync(CypherSpec(target, query), cancellationToken);
+        if (result.Succeeded && ParseCount(result) is { } count)
+        {
+            return count;
+        }
+
+        _logger.LogWarning("Could not count Neo4j {What} in {Container}: {Error}", what, target.Container.Name, result.ErrorSummary);
+        return null;
+    }
+
+    /// <summary>Runs <paramref name="query"/>; the number of rows it returned (the header line of the plain format aside).</summary>
+    public async Task<int> SmokeQueryAsync(Neo4jTarget target, string query, CancellationToken cancellationToken)
+    {
+        var result = await _docker.RunAsync(CypherSpec(target, query), cancellationToken);
+        return result.Succeeded
+            ? Math.Max(0, result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length - 1)
+            : throw new OperationFailedException($"The drill's Cypher query failed: {result.ErrorSummary}");
+    }
+
+    private static long? ParseCount(ProcessResult result) =>
+        long.TryParse(result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var count)
+            ? count
+            : null;
+
+    /// <summary>The `du` that sizes the store, in the running server or, for a stopped one, in a one-off that shares its volumes.</summary>
+    public ProcessSpec StoreSizeSpec(Neo4jTarget target)
+    {
+        IReadOnlyList<string> du = ["du", "-s", "-k", $"/data/databases/{target.Database}"];
+        return target.Container.Running
+            ? _docker.Spec(DockerArgs.Exec(target.Container.Name, du))
+            : _docker.Spec(DockerArgs.RunOneOff(new OneOffSpec(Neo4jOneOffs.Name("size", target.Container.Name), target.Container.Image, [.. du.Skip(1)])
+            {
+                VolumesFrom = target.Container.Name,
+                Entrypoint = "du",
+            }));
+    }
+
+    /// <summary>The database's size on disk (`du` of its store directory), an upper bound for its dump; null when it cannot be read.</summary>
+    public async Task<long?> StoreSizeAsync(Neo4jTarget target, CancellationToken cancellationToken)
+    {
+        var result = await _docker.RunAsync(StoreSizeSpec(target), cancellationToken);
+        return result.Succeeded && long.TryParse(result.StandardOutput.Split('\t')[0].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var kib)
+            ? kib * 1024
+            : null;
+    }
+
+    /// <summary>Starts the container and waits until cypher-shell answers; returns the node count it answered with.</summary>
+    public async Task<long?> StartAndWaitAsync(Neo4jTarget target, CancellationToken cancellationToken)
+    {
+        await _docker.StartAsync(target.Container.Name, cancellationToken);
+        return await WaitUntilAnswersAsync(target, cancellationToken);
+    }
+
+    /// <summary>What a start runs: `docker start`, then the count every 0.1 s until Neo4j answers.</summary>
+    public StepPlan StartPlan(Neo4jTarget target) => StepPlan.Of(
+        _docker.Spec(DockerArgs.Start(target.Container.Name)),
+        new PlannedCommand(CypherSpec(target, Neo4jCommands.CountNodes)) { Repeats = true, Note = $"every {PollInterval.TotalSeconds:0.0} s until it answers, up to {StartTimeout.TotalSeconds:0} s" });
+
+    /// <summary>
+    /// Asks for the node count until Neo4j answers: the question that proves it serves is the one a restore
+    /// needs answered anyway. Returns the count, or null when the credentials are not known (an
+    /// authentication failure is an answer too: the server is up).
+    /// </summary>
+    public async Task<long?> WaitUntilAnswersAsync(Neo4jTarget target, CancellationToken cancellationToken)
+    {
+        var starts = 0;
+        ProcessResult? last = null;
+        return await Poll.UntilAsync<long?>(_time, PollInterval, StartTimeout, async token =>
+        {
+            last = await _docker.RunAsync(CypherSpec(target, Neo4jCommands.CountNodes), token);
+            if (last.Succeeded)
+            {
+                return (true, ParseCount(last));
+            }
+
+            if (Neo4jText.IsUnauthorized(last.StandardError))
+            {
+                return (true, null);
+            }
+
+            if (DockerText.IsNotRunning(last.StandardError))
+            {
+                // A container that exits right after `docker start` will not answer however long we wait.
+                if (++starts > 2)
+                {
+                    throw new OperationFailedException(
+                        $"Neo4j container '{target.Container.Name}' exits right after it starts. Read `docker logs {target.Container.Name}`, fix the cause and run `docker start {target.Container.Name}`.");
+                }
+
+                await _docker.StartAsync(target.Container.Name, token);
+            }
+
+            return (false, null);
+        }, () => new OperationFailedException(
+            $"Neo4j container '{target.Container.Name}' did not answer within {StartTimeout.TotalSeconds:0} s ({last?.ErrorSummary}). Check `docker logs {target.Container.Name}`; raise Neo4j:StartTimeoutSeconds if it is only slow."), cancellationToken);
+    }
+}
