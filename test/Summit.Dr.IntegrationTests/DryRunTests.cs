@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Summit.Dr.Processes;
+using Summit.Dr.Engine.Processes;
 using Summit.Dr.IntegrationTests.Support;
 using Summit.Dr.Testing;
 

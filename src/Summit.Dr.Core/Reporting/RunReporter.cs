@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Summit.Dr.Configuration;
-using Summit.Dr.Discovery;
+using Summit.Dr.Engine.Discovery;
 
 namespace Summit.Dr.Reporting;
 

@@ -1,4 +1,4 @@
-using Summit.Dr.Processes;
+using Summit.Dr.Engine.Processes;
 
 
 namespace Summit.Dr.Steps;

@@ -1,5 +1,5 @@
 using Summit.Dr.Model;
-using Summit.Dr.Processes;
+using Summit.Dr.Engine.Processes;
 
 
 namespace Summit.Dr.Steps;

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using Summit.Dr.Archive.Manifests;
 using Summit.Dr.Errors;
 using Summit.Dr.Model;
-using Summit.Dr.Processes;
+using Summit.Dr.Engine.Processes;
 using Summit.Dr.Tests.Support;
 
 namespace Summit.Dr.Tests.Backup;

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Summit.Dr.Configuration;
-using Summit.Dr.Discovery;
+using Summit.Dr.Engine.Discovery;
 using Summit.Dr.Errors;
 using Summit.Dr.Tests.Support;
 

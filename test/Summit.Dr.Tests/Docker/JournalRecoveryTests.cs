@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Summit.Dr.Discovery;
+using Summit.Dr.Engine.Discovery;
 using Summit.Dr.Errors;
 using Summit.Dr.Model;
 using Summit.Dr.Operations.Recovery;

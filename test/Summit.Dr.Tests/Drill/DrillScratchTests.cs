@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
-using Summit.Dr.Docker;
+using Summit.Dr.Engine.Docker;
 using Summit.Dr.Errors;
 using Summit.Dr.Operations.Drill;
-using Summit.Dr.Processes;
+using Summit.Dr.Engine.Processes;
 
 namespace Summit.Dr.Tests.Drill;
 

@@ -1,5 +1,5 @@
 using Summit.Dr.Archive.Remote;
-using Summit.Dr.Docker;
+using Summit.Dr.Engine.Docker;
 using Summit.Dr.Errors;
 using Summit.Dr.Stores.Neo4j;
 using Summit.Dr.Stores.Postgres;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Summit.Dr.Errors;
-using Summit.Dr.Locking;
+using Summit.Dr.Engine.Locking;
 using Summit.Dr.Model;
 
 namespace Summit.Dr.Tests.Locking;

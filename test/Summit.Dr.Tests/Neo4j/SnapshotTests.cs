@@ -4,7 +4,7 @@ using Summit.Dr.Errors;
 using Summit.Dr.Model;
 using Summit.Dr.Operations.Kept;
 using Summit.Dr.Operations.Recovery;
-using Summit.Dr.Processes;
+using Summit.Dr.Engine.Processes;
 using Summit.Dr.Stores.Neo4j;
 using Summit.Dr.Tests.Restore;
 using Summit.Dr.Testing;

@@ -1,5 +1,5 @@
 using Summit.Dr.Configuration;
-using Summit.Dr.Docker;
+using Summit.Dr.Engine.Docker;
 using Summit.Dr.Stores.Wal;
 using Summit.Dr.Tests.Support;
 

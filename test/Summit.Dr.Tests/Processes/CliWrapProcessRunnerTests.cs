@@ -1,6 +1,6 @@
 using System.Text;
 using Summit.Dr.Errors;
-using Summit.Dr.Processes;
+using Summit.Dr.Engine.Processes;
 
 namespace Summit.Dr.Tests.Processes;
 

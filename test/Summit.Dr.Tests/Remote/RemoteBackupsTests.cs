@@ -7,7 +7,7 @@ using Summit.Dr.Archive.Remote;
 using Summit.Dr.Archive.Trust;
 using Summit.Dr.Configuration;
 using Summit.Dr.Errors;
-using Summit.Dr.Locking;
+using Summit.Dr.Engine.Locking;
 using Summit.Dr.Model;
 using Summit.Dr.Operations.Remote;
 using Summit.Dr.Steps;

@@ -2,7 +2,7 @@ using Summit.Dr.Configuration;
 using Summit.Dr.Model;
 using Summit.Dr.Operations.Backup;
 using Summit.Dr.Operations.Restore;
-using Summit.Dr.Processes;
+using Summit.Dr.Engine.Processes;
 using Summit.Dr.Steps;
 using Summit.Dr.Tests.Support;
 

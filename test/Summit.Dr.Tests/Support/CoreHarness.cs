@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Summit.Dr.Configuration;
 using Summit.Dr.Model;
 using Summit.Dr.Operations.Backup;
-using Summit.Dr.Processes;
+using Summit.Dr.Engine.Processes;
 
 namespace Summit.Dr.Tests.Support;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Summit.Dr.Processes;
+using Summit.Dr.Engine.Processes;
 
 namespace Summit.Dr.Tests.Support;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Moq;
-using Summit.Dr.Processes;
+using Summit.Dr.Engine.Processes;
 
 namespace Summit.Dr.Tests.Support;
 

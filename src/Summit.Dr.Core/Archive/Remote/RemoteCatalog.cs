@@ -6,7 +6,7 @@ using Summit.Dr.Archive.Retention;
 using Summit.Dr.Archive.Trust;
 using Summit.Dr.Errors;
 using Summit.Dr.IO;
-using Summit.Dr.Locking;
+using Summit.Dr.Engine.Locking;
 using Summit.Dr.Model;
 using Summit.Dr.Operations.Prune;
 using Summit.Dr.Stores.Wal;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Summit.Dr.Errors;
 using Summit.Dr.IO;
-using Summit.Dr.Locking;
+using Summit.Dr.Engine.Locking;
 using Summit.Dr.Logging;
 using Summit.Dr.Model;
 using Summit.Dr.Steps;

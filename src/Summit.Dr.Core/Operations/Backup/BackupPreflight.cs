@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Summit.Dr.Archive.Catalog;
 using Summit.Dr.Configuration;
-using Summit.Dr.Docker;
+using Summit.Dr.Engine.Docker;
 using Summit.Dr.Errors;
 using Summit.Dr.IO;
 using Summit.Dr.Model;

@@ -1,9 +1,9 @@
 using System.IO.Compression;
 using Summit.Dr.Configuration;
-using Summit.Dr.Docker;
+using Summit.Dr.Engine.Docker;
 using Summit.Dr.Errors;
 using Summit.Dr.Model;
-using Summit.Dr.Processes;
+using Summit.Dr.Engine.Processes;
 using Summit.Dr.Progress;
 using Summit.Dr.Steps;
 using Summit.Dr.Stores.Postgres;

@@ -1,6 +1,6 @@
 using Summit.Dr.Archive;
 using Summit.Dr.Archive.Encryption;
-using Summit.Dr.Docker;
+using Summit.Dr.Engine.Docker;
 using Summit.Dr.Errors;
 using Summit.Dr.IO;
 using Summit.Dr.Model;

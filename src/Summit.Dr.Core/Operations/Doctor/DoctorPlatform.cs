@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Options;
 using Summit.Dr.Configuration;
-using Summit.Dr.Discovery;
-using Summit.Dr.Docker;
+using Summit.Dr.Engine.Discovery;
+using Summit.Dr.Engine.Docker;
 using Summit.Dr.Errors;
 using Summit.Dr.Model;
-using Summit.Dr.Processes;
+using Summit.Dr.Engine.Processes;
 using Summit.Dr.Progress;
 using Summit.Dr.Stores.Neo4j;
 using Summit.Dr.Stores.Postgres;

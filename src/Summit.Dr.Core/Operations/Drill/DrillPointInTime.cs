@@ -1,4 +1,4 @@
-using Summit.Dr.Docker;
+using Summit.Dr.Engine.Docker;
 using Summit.Dr.Steps;
 using Summit.Dr.Stores.Postgres;
 using Summit.Dr.Stores.Wal;

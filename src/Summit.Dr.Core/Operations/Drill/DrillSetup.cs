@@ -5,7 +5,7 @@ using Summit.Dr.Archive;
 using Summit.Dr.Archive.Catalog;
 using Summit.Dr.Archive.Encryption;
 using Summit.Dr.Configuration;
-using Summit.Dr.Docker;
+using Summit.Dr.Engine.Docker;
 using Summit.Dr.Errors;
 using Summit.Dr.Model;
 using Summit.Dr.Operations.Restore;

@@ -1,4 +1,4 @@
-using Summit.Dr.Docker;
+using Summit.Dr.Engine.Docker;
 using Summit.Dr.Model;
 using Summit.Dr.Stores.Neo4j;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Summit.Dr.Docker;
+using Summit.Dr.Engine.Docker;
 using Summit.Dr.Errors;
 using Summit.Dr.Model;
 using Summit.Dr.Steps;

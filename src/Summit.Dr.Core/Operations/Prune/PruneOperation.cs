@@ -3,7 +3,7 @@ using Summit.Dr.Archive.Catalog;
 using Summit.Dr.Archive.Manifests;
 using Summit.Dr.Archive.Retention;
 using Summit.Dr.Errors;
-using Summit.Dr.Locking;
+using Summit.Dr.Engine.Locking;
 using Summit.Dr.Model;
 using Summit.Dr.Stores.Wal;
 

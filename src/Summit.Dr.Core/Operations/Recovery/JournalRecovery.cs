@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Summit.Dr.Docker;
+using Summit.Dr.Engine.Docker;
 using Summit.Dr.Operations.Undo;
 using Summit.Dr.Stores.Neo4j;
 

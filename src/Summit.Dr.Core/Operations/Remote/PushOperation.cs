@@ -7,7 +7,7 @@ using Summit.Dr.Archive.Manifests;
 using Summit.Dr.Archive.Remote;
 using Summit.Dr.Errors;
 using Summit.Dr.IO;
-using Summit.Dr.Locking;
+using Summit.Dr.Engine.Locking;
 using Summit.Dr.Model;
 using Summit.Dr.Steps;
 

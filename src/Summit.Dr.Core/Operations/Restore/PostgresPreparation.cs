@@ -1,4 +1,4 @@
-using Summit.Dr.Docker;
+using Summit.Dr.Engine.Docker;
 using Summit.Dr.Errors;
 using Summit.Dr.Model;
 using Summit.Dr.Steps;

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using Summit.Dr.Archive;
 using Summit.Dr.Configuration;
 using Summit.Dr.Errors;
-using Summit.Dr.Locking;
+using Summit.Dr.Engine.Locking;
 using Summit.Dr.Model;
 using Summit.Dr.Operations.Confirmation;
 using Summit.Dr.Operations.Kept;

@@ -1,6 +1,6 @@
 using Summit.Dr.Archive.Catalog;
 using Summit.Dr.Errors;
-using Summit.Dr.Locking;
+using Summit.Dr.Engine.Locking;
 using Summit.Dr.Model;
 using Summit.Dr.Steps;
 using Summit.Dr.Stores.Wal;

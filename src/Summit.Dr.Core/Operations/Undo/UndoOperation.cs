@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Summit.Dr.Archive.Catalog;
 using Summit.Dr.Errors;
-using Summit.Dr.Locking;
+using Summit.Dr.Engine.Locking;
 using Summit.Dr.Model;
 using Summit.Dr.Operations.Confirmation;
 using Summit.Dr.Operations.Kept;

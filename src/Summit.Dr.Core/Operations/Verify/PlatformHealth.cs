@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Summit.Dr.Configuration;
-using Summit.Dr.Discovery;
-using Summit.Dr.Docker;
+using Summit.Dr.Engine.Discovery;
+using Summit.Dr.Engine.Docker;
 using Summit.Dr.Errors;
 using Summit.Dr.Model;
 using Summit.Dr.Progress;

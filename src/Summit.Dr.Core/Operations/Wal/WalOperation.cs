@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Summit.Dr.Configuration;
 using Summit.Dr.Errors;
-using Summit.Dr.Locking;
+using Summit.Dr.Engine.Locking;
 using Summit.Dr.Model;
 using Summit.Dr.Steps;
 using Summit.Dr.Stores;

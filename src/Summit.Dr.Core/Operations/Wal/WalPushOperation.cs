@@ -3,7 +3,7 @@ using Summit.Dr.Archive.Encryption;
 using Summit.Dr.Archive.Remote;
 using Summit.Dr.Errors;
 using Summit.Dr.IO;
-using Summit.Dr.Locking;
+using Summit.Dr.Engine.Locking;
 using Summit.Dr.Steps;
 using Summit.Dr.Stores.Wal;
 

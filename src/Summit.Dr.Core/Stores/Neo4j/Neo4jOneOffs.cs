@@ -1,4 +1,4 @@
-using Summit.Dr.Docker;
+using Summit.Dr.Engine.Docker;
 
 
 namespace Summit.Dr.Stores.Neo4j;

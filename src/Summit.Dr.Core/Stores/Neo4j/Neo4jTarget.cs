@@ -1,5 +1,5 @@
 using Summit.Dr.Configuration;
-using Summit.Dr.Docker;
+using Summit.Dr.Engine.Docker;
 
 
 namespace Summit.Dr.Stores.Neo4j;

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Summit.Dr.Configuration;
-using Summit.Dr.Discovery;
+using Summit.Dr.Engine.Discovery;
 using Summit.Dr.Errors;
 
 namespace Summit.Dr.Stores.Neo4j;

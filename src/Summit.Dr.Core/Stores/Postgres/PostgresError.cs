@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Summit.Dr.Processes;
+using Summit.Dr.Engine.Processes;
 
 namespace Summit.Dr.Stores.Postgres;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
-using Summit.Dr.Docker;
+using Summit.Dr.Engine.Docker;
 using Summit.Dr.Errors;
-using Summit.Dr.Processes;
+using Summit.Dr.Engine.Processes;
 using Summit.Dr.Steps;
 
 namespace Summit.Dr.Stores.Postgres;

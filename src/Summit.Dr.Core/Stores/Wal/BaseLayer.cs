@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using Summit.Dr.Docker;
+using Summit.Dr.Engine.Docker;
 using Summit.Dr.Errors;
-using Summit.Dr.Processes;
+using Summit.Dr.Engine.Processes;
 using Summit.Dr.Stores.Postgres;
 
 namespace Summit.Dr.Stores.Wal;

@@ -2,7 +2,7 @@ using System.Formats.Tar;
 using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
 using Summit.Dr.Archive;
-using Summit.Dr.Docker;
+using Summit.Dr.Engine.Docker;
 using Summit.Dr.Errors;
 using Summit.Dr.Progress;
 using Summit.Dr.Steps;

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
-using Summit.Dr.Docker;
+using Summit.Dr.Engine.Docker;
 using Summit.Dr.Errors;
 using Summit.Dr.Model;
-using Summit.Dr.Processes;
+using Summit.Dr.Engine.Processes;
 using Summit.Dr.Steps;
 using Summit.Dr.Stores.Postgres;
 

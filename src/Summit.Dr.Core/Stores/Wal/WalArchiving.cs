@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Summit.Dr.Configuration;
-using Summit.Dr.Docker;
+using Summit.Dr.Engine.Docker;
 using Summit.Dr.Errors;
-using Summit.Dr.Processes;
+using Summit.Dr.Engine.Processes;
 using Summit.Dr.Steps;
 
 namespace Summit.Dr.Stores.Wal;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Summit.Dr.Errors;
-using Summit.Dr.Processes;
+using Summit.Dr.Engine.Processes;
 using Summit.Dr.Stores.Postgres;
 
 namespace Summit.Dr.Stores.Wal;

@@ -1,7 +1,7 @@
 using System.Text;
-using Summit.Dr.Docker;
+using Summit.Dr.Engine.Docker;
 using Summit.Dr.IO;
-using Summit.Dr.Processes;
+using Summit.Dr.Engine.Processes;
 
 namespace Summit.Dr.Stores.Wal;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Summit.Dr.Docker;
-using Summit.Dr.Processes;
+using Summit.Dr.Engine.Docker;
+using Summit.Dr.Engine.Processes;
 using Summit.Dr.Stores.Postgres;
 
 namespace Summit.Dr.Stores.Wal;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Summit.Dr.Configuration;
-using Summit.Dr.Docker;
+using Summit.Dr.Engine.Docker;
 using Summit.Dr.Errors;
 
 namespace Summit.Dr.Stores.Wal;

@@ -2,10 +2,10 @@ using System.Formats.Tar;
 using System.Globalization;
 using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
-using Summit.Dr.Docker;
+using Summit.Dr.Engine.Docker;
 using Summit.Dr.Errors;
 using Summit.Dr.IO;
-using Summit.Dr.Processes;
+using Summit.Dr.Engine.Processes;
 using Summit.Dr.Steps;
 
 namespace Summit.Dr.Stores.Wal;

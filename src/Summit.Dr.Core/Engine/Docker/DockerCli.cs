@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Summit.Dr.Errors;
-using Summit.Dr.Processes;
+using Summit.Dr.Engine.Processes;
 
-namespace Summit.Dr.Docker;
+namespace Summit.Dr.Engine.Docker;
 
 /// <summary>The docker CLI (or a compatible one such as podman), driven through the process seam.</summary>
 public sealed class DockerCli

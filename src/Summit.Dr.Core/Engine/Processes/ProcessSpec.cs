@@ -1,4 +1,4 @@
-namespace Summit.Dr.Processes;
+namespace Summit.Dr.Engine.Processes;
 
 /// <summary>One process to start: a program and its argument list (never a shell string).</summary>
 /// <param name="FileName">The program, for example the docker CLI.</param>

@@ -1,4 +1,4 @@
-namespace Summit.Dr.Docker;
+namespace Summit.Dr.Engine.Docker;
 
 /// <summary>
 /// Argument arrays for every docker command the tool runs. Pure functions, so a dry run prints exactly

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Summit.Dr.Errors;
 
-namespace Summit.Dr.Docker;
+namespace Summit.Dr.Engine.Docker;
 
 /// <summary>
 /// A named volume seen inside a container, written as `--mount type=volume,...`. The name must follow docker's own

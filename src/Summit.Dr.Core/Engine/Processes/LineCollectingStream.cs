@@ -1,7 +1,7 @@
 using System.Text;
 using Summit.Dr.Errors;
 
-namespace Summit.Dr.Processes;
+namespace Summit.Dr.Engine.Processes;
 
 /// <summary>
 /// A process's standard output as it arrives, split into lines, with a wait for the first line that starts

@@ -1,4 +1,4 @@
-namespace Summit.Dr.Docker;
+namespace Summit.Dr.Engine.Docker;
 
 /// <summary>
 /// A host directory or file seen inside a container. Written as `--mount type=bind,...`, which refuses a

@@ -1,7 +1,7 @@
-using Summit.Dr.Docker;
+using Summit.Dr.Engine.Docker;
 
 
-namespace Summit.Dr.Discovery;
+namespace Summit.Dr.Engine.Discovery;
 
 /// <summary>Which container a run uses for one store, and why.</summary>
 /// <param name="What">How an operator calls the store: "PostgreSQL", "Neo4j".</param>

@@ -1,6 +1,6 @@
 using Summit.Dr.Errors;
 
-namespace Summit.Dr.Processes;
+namespace Summit.Dr.Engine.Processes;
 
 /// <summary>The one seam over child processes.</summary>
 public interface IProcessRunner

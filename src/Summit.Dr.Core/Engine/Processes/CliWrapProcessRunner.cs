@@ -4,7 +4,7 @@ using System.Text;
 using CliWrap;
 using Summit.Dr.Errors;
 
-namespace Summit.Dr.Processes;
+namespace Summit.Dr.Engine.Processes;
 
 /// <summary>Runs processes with CliWrap: argument arrays, streamed output, kill on cancellation.</summary>
 public sealed class CliWrapProcessRunner : IProcessRunner

@@ -1,4 +1,4 @@
-namespace Summit.Dr.Docker;
+namespace Summit.Dr.Engine.Docker;
 
 /// <summary>What `docker inspect` tells about one container.</summary>
 /// <param name="User">Config.User: who the container runs as; empty when the image's default (root) applies.</param>

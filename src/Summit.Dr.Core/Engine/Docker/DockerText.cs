@@ -1,4 +1,4 @@
-namespace Summit.Dr.Docker;
+namespace Summit.Dr.Engine.Docker;
 
 /// <summary>
 /// What only the docker CLI's English says. Where an exit code or a structured answer decides, the tool uses

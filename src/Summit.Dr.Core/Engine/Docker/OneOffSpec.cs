@@ -1,4 +1,4 @@
-namespace Summit.Dr.Docker;
+namespace Summit.Dr.Engine.Docker;
 
 /// <summary>A one-off container of an image: no network, removed when it exits (`docker run --rm`).</summary>
 /// <param name="Name">A fixed name per purpose and server, so a leftover of a killed run can be found and removed.</param>

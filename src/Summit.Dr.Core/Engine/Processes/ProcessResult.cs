@@ -1,4 +1,4 @@
-namespace Summit.Dr.Processes;
+namespace Summit.Dr.Engine.Processes;
 
 /// <summary>How a process ended. A non-zero exit is a result, not an exception: each caller decides what it means.</summary>
 public sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError, TimeSpan Duration)

@@ -4,7 +4,7 @@ using Summit.Dr.Errors;
 using Summit.Dr.IO;
 using Summit.Dr.Model;
 
-namespace Summit.Dr.Locking;
+namespace Summit.Dr.Engine.Locking;
 
 /// <summary>
 /// One backup, restore or prune at a time per backup root (invariant 8). The lock file records host, pid and

@@ -2,10 +2,10 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Summit.Dr.Configuration;
-using Summit.Dr.Docker;
+using Summit.Dr.Engine.Docker;
 using Summit.Dr.Errors;
 
-namespace Summit.Dr.Discovery;
+namespace Summit.Dr.Engine.Discovery;
 
 /// <summary>
 /// Decides which container each store uses, before an operation resolves its services, and writes the

@@ -1,4 +1,4 @@
-namespace Summit.Dr.Docker;
+namespace Summit.Dr.Engine.Docker;
 
 /// <summary>The docker CLI's own exit codes (the docker run reference, "Exit status"), told apart from the command's.</summary>
 public static class DockerExit

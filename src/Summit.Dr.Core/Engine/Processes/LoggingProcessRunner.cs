@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Summit.Dr.Processes;
+namespace Summit.Dr.Engine.Processes;
 
 /// <summary>Logs every command at debug level (`-v`) before it runs. Commands carry no secret values.</summary>
 public sealed class LoggingProcessRunner(IProcessRunner inner, ILogger<LoggingProcessRunner> logger) : IProcessRunner
