@@ -54,11 +54,15 @@ public static class SummitDrServices
         // Processes: CliWrap behind the seam, every command logged (-v), and recorded against the step that ran it.
         services.AddSingleton<CliWrapProcessRunner>();
         services.AddSingleton<IProcessRunner>(sp => new LoggingProcessRunner(
-            sp.GetRequiredService<CliWrapProcessRunner>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<LoggingProcessRunner>>()));
+            sp.GetRequiredService<CliWrapProcessRunner>(),
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<LoggingProcessRunner>>()));
         services.AddSingleton(sp => new RecordingProcessRunner(sp.GetRequiredService<IProcessRunner>()));
-        services.AddSingleton(sp => new DockerCli(sp.GetRequiredService<RecordingProcessRunner>(), sp.GetRequiredService<IOptions<SummitDrOptions>>().Value.Docker.Path));
+        services.AddSingleton(
+            sp => new DockerCli(
+                sp.GetRequiredService<RecordingProcessRunner>(), sp.GetRequiredService<IOptions<SummitDrOptions>>().Value.Docker.Path));
         services.AddSingleton<LoggingProgressReporter>();
         services.AddSingleton<IProgressReporter>(sp => sp.GetRequiredService<LoggingProgressReporter>());
+        services.AddSingleton<ScriptRunner>();
         services.AddSingleton<StepRunner>();
 
         // One instance is both the service backups attach their log file to and a provider every logger writes through.
@@ -121,9 +125,11 @@ public static class SummitDrServices
         services.AddSingleton<BackupOperation>();
         services.AddSingleton<RestoreSource>();
         services.AddSingleton<RestoreSetup>();
-        services.AddSingleton<PostgresPreparation>();
-        services.AddSingleton<RestorePreparation>();
-        services.AddSingleton<Neo4jPreparation>();
+        // The stores of a restore, in the order they are reported in; each prepares, swaps in and puts back its own.
+        services.AddSingleton<IStoreRestore, PostgresDumpRestore>();
+        services.AddSingleton<IStoreRestore, PostgresPointInTimeRestore>();
+        services.AddSingleton<IStoreRestore, Neo4jRestore>();
+        services.AddSingleton<IStoreRestore, UploadsRestore>();
         services.AddSingleton<RestoreSwap>();
         services.AddSingleton<RestoreFinish>();
         services.AddSingleton<RestoreOperation>();

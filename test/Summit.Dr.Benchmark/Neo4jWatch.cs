@@ -35,7 +35,8 @@ internal sealed class Neo4jWatch : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "events", "--filter", "container=" + platform.Neo4j, "--filter", "event=kill", "--filter", "event=die", "--filter", "event=start", "--format", "{{.TimeNano}} {{.Action}}" })
+        foreach (var arg in new[] { "events", "--filter", "container=" + platform.Neo4j, "--filter", "event=kill", "--filter", "event=die",
+            "--filter", "event=start", "--format", "{{.TimeNano}} {{.Action}}" })
         {
             info.ArgumentList.Add(arg);
         }
@@ -73,8 +74,11 @@ internal sealed class Neo4jWatch : IAsyncDisposable
         lock (_seen)
         {
             died = _seen.FirstOrDefault(e => e.Action == "die") is { Action: not null } d ? d.Nanos : null;
-            started = died is { } x && _seen.FirstOrDefault(e => e.Action == "start" && e.Nanos > x) is { Action: not null } s ? s.Nanos : null;
-            killed = died is { } y && _seen.FirstOrDefault(e => e.Action.StartsWith("kill", StringComparison.Ordinal) && e.Nanos <= y) is { Action: not null } k ? k.Nanos : null;
+            started = died is { } x && _seen.FirstOrDefault(e => e.Action == "start" && e.Nanos > x) is { Action: not null } s ? s.Nanos
+                : null;
+            killed = died is { } y
+                && _seen.FirstOrDefault(
+                    e => e.Action.StartsWith("kill", StringComparison.Ordinal) && e.Nanos <= y) is { Action: not null } k ? k.Nanos : null;
         }
 
         if (died is null || started is null)
@@ -83,7 +87,8 @@ internal sealed class Neo4jWatch : IAsyncDisposable
         }
 
         var answered = await _answered.WaitAsync(TimeSpan.FromMinutes(5));
-        return ((started.Value - died.Value) / 1e9, answered is { } a ? (a - died.Value) / 1e9 : null, killed is { } z ? (died.Value - z) / 1e9 : null);
+        return ((started.Value - died.Value) / 1e9, answered is { } a ? (a - died.Value) / 1e9 : null,
+            killed is { } z ? (died.Value - z) / 1e9 : null);
     }
 
     public async ValueTask DisposeAsync()

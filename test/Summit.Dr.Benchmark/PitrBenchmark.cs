@@ -22,7 +22,8 @@ internal static class PitrBenchmark
     public static async Task<string> RunAsync(IReadOnlyList<int> sizes, int rounds)
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Point-in-time recovery, medians of {rounds} rounds. Reproduce: `dotnet run -c Release --project test/Summit.Dr.Benchmark -- --pitr --sizes {string.Join(',', sizes)}`");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Point-in-time recovery, medians of {rounds} rounds. Reproduce: `dotnet run -c " +
+            $"Release --project test/Summit.Dr.Benchmark -- --pitr --sizes {string.Join(',', sizes)}`");
         text.AppendLine();
         text.AppendLine("| archiver | recovery point: a commit's bytes in the archive after | platform: 2000 single-row commits |");
         text.AppendLine("| --- | ---: | ---: |");
@@ -35,7 +36,8 @@ internal static class PitrBenchmark
                 await Tool(platform, "wal", "start", "--set", $"Pitr:Synchronous={synchronous}");
                 var rpo = await RecoveryPointAsync(platform);
                 var commits = await CommitsAsync(platform, rounds);
-                text.AppendLine(CultureInfo.InvariantCulture, $"| {(synchronous ? "`--synchronous`" : "default")} | {Report.Median(rpo)! * 1000:0} ms (max {rpo.Max()! * 1000:0} ms) | {Report.Median(commits):0.00} s |");
+                text.AppendLine(CultureInfo.InvariantCulture, $"| {(synchronous ? "`--synchronous`" : "default")} | " +
+                    $"{Report.Median(rpo)! * 1000:0} ms (max {rpo.Max()! * 1000:0} ms) | {Report.Median(commits):0.00} s |");
                 await Tool(platform, "wal", "stop");
             }
         }
@@ -105,7 +107,9 @@ internal static class PitrBenchmark
         for (var round = 0; round < rounds; round++)
         {
             var started = Stopwatch.GetTimestamp();
-            await Sh.RunAsync("docker", ["exec", "-i", platform.Postgres, "psql", "-U", platform.User, "-d", platform.Database, "-q", "-X"], stdin: new MemoryStream(Encoding.UTF8.GetBytes(script)));
+            await Sh.RunAsync(
+                "docker", ["exec", "-i", platform.Postgres, "psql", "-U", platform.User, "-d", platform.Database, "-q", "-X"],
+                stdin: new MemoryStream(Encoding.UTF8.GetBytes(script)));
             times.Add(Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
 
@@ -140,7 +144,8 @@ internal static class PitrBenchmark
             var started = Stopwatch.GetTimestamp();
             using var outcome = await ToolJson(platform, "restore", "--to", target, "--only", "postgres", "--yes");
             totals.Add(Stopwatch.GetElapsedTime(started).TotalSeconds);
-            var steps = outcome.RootElement.GetProperty("steps").EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("seconds").GetDouble());
+            var steps = outcome.RootElement.GetProperty("steps").EnumerateArray().ToDictionary(
+                s => s.GetProperty("name").GetString()!, s => s.GetProperty("seconds").GetDouble());
             plan.Add(steps.GetValueOrDefault("plan point in time"));
             prepare.Add(steps.GetValueOrDefault("verify backup"));
             swap.Add(steps.Where(s => s.Key.StartsWith("restore postgres to", StringComparison.Ordinal)).Sum(s => s.Value));
@@ -149,7 +154,8 @@ internal static class PitrBenchmark
         }
 
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {database / MiB} MiB | {wal / MiB} MiB | {Report.Median(totals):0.0} s | {Report.Median(plan):0.0} s | {Report.Median(prepare):0.0} s | {Report.Median(swap):0.0} s |");
+            $"| {database / MiB} MiB | {wal / MiB} MiB | {Report.Median(totals):0.0} s | {Report.Median(plan):0.0} s | " +
+                $"{Report.Median(prepare):0.0} s | {Report.Median(swap):0.0} s |");
     }
 
     private static async Task Tool(Platform platform, params string[] args)
@@ -170,6 +176,7 @@ internal static class PitrBenchmark
     private static ulong Lsn(string text)
     {
         var parts = text.Trim().Split('/');
-        return (ulong.Parse(parts[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture) << 32) | ulong.Parse(parts[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        return (ulong.Parse(parts[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture) << 32) | ulong.Parse(
+            parts[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
     }
 }

@@ -16,13 +16,15 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        var sizes = (Option(args, "--sizes") ?? Option(args, "--size-mb") ?? "100").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
+        var sizes = (Option(args, "--sizes") ?? Option(args, "--size-mb") ?? "100").Split(',').Select(
+            s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
         var rounds = Math.Max(3, int.Parse(Option(args, "--rounds") ?? "3", CultureInfo.InvariantCulture));
         var nodes = int.Parse(Option(args, "--nodes") ?? "20000", CultureInfo.InvariantCulture);
         var files = int.Parse(Option(args, "--files") ?? "400", CultureInfo.InvariantCulture);
         var output = Path.GetFullPath(Option(args, "--out") ?? Path.Combine(Repo.Root, "test", "Summit.Dr.Benchmark", "results"));
 
-        foreach (var script in new[] { Path.Combine(Repo.Root, ".ci", "docker-engine.sh"), Path.Combine(Repo.Root, "test", "fixtures", "build-images.sh") })
+        foreach (var script in new[] { Path.Combine(Repo.Root, ".ci", "docker-engine.sh"),
+            Path.Combine(Repo.Root, "test", "fixtures", "build-images.sh") })
         {
             await Sh.RequireAsync("bash", script);
         }
@@ -43,7 +45,8 @@ public static class Program
         }
 
         var version = await VersionSecondsAsync();
-        var command = "dotnet run -c Release --project test/Summit.Dr.Benchmark" + (args.Length > 0 ? " -- " + string.Join(' ', args) : string.Empty);
+        var command = "dotnet run -c Release --project " +
+            "test/Summit.Dr.Benchmark" + (args.Length > 0 ? " -- " + string.Join(' ', args) : string.Empty);
         var markdown = Report.Markdown(results, await MachineAsync(), command, version);
         Directory.CreateDirectory(output);
         await File.WriteAllTextAsync(Path.Combine(output, "benchmark.md"), markdown);
@@ -58,7 +61,8 @@ public static class Program
         await using var platform = await Platform.StartAsync(seed: false);
         Console.Error.WriteLine($"{megabytes} MB per store: seeding ...");
         var sizes = await Seeder.SeedAsync(platform, megabytes, nodes, files);
-        Console.Error.WriteLine($"  PostgreSQL {sizes.DatabaseBytes / 1048576.0:0} MiB, Neo4j store {sizes.StoreBytes / 1048576.0:0} MiB, uploads {sizes.UploadsBytes / 1048576.0:0} MiB");
+        Console.Error.WriteLine($"  PostgreSQL {sizes.DatabaseBytes / 1048576.0:0} MiB, Neo4j store {sizes.StoreBytes / 1048576.0:0} " +
+            $"MiB, uploads {sizes.UploadsBytes / 1048576.0:0} MiB");
         var result = new SizeResult(megabytes, rounds, sizes, [], [], [], []);
         for (var round = 1; round <= rounds; round++)
         {
@@ -66,12 +70,15 @@ public static class Program
             var byHand = Path.Combine(platform.WorkDir, "by-hand", round.ToString(CultureInfo.InvariantCulture));
             // Alternate which goes first, so neither always meets a warmer cache.
             var runbookFirst = round % 2 == 1;
-            async Task RunbookBackup() => result.RunbookBackups.Add(await WatchAsync(platform, () => RunbookByHand.BackupAsync(platform, byHand), null));
+            async Task RunbookBackup() =>
+                result.RunbookBackups.Add(await WatchAsync(platform, () => RunbookByHand.BackupAsync(platform, byHand), null));
             async Task ToolBackup() => result.ToolBackups.Add(await WatchToolAsync(platform, "backup"));
-            async Task RunbookRestore() => result.RunbookRestores.Add(await WatchAsync(platform, () => RunbookByHand.RestoreAsync(platform, byHand), null));
+            async Task RunbookRestore() =>
+                result.RunbookRestores.Add(await WatchAsync(platform, () => RunbookByHand.RestoreAsync(platform, byHand), null));
             async Task ToolRestore() => result.ToolRestores.Add(await WatchToolAsync(platform, "restore", "latest", "--yes"));
 
-            foreach (var step in runbookFirst ? new[] { RunbookBackup, ToolBackup, RunbookRestore, ToolRestore } : [ToolBackup, RunbookBackup, ToolRestore, RunbookRestore])
+            foreach (var step in runbookFirst ? new[] { RunbookBackup, ToolBackup, RunbookRestore, ToolRestore } : [ToolBackup,
+                RunbookBackup, ToolRestore, RunbookRestore])
             {
                 await step();
                 await WaitForNeo4jAsync(platform);
@@ -82,7 +89,8 @@ public static class Program
                 $"restore: runbook {result.RunbookRestores[^1].Seconds:0.0} s, summit-dr {result.ToolRestores[^1].Seconds:0.0} s");
             Directory.Delete(byHand, recursive: true);
             // Only the newest regular backup is needed for the next round's restore; disk stays bounded.
-            var regular = platform.VisibleBackups().Where(b => !b.EndsWith("-safety", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+            var regular = platform.VisibleBackups().Where(b => !b.EndsWith("-safety", StringComparison.Ordinal)).Order(
+                StringComparer.Ordinal).ToList();
             foreach (var old in platform.VisibleBackups().Except(regular.TakeLast(1)))
             {
                 Directory.Delete(Path.Combine(platform.BackupRoot, old), recursive: true);
@@ -102,7 +110,8 @@ public static class Program
             var (seconds, peakBytes, outcome) = await ToolMeasure.RunAsync(platform, args);
             using (outcome)
             {
-                if (outcome.RootElement.TryGetProperty("steps", out var reported) && reported.ValueKind == System.Text.Json.JsonValueKind.Array)
+                if (outcome.RootElement.TryGetProperty("steps", out var reported)
+                    && reported.ValueKind == System.Text.Json.JsonValueKind.Array)
                 {
                     steps = reported.EnumerateArray()
                         .Where(s => s.TryGetProperty("name", out _) && s.TryGetProperty("seconds", out _))
@@ -112,7 +121,8 @@ public static class Program
                 // What Neo4j was down for: a backup's manifest says it, a restore's outcome too.
                 var root = outcome.RootElement;
                 var work = root.TryGetProperty("neo4jOffline", out var restored) ? restored
-                    : root.TryGetProperty("manifest", out var manifest) && manifest.TryGetProperty("neo4j", out var graph) && graph.TryGetProperty("offline", out var backedUp) ? backedUp
+                    : root.TryGetProperty("manifest", out var manifest) && manifest.TryGetProperty("neo4j", out var graph)
+                        && graph.TryGetProperty("offline", out var backedUp) ? backedUp
                     : default;
                 if (work.ValueKind == System.Text.Json.JsonValueKind.Object)
                 {
@@ -139,7 +149,8 @@ public static class Program
     /// <summary>Core-seconds every CPU has spent busy since boot (user, nice, system, irq, softirq, steal), from /proc/stat.</summary>
     private static double BusyCoreSeconds()
     {
-        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(
+            f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
         // user nice system idle iowait irq softirq steal: everything but idle and iowait, in USER_HZ (100 per second).
         var busy = fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7];
         return busy / 100.0;
@@ -178,10 +189,13 @@ public static class Program
 
     private static async Task<string> MachineAsync()
     {
-        var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
-        var memory = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+        var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(
+            ':', 2)[1].Trim() ?? "unknown CPU";
+        var memory = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal", StringComparison.Ordinal)).Split(
+            ' ', StringSplitOptions.RemoveEmptyEntries)[1];
         var docker = (await Sh.DockerRequireAsync("version", "--format", "{{.Server.Version}}")).Trim();
-        return $"{Environment.ProcessorCount} cores ({cpu}), {long.Parse(memory, CultureInfo.InvariantCulture) / (1024 * 1024)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, Docker engine {docker}, .NET {Environment.Version}";
+        return $"{Environment.ProcessorCount} cores ({cpu}), {long.Parse(memory, CultureInfo.InvariantCulture) / (1024 * 1024)} GiB, " +
+            $"{System.Runtime.InteropServices.RuntimeInformation.OSDescription}, Docker engine {docker}, .NET {Environment.Version}";
     }
 
     private static string? Option(string[] args, string name)

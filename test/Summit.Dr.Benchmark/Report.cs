@@ -25,15 +25,22 @@ internal static class Report
         return
         [
             ("backup, total", M(result.RunbookBackups, r => r.Seconds), M(result.ToolBackups, r => r.Seconds)),
-            ("backup, Neo4j's clean shutdown (stop signal → die)", M(result.RunbookBackups, r => r.Shutdown), M(result.ToolBackups, r => r.Shutdown)),
-            ("backup, Neo4j container down (die → start)", M(result.RunbookBackups, r => r.Neo4jDown), M(result.ToolBackups, r => r.Neo4jDown)),
+            ("backup, Neo4j's clean shutdown (stop signal → " +
+                "die)", M(result.RunbookBackups, r => r.Shutdown), M(result.ToolBackups, r => r.Shutdown)),
+            ("backup, Neo4j container down (die → " +
+                "start)", M(result.RunbookBackups, r => r.Neo4jDown), M(result.ToolBackups, r => r.Neo4jDown)),
             ("backup, of which summit-dr's work while down (copy, or dump in place)", null, M(result.ToolBackups, r => r.Offline?.Seconds)),
-            ("backup, until Neo4j answers again (die → answer)", M(result.RunbookBackups, r => r.Neo4jUnanswered), M(result.ToolBackups, r => r.Neo4jUnanswered)),
+            ("backup, until Neo4j answers again (die → " +
+                "answer)", M(result.RunbookBackups, r => r.Neo4jUnanswered), M(result.ToolBackups, r => r.Neo4jUnanswered)),
             ("restore, total (summit-dr's defaults)", M(result.RunbookRestores, r => r.Seconds), M(result.ToolRestores, r => r.Seconds)),
-            ("restore, Neo4j's clean shutdown (stop signal → die)", M(result.RunbookRestores, r => r.Shutdown), M(result.ToolRestores, r => r.Shutdown)),
-            ("restore, Neo4j container down (die → start)", M(result.RunbookRestores, r => r.Neo4jDown), M(result.ToolRestores, r => r.Neo4jDown)),
-            ("restore, of which summit-dr's work while down (renames, or load in place)", null, M(result.ToolRestores, r => r.Offline?.Seconds)),
-            ("restore, until Neo4j answers again (die → answer)", M(result.RunbookRestores, r => r.Neo4jUnanswered), M(result.ToolRestores, r => r.Neo4jUnanswered)),
+            ("restore, Neo4j's clean shutdown (stop signal → " +
+                "die)", M(result.RunbookRestores, r => r.Shutdown), M(result.ToolRestores, r => r.Shutdown)),
+            ("restore, Neo4j container down (die → " +
+                "start)", M(result.RunbookRestores, r => r.Neo4jDown), M(result.ToolRestores, r => r.Neo4jDown)),
+            ("restore, of which summit-dr's work while down (renames, or load in " +
+                "place)", null, M(result.ToolRestores, r => r.Offline?.Seconds)),
+            ("restore, until Neo4j answers again (die → " +
+                "answer)", M(result.RunbookRestores, r => r.Neo4jUnanswered), M(result.ToolRestores, r => r.Neo4jUnanswered)),
         ];
     }
 
@@ -53,15 +60,19 @@ internal static class Report
             text.AppendLine();
             text.AppendLine("From one size to the next (summit-dr, medians):");
             text.AppendLine();
-            text.AppendLine("| per store | backup | restore | Neo4j down in a backup (runbook) | in a restore (runbook) | peak RSS, backup | peak RSS, restore |");
+            text.AppendLine("| per store | backup | restore | Neo4j down in a backup (runbook) | in a restore (runbook) | peak RSS, " +
+                "backup | peak RSS, restore |");
             text.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
             foreach (var result in results)
             {
                 string Down(List<Measurement> tool, List<Measurement> runbook) =>
-                    $"{Seconds(Median(tool.Select(r => r.Neo4jDown)))} ({Seconds(Median(runbook.Select(r => r.Neo4jDown)))}, {Ratio(Median(tool.Select(r => r.Neo4jDown)), Median(runbook.Select(r => r.Neo4jDown)))})";
+                    $"{Seconds(Median(tool.Select(r => r.Neo4jDown)))} ({Seconds(Median(runbook.Select(r => r.Neo4jDown)))}, " +
+                        $"{Ratio(Median(tool.Select(r => r.Neo4jDown)), Median(runbook.Select(r => r.Neo4jDown)))})";
                 text.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {result.Megabytes} MB | {Seconds(Median(result.ToolBackups.Select(r => (double?)r.Seconds)))} | {Seconds(Median(result.ToolRestores.Select(r => (double?)r.Seconds)))} | " +
-                    $"{Down(result.ToolBackups, result.RunbookBackups)} | {Down(result.ToolRestores, result.RunbookRestores)} | {Mib(Max(result.ToolBackups))} | {Mib(Max(result.ToolRestores))} |");
+                    $"| {result.Megabytes} MB | {Seconds(Median(result.ToolBackups.Select(r => (double?)r.Seconds)))} | " +
+                        $"{Seconds(Median(result.ToolRestores.Select(r => (double?)r.Seconds)))} | " +
+                    $"{Down(result.ToolBackups, result.RunbookBackups)} | {Down(result.ToolRestores, result.RunbookRestores)} | " +
+                        $"{Mib(Max(result.ToolBackups))} | {Mib(Max(result.ToolRestores))} |");
             }
         }
 
@@ -75,7 +86,8 @@ internal static class Report
             for (var i = 0; i < result.ToolBackups.Count; i++)
             {
                 text.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {result.Megabytes} MB | {i + 1} | {Seconds(result.RunbookBackups[i].Seconds)} | {Seconds(result.ToolBackups[i].Seconds)} | " +
+                    $"| {result.Megabytes} MB | {i + 1} | {Seconds(result.RunbookBackups[i].Seconds)} | " +
+                        $"{Seconds(result.ToolBackups[i].Seconds)} | " +
                     $"{Seconds(result.RunbookRestores[i].Seconds)} | {Seconds(result.ToolRestores[i].Seconds)} |");
             }
         }
@@ -90,7 +102,8 @@ internal static class Report
         text.AppendLine(CultureInfo.InvariantCulture, $"## {main.Megabytes} MB per store");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"Stores: PostgreSQL {Mib(main.Sizes.DatabaseBytes)}, Neo4j store {Mib(main.Sizes.StoreBytes)} (stand-in), uploads {Mib(main.Sizes.UploadsBytes)}; medians of {main.Rounds} rounds.");
+            $"Stores: PostgreSQL {Mib(main.Sizes.DatabaseBytes)}, Neo4j store {Mib(main.Sizes.StoreBytes)} (stand-in), uploads " +
+                $"{Mib(main.Sizes.UploadsBytes)}; medians of {main.Rounds} rounds.");
         text.AppendLine();
         text.AppendLine("| measure | runbook by hand | summit-dr | summit-dr / runbook |");
         text.AppendLine("| --- | ---: | ---: | ---: |");
@@ -110,7 +123,8 @@ internal static class Report
             text.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {Cpu(r, runbook)} | {Cpu(t, tool)} | {Ratio(t, r)} |");
         }
 
-        text.AppendLine(CultureInfo.InvariantCulture, $"| summit-dr peak RSS, backup / restore | | {Mib(Max(main.ToolBackups))} / {Mib(Max(main.ToolRestores))} | |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| summit-dr peak RSS, backup / restore | | {Mib(Max(main.ToolBackups))} / " +
+            $"{Mib(Max(main.ToolRestores))} | |");
         if (versionSeconds is { } version)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"| `summit-dr --version` | | {version:0.00} s | |");
@@ -126,7 +140,8 @@ internal static class Report
             text.AppendLine("| --- | ---: |");
             foreach (var name in stepNames)
             {
-                var median = Median(main.ToolRestores.Select(m => m.Steps?.Where(s => s.Name == name).Select(s => (double?)s.Seconds).FirstOrDefault()));
+                var median = Median(
+                    main.ToolRestores.Select(m => m.Steps?.Where(s => s.Name == name).Select(s => (double?)s.Seconds).FirstOrDefault()));
                 text.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {Seconds(median)} |");
             }
         }
@@ -145,10 +160,14 @@ internal static class Report
         var max = rows.Max(r => Math.Max(r.Runbook!.Value, r.Tool!.Value));
         var scale = (width - label - 80) / max;
         var svg = new StringBuilder();
-        svg.AppendLine(CultureInfo.InvariantCulture, $"""<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="12">""");
-        svg.AppendLine(CultureInfo.InvariantCulture, $"""<text x="10" y="20" font-size="14" font-weight="bold">summit-dr vs the runbook by hand, {result.Megabytes} MB per store (medians of {result.Rounds} rounds, seconds)</text>""");
-        svg.AppendLine(CultureInfo.InvariantCulture, $"""<rect x="{label}" y="26" width="10" height="10" fill="#9aa5b1"/><text x="{label + 14}" y="35">runbook by hand</text>""");
-        svg.AppendLine(CultureInfo.InvariantCulture, $"""<rect x="{label + 130}" y="26" width="10" height="10" fill="#2b7bb9"/><text x="{label + 144}" y="35">summit-dr</text>""");
+        svg.AppendLine(CultureInfo.InvariantCulture,
+            $"""<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="12">""");
+        svg.AppendLine(CultureInfo.InvariantCulture, $"""<text x="10" y="20" font-size="14" font-weight="bold">""" +
+            $"""summit-dr vs the runbook by hand, {result.Megabytes} MB per store (medians of {result.Rounds} rounds, seconds)</text>""");
+        svg.AppendLine(CultureInfo.InvariantCulture,
+            $"""<rect x="{label}" y="26" width="10" height="10" fill="#9aa5b1"/><text x="{label + 14}" y="35">runbook by hand</text>""");
+        svg.AppendLine(CultureInfo.InvariantCulture,
+            $"""<rect x="{label + 130}" y="26" width="10" height="10" fill="#2b7bb9"/><text x="{label + 144}" y="35">summit-dr</text>""");
         foreach (var (name, runbook, tool) in rows)
         {
             var y = top + 8;
@@ -165,7 +184,8 @@ internal static class Report
     private static void Bar(StringBuilder svg, int x, int y, double seconds, double scale, int height, string color)
     {
         var width = Math.Max(1, seconds * scale);
-        svg.AppendLine(CultureInfo.InvariantCulture, $"""<rect x="{x}" y="{y}" width="{width:0.0}" height="{height}" fill="{color}"/><text x="{x + width + 4:0.0}" y="{y + height - 3}">{seconds:0.0}</text>""");
+        svg.AppendLine(CultureInfo.InvariantCulture, $"""<rect x="{x}" y="{y}" width="{width:0.0}" height="{height}" fill="{color}"/>""" +
+            $"""<text x="{x + width + 4:0.0}" y="{y + height - 3}">{seconds:0.0}</text>""");
     }
 
     /// <summary>Core-seconds, and how busy that kept the machine's cores over the run's wall time.</summary>
@@ -173,7 +193,8 @@ internal static class Report
     {
         var wall = Median(runs.Select(m => (double?)m.Seconds));
         return coreSeconds is { } c && wall is { } w && w > 0
-            ? string.Create(CultureInfo.InvariantCulture, $"{c:0.0} ({c / (w * Environment.ProcessorCount):0%} of {Environment.ProcessorCount} cores)")
+            ? string.Create(CultureInfo.InvariantCulture, $"{c:0.0} ({c / (w * Environment.ProcessorCount):0%} of " +
+                $"{Environment.ProcessorCount} cores)")
             : "–";
     }
 
@@ -184,7 +205,10 @@ internal static class Report
     private static string Ratio(double? tool, double? runbook) =>
         tool is { } t && runbook is { } r && r > 0 ? (t / r).ToString("0.00", CultureInfo.InvariantCulture) + "x" : "–";
 
-    private static string Mib(long? bytes) => bytes is { } b ? (b / (1024.0 * 1024)).ToString("0", CultureInfo.InvariantCulture) + " MiB" : "–";
+    private static string Mib(long? bytes) =>
+        bytes is { } b ? (b / (1024.0 * 1024)).ToString("0", CultureInfo.InvariantCulture) + " MiB" : "–";
 
-    private static string Escape(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+    private static string Escape(string text) =>
+        text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(
+            ">", "&gt;", StringComparison.Ordinal);
 }

@@ -18,14 +18,17 @@ internal static class RunbookByHand
         var started = Stopwatch.GetTimestamp();
         await using (var dump = File.Create(Path.Combine(directory, "postgres.dump")))
         {
-            Require(await Sh.RunAsync("docker", ["exec", platform.Postgres, "pg_dump", "-U", platform.User, "-d", platform.Database, "-Fc"], stdout: dump));
+            Require(await Sh.RunAsync(
+                "docker", ["exec", platform.Postgres, "pg_dump", "-U", platform.User, "-d", platform.Database, "-Fc"], stdout: dump));
         }
 
         await Sh.DockerRequireAsync("stop", platform.Neo4j);
-        await Sh.DockerRequireAsync("run", "--rm", "--network", "none", "--volumes-from", platform.Neo4j, "-v", directory + ":/backups", platform.Neo4jImage,
+        await Sh.DockerRequireAsync(
+            "run", "--rm", "--network", "none", "--volumes-from", platform.Neo4j, "-v", directory + ":/backups", platform.Neo4jImage,
             "neo4j-admin", "database", "dump", "neo4j", "--to-path=/backups");
         await Sh.DockerRequireAsync("start", platform.Neo4j);
-        await Sh.RequireAsync("tar", "-czf", Path.Combine(directory, "uploads.tar.gz"), "-C", Path.GetDirectoryName(platform.Uploads)!, "uploads");
+        await Sh.RequireAsync(
+            "tar", "-czf", Path.Combine(directory, "uploads.tar.gz"), "-C", Path.GetDirectoryName(platform.Uploads)!, "uploads");
         return Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 
@@ -36,11 +39,14 @@ internal static class RunbookByHand
         await Sh.DockerRequireAsync("exec", platform.Postgres, "createdb", "-U", platform.User, "-O", platform.User, platform.Database);
         await using (var dump = File.OpenRead(Path.Combine(directory, "postgres.dump")))
         {
-            Require(await Sh.RunAsync("docker", ["exec", "-i", platform.Postgres, "pg_restore", "-U", platform.User, "-d", platform.Database, "--no-owner"], stdin: dump));
+            Require(await Sh.RunAsync(
+                "docker", ["exec", "-i", platform.Postgres, "pg_restore", "-U", platform.User, "-d", platform.Database, "--no-owner"],
+                stdin: dump));
         }
 
         await Sh.DockerRequireAsync("stop", platform.Neo4j);
-        await Sh.DockerRequireAsync("run", "--rm", "--network", "none", "--volumes-from", platform.Neo4j, "-v", directory + ":/backups", platform.Neo4jImage,
+        await Sh.DockerRequireAsync(
+            "run", "--rm", "--network", "none", "--volumes-from", platform.Neo4j, "-v", directory + ":/backups", platform.Neo4jImage,
             "neo4j-admin", "database", "load", "neo4j", "--from-path=/backups", "--overwrite-destination=true");
         await Sh.DockerRequireAsync("start", platform.Neo4j);
         Directory.Delete(platform.Uploads, recursive: true);

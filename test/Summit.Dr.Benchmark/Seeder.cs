@@ -28,7 +28,9 @@ internal static class Seeder
     public static async Task<Sizes> MeasureAsync(Platform platform)
     {
         var database = long.Parse(await platform.PsqlAsync("SELECT pg_database_size(current_database())"), CultureInfo.InvariantCulture);
-        var store = long.Parse((await Sh.DockerRequireAsync("exec", platform.Neo4j, "du", "-s", "-k", "/data/databases/neo4j")).Split('\t')[0], CultureInfo.InvariantCulture) * 1024;
+        var store = long.Parse(
+            (await Sh.DockerRequireAsync("exec", platform.Neo4j, "du", "-s", "-k", "/data/databases/neo4j")).Split('\t')[0],
+            CultureInfo.InvariantCulture) * 1024;
         var uploads = Directory.EnumerateFiles(platform.Uploads, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
         return new Sizes(database, store, uploads);
     }
@@ -51,7 +53,8 @@ internal static class Seeder
 
             var rows = Math.Max(10_000, (target - size) / 320);
             await platform.PsqlAsync(
-                $"INSERT INTO events SELECT g, g % 50, 'kind' || (g % 7), jsonb_build_object('n', g, 'hash', md5(g::text), 'tags', jsonb_build_array('a', g % 13)), " +
+                $"INSERT INTO events SELECT g, g % 50, 'kind' || (g % 7), jsonb_build_object('n', g, 'hash', md5(g::text), 'tags', " +
+                    $"jsonb_build_array('a', g % 13)), " +
                 $"repeat(md5(g::text), 2) FROM generate_series({next}, {next + rows - 1}) g; ANALYZE events;");
             next += rows;
         }
@@ -62,8 +65,12 @@ internal static class Seeder
         // As uid 7474, the store's owner, so no one-off of the image has to change the owner first.
         var random = (int)(target * 4 / 5 / MiB);
         var empty = (int)(target / MiB) - random;
-        await Sh.DockerRequireAsync("exec", "--user", "7474", platform.Neo4j, "dd", "if=/dev/urandom", "of=/data/databases/neo4j/neostore.nodestore.db", "bs=1M", $"count={random}", "status=none");
-        await Sh.DockerRequireAsync("exec", "--user", "7474", platform.Neo4j, "dd", "if=/dev/zero", "of=/data/databases/neo4j/neostore.relationshipstore.db", "bs=1M", $"count={empty}", "status=none");
+        await Sh.DockerRequireAsync(
+            "exec", "--user", "7474", platform.Neo4j, "dd", "if=/dev/urandom", "of=/data/databases/neo4j/neostore.nodestore.db", "bs=1M",
+            $"count={random}", "status=none");
+        await Sh.DockerRequireAsync(
+            "exec", "--user", "7474", platform.Neo4j, "dd", "if=/dev/zero", "of=/data/databases/neo4j/neostore.relationshipstore.db",
+            "bs=1M", $"count={empty}", "status=none");
     }
 
     private static async Task SeedUploadsAsync(Platform platform, long target, int files)
@@ -84,7 +91,8 @@ internal static class Seeder
         var text = new StringBuilder(size + 100);
         while (text.Length < size)
         {
-            text.Append(CultureInfo.InvariantCulture, $"{random.Next()},{random.Next(1000)},entity-{random.Next(100000)},{random.NextDouble():0.0000}\n");
+            text.Append(CultureInfo.InvariantCulture,
+                $"{random.Next()},{random.Next(1000)},entity-{random.Next(100000)},{random.NextDouble():0.0000}\n");
         }
 
         return Encoding.ASCII.GetBytes(text.ToString(0, size));

@@ -18,7 +18,8 @@ internal static class ToolMeasure
         if (trace is not null)
         {
             Directory.CreateDirectory(trace);
-            await File.WriteAllTextAsync(Path.Combine(trace, $"{DateTime.UtcNow:HHmmss.fff}-{args[0]}.log"), $"{seconds:0.000} s\n" + run.Stderr);
+            await File.WriteAllTextAsync(Path.Combine(trace, $"{DateTime.UtcNow:HHmmss.fff}-{args[0]}.log"), $"{seconds:0.000} " +
+                $"s\n" + run.Stderr);
         }
 
         if (run.ExitCode != 0)

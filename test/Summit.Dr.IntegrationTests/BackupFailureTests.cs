@@ -31,8 +31,10 @@ public sealed class BackupFailureTests
 
     [TestCase("INT", "never", TestName = "Ctrl+C during the neo4j dump leaves neo4j running and no complete-looking backup")]
     [TestCase("TERM", "never", TestName = "SIGTERM during the neo4j dump leaves neo4j running and no complete-looking backup")]
-    [TestCase("INT", "auto", TestName = "Ctrl+C during the dump from a snapshot leaves neo4j running, no snapshot and no complete-looking backup")]
-    [TestCase("TERM", "auto", TestName = "SIGTERM during the dump from a snapshot leaves neo4j running, no snapshot and no complete-looking backup")]
+    [TestCase("INT", "auto", TestName = "Ctrl+C during the dump from a snapshot leaves neo4j running, no snapshot and no " +
+        "complete-looking backup")]
+    [TestCase("TERM", "auto", TestName = "SIGTERM during the dump from a snapshot leaves neo4j running, no snapshot and no " +
+        "complete-looking backup")]
     public async Task A_signal_during_the_neo4j_dump_leaves_neo4j_running(string signal, string snapshot)
     {
         await using var platform = await Platform.StartAsync();

@@ -18,9 +18,11 @@ public sealed class BackupPreconditionTests
         Assert.Multiple(async () =>
         {
             Assert.That(run.ExitCode, Is.EqualTo(3), run.Describe());
-            Assert.That(run.Stderr.Trim().Split('\n')[^1], Is.EqualTo($"summit-dr: PostgreSQL container '{platform.Prefix}-postgre' not found. List containers with `docker ps -a` and set Postgres:Container to the right name."),
+            Assert.That(run.Stderr.Trim().Split('\n')[^1], Is.EqualTo($"summit-dr: PostgreSQL container '{platform.Prefix}-postgre' not " +
+                $"found. List containers with `docker ps -a` and set Postgres:Container to the right name."),
                 "one line, no substring match on the real container's name");
-            Assert.That(run.Stderr, Does.Contain($"PostgreSQL: no container '{platform.Prefix}-postgre' (set in command line)"), "it says which container it looked for and why");
+            Assert.That(run.Stderr, Does.Contain($"PostgreSQL: no container '{platform.Prefix}-postgre' (set in command " +
+                $"line)"), "it says which container it looked for and why");
             Assert.That(run.Stderr.Split('\n').Count(l => l.StartsWith("summit-dr: ", StringComparison.Ordinal)), Is.EqualTo(1));
             Assert.That(await platform.IsRunningAsync(platform.Neo4j), Is.True);
             Assert.That(platform.VisibleBackups(), Is.Empty);
@@ -52,7 +54,8 @@ public sealed class BackupPreconditionTests
             Assert.That(run.ExitCode, Is.Zero, run.Describe());
             Assert.That(run.Stderr, Does.Contain("not running; dumping it offline and leaving it stopped"));
             Assert.That(await platform.IsRunningAsync(platform.Neo4j), Is.False);
-            Assert.That(new FileInfo(Path.Combine(platform.BackupRoot, platform.VisibleBackups().Single(), "neo4j.dump")).Length, Is.GreaterThan(0));
+            Assert.That(new FileInfo(Path.Combine(platform.BackupRoot, platform.VisibleBackups().Single(), "neo4j.dump")).Length,
+                Is.GreaterThan(0));
         });
     }
 
@@ -69,7 +72,8 @@ public sealed class BackupPreconditionTests
         {
             Assert.That(run.Stderr, Does.Contain("warning: Uploads directory").And.Contain("does not exist"));
             Assert.That(json.RootElement.GetProperty("schemaVersion").GetInt32(), Is.EqualTo(1));
-            Assert.That(json.RootElement.GetProperty("manifest").GetProperty("uploads").GetProperty("status").GetString(), Is.EqualTo("missing"));
+            Assert.That(json.RootElement.GetProperty("manifest").GetProperty("uploads").GetProperty("status").GetString(),
+                Is.EqualTo("missing"));
             Assert.That(json.RootElement.GetProperty("warnings")[0].GetString(), Does.Contain("does not exist"));
         });
     }

@@ -29,7 +29,9 @@ public sealed class BackupRoundTripTests
         await platform.PsqlAsync("CREATE DATABASE scratch", "postgres");
         await using (var dump = File.OpenRead(Path.Combine(backup, "postgres.dump")))
         {
-            var restore = await Sh.RunAsync("docker", ["exec", "-i", platform.Postgres, "pg_restore", "-U", platform.User, "-d", "scratch", "--no-owner", "--exit-on-error"], stdin: dump);
+            var restore = await Sh.RunAsync(
+                "docker", ["exec", "-i", platform.Postgres, "pg_restore", "-U", platform.User, "-d", "scratch", "--no-owner",
+                    "--exit-on-error"], stdin: dump);
             Assert.That(restore.ExitCode, Is.Zero, restore.StandardError);
         }
 
@@ -48,9 +50,13 @@ public sealed class BackupRoundTripTests
                 Assert.That(load.ExitCode, Is.Zero, load.StandardError);
             }
 
-            await Sh.DockerRequireAsync("run", "-d", "--name", scratch, "--network", "none", "-v", volume + ":/data", "-e", $"NEO4J_AUTH=neo4j/{platform.Neo4jPassword}", Repo.Neo4jImage);
+            await Sh.DockerRequireAsync(
+                "run", "-d", "--name", scratch, "--network", "none", "-v", volume + ":/data", "-e",
+                $"NEO4J_AUTH=neo4j/{platform.Neo4jPassword}", Repo.Neo4jImage);
             var deadline = DateTime.UtcNow.AddSeconds(60);
-            while ((await Sh.DockerAsync("exec", "-e", "NEO4J_PASSWORD=" + platform.Neo4jPassword, scratch, "cypher-shell", "-u", "neo4j", "RETURN 1")).ExitCode != 0 && DateTime.UtcNow < deadline)
+            while ((await Sh.DockerAsync(
+                "exec", "-e", "NEO4J_PASSWORD=" + platform.Neo4jPassword, scratch, "cypher-shell", "-u", "neo4j",
+                "RETURN 1")).ExitCode != 0 && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(250);
             }
@@ -69,7 +75,8 @@ public sealed class BackupRoundTripTests
         await Sh.RequireAsync("tar", "-xzf", Path.Combine(backup, "uploads.tar.gz"), "-C", extracted);
         Assert.That(Platform.HashTree(Path.Combine(extracted, "uploads")), Is.EquivalentTo(uploads));
 
-        var manifest = JsonSerializer.Deserialize<BackupManifest>(File.ReadAllText(Path.Combine(backup, "manifest.json")), JsonDefaults.Options)!;
+        var manifest = JsonSerializer.Deserialize<BackupManifest>(
+            File.ReadAllText(Path.Combine(backup, "manifest.json")), JsonDefaults.Options)!;
         Assert.Multiple(() =>
         {
             Assert.That(manifest.Neo4j.NodeCount, Is.EqualTo(Platform.SeededNodes));
@@ -77,7 +84,8 @@ public sealed class BackupRoundTripTests
             Assert.That(manifest.Postgres.RowEstimates!["public.users"], Is.EqualTo(Platform.SeededUsers));
             Assert.That(manifest.Uploads.Files, Is.EqualTo(3));
             Assert.That(manifest.Neo4j.DowntimeSeconds, Is.GreaterThan(0));
-            Assert.That(run.Stderr, Does.Contain("postgres dump").And.Contain("neo4j dump").And.Contain("uploads archive"), "one progress line per step");
+            Assert.That(run.Stderr, Does.Contain("postgres dump").And.Contain("neo4j dump").And.Contain("uploads archive"),
+                "one progress line per step");
             Assert.That(run.Stderr, Does.Contain("Backup complete: " + backup));
         });
     }
@@ -139,7 +147,8 @@ public sealed class BackupRoundTripTests
         var typescript = Path.Combine(platform.WorkDir, "typescript");
 
         // script(1) gives the tool a pseudo-terminal, as an interactive user has; 160 columns leave room for every step.
-        var result = await Sh.RunAsync("script", ["-q", "-e", "-f", "-c", $"stty cols 160; dotnet {Repo.ToolDll} backup --workdir {platform.WorkDir}", typescript]);
+        var result = await Sh.RunAsync("script", ["-q", "-e", "-f", "-c", $"stty cols 160; dotnet {Repo.ToolDll} backup --workdir " +
+            $"{platform.WorkDir}", typescript]);
 
         var raw = File.ReadAllText(typescript);
         var screen = Terminal.Render(raw);
@@ -151,12 +160,15 @@ public sealed class BackupRoundTripTests
             Assert.That(raw, Does.Match(@"uploads archive \d+% \d+\.\d MiB/\d+\.\d MiB \d+\.\d MiB/s ETA \d+:\d\d"),
                 "where the total is known: percentage, bytes of the total, rate and time left");
             Assert.That(raw, Does.Match(@"neo4j dump \d+ B"), "where it is not: the bytes so far");
-            foreach (var logLine in new[] { "Stopping Neo4j container", "Starting Neo4j container", "Neo4j is answering again", "Manifest written", "Backup complete:" })
+            foreach (var logLine in new[] { "Stopping Neo4j container", "Starting Neo4j container", "Neo4j is answering " +
+                "again", "Manifest written", "Backup complete:" })
             {
-                Assert.That(screen.Where(l => l.Contains(logLine, StringComparison.Ordinal)), Has.All.StartsWith(logLine), "log lines start at the left edge:\n" + string.Join('\n', screen));
+                Assert.That(screen.Where(l => l.Contains(logLine, StringComparison.Ordinal)), Has.All.StartsWith(logLine),
+                    "log lines start at the left edge:\n" + string.Join('\n', screen));
             }
 
-            Assert.That(screen.Where(l => l.Contains(" · ", StringComparison.Ordinal) || l.Contains(" ETA ", StringComparison.Ordinal)), Is.Empty,
+            Assert.That(screen.Where(l => l.Contains(" · ", StringComparison.Ordinal) || l.Contains(" ETA ", StringComparison.Ordinal)),
+                Is.Empty,
                 "no live line is left on screen once the run is over:\n" + string.Join('\n', screen));
             Assert.That(platform.VisibleBackups(), Has.Count.EqualTo(1));
         });

@@ -3,7 +3,8 @@ using Summit.Dr.Testing;
 
 namespace Summit.Dr.IntegrationTests;
 
-/// <summary>What Makefiles and scripts depend on: JSON documents that parse and carry a schemaVersion, and any docker-compatible CLI.</summary>
+/// <summary>What Makefiles and scripts depend on: JSON documents that parse and carry a schemaVersion, and any docker-compatible
+/// CLI.</summary>
 [TestFixture]
 [CancelAfter(300_000)]
 public sealed class CliContractTests
@@ -45,7 +46,8 @@ public sealed class CliContractTests
             Assert.That(failed.RootElement.GetProperty("status").GetString(), Is.EqualTo("failed"));
             Assert.That(failed.RootElement.GetProperty("exitCode").GetInt32(), Is.EqualTo(3));
             using var refused = JsonDocument.Parse(documents[^1].Json);
-            Assert.That(refused.RootElement.GetProperty("exitCode").GetInt32(), Is.EqualTo(2), "a backup that does not exist is a usage error");
+            Assert.That(refused.RootElement.GetProperty("exitCode").GetInt32(), Is.EqualTo(2), "a backup that does not exist is a usage " +
+                "error");
         });
     }
 
@@ -65,6 +67,7 @@ public sealed class CliContractTests
 
         Assert.That(run.ExitCode, Is.Zero, run.Describe());
         var verbs = File.ReadAllLines(calls).Distinct().ToList();
-        Assert.That(verbs, Is.SupersetOf(new[] { "inspect", "exec", "stop", "run", "start" }), "every docker command went through the configured CLI");
+        Assert.That(verbs, Is.SupersetOf(new[] { "inspect", "exec", "stop", "run", "start" }), "every docker command went through the " +
+            "configured CLI");
     }
 }

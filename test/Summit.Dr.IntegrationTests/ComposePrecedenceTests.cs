@@ -22,7 +22,8 @@ public sealed class ComposePrecedenceTests
         foreach (var name in new[] { RunbookNames.Postgres, RunbookNames.Neo4j })
         {
             Assert.That((await Sh.DockerAsync("inspect", "--type", "container", name)).ExitCode, Is.Not.Zero,
-                $"These tests start a container named '{name}'; one already exists on this engine. Remove it (or run the tests on another engine).");
+                $"These tests start a container named '{name}'; one already exists on this engine. Remove it (or run the tests on " +
+                    $"another engine).");
         }
     }
 
@@ -43,11 +44,15 @@ public sealed class ComposePrecedenceTests
             var manifest = json.RootElement.GetProperty("manifest");
             Assert.Multiple(() =>
             {
-                Assert.That(manifest.GetProperty("postgres").GetProperty("source").GetProperty("container").GetString(), Is.EqualTo(summit.Postgres));
-                Assert.That(manifest.GetProperty("neo4j").GetProperty("source").GetProperty("container").GetString(), Is.EqualTo(summit.Neo4j));
+                Assert.That(manifest.GetProperty("postgres").GetProperty("source").GetProperty("container").GetString(),
+                    Is.EqualTo(summit.Postgres));
+                Assert.That(manifest.GetProperty("neo4j").GetProperty("source").GetProperty("container").GetString(),
+                    Is.EqualTo(summit.Neo4j));
                 Assert.That(manifest.GetProperty("postgres").GetProperty("database").GetString(), Is.EqualTo("summit_dev"));
-                Assert.That(backup.Stderr, Does.Contain($"PostgreSQL: container '{summit.Postgres}' (compose project '{summit.ComposeProject}', service 'postgres')"));
-                Assert.That(backup.Stderr, Does.Contain($"Neo4j: container '{summit.Neo4j}' (compose project '{summit.ComposeProject}', service 'neo4j')"));
+                Assert.That(backup.Stderr, Does.Contain($"PostgreSQL: container '{summit.Postgres}' (compose project " +
+                    $"'{summit.ComposeProject}', service 'postgres')"));
+                Assert.That(backup.Stderr, Does.Contain($"Neo4j: container '{summit.Neo4j}' (compose project '{summit.ComposeProject}', " +
+                    $"service 'neo4j')"));
             });
         }
 
@@ -75,7 +80,9 @@ public sealed class ComposePrecedenceTests
         Assert.That(run.ExitCode, Is.Zero, run.Describe());
         using var json = JsonDocument.Parse(run.Stdout);
         var configuration = json.RootElement.GetProperty("configuration").EnumerateArray()
-            .ToDictionary(e => e.GetProperty("key").GetString()!, e => (Value: e.GetProperty("value").GetString(), Source: e.GetProperty("source").GetString()));
+            .ToDictionary(
+                e => e.GetProperty("key").GetString()!, e =>
+                    (Value: e.GetProperty("value").GetString(), Source: e.GetProperty("source").GetString()));
         Assert.Multiple(() =>
         {
             Assert.That(configuration["Postgres:Container"], Is.EqualTo(("postgres", "environment (SUMMIT_DR_Postgres__Container)")));
@@ -129,7 +136,8 @@ public sealed class ComposePrecedenceTests
                     .And.Contain($"--set Neo4j:Container={summit.Neo4j}"));
             });
 
-            using var selected = await ToolRun.RunAsync(elsewhere, "verify", "--set", "Postgres:Container=" + summit.Postgres, "--set", "Neo4j:Container=" + summit.Neo4j);
+            using var selected = await ToolRun.RunAsync(
+                elsewhere, "verify", "--set", "Postgres:Container=" + summit.Postgres, "--set", "Neo4j:Container=" + summit.Neo4j);
             Assert.That(selected.Stdout, Does.Contain($"ok   postgres container: '{summit.Postgres}' is running"), selected.Describe());
         }
         finally

@@ -21,7 +21,8 @@ public sealed class ConfinementTests
     {
         await using var server = kind == "s3" ? await RemoteServer.StartS3Async() : await RemoteServer.StartAzuriteAsync();
         await using var platform = await Platform.StartAsync(seed: false);
-        using (var backup = ToolRun.Start(platform.WorkDir, ["backup", "--only", "postgres", "--push", .. server.Settings()], server.Environment))
+        using (var backup = ToolRun.Start(
+            platform.WorkDir, ["backup", "--only", "postgres", "--push", .. server.Settings()], server.Environment))
         {
             await backup.WaitAsync(TimeSpan.FromMinutes(3));
             Assert.That(backup.ExitCode, Is.Zero, backup.Describe());
@@ -48,10 +49,13 @@ public sealed class ConfinementTests
                 Assert.Multiple(() =>
                 {
                     Assert.That(pull.ExitCode, Is.EqualTo(4), planted + ": " + pull.Describe());
-                    Assert.That(pull.Stderr.Split('\n').Where(l => l.StartsWith("summit-dr: ", StringComparison.Ordinal)).ToList(), Has.Count.EqualTo(1).And.Some.Contain($"names '{planted}'"), pull.Describe());
+                    Assert.That(pull.Stderr.Split('\n').Where(l => l.StartsWith("summit-dr: ", StringComparison.Ordinal)).ToList(),
+                        Has.Count.EqualTo(1).And.Some.Contain($"names '{planted}'"), pull.Describe());
                     Assert.That(File.ReadAllText(victim), Is.EqualTo("precious"), "the named file is untouched");
                     Assert.That(File.GetLastWriteTimeUtc(victim), Is.EqualTo(written));
-                    Assert.That(Directory.Exists(platform.BackupRoot) ? Directory.GetFileSystemEntries(platform.BackupRoot).Where(e => !e.EndsWith(".summit-dr.lock", StringComparison.Ordinal)) : [], Is.Empty, "nothing was created in the backup root");
+                    Assert.That(Directory.Exists(platform.BackupRoot) ? Directory.GetFileSystemEntries(platform.BackupRoot).Where(
+                        e => !e.EndsWith(".summit-dr.lock", StringComparison.Ordinal)) : [], Is.Empty, "nothing was created in the " +
+                            "backup root");
                     Assert.That(list.ExitCode, Is.Zero, list.Describe());
                     using var json = JsonDocument.Parse(list.Stdout);
                     Assert.That(json.RootElement.GetProperty("backups")[0].GetProperty("state").GetString(), Is.EqualTo("corrupt"));
@@ -69,7 +73,8 @@ public sealed class ConfinementTests
     {
         await using var server = await RemoteServer.StartS3Async();
         await using var platform = await Platform.StartAsync(seed: false);
-        using (var backup = ToolRun.Start(platform.WorkDir, ["backup", "--only", "postgres", "--push", .. server.Settings()], server.Environment))
+        using (var backup = ToolRun.Start(
+            platform.WorkDir, ["backup", "--only", "postgres", "--push", .. server.Settings()], server.Environment))
         {
             await backup.WaitAsync(TimeSpan.FromMinutes(3));
             Assert.That(backup.ExitCode, Is.Zero, backup.Describe());

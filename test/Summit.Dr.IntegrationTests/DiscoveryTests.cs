@@ -24,11 +24,14 @@ public sealed class DiscoveryTests
             var manifest = json.RootElement.GetProperty("manifest");
             Assert.Multiple(() =>
             {
-                Assert.That(manifest.GetProperty("postgres").GetProperty("source").GetProperty("container").GetString(), Is.EqualTo(platform.Postgres));
+                Assert.That(manifest.GetProperty("postgres").GetProperty("source").GetProperty("container").GetString(),
+                    Is.EqualTo(platform.Postgres));
                 Assert.That(manifest.GetProperty("postgres").GetProperty("database").GetString(), Is.EqualTo("summit_dev"));
-                Assert.That(manifest.GetProperty("neo4j").GetProperty("source").GetProperty("container").GetString(), Is.EqualTo(platform.Neo4j));
+                Assert.That(manifest.GetProperty("neo4j").GetProperty("source").GetProperty("container").GetString(),
+                    Is.EqualTo(platform.Neo4j));
                 Assert.That(manifest.GetProperty("neo4j").GetProperty("nodeCount").GetInt64(), Is.EqualTo(Platform.SeededNodes));
-                Assert.That(backup.Stderr, Does.Contain($"PostgreSQL: container '{platform.Postgres}' (compose project '{platform.ComposeProject}', service 'postgres')"));
+                Assert.That(backup.Stderr, Does.Contain($"PostgreSQL: container '{platform.Postgres}' (compose project " +
+                    $"'{platform.ComposeProject}', service 'postgres')"));
             });
         }
 
@@ -46,12 +49,15 @@ public sealed class DiscoveryTests
         var twin = platform.Prefix + "-summit-postgres-2";
         try
         {
-            await Sh.DockerRequireAsync(["run", "-d", "--name", twin, "--network", "none", .. platform.Labels("postgres"), "-e", "POSTGRES_USER=summit", Repo.PostgresImage]);
+            await Sh.DockerRequireAsync(
+                ["run", "-d", "--name", twin, "--network", "none", .. platform.Labels("postgres"), "-e", "POSTGRES_USER=summit",
+                    Repo.PostgresImage]);
 
             using var run = await ToolRun.RunAsync(platform.WorkDir, "backup");
 
             Assert.That(run.ExitCode, Is.EqualTo(3), run.Describe());
-            Assert.That(run.Stderr, Does.Contain($"has 2 containers for service 'postgres': {platform.Postgres}, {twin}. Set Postgres:Container"));
+            Assert.That(run.Stderr, Does.Contain($"has 2 containers for service 'postgres': {platform.Postgres}, {twin}. Set " +
+                $"Postgres:Container"));
         }
         finally
         {
@@ -64,7 +70,8 @@ public sealed class DiscoveryTests
     {
         await using var platform = await Platform.StartAsync(seed: false, compose: true);
 
-        using var run = await ToolRun.RunAsync(platform.WorkDir, "verify", "--set", "Postgres:Container=" + platform.Postgres, "--set", "Neo4j:Container=" + platform.Neo4j);
+        using var run = await ToolRun.RunAsync(
+            platform.WorkDir, "verify", "--set", "Postgres:Container=" + platform.Postgres, "--set", "Neo4j:Container=" + platform.Neo4j);
 
         Assert.That(run.Stderr, Does.Not.Contain("compose project"), run.Describe());
         Assert.That(run.Stdout, Does.Contain($"ok   postgres container: '{platform.Postgres}' is running"));

@@ -1,10 +1,12 @@
+using System.Text.RegularExpressions;
 using Summit.Dr.IntegrationTests.Support;
 using Summit.Dr.Testing;
 
 
 namespace Summit.Dr.IntegrationTests;
 
-/// <summary>A backup that cannot fit never stops Neo4j; a disk that fills up mid-run leaves Neo4j running and nothing half written.</summary>
+/// <summary>A backup that cannot fit never stops Neo4j; a disk that fills up mid-run leaves Neo4j running and nothing half
+/// written.</summary>
 [TestFixture]
 [CancelAfter(300_000)]
 public sealed class DiskSpaceTests
@@ -21,7 +23,8 @@ public sealed class DiskSpaceTests
         Assert.Multiple(async () =>
         {
             Assert.That(run.ExitCode, Is.EqualTo(3), run.Describe());
-            Assert.That(run.Stderr, Does.Match(@"summit-dr: Not enough free disk for this backup: 2\.0 MiB free at " + System.Text.RegularExpressions.Regex.Escape(disk.Path) +
+            Assert.That(run.Stderr,
+                Does.Match(@"summit-dr: Not enough free disk for this backup: 2\.0 MiB free at " + Regex.Escape(disk.Path) +
                 @", and the backup may need up to \d+\.\d MiB \(PostgreSQL .*, Neo4j .*, uploads .*\)\. Nothing was stopped\."));
             Assert.That(await StartedAtAsync(platform), Is.EqualTo(startedAt), "Neo4j was never stopped");
             Assert.That(Directory.GetFileSystemEntries(disk.Path), Is.Empty, "nothing was written");
@@ -49,11 +52,13 @@ public sealed class DiskSpaceTests
         Assert.Multiple(async () =>
         {
             Assert.That(run.ExitCode, Is.EqualTo(1), run.Describe());
-            Assert.That(run.Stderr, Does.Contain($"summit-dr: The disk is full: no space left on the device that holds {disk.Path}. The unfinished backup was removed and Neo4j is running again."));
+            Assert.That(run.Stderr, Does.Contain($"summit-dr: The disk is full: no space left on the device that holds {disk.Path}. The " +
+                $"unfinished backup was removed and Neo4j is running again."));
             Assert.That(run.Stderr, Does.Not.Contain("Unexpected failure"));
             Assert.That(await platform.Neo4jAnswersAsync(), Is.True);
             Assert.That(Directory.GetDirectories(disk.Path), Is.Empty, "the partial backup is gone");
-            Assert.That(Directory.GetFiles(disk.Path).Select(Path.GetFileName), Has.All.Match(@"^\.failed-\d{8}_\d{6}\.log$"), "only the failed run's log is kept");
+            Assert.That(Directory.GetFiles(disk.Path).Select(Path.GetFileName), Has.All.Match(@"^\.failed-\d{8}_\d{6}\.log$"),
+                "only the failed run's log is kept");
         });
     }
 
@@ -79,15 +84,18 @@ public sealed class DiskSpaceTests
         Assert.Multiple(async () =>
         {
             Assert.That(run.ExitCode, Is.EqualTo(3), run.Describe());
-            Assert.That(run.Stderr, Does.Match(@"summit-dr: Not enough free disk to restore the uploads: \d+(\.\d)? KiB free at " + System.Text.RegularExpressions.Regex.Escape(disk.Path) +
+            Assert.That(run.Stderr,
+                Does.Match(@"summit-dr: Not enough free disk to restore the uploads: \d+(\.\d)? KiB free at " + Regex.Escape(disk.Path) +
                 @", and the backup's uploads need \d+(\.\d)? KiB there beside the live tree until the swap\. Nothing was touched\."));
             Assert.That(File.ReadAllText(Path.Combine(uploads, "current.csv")), Is.EqualTo("live"));
-            Assert.That(Directory.GetFileSystemEntries(disk.Path).Select(Path.GetFileName), Is.EquivalentTo(new[] { "uploads", "filler" }), "no staging directory");
+            Assert.That(Directory.GetFileSystemEntries(disk.Path).Select(Path.GetFileName), Is.EquivalentTo(new[] { "uploads", "filler" }),
+                "no staging directory");
             Assert.That(await platform.Neo4jAnswersAsync(), Is.True);
         });
         before.AssertEqual(await PlatformState.CaptureAsync(platform), "the refused restore touched nothing");
     }
 
     private static async Task<string> StartedAtAsync(Platform platform) =>
-        (await Sh.DockerRequireAsync("inspect", "--type", "container", "--format", "{{.State.StartedAt}} {{.State.Running}}", platform.Neo4j)).Trim();
+        (await Sh.DockerRequireAsync("inspect", "--type", "container", "--format", "{{.State.StartedAt}} " +
+            "{{.State.Running}}", platform.Neo4j)).Trim();
 }

@@ -20,8 +20,11 @@ public sealed class DoctorTests
         Assert.That(run.ExitCode, Is.Zero, run.Describe());
         using var json = JsonDocument.Parse(run.Stdout);
         var configuration = json.RootElement.GetProperty("configuration").EnumerateArray()
-            .ToDictionary(e => e.GetProperty("key").GetString()!, e => (Value: e.GetProperty("value").GetString(), Source: e.GetProperty("source").GetString()));
-        var checks = json.RootElement.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("detail").GetString());
+            .ToDictionary(
+                e => e.GetProperty("key").GetString()!, e =>
+                    (Value: e.GetProperty("value").GetString(), Source: e.GetProperty("source").GetString()));
+        var checks = json.RootElement.GetProperty("checks").EnumerateArray().ToDictionary(
+            c => c.GetProperty("name").GetString()!, c => c.GetProperty("detail").GetString());
         Assert.Multiple(() =>
         {
             Assert.That(json.RootElement.GetProperty("schemaVersion").GetInt32(), Is.EqualTo(1));
@@ -31,7 +34,8 @@ public sealed class DoctorTests
             Assert.That(configuration["Postgres:Container"].Source, Does.EndWith("summit-dr.json"));
             Assert.That(configuration["Backup:Root"], Is.EqualTo(("backups", "default")));
             Assert.That(checks["neo4j version"], Does.Contain("5.24.0").And.Contain("5.x `database dump|load`"));
-            Assert.That(checks["postgres container"], Does.Contain($"'{platform.Postgres}' (set in {Path.Combine(platform.WorkDir, "summit-dr.json")})"));
+            Assert.That(checks["postgres container"], Does.Contain($"'{platform.Postgres}' (set in " +
+                $"{Path.Combine(platform.WorkDir, "summit-dr.json")})"));
             Assert.That(checks["free disk"], Does.Contain("estimated"));
             Assert.That(checks.Keys, Does.Contain("docker cli").And.Contain("docker daemon").And.Contain("write permission"));
         });
@@ -45,7 +49,8 @@ public sealed class DoctorTests
         using var run = await ToolRun.RunAsync(platform.WorkDir, "doctor", "--set", "Neo4j:Container=" + platform.Prefix + "-gone");
 
         Assert.That(run.ExitCode, Is.EqualTo(3), run.Describe());
-        Assert.That(run.Stdout, Does.Contain($"FAIL neo4j container: '{platform.Prefix}-gone' not found (set in command line). List containers with `docker ps -a` and set Neo4j:Container"));
+        Assert.That(run.Stdout, Does.Contain($"FAIL neo4j container: '{platform.Prefix}-gone' not found (set in command line). List " +
+            $"containers with `docker ps -a` and set Neo4j:Container"));
         Assert.That(run.Stdout, Does.Contain("ok   postgres container").And.Contain("free disk").And.Contain("Effective configuration:"));
     }
 
@@ -57,8 +62,10 @@ public sealed class DoctorTests
         using var run = await ToolRun.RunAsync(platform.WorkDir, "doctor");
 
         Assert.That(run.ExitCode, Is.Zero, run.Describe());
-        Assert.That(run.Stdout, Does.Contain($"ok   postgres container: '{platform.Postgres}' (compose project '{platform.ComposeProject}', service 'postgres')"));
-        Assert.That(run.Stdout, Does.Match(@"Postgres:Database\s+summit_dev\s+container environment \(POSTGRES_DB of " + platform.Postgres + @"\)"));
+        Assert.That(run.Stdout, Does.Contain($"ok   postgres container: '{platform.Postgres}' (compose project " +
+            $"'{platform.ComposeProject}', service 'postgres')"));
+        Assert.That(run.Stdout,
+            Does.Match(@"Postgres:Database\s+summit_dev\s+container environment \(POSTGRES_DB of " + platform.Postgres + @"\)"));
     }
 
     [Test]
@@ -77,6 +84,7 @@ public sealed class DoctorTests
         using var run = await ToolRun.RunAsync(dir, "doctor", "--docker", fake);
 
         Assert.That(run.ExitCode, Is.EqualTo(3), run.Describe());
-        Assert.That(run.Stdout, Does.Contain("ok   docker cli").And.Contain("FAIL docker daemon: Docker is not reachable").And.Contain("ok   write permission"));
+        Assert.That(run.Stdout, Does.Contain("ok   docker cli").And.Contain("FAIL docker daemon: Docker is not " +
+            "reachable").And.Contain("ok   write permission"));
     }
 }

@@ -27,7 +27,8 @@ public sealed class DrillTests
         Assert.That(run.ExitCode, Is.Zero, run.Describe());
         using var json = JsonDocument.Parse(run.Stdout);
         var root = json.RootElement;
-        var checks = root.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("passed").GetBoolean());
+        var checks = root.GetProperty("checks").EnumerateArray().ToDictionary(
+            c => c.GetProperty("name").GetString()!, c => c.GetProperty("passed").GetBoolean());
         Assert.Multiple(async () =>
         {
             Assert.That(root.GetProperty("status").GetString(), Is.EqualTo("proven"));
@@ -47,7 +48,8 @@ public sealed class DrillTests
 
         using var list = await ToolRun.RunAsync(platform.WorkDir, "list");
         Assert.That(list.Stdout, Does.Contain("LAST DRILLED").And.Contain("just now: proven"));
-        using var drill = JsonDocument.Parse(File.ReadAllText(Path.Combine(platform.BackupRoot, platform.VisibleBackups().Single(), "drill.json")));
+        using var drill = JsonDocument.Parse(
+            File.ReadAllText(Path.Combine(platform.BackupRoot, platform.VisibleBackups().Single(), "drill.json")));
         Assert.That(drill.RootElement.GetProperty("result").GetString(), Is.EqualTo("proven"));
     }
 
@@ -69,8 +71,10 @@ public sealed class DrillTests
         Assert.Multiple(async () =>
         {
             Assert.That(root.GetProperty("factsRecorded").GetBoolean(), Is.False);
-            Assert.That(root.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()), Has.Some.Contains("no facts were recorded to compare with"));
-            Assert.That(root.GetProperty("checks").EnumerateArray().Select(c => c.GetProperty("name").GetString()), Is.SupersetOf(new[] { "postgres smoke query", "neo4j smoke query" }));
+            Assert.That(root.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()), Has.Some.Contains("no facts were " +
+                "recorded to compare with"));
+            Assert.That(root.GetProperty("checks").EnumerateArray().Select(c => c.GetProperty("name").GetString()),
+                Is.SupersetOf(new[] { "postgres smoke query", "neo4j smoke query" }));
             Assert.That(root.GetProperty("checks").EnumerateArray().All(c => c.GetProperty("passed").GetBoolean()), Is.True);
             Assert.That(await EngineTracesAsync(), Is.EqualTo(before));
         });
@@ -85,10 +89,13 @@ public sealed class DrillTests
         var before = await EngineTracesAsync();
 
         using var unset = await ToolRun.RunAsync(platform.WorkDir, "drill", "latest");
-        using var run = await ToolRun.RunAsync(platform.WorkDir, "drill", "latest", "--json", "--set", "Drill:PostgresImage=" + Repo.PostgresImage, "--set", "Drill:Neo4jImage=" + Repo.Neo4jImage);
+        using var run = await ToolRun.RunAsync(
+            platform.WorkDir, "drill", "latest", "--json", "--set", "Drill:PostgresImage=" + Repo.PostgresImage, "--set",
+            "Drill:Neo4jImage=" + Repo.Neo4jImage);
 
         Assert.That(unset.ExitCode, Is.EqualTo(3), unset.Describe());
-        Assert.That(unset.Stderr, Does.Contain("set Drill:PostgresImage to the image to drill with").And.Contain("never takes the image a manifest names"));
+        Assert.That(unset.Stderr, Does.Contain("set Drill:PostgresImage to the image to drill with").And.Contain("never takes the image " +
+            "a manifest names"));
         Assert.That(run.ExitCode, Is.Zero, run.Describe());
         using var json = JsonDocument.Parse(run.Stdout);
         var images = json.RootElement.GetProperty("images").EnumerateArray().Select(i => i.GetString()).ToList();
@@ -144,7 +151,8 @@ public sealed class DrillTests
         Assert.Multiple(async () =>
         {
             Assert.That(run.ExitCode, Is.EqualTo(4), run.Describe());
-            Assert.That(run.Stderr, Does.Contain("FAIL postgres rows public.users: table public.users:").And.Contain("does not match its manifest"));
+            Assert.That(run.Stderr, Does.Contain("FAIL postgres rows public.users: table public.users:").And.Contain("does not match its " +
+                "manifest"));
             Assert.That(await EngineTracesAsync(), Is.EqualTo(before));
         });
         Assert.That(File.ReadAllText(Path.Combine(edited, "drill.json")), Does.Contain("\"result\": \"mismatch\""));
@@ -262,9 +270,11 @@ public sealed class DrillTests
     private static async Task WaitForScratchAsync(ToolRun run)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!(await Sh.DockerRequireAsync("ps", "-a", "--filter", "label=summit-dr.drill", "--format", "{{.Names}}")).Contains("-neo4j", StringComparison.Ordinal))
+        while (!(await Sh.DockerRequireAsync("ps", "-a", "--filter", "label=summit-dr.drill", "--format", "{{.Names}}")).Contains(
+            "-neo4j", StringComparison.Ordinal))
         {
-            Assert.That(run.HasExited || DateTime.UtcNow > deadline, Is.False, "the drill never created its scratch containers\n" + run.Describe());
+            Assert.That(run.HasExited || DateTime.UtcNow > deadline, Is.False, "the drill never created its scratch " +
+                "containers\n" + run.Describe());
             await Task.Delay(50);
         }
     }

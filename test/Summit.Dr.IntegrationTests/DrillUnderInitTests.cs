@@ -25,13 +25,17 @@ public sealed class DrillUnderInitTests
 
         await BuildAsync();
         var live = platform.Prefix + "-pg-under-init";
-        await Sh.DockerRequireAsync("run", "-d", "--name", live, "--network", "none", "-e", "POSTGRES_USER=" + platform.User, "-e", "POSTGRES_PASSWORD=pw", "-e", "POSTGRES_DB=" + platform.Database, Image);
+        await Sh.DockerRequireAsync(
+            "run", "-d", "--name", live, "--network", "none", "-e", "POSTGRES_USER=" + platform.User, "-e", "POSTGRES_PASSWORD=pw", "-e",
+            "POSTGRES_DB=" + platform.Database, Image);
         try
         {
             var pid1 = (await Sh.DockerRequireAsync("exec", live, "cat", "/proc/1/comm")).Trim();
             Assert.That(pid1, Is.Not.EqualTo("postgres"), "the image under test keeps another process as PID 1");
 
-            using var drill = await ToolRun.RunAsync(platform.WorkDir, "drill", "latest", "--json", "--set", "Postgres:Container=" + live, "--set", "Drill:ReadyTimeoutSeconds=90");
+            using var drill = await ToolRun.RunAsync(
+                platform.WorkDir, "drill", "latest", "--json", "--set", "Postgres:Container=" + live, "--set",
+                "Drill:ReadyTimeoutSeconds=90");
 
             Assert.That(drill.ExitCode, Is.Zero, drill.Describe());
             using var json = JsonDocument.Parse(drill.Stdout);
@@ -39,7 +43,8 @@ public sealed class DrillUnderInitTests
             {
                 Assert.That(json.RootElement.GetProperty("status").GetString(), Is.EqualTo("proven"));
                 Assert.That(json.RootElement.GetProperty("images").EnumerateArray().Select(i => i.GetString()), Has.Some.Contains(Image));
-                Assert.That(json.RootElement.GetProperty("totalSeconds").GetDouble(), Is.LessThan(90), "ready as soon as the final server listens, not after a timeout");
+                Assert.That(json.RootElement.GetProperty("totalSeconds").GetDouble(), Is.LessThan(90), "ready as soon as the final " +
+                    "server listens, not after a timeout");
             });
         }
         finally

@@ -14,7 +14,8 @@ namespace Summit.Dr.IntegrationTests;
 [CancelAfter(300_000)]
 public sealed class DryRunTests
 {
-    private static readonly HashSet<string> Questions = new(StringComparer.Ordinal) { "inspect", "ps", "version", "info", "--version", "volume ls", "image inspect" };
+    private static readonly HashSet<string> Questions = new(
+        StringComparer.Ordinal) { "inspect", "ps", "version", "info", "--version", "volume ls", "image inspect" };
 
     [Test]
     public async Task A_backup_dry_run_asks_only_and_plans_exactly_what_the_run_executes()
@@ -31,8 +32,10 @@ public sealed class DryRunTests
         {
             Assert.That(dry.ExitCode, Is.Zero, dry.Describe());
             Assert.That(asked.Where(c => !IsQuestion(c)).Select(c => string.Join(' ', c)), Is.Empty, "a dry run only asks");
-            Assert.That(dry.Stdout, Does.Contain("snapshot: Neo4j is down only to copy"), "the plan says which path the dump takes and why");
-            Assert.That(Directory.Exists(platform.BackupRoot) ? Directory.GetFileSystemEntries(platform.BackupRoot) : [], Is.Empty, "nothing is created, not even the lock");
+            Assert.That(dry.Stdout, Does.Contain("snapshot: Neo4j is down only to copy"), "the plan says which path the dump takes and " +
+                "why");
+            Assert.That(Directory.Exists(platform.BackupRoot) ? Directory.GetFileSystemEntries(platform.BackupRoot) : [], Is.Empty,
+                "nothing is created, not even the lock");
             Assert.That(await platform.StartedAtAsync(platform.Neo4j), Is.EqualTo(startedAt), "Neo4j was never stopped");
         });
 
@@ -61,7 +64,8 @@ public sealed class DryRunTests
             Assert.That(dry.ExitCode, Is.Zero, dry.Describe());
             Assert.That(asked.Where(c => !IsQuestion(c)).Select(c => string.Join(' ', c)), Is.Empty, "a dry run only asks");
             Assert.That(Traces(await platform.KeptTracesAsync()), Is.EqualTo(before), "nothing is kept aside: nothing was replaced");
-            Assert.That(dry.Stdout, Does.Contain("load-then-swap: the dump is loaded into /data/summit-dr-scratch-staging-"), "the plan says which path the load takes and why");
+            Assert.That(dry.Stdout, Does.Contain("load-then-swap: the dump is loaded into " +
+                "/data/summit-dr-scratch-staging-"), "the plan says which path the load takes and why");
             Assert.That(platform.VisibleBackups(), Has.Count.EqualTo(1));
         });
 
@@ -78,7 +82,8 @@ public sealed class DryRunTests
         var target = await PitrPlatform.TargetBetweenAsync(platform, 1, 2);
         var cli = RecordingCli.Create(platform.WorkDir);
 
-        using var dry = await PitrPlatform.ToolAsync(platform, "restore", "--to", target, "--only", "postgres", "--yes", "--dry-run", "--json", "--docker", cli.Path);
+        using var dry = await PitrPlatform.ToolAsync(
+            platform, "restore", "--to", target, "--only", "postgres", "--yes", "--dry-run", "--json", "--docker", cli.Path);
         var asked = cli.TakeCalls();
 
         Assert.Multiple(async () =>
@@ -89,7 +94,8 @@ public sealed class DryRunTests
         });
 
         using var plan = JsonDocument.Parse(dry.Stdout);
-        using var run = await PitrPlatform.ToolAsync(platform, "restore", "--to", target, "--only", "postgres", "--yes", "--docker", cli.Path);
+        using var run = await PitrPlatform.ToolAsync(
+            platform, "restore", "--to", target, "--only", "postgres", "--yes", "--docker", cli.Path);
         Assert.That(run.ExitCode, Is.Zero, run.Describe());
         Assert.That(await PitrPlatform.BatchesAsync(platform), Is.EqualTo("1"));
         AssertPlanIsRun(plan, cli.TakeCalls(), cli.Name);
@@ -112,28 +118,36 @@ public sealed class DryRunTests
             Assert.That(planned, Is.Not.Empty);
             foreach (var command in planned)
             {
-                Assert.That(executed.Any(e => PlanMatch.Matches(command, e)), Is.True, $"planned, never ran: {command}\nran: {string.Join("\n", executed)}");
+                Assert.That(executed.Any(e => PlanMatch.Matches(command, e)), Is.True, $"planned, never ran: {command}\nran: " +
+                    $"{string.Join("\n", executed)}");
             }
 
             foreach (var (command, args) in executed.Zip(ran))
             {
-                Assert.That(IsDockerQuestion(args) || planned.Any(p => PlanMatch.Matches(p, command)), Is.True, $"ran, never planned: {command}");
+                Assert.That(IsDockerQuestion(args) || planned.Any(p => PlanMatch.Matches(p, command)), Is.True, $"ran, never planned: " +
+                    $"{command}");
             }
         });
     }
 
-    private static string Timeless(string command) => System.Text.RegularExpressions.Regex.Replace(command, @"\d{8}_\d{6}", "YYYYMMDD_HHMMSS");
+    private static string Timeless(string command) =>
+        System.Text.RegularExpressions.Regex.Replace(command, @"\d{8}_\d{6}", "YYYYMMDD_HHMMSS");
 
     private static string Traces((string[] Databases, string[] Neo4jEntries, string[] UploadsSiblings) traces) =>
         string.Join(";", traces.Databases.Concat(traces.Neo4jEntries).Concat(traces.UploadsSiblings));
 
-    /// <summary>What a dry run may run: docker's questions, and the read-only queries of PostgreSQL and Neo4j.</summary>
-    private static bool IsDockerQuestion(string[] args) => Questions.Contains(args[0]) || (args.Length > 1 && Questions.Contains(args[0] + " " + args[1]));
+    /// <summary>What a dry run may run: docker's questions, the read-only queries of PostgreSQL and Neo4j, and who owns PostgreSQL's data
+    /// directory.</summary>
+    private static bool IsDockerQuestion(string[] args) =>
+        Questions.Contains(args[0]) || (args.Length > 1 && Questions.Contains(args[0] + " " + args[1]));
 
     private static bool IsQuestion(string[] args) =>
         IsDockerQuestion(args)
         || args.Contains("du")
         || args.Contains("df")
-        || (args.Contains("psql") && args.Any(a => a.StartsWith("SHOW server_version", StringComparison.Ordinal) || a.StartsWith("SELECT 'role'", StringComparison.Ordinal)))
+        || args.Contains("stat")
+        || (args.Contains("psql")
+            && args.Any(a =>
+                a.StartsWith("SHOW server_version", StringComparison.Ordinal) || a.StartsWith("SELECT 'role'", StringComparison.Ordinal)))
         || (args.Contains("cypher-shell") && args.Any(a => a.Contains("RETURN count(", StringComparison.Ordinal)));
 }

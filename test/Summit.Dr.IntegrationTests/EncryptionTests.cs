@@ -46,7 +46,8 @@ public sealed class EncryptionTests
         var magic = new Dictionary<string, byte[]> { ["postgres.dump"] = "PGDMP"u8.ToArray(), ["uploads.tar.gz"] = [0x1f, 0x8b] };
         foreach (var file in new[] { "postgres.dump", "neo4j.dump", "uploads.tar.gz" })
         {
-            var artifact = manifest.RootElement.EnumerateObject().Select(p => p.Value).Where(v => v.ValueKind == JsonValueKind.Object && v.TryGetProperty("artifact", out var a) && a.ValueKind == JsonValueKind.Object)
+            var artifact = manifest.RootElement.EnumerateObject().Select(p => p.Value).Where(
+                v => v.ValueKind == JsonValueKind.Object && v.TryGetProperty("artifact", out var a) && a.ValueKind == JsonValueKind.Object)
                 .Select(v => v.GetProperty("artifact")).Single(a => a.GetProperty("file").GetString() == file);
             var path = Path.Combine(directory, file);
             var plain = Path.Combine(platform.WorkDir, file + ".plain");
@@ -59,7 +60,8 @@ public sealed class EncryptionTests
                 Assert.That(File.ReadAllBytes(path).AsSpan(0, 5).SequenceEqual("PGDMP"u8), Is.False, $"{file} is not plaintext on disk");
                 if (magic.TryGetValue(file, out var expected))
                 {
-                    Assert.That(File.ReadAllBytes(plain).AsSpan(0, expected.Length).ToArray(), Is.EqualTo(expected), $"{file} decrypts to its format");
+                    Assert.That(File.ReadAllBytes(plain).AsSpan(0, expected.Length).ToArray(), Is.EqualTo(expected), $"{file} decrypts " +
+                        $"to its format");
                 }
             });
         }
@@ -74,7 +76,8 @@ public sealed class EncryptionTests
             Assert.Multiple(() =>
             {
                 Assert.That(refused.ExitCode, Is.EqualTo(4), refused.Describe());
-                Assert.That(refused.Stderr, Does.Contain(ops.Fingerprint).And.Contain("Summit Ops <ops@example.test>").And.Contain("Encryption:SecretKeyFiles"));
+                Assert.That(refused.Stderr, Does.Contain(ops.Fingerprint).And.Contain("Summit Ops " +
+                    "<ops@example.test>").And.Contain("Encryption:SecretKeyFiles"));
             });
             changed.AssertEqual(await PlatformState.CaptureAsync(platform), "after a refused restore");
         }
@@ -107,7 +110,9 @@ public sealed class EncryptionTests
     {
         const string passphrase = "summit-dr passphrase 7f3a";
         await using var platform = await Platform.StartAsync();
-        using (var backup = ToolRun.Start(platform.WorkDir, ["backup", "--only", "postgres,uploads"], new Dictionary<string, string> { ["SUMMIT_DR_ENCRYPTION_PASSPHRASE"] = passphrase }))
+        using (var backup = ToolRun.Start(
+            platform.WorkDir, ["backup", "--only", "postgres,uploads"],
+            new Dictionary<string, string> { ["SUMMIT_DR_ENCRYPTION_PASSPHRASE"] = passphrase }))
         {
             await backup.WaitAsync(TimeSpan.FromMinutes(4));
             Assert.That(backup.ExitCode, Is.Zero, backup.Describe());
@@ -115,7 +120,10 @@ public sealed class EncryptionTests
         }
 
         var directory = Path.Combine(platform.BackupRoot, platform.VisibleBackups().Single());
-        var written = string.Join('\n', Directory.GetFiles(directory).Where(f => !f.EndsWith(".dump", StringComparison.Ordinal) && !f.EndsWith(".gz", StringComparison.Ordinal)).Select(File.ReadAllText));
+        var written = string.Join(
+            '\n', Directory.GetFiles(directory).Where(
+                f => !f.EndsWith(".dump", StringComparison.Ordinal) && !f.EndsWith(".gz", StringComparison.Ordinal)).Select(
+                    File.ReadAllText));
         Assert.That(written, Does.Not.Contain(passphrase), "manifest and log hold no secret");
         Assert.That(written, Does.Contain("\"passphrase\": true").Or.Contain("\"passphrase\":true"));
 
@@ -127,7 +135,9 @@ public sealed class EncryptionTests
 
         await platform.ChangeEverythingAsync();
         var changed = await PlatformState.CaptureAsync(platform);
-        using var refused = ToolRun.Start(platform.WorkDir, ["restore", "latest", "--yes"], new Dictionary<string, string> { ["SUMMIT_DR_ENCRYPTION_PASSPHRASE"] = "not the passphrase" });
+        using var refused = ToolRun.Start(
+            platform.WorkDir, ["restore", "latest", "--yes"],
+            new Dictionary<string, string> { ["SUMMIT_DR_ENCRYPTION_PASSPHRASE"] = "not the passphrase" });
         await refused.WaitAsync(TimeSpan.FromMinutes(4));
         Assert.Multiple(() =>
         {

@@ -27,8 +27,11 @@ public sealed class EndToEndToolTests
         var project = Path.Combine(Repo.Root, "src", "Summit.Dr.Tool", "Summit.Dr.Tool.csproj");
         var pack = await Sh.RunAsync("dotnet", ["pack", project, "-c", "Release", "-p:Version=" + _version, "--nologo"]);
         Assert.That(pack.ExitCode, Is.Zero, pack.StandardOutput + pack.StandardError);
-        Assert.That(File.Exists(Path.Combine(Repo.Root, "nupkg", $"summit-dr.{_version}.nupkg")), Is.True, "dotnet pack writes nupkg/summit-dr.<version>.nupkg");
-        var install = await Sh.RunAsync("dotnet", ["tool", "install", "summit-dr", "--tool-path", _toolPath, "--add-source", Path.Combine(Repo.Root, "nupkg"), "--version", _version]);
+        Assert.That(File.Exists(Path.Combine(Repo.Root, "nupkg", $"summit-dr.{_version}.nupkg")), Is.True, "dotnet pack writes " +
+            "nupkg/summit-dr.<version>.nupkg");
+        var install = await Sh.RunAsync(
+            "dotnet", ["tool", "install", "summit-dr", "--tool-path", _toolPath, "--add-source", Path.Combine(Repo.Root, "nupkg"),
+                "--version", _version]);
         Assert.That(install.ExitCode, Is.Zero, install.StandardOutput + install.StandardError);
     }
 
@@ -37,7 +40,8 @@ public sealed class EndToEndToolTests
     {
         File.Delete(Path.Combine(Repo.Root, "nupkg", $"summit-dr.{_version}.nupkg"));
         Directory.Delete(_toolPath, recursive: true);
-        var cached = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages", "summit-dr", _version);
+        var cached = Path.Combine(
+            Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages", "summit-dr", _version);
         if (Directory.Exists(cached))
         {
             Directory.Delete(cached, recursive: true);
@@ -98,7 +102,8 @@ public sealed class EndToEndToolTests
             foreach (var artifact in json.RootElement.GetProperty("artifacts").EnumerateArray())
             {
                 var file = Path.Combine(directory, artifact.GetProperty("file").GetString()!);
-                Assert.That(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file))), Is.EqualTo(artifact.GetProperty("sha256").GetString()), file);
+                Assert.That(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file))),
+                    Is.EqualTo(artifact.GetProperty("sha256").GetString()), file);
             }
 
             Assert.That(json.RootElement.GetProperty("manifest").GetProperty("toolVersion").GetString(), Is.EqualTo(_version));

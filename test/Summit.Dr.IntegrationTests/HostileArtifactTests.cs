@@ -88,14 +88,16 @@ public sealed class HostileArtifactTests
         var newer = await BackUpAsync(platform, ["--only", "postgres", .. signing]);
         File.Delete(Path.Combine(newer, "manifest.json.sig"));
 
-        using var check = await ToolRun.RunAsync(platform.WorkDir, "check", "latest", "--json", "--set", "Signing:TrustedKeyFiles=" + host.PublicKeyFile);
+        using var check = await ToolRun.RunAsync(
+            platform.WorkDir, "check", "latest", "--json", "--set", "Signing:TrustedKeyFiles=" + host.PublicKeyFile);
 
         Assert.That(check.ExitCode, Is.Zero, check.Describe());
         using var json = JsonDocument.Parse(check.Stdout);
         Assert.Multiple(() =>
         {
             Assert.That(json.RootElement.GetProperty("backup").GetString(), Does.EndWith(Path.GetFileName(older)));
-            Assert.That(check.Stderr, Does.Contain($"latest is {Path.GetFileName(older)}: it passes over the newer {Path.GetFileName(newer)}"));
+            Assert.That(check.Stderr, Does.Contain($"latest is {Path.GetFileName(older)}: it passes over the newer " +
+                $"{Path.GetFileName(newer)}"));
             Assert.That(check.Stdout, Does.Contain($"passes over the newer {Path.GetFileName(newer)}"), "the JSON says it too");
         });
     }

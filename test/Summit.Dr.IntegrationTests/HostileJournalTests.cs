@@ -26,7 +26,9 @@ public sealed class HostileJournalTests
         var attacker = Directory.CreateTempSubdirectory("sdr-attacker-").FullName;
         File.WriteAllText(Path.Combine(attacker, "passwd"), "evil");
         File.SetUnixFileMode(attacker, (UnixFileMode)4095);
-        Rewrite(platform, state => state["uploads"] = new JsonObject { ["path"] = victim, ["kept"] = attacker, ["existed"] = true, ["swapped"] = true, ["mode"] = 4095 });
+        Rewrite(platform, state =>
+            state["uploads"] = new JsonObject { ["path"] = victim, ["kept"] = attacker, ["existed"] = true, ["swapped"] = true,
+                ["mode"] = 4095 });
 
         using var list = await ToolRun.RunAsync(platform.WorkDir, "list");
 
@@ -35,7 +37,8 @@ public sealed class HostileJournalTests
             Assert.That(list.ExitCode, Is.EqualTo(4), list.Describe());
             Assert.That(list.Stderr, Does.Contain(Undo + " is not obeyed: its uploads.path is '" + victim + "'"));
             Assert.That(File.ReadAllText(Path.Combine(victim, "passwd")), Is.EqualTo("root:x:0:0"), "the victim's files stay");
-            Assert.That(File.GetUnixFileMode(victim), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute), "and its mode");
+            Assert.That(File.GetUnixFileMode(victim),
+                Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute), "and its mode");
             Assert.That(Directory.Exists(attacker), Is.True);
         });
     }
@@ -45,7 +48,8 @@ public sealed class HostileJournalTests
     [TestCase("neo4j", "container", "sdr-victim")]
     [TestCase("neo4j", "kept", "/data/databases")]
     [TestCase("", "id", "../../etc")]
-    public async Task An_undo_record_naming_anything_but_the_platforms_own_objects_is_refused_and_nothing_is_done(string store, string field, string value)
+    public async Task An_undo_record_naming_anything_but_the_platforms_own_objects_is_refused_and_nothing_is_done(
+        string store, string field, string value)
     {
         await using var platform = await Platform.StartAsync();
         await RestoreAsync(platform);
@@ -84,7 +88,8 @@ public sealed class HostileJournalTests
         Assert.Multiple(async () =>
         {
             Assert.That(list.ExitCode, Is.EqualTo(4), list.Describe());
-            Assert.That(list.Stderr, Does.Contain($"its {(store.Length == 0 ? field : $"{store}.{field}")} is '{value}'").And.Contain("Nothing was done"));
+            Assert.That(list.Stderr, Does.Contain($"its {(store.Length == 0 ? field : $"{store}.{field}")} is " +
+                $"'{value}'").And.Contain("Nothing was done"));
             Assert.That(File.Exists(Path.Combine(hostDirectory, "keep-me")), Is.True, "no host directory was mounted or emptied");
             Assert.That(await platform.TableChecksumsAsync(), Is.EqualTo(tables), "no database was renamed or dropped");
             Assert.That(await platform.NodeCountAsync(), Is.EqualTo(nodes));
@@ -104,7 +109,8 @@ public sealed class HostileJournalTests
             Directory.CreateDirectory(platform.BackupRoot);
             var journal = new JsonObject
             {
-                ["owner"] = new JsonObject { ["host"] = Environment.MachineName, ["pid"] = int.MaxValue - 7, ["processStartedAt"] = DateTimeOffset.UtcNow },
+                ["owner"] = new JsonObject { ["host"] = Environment.MachineName, ["pid"] = int.MaxValue - 7,
+                    ["processStartedAt"] = DateTimeOffset.UtcNow },
                 ["stoppedAt"] = DateTimeOffset.UtcNow,
                 ["containers"] = new JsonArray(victim),
             };
@@ -135,7 +141,9 @@ public sealed class HostileJournalTests
         }
 
         await RestoreAsync(platform);
-        File.CreateSymbolicLink(Path.Combine(Directory.GetDirectories(platform.BackupRoot).First(d => !Path.GetFileName(d).StartsWith('.')), "drill.json.tmp"), victim);
+        File.CreateSymbolicLink(
+            Path.Combine(Directory.GetDirectories(platform.BackupRoot).First(d => !Path.GetFileName(d).StartsWith('.')), "drill.json.tmp"),
+            victim);
         using (var drill = await ToolRun.RunAsync(platform.WorkDir, "drill", "latest"))
         {
             Assert.That(drill.ExitCode, Is.Zero, drill.Describe());
@@ -164,7 +172,8 @@ public sealed class HostileJournalTests
         Assert.That(restore.ExitCode, Is.Zero, restore.Describe());
     }
 
-    /// <summary>The last restore's record, changed by <paramref name="change"/>, made to look like a restore that died half way (incomplete, its owner gone).</summary>
+    /// <summary>The last restore's record, changed by <paramref name="change"/>, made to look like a restore that died half way
+    /// (incomplete, its owner gone).</summary>
     private static void Rewrite(Platform platform, Action<JsonObject> change)
     {
         var path = Path.Combine(platform.BackupRoot, Undo);

@@ -42,7 +42,8 @@ public sealed class HostileWalTests
     {
         await using var platform = await Platform.StartAsync(seed: false);
         using var host = await GpgHome.CreateAsync("Backup host <backup@example.test>", algorithm: "ed25519");
-        var signing = new[] { "--set", "Signing:SecretKeyFile=" + host.SecretKeyFile, "--set", "Signing:TrustedKeyFiles=" + host.PublicKeyFile };
+        var signing = new[] { "--set", "Signing:SecretKeyFile=" + host.SecretKeyFile, "--set",
+            "Signing:TrustedKeyFiles=" + host.PublicKeyFile };
         await PitrPlatform.StartAsync(platform, signing);
         var target = await FillAndLedgerAsync(platform, signing);
         var branch = Branch(platform);
@@ -75,13 +76,16 @@ public sealed class HostileWalTests
         await using var platform = await Platform.StartAsync(seed: false);
         var password = "pg-" + platform.Prefix;
         // Replication from loopback now needs the password: only the passfile can give it.
-        await Sh.DockerRequireAsync("exec", "--user", "postgres", platform.Postgres, "sed", "-i", "-E", @"s/^(host\s+replication\s+all\s+127\.0\.0\.1\/32\s+)trust/\1scram-sha-256/", "/var/lib/postgresql/data/pg_hba.conf");
+        await Sh.DockerRequireAsync(
+            "exec", "--user", "postgres", platform.Postgres, "sed", "-i", "-E",
+            @"s/^(host\s+replication\s+all\s+127\.0\.0\.1\/32\s+)trust/\1scram-sha-256/", "/var/lib/postgresql/data/pg_hba.conf");
         await platform.PsqlAsync("SELECT pg_reload_conf()");
         var environment = new Dictionary<string, string> { ["SUMMIT_DR_Postgres__Password"] = password };
 
         using var start = ToolRun.Start(platform.WorkDir, ["wal", "start", .. PitrPlatform.On], environment);
         await start.WaitAsync(TimeSpan.FromMinutes(2));
-        var inspect = await Sh.DockerRequireAsync("inspect", "--format", "{{json .Config.Env}}|{{json .Mounts}}", "summit-dr-wal-" + platform.Postgres);
+        var inspect = await Sh.DockerRequireAsync("inspect", "--format", "{{json .Config.Env}}|{{json " +
+            ".Mounts}}", "summit-dr-wal-" + platform.Postgres);
         var passfile = Path.Combine(platform.BackupRoot, "wal", ".pgpass-" + platform.Postgres);
 
         Assert.Multiple(() =>
@@ -90,7 +94,8 @@ public sealed class HostileWalTests
             Assert.That(inspect, Does.Not.Contain(password).And.Not.Contain("PGPASSWORD"));
             Assert.That(inspect, Does.Contain("PGPASSFILE=/summit-dr-pgpass"));
             using var mounts = JsonDocument.Parse(inspect.Split('|')[1]);
-            Assert.That(mounts.RootElement.EnumerateArray().Single(m => m.GetProperty("Destination").GetString() == "/summit-dr-pgpass").GetProperty("RW").GetBoolean(), Is.False);
+            Assert.That(mounts.RootElement.EnumerateArray().Single(
+                m => m.GetProperty("Destination").GetString() == "/summit-dr-pgpass").GetProperty("RW").GetBoolean(), Is.False);
             Assert.That(File.GetUnixFileMode(passfile), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
         });
     }

@@ -51,8 +51,10 @@ public sealed class ListAndCheckTests
             Assert.That(backups[Path.GetFileName(legacy)], Is.EqualTo("legacy"));
             Assert.That(backups[Path.GetFileName(corrupt)], Is.EqualTo("corrupt"));
             Assert.That(backups[Path.GetFileName(incomplete)], Is.EqualTo("incomplete"));
-            Assert.That(json.RootElement.GetProperty("backups")[0].GetProperty("name").GetString(), Is.EqualTo(Path.GetFileName(incomplete)), "newest first");
-            Assert.That(text.Stdout, Does.Contain("NAME").And.Contain("postgres,neo4j,uploads").And.Contain("corrupt (neo4j.dump is missing)"));
+            Assert.That(json.RootElement.GetProperty("backups")[0].GetProperty("name").GetString(),
+                Is.EqualTo(Path.GetFileName(incomplete)), "newest first");
+            Assert.That(text.Stdout, Does.Contain("NAME").And.Contain("postgres,neo4j,uploads").And.Contain("corrupt (neo4j.dump is " +
+                "missing)"));
         });
 
         // latest is never the incomplete one nor the safety backup, however new.
@@ -103,7 +105,8 @@ public sealed class ListAndCheckTests
             var postgres = findings.Single(f => f.GetProperty("subject").GetString() == "postgres.dump");
             Assert.That(postgres.GetProperty("sound").GetBoolean(), Is.False);
             Assert.That(postgres.GetProperty("detail").GetString(), Does.Contain("pg_restore cannot read postgres.dump to its end"));
-            Assert.That(findings.Where(f => f.GetProperty("subject").GetString() != "postgres.dump").All(f => f.GetProperty("sound").GetBoolean()), Is.True,
+            Assert.That(findings.Where(f => f.GetProperty("subject").GetString() != "postgres.dump").All(
+                f => f.GetProperty("sound").GetBoolean()), Is.True,
                 "the other artifacts are reported sound: every finding is listed, not only the first");
         });
     }

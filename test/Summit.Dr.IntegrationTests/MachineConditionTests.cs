@@ -33,7 +33,8 @@ public sealed class MachineConditionTests
                 {
                     Assert.That(run.ExitCode, Is.EqualTo(3), string.Join(' ', args) + ": " + run.Describe());
                     Assert.That(errors, Has.Count.EqualTo(1));
-                    Assert.That(errors.Single(), Does.Contain("is not writable (read-only file system)").And.Contain("Backup:Root").And.Not.Contain("Unexpected failure"));
+                    Assert.That(errors.Single(), Does.Contain("is not writable (read-only file " +
+                        "system)").And.Contain("Backup:Root").And.Not.Contain("Unexpected failure"));
                 });
             }
         }

@@ -54,7 +54,8 @@ public sealed class MemoryBoundTests
         var restorePeak = await restore.WaitMeasuringPeakAsync(TimeSpan.FromMinutes(4));
         Assert.That(restore.ExitCode, Is.Zero, restore.Describe());
 
-        TestContext.Out.WriteLine($"peak RSS: backup {backupPeak / 1048576.0:0.0} MiB, restore {restorePeak / 1048576.0:0.0} MiB (encrypted: {encrypted})");
+        TestContext.Out.WriteLine($"peak RSS: backup {backupPeak / 1048576.0:0.0} MiB, restore {restorePeak / 1048576.0:0.0} MiB " +
+            $"(encrypted: {encrypted})");
         Assert.Multiple(() =>
         {
             Assert.That(backupPeak, Is.GreaterThan(0).And.LessThanOrEqualTo(Bound), $"backup peak RSS {backupPeak / 1048576.0:0.0} MiB");
@@ -86,7 +87,8 @@ public sealed class MemoryBoundTests
         var restorePeak = await restore.WaitMeasuringPeakAsync(TimeSpan.FromMinutes(6));
         Assert.That(restore.ExitCode, Is.Zero, restore.Describe());
 
-        TestContext.Out.WriteLine($"{before.Count} files, peak RSS: backup {backupPeak / 1048576.0:0.0} MiB, restore {restorePeak / 1048576.0:0.0} MiB");
+        TestContext.Out.WriteLine($"{before.Count} files, peak RSS: backup {backupPeak / 1048576.0:0.0} MiB, restore " +
+            $"{restorePeak / 1048576.0:0.0} MiB");
         Assert.Multiple(() =>
         {
             Assert.That(backup.Stderr, Does.Contain($"{before.Count} files"), "every file was archived and read back");
@@ -105,13 +107,17 @@ public sealed class MemoryBoundTests
         await using var platform = await Platform.StartAsync();
         FlatDirectory(platform, 60_000);
 
-        using var backup = ToolRun.Start(platform.WorkDir, ["backup", "--only", "uploads"], new Dictionary<string, string> { ["DOTNET_GCHeapHardLimitLOH"] = "0x400000" });
+        using var backup = ToolRun.Start(
+            platform.WorkDir, ["backup", "--only", "uploads"],
+            new Dictionary<string, string> { ["DOTNET_GCHeapHardLimitLOH"] = "0x400000" });
         await backup.WaitAsync(TimeSpan.FromMinutes(4));
 
         Assert.Multiple(() =>
         {
             Assert.That(backup.ExitCode, Is.EqualTo(1), backup.Describe());
-            Assert.That(backup.Stderr, Does.Contain("summit-dr: Out of memory: the run reached the tool's heap cap (docs/performance.md, Memory) and was undone as any failed run is. Run it again with a higher cap in its environment, such as DOTNET_GCHeapHardLimitSOH=0x10000000"));
+            Assert.That(backup.Stderr, Does.Contain("summit-dr: Out of memory: the run reached the tool's heap cap (docs/performance.md, " +
+                "Memory) and was undone as any failed run is. Run it again with a higher cap in its environment, such as " +
+                    "DOTNET_GCHeapHardLimitSOH=0x10000000"));
             Assert.That(backup.Stderr, Does.Not.Contain("Unexpected failure"));
             Assert.That(platform.VisibleBackups(), Is.Empty, "no backup was left");
             Assert.That(platform.UnfinishedBackups(), Is.Empty, "nothing half written was left");
@@ -125,7 +131,9 @@ public sealed class MemoryBoundTests
         Directory.CreateDirectory(flat);
         for (var file = 0; file < count; file++)
         {
-            File.WriteAllText(Path.Combine(flat, $"evidence-{file:000000}-{Guid.NewGuid():N}.txt"), file.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            File.WriteAllText(
+                Path.Combine(flat, $"evidence-{file:000000}-{Guid.NewGuid():N}.txt"),
+                file.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         return flat;

@@ -18,14 +18,18 @@ public sealed class Neo4jImageBehaviourTests
         await platform.AddRootOwnedFileAsync();
         await Sh.DockerRequireAsync("stop", "--time", "60", platform.Neo4j);
 
-        var oneOff = await Sh.RunAsync("docker", ["run", "--rm", "--network", "none", "--volumes-from", platform.Neo4j, platform.Neo4jImage, "neo4j-admin", "--version"]);
-        var owner = await Sh.DockerRequireAsync("run", "--rm", "--network", "none", "--volumes-from", platform.Neo4j, "--entrypoint", "stat", platform.Neo4jImage,
+        var oneOff = await Sh.RunAsync(
+            "docker", ["run", "--rm", "--network", "none", "--volumes-from", platform.Neo4j, platform.Neo4jImage, "neo4j-admin",
+                "--version"]);
+        var owner = await Sh.DockerRequireAsync(
+            "run", "--rm", "--network", "none", "--volumes-from", platform.Neo4j, "--entrypoint", "stat", platform.Neo4jImage,
             "-c", "%u", "/data/databases/neo4j/notes.txt");
 
         Assert.Multiple(() =>
         {
             Assert.That(oneOff.ExitCode, Is.Zero, oneOff.StandardError);
-            Assert.That(oneOff.StandardOutput, Does.StartWith("Warning: Some files inside \"/data\" are not writable from inside container. Changing folder owner to neo4j.\n"),
+            Assert.That(oneOff.StandardOutput, Does.StartWith("Warning: Some files inside \"/data\" are not writable from inside " +
+                "container. Changing folder owner to neo4j.\n"),
                 "the official entrypoint's warning goes to stdout, ahead of whatever the command prints");
             Assert.That(owner.Trim(), Is.EqualTo("7474"), "then it ran chown -R");
         });
@@ -36,7 +40,9 @@ public sealed class Neo4jImageBehaviourTests
     {
         await using var platform = await Platform.StartAsync(seed: false);
 
-        var oneOff = await Sh.RunAsync("docker", ["run", "--rm", "--network", "none", "--volumes-from", platform.Neo4j, platform.Neo4jImage, "neo4j-admin", "--version"]);
+        var oneOff = await Sh.RunAsync(
+            "docker", ["run", "--rm", "--network", "none", "--volumes-from", platform.Neo4j, platform.Neo4jImage, "neo4j-admin",
+                "--version"]);
 
         Assert.That(oneOff.StandardOutput.Trim(), Is.EqualTo("5.24.0"));
     }
@@ -68,7 +74,8 @@ public sealed class Neo4jImageBehaviourTests
         Assert.That((await platform.CypherAsync("MATCH ()-[r]->() RETURN count(r)")).Split('\n')[^1], Is.EqualTo("3"));
     }
 
-    [TestCase(false, TestName = "Neo4j 5 dumps a copy of a stopped store named by --additional-config while the server runs, and loads beside it")]
+    [TestCase(false, TestName = "Neo4j 5 dumps a copy of a stopped store named by --additional-config while the server runs, and loads " +
+        "beside it")]
     [TestCase(true, TestName = "Neo4j 4.4 dumps a copy of a stopped store named by NEO4J_CONF while the server runs, and loads beside it")]
     public async Task A_data_directory_named_by_the_configuration_is_dumped_and_loaded_beside_the_running_server(bool v44)
     {
@@ -81,9 +88,11 @@ public sealed class Neo4jImageBehaviourTests
             ? Admin(data, "dump", "--database=neo4j", $"--to=/tmp/{data}.dump")
             : Admin(data, "database", "dump", "neo4j", "--to-path=/tmp", "--overwrite-destination=true");
         async Task ConfigureAsync(string data) => await Sh.DockerRequireAsync("exec", c, "sh", "-c",
-            $"mkdir -p /tmp/conf-{data} && printf '%s\\n' '{(v44 ? "dbms" : "server")}.directories.data=/data/{data}' > /tmp/conf-{data}/neo4j.conf");
+            $"mkdir -p /tmp/conf-{data} && printf '%s\\n' '{(v44 ? "dbms" : "server")}.directories.data=/data/{data}' > " +
+                $"/tmp/conf-{data}/neo4j.conf");
         async Task CopyAsync(params string[] run) => await Sh.DockerRequireAsync([.. run, "sh", "-c",
-            "mkdir -p /data/copy/databases /data/copy/transactions && cp -a /data/databases/neo4j /data/copy/databases/ && cp -a /data/transactions/neo4j /data/copy/transactions/"]);
+            "mkdir -p /data/copy/databases /data/copy/transactions && cp -a /data/databases/neo4j /data/copy/databases/ && cp -a " +
+                "/data/transactions/neo4j /data/copy/transactions/"]);
         await ConfigureAsync("copy");
         await ConfigureAsync("staging");
 
@@ -94,7 +103,8 @@ public sealed class Neo4jImageBehaviourTests
 
         // Copied while it is stopped, the copy is dumped while the server serves; /data itself is in use.
         await Sh.DockerRequireAsync("stop", "--time", "60", c);
-        await Sh.DockerRequireAsync("run", "--rm", "--network", "none", "--volumes-from", c, "--entrypoint", "rm", image, "-rf", "/data/copy");
+        await Sh.DockerRequireAsync(
+            "run", "--rm", "--network", "none", "--volumes-from", c, "--entrypoint", "rm", image, "-rf", "/data/copy");
         await CopyAsync("run", "--rm", "--network", "none", "--volumes-from", c, "--entrypoint", "", image);
         await Sh.DockerRequireAsync("start", c);
         for (var waited = 0; waited < 240 && !await platform.Neo4jAnswersAsync(); waited++)
@@ -109,23 +119,27 @@ public sealed class Neo4jImageBehaviourTests
         var load = await Sh.RunAsync("docker", v44
             ? Admin("staging", "load", "--from=/tmp/copy.dump", "--database=neo4j", "--force")
             : Admin("staging", "database", "load", "neo4j", "--from-path=/tmp", "--overwrite-destination=true"));
-        var sums = await Sh.DockerRequireAsync("exec", c, "sha256sum", "/data/databases/neo4j/nodes", "/data/staging/databases/neo4j/nodes");
+        var sums = await Sh.DockerRequireAsync(
+            "exec", c, "sha256sum", "/data/databases/neo4j/nodes", "/data/staging/databases/neo4j/nodes");
 
         Assert.Multiple(() =>
         {
             Assert.That(fromCopy.ExitCode, Is.Zero, fromCopy.StandardError);
             Assert.That(inUse.StandardError, Does.Contain("The database is in use"));
             Assert.That(load.ExitCode, Is.Zero, load.StandardError);
-            Assert.That(sums.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0]).Distinct().Count(), Is.EqualTo(1), "the staged store holds the graph: " + sums);
+            Assert.That(sums.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0]).Distinct().Count(),
+                Is.EqualTo(1), "the staged store holds the graph: " + sums);
         });
     }
 
     [Test]
     public async Task The_4_4_variant_declares_its_version_as_the_official_image_does()
     {
-        var tarball = await Sh.DockerRequireAsync("image", "inspect", "--format", "{{range .Config.Env}}{{println .}}{{end}}", Repo.Neo4j44Image);
+        var tarball = await Sh.DockerRequireAsync("image", "inspect", "--format", "{{range .Config.Env}}{{println " +
+            ".}}{{end}}", Repo.Neo4j44Image);
         // `neo4j` as the command would start the server, as the official entrypoint does; the version is asked past it.
-        var version = await Sh.DockerRequireAsync("run", "--rm", "--network", "none", "--entrypoint", "neo4j", Repo.Neo4j44Image, "--version");
+        var version = await Sh.DockerRequireAsync(
+            "run", "--rm", "--network", "none", "--entrypoint", "neo4j", Repo.Neo4j44Image, "--version");
 
         Assert.That(tarball, Does.Contain("NEO4J_TARBALL=neo4j-community-4.4.36-unix.tar.gz"));
         Assert.That(version.Trim(), Is.EqualTo("neo4j 4.4.36"));

@@ -38,7 +38,8 @@ public sealed class Neo4jSnapshotTests
             Assert.That((await platform.KeptTracesAsync()).Neo4jEntries, Is.Empty, "the snapshot is removed");
             Assert.That(File.Exists(Path.Combine(platform.BackupRoot, Journal)), Is.False);
             Assert.That(drill.ExitCode, Is.Zero, drill.Describe());
-            Assert.That(drill.Stdout, Does.Contain("\"status\": \"proven\""), "the dump of the snapshot loads into a fresh Neo4j with the recorded node and relationship counts");
+            Assert.That(drill.Stdout, Does.Contain("\"status\": \"proven\""), "the dump of the snapshot loads into a fresh Neo4j with " +
+                "the recorded node and relationship counts");
         });
     }
 
@@ -97,7 +98,8 @@ public sealed class Neo4jSnapshotTests
 
     [TestCase("INT", TestName = "Ctrl+C during the load into staging touches nothing live and removes the staging store")]
     [TestCase("TERM", TestName = "SIGTERM during the load into staging touches nothing live and removes the staging store")]
-    [TestCase("KILL", TestName = "SIGKILL during the load into staging touches nothing live and the next command removes the staging store")]
+    [TestCase("KILL", TestName = "SIGKILL during the load into staging touches nothing live and the next command removes the staging " +
+        "store")]
     public async Task A_signal_during_the_load_into_staging_touches_nothing_live(string signal)
     {
         await using var platform = await Platform.StartAsync();
@@ -160,7 +162,8 @@ public sealed class Neo4jSnapshotTests
     public async Task A_volume_without_the_room_dumps_and_loads_in_place_and_always_refuses_with_neo4j_untouched()
     {
         var volume = "sdr-small-" + Guid.NewGuid().ToString("N")[..8];
-        await Sh.DockerRequireAsync("volume", "create", "--driver", "local", "--opt", "type=tmpfs", "--opt", "device=tmpfs", "--opt", "o=size=48m", volume);
+        await Sh.DockerRequireAsync(
+            "volume", "create", "--driver", "local", "--opt", "type=tmpfs", "--opt", "device=tmpfs", "--opt", "o=size=48m", volume);
         await using var platform = await Platform.StartAsync(neo4jData: volume);
 
         using var backup = await ToolRun.RunAsync(platform.WorkDir, "backup", "--only", "neo4j");
@@ -173,7 +176,8 @@ public sealed class Neo4jSnapshotTests
         Assert.Multiple(async () =>
         {
             Assert.That(backup.ExitCode, Is.Zero, backup.Describe());
-            Assert.That(backup.Stderr, Does.Contain("Neo4j is down for the whole dump: its volume has").And.Contain("Free space in Neo4j's volume, or set Neo4j:Snapshot=never"));
+            Assert.That(backup.Stderr, Does.Contain("Neo4j is down for the whole dump: its volume has").And.Contain("Free space in " +
+                "Neo4j's volume, or set Neo4j:Snapshot=never"));
             Assert.That(manifest.Neo4j.Offline?.Work, Is.EqualTo("dump"));
             Assert.That(restore.ExitCode, Is.Zero, restore.Describe());
             Assert.That(restore.Stderr, Does.Contain("Neo4j is down for the whole load: its volume has"));
@@ -185,7 +189,9 @@ public sealed class Neo4jSnapshotTests
     }
 
     private static BackupManifest ReadManifest(Platform platform) => JsonSerializer.Deserialize<BackupManifest>(
-        File.ReadAllText(Path.Combine(platform.BackupRoot, platform.VisibleBackups().Order(StringComparer.Ordinal).Last(), "manifest.json")), JsonDefaults.Options)!;
+        File.ReadAllText(
+            Path.Combine(platform.BackupRoot, platform.VisibleBackups().Order(StringComparer.Ordinal).Last(), "manifest.json")),
+                JsonDefaults.Options)!;
 
     private static async Task WaitForAsync(Func<Task<bool>> condition, ToolRun run)
     {

@@ -30,7 +30,8 @@ public sealed class OffSiteTests
         {
             Assert.That(backup.ExitCode, Is.Zero, backup.Describe());
             using var json = JsonDocument.Parse(backup.Stdout);
-            Assert.That(json.RootElement.GetProperty("pushed").GetProperty("location").GetString(), Does.EndWith("/summit-dr/" + json.RootElement.GetProperty("name").GetString()));
+            Assert.That(json.RootElement.GetProperty("pushed").GetProperty("location").GetString(),
+                Does.EndWith("/summit-dr/" + json.RootElement.GetProperty("name").GetString()));
             AssertNoSecret(server, backup);
         }
 
@@ -46,7 +47,8 @@ public sealed class OffSiteTests
             {
                 Assert.That(entry.GetProperty("name").GetString(), Is.EqualTo(name));
                 Assert.That(entry.GetProperty("state").GetString(), Is.EqualTo("complete"));
-                Assert.That(entry.GetProperty("components").EnumerateArray().Select(c => c.GetString()), Is.EquivalentTo(new[] { "postgres", "neo4j", "uploads" }));
+                Assert.That(entry.GetProperty("components").EnumerateArray().Select(c => c.GetString()),
+                    Is.EquivalentTo(new[] { "postgres", "neo4j", "uploads" }));
             });
         }
 
@@ -110,7 +112,10 @@ public sealed class OffSiteTests
         var hashes = Hashes(local);
 
         using var push = ToolRun.Start(platform.WorkDir, ["push", "latest", .. remote], server.Environment);
-        await WaitUntilAsync(() => Directory.EnumerateFiles(server.DataDirectory, "*", SearchOption.AllDirectories).Any(f => f.Contains(name, StringComparison.Ordinal) || f.Contains("multipart", StringComparison.OrdinalIgnoreCase)), "the push's first bytes reach the server");
+        await WaitUntilAsync(
+            () => Directory.EnumerateFiles(server.DataDirectory, "*", SearchOption.AllDirectories).Any(
+                f => f.Contains(name, StringComparison.Ordinal) || f.Contains("multipart", StringComparison.OrdinalIgnoreCase)),
+                    "the push's first bytes reach the server");
         await server.KillAsync();
         await push.WaitAsync(TimeSpan.FromMinutes(3));
 
@@ -126,7 +131,8 @@ public sealed class OffSiteTests
         {
             Assert.That(list.ExitCode, Is.Zero, list.Describe());
             using var json = JsonDocument.Parse(list.Stdout);
-            Assert.That(json.RootElement.GetProperty("backups").EnumerateArray().Select(b => b.GetProperty("state").GetString()), Has.None.EqualTo("complete"));
+            Assert.That(json.RootElement.GetProperty("backups").EnumerateArray().Select(b => b.GetProperty("state").GetString()),
+                Has.None.EqualTo("complete"));
         }
 
         using (var pull = await RunAsync(platform, server, ["pull", name, .. remote]))
@@ -141,7 +147,8 @@ public sealed class OffSiteTests
 
         using var after = await RunAsync(platform, server, ["list", "--remote", "--json", .. remote]);
         using var listed = JsonDocument.Parse(after.Stdout);
-        Assert.That(listed.RootElement.GetProperty("backups").EnumerateArray().Single().GetProperty("state").GetString(), Is.EqualTo("complete"));
+        Assert.That(listed.RootElement.GetProperty("backups").EnumerateArray().Single().GetProperty("state").GetString(),
+            Is.EqualTo("complete"));
     }
 
     [Test]
@@ -150,7 +157,8 @@ public sealed class OffSiteTests
         await using var server = await StartAsync("s3");
         await using var platform = await Platform.StartAsync();
         WriteRandom(Path.Combine(platform.Uploads, "scans", "large.bin"), 40 << 20);
-        string[] remote = [.. server.Settings(), "--set", "Remote:PartSizeMiB=5", "--set", "Remote:Retries=5", "--set", "Remote:RetryDelaySeconds=1"];
+        string[] remote = [.. server.Settings(), "--set", "Remote:PartSizeMiB=5", "--set", "Remote:Retries=5", "--set",
+            "Remote:RetryDelaySeconds=1"];
         using (var backup = await RunAsync(platform, server, ["backup", "--only", "uploads"]))
         {
             Assert.That(backup.ExitCode, Is.Zero, backup.Describe());
@@ -158,7 +166,10 @@ public sealed class OffSiteTests
 
         var name = platform.VisibleBackups().Single();
         using var push = ToolRun.Start(platform.WorkDir, ["push", "latest", .. remote], server.Environment);
-        await WaitUntilAsync(() => Directory.EnumerateFiles(server.DataDirectory, "*", SearchOption.AllDirectories).Any(f => f.Contains(name, StringComparison.Ordinal) || f.Contains("multipart", StringComparison.OrdinalIgnoreCase)), "the push's first bytes reach the server");
+        await WaitUntilAsync(
+            () => Directory.EnumerateFiles(server.DataDirectory, "*", SearchOption.AllDirectories).Any(
+                f => f.Contains(name, StringComparison.Ordinal) || f.Contains("multipart", StringComparison.OrdinalIgnoreCase)),
+                    "the push's first bytes reach the server");
         await server.KillAsync();
         await server.StartAsync();
         await push.WaitAsync(TimeSpan.FromMinutes(3));
@@ -170,7 +181,8 @@ public sealed class OffSiteTests
         });
         using var list = await RunAsync(platform, server, ["list", "--remote", "--json", .. remote]);
         using var json = JsonDocument.Parse(list.Stdout);
-        Assert.That(json.RootElement.GetProperty("backups").EnumerateArray().Single().GetProperty("state").GetString(), Is.EqualTo("complete"));
+        Assert.That(json.RootElement.GetProperty("backups").EnumerateArray().Single().GetProperty("state").GetString(),
+            Is.EqualTo("complete"));
     }
 
     [Test]
@@ -201,7 +213,8 @@ public sealed class OffSiteTests
         using var json = JsonDocument.Parse(list.Stdout);
         Assert.Multiple(() =>
         {
-            Assert.That(json.RootElement.GetProperty("backups").EnumerateArray().Select(b => b.GetProperty("name").GetString()), Is.EqualTo(new[] { newest }));
+            Assert.That(json.RootElement.GetProperty("backups").EnumerateArray().Select(b => b.GetProperty("name").GetString()),
+                Is.EqualTo(new[] { newest }));
             Assert.That(platform.VisibleBackups(), Has.Count.EqualTo(3), "prune --remote leaves the local backups alone");
         });
     }
@@ -212,17 +225,22 @@ public sealed class OffSiteTests
         using var ops = await GpgHome.CreateAsync("Summit Ops <ops@example.test>");
         await using var server = await StartAsync("s3");
         await using var platform = await Platform.StartAsync();
-        using (var backup = await RunAsync(platform, server, ["backup", "--push", "--set", "Encryption:PublicKeyFiles=" + ops.PublicKeyFile, .. server.Settings()]))
+        using (var backup = await RunAsync(
+            platform, server, ["backup", "--push", "--set", "Encryption:PublicKeyFiles=" + ops.PublicKeyFile, .. server.Settings()]))
         {
             Assert.That(backup.ExitCode, Is.Zero, backup.Describe());
         }
 
         var name = platform.VisibleBackups().Single();
         Directory.Delete(Path.Combine(platform.BackupRoot, name), recursive: true);
-        var stored = Directory.EnumerateFiles(server.DataDirectory, "*", SearchOption.AllDirectories).Where(f => f.Contains("postgres.dump", StringComparison.Ordinal) && !f.EndsWith(".json", StringComparison.Ordinal)).ToList();
-        Assert.That(stored.Select(f => File.ReadAllBytes(f).AsSpan(0, 5).SequenceEqual("PGDMP"u8)), Has.None.True, "only ciphertext is off-site");
+        var stored = Directory.EnumerateFiles(server.DataDirectory, "*", SearchOption.AllDirectories).Where(
+            f => f.Contains("postgres.dump", StringComparison.Ordinal) && !f.EndsWith(".json", StringComparison.Ordinal)).ToList();
+        Assert.That(stored.Select(f => File.ReadAllBytes(f).AsSpan(0, 5).SequenceEqual("PGDMP"u8)), Has.None.True, "only ciphertext is " +
+            "off-site");
 
-        using var drill = await RunAsync(platform, server, ["drill", "latest", "--remote", "--json", "--set", "Encryption:SecretKeyFiles=" + ops.SecretKeyFile, .. server.Settings()]);
+        using var drill = await RunAsync(
+            platform, server,
+            ["drill", "latest", "--remote", "--json", "--set", "Encryption:SecretKeyFiles=" + ops.SecretKeyFile, .. server.Settings()]);
 
         Assert.That(drill.ExitCode, Is.Zero, drill.Describe());
         using var json = JsonDocument.Parse(drill.Stdout);
@@ -240,7 +258,9 @@ public sealed class OffSiteTests
         }
 
         using var unconfigured = await ToolRun.RunAsync(platform.WorkDir, "push", "latest");
-        using var wrong = ToolRun.Start(platform.WorkDir, ["push", "latest", .. server.Settings()], new Dictionary<string, string> { ["AWS_ACCESS_KEY_ID"] = "NOBODY", ["AWS_SECRET_ACCESS_KEY"] = "wrong-secret-4711" });
+        using var wrong = ToolRun.Start(
+            platform.WorkDir, ["push", "latest", .. server.Settings()],
+            new Dictionary<string, string> { ["AWS_ACCESS_KEY_ID"] = "NOBODY", ["AWS_SECRET_ACCESS_KEY"] = "wrong-secret-4711" });
         await wrong.WaitAsync(TimeSpan.FromMinutes(2));
 
         Assert.Multiple(() =>
@@ -248,7 +268,8 @@ public sealed class OffSiteTests
             Assert.That(unconfigured.ExitCode, Is.EqualTo(2), unconfigured.Describe());
             Assert.That(unconfigured.Stderr, Does.Contain("Remote:Kind"));
             Assert.That(wrong.ExitCode, Is.EqualTo(1), wrong.Describe());
-            Assert.That(wrong.Stderr, Does.Contain("summit-dr: ").And.Contain("check the credentials (AWS_ACCESS_KEY_ID").And.Not.Contain("wrong-secret-4711").And.Not.Contain("Unexpected failure"));
+            Assert.That(wrong.Stderr, Does.Contain("summit-dr: ").And.Contain("check the credentials " +
+                "(AWS_ACCESS_KEY_ID").And.Not.Contain("wrong-secret-4711").And.Not.Contain("Unexpected failure"));
         });
     }
 
@@ -264,7 +285,8 @@ public sealed class OffSiteTests
 
     private static void AssertNoSecret(RemoteServer server, ToolRun run)
     {
-        foreach (var secret in server.Environment.Where(e => e.Key is "AWS_SECRET_ACCESS_KEY" or "AZURE_STORAGE_CONNECTION_STRING").Select(e => e.Value))
+        foreach (var secret in server.Environment.Where(e => e.Key is "AWS_SECRET_ACCESS_KEY" or "AZURE_STORAGE_CONNECTION_STRING").Select(
+            e => e.Value))
         {
             var key = secret.Contains("AccountKey=", StringComparison.Ordinal) ? secret.Split("AccountKey=")[1].Split(';')[0] : secret;
             Assert.That(run.Stdout + run.Stderr, Does.Not.Contain(key));

@@ -32,7 +32,8 @@ public sealed class OfficialEntrypointTests
 
         Assert.Multiple(async () =>
         {
-            Assert.That(System.Text.Encoding.ASCII.GetString(head), Does.Not.Contain("Warning"), "the entrypoint's stdout never reaches the dump");
+            Assert.That(System.Text.Encoding.ASCII.GetString(head), Does.Not.Contain("Warning"), "the entrypoint's stdout never reaches " +
+                "the dump");
             Assert.That(await LoadsIntoAScratchServerAsync(platform, dump), Is.EqualTo(Platform.SeededNodes), "the dump loads");
             Assert.That(await platform.Neo4jAnswersAsync(), Is.True);
         });
@@ -70,7 +71,8 @@ public sealed class OfficialEntrypointTests
         Assert.That(backup.ExitCode, Is.Zero, backup.Describe());
         using (var json = JsonDocument.Parse(backup.Stdout))
         {
-            Assert.That(json.RootElement.GetProperty("manifest").GetProperty("neo4j").GetProperty("adminSyntax").GetString(), Is.EqualTo("4.4"));
+            Assert.That(json.RootElement.GetProperty("manifest").GetProperty("neo4j").GetProperty("adminSyntax").GetString(),
+                Is.EqualTo("4.4"));
         }
 
         await platform.ChangeEverythingAsync();
@@ -90,14 +92,19 @@ public sealed class OfficialEntrypointTests
             await Sh.DockerRequireAsync("volume", "create", volume);
             await using (var input = File.OpenRead(dump))
             {
-                var load = await Sh.RunAsync("docker", ["run", "--rm", "-i", "--network", "none", "-v", volume + ":/data", platform.Neo4jImage,
+                var load = await Sh.RunAsync(
+                    "docker", ["run", "--rm", "-i", "--network", "none", "-v", volume + ":/data", platform.Neo4jImage,
                     "neo4j-admin", "database", "load", "neo4j", "--from-stdin", "--overwrite-destination=true"], stdin: input);
                 Assert.That(load.ExitCode, Is.Zero, load.StandardError);
             }
 
-            await Sh.DockerRequireAsync("run", "-d", "--name", scratch, "--network", "none", "-v", volume + ":/data", "-e", $"NEO4J_AUTH=neo4j/{platform.Neo4jPassword}", platform.Neo4jImage);
+            await Sh.DockerRequireAsync(
+                "run", "-d", "--name", scratch, "--network", "none", "-v", volume + ":/data", "-e",
+                $"NEO4J_AUTH=neo4j/{platform.Neo4jPassword}", platform.Neo4jImage);
             var deadline = DateTime.UtcNow.AddSeconds(60);
-            while ((await Sh.DockerAsync("exec", "-e", "NEO4J_PASSWORD=" + platform.Neo4jPassword, scratch, "cypher-shell", "-u", "neo4j", "RETURN 1")).ExitCode != 0 && DateTime.UtcNow < deadline)
+            while ((await Sh.DockerAsync(
+                "exec", "-e", "NEO4J_PASSWORD=" + platform.Neo4jPassword, scratch, "cypher-shell", "-u", "neo4j",
+                "RETURN 1")).ExitCode != 0 && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(250);
             }

@@ -61,7 +61,10 @@ public sealed class OpenPgpTests
         var plain = Write("plain.bin", RandomNumberGenerator.GetBytes(3 << 20));
         var encrypted = Path.Combine(_work, "plain.bin.pgp");
         await using (var file = File.Create(encrypted))
-        await using (var encrypting = OpenPgp.Encrypt(file, [OpenPgp.ReadRecipient(_alice.PublicKeyFile).Key, OpenPgp.ReadRecipient(_bob.PublicKeyFile).Key], "correct horse".ToCharArray(), "plain.bin", DateTime.UtcNow))
+        await using (
+            var encrypting = OpenPgp.Encrypt(
+                file, [OpenPgp.ReadRecipient(_alice.PublicKeyFile).Key, OpenPgp.ReadRecipient(_bob.PublicKeyFile).Key],
+                "correct horse".ToCharArray(), "plain.bin", DateTime.UtcNow))
         await using (var source = File.OpenRead(plain))
         {
             await source.CopyToAsync(encrypting);
@@ -93,7 +96,8 @@ public sealed class OpenPgpTests
         Assert.That(made.ExitCode, Is.Zero, made.StandardError);
 
         await using var input = File.OpenRead(encrypted);
-        await using var decrypted = OpenPgp.Decrypt(input, OpenPgp.ReadSecretKeys([_bob.SecretKeyFile]), "bob's secret".ToCharArray(), null, "plain.gpg", Refuse);
+        await using var decrypted = OpenPgp.Decrypt(
+            input, OpenPgp.ReadSecretKeys([_bob.SecretKeyFile]), "bob's secret".ToCharArray(), null, "plain.gpg", Refuse);
         using var output = new MemoryStream();
         await decrypted.CopyToAsync(output);
 
@@ -105,10 +109,16 @@ public sealed class OpenPgpTests
     {
         var encrypted = EncryptTo(_alice, RandomNumberGenerator.GetBytes(4096));
 
-        var wrong = Assert.Throws<IntegrityException>(() => OpenPgp.Decrypt(File.OpenRead(encrypted), OpenPgp.ReadSecretKeys([_bob.SecretKeyFile]), "bob's secret".ToCharArray(), null, "x.pgp", Refuse));
+        var wrong = Assert.Throws<IntegrityException>(
+            () => OpenPgp.Decrypt(
+                File.OpenRead(encrypted), OpenPgp.ReadSecretKeys([_bob.SecretKeyFile]), "bob's secret".ToCharArray(), null, "x.pgp",
+                Refuse));
         var bobs = EncryptTo(_bob, RandomNumberGenerator.GetBytes(4096));
-        var locked = Assert.Throws<IntegrityException>(() => OpenPgp.Decrypt(File.OpenRead(bobs), OpenPgp.ReadSecretKeys([_bob.SecretKeyFile]), "not it".ToCharArray(), null, "x.pgp", Refuse));
-        var noPassphrase = Assert.Throws<IntegrityException>(() => OpenPgp.Decrypt(File.OpenRead(encrypted), [], null, "guess".ToCharArray(), "x.pgp", Refuse));
+        var locked = Assert.Throws<IntegrityException>(
+            () => OpenPgp.Decrypt(
+                File.OpenRead(bobs), OpenPgp.ReadSecretKeys([_bob.SecretKeyFile]), "not it".ToCharArray(), null, "x.pgp", Refuse));
+        var noPassphrase = Assert.Throws<IntegrityException>(
+            () => OpenPgp.Decrypt(File.OpenRead(encrypted), [], null, "guess".ToCharArray(), "x.pgp", Refuse));
 
         Assert.Multiple(() =>
         {
@@ -129,7 +139,8 @@ public sealed class OpenPgpTests
 
         var failure = Assert.ThrowsAsync<IntegrityException>(async () =>
         {
-            await using var decrypted = OpenPgp.Decrypt(File.OpenRead(encrypted), OpenPgp.ReadSecretKeys([_alice.SecretKeyFile]), null, null, "x.pgp", Refuse);
+            await using var decrypted = OpenPgp.Decrypt(
+                File.OpenRead(encrypted), OpenPgp.ReadSecretKeys([_alice.SecretKeyFile]), null, null, "x.pgp", Refuse);
             await decrypted.CopyToAsync(Stream.Null);
         });
 

@@ -47,7 +47,8 @@ public sealed class PointInTimeEngineRestartTests
             Assert.That(after, Is.SupersetOf(before), "the archive kept every complete segment it had");
             PitrPlatform.AssertContiguous(after);
             Assert.That(restore.ExitCode, Is.Zero, restore.Describe());
-            Assert.That(restored, Is.EqualTo("1,2,3"), "what was written before, across and after the restart, and nothing after the target");
+            Assert.That(restored, Is.EqualTo("1,2,3"), "what was written before, across and after the restart, and nothing after the " +
+                "target");
             Assert.That(status.ExitCode, Is.Zero, status.Describe());
             using var wal = JsonDocument.Parse(status.Stdout);
             Assert.That(wal.RootElement.GetProperty("archiver").GetString(), Is.EqualTo("running"));

@@ -37,7 +37,8 @@ public sealed class PointInTimePlatformTests
             Assert.That(await platform.NodeCountAsync(), Is.EqualTo(Platform.SeededNodes), "Neo4j as backed up");
             Assert.That(Platform.HashTree(platform.Uploads), Is.EqualTo(uploads), "uploads as backed up");
             using var json = JsonDocument.Parse(restore.Stdout);
-            var stores = json.RootElement.GetProperty("stores").EnumerateArray().ToDictionary(s => s.GetProperty("component").GetString()!, s => s.GetProperty("detail").GetString()!);
+            var stores = json.RootElement.GetProperty("stores").EnumerateArray().ToDictionary(
+                s => s.GetProperty("component").GetString()!, s => s.GetProperty("detail").GetString()!);
             Assert.That(stores["postgres"], Does.StartWith("restored to "));
             Assert.That(stores["neo4j"], Is.EqualTo("restored from " + backup));
         });
@@ -56,9 +57,11 @@ public sealed class PointInTimePlatformTests
         {
             Assert.That(drill.ExitCode, Is.Zero, drill.Describe());
             using var json = JsonDocument.Parse(drill.Stdout);
-            var checks = json.RootElement.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c);
+            var checks = json.RootElement.GetProperty("checks").EnumerateArray().ToDictionary(
+                c => c.GetProperty("name").GetString()!, c => c);
             Assert.That(checks["postgres point in time"].GetProperty("passed").GetBoolean(), Is.True);
-            Assert.That(checks["postgres rows public.batches"].GetProperty("detail").GetString(), Does.Contain(": 100 rows"), "only the batch before the target");
+            Assert.That(checks["postgres rows " +
+                "public.batches"].GetProperty("detail").GetString(), Does.Contain(": 100 rows"), "only the batch before the target");
             Assert.That(await PitrPlatform.BatchesAsync(platform), Is.EqualTo("1,2"), "the live platform is untouched");
             Assert.That((await Sh.DockerAsync("ps", "-a", "--filter", "label=summit-dr.drill", "-q")).StandardOutput.Trim(), Is.Empty);
         });
@@ -79,12 +82,14 @@ public sealed class PointInTimePlatformTests
 
         await PitrPlatform.WaitArchivedAsync(platform);
         var branch = Directory.GetDirectories(Path.Combine(platform.BackupRoot, "wal")).Single();
-        var complete = Directory.GetFiles(branch).Select(Path.GetFileName).OfType<string>().Where(f => f.Length == 24).Order(StringComparer.Ordinal).ToList();
+        var complete = Directory.GetFiles(branch).Select(Path.GetFileName).OfType<string>().Where(f => f.Length == 24).Order(
+            StringComparer.Ordinal).ToList();
         using var push = ToolRun.Start(platform.WorkDir, ["push", "--wal", "--json", .. s3.Settings(), .. PitrPlatform.On], s3.Environment);
         await push.WaitAsync(TimeSpan.FromMinutes(5));
         var first = await s3.GetAsync($"summit-dr/wal/{Path.GetFileName(branch)}/{complete[0]}");
         var local = await File.ReadAllBytesAsync(Path.Combine(branch, complete[0]));
-        using var list = ToolRun.Start(platform.WorkDir, ["list", "--remote", "--json", .. s3.Settings(), .. PitrPlatform.On], s3.Environment);
+        using var list = ToolRun.Start(
+            platform.WorkDir, ["list", "--remote", "--json", .. s3.Settings(), .. PitrPlatform.On], s3.Environment);
         await list.WaitAsync(TimeSpan.FromMinutes(1));
         // A kept backup whose manifest cannot be read: what its point-in-time range needs is unknown, so no WAL goes.
         var older = Path.Combine(platform.BackupRoot, platform.VisibleBackups().Order(StringComparer.Ordinal).First(), "manifest.json");
@@ -94,10 +99,12 @@ public sealed class PointInTimePlatformTests
         var kept = Directory.GetFiles(branch).Length;
         await File.WriteAllBytesAsync(older, saved);
         using var prune = await PitrPlatform.ToolAsync(platform, "prune", "--keep-last", "1", "--json");
-        var left = Directory.GetFiles(branch).Select(Path.GetFileName).OfType<string>().Where(f => f.Length >= 24).Order(StringComparer.Ordinal).ToList();
+        var left = Directory.GetFiles(branch).Select(Path.GetFileName).OfType<string>().Where(f => f.Length >= 24).Order(
+            StringComparer.Ordinal).ToList();
         using var status = await PitrPlatform.ToolAsync(platform, "wal", "status", "--set", "Metrics:TextfileDir=metrics");
         var metrics = File.ReadAllText(Path.Combine(platform.WorkDir, "metrics", "summit_dr_wal.prom"));
-        var promtool = await Sh.RunAsync("promtool", ["check", "metrics"], stdin: File.OpenRead(Path.Combine(platform.WorkDir, "metrics", "summit_dr_wal.prom")));
+        var promtool = await Sh.RunAsync(
+            "promtool", ["check", "metrics"], stdin: File.OpenRead(Path.Combine(platform.WorkDir, "metrics", "summit_dr_wal.prom")));
 
         Assert.Multiple(async () =>
         {
@@ -106,7 +113,8 @@ public sealed class PointInTimePlatformTests
             Assert.That(list.ExitCode, Is.Zero, list.Describe());
             Assert.That(list.Stdout, Does.Not.Contain("\"name\": \"wal\""), "the archive is not a backup");
             Assert.That(skipped.ExitCode, Is.Zero, skipped.Describe());
-            Assert.That(skipped.Stderr, Does.Contain($"WAL is not pruned: the manifest of {Path.GetFileName(Path.GetDirectoryName(older))}"));
+            Assert.That(skipped.Stderr, Does.Contain($"WAL is not pruned: the manifest of " +
+                $"{Path.GetFileName(Path.GetDirectoryName(older))}"));
             Assert.That(JsonDocument.Parse(skipped.Stdout).RootElement.GetProperty("walSegmentsRemoved").GetInt32(), Is.Zero);
             Assert.That(kept, Is.GreaterThanOrEqualTo(complete.Count), "every segment is still there");
             Assert.That(prune.ExitCode, Is.Zero, prune.Describe());
@@ -114,7 +122,9 @@ public sealed class PointInTimePlatformTests
             Assert.That(left, Does.Not.Contain(complete[0]), "WAL before the oldest base backup kept goes");
             PitrPlatform.AssertContiguous(left);
             Assert.That(status.ExitCode, Is.Zero, status.Describe());
-            Assert.That(metrics, Does.Contain("summit_dr_wal_last_archived_timestamp_seconds").And.Contain("summit_dr_wal_lag_bytes").And.Contain("summit_dr_wal_archive_bytes"));
+            Assert.That(metrics,
+                Does.Contain("summit_dr_wal_last_archived_timestamp_seconds").And.Contain("summit_dr_wal_lag_bytes").And.Contain(
+                    "summit_dr_wal_archive_bytes"));
             Assert.That(promtool.ExitCode, Is.Zero, promtool.StandardOutput + promtool.StandardError);
         });
     }

@@ -37,16 +37,19 @@ public sealed class PointInTimeTests
 
         Assert.Multiple(async () =>
         {
-            Assert.That(list.Stdout, Does.Contain("Point in time: PostgreSQL can be restored to any second from").And.Contain("the archiver streams"), list.Describe());
+            Assert.That(list.Stdout, Does.Contain("Point in time: PostgreSQL can be restored to any second " +
+                "from").And.Contain("the archiver streams"), list.Describe());
             Assert.That(restore.ExitCode, Is.Zero, restore.Describe());
             Assert.That(restored, Is.EqualTo("1,2"), "exactly the batches committed before the target");
             using var json = JsonDocument.Parse(restore.Stdout);
-            Assert.That(json.RootElement.GetProperty("stores").EnumerateArray().First().GetProperty("detail").GetString(), Does.StartWith("restored to "));
+            Assert.That(json.RootElement.GetProperty("stores").EnumerateArray().First().GetProperty("detail").GetString(),
+                Does.StartWith("restored to "));
             Assert.That(kept, Has.Count.EqualTo(1), "the replaced data directory is kept in a volume of its own");
             Assert.That(status.ExitCode, Is.Zero, status.Describe());
             using var wal = JsonDocument.Parse(status.Stdout);
             Assert.That(wal.RootElement.GetProperty("archiver").GetString(), Is.EqualTo("running"));
-            Assert.That(wal.RootElement.GetProperty("branch").GetString(), Does.EndWith("-00000002"), "the archiver goes on on the new timeline");
+            Assert.That(wal.RootElement.GetProperty("branch").GetString(), Does.EndWith("-00000002"), "the archiver goes on on the new " +
+                "timeline");
             Assert.That(undo.ExitCode, Is.Zero, undo.Describe());
             Assert.That(await PitrPlatform.BatchesAsync(platform), Is.EqualTo("1,2,3"), "undo puts the previous data directory back");
             Assert.That(await platform.KeptPostgresVolumesAsync(), Is.Empty);
@@ -113,7 +116,8 @@ public sealed class PointInTimeTests
         Assert.Multiple(async () =>
         {
             Assert.That(restore.ExitCode, Is.Zero, restore.Describe());
-            Assert.That(await PitrPlatform.BatchesAsync(platform), Is.EqualTo("1"), "what was written while the archiver was down came from its slot");
+            Assert.That(await PitrPlatform.BatchesAsync(platform), Is.EqualTo("1"), "what was written while the archiver was down came " +
+                "from its slot");
         });
     }
 
@@ -140,7 +144,8 @@ public sealed class PointInTimeTests
             Assert.That(run.ExitCode, Is.EqualTo(130), run.Describe());
             Assert.That(await PitrPlatform.BatchesAsync(platform), Is.EqualTo("1,2"), "the live data directory is back");
             Assert.That(await platform.KeptPostgresVolumesAsync(), Is.Empty);
-            Assert.That((await Sh.DockerAsync("exec", platform.Postgres, "ls", "/var/lib/postgresql/data/summit-dr-wal")).ExitCode, Is.Not.Zero, "no staged WAL is left");
+            Assert.That((await Sh.DockerAsync("exec", platform.Postgres, "ls", "/var/lib/postgresql/data/summit-dr-wal")).ExitCode,
+                Is.Not.Zero, "no staged WAL is left");
             Assert.That(await platform.IsRunningAsync("summit-dr-wal-" + platform.Postgres), Is.True, "the archiver streams again");
         });
     }
@@ -150,11 +155,18 @@ public sealed class PointInTimeTests
     {
         await using var platform = await Platform.StartAsync(seed: false);
         await PitrPlatform.StartAsync(platform);
-        // Enough WAL to replay that recovery cannot be over before it is first asked, with no time allowed for it.
-        await platform.PsqlAsync("CREATE TABLE filler AS SELECT g AS id, repeat('x', 1000) AS pad FROM generate_series(1, 60000) g");
         var target = await PitrPlatform.TargetBetweenAsync(platform, 1, 2);
+        // A docker CLI through which the server always answers that it is still recovering: within the shortest timeout
+        // there is (a second), the recovery never finishes, whatever this machine's speed.
+        var docker = (await Sh.RequireAsync("sh", "-c", "command -v docker")).Trim();
+        var recovering = Path.Combine(platform.WorkDir, "recovering-docker");
+        await File.WriteAllTextAsync(recovering, $"#!/bin/sh\nfor a in \"$@\"; do [ \"$a\" = 'SELECT pg_is_in_recovery()' ] && {{ echo " +
+            $"t; exit 0; }}; done\nexec '{docker}' \"$@\"\n");
+        File.SetUnixFileMode(recovering, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
-        using var restore = await PitrPlatform.ToolAsync(platform, "restore", "--to", target, "--only", "postgres", "--yes", "--set", "Pitr:RecoveryTimeoutSeconds=0");
+        using var restore = await PitrPlatform.ToolAsync(
+            platform, "restore", "--to", target, "--only", "postgres", "--yes", "--set", "Pitr:RecoveryTimeoutSeconds=1", "--docker",
+                recovering);
 
         Assert.Multiple(async () =>
         {
@@ -171,7 +183,8 @@ public sealed class PointInTimeTests
     {
         await using var platform = await Platform.StartAsync(seed: false);
         // Only what the official image appends: replication from loopback is no longer trusted.
-        await Sh.DockerRequireAsync("exec", "-u", "postgres", platform.Postgres, "sed", "-i", "/replication/d", "/var/lib/postgresql/data/pg_hba.conf");
+        await Sh.DockerRequireAsync(
+            "exec", "-u", "postgres", platform.Postgres, "sed", "-i", "/replication/d", "/var/lib/postgresql/data/pg_hba.conf");
         await platform.PsqlAsync("SELECT pg_reload_conf()");
 
         using var start = await PitrPlatform.ToolAsync(platform, "wal", "start");
@@ -179,7 +192,8 @@ public sealed class PointInTimeTests
         Assert.Multiple(async () =>
         {
             Assert.That(start.ExitCode, Is.EqualTo(3), start.Describe());
-            Assert.That(start.Stderr, Does.Contain("refuses a replication connection from 127.0.0.1").And.Contain("host replication " + platform.User + " 127.0.0.1/32"));
+            Assert.That(start.Stderr, Does.Contain("refuses a replication connection from " +
+                "127.0.0.1").And.Contain("host replication " + platform.User + " 127.0.0.1/32"));
             Assert.That(await platform.PsqlAsync("SELECT count(*) FROM pg_replication_slots"), Is.EqualTo("0"), "no slot");
             Assert.That(await platform.ExistsAsync("summit-dr-wal-" + platform.Postgres), Is.False, "no archiver");
             Assert.That(await platform.PsqlAsync("SHOW max_slot_wal_keep_size"), Is.EqualTo("-1"), "no setting changed");

@@ -23,7 +23,8 @@ public sealed class PointInTimeVolumeTests
         await PitrPlatform.StartAsync(platform, Volume);
         var archiver = "summit-dr-wal-" + platform.Postgres;
         var mounts = await MountsAsync(archiver);
-        var anonymous = mounts.Where(m => m.StartsWith("volume:/var/lib/postgresql/data:", StringComparison.Ordinal)).Select(m => m.Split(':')[2]).ToList();
+        var anonymous = mounts.Where(m => m.StartsWith("volume:/var/lib/postgresql/data:", StringComparison.Ordinal)).Select(
+            m => m.Split(':')[2]).ToList();
         var afterStart = PitrPlatform.Segments(platform);
         var target = await PitrPlatform.TargetBetweenAsync(platform, 1, 2);
         await platform.PsqlAsync("SELECT pg_switch_wal()");
@@ -50,24 +51,32 @@ public sealed class PointInTimeVolumeTests
 
         Assert.Multiple(async () =>
         {
-            Assert.That(mounts, Does.Contain("volume:/summit-dr-wal:summit-dr-wal-" + platform.Postgres).And.None.StartsWith("bind:"), "a volume, not the backup root");
+            Assert.That(mounts, Does.Contain("volume:/summit-dr-wal:summit-dr-wal-" + platform.Postgres).And.None.StartsWith("bind:"),
+                "a volume, not the backup root");
             Assert.That(afterStart, Is.Not.Empty, "wal start waits until the first segment is synced");
-            Assert.That(beforeRestore, Is.EqualTo(afterStart), "nothing reaches the archive between syncs: the test sees what a remote engine's user would");
+            Assert.That(beforeRestore, Is.EqualTo(afterStart), "nothing reaches the archive between syncs: the test sees what a remote " +
+                "engine's user would");
             Assert.That(drill.ExitCode, Is.Zero, drill.Describe());
             using (var json = JsonDocument.Parse(drill.Stdout))
             {
-                var checks = json.RootElement.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c);
-                Assert.That(checks["postgres rows public.batches"].GetProperty("detail").GetString(), Does.Contain(": 100 rows"), "the drill synced the volume and stopped at the target");
+                var checks = json.RootElement.GetProperty("checks").EnumerateArray().ToDictionary(
+                    c => c.GetProperty("name").GetString()!, c => c);
+                Assert.That(checks["postgres rows " +
+                    "public.batches"].GetProperty("detail").GetString(), Does.Contain(": 100 rows"), "the drill synced the volume and " +
+                        "stopped at the target");
             }
 
             PitrPlatform.AssertContiguous(synced);
             Assert.That(synced.Count, Is.GreaterThan(afterStart.Count));
-            Assert.That(inVolume.Where(f => !f.EndsWith(".partial", StringComparison.Ordinal) && !f.EndsWith(".history", StringComparison.Ordinal)), Is.Empty,
+            Assert.That(inVolume.Where(
+                f => !f.EndsWith(".partial", StringComparison.Ordinal) && !f.EndsWith(".history", StringComparison.Ordinal)), Is.Empty,
                 "complete segments leave the volume once synced: " + string.Join(", ", inVolume));
-            Assert.That(inVolume.Where(f => f.EndsWith(".partial", StringComparison.Ordinal)), Has.Exactly(1).Items, "the segment being written stays in the volume");
+            Assert.That(inVolume.Where(f => f.EndsWith(".partial", StringComparison.Ordinal)), Has.Exactly(1).Items, "the segment being " +
+                "written stays in the volume");
             Assert.That(restore.ExitCode, Is.Zero, restore.Describe());
             Assert.That(restored, Is.EqualTo("1"), "exactly the batch before the target");
-            Assert.That(mountsAfter, Does.Contain("volume:/summit-dr-wal:summit-dr-wal-" + platform.Postgres).And.None.StartsWith("bind:"), "the archiver goes on in the volume on the new timeline");
+            Assert.That(mountsAfter, Does.Contain("volume:/summit-dr-wal:summit-dr-wal-" + platform.Postgres).And.None.StartsWith("bind:"),
+                "the archiver goes on in the volume on the new timeline");
             Assert.That(leftBehind, Is.Empty, "a replaced archiver takes the anonymous volume its image's VOLUME gave it along");
             Assert.That(undo.ExitCode, Is.Zero, undo.Describe());
             Assert.That(await PitrPlatform.BatchesAsync(platform), Is.EqualTo("1,2,3"));
@@ -76,7 +85,8 @@ public sealed class PointInTimeVolumeTests
 
     /// <summary>The container's mounts as TYPE:DESTINATION:NAME.</summary>
     private static async Task<string[]> MountsAsync(string container) =>
-        (await Sh.DockerRequireAsync("inspect", "--format", "{{range .Mounts}}{{.Type}}:{{.Destination}}:{{.Name}} {{end}}", container)).Trim().Split(' ');
+        (await Sh.DockerRequireAsync("inspect", "--format", "{{range .Mounts}}{{.Type}}:{{.Destination}}:{{.Name}} " +
+            "{{end}}", container)).Trim().Split(' ');
 
     /// <summary>The files the volume holds in the archive's branch directories.</summary>
     private static async Task<IReadOnlyList<string>> VolumeFilesAsync(Platform platform)
@@ -85,7 +95,8 @@ public sealed class PointInTimeVolumeTests
         var files = new List<string>();
         foreach (var branch in branches)
         {
-            var listed = await Sh.DockerRequireAsync("run", "--rm", "--network", "none", "--mount", $"type=volume,source=summit-dr-wal-{platform.Postgres},target=/w,readonly",
+            var listed = await Sh.DockerRequireAsync(
+                "run", "--rm", "--network", "none", "--mount", $"type=volume,source=summit-dr-wal-{platform.Postgres},target=/w,readonly",
                 Repo.PostgresImage, "ls", "-1", "/w/" + branch);
             files.AddRange(listed.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         }

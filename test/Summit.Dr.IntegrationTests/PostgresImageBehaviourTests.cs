@@ -20,12 +20,14 @@ public sealed class PostgresImageBehaviourTests
         File.SetUnixFileMode(Path.Combine(scripts, "slow.sql"), (UnixFileMode)Convert.ToInt32("644", 8));
         try
         {
-            await Sh.DockerRequireAsync("run", "-d", "--name", name, "--network", "none", "-e", "POSTGRES_USER=summit", "-e", "POSTGRES_DB=summit_dev",
+            await Sh.DockerRequireAsync(
+                "run", "-d", "--name", name, "--network", "none", "-e", "POSTGRES_USER=summit", "-e", "POSTGRES_DB=summit_dev",
                 "-v", scripts + ":/docker-entrypoint-initdb.d:ro", Repo.PostgresImage);
             var deadline = DateTime.UtcNow.AddSeconds(60);
             while ((await Sh.DockerAsync("exec", name, "psql", "-U", "summit", "-d", "summit_dev", "-c", "SELECT 1")).ExitCode != 0)
             {
-                Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "psql never answered:\n" + (await Sh.DockerAsync("logs", name)).StandardError);
+                Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "psql never " +
+                    "answered:\n" + (await Sh.DockerAsync("logs", name)).StandardError);
                 await Task.Delay(100);
             }
 
@@ -35,7 +37,8 @@ public sealed class PostgresImageBehaviourTests
 
             Assert.Multiple(() =>
             {
-                Assert.That(whileInitialising, Is.Not.EqualTo("postgres"), "the initialisation server answers while the entrypoint still runs");
+                Assert.That(whileInitialising, Is.Not.EqualTo("postgres"), "the initialisation server answers while the entrypoint still " +
+                    "runs");
                 Assert.That(once, Is.EqualTo("postgres"), "the real server runs as PID 1 once the entrypoint is done");
             });
         }

@@ -40,7 +40,8 @@ public sealed class PrivateFilesTests
         using var drill = Start(platform, "drill", "latest", "--keep");
         await drill.WaitAsync(TimeSpan.FromMinutes(5));
         Assert.That(drill.ExitCode, Is.Zero, drill.Describe());
-        var scratch = drill.Stderr.Split('\n').First(l => l.StartsWith("Kept for inspection", StringComparison.Ordinal)).Split("directory ")[1].TrimEnd('.', ' ', '\r');
+        var scratch = drill.Stderr.Split('\n').First(l => l.StartsWith("Kept for inspection", StringComparison.Ordinal)).Split(
+            "directory ")[1].TrimEnd('.', ' ', '\r');
         try
         {
             var backupDir = Path.Combine(platform.BackupRoot, platform.VisibleBackups().Single());
@@ -66,12 +67,14 @@ public sealed class PrivateFilesTests
                     Assert.That(await ModeAsync(path), Is.EqualTo(mode), path);
                 }
 
-                Assert.That(modes.Keys.Count(k => k.EndsWith(".dump", StringComparison.Ordinal)), Is.EqualTo(2), "both dumps were checked, the one neo4j-admin wrote too");
+                Assert.That(modes.Keys.Count(k => k.EndsWith(".dump", StringComparison.Ordinal)), Is.EqualTo(2), "both dumps were " +
+                    "checked, the one neo4j-admin wrote too");
             });
         }
         finally
         {
-            await Sh.RunAsync("sh", ["-c", "docker rm -f $(docker ps -aq --filter label=summit-dr.drill) ; docker volume rm -f $(docker volume ls -q --filter label=summit-dr.drill)"]);
+            await Sh.RunAsync("sh", ["-c", "docker rm -f $(docker ps -aq --filter label=summit-dr.drill) ; docker volume rm -f $(docker " +
+                "volume ls -q --filter label=summit-dr.drill)"]);
             Directory.Delete(scratch, recursive: true);
         }
     }

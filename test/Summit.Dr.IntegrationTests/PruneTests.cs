@@ -3,7 +3,8 @@ using Summit.Dr.Testing;
 
 namespace Summit.Dr.IntegrationTests;
 
-/// <summary>`prune` run as a process on a backup root of backups spread over months; the test controls the times through the names.</summary>
+/// <summary>`prune` run as a process on a backup root of backups spread over months; the test controls the times through the
+/// names.</summary>
 [TestFixture]
 [CancelAfter(120_000)]
 public sealed class PruneTests
@@ -17,7 +18,8 @@ public sealed class PruneTests
     public void SetUp()
     {
         _dir = Directory.CreateTempSubdirectory("summit-dr-prune-").FullName;
-        foreach (var name in new[] { "20250925_120000", "20250924_120000", "20250920_120000", "20250901_120000", "20250815_120000", "20250710_120000" })
+        foreach (var name in new[] { "20250925_120000", "20250924_120000", "20250920_120000", "20250901_120000", "20250815_120000",
+            "20250710_120000" })
         {
             MakeBackup(name, 1000);
         }
@@ -32,7 +34,8 @@ public sealed class PruneTests
         using var run = await RunAsync("prune", "--keep-daily", "2", "--keep-monthly", "2", "--json");
 
         Assert.That(run.ExitCode, Is.Zero, run.Describe());
-        Assert.That(Directory.GetDirectories(Root).Select(Path.GetFileName), Is.EquivalentTo(new[] { "20250925_120000", "20250924_120000", "20250815_120000" }));
+        Assert.That(Directory.GetDirectories(Root).Select(Path.GetFileName),
+            Is.EquivalentTo(new[] { "20250925_120000", "20250924_120000", "20250815_120000" }));
         using var json = JsonDocument.Parse(run.Stdout);
         Assert.That(json.RootElement.GetProperty("schemaVersion").GetInt32(), Is.EqualTo(1));
         Assert.That(json.RootElement.GetProperty("removed").EnumerateArray().Select(r => r.GetProperty("name").GetString()),
@@ -91,7 +94,13 @@ public sealed class PruneTests
     public async Task Prune_takes_the_lock()
     {
         File.WriteAllText(Path.Combine(Root, ".summit-dr.lock"),
-            $$"""{"owner":{"host":"{{Environment.MachineName}}","pid":{{Environment.ProcessId}},"processStartedAt":"{{System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime():O}}"},"operation":"backup","acquiredAt":"2025-09-25T12:00:00Z"}""");
+            System.Text.Json.JsonSerializer.Serialize(new
+            {
+                owner = new { host = Environment.MachineName, pid = Environment.ProcessId,
+                    processStartedAt = System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime() },
+                operation = "backup",
+                acquiredAt = "2025-09-25T12:00:00Z",
+            }));
 
         using var run = await RunAsync("prune", "--keep-last", "1");
 

@@ -19,8 +19,10 @@ public sealed class RemoteRefusalTests
         await using var azure = await RemoteServer.StartAzuriteAsync();
         var dir = Directory.CreateTempSubdirectory("summit-dr-refusal-").FullName;
 
-        using var bucket = ToolRun.Start(dir, ["list", "--remote", .. s3.Settings(), "--set", "Remote:Bucket=no-such-bucket"], s3.Environment);
-        using var container = ToolRun.Start(dir, ["list", "--remote", .. azure.Settings(), "--set", "Remote:Container=no-such-container"], azure.Environment);
+        using var bucket = ToolRun.Start(
+            dir, ["list", "--remote", .. s3.Settings(), "--set", "Remote:Bucket=no-such-bucket"], s3.Environment);
+        using var container = ToolRun.Start(
+            dir, ["list", "--remote", .. azure.Settings(), "--set", "Remote:Container=no-such-container"], azure.Environment);
         await bucket.WaitAsync(TimeSpan.FromMinutes(1));
         await container.WaitAsync(TimeSpan.FromMinutes(1));
 
@@ -50,7 +52,8 @@ public sealed class RemoteRefusalTests
     }
 
     [TestCase("Remote:Kind=azure-blob", "Remote:Container=ab", "Remote:Container 'ab' is not a valid Azure container name")]
-    [TestCase("Remote:Kind=azure-blob", "Remote:Container=Evidence_Files", "Remote:Container 'Evidence_Files' is not a valid Azure container name")]
+    [TestCase("Remote:Kind=azure-blob", "Remote:Container=Evidence_Files", "Remote:Container 'Evidence_Files' is not a valid Azure " +
+        "container name")]
     [TestCase("Remote:Kind=s3", "Remote:Bucket=x", "Remote:Bucket 'x' is not a valid S3 bucket name")]
     [TestCase("Remote:Kind=s3", "Remote:Prefix=p", "Remote:Kind is s3 but Remote:Bucket is not set")]
     [TestCase("Remote:Kind=gcs", "Remote:Prefix=p", "Remote:Kind is 'gcs': it must be s3 or azure-blob")]
@@ -74,6 +77,7 @@ public sealed class RemoteRefusalTests
         Assert.That(run.ExitCode, Is.EqualTo(exitCode), run.Describe());
         Assert.That(errors, Has.Count.EqualTo(1), run.Describe());
         Assert.That(errors.Single(), Does.Contain(says).And.Contain(names).And.Not.Contain("Unexpected failure"), run.Describe());
-        Assert.That(run.Stderr, Does.Not.Contain("Headers:").And.Not.Contain("<?xml").And.Not.Contain("RequestId"), "the SDK's whole response is not printed");
+        Assert.That(run.Stderr, Does.Not.Contain("Headers:").And.Not.Contain("<?xml").And.Not.Contain("RequestId"), "the SDK's whole " +
+            "response is not printed");
     }
 }

@@ -94,8 +94,10 @@ public sealed class RestoreRefusalTests
     }
 
     [TestCase("uploads/../../escaped.txt", TarEntryType.RegularFile, null, "path with ..", TestName = "A tar with a ../ entry is refused")]
-    [TestCase("/tmp/summit-dr-absolute.txt", TarEntryType.RegularFile, null, "absolute path", TestName = "A tar with an absolute path is refused")]
-    [TestCase("uploads/imports/passwd", TarEntryType.SymbolicLink, "/etc/passwd", "link to /etc/passwd", TestName = "A tar with a symlink pointing outside is refused")]
+    [TestCase("/tmp/summit-dr-absolute.txt", TarEntryType.RegularFile, null, "absolute path", TestName = "A tar with an absolute path is " +
+        "refused")]
+    [TestCase("uploads/imports/passwd", TarEntryType.SymbolicLink, "/etc/passwd", "link to /etc/passwd", TestName = "A tar with a " +
+        "symlink pointing outside is refused")]
     public async Task An_unsafe_tar_entry_is_refused(string name, TarEntryType type, string? link, string problem)
     {
         var broken = Copy("unsafe-tar");
@@ -105,7 +107,8 @@ public sealed class RestoreRefusalTests
         await using (var tar = new TarWriter(gzip, TarEntryFormat.Pax))
         {
             await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.Directory, "uploads/"));
-            await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, "uploads/ok.csv") { DataStream = new MemoryStream([1, 2]) });
+            await tar.WriteEntryAsync(
+                new PaxTarEntry(TarEntryType.RegularFile, "uploads/ok.csv") { DataStream = new MemoryStream([1, 2]) });
             var entry = new PaxTarEntry(type, name);
             if (link is not null)
             {
@@ -165,7 +168,8 @@ public sealed class RestoreRefusalTests
         {
             Assert.That(run.ExitCode, Is.EqualTo(exitCode), run.Describe());
             Assert.That(run.Stderr, Does.Contain(expected));
-            Assert.That(run.Stderr.Split('\n').Count(l => l.StartsWith("summit-dr: ", StringComparison.Ordinal)), Is.EqualTo(1), "one line says what is wrong");
+            Assert.That(run.Stderr.Split('\n').Count(l => l.StartsWith("summit-dr: ", StringComparison.Ordinal)), Is.EqualTo(1),
+                "one line says what is wrong");
             Assert.That(_platform.VisibleBackups(), Has.Count.EqualTo(backupsBefore), "no safety backup: nothing was about to be touched");
             Assert.That(await _platform.Neo4jAnswersAsync(), Is.True, "Neo4j was never stopped");
         });

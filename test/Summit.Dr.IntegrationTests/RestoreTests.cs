@@ -37,11 +37,15 @@ public sealed class RestoreTests
             Assert.That(root.GetProperty("recoveryTimeObjectiveSeconds").GetDouble(), Is.EqualTo(600));
             Assert.That(root.GetProperty("totalSeconds").GetDouble(), Is.GreaterThan(0).And.LessThan(600));
             Assert.That(root.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("name").GetString()),
-                Is.EquivalentTo(new[] { "verify backup", "restore postgres", "restore neo4j", "restore uploads", "remove staging", "post-restore checks" }));
-            Assert.That(root.GetProperty("neo4jOffline").GetProperty("work").GetString(), Is.EqualTo("rename"), "loaded while Neo4j served, swapped in by renames");
+                Is.EquivalentTo(
+                    new[] { "verify backup", "restore postgres", "restore neo4j", "restore uploads", "remove staging", "post-restore " +
+                        "checks" }));
+            Assert.That(root.GetProperty("neo4jOffline").GetProperty("work").GetString(), Is.EqualTo("rename"), "loaded while Neo4j " +
+                "served, swapped in by renames");
             Assert.That(root.GetProperty("checks").EnumerateArray().All(c => c.GetProperty("passed").GetBoolean()), Is.True);
             Assert.That(root.GetProperty("undoCommand").GetString(), Is.EqualTo("summit-dr undo"));
-            Assert.That(root.TryGetProperty("safetyBackup", out var safety) ? safety.ValueKind : JsonValueKind.Null, Is.EqualTo(JsonValueKind.Null), "no copy by default: the replaced state is kept aside");
+            Assert.That(root.TryGetProperty("safetyBackup", out var safety) ? safety.ValueKind : JsonValueKind.Null,
+                Is.EqualTo(JsonValueKind.Null), "no copy by default: the replaced state is kept aside");
             Assert.That(platform.VisibleBackups(), Has.Count.EqualTo(1));
             Assert.That(kept.Databases, Has.Length.EqualTo(1), "the replaced database is kept under another name");
             Assert.That(kept.Neo4jEntries, Has.Length.EqualTo(2), "the replaced store and its transaction logs are kept within the volume");
@@ -103,15 +107,18 @@ public sealed class RestoreTests
         {
             Assert.That(run.ExitCode, Is.EqualTo(1), run.Describe());
             Assert.That(run.Stderr, snapshot == "never"
-                ? Does.Contain("Restore failed: neo4j-admin load of database 'neo4j' failed").And.Contain("back from the state kept aside: the platform is as it was before the restore")
+                ? Does.Contain("Restore failed: neo4j-admin load of database 'neo4j' failed").And.Contain("back from the state kept " +
+                    "aside: the platform is as it was before the restore")
                 : Does.Contain("summit-dr: neo4j-admin load of database 'neo4j' failed"));
-            Assert.That(await platform.StartedAtAsync(platform.Neo4j), snapshot == "never" ? Is.Not.EqualTo(started) : Is.EqualTo(started), "loaded in place, Neo4j was stopped; loaded into staging, it never was");
+            Assert.That(await platform.StartedAtAsync(platform.Neo4j), snapshot == "never" ? Is.Not.EqualTo(started) : Is.EqualTo(started),
+                "loaded in place, Neo4j was stopped; loaded into staging, it never was");
             Assert.That(await platform.Neo4jAnswersAsync(), Is.True);
             Assert.That(await platform.ExistsAsync(platform.Workbench), Is.False);
         });
         before.AssertEqual(await PlatformState.CaptureAsync(platform), "put back after the failed load");
         var left = await platform.KeptTracesAsync();
-        Assert.That(left.Databases.Concat(left.Neo4jEntries).Concat(left.UploadsSiblings), Is.Empty, "nothing of the failed restore stays behind");
+        Assert.That(left.Databases.Concat(left.Neo4jEntries).Concat(left.UploadsSiblings), Is.Empty, "nothing of the failed restore " +
+            "stays behind");
     }
 
     [Test]
@@ -126,7 +133,8 @@ public sealed class RestoreTests
         await platform.ChangeEverythingAsync();
         var before = await PlatformState.CaptureAsync(platform);
         await platform.SetKnobAsync("load-slow", "60");
-        // Loaded in place, so the interruption meets stores already swapped in (a staging load is interrupted before the swap: Neo4jSnapshotTests).
+        // Loaded in place, so the interruption meets stores already swapped in (a staging load is interrupted before the swap:
+        // Neo4jSnapshotTests).
         using var run = ToolRun.Start(platform.WorkDir, ["restore", "latest", "--yes", "--set", "Neo4j:Snapshot=never"]);
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (!await platform.AdminRunsAsync("load"))
@@ -157,20 +165,23 @@ public sealed class RestoreTests
         Directory.CreateDirectory(legacy);
         await using (var dump = File.Create(Path.Combine(legacy, "postgres.dump")))
         {
-            var pgDump = await Sh.RunAsync("docker", ["exec", platform.Postgres, "pg_dump", "-U", platform.User, "-d", platform.Database, "-Fc"], stdout: dump);
+            var pgDump = await Sh.RunAsync(
+                "docker", ["exec", platform.Postgres, "pg_dump", "-U", platform.User, "-d", platform.Database, "-Fc"], stdout: dump);
             Assert.That(pgDump.ExitCode, Is.Zero, pgDump.StandardError);
         }
 
         await Sh.DockerRequireAsync("stop", "--time", "60", platform.Neo4j);
         await using (var dump = File.Create(Path.Combine(legacy, "neo4j.dump")))
         {
-            var neoDump = await Sh.RunAsync("docker", ["run", "--rm", "--network", "none", "--volumes-from", platform.Neo4j, Repo.Neo4jImage,
+            var neoDump = await Sh.RunAsync(
+                "docker", ["run", "--rm", "--network", "none", "--volumes-from", platform.Neo4j, Repo.Neo4jImage,
                 "neo4j-admin", "database", "dump", "neo4j", "--to-stdout"], stdout: dump);
             Assert.That(neoDump.ExitCode, Is.Zero, neoDump.StandardError);
         }
 
         await Sh.DockerRequireAsync("start", platform.Neo4j);
-        await Sh.RequireAsync("tar", "-czf", Path.Combine(legacy, "uploads.tar.gz"), "-C", Path.Combine(platform.WorkDir, "server"), "uploads");
+        await Sh.RequireAsync(
+            "tar", "-czf", Path.Combine(legacy, "uploads.tar.gz"), "-C", Path.Combine(platform.WorkDir, "server"), "uploads");
         while (!await platform.Neo4jAnswersAsync())
         {
             await Task.Delay(200);
@@ -221,15 +232,18 @@ public sealed class RestoreTests
         var input = new MemoryStream(System.Text.Encoding.ASCII.GetBytes(answer + "\n"));
 
         // script(1) gives the tool a terminal; its standard input is what the operator types.
-        var result = await Sh.RunAsync("script", ["-q", "-e", "-c", $"dotnet {Repo.ToolDll} restore latest --workdir {platform.WorkDir}", typescript], stdin: input);
+        var result = await Sh.RunAsync("script", ["-q", "-e", "-c", $"dotnet {Repo.ToolDll} restore latest --workdir " +
+            $"{platform.WorkDir}", typescript], stdin: input);
 
         var screen = File.ReadAllText(typescript);
         Assert.Multiple(() =>
         {
             Assert.That(result.ExitCode, Is.EqualTo(expectedExit), screen);
-            Assert.That(screen, Does.Contain("This restore overwrites:").And.Contain("PostgreSQL database intelgraph_dev in container " + platform.Postgres));
+            Assert.That(screen, Does.Contain("This restore overwrites:").And.Contain("PostgreSQL database intelgraph_dev in " +
+                "container " + platform.Postgres));
             Assert.That(screen, Does.Contain("Type intelgraph_dev to continue:"));
-            Assert.That(File.Exists(Path.Combine(platform.BackupRoot, ".summit-dr-undo.json")), Is.EqualTo(expectedExit == 0), "the replaced state is kept only when confirmed");
+            Assert.That(File.Exists(Path.Combine(platform.BackupRoot, ".summit-dr-undo.json")), Is.EqualTo(expectedExit == 0),
+                "the replaced state is kept only when confirmed");
         });
     }
 }

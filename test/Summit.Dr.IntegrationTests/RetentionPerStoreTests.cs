@@ -21,7 +21,8 @@ public sealed class RetentionPerStoreTests
         Assert.Multiple(() =>
         {
             Assert.That(dryRun.ExitCode, Is.Zero, dryRun.Describe());
-            Assert.That(dryRun.Stdout, Does.Contain($"keep         {full,-28} postgres: newest, last 1; neo4j: newest, last 1"), "which store's rule keeps it");
+            Assert.That(dryRun.Stdout, Does.Contain($"keep         {full,-28} postgres: newest, last 1; neo4j: newest, last " +
+                $"1"), "which store's rule keeps it");
             Assert.That(dryRun.Stdout, Does.Contain($"keep         {uploadsOnly,-28} uploads: newest, last 1"));
             Assert.That(prune.ExitCode, Is.Zero, prune.Describe());
             Assert.That(platform.VisibleBackups(), Is.EquivalentTo(new[] { full, uploadsOnly }));
@@ -31,9 +32,11 @@ public sealed class RetentionPerStoreTests
         using var again = await ToolRun.RunAsync(platform.WorkDir, "prune", "--keep-last", "1", "--json");
 
         Assert.That(again.ExitCode, Is.Zero, again.Describe());
-        Assert.That(platform.VisibleBackups(), Is.EquivalentTo(new[] { full, secondUploadsOnly }), "the older uploads-only backup goes; the only PostgreSQL and Neo4j copy stays");
+        Assert.That(platform.VisibleBackups(), Is.EquivalentTo(new[] { full, secondUploadsOnly }), "the older uploads-only backup goes; " +
+            "the only PostgreSQL and Neo4j copy stays");
         using var json = JsonDocument.Parse(again.Stdout);
-        Assert.That(json.RootElement.GetProperty("removed").EnumerateArray().Select(r => r.GetProperty("name").GetString()), Is.EqualTo(new[] { uploadsOnly }));
+        Assert.That(json.RootElement.GetProperty("removed").EnumerateArray().Select(r => r.GetProperty("name").GetString()),
+            Is.EqualTo(new[] { uploadsOnly }));
     }
 
     [Test]
@@ -51,7 +54,8 @@ public sealed class RetentionPerStoreTests
         Assert.Multiple(() =>
         {
             Assert.That(refused.ExitCode, Is.EqualTo(4), refused.Describe());
-            Assert.That(refused.Stderr, Does.Contain($"The newest backup of postgres, {small} (postgres.dump:").And.Contain("less than half the size").And.Contain("--force"));
+            Assert.That(refused.Stderr, Does.Contain($"The newest backup of postgres, {small} " +
+                $"(postgres.dump:").And.Contain("less than half the size").And.Contain("--force"));
             Assert.That(platform.VisibleBackups(), Has.Count.EqualTo(3), "nothing was deleted");
         });
     }

@@ -24,10 +24,12 @@ public sealed class SamplesTests
             foreach (var unit in new[] { name + ".service", name + ".timer" })
             {
                 var text = await File.ReadAllTextAsync(Path.Combine(Repo.Root, "samples", "systemd", unit));
-                await File.WriteAllTextAsync(Path.Combine(units, unit), text.Replace("/usr/local/bin/summit-dr", tool, StringComparison.Ordinal));
+                await File.WriteAllTextAsync(
+                    Path.Combine(units, unit), text.Replace("/usr/local/bin/summit-dr", tool, StringComparison.Ordinal));
             }
 
-            var verify = await Sh.RunAsync("systemd-analyze", ["verify", "--man=no", Path.Combine(units, name + ".service"), Path.Combine(units, name + ".timer")]);
+            var verify = await Sh.RunAsync(
+                "systemd-analyze", ["verify", "--man=no", Path.Combine(units, name + ".service"), Path.Combine(units, name + ".timer")]);
 
             Assert.That(verify.ExitCode, Is.Zero, verify.StandardError);
             Assert.That(verify.StandardOutput + verify.StandardError, Does.Not.Contain(name), "no warning about either unit");
@@ -41,7 +43,8 @@ public sealed class SamplesTests
     [Test]
     public async Task The_alert_rules_pass_promtool_check_rules()
     {
-        var check = await Sh.RunAsync("promtool", ["check", "rules", Path.Combine(Repo.Root, "samples", "prometheus", "summit-dr.rules.yml")]);
+        var check = await Sh.RunAsync(
+            "promtool", ["check", "rules", Path.Combine(Repo.Root, "samples", "prometheus", "summit-dr.rules.yml")]);
 
         Assert.That(check.ExitCode, Is.Zero, check.StandardOutput + check.StandardError);
         Assert.That(check.StandardOutput, Does.Contain("SUCCESS: 4 rules found"));
@@ -51,7 +54,8 @@ public sealed class SamplesTests
     public async Task The_container_image_builds_offline_and_backs_up_the_platform_through_the_engine_socket()
     {
         const string tag = "summit-dr-test/tool:latest";
-        var build = await Sh.RunAsync("bash", [Path.Combine(Repo.Root, "samples", "container", "build.sh"), tag, "summit-dr-fixture/base:bookworm"]);
+        var build = await Sh.RunAsync(
+            "bash", [Path.Combine(Repo.Root, "samples", "container", "build.sh"), tag, "summit-dr-fixture/base:bookworm"]);
         Assert.That(build.ExitCode, Is.Zero, "samples/container/build.sh: " + build.StandardError);
         await using var platform = await Platform.StartAsync();
 

@@ -65,7 +65,8 @@ public sealed class SecretTests
 
             // The platform's own containers are started by the test with the password in NEO4J_AUTH; only
             // processes of the tool's run are of interest here.
-            if (secrets.Any(s => commandLine.Contains(s, StringComparison.Ordinal)) && !commandLine.Contains("NEO4J_AUTH", StringComparison.Ordinal))
+            if (secrets.Any(s => commandLine.Contains(s, StringComparison.Ordinal))
+                && !commandLine.Contains("NEO4J_AUTH", StringComparison.Ordinal))
             {
                 yield return commandLine;
             }

@@ -27,7 +27,9 @@ public sealed class SettingsCheckTests
 
         Assert.Multiple(() =>
         {
-            foreach (var (run, key, nearest) in new[] { (fromSet, "Neo4j:StopTimeoutSecond", "Neo4j:StopTimeoutSeconds"), (fromEnvironment, "Uploads:Pat", "Uploads:Path"), (fromFile, "Backup:Roots", "Backup:Root") })
+            foreach (var (
+                run, key, nearest) in new[] { (fromSet, "Neo4j:StopTimeoutSecond", "Neo4j:StopTimeoutSeconds"),
+                (fromEnvironment, "Uploads:Pat", "Uploads:Path"), (fromFile, "Backup:Roots", "Backup:Root") })
             {
                 Assert.That(run.ExitCode, Is.EqualTo(2), run.Describe());
                 Assert.That(run.Stderr.Trim(), Does.StartWith($"summit-dr: Unknown setting {key}").And.Contain($"did you mean {nearest}?"));
@@ -47,7 +49,8 @@ public sealed class SettingsCheckTests
         using var run = await ToolRun.RunAsync(dir, "list", "--set", setting);
 
         Assert.That(run.ExitCode, Is.EqualTo(2), run.Describe());
-        Assert.That(run.Stderr, Does.Contain("visible to every user of this machine").And.Contain(variable).And.Not.Contain(setting.Split('=')[1]));
+        Assert.That(run.Stderr, Does.Contain("visible to every user of this " +
+            "machine").And.Contain(variable).And.Not.Contain(setting.Split('=')[1]));
     }
 
     [Test]
@@ -55,7 +58,9 @@ public sealed class SettingsCheckTests
     {
         var dir = Directory.CreateTempSubdirectory("summit-dr-settings-").FullName;
         var config = Path.Combine(dir, "summit-dr.json");
-        File.WriteAllText(config, """{ "Remote": { "Endpoint": "http://minio.example.test:9000" }, "Metrics": { "PushgatewayUrl": "http://127.0.0.1:9091" } }""");
+        File.WriteAllText(config, """
+            { "Remote": { "Endpoint": "http://minio.example.test:9000" }, "Metrics": { "PushgatewayUrl": "http://127.0.0.1:9091" } }
+            """);
         File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
 
         using var run = await ToolRun.RunAsync(dir, "list");
@@ -77,12 +82,15 @@ public sealed class SettingsCheckTests
         var passphrase = Path.Combine(platform.WorkDir, "short.pass");
         File.WriteAllText(passphrase, "tiny-pw\n");
 
-        using var backup = await ToolRun.RunAsync(platform.WorkDir, "backup", "--only", "postgres", "--set", "Encryption:PassphraseFile=" + passphrase);
+        using var backup = await ToolRun.RunAsync(
+            platform.WorkDir, "backup", "--only", "postgres", "--set", "Encryption:PassphraseFile=" + passphrase);
         Assert.That(backup.ExitCode, Is.Zero, backup.Describe());
-        var packets = await gpg.ListPacketsAsync(Path.Combine(platform.BackupRoot, platform.VisibleBackups().Single(), "postgres.dump"), "tiny-pw");
+        var packets = await gpg.ListPacketsAsync(
+            Path.Combine(platform.BackupRoot, platform.VisibleBackups().Single(), "postgres.dump"), "tiny-pw");
 
         Assert.That(backup.Stderr, Does.Contain("has 7 characters").And.Contain("Use 12 or more"));
-        Assert.That(packets.StandardOutput + packets.StandardError, Does.Contain("count 65011712"), "the largest iterated-and-salted S2K count, as gpg's own");
+        Assert.That(packets.StandardOutput + packets.StandardError, Does.Contain("count 65011712"), "the largest iterated-and-salted S2K " +
+            "count, as gpg's own");
     }
 
     [Test]
@@ -91,7 +99,10 @@ public sealed class SettingsCheckTests
         await using var server = await RemoteServer.StartS3Async();
         await using var platform = await Platform.StartAsync(seed: false);
         using var gpg = await GpgHome.CreateAsync();
-        using (var backup = ToolRun.Start(platform.WorkDir, ["backup", "--only", "postgres", "--push", "--set", "Encryption:PublicKeyFiles=" + gpg.PublicKeyFile, .. server.Settings()], server.Environment))
+        using (var backup = ToolRun.Start(
+            platform.WorkDir,
+            ["backup", "--only", "postgres", "--push", "--set", "Encryption:PublicKeyFiles=" + gpg.PublicKeyFile, .. server.Settings()],
+            server.Environment))
         {
             await backup.WaitAsync(TimeSpan.FromMinutes(3));
             Assert.That(backup.ExitCode, Is.Zero, backup.Describe());
@@ -108,7 +119,8 @@ public sealed class SettingsCheckTests
             Assert.That(File.ReadAllText(remote), Does.Not.Contain("Backup " + name), "off-site the log is not plaintext");
             Assert.That(decrypted.ExitCode, Is.Zero, decrypted.StandardError);
             Assert.That(File.ReadAllText(remote + ".txt"), Is.EqualTo(local), "gpg opens it into the log as it is here");
-            Assert.That(Directory.GetFiles(Path.Combine(platform.BackupRoot, name), ".summit-dr-push-*"), Is.Empty, "the encrypted copy made for the push is gone");
+            Assert.That(Directory.GetFiles(Path.Combine(platform.BackupRoot, name), ".summit-dr-push-*"), Is.Empty, "the encrypted copy " +
+                "made for the push is gone");
         });
     }
 }

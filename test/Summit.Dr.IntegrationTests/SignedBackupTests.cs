@@ -26,11 +26,14 @@ public sealed class SignedBackupTests
         var passphrase = Path.Combine(host.Directory, "signing.pass");
         File.WriteAllText(passphrase, SigningPassphrase + "\n");
 
-        using var backup = await ToolRun.RunAsync(platform.WorkDir, "backup", "--only", "postgres", "--set", "Signing:SecretKeyFile=" + host.SecretKeyFile, "--set", "Signing:PassphraseFile=" + passphrase);
+        using var backup = await ToolRun.RunAsync(
+            platform.WorkDir, "backup", "--only", "postgres", "--set", "Signing:SecretKeyFile=" + host.SecretKeyFile, "--set",
+            "Signing:PassphraseFile=" + passphrase);
         Assert.That(backup.ExitCode, Is.Zero, backup.Describe());
         var directory = Path.Combine(platform.BackupRoot, platform.VisibleBackups().Single());
         var verify = await host.VerifyAsync(Path.Combine(directory, "manifest.json.sig"), Path.Combine(directory, "manifest.json"));
-        using var check = await ToolRun.RunAsync(platform.WorkDir, "check", "latest", "--json", "--set", "Signing:TrustedKeyFiles=" + host.PublicKeyFile);
+        using var check = await ToolRun.RunAsync(
+            platform.WorkDir, "check", "latest", "--json", "--set", "Signing:TrustedKeyFiles=" + host.PublicKeyFile);
 
         Assert.Multiple(() =>
         {
@@ -58,7 +61,8 @@ public sealed class SignedBackupTests
         var sign = await host.SignAsync(Path.Combine(directory, "manifest.json"), Path.Combine(directory, "manifest.json.sig"));
         Assert.That(sign.ExitCode, Is.Zero, sign.StandardError);
 
-        using var check = await ToolRun.RunAsync(platform.WorkDir, "check", "latest", "--set", "Signing:TrustedKeyFiles=" + host.PublicKeyFile);
+        using var check = await ToolRun.RunAsync(
+            platform.WorkDir, "check", "latest", "--set", "Signing:TrustedKeyFiles=" + host.PublicKeyFile);
 
         Assert.That(check.ExitCode, Is.Zero, check.Describe());
         Assert.That(check.Stderr, Does.Contain("signed by trusted key " + host.Fingerprint));
@@ -92,14 +96,18 @@ public sealed class SignedBackupTests
 
         Assert.Multiple(async () =>
         {
-            foreach (var (run, says) in new[] { (unsignedLatest, "no backup in"), (unsigned, "has no manifest.json.sig"), (otherKey, "which is not a trusted key"), (changed, "was changed after it was signed") })
+            foreach (var (
+                run, says) in new[] { (unsignedLatest, "no backup in"), (unsigned, "has no manifest.json.sig"),
+                (otherKey, "which is not a trusted key"), (changed, "was changed after it was signed") })
             {
                 Assert.That(run.ExitCode, Is.EqualTo(4), run.Describe());
-                Assert.That(run.Stderr.Split('\n').Where(l => l.StartsWith("summit-dr: ", StringComparison.Ordinal)).ToList(), Has.Count.EqualTo(1).And.Some.Contain(says), run.Describe());
+                Assert.That(run.Stderr.Split('\n').Where(l => l.StartsWith("summit-dr: ", StringComparison.Ordinal)).ToList(),
+                    Has.Count.EqualTo(1).And.Some.Contain(says), run.Describe());
             }
 
             (await PlatformState.CaptureAsync(platform)).AssertEqual(before, "every refused backup left the live platform as it was");
-            Assert.That(await platform.KeptTracesAsync() is { Databases.Length: 0, Neo4jEntries.Length: 0, UploadsSiblings.Length: 0 }, Is.True, "nothing was prepared or kept aside");
+            Assert.That(await platform.KeptTracesAsync() is { Databases.Length: 0, Neo4jEntries.Length: 0, UploadsSiblings.Length: 0 },
+                Is.True, "nothing was prepared or kept aside");
         });
 
         File.Delete(signature);

@@ -20,11 +20,15 @@ public sealed class UnattendedTests
     {
         await using var platform = await Platform.StartAsync();
         var port = FreePort();
-        using var gateway = Process.Start(new ProcessStartInfo("prometheus-pushgateway", [$"--web.listen-address=127.0.0.1:{port}"]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        using var gateway = Process.Start(
+            new ProcessStartInfo(
+                "prometheus-pushgateway", [$"--web.listen-address=127.0.0.1:{port}"]) { RedirectStandardError = true,
+                RedirectStandardOutput = true })!;
         try
         {
             await WaitListeningAsync(port);
-            string[] metrics = ["--set", $"Metrics:PushgatewayUrl=http://127.0.0.1:{port}", "--set", "Metrics:TextfileDir=metrics", "--set", "Metrics:Platform=summit-test"];
+            string[] metrics = ["--set", $"Metrics:PushgatewayUrl=http://127.0.0.1:{port}", "--set", "Metrics:TextfileDir=metrics",
+                "--set", "Metrics:Platform=summit-test"];
             using (var backup = await ToolRun.RunAsync(platform.WorkDir, ["backup", "--only", "postgres", .. metrics]))
             {
                 Assert.That(backup.ExitCode, Is.Zero, backup.Describe());
@@ -40,7 +44,8 @@ public sealed class UnattendedTests
             });
 
             // A failed run: its own metrics replace the last run's, the last success stands.
-            using (var failed = await ToolRun.RunAsync(platform.WorkDir, ["backup", "--only", "postgres", "--set", "Postgres:Container=nowhere", .. metrics]))
+            using (var failed = await ToolRun.RunAsync(
+                platform.WorkDir, ["backup", "--only", "postgres", "--set", "Postgres:Container=nowhere", .. metrics]))
             {
                 Assert.That(failed.ExitCode, Is.EqualTo(3), failed.Describe());
             }
@@ -53,9 +58,11 @@ public sealed class UnattendedTests
             {
                 Assert.That(pushed, Does.Contain($"summit_dr_last_run_success{{{labels}}} 0"));
                 Assert.That(pushed, Does.Contain($"summit_dr_last_run_exit_code{{{labels}}} 3"));
-                Assert.That(pushed, Does.Contain($"summit_dr_last_success_timestamp_seconds{{{labels}}}"), "the last success stands on the gateway");
+                Assert.That(pushed, Does.Contain($"summit_dr_last_success_timestamp_seconds{{{labels}}}"), "the last success stands on " +
+                    "the gateway");
                 Assert.That(text, Does.Contain("summit_dr_last_run_success{operation=\"backup\",platform=\"summit-test\"} 0"));
-                Assert.That(text, Does.Contain("summit_dr_last_success_timestamp_seconds{operation=\"backup\",platform=\"summit-test\"}"), "and in the textfile");
+                Assert.That(text, Does.Contain("summit_dr_last_success_timestamp_seconds{operation=\"backup\",platform=\"summit-test\"}"),
+                    "and in the textfile");
                 Assert.That(check.ExitCode, Is.Zero, "promtool check metrics: " + check.StandardOutput + check.StandardError);
                 Assert.That(Directory.GetFiles(Path.GetDirectoryName(file)!), Has.Length.EqualTo(1), "no temporary file is left");
             });
@@ -107,7 +114,8 @@ public sealed class UnattendedTests
             Assert.That((failed.ExitCode, quiet.ExitCode, always.ExitCode), Is.EqualTo((3, 0, 0)));
             Assert.That(messages, Has.Count.EqualTo(2), "a failure, and a success only with Notify:On=always");
             Assert.That(messages[0].Path, Is.EqualTo("/services/T000/B000/S3CR3T-TOKEN"));
-            Assert.That(messages[0].Json.GetProperty("text").GetString(), Does.StartWith("summit-dr backup FAILED on").And.Contain("nowhere"));
+            Assert.That(messages[0].Json.GetProperty("text").GetString(), Does.StartWith("summit-dr backup FAILED " +
+                "on").And.Contain("nowhere"));
             Assert.That(messages[0].Json.GetProperty("summit_dr").GetProperty("exitCode").GetInt32(), Is.EqualTo(3));
             Assert.That(messages[1].Json.GetProperty("summit_dr").GetProperty("result").GetString(), Is.EqualTo("succeeded"));
             Assert.That(messages[1].Json.GetProperty("attachments")[0].GetProperty("color").GetString(), Is.EqualTo("good"));
@@ -121,16 +129,19 @@ public sealed class UnattendedTests
         using var hanging = new Webhook(hang: true);
         var secret = "S3CR3T-TOKEN";
         var watch = Stopwatch.StartNew();
-        using var slow = await RunWithWebhookAsync(platform, $"http://127.0.0.1:{hanging.Port}/hooks/{secret}", "backup", "--only", "postgres",
+        using var slow = await RunWithWebhookAsync(
+            platform, $"http://127.0.0.1:{hanging.Port}/hooks/{secret}", "backup", "--only", "postgres",
             "--set", "Notify:On=always", "--set", "Notify:TimeoutSeconds=2");
         var withHook = watch.Elapsed;
-        using var gone = await RunWithWebhookAsync(platform, $"http://127.0.0.1:{FreePort()}/hooks/{secret}", "backup", "--only", "postgres",
+        using var gone = await RunWithWebhookAsync(
+            platform, $"http://127.0.0.1:{FreePort()}/hooks/{secret}", "backup", "--only", "postgres",
             "--set", "Notify:On=always");
 
         Assert.Multiple(() =>
         {
             Assert.That(slow.ExitCode, Is.Zero, slow.Describe());
-            Assert.That(slow.Stderr, Does.Contain("Could not notify the webhook at http://127.0.0.1:").And.Contain("no answer within 2 s").And.Not.Contain(secret));
+            Assert.That(slow.Stderr, Does.Contain("Could not notify the webhook at http://127.0.0.1:").And.Contain("no answer within 2 " +
+                "s").And.Not.Contain(secret));
             Assert.That(withHook, Is.LessThan(TimeSpan.FromSeconds(60)), "bounded by the timeout, not by the webhook");
             Assert.That(hanging.Received, Has.Count.EqualTo(1), "the hanging webhook did receive the request");
             Assert.That(gone.ExitCode, Is.Zero, gone.Describe());

@@ -23,7 +23,8 @@ public sealed class UndoTests
         }
 
         var kept = await platform.KeptTracesAsync();
-        Assert.That(kept.Databases.Length + kept.Neo4jEntries.Length + kept.UploadsSiblings.Length, Is.EqualTo(4), "one kept database, store (with its transaction logs) and tree");
+        Assert.That(kept.Databases.Length + kept.Neo4jEntries.Length + kept.UploadsSiblings.Length, Is.EqualTo(4), "one kept database, " +
+            "store (with its transaction logs) and tree");
 
         using var discard = await ToolRun.RunAsync(platform.WorkDir, "undo", "--discard", "--yes");
 
@@ -32,7 +33,8 @@ public sealed class UndoTests
         Assert.Multiple(async () =>
         {
             Assert.That(discard.Stderr, Does.Contain("Freed the state kept by the restore"));
-            Assert.That(left.Databases.Concat(left.Neo4jEntries).Concat(left.UploadsSiblings), Is.Empty, "the kept database, store and tree are gone");
+            Assert.That(left.Databases.Concat(left.Neo4jEntries).Concat(left.UploadsSiblings), Is.Empty, "the kept database, store and " +
+                "tree are gone");
             Assert.That(File.Exists(Path.Combine(platform.BackupRoot, ".summit-dr-undo.json")), Is.False);
             Assert.That(await platform.Neo4jAnswersAsync(), Is.True);
         });
@@ -75,7 +77,8 @@ public sealed class UndoTests
         var kept = await platform.KeptTracesAsync();
         Assert.Multiple(() =>
         {
-            Assert.That(kept.Databases, Is.EqualTo(keptByFirst.Databases), "the first restore's kept database is untouched, and nothing of the second stays\n" + second.Describe());
+            Assert.That(kept.Databases, Is.EqualTo(keptByFirst.Databases), "the first restore's kept database is untouched, and nothing " +
+                "of the second stays\n" + second.Describe());
             Assert.That(kept.Neo4jEntries, Is.EqualTo(keptByFirst.Neo4jEntries));
             Assert.That(kept.UploadsSiblings, Is.EqualTo(keptByFirst.UploadsSiblings));
         });
@@ -83,7 +86,8 @@ public sealed class UndoTests
         using var undo = await ToolRun.RunAsync(platform.WorkDir, "undo", "--yes");
 
         Assert.That(undo.ExitCode, Is.Zero, undo.Describe());
-        beforeFirst.AssertEqual(await PlatformState.CaptureAsync(platform), "undo after the interruption puts back the state before the first restore");
+        beforeFirst.AssertEqual(await PlatformState.CaptureAsync(platform), "undo after the interruption puts back the state before the " +
+            "first restore");
     }
 
     [Test]
@@ -124,7 +128,8 @@ public sealed class UndoTests
         var keptBySecond = await platform.KeptTracesAsync();
         Assert.Multiple(() =>
         {
-            Assert.That(keptBySecond.Databases, Has.Length.EqualTo(1).And.No.AnyOf(keptByFirst.Databases), "the first restore's kept database is freed once the second succeeded");
+            Assert.That(keptBySecond.Databases, Has.Length.EqualTo(1).And.No.AnyOf(keptByFirst.Databases), "the first restore's kept " +
+                "database is freed once the second succeeded");
             Assert.That(keptBySecond.Neo4jEntries, Has.Length.EqualTo(2).And.No.AnyOf(keptByFirst.Neo4jEntries));
             Assert.That(keptBySecond.UploadsSiblings, Has.Length.EqualTo(1).And.No.AnyOf(keptByFirst.UploadsSiblings));
         });

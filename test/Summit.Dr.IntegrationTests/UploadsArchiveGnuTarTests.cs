@@ -29,7 +29,8 @@ public sealed class UploadsArchiveGnuTarTests
             await UploadsArchive.WriteAsync(Path.Combine(_dir, "uploads"), output, CancellationToken.None);
         }
 
-        using var tar = Process.Start(new ProcessStartInfo("tar", ["-tzf", archive]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        using var tar = Process.Start(
+            new ProcessStartInfo("tar", ["-tzf", archive]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         var listing = (await tar.StandardOutput.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         await tar.WaitForExitAsync();
 

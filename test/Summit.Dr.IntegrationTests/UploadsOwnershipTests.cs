@@ -24,7 +24,8 @@ public sealed class UploadsOwnershipTests
             Assert.That(backup.ExitCode, Is.Zero, backup.Describe());
         }
 
-        await Sh.RequireAsync("sh", "-c", $"chown -R 0:0 '{platform.Uploads}' && chmod -R 755 '{platform.Uploads}' && touch '{platform.Uploads}/imports/a.csv'");
+        await Sh.RequireAsync("sh", "-c", $"chown -R 0:0 '{platform.Uploads}' && chmod -R 755 '{platform.Uploads}' && touch " +
+            $"'{platform.Uploads}/imports/a.csv'");
         using var restore = await ToolRun.RunAsync(platform.WorkDir, "restore", "latest", "--yes");
 
         Assert.That(restore.ExitCode, Is.Zero, restore.Describe());
@@ -37,7 +38,8 @@ public sealed class UploadsOwnershipTests
         await using var platform = await Platform.StartAsync(seed: false);
         await ShapeAsync(platform.Uploads);
         var legacy = Directory.CreateDirectory(Path.Combine(platform.BackupRoot, "20250925_120000")).FullName;
-        await Sh.RequireAsync("tar", "-czf", Path.Combine(legacy, "uploads.tar.gz"), "-C", Path.GetDirectoryName(platform.Uploads)!, "uploads");
+        await Sh.RequireAsync(
+            "tar", "-czf", Path.Combine(legacy, "uploads.tar.gz"), "-C", Path.GetDirectoryName(platform.Uploads)!, "uploads");
         var byTar = Directory.CreateTempSubdirectory("summit-dr-gnutar-").FullName;
         await Sh.RequireAsync("tar", "-xzf", Path.Combine(legacy, "uploads.tar.gz"), "-C", byTar);
         await Sh.RequireAsync("rm", "-rf", platform.Uploads);
@@ -64,7 +66,10 @@ public sealed class UploadsOwnershipTests
         await Sh.RequireAsync("chown", "-R", "2000:2000", platform.WorkDir);
         var home = Directory.CreateTempSubdirectory("summit-dr-home-").FullName;
         await Sh.RequireAsync("chown", "2000:2000", home);
-        using var restore = ToolRun.Start(platform.WorkDir, ["--reuid=2000", "--regid=2000", "--clear-groups", "env", $"HOME={home}", $"DOTNET_CLI_HOME={home}", "dotnet", Repo.ToolDll, "restore", "latest", "--only", "uploads", "--yes"], executable: "setpriv");
+        using var restore = ToolRun.Start(
+            platform.WorkDir,
+            ["--reuid=2000", "--regid=2000", "--clear-groups", "env", $"HOME={home}", $"DOTNET_CLI_HOME={home}", "dotnet", Repo.ToolDll,
+                "restore", "latest", "--only", "uploads", "--yes"], executable: "setpriv");
         await restore.WaitAsync(TimeSpan.FromMinutes(2));
 
         var after = await StatAsync(platform.Uploads);
@@ -81,7 +86,8 @@ public sealed class UploadsOwnershipTests
     private static Task<string> ShapeAsync(string uploads) => Sh.RequireAsync("sh", "-c", $"""
         mkdir -p '{uploads}/imports/deep' && echo 'id,name' > '{uploads}/imports/a.csv' && echo 'b' > '{uploads}/imports/deep/b.json' &&
         chown -R 1000:1000 '{uploads}' && chmod 2775 '{uploads}' && chmod 0640 '{uploads}/imports/a.csv' &&
-        touch -d '2024-01-02 03:04:05' '{uploads}/imports/a.csv' '{uploads}/imports/deep/b.json' '{uploads}/imports/deep' '{uploads}/imports' '{uploads}'
+        touch -d '2024-01-02 03:04:05' '{uploads}/imports/a.csv' '{uploads}/imports/deep/b.json' &&
+        touch -d '2024-01-02 03:04:05' '{uploads}/imports/deep' '{uploads}/imports' '{uploads}'
         """);
 
     /// <summary>Each entry, by its path below the tree: `path uid:gid mode mtime`, in order.</summary>

@@ -32,7 +32,8 @@ public sealed class UsageTests
         {
             Assert.That(run.ExitCode, Is.EqualTo(2), run.Describe());
             Assert.That(run.Stderr.Trim(), Is.EqualTo(
-                $"summit-dr: There is no backup 'backups/nothing'. The newest in {Path.Combine(_dir, "backups")}: 20250925_120000, 20250920_120000, 20250901_120000 " +
+                $"summit-dr: There is no backup 'backups/nothing'. The newest in {Path.Combine(_dir, "backups")}: 20250925_120000, " +
+                    $"20250920_120000, 20250901_120000 " +
                 "(`summit-dr list` shows them all; `latest` names the newest)."), "one line, before any docker command");
         });
     }

@@ -42,7 +42,8 @@ public sealed class VerifyTests
         using var run = await ToolRun.RunAsync(platform.WorkDir, "verify");
 
         Assert.That(run.ExitCode, Is.EqualTo(1), run.Describe());
-        Assert.That(run.Stdout, Does.Contain($"FAIL neo4j container: container '{platform.Neo4j}' is exited: start it with `docker start {platform.Neo4j}`"));
+        Assert.That(run.Stdout, Does.Contain($"FAIL neo4j container: container '{platform.Neo4j}' is exited: start it with `docker start " +
+            $"{platform.Neo4j}`"));
         Assert.That(run.Stdout, Does.Contain("ok   postgres tables"), "the other checks still run");
     }
 

@@ -32,39 +32,58 @@ public sealed class GpgHome : IDisposable
     public string SecretKeyFile => Path.Combine(Directory, "secret.asc");
 
     /// <param name="algorithm">The primary (signing) key's algorithm, as `gpg --quick-gen-key` takes it: rsa3072, ed25519, ...</param>
-    public static async Task<GpgHome> CreateAsync(string userId = "Summit DR test <dr@example.test>", string? passphrase = null, string algorithm = "rsa3072")
+    public static async Task<GpgHome> CreateAsync(string userId = "Summit DR test " +
+        "<dr@example.test>", string? passphrase = null, string algorithm = "rsa3072")
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("summit-dr-gpg-").FullName;
         File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var secret = passphrase ?? string.Empty;
-        await GpgAsync(directory, "--batch", "--pinentry-mode", "loopback", "--passphrase", secret, "--quick-gen-key", userId, algorithm, "sign", "never");
+        await GpgAsync(
+            directory, "--batch", "--pinentry-mode", "loopback", "--passphrase", secret, "--quick-gen-key", userId, algorithm, "sign",
+            "never");
         var fingerprint = Fields(await GpgAsync(directory, "--with-colons", "--list-keys"), "fpr")[0][9];
-        await GpgAsync(directory, "--batch", "--pinentry-mode", "loopback", "--passphrase", secret, "--quick-add-key", fingerprint, "rsa3072", "encr", "never");
+        await GpgAsync(
+            directory, "--batch", "--pinentry-mode", "loopback", "--passphrase", secret, "--quick-add-key", fingerprint, "rsa3072", "encr",
+            "never");
         var subkey = Fields(await GpgAsync(directory, "--with-colons", "--list-keys"), "sub")[0][4];
         await File.WriteAllTextAsync(Path.Combine(directory, "public.asc"), await GpgAsync(directory, "--armor", "--export", fingerprint));
-        await File.WriteAllTextAsync(Path.Combine(directory, "secret.asc"), await GpgAsync(directory, "--batch", "--pinentry-mode", "loopback", "--passphrase", secret, "--armor", "--export-secret-keys", fingerprint));
+        await File.WriteAllTextAsync(
+            Path.Combine(directory, "secret.asc"),
+            await GpgAsync(
+                directory, "--batch", "--pinentry-mode", "loopback", "--passphrase", secret, "--armor", "--export-secret-keys",
+                fingerprint));
         return new GpgHome(directory, fingerprint, subkey, passphrase);
     }
 
-    /// <summary>`gpg --decrypt` of <paramref name="input"/> into <paramref name="output"/>, with this home's key (or only <paramref name="symmetric"/>).</summary>
+    /// <summary>`gpg --decrypt` of <paramref name="input"/> into <paramref name="output"/>, with this home's key (or only <paramref
+    /// name="symmetric"/>).</summary>
     public Task<BufferedCommandResult> DecryptAsync(string input, string output, string? symmetric = null) =>
-        Sh.RunAsync("gpg", ["--homedir", Directory, "--verbose", "--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase", symmetric ?? Passphrase ?? string.Empty, "--output", output, "--decrypt", input]);
+        Sh.RunAsync("gpg",
+            ["--homedir", Directory, "--verbose", "--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase", symmetric
+                ?? Passphrase ?? string.Empty, "--output", output, "--decrypt", input]);
 
     /// <summary>`gpg --verify SIGNATURE FILE` with this home's keys.</summary>
     public Task<BufferedCommandResult> VerifyAsync(string signature, string file) =>
         Sh.RunAsync("gpg", ["--homedir", Directory, "--batch", "--trust-model", "always", "--verify", signature, file]);
 
-    /// <summary>`gpg --armor --detach-sign` of <paramref name="file"/> into <paramref name="signature"/>, as someone signing by hand would.</summary>
+    /// <summary>`gpg --armor --detach-sign` of <paramref name="file"/> into <paramref name="signature"/>, as someone signing by hand
+    /// would.</summary>
     public Task<BufferedCommandResult> SignAsync(string file, string signature) =>
-        Sh.RunAsync("gpg", ["--homedir", Directory, "--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase", Passphrase ?? string.Empty, "--armor", "--output", signature, "--detach-sign", file]);
+        Sh.RunAsync("gpg",
+            ["--homedir", Directory, "--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase", Passphrase
+                ?? string.Empty, "--armor", "--output", signature, "--detach-sign", file]);
 
     /// <summary>`gpg --list-packets` of a file (what gpg reads of its structure: S2K counts, key ids).</summary>
     public Task<BufferedCommandResult> ListPacketsAsync(string file, string? passphrase = null) =>
-        Sh.RunAsync("gpg", ["--homedir", Directory, "--batch", "--pinentry-mode", "loopback", "--passphrase", passphrase ?? Passphrase ?? string.Empty, "--list-packets", file]);
+        Sh.RunAsync("gpg",
+            ["--homedir", Directory, "--batch", "--pinentry-mode", "loopback", "--passphrase", passphrase ?? Passphrase
+                ?? string.Empty, "--list-packets", file]);
 
     /// <summary>`gpg --encrypt` of <paramref name="input"/> to this home's key, as someone restoring by hand might have made it.</summary>
     public Task<BufferedCommandResult> EncryptAsync(string input, string output) =>
-        Sh.RunAsync("gpg", ["--homedir", Directory, "--batch", "--yes", "--trust-model", "always", "--recipient", Fingerprint, "--output", output, "--encrypt", input]);
+        Sh.RunAsync("gpg",
+            ["--homedir", Directory, "--batch", "--yes", "--trust-model", "always", "--recipient", Fingerprint, "--output", output,
+                "--encrypt", input]);
 
     public void Dispose()
     {

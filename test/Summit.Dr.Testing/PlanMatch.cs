@@ -10,7 +10,9 @@ namespace Summit.Dr.Testing;
 public static partial class PlanMatch
 {
     public static bool Matches(string planned, string ran) =>
-        Regex.IsMatch(ran, "^" + string.Join("[^ ]+", Placeholder().Split(QuotedPlaceholder().Replace(planned, "$1")).Select(Regex.Escape)) + "$", RegexOptions.None, TimeSpan.FromSeconds(1));
+        Regex.IsMatch(
+            ran, "^" + string.Join("[^ ]+", Placeholder().Split(QuotedPlaceholder().Replace(planned, "$1")).Select(Regex.Escape)) + "$",
+            RegexOptions.None, TimeSpan.FromSeconds(1));
 
     [GeneratedRegex("<[^<>]+>")]
     private static partial Regex Placeholder();

@@ -44,7 +44,8 @@ public sealed class Platform : IAsyncDisposable
     public string User => Compose ? "summit" : "intelgraph";
 
     /// <summary>The compose project name docker compose would derive from the working directory.</summary>
-    public string ComposeProject => new string(Path.GetFileName(WorkDir).ToLowerInvariant().Where(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-').ToArray());
+    public string ComposeProject =>
+        new string(Path.GetFileName(WorkDir).ToLowerInvariant().Where(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-').ToArray());
 
     public string Neo4jPassword { get; }
 
@@ -57,9 +58,13 @@ public sealed class Platform : IAsyncDisposable
     /// <param name="neo4jImage">The Neo4j image (default: <see cref="Repo.Neo4jImage"/>).</param>
     /// <param name="names">Exact container names instead of unique ones (another platform that uses the runbook's names).</param>
     /// <param name="neo4jData">A named volume for Neo4j's /data instead of the image's anonymous one (a small one, say).</param>
-    public static async Task<Platform> StartAsync(bool seed = true, bool compose = false, string? neo4jImage = null, (string Postgres, string Neo4j)? names = null, string? neo4jData = null)
+    public static async Task<Platform> StartAsync(
+        bool seed = true, bool compose = false, string? neo4jImage = null, (string Postgres, string Neo4j)? names = null,
+        string? neo4jData = null)
     {
-        var platform = new Platform("sdr" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)), compose, neo4jImage ?? Repo.Neo4jImage, names) { _neo4jData = neo4jData };
+        var platform = new Platform(
+            "sdr" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)), compose, neo4jImage
+                ?? Repo.Neo4jImage, names) { _neo4jData = neo4jData };
         try
         {
             await platform.StartContainersAsync();
@@ -96,7 +101,8 @@ public sealed class Platform : IAsyncDisposable
     }
 
     public async Task<string> PsqlAsync(string sql, string? database = null) =>
-        (await Sh.DockerRequireAsync("exec", Postgres, "psql", "-U", User, "-d", database ?? Database, "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql)).Trim();
+        (await Sh.DockerRequireAsync(
+            "exec", Postgres, "psql", "-U", User, "-d", database ?? Database, "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql)).Trim();
 
     /// <summary>An order-independent checksum of every row of every user table.</summary>
     public async Task<string> TableChecksumsAsync(string? database = null)
@@ -105,7 +111,8 @@ public sealed class Platform : IAsyncDisposable
         var sums = new List<string>();
         foreach (var table in tables)
         {
-            sums.Add(table + "=" + await PsqlAsync($"SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM {table} t", database));
+            sums.Add(table + "=" + await PsqlAsync($"SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), " +
+                $"'') FROM {table} t", database));
         }
 
         return string.Join(';', sums);
@@ -113,7 +120,9 @@ public sealed class Platform : IAsyncDisposable
 
     public async Task<string> CypherAsync(string query, string? container = null)
     {
-        var result = await Sh.DockerRequireAsync("exec", "-e", "NEO4J_USERNAME=neo4j", "-e", "NEO4J_PASSWORD=" + Neo4jPassword, container ?? Neo4j, "cypher-shell", "--format", "plain", query);
+        var result = await Sh.DockerRequireAsync(
+            "exec", "-e", "NEO4J_USERNAME=neo4j", "-e", "NEO4J_PASSWORD=" + Neo4jPassword, container
+                ?? Neo4j, "cypher-shell", "--format", "plain", query);
         return result.Trim();
     }
 
@@ -122,7 +131,8 @@ public sealed class Platform : IAsyncDisposable
 
     public async Task<bool> Neo4jAnswersAsync()
     {
-        var result = await Sh.DockerAsync("exec", "-e", "NEO4J_USERNAME=neo4j", "-e", "NEO4J_PASSWORD=" + Neo4jPassword, Neo4j, "cypher-shell", "RETURN 1");
+        var result = await Sh.DockerAsync(
+            "exec", "-e", "NEO4J_USERNAME=neo4j", "-e", "NEO4J_PASSWORD=" + Neo4jPassword, Neo4j, "cypher-shell", "RETURN 1");
         return result.ExitCode == 0;
     }
 
@@ -140,17 +150,21 @@ public sealed class Platform : IAsyncDisposable
     {
         var top = await Sh.DockerAsync("top", Workbench);
         return top.ExitCode == 0 && top.StandardOutput.Split('\n').Any(l =>
-            l.Contains("neo4j-admin", StringComparison.Ordinal) && l.Contains($" {verb} ", StringComparison.Ordinal) && !l.Contains("--info", StringComparison.Ordinal));
+            l.Contains("neo4j-admin", StringComparison.Ordinal) && l.Contains($" {verb} ", StringComparison.Ordinal)
+                && !l.Contains("--info", StringComparison.Ordinal));
     }
 
-    /// <summary>What summit-dr keeps aside for undo, as a user would look for it: databases, entries of /data, siblings of the uploads tree.</summary>
+    /// <summary>What summit-dr keeps aside for undo, as a user would look for it: databases, entries of /data, siblings of the uploads
+    /// tree.</summary>
     public async Task<(string[] Databases, string[] Neo4jEntries, string[] UploadsSiblings)> KeptTracesAsync()
     {
         var databases = (await PsqlAsync("SELECT datname FROM pg_database WHERE datname LIKE '%\\_sdr\\_%' ORDER BY 1", "postgres"))
             .Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var data = await Sh.DockerRequireAsync("exec", Neo4j, "ls", "-A", "/data");
-        var entries = data.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(e => e.StartsWith("summit-dr-", StringComparison.Ordinal)).ToArray();
-        var siblings = Directory.GetFileSystemEntries(Path.GetDirectoryName(Uploads)!, ".summit-dr-*").Select(e => Path.GetFileName(e)!).ToArray();
+        var entries = data.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(
+            e => e.StartsWith("summit-dr-", StringComparison.Ordinal)).ToArray();
+        var siblings = Directory.GetFileSystemEntries(Path.GetDirectoryName(Uploads)!, ".summit-dr-*").Select(
+            e => Path.GetFileName(e)!).ToArray();
         return (databases, entries, siblings);
     }
 
@@ -161,17 +175,20 @@ public sealed class Platform : IAsyncDisposable
     public async Task<bool> ExistsAsync(string container) =>
         (await Sh.DockerAsync("inspect", "--type", "container", container)).ExitCode == 0;
 
-    /// <summary>Leaves a file owned by root in the store, as `docker exec` (root) does; the official entrypoint then warns on stdout.</summary>
+    /// <summary>Leaves a file owned by root in the store, as `docker exec` (root) does; the official entrypoint then warns on
+    /// stdout.</summary>
     public Task AddRootOwnedFileAsync() =>
         Sh.DockerRequireAsync("exec", Neo4j, "sh", "-c", "echo x > /data/databases/neo4j/notes.txt");
 
     /// <summary>Switches one of the Neo4j stand-in's fault knobs (files under /data/.standin).</summary>
     public Task SetKnobAsync(string knob, string value = "1") =>
-        Sh.DockerRequireAsync("exec", Neo4j, "sh", "-c", "mkdir -p /data/.standin && printf %s \"$1\" > /data/.standin/$2", "knob", value, knob);
+        Sh.DockerRequireAsync("exec", Neo4j, "sh", "-c", "mkdir -p /data/.standin && printf %s \"$1\" > " +
+            "/data/.standin/$2", "knob", value, knob);
 
     /// <summary>Clears a knob while the server is stopped, through a one-off container on its volume.</summary>
     public Task ClearKnobInVolumeAsync(string knob) =>
-        Sh.DockerRequireAsync("run", "--rm", "--network", "none", "--volumes-from", Neo4j, "--entrypoint", "rm", Neo4jImage, "-f", "/data/.standin/" + knob);
+        Sh.DockerRequireAsync(
+            "run", "--rm", "--network", "none", "--volumes-from", Neo4j, "--entrypoint", "rm", Neo4jImage, "-f", "/data/.standin/" + knob);
 
     public Task ClearKnobAsync(string knob) => Sh.DockerRequireAsync("exec", Neo4j, "rm", "-f", "/data/.standin/" + knob);
 
@@ -183,7 +200,8 @@ public sealed class Platform : IAsyncDisposable
     /// <summary>The volumes restores to a point in time keep this platform's data directories in.</summary>
     public async Task<IReadOnlyList<string>> KeptPostgresVolumesAsync()
     {
-        var listed = await Sh.DockerAsync("volume", "ls", "--filter", "label=summit-dr.kept.container=" + Postgres, "--format", "{{.Name}}");
+        var listed = await Sh.DockerAsync(
+            "volume", "ls", "--filter", "label=summit-dr.kept.container=" + Postgres, "--format", "{{.Name}}");
         return listed.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
@@ -198,7 +216,9 @@ public sealed class Platform : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // One-offs first: a volume still referenced by one of them would survive the removal of its owner.
-        await Sh.DockerAsync("rm", "--force", Workbench, "summit-dr-info-" + Neo4j, "summit-dr-size-" + Neo4j, "summit-dr-wal-" + Postgres, "summit-dr-pgadmin-" + Postgres);
+        await Sh.DockerAsync(
+            "rm", "--force", Workbench, "summit-dr-info-" + Neo4j, "summit-dr-size-" + Neo4j, "summit-dr-wal-" + Postgres,
+            "summit-dr-pgadmin-" + Postgres);
         await Sh.DockerAsync("rm", "--force", "--volumes", Postgres, Neo4j);
         await Sh.DockerAsync("volume", "rm", "--force", "summit-dr-wal-" + Postgres);
         foreach (var volume in await KeptPostgresVolumesAsync())
@@ -220,10 +240,12 @@ public sealed class Platform : IAsyncDisposable
         }
     }
 
-    /// <summary>Changes every store the way a bad day would: rows deleted and added, nodes added, files deleted, added and changed.</summary>
+    /// <summary>Changes every store the way a bad day would: rows deleted and added, nodes added, files deleted, added and
+    /// changed.</summary>
     public async Task ChangeEverythingAsync()
     {
-        await PsqlAsync("DELETE FROM risk_signals WHERE id % 3 = 0; DELETE FROM users WHERE id > 900 AND id NOT IN (SELECT user_id FROM risk_signals); " +
+        await PsqlAsync("DELETE FROM risk_signals WHERE id % 3 = 0; DELETE FROM users WHERE id > 900 AND id NOT IN (SELECT user_id FROM " +
+            "risk_signals); " +
             "INSERT INTO tenants VALUES (99, 'intruder'); UPDATE users SET trust_score = 0 WHERE id < 10;");
         await CypherAsync("UNWIND range(1, 7) AS i CREATE (:Injected {id: i})");
         File.Delete(Path.Combine(Uploads, "imports", "entities.csv"));
@@ -235,7 +257,8 @@ public sealed class Platform : IAsyncDisposable
     {
         await Sh.DockerRequireAsync(["run", "-d", "--name", Postgres, "--network", "none", .. Labels("postgres"),
             "-e", "POSTGRES_USER=" + User, "-e", "POSTGRES_PASSWORD=pg-" + Prefix, "-e", "POSTGRES_DB=" + Database, Repo.PostgresImage]);
-        await Sh.DockerRequireAsync(["run", "-d", "--name", Neo4j, "--network", "none", .. Labels("neo4j"), "-e", $"NEO4J_AUTH=neo4j/{Neo4jPassword}",
+        await Sh.DockerRequireAsync(
+            ["run", "-d", "--name", Neo4j, "--network", "none", .. Labels("neo4j"), "-e", $"NEO4J_AUTH=neo4j/{Neo4jPassword}",
             .. _neo4jData is null ? Array.Empty<string>() : ["-v", _neo4jData + ":/data"], Neo4jImage]);
         await WaitForPostgresAsync(Postgres, User, Database);
         await WaitAsync(Neo4jAnswersAsync, "Neo4j");
@@ -250,11 +273,16 @@ public sealed class Platform : IAsyncDisposable
     {
         await PsqlAsync($"""
             CREATE TABLE tenants (id int PRIMARY KEY, name text NOT NULL);
-            CREATE TABLE users (id int PRIMARY KEY, tenant_id int REFERENCES tenants(id), email text UNIQUE, trust_score numeric(5,2), created_at timestamptz);
+            CREATE TABLE users (
+                id int PRIMARY KEY, tenant_id int REFERENCES tenants(id), email text UNIQUE, trust_score numeric(5,2),
+                created_at timestamptz);
             CREATE TABLE risk_signals (id bigserial PRIMARY KEY, user_id int REFERENCES users(id), payload jsonb);
             INSERT INTO tenants SELECT g, 'tenant ' || g FROM generate_series(1, 5) g;
-            INSERT INTO users SELECT g, 1 + g % 5, 'user' || g || '@example.org', (g % 100) / 3.0, timestamptz '2025-09-25 12:00:00+00' + g * interval '1 minute' FROM generate_series(1, {SeededUsers}) g;
-            INSERT INTO risk_signals (user_id, payload) SELECT 1 + g % {SeededUsers}, jsonb_build_object('score', g, 'tags', jsonb_build_array('a', 'b')) FROM generate_series(1, 3000) g;
+            INSERT INTO users SELECT g, 1 + g % 5, 'user' || g
+                || '@example.org', (g % 100) / 3.0,
+                timestamptz '2025-09-25 12:00:00+00' + g * interval '1 minute' FROM generate_series(1, {SeededUsers}) g;
+            INSERT INTO risk_signals (user_id, payload) SELECT 1 + g % {SeededUsers},
+                jsonb_build_object('score', g, 'tags', jsonb_build_array('a', 'b')) FROM generate_series(1, 3000) g;
             """);
         await CypherAsync($"UNWIND range(1, {SeededNodes}) AS i CREATE (:Entity {{id: i}})");
         foreach (var (from, to) in new[] { (1, 2), (2, 3), (3, 1) })

@@ -45,18 +45,22 @@ public sealed class RemoteServer : IAsyncDisposable
         ? new Dictionary<string, string> { ["AWS_ACCESS_KEY_ID"] = "S3RVER", ["AWS_SECRET_ACCESS_KEY"] = "S3RVER" }
         : new Dictionary<string, string> { ["AZURE_STORAGE_CONNECTION_STRING"] = ConnectionString };
 
-    public string ConnectionString => $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AzuriteKey};BlobEndpoint={Endpoint}/devstoreaccount1;";
+    public string ConnectionString =>
+        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AzuriteKey};BlobEndpoint={Endpoint}/devstoreaccount1;";
 
     /// <summary>The Remote:* settings that point summit-dr here, as --set arguments.</summary>
     public string[] Settings(string prefix = "summit-dr") => Kind == "s3"
-        ? ["--set", "Remote:Kind=s3", "--set", "Remote:Bucket=" + Bucket, "--set", "Remote:Endpoint=" + Endpoint, "--set", "Remote:ForcePathStyle=true",
+        ? ["--set", "Remote:Kind=s3", "--set", "Remote:Bucket=" + Bucket, "--set", "Remote:Endpoint=" + Endpoint, "--set",
+            "Remote:ForcePathStyle=true",
             "--set", "Remote:Region=us-east-1", "--set", "Remote:Prefix=" + prefix, "--set", "Remote:RetryDelaySeconds=0.2"]
-        : ["--set", "Remote:Kind=azure-blob", "--set", "Remote:Container=" + Container, "--set", "Remote:Prefix=" + prefix, "--set", "Remote:RetryDelaySeconds=0.2"];
+        : ["--set", "Remote:Kind=azure-blob", "--set", "Remote:Container=" + Container, "--set", "Remote:Prefix=" + prefix, "--set",
+            "Remote:RetryDelaySeconds=0.2"];
 
     public static async Task<RemoteServer> StartS3Async()
     {
         var server = new RemoteServer("s3", Path.Combine(Modules, "s3rver"), (port, data) =>
-            ["-d", data, "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--silent", "--no-vhost-buckets", "--configure-bucket", Bucket]);
+            ["-d", data, "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--silent",
+                "--no-vhost-buckets", "--configure-bucket", Bucket]);
         await server.StartAsync();
         return server;
     }
@@ -64,7 +68,8 @@ public sealed class RemoteServer : IAsyncDisposable
     public static async Task<RemoteServer> StartAzuriteAsync()
     {
         var server = new RemoteServer("azure-blob", Path.Combine(Modules, "azurite-blob"), (port, data) =>
-            ["--blobHost", "127.0.0.1", "--blobPort", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--location", data, "--silent", "--skipApiVersionCheck", "--disableTelemetry", "--loose"]);
+            ["--blobHost", "127.0.0.1", "--blobPort", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--location", data,
+                "--silent", "--skipApiVersionCheck", "--disableTelemetry", "--loose"]);
         await server.StartAsync();
         var client = new Azure.Storage.Blobs.BlobContainerClient(server.ConnectionString, Container);
         await client.CreateIfNotExistsAsync();
@@ -90,7 +95,8 @@ public sealed class RemoteServer : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"{Path.GetFileName(_program)} exited with {_process.ExitCode}; is test/fixtures/test-tools.sh run?");
+                throw new InvalidOperationException($"{Path.GetFileName(_program)} exited with {_process.ExitCode}; is " +
+                    $"test/fixtures/test-tools.sh run?");
             }
 
             try
@@ -130,16 +136,20 @@ public sealed class RemoteServer : IAsyncDisposable
         await blob.UploadAsync(new BinaryData(bytes), overwrite: true);
     }
 
-    /// <summary>Stores <paramref name="bytes"/> under <paramref name="key"/> as any client with the bucket's credentials could: how a planted object gets there.</summary>
+    /// <summary>Stores <paramref name="bytes"/> under <paramref name="key"/> as any client with the bucket's credentials could: how a
+    /// planted object gets there.</summary>
     public async Task PutAsync(string key, byte[] bytes)
     {
         if (Kind == "s3")
         {
             using var client = new Amazon.S3.AmazonS3Client(
                 new Amazon.Runtime.BasicAWSCredentials("S3RVER", "S3RVER"),
-                new Amazon.S3.AmazonS3Config { ServiceURL = Endpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1", RequestChecksumCalculation = Amazon.Runtime.RequestChecksumCalculation.WHEN_REQUIRED });
+                new Amazon.S3.AmazonS3Config { ServiceURL = Endpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1",
+                    RequestChecksumCalculation = Amazon.Runtime.RequestChecksumCalculation.WHEN_REQUIRED });
             // Without aws-chunked framing, which s3rver would keep as the object's bytes.
-            await client.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest { BucketName = Bucket, Key = key, InputStream = new MemoryStream(bytes), UseChunkEncoding = false });
+            await client.PutObjectAsync(
+                new Amazon.S3.Model.PutObjectRequest { BucketName = Bucket, Key = key, InputStream = new MemoryStream(bytes),
+                    UseChunkEncoding = false });
             return;
         }
 

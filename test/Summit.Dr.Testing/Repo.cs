@@ -5,12 +5,15 @@ public static class Repo
 {
     public static string Root { get; } = FindRoot();
 
-    public static string PostgresImage { get; } = Environment.GetEnvironmentVariable("SUMMIT_DR_TEST_POSTGRES_IMAGE") ?? "summit-dr-fixture/postgres:test";
+    public static string PostgresImage { get; } = Environment.GetEnvironmentVariable("SUMMIT_DR_TEST_POSTGRES_IMAGE")
+        ?? "summit-dr-fixture/postgres:test";
 
-    public static string Neo4jImage { get; } = Environment.GetEnvironmentVariable("SUMMIT_DR_TEST_NEO4J_IMAGE") ?? "summit-dr-fixture/neo4j:test";
+    public static string Neo4jImage { get; } = Environment.GetEnvironmentVariable("SUMMIT_DR_TEST_NEO4J_IMAGE")
+        ?? "summit-dr-fixture/neo4j:test";
 
     /// <summary>Neo4j 4.4: the stand-in's 4.4 variant, or a real 4.4 image.</summary>
-    public static string Neo4j44Image { get; } = Environment.GetEnvironmentVariable("SUMMIT_DR_TEST_NEO4J44_IMAGE") ?? "summit-dr-fixture/neo4j:4.4-test";
+    public static string Neo4j44Image { get; } = Environment.GetEnvironmentVariable("SUMMIT_DR_TEST_NEO4J44_IMAGE")
+        ?? "summit-dr-fixture/neo4j:4.4-test";
 
     public static bool UsesFixtureImages => PostgresImage.StartsWith("summit-dr-fixture/", StringComparison.Ordinal)
         || Neo4jImage.StartsWith("summit-dr-fixture/", StringComparison.Ordinal);

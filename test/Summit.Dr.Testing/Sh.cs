@@ -7,7 +7,9 @@ namespace Summit.Dr.Testing;
 /// <summary>Runs test-side commands (docker, tar, scripts) with argument arrays.</summary>
 public static class Sh
 {
-    public static async Task<BufferedCommandResult> RunAsync(string program, IEnumerable<string> args, Stream? stdin = null, Stream? stdout = null, CancellationToken cancellationToken = default)
+    public static async Task<BufferedCommandResult> RunAsync(
+        string program, IEnumerable<string> args, Stream? stdin = null, Stream? stdout = null,
+        CancellationToken cancellationToken = default)
     {
         var command = Cli.Wrap(program).WithArguments(args).WithValidation(CommandResultValidation.None);
         if (stdin is not null)
@@ -18,7 +20,8 @@ public static class Sh
         if (stdout is not null)
         {
             var stderr = new StringBuilder();
-            var result = await command.WithStandardOutputPipe(PipeTarget.ToStream(stdout)).WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr)).ExecuteAsync(cancellationToken);
+            var result = await command.WithStandardOutputPipe(PipeTarget.ToStream(stdout)).WithStandardErrorPipe(
+                PipeTarget.ToStringBuilder(stderr)).ExecuteAsync(cancellationToken);
             return new BufferedCommandResult(result.ExitCode, result.StartTime, result.ExitTime, string.Empty, stderr.ToString());
         }
 
@@ -32,7 +35,8 @@ public static class Sh
         var result = await RunAsync(program, args);
         if (result.ExitCode != 0)
         {
-            throw new InvalidOperationException($"{program} {string.Join(' ', args)} exited {result.ExitCode}: {result.StandardError}{result.StandardOutput}");
+            throw new InvalidOperationException($"{program} {string.Join(' ', args)} exited {result.ExitCode}: " +
+                $"{result.StandardError}{result.StandardOutput}");
         }
 
         return result.StandardOutput;

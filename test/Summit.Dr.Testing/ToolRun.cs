@@ -48,7 +48,8 @@ public sealed class ToolRun : IDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Starts `summit-dr ARGS` (the built tool, or <paramref name="executable"/>) in <paramref name="workDir"/>.</summary>
-    public static ToolRun Start(string workDir, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? executable = null)
+    public static ToolRun Start(
+        string workDir, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? executable = null)
     {
         var info = new ProcessStartInfo(executable ?? "dotnet")
         {
@@ -120,7 +121,9 @@ public sealed class ToolRun : IDisposable
         try
         {
             var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            return line is null ? 0
+                : long.Parse(
+                    line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -129,7 +132,8 @@ public sealed class ToolRun : IDisposable
     }
 
     /// <summary>Sends a signal as a terminal (SIGINT for Ctrl+C) or a supervisor (SIGTERM, SIGKILL) would.</summary>
-    public Task SignalAsync(string signal) => Sh.RequireAsync("kill", "-s", signal, Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    public Task SignalAsync(string signal) =>
+        Sh.RequireAsync("kill", "-s", signal, Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     public string Describe() => $"exit {(_process.HasExited ? _process.ExitCode : -1)}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
 

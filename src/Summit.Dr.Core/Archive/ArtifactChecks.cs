@@ -43,7 +43,8 @@ public static class ArtifactChecks
         var size = new FileInfo(path).Length;
         if (artifact is not null && size != artifact.Size)
         {
-            throw new IntegrityException($"{file} is {size} bytes, but the manifest records {artifact.Size}: the file was truncated or changed.");
+            throw new IntegrityException($"{file} is {size} bytes, but the manifest records {artifact.Size}: the file was truncated or " +
+                $"changed.");
         }
 
         return size == 0 ? throw new IntegrityException($"{file} in {backup.Name} is empty.") : artifact;
@@ -54,7 +55,8 @@ public static class ArtifactChecks
     {
         if (artifact is not null && !string.Equals(actual, artifact.Sha256, StringComparison.OrdinalIgnoreCase))
         {
-            throw new IntegrityException($"{artifact.File} does not match its SHA-256 in the manifest (expected {artifact.Sha256}, found {actual}): the file or the manifest was changed.");
+            throw new IntegrityException($"{artifact.File} does not match its SHA-256 in the manifest (expected {artifact.Sha256}, found " +
+                $"{actual}): the file or the manifest was changed.");
         }
     }
 

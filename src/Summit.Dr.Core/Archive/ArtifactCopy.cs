@@ -1,4 +1,5 @@
 using Summit.Dr.Archive.Encryption;
+using Summit.Dr.Engine.Processes;
 using Summit.Dr.Errors;
 using Summit.Dr.IO;
 using Summit.Dr.Model;
@@ -16,21 +17,42 @@ namespace Summit.Dr.Archive;
 /// </summary>
 public sealed class ArtifactCopy(ArtifactEncryption encryption)
 {
+    /// <summary>
+    /// A script command's input: one store's artifact of <paramref name="backup"/> fed to the command as it runs,
+    /// refused (exit 4) unless its size and SHA-256 are the manifest's once it has all gone in.
+    /// </summary>
+    public Func<ProcessSpec, Func<ProcessSpec, Task<ProcessResult>>, ScriptContext, Task> Feeding(
+        OpenedBackup backup, BackupComponent component) =>
+        (spec, run, context) =>
+            IntoAsync(backup, component, (source, _) => run(spec with { StandardInput = source }), context.Step, context.CancellationToken);
+
+    /// <inheritdoc cref="Feeding(OpenedBackup, BackupComponent)"/>
+    public Func<ProcessSpec, Func<ProcessSpec, Task<ProcessResult>>, ScriptContext, Task> Feeding(
+        string directory, BackupManifest? manifest, string file, ArtifactRecord? expected) =>
+        (spec, run, context) =>
+            IntoAsync(directory, manifest, file, expected, (source, _) =>
+                run(spec with { StandardInput = source }), context.Step, context.CancellationToken);
+
     /// <summary>One store's artifact of <paramref name="backup"/> into <paramref name="sink"/>; returns the file's bytes.</summary>
-    public Task<long> IntoAsync(OpenedBackup backup, BackupComponent component, Func<Stream, CancellationToken, Task> sink, RunningStep? step, CancellationToken cancellationToken)
+    public Task<long> IntoAsync(
+        OpenedBackup backup, BackupComponent component, Func<Stream, CancellationToken, Task> sink, RunningStep? step,
+        CancellationToken cancellationToken)
     {
         var expected = ArtifactChecks.RequirePresent(backup, component);
         return IntoAsync(backup.Directory, backup.Manifest, BackupLayout.FileOf(component), expected, sink, step, cancellationToken);
     }
 
-    /// <summary>Any artifact by its name (the base backup beside the dump); <paramref name="expected"/> is null for a backup without a manifest.</summary>
+    /// <summary>Any artifact by its name (the base backup beside the dump); <paramref name="expected"/> is null for a backup without a
+    /// manifest.</summary>
     public async Task<long> IntoAsync(
-        string directory, BackupManifest? manifest, string file, ArtifactRecord? expected, Func<Stream, CancellationToken, Task> sink, RunningStep? step, CancellationToken cancellationToken)
+        string directory, BackupManifest? manifest, string file, ArtifactRecord? expected, Func<Stream, CancellationToken, Task> sink,
+            RunningStep? step, CancellationToken cancellationToken)
     {
         await using var source = encryption.OpenHashing(directory, manifest, file);
         if (expected is not null && source.Length != expected.Size)
         {
-            throw new IntegrityException($"{file} is {source.Length} bytes, but the manifest records {expected.Size}: the file was truncated or changed.");
+            throw new IntegrityException($"{file} is {source.Length} bytes, but the manifest records {expected.Size}: the file was " +
+                $"truncated or changed.");
         }
 
         step?.Track(() => source.BytesRead);
@@ -40,7 +62,8 @@ public sealed class ArtifactCopy(ArtifactEncryption encryption)
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
-            // A changed or damaged byte usually breaks the consumer first (a decryption, a copy cut short): the checksum names the cause better.
+            // A changed or damaged byte usually breaks the consumer first (a decryption, a copy cut short): the checksum names the cause
+            // better.
             if (await MismatchAsync(source, expected, cancellationToken) is { } integrity)
             {
                 throw integrity;
@@ -53,7 +76,8 @@ public sealed class ArtifactCopy(ArtifactEncryption encryption)
         return source.Length;
     }
 
-    private static async Task<IntegrityException?> MismatchAsync(HashingReadStream source, ArtifactRecord? expected, CancellationToken cancellationToken)
+    private static async Task<IntegrityException?> MismatchAsync(
+        HashingReadStream source, ArtifactRecord? expected, CancellationToken cancellationToken)
     {
         try
         {

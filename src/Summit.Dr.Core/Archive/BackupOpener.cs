@@ -20,7 +20,8 @@ public sealed class BackupOpener(BackupTrust trust, ILogger<BackupOpener> logger
     /// The directory-level checks: it exists, is not unfinished work, and its manifest (if any) parses. Tells
     /// which artifacts the backup holds. Throws <see cref="IntegrityException"/>.
     /// </summary>
-    public Task<OpenedBackup> OpenAsync(string directory, CancellationToken cancellationToken) => OpenAsync(directory, [], cancellationToken);
+    public Task<OpenedBackup> OpenAsync(string directory, CancellationToken cancellationToken) =>
+        OpenAsync(directory, [], cancellationToken);
 
     /// <inheritdoc cref="OpenAsync(string, CancellationToken)"/>
     /// <param name="notes">What choosing the backup found worth saying (what `latest` passed over): warnings of the run.</param>
@@ -30,7 +31,8 @@ public sealed class BackupOpener(BackupTrust trust, ILogger<BackupOpener> logger
         var name = Path.GetFileName(directory.TrimEnd('/'));
         if (!Directory.Exists(directory))
         {
-            throw new IntegrityException($"Backup directory {directory} does not exist. Name a directory under the backup root, or `latest`.");
+            throw new IntegrityException($"Backup directory {directory} does not exist. Name a directory under the backup root, or " +
+                $"`latest`.");
         }
 
         if (name.StartsWith(BackupLayout.IncompletePrefix, StringComparison.Ordinal))
@@ -51,10 +53,12 @@ public sealed class BackupOpener(BackupTrust trust, ILogger<BackupOpener> logger
             present = Order.Where(c => File.Exists(Path.Combine(directory, BackupLayout.FileOf(c)))).ToHashSet();
             if (present.Count == 0)
             {
-                throw new IntegrityException($"{directory} is not a complete backup: it has neither manifest.json nor any of postgres.dump, neo4j.dump, uploads.tar.gz.");
+                throw new IntegrityException($"{directory} is not a complete backup: it has neither manifest.json nor any of " +
+                    $"postgres.dump, neo4j.dump, uploads.tar.gz.");
             }
 
-            warnings.Add($"{name} has no manifest.json (made by the runbook's scripts?): there are no checksums to verify, only the structural checks.");
+            warnings.Add($"{name} has no manifest.json (made by the runbook's scripts?): there are no checksums to verify, only the " +
+                $"structural checks.");
             logger.LogWarning("{Warning}", warnings[^1]);
         }
         else
@@ -67,7 +71,8 @@ public sealed class BackupOpener(BackupTrust trust, ILogger<BackupOpener> logger
         return Task.FromResult(new OpenedBackup(directory, manifest, present, warnings) { Trust = verdict });
     }
 
-    /// <summary>The manifest and the very bytes it was parsed from (its signature is checked on them); none for a backup without one.</summary>
+    /// <summary>The manifest and the very bytes it was parsed from (its signature is checked on them); none for a backup without
+    /// one.</summary>
     private static (BackupManifest? Manifest, byte[]? Bytes) ReadManifest(string directory)
     {
         byte[] bytes;
@@ -92,7 +97,8 @@ public sealed class BackupOpener(BackupTrust trust, ILogger<BackupOpener> logger
 
         if (manifest.FormatVersion > BackupManifest.CurrentFormatVersion)
         {
-            throw new IntegrityException($"manifest.json has format version {manifest.FormatVersion}, newer than this summit-dr reads ({BackupManifest.CurrentFormatVersion}). Upgrade summit-dr.");
+            throw new IntegrityException($"manifest.json has format version {manifest.FormatVersion}, newer than this summit-dr reads " +
+                $"({BackupManifest.CurrentFormatVersion}). Upgrade summit-dr.");
         }
 
         return (manifest, bytes);

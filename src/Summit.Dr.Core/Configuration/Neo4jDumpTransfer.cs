@@ -2,7 +2,8 @@ using System.ComponentModel;
 
 namespace Summit.Dr.Configuration;
 
-/// <summary>Neo4j:DumpTransfer: how the dump gets from the one-off container to the backup directory (`auto`, `bind-mount`, `stream`).</summary>
+/// <summary>Neo4j:DumpTransfer: how the dump gets from the one-off container to the backup directory (`auto`, `bind-mount`,
+/// `stream`).</summary>
 [TypeConverter(typeof(SettingValueConverter<Neo4jDumpTransfer>))]
 public enum Neo4jDumpTransfer
 {

@@ -58,14 +58,17 @@ public sealed class RemoteOptions
             case S3 when string.IsNullOrWhiteSpace(Bucket):
                 yield return "Remote:Kind is s3 but Remote:Bucket is not set";
                 break;
-            case S3 when !System.Text.RegularExpressions.Regex.IsMatch(Bucket!, "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$") || Bucket!.Contains("..", StringComparison.Ordinal):
-                yield return $"Remote:Bucket '{Bucket}' is not a valid S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit";
+            case S3 when !System.Text.RegularExpressions.Regex.IsMatch(Bucket!, "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+                || Bucket!.Contains("..", StringComparison.Ordinal):
+                yield return $"Remote:Bucket '{Bucket}' is not a valid S3 bucket name: 3 to 63 lowercase letters, digits, dots and " +
+                    $"hyphens, starting and ending with a letter or digit";
                 break;
             case AzureBlob when string.IsNullOrWhiteSpace(Container):
                 yield return "Remote:Kind is azure-blob but Remote:Container is not set";
                 break;
             case AzureBlob when !System.Text.RegularExpressions.Regex.IsMatch(Container!, "^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$"):
-                yield return $"Remote:Container '{Container}' is not a valid Azure container name: 3 to 63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit";
+                yield return $"Remote:Container '{Container}' is not a valid Azure container name: 3 to 63 lowercase letters, digits and " +
+                    $"single hyphens, starting and ending with a letter or digit";
                 break;
             case S3 or AzureBlob:
                 break;

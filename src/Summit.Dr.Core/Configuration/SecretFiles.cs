@@ -3,7 +3,8 @@ using Summit.Dr.Errors;
 
 namespace Summit.Dr.Configuration;
 
-/// <summary>How settings name secrets and keys: a passphrase is the first line of a file, else an environment variable, never a setting's value; key files are comma-separated paths.</summary>
+/// <summary>How settings name secrets and keys: a passphrase is the first line of a file, else an environment variable, never a setting's
+/// value; key files are comma-separated paths.</summary>
 public sealed class SecretFiles(WorkingDirectory workingDirectory)
 {
     /// <summary>The first line of <paramref name="path"/>, else the environment variable; null when neither is set.</summary>
@@ -16,7 +17,8 @@ public sealed class SecretFiles(WorkingDirectory workingDirectory)
             {
                 using var reader = new StreamReader(full);
                 var line = reader.ReadLine();
-                return line is { Length: > 0 } ? line.ToCharArray() : throw new UsageException($"{setting}: {full} is empty; its first line must be the passphrase.");
+                return line is { Length: > 0 } ? line.ToCharArray() : throw new UsageException($"{setting}: {full} is empty; its first " +
+                    $"line must be the passphrase.");
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -29,5 +31,6 @@ public sealed class SecretFiles(WorkingDirectory workingDirectory)
 
     /// <summary>The files of a comma-separated list, resolved against the working directory.</summary>
     public IReadOnlyList<string> Paths(string? list) =>
-        (list ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(workingDirectory.Resolve).ToList();
+        (list ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(
+            workingDirectory.Resolve).ToList();
 }

@@ -37,8 +37,11 @@ public sealed class SettingSources
                 return providers[i] switch
                 {
                     MemoryConfigurationProvider when i == 0 => Default,
-                    JsonConfigurationProvider json => (json.Source.Path is { } path ? json.Source.FileProvider?.GetFileInfo(path).PhysicalPath ?? path : null) ?? SummitDrDefaults.FileName,
-                    EnvironmentVariablesConfigurationProvider => $"environment ({SummitDrDefaults.EnvironmentPrefix}{key.Replace(":", "__", StringComparison.Ordinal)})",
+                    JsonConfigurationProvider json =>
+                        (json.Source.Path is { } path ? json.Source.FileProvider?.GetFileInfo(path).PhysicalPath ?? path : null)
+                            ?? SummitDrDefaults.FileName,
+                    EnvironmentVariablesConfigurationProvider => $"environment " +
+                        $"({SummitDrDefaults.EnvironmentPrefix}{key.Replace(":", "__", StringComparison.Ordinal)})",
                     _ => "command line",
                 };
             }

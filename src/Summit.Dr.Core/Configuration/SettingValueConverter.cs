@@ -10,10 +10,12 @@ namespace Summit.Dr.Configuration;
 public sealed class SettingValueConverter<T> : TypeConverter
     where T : struct, Enum
 {
-    public override bool CanConvertFrom(ITypeDescriptorContext? context, Type sourceType) => sourceType == typeof(string) || base.CanConvertFrom(context, sourceType);
+    public override bool CanConvertFrom(ITypeDescriptorContext? context, Type sourceType) =>
+        sourceType == typeof(string) || base.CanConvertFrom(context, sourceType);
 
     public override object? ConvertFrom(ITypeDescriptorContext? context, CultureInfo? culture, object value) =>
         value is string text
-            ? SettingValues.Parse<T>(text) ?? throw new FormatException($"'{text}' is not one of {string.Join(", ", SettingValues.Names<T>())}")
+            ? SettingValues.Parse<T>(text) ?? throw new FormatException($"'{text}' is not one of " +
+                $"{string.Join(", ", SettingValues.Names<T>())}")
             : base.ConvertFrom(context, culture, value);
 }

@@ -30,6 +30,7 @@ public static class SettingValues
         where T : struct, Enum
     {
         var word = text.Trim().Replace("-", string.Empty, StringComparison.Ordinal);
-        return Enum.GetValues<T>().Where(v => string.Equals(v.ToString(), word, StringComparison.OrdinalIgnoreCase)).Select(v => (T?)v).FirstOrDefault();
+        return Enum.GetValues<T>().Where(v => string.Equals(v.ToString(), word, StringComparison.OrdinalIgnoreCase)).Select(
+            v => (T?)v).FirstOrDefault();
     }
 }

@@ -15,6 +15,7 @@ public sealed class SigningOptions
     /// <summary>A file whose first line is the passphrase that protects the signing key.</summary>
     public string? PassphraseFile { get; set; }
 
-    /// <summary>Armored OpenPGP public keys, comma-separated: restore, pull, drill and check accept only backups one of them signed.</summary>
+    /// <summary>Armored OpenPGP public keys, comma-separated: restore, pull, drill and check accept only backups one of them
+    /// signed.</summary>
     public string? TrustedKeyFiles { get; set; }
 }

@@ -19,9 +19,12 @@ public sealed class SummitDrOptionsValidation : IValidateOptions<SummitDrOptions
     {
         foreach (var (key, value) in new (string, double)[]
         {
-            ("Neo4j:StopTimeoutSeconds", options.Neo4j.StopTimeoutSeconds), ("Neo4j:StartTimeoutSeconds", options.Neo4j.StartTimeoutSeconds),
-            ("Drill:ReadyTimeoutSeconds", options.Drill.ReadyTimeoutSeconds), ("Pitr:MaxSlotWalKeepSizeMiB", options.Pitr.MaxSlotWalKeepSizeMiB),
-            ("Pitr:RecoveryTimeoutSeconds", options.Pitr.RecoveryTimeoutSeconds), ("Metrics:TimeoutSeconds", options.Metrics.TimeoutSeconds),
+            ("Neo4j:StopTimeoutSeconds", options.Neo4j.StopTimeoutSeconds),
+                ("Neo4j:StartTimeoutSeconds", options.Neo4j.StartTimeoutSeconds),
+            ("Drill:ReadyTimeoutSeconds", options.Drill.ReadyTimeoutSeconds),
+                ("Pitr:MaxSlotWalKeepSizeMiB", options.Pitr.MaxSlotWalKeepSizeMiB),
+            ("Pitr:RecoveryTimeoutSeconds", options.Pitr.RecoveryTimeoutSeconds),
+                ("Metrics:TimeoutSeconds", options.Metrics.TimeoutSeconds),
             ("Notify:TimeoutSeconds", options.Notify.TimeoutSeconds), ("Remote:PartSizeMiB", options.Remote.PartSizeMiB),
         })
         {
@@ -31,7 +34,9 @@ public sealed class SummitDrOptionsValidation : IValidateOptions<SummitDrOptions
             }
         }
 
-        foreach (var (key, value) in new (string, double)[] { ("Remote:Retries", options.Remote.Retries), ("Remote:RetryDelaySeconds", options.Remote.RetryDelaySeconds) })
+        foreach (var (key, value) in new (
+            string, double)[] { ("Remote:Retries", options.Remote.Retries),
+            ("Remote:RetryDelaySeconds", options.Remote.RetryDelaySeconds) })
         {
             if (value < 0)
             {

@@ -7,7 +7,8 @@ namespace Summit.Dr.Errors;
 public sealed class UnsafeFileException : SummitDrException
 {
     public UnsafeFileException(string path, string problem)
-        : base($"{path} {problem}. Nothing was done with it; inspect it, and remove it only once you know where it came from.", ExitCodes.Integrity)
+        : base($"{path} {problem}. Nothing was done with it; inspect it, and remove it only once you know where it came " +
+            $"from.", ExitCodes.Integrity)
     {
         Path = path;
     }

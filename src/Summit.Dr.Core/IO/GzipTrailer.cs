@@ -9,6 +9,7 @@ public static class GzipTrailer
     /// </summary>
     public static (uint Crc, uint Length)? Of(HashingReadStream file) =>
         file.Length >= 18 && file.Tail(8) is { } trailer
-            ? (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(trailer), System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(trailer.AsSpan(4)))
+            ? (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(trailer),
+                System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(trailer.AsSpan(4)))
             : null;
 }

@@ -45,7 +45,8 @@ public sealed class HashingReadStream : ReadOnlyStream
 
     public override int Read(Span<byte> buffer) => _view.Read(buffer);
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => _view.ReadAsync(buffer, cancellationToken);
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        _view.ReadAsync(buffer, cancellationToken);
 
     /// <summary>
     /// Reads the rest (a consumer may stop early, as a table-of-contents reader does; a decryption checks its

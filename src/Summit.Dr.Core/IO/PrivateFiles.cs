@@ -22,7 +22,8 @@ public static class PrivateFiles
             UnixCreateMode = File,
         });
 
-    /// <summary>Creates the directory (and its missing parents) mode 0700; an existing one is left as it is, unless it is a link, which is refused.</summary>
+    /// <summary>Creates the directory (and its missing parents) mode 0700; an existing one is left as it is, unless it is a link, which is
+    /// refused.</summary>
     public static void CreateDirectory(string path) => SafeFiles.CreateDirectory(path, Directory);
 
     /// <summary>
@@ -46,12 +47,14 @@ public static class PrivateFiles
         try
         {
             System.IO.File.SetUnixFileMode(root, Directory);
-            Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger, "Made the backup root {Root} private (0700; it was {Mode})", root, Convert.ToString((int)mode, 8));
+            Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger, "Made the backup root {Root} private (0700; it was " +
+                "{Mode})", root, Convert.ToString((int)mode, 8));
         }
         catch (UnauthorizedAccessException ex)
         {
             // Another user's directory: its owner decides who may read it.
-            Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(logger, "The backup root {Root} is readable by others ({Mode}) and not this user's to change ({Error}): make it 0700", root, Convert.ToString((int)mode, 8), ex.Message);
+            Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(logger, "The backup root {Root} is readable by others ({Mode}) and " +
+                "not this user's to change ({Error}): make it 0700", root, Convert.ToString((int)mode, 8), ex.Message);
         }
     }
 

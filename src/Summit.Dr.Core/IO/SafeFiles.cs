@@ -123,7 +123,8 @@ public static partial class SafeFiles
         }
 
         var errno = Marshal.GetLastPInvokeError();
-        return errno == NoSuchFile ? null : throw new IOException($"Cannot tell what {path} is: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+        return errno == NoSuchFile ? null : throw new IOException($"Cannot tell what {path} is: " +
+            $"{Marshal.GetPInvokeErrorMessage(errno)}", errno);
     }
 
     /// <summary>
@@ -162,7 +163,9 @@ public static partial class SafeFiles
         var temporary = TemporaryBeside(path);
         try
         {
-            using (var stream = new FileStream(temporary, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, UnixCreateMode = mode }))
+            using (var stream = new FileStream(
+                temporary, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None,
+                    UnixCreateMode = mode }))
             {
                 File.SetUnixFileMode(stream.SafeFileHandle, mode);
                 write(stream);
@@ -184,7 +187,10 @@ public static partial class SafeFiles
         var temporary = TemporaryBeside(path);
         try
         {
-            await using (var stream = new FileStream(temporary, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, UnixCreateMode = mode }))
+            await using (
+                var stream = new FileStream(
+                    temporary, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None,
+                        UnixCreateMode = mode }))
             {
                 File.SetUnixFileMode(stream.SafeFileHandle, mode);
                 await write(stream);
@@ -211,7 +217,8 @@ public static partial class SafeFiles
         {
             if (!there.Directory)
             {
-                throw new UnsafeFileException(full, there.Link ? "is a link; summit-dr never follows a link it did not make" : "is not a directory");
+                throw new UnsafeFileException(full, there.Link ? "is a link; summit-dr never follows a link it did not " +
+                    "make" : "is not a directory");
             }
 
             return;
@@ -239,7 +246,8 @@ public static partial class SafeFiles
 
     private static string TemporaryBeside(string path) =>
         System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!,
-            $".{System.IO.Path.GetFileName(path)}.{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8))}.tmp");
+            $".{System.IO.Path.GetFileName(path)}." +
+                $"{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8))}.tmp");
 
     private static Exception Failure(string path, int errno) => errno switch
     {

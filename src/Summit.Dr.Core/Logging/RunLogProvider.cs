@@ -25,7 +25,10 @@ public sealed class RunLogProvider : ILoggerProvider
         lock (_gate)
         {
             _writer?.Dispose();
-            _writer = new StreamWriter(new FileStream(path, new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.Read, UnixCreateMode = PrivateFiles.File })) { AutoFlush = true };
+            _writer = new StreamWriter(
+                new FileStream(
+                    path, new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.Read,
+                        UnixCreateMode = PrivateFiles.File })) { AutoFlush = true };
         }
 
         return new Detach(this);
@@ -56,7 +59,8 @@ public sealed class RunLogProvider : ILoggerProvider
             var shortCategory = category[(category.LastIndexOf('.') + 1)..];
             try
             {
-                _writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{_time.GetUtcNow():yyyy-MM-ddTHH:mm:ss.fffZ} {level,-11} {shortCategory}: {message}"));
+                _writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{_time.GetUtcNow():yyyy-MM-ddTHH:mm:ss.fffZ} {level,-11} " +
+                    $"{shortCategory}: {message}"));
                 if (exception is not null and not SummitDrException)
                 {
                     _writer.WriteLine(exception.ToString());
@@ -91,7 +95,8 @@ public sealed class RunLogProvider : ILoggerProvider
 
         public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        public void Log<TState>(
+            LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             if (IsEnabled(logLevel))
             {

@@ -13,7 +13,8 @@ public sealed record BackupManifest(
     Neo4jComponent Neo4j,
     UploadsComponent Uploads,
     // Written as null when nothing was captured: a manifest is read back with every non-default field required.
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] ConsistencyWindow? Window,
+    [property: System.Text.Json.Serialization.JsonIgnore(
+        Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] ConsistencyWindow? Window,
     IReadOnlyList<string> Warnings,
     IReadOnlyList<StepRecord>? Steps = null,
     EncryptionRecord? Encryption = null)

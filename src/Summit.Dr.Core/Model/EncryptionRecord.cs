@@ -9,7 +9,8 @@ namespace Summit.Dr.Model;
 /// <param name="IntegrityProtected">The data packet carries a modification detection code (SEIPD v1).</param>
 /// <param name="Recipients">The public keys the session key is encrypted to.</param>
 /// <param name="Passphrase">The session key is also encrypted to a passphrase.</param>
-public sealed record EncryptionRecord(string Format, string Cipher, bool IntegrityProtected, IReadOnlyList<RecipientRecord> Recipients, bool Passphrase);
+public sealed record EncryptionRecord(
+    string Format, string Cipher, bool IntegrityProtected, IReadOnlyList<RecipientRecord> Recipients, bool Passphrase);
 
 /// <param name="Fingerprint">The primary key's fingerprint, as `gpg --list-keys` shows it.</param>
 /// <param name="KeyId">The (sub)key the session key was encrypted to, as the message names it.</param>

@@ -7,4 +7,5 @@ namespace Summit.Dr.Model;
 /// <param name="DataDirectory">PGDATA inside the container.</param>
 /// <param name="Moved">The live data directory is in <see cref="Volume"/>; PGDATA holds the restored one (or a part of it).</param>
 /// <param name="Touched">The swap began (the archiver or the server may be stopped): a rollback puts PostgreSQL back and starts it.</param>
-public sealed record KeptPostgresData(string Container, string Image, string DataDirectory, string Volume, bool Moved, bool Touched = false);
+public sealed record KeptPostgresData(
+    string Container, string Image, string DataDirectory, string Volume, bool Moved, bool Touched = false);

@@ -4,7 +4,8 @@ namespace Summit.Dr.Model;
 /// What summit-dr found about who made a backup: whether its manifest carries a valid signature by a trusted
 /// key, whether it is encrypted, and whether it may be restored.
 /// </summary>
-/// <param name="Signature">`verified`, `unsigned`, `rejected` (another key, or a changed manifest) or `not checked` (no trusted keys are configured).</param>
+/// <param name="Signature">`verified`, `unsigned`, `rejected` (another key, or a changed manifest) or `not checked` (no trusted keys are
+/// configured).</param>
 /// <param name="Signer">The primary key fingerprint of the trusted key that signed it.</param>
 /// <param name="AllowedUnsigned">It is accepted only because `--allow-unsigned` was given.</param>
 /// <param name="Problem">Why it is refused (or would be, without --allow-unsigned).</param>

@@ -5,6 +5,7 @@ public interface IProgressReporter
 {
     /// <summary>Starts a step.</summary>
     /// <param name="bytesSoFar">How far a stream has got, for a live view.</param>
-    /// <param name="expectedBytes">Where the stream is expected to end (a file's size, a tree's bytes, the last backup's artifact), for a percentage and the time left.</param>
+    /// <param name="expectedBytes">Where the stream is expected to end (a file's size, a tree's bytes, the last backup's artifact), for a
+    /// percentage and the time left.</param>
     IStepProgress Start(string name, Func<long>? bytesSoFar = null, long? expectedBytes = null);
 }

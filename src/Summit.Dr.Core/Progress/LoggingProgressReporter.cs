@@ -32,7 +32,8 @@ public sealed class LoggingProgressReporter : IProgressReporter
         {
             _done = true;
             var size = bytes is { } b ? FormatBytes(b) : "-";
-            logger.LogInformation("{Step,-22} {Size,10} {Seconds,7:0.0} s {Detail}", name, size, Stopwatch.GetElapsedTime(_started).TotalSeconds, detail ?? string.Empty);
+            logger.LogInformation("{Step,-22} {Size,10} {Seconds,7:0.0} s " +
+                "{Detail}", name, size, Stopwatch.GetElapsedTime(_started).TotalSeconds, detail ?? string.Empty);
         }
 
         public void Dispose()

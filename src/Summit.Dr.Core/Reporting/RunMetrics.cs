@@ -21,7 +21,9 @@ public sealed class RunMetrics
     private const string LastSuccess = "summit_dr_last_success_timestamp_seconds";
 
     /// <summary>r-x for everyone: what node_exporter needs of the directory and (without x) of the file.</summary>
-    private const UnixFileMode Readable = UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+    private const UnixFileMode Readable =
+        UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute
+        | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
 
     private readonly MetricsOptions _options;
     private readonly WorkingDirectory _workingDirectory;
@@ -60,8 +62,11 @@ public sealed class RunMetrics
         var ended = (outcome.StartedAt + outcome.Duration).ToUnixTimeMilliseconds() / 1000.0;
         Gauge("summit_dr_last_run_timestamp_seconds", "When the last run of this operation ended, in Unix time.", ended);
         Gauge("summit_dr_last_run_success", "1 if the last run of this operation succeeded, 0 if it did not.", outcome.Succeeded ? 1 : 0);
-        Gauge("summit_dr_last_run_exit_code", "The last run's exit code: 0 success, 1 failed, 2 usage, 3 precondition (3 with result=\"locked\": another run held the lock, a missed or overlapping schedule), 4 integrity, 130 interrupted.", outcome.ExitCode);
-        Gauge("summit_dr_last_run_result", "The last run's result as a label (succeeded, failed, usage, locked, precondition, integrity, interrupted); always 1.", 1, $"result=\"{outcome.Result}\"");
+        Gauge("summit_dr_last_run_exit_code", "The last run's exit code: 0 success, 1 failed, 2 usage, 3 precondition (3 with " +
+            "result=\"locked\": another run held the lock, a missed or overlapping schedule), 4 integrity, 130 " +
+                "interrupted.", outcome.ExitCode);
+        Gauge("summit_dr_last_run_result", "The last run's result as a label (succeeded, failed, usage, locked, precondition, integrity, " +
+            "interrupted); always 1.", 1, $"result=\"{outcome.Result}\"");
         Gauge("summit_dr_last_run_duration_seconds", "How long the last run of this operation took.", outcome.Duration.TotalSeconds);
         if ((outcome.Succeeded ? ended : lastSuccess) is { } success)
         {
@@ -70,7 +75,8 @@ public sealed class RunMetrics
 
         foreach (var (component, bytes) in outcome.Facts.Bytes.OrderBy(b => b.Key))
         {
-            Gauge("summit_dr_artifact_bytes", "Size of each artifact the last run wrote or read, by component.", bytes, $"component=\"{component.ToString().ToLowerInvariant()}\"");
+            Gauge("summit_dr_artifact_bytes", "Size of each artifact the last run wrote or read, by " +
+                "component.", bytes, $"component=\"{component.ToString().ToLowerInvariant()}\"");
         }
 
         if (outcome.Facts.Neo4jDowntimeSeconds is { } downtime)
@@ -80,12 +86,14 @@ public sealed class RunMetrics
 
         if (outcome.Facts.Neo4jOffline is { } offline)
         {
-            Gauge("summit_dr_neo4j_offline_work_seconds", "How long the work took that Neo4j was stopped for in the last run, by work: copy or rename (a snapshot or a swap), dump or load (in place).", offline.Seconds, $"work=\"{offline.Work}\"");
+            Gauge("summit_dr_neo4j_offline_work_seconds", "How long the work took that Neo4j was stopped for in the last run, by work: " +
+                "copy or rename (a snapshot or a swap), dump or load (in place).", offline.Seconds, $"work=\"{offline.Work}\"");
         }
 
         if (outcome.Facts.RecoverySeconds is { } recovery)
         {
-            Gauge("summit_dr_recovery_seconds", "Recovery time of the last run (a restore, or a drill's restore into scratch and its proof), against the runbook's 600 s objective.", recovery);
+            Gauge("summit_dr_recovery_seconds", "Recovery time of the last run (a restore, or a drill's restore into scratch and its " +
+                "proof), against the runbook's 600 s objective.", recovery);
         }
 
         if (outcome.Facts.PushedBytes is { } pushed)
@@ -101,8 +109,10 @@ public sealed class RunMetrics
         if (outcome.Facts.Wal is { } wal)
         {
             Gauge("summit_dr_wal_archiver_up", "1 if the WAL archiver runs and streams through its slot.", wal.Streaming ? 1 : 0);
-            Gauge("summit_dr_wal_last_archived_timestamp_seconds", "Up to when the platform's WAL is archived, in Unix time (now when the archiver has caught up): the recovery point an alert watches.",
-                wal.CoveredUntil(outcome.StartedAt + outcome.Duration) is var covered && covered > DateTimeOffset.UnixEpoch ? covered.ToUnixTimeMilliseconds() / 1000.0 : 0);
+            Gauge("summit_dr_wal_last_archived_timestamp_seconds", "Up to when the platform's WAL is archived, in Unix time (now when " +
+                "the archiver has caught up): the recovery point an alert watches.",
+                wal.CoveredUntil(outcome.StartedAt + outcome.Duration) is var covered && covered > DateTimeOffset.UnixEpoch
+                    ? covered.ToUnixTimeMilliseconds() / 1000.0 : 0);
             Gauge("summit_dr_wal_archive_bytes", "Bytes of the WAL archive on disk.", wal.ArchiveBytes);
             if (wal.LagBytes is { } lag)
             {
@@ -111,7 +121,8 @@ public sealed class RunMetrics
 
             if (wal.Slot?.SafeWalSize is { } safe)
             {
-                Gauge("summit_dr_wal_slot_safe_bytes", "How much more WAL the server may write before it gives the archiver's slot up at its bound.", safe);
+                Gauge("summit_dr_wal_slot_safe_bytes", "How much more WAL the server may write before it gives the archiver's slot up at " +
+                    "its bound.", safe);
             }
         }
 
@@ -146,7 +157,9 @@ public sealed class RunMetrics
         SafeFiles.CreateDirectory(directory, Readable | UnixFileMode.UserWrite);
         var path = Path.Combine(directory, $"summit_dr_{outcome.Operation}.prom");
         var text = Render(outcome, groupingLabels: true, lastSuccess: PreviousSuccess(path));
-        await SafeFiles.WriteAtomicallyAsync(path, file => file.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken).AsTask(), Readable & ~(UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute) | UnixFileMode.UserWrite);
+        await SafeFiles.WriteAtomicallyAsync(
+            path, file => file.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken).AsTask(),
+            Readable & ~(UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute) | UnixFileMode.UserWrite);
     }
 
     /// <summary>The last success recorded in an earlier file, so a failed run does not erase it.</summary>
@@ -157,13 +170,17 @@ public sealed class RunMetrics
             return null;
         }
 
-        var line = File.ReadLines(path).FirstOrDefault(l => l.StartsWith(LastSuccess + "{", StringComparison.Ordinal) || l.StartsWith(LastSuccess + " ", StringComparison.Ordinal));
-        return line is not null && double.TryParse(line[(line.LastIndexOf(' ') + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
+        var line = File.ReadLines(path).FirstOrDefault(
+            l => l.StartsWith(LastSuccess + "{", StringComparison.Ordinal) || l.StartsWith(LastSuccess + " ", StringComparison.Ordinal));
+        return line is not null
+            && double.TryParse(line[(line.LastIndexOf(' ') + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+                ? value : null;
     }
 
     private async Task PushAsync(string url, RunOutcome outcome, CancellationToken cancellationToken)
     {
-        var target = $"{url.TrimEnd('/')}/metrics/job/{Job}/operation/{Uri.EscapeDataString(outcome.Operation)}/platform/{Uri.EscapeDataString(outcome.Platform)}";
+        var target = $"{url.TrimEnd('/')}/metrics/job/{Job}/operation/{Uri.EscapeDataString(outcome.Operation)}/platform/" +
+            $"{Uri.EscapeDataString(outcome.Platform)}";
         try
         {
             using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(_options.TimeoutSeconds) };
@@ -172,20 +189,28 @@ public sealed class RunMetrics
             using var response = await client.PostAsync(target, content, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
-                _logger.LogWarning("The Pushgateway at {Url} refused the metrics: {Status} {Body}", Redacted(url), (int)response.StatusCode, (await response.Content.ReadAsStringAsync(cancellationToken)).Trim());
+                _logger.LogWarning("The Pushgateway at {Url} refused the metrics: {Status} " +
+                    "{Body}", Redacted(url), (int)response.StatusCode,
+                        (await response.Content.ReadAsStringAsync(cancellationToken)).Trim());
             }
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or UriFormatException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (
+            ex is HttpRequestException or TaskCanceledException or UriFormatException or InvalidOperationException
+                && !cancellationToken.IsCancellationRequested)
         {
-            _logger.LogWarning("Could not push the metrics to the Pushgateway at {Url}: {Error}", Redacted(url), ex is TaskCanceledException ? $"no answer within {_options.TimeoutSeconds:0.#} s" : ex.Message);
+            _logger.LogWarning("Could not push the metrics to the Pushgateway at {Url}: " +
+                "{Error}", Redacted(url), ex is TaskCanceledException ? $"no answer within {_options.TimeoutSeconds:0.#} s" : ex.Message);
         }
     }
 
     /// <summary>Scheme, host and port only: a URL's path, query and user info may carry a secret.</summary>
     public static string Redacted(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? $"{uri.Scheme}://{uri.Authority}{(uri.PathAndQuery.Length > 1 ? "/…" : string.Empty)}" : "(an invalid URL)";
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? $"{uri.Scheme}://{uri.Authority}" +
+            $"{(uri.PathAndQuery.Length > 1 ? "/…" : string.Empty)}" : "(an invalid URL)";
 
-    private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+    private static string Escape(string value) =>
+        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace(
+            "\n", "\\n", StringComparison.Ordinal);
 
     private static string Format(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 }

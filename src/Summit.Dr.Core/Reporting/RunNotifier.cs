@@ -32,7 +32,8 @@ public sealed class RunNotifier
     {
         var headline = outcome.Succeeded
             ? $"summit-dr {outcome.Operation} succeeded on {outcome.Platform} ({host}) in {outcome.Duration.TotalSeconds:0.0} s"
-            : $"summit-dr {outcome.Operation} FAILED on {outcome.Platform} ({host}): {outcome.Error ?? outcome.Result} (exit {outcome.ExitCode})";
+            : $"summit-dr {outcome.Operation} FAILED on {outcome.Platform} ({host}): {outcome.Error ?? outcome.Result} (exit " +
+                $"{outcome.ExitCode})";
         var fields = new List<(string Title, string Value)>
         {
             ("operation", outcome.Operation),
@@ -104,12 +105,16 @@ public sealed class RunNotifier
             using var response = await client.PostAsJsonAsync(url, Message(outcome, Environment.MachineName), cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
-                _logger.LogWarning("The webhook at {Url} answered {Status}; the run's outcome stands", RunMetrics.Redacted(url), (int)response.StatusCode);
+                _logger.LogWarning("The webhook at {Url} answered {Status}; the run's outcome " +
+                    "stands", RunMetrics.Redacted(url), (int)response.StatusCode);
             }
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or UriFormatException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (
+            ex is HttpRequestException or TaskCanceledException or UriFormatException or InvalidOperationException
+                && !cancellationToken.IsCancellationRequested)
         {
-            var error = ex is TaskCanceledException ? $"no answer within {_options.TimeoutSeconds:0.#} s" : ex.Message.Replace(url, RunMetrics.Redacted(url), StringComparison.Ordinal);
+            var error = ex is TaskCanceledException ? $"no answer within {_options.TimeoutSeconds:0.#} " +
+                $"s" : ex.Message.Replace(url, RunMetrics.Redacted(url), StringComparison.Ordinal);
             _logger.LogWarning("Could not notify the webhook at {Url}: {Error}; the run's outcome stands", RunMetrics.Redacted(url), error);
         }
     }

@@ -7,7 +7,9 @@ namespace Summit.Dr.Reporting;
 /// <param name="Operation">backup, restore, drill, push or prune.</param>
 /// <param name="Error">The one-line message of a failed run.</param>
 /// <param name="Locked">The run found another one holding the lock (a missed or overlapping schedule).</param>
-public sealed record RunOutcome(string Operation, string Platform, int ExitCode, DateTimeOffset StartedAt, TimeSpan Duration, string? Error, bool Locked, RunFacts Facts)
+public sealed record RunOutcome(
+    string Operation, string Platform, int ExitCode, DateTimeOffset StartedAt, TimeSpan Duration, string? Error, bool Locked,
+    RunFacts Facts)
 {
     public bool Succeeded => ExitCode == ExitCodes.Success;
 

@@ -8,7 +8,8 @@ namespace Summit.Dr.Reporting;
 /// After every backup, restore, drill, push and prune, whatever its outcome: the metrics and the webhook,
 /// side by side, each bounded by its own timeout, neither able to change the run's exit code.
 /// </summary>
-public sealed class RunReporter(RunMetrics metrics, RunNotifier notifier, RunFacts facts, PlatformDiscovery discovery, IOptions<SummitDrOptions> options)
+public sealed class RunReporter(
+    RunMetrics metrics, RunNotifier notifier, RunFacts facts, PlatformDiscovery discovery, IOptions<SummitDrOptions> options)
 {
     /// <summary>The platform label: Metrics:Platform, else the compose project.</summary>
     public string Platform => options.Value.Metrics.Platform is { Length: > 0 } platform ? platform : discovery.ComposeProject;

@@ -8,7 +8,8 @@ public static class Poll
     /// <paramref name="timeout"/> has passed without one, throws what <paramref name="timedOut"/> makes.
     /// </summary>
     public static async Task<T> UntilAsync<T>(
-        TimeProvider time, TimeSpan interval, TimeSpan timeout, Func<CancellationToken, Task<(bool Done, T Value)>> attempt, Func<Exception> timedOut, CancellationToken cancellationToken)
+        TimeProvider time, TimeSpan interval, TimeSpan timeout, Func<CancellationToken, Task<(bool Done, T Value)>> attempt,
+            Func<Exception> timedOut, CancellationToken cancellationToken)
     {
         var deadline = time.GetUtcNow() + timeout;
         while (true)

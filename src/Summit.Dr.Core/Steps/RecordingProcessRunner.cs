@@ -6,8 +6,9 @@ namespace Summit.Dr.Steps;
 
 /// <summary>
 /// The process seam as every operation sees it: each command is recorded against the step that started it.
-/// In a dry run it runs only what answers a question (the commands of a read-only step, and docker's own
-/// inspect, ps, version and info) and records every other command without running it.
+/// In a dry run, where a step that changes something records its script instead of running it, only what
+/// answers a question runs (the commands of a read-only step, and docker's own inspect, ps, version and info);
+/// any other command is recorded without running.
 /// </summary>
 public sealed class RecordingProcessRunner(IProcessRunner inner) : IProcessRunner
 {
@@ -16,17 +17,10 @@ public sealed class RecordingProcessRunner(IProcessRunner inner) : IProcessRunne
     public async Task<ProcessResult> RunAsync(ProcessSpec spec, CancellationToken cancellationToken)
     {
         var frame = StepFrame.Current;
-        var run = frame is not { Log.DryRun: true } || (frame.Entry?.ReadOnly ?? false) || (spec.Arguments.Count > 0 && QuestionVerbs.Contains(spec.Arguments[0]));
+        var run = frame is not { Log.DryRun: true } || (frame.Entry?.ReadOnly ?? false)
+            || (spec.Arguments.Count > 0 && QuestionVerbs.Contains(spec.Arguments[0]));
         frame?.Entry?.Add(new StepCommand(spec.Display, run));
         return run ? await inner.RunAsync(spec, cancellationToken) : NotRun;
-    }
-
-    /// <summary>A dry run's step hands over what it would run: recorded, with its note, and not run.</summary>
-    internal Task PlanAsync(PlannedCommand command, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        StepFrame.Current?.Entry?.Add(new StepCommand(command.Spec.Display, Ran: false, command.Note, command.Repeats));
-        return Task.CompletedTask;
     }
 
     private static ProcessResult NotRun => new(0, string.Empty, string.Empty, TimeSpan.Zero);

@@ -12,6 +12,12 @@ public sealed class RunningStep
 
     public string Name => _entry.Name;
 
+    internal StepEntry Entry => _entry;
+
+    /// <summary>A step outside any step log (undo, the recovery of a dead run): what it reports goes nowhere.</summary>
+    internal static RunningStep Detached(string name, TimeProvider time) =>
+        new(new StepEntry(name, 0, null, null, readOnly: false, composite: false, time.GetUtcNow()));
+
     /// <summary>What the step produced (bytes written, what it proved): shown on its progress line and kept in its record.</summary>
     public void Report(long? bytes = null, string? detail = null)
     {

@@ -3,7 +3,8 @@ using Summit.Dr.Model;
 namespace Summit.Dr.Steps;
 
 /// <summary>A step while it runs: commands are added to it from whatever task runs them.</summary>
-internal sealed class StepEntry(string name, int sequence, StepEntry? parent, int? group, bool readOnly, bool composite, DateTimeOffset startedAt)
+internal sealed class StepEntry(
+    string name, int sequence, StepEntry? parent, int? group, bool readOnly, bool composite, DateTimeOffset startedAt)
 {
     private readonly List<StepCommand> _commands = [];
     private readonly List<string> _notes = [];
@@ -36,6 +37,9 @@ internal sealed class StepEntry(string name, int sequence, StepEntry? parent, in
     public string? Detail { get; set; }
 
     public Func<long>? BytesSoFar { get; set; }
+
+    /// <summary>What <see cref="BytesSoFar"/> said last.</summary>
+    public long LastBytes { get; set; }
 
     public void Add(StepCommand command)
     {

@@ -6,7 +6,8 @@ using Summit.Dr.Stores.Neo4j;
 
 namespace Summit.Dr.Stores;
 
-/// <summary>The platform's two containers as an operation needs them, found as discovery chose them, or a precondition failure (exit 3) that says how to find them.</summary>
+/// <summary>The platform's two containers as an operation needs them, found as discovery chose them, or a precondition failure (exit 3)
+/// that says how to find them.</summary>
 public sealed class PlatformContainers(DockerCli docker, PlatformDiscovery discovery, Neo4jQueries neo4j, IOptions<SummitDrOptions> options)
 {
     private const string PostgresKey = "Postgres:Container";
@@ -16,14 +17,17 @@ public sealed class PlatformContainers(DockerCli docker, PlatformDiscovery disco
     public Task<ContainerInfo> PostgresAsync(string then, CancellationToken cancellationToken)
     {
         var name = options.Value.Postgres.Container;
-        return docker.RequireRunningAsync(name, "PostgreSQL", PostgresKey, then, discovery.HintFor(PostgresKey), cancellationToken, discovery.Inspected(PostgresKey, name));
+        return docker.RequireRunningAsync(
+            name, "PostgreSQL", PostgresKey, then, discovery.HintFor(PostgresKey), discovery.Inspected(PostgresKey, name),
+            cancellationToken);
     }
 
     /// <summary>The PostgreSQL container, running or not (a restore to a point in time may have left it stopped).</summary>
     public Task<ContainerInfo> PostgresInspectedAsync(CancellationToken cancellationToken)
     {
         var name = options.Value.Postgres.Container;
-        return docker.RequireAsync(name, "PostgreSQL", PostgresKey, discovery.HintFor(PostgresKey), cancellationToken, discovery.Inspected(PostgresKey, name));
+        return docker.RequireAsync(
+            name, "PostgreSQL", PostgresKey, discovery.HintFor(PostgresKey), discovery.Inspected(PostgresKey, name), cancellationToken);
     }
 
     /// <summary>The PostgreSQL container when it runs; null when it is stopped or gone.</summary>
@@ -38,6 +42,8 @@ public sealed class PlatformContainers(DockerCli docker, PlatformDiscovery disco
     public async Task<Neo4jTarget> Neo4jAsync(CancellationToken cancellationToken)
     {
         var name = options.Value.Neo4j.Container;
-        return neo4j.Describe(await docker.RequireAsync(name, "Neo4j", Neo4jKey, discovery.HintFor(Neo4jKey), cancellationToken, discovery.Inspected(Neo4jKey, name)));
+        return neo4j.Describe(
+            await docker.RequireAsync(
+                name, "Neo4j", Neo4jKey, discovery.HintFor(Neo4jKey), discovery.Inspected(Neo4jKey, name), cancellationToken));
     }
 }

@@ -43,7 +43,10 @@ public sealed class BackupCommand
     {
         var request = new BackupRequest(Output, BackupComponents.Parse(Only), DryRun);
         var globals = Parent.ToGlobalOptions();
-        return OperationHost.Run(globals, new CommandRun("backup", Json) { ExtraRecoveryRoot = request.OutputRoot, Recover = !request.DryRun, Discover = true, Report = !request.DryRun }, async (services, console, cancellationToken) =>
+        return OperationHost.Run(
+            globals, new CommandRun(
+                "backup", Json) { ExtraRecoveryRoot = request.OutputRoot, Recover = !request.DryRun, Discover = true,
+                Report = !request.DryRun }, async (services, console, cancellationToken) =>
         {
             if (request.DryRun)
             {
@@ -54,7 +57,8 @@ public sealed class BackupCommand
             if (Push && !services.GetRequiredService<RemoteStores>().Configured)
             {
                 // Known before anything is stopped.
-                throw new UsageException("--push needs off-site copies configured: set Remote:Kind to s3 or azure-blob, and its bucket or container.");
+                throw new UsageException("--push needs off-site copies configured: set Remote:Kind to s3 or azure-blob, and its bucket " +
+                    "or container.");
             }
 
             var result = await services.GetRequiredService<BackupOperation>().RunAsync(request, cancellationToken);

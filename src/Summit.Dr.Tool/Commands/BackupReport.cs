@@ -27,7 +27,8 @@ internal static class BackupReport
                 neo4jDowntimeSeconds = manifest.Neo4j.DowntimeSeconds,
                 artifacts = manifest.Artifacts.Select(a => new { file = a.File, size = a.Size, sha256 = a.Sha256 }),
                 warnings = manifest.Warnings,
-                pushed = pushed is null ? null : new { location = pushed.Location, bytes = pushed.Bytes, alreadyThere = pushed.AlreadyThere },
+                pushed = pushed is null ? null
+                    : new { location = pushed.Location, bytes = pushed.Bytes, alreadyThere = pushed.AlreadyThere },
                 manifest,
             });
             return;
@@ -35,9 +36,12 @@ internal static class BackupReport
 
         var size = manifest.Artifacts.Sum(a => a.Size);
         var downtime = manifest.Neo4j.DowntimeSeconds is { } d
-            ? $", Neo4j down {d:0.0} s{(manifest.Neo4j.Offline is { } work ? $" for its {(work.Work == "copy" ? "copy" : "dump")} of {work.Seconds:0.0} s" : string.Empty)}"
+            ? $", Neo4j down {d:0.0} s" + (manifest.Neo4j.Offline is { } work
+                ? $" for its {(work.Work == "copy" ? "copy" : "dump")} of {work.Seconds:0.0} s"
+                : string.Empty)
             : string.Empty;
-        console.Error.WriteLine($"Backup complete: {result.Directory} ({LoggingProgressReporter.FormatBytes(size)} in {result.Duration.TotalSeconds:0.0} s{downtime})");
+        console.Error.WriteLine($"Backup complete: {result.Directory} ({LoggingProgressReporter.FormatBytes(size)} in " +
+            $"{result.Duration.TotalSeconds:0.0} s{downtime})");
         foreach (var warning in manifest.Warnings)
         {
             console.Error.WriteLine($"warning: {warning}");

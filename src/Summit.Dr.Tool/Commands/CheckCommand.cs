@@ -20,7 +20,8 @@ public sealed class CheckCommand
     [Argument(0, "BACKUP_DIR", "A backup directory, or `latest`.")]
     public string? Backup { get; set; }
 
-    [Option("--allow-unsigned", Description = "Take a backup that is not signed by a trusted key (Signing:TrustedKeyFiles); said so in the log and the JSON.")]
+    [Option("--allow-unsigned", Description = "Take a backup that is not signed by a trusted key (Signing:TrustedKeyFiles); said so in " +
+        "the log and the JSON.")]
     public bool AllowUnsigned { get; set; }
 
     [Option("--json", Description = "Write the findings as one JSON document to stdout.")]
@@ -35,13 +36,19 @@ public sealed class CheckCommand
             throw new UsageException("check needs a backup: `summit-dr check backups/<YYYYMMDD_HHMMSS>` or `summit-dr check latest`.");
         }
 
-        return OperationHost.Run(Parent.ToGlobalOptions(), new CommandRun("check", Json) { AllowUnsigned = AllowUnsigned, Discover = true, Validate = services => services.GetRequiredService<BackupCatalog>().Resolve(Backup) }, async (services, console, cancellationToken) =>
+        return OperationHost.Run(
+            Parent.ToGlobalOptions(),
+            new CommandRun(
+                "check", Json) { AllowUnsigned = AllowUnsigned, Discover = true, Validate = services =>
+                    services.GetRequiredService<BackupCatalog>().Resolve(Backup) }, async (services, console, cancellationToken) =>
         {
             var result = await services.GetRequiredService<CheckOperation>().RunAsync(Backup, cancellationToken);
             var exitCode = result.Sound ? ExitCodes.Success : ExitCodes.Integrity;
             if (Json)
             {
-                console.WriteJson(new { schemaVersion = 1, command = "check", backup = result.Directory, sound = result.Sound, exitCode, findings = result.Findings, trust = result.Trust });
+                console.WriteJson(
+                    new { schemaVersion = 1, command = "check", backup = result.Directory, sound = result.Sound, exitCode,
+                        findings = result.Findings, trust = result.Trust });
                 return exitCode;
             }
 

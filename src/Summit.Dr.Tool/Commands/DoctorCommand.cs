@@ -30,7 +30,9 @@ public sealed class DoctorCommand
             var kept = await services.GetRequiredService<ListOperation>().KeptAsync(cancellationToken);
             if (Json)
             {
-                console.WriteJson(new { schemaVersion = 1, command = "doctor", ready = report.Ready, exitCode, checks = report.Checks, configuration = report.Configuration, kept = kept.Select(k => KeptReport.Json(k.State, k.Sizes)) });
+                console.WriteJson(
+                    new { schemaVersion = 1, command = "doctor", ready = report.Ready, exitCode, checks = report.Checks,
+                        configuration = report.Configuration, kept = kept.Select(k => KeptReport.Json(k.State, k.Sizes)) });
                 return exitCode;
             }
 

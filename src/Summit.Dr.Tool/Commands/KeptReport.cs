@@ -21,7 +21,8 @@ internal static class KeptReport
         if (state.Neo4j is { } graph)
         {
             var layout = Neo4jStoreLayout.Kept(graph.Kept, graph.Database);
-            yield return $"Neo4j store {layout.Store} and its transaction logs {layout.Transactions} in {graph.Container}'s volume{Size(sizes.Neo4j)}";
+            yield return $"Neo4j store {layout.Store} and its transaction logs {layout.Transactions} in {graph.Container}'s " +
+                $"volume{Size(sizes.Neo4j)}";
         }
 
         if (state.Uploads is { } up)
@@ -38,8 +39,10 @@ internal static class KeptReport
         {
             writer.WriteLine();
             writer.WriteLine(state.Complete
-                ? $"Kept aside by the restore of {Path.GetFileName(state.Backup)} ({state.Id}): `summit-dr undo` puts it back, `summit-dr undo --discard` frees it."
-                : $"Kept aside by the restore of {Path.GetFileName(state.Backup)} ({state.Id}), which did not finish: the next summit-dr command that takes the lock puts it back; `summit-dr undo` needs a finished restore.");
+                ? $"Kept aside by the restore of {Path.GetFileName(state.Backup)} ({state.Id}): `summit-dr undo` puts it back, " +
+                    $"`summit-dr undo --discard` frees it."
+                : $"Kept aside by the restore of {Path.GetFileName(state.Backup)} ({state.Id}), which did not finish: the next summit-dr " +
+                    $"command that takes the lock puts it back; `summit-dr undo` needs a finished restore.");
             foreach (var line in Lines(state, sizes))
             {
                 writer.WriteLine("  " + line);
@@ -53,8 +56,10 @@ internal static class KeptReport
         backup = state.Backup,
         createdAt = state.CreatedAt,
         complete = state.Complete,
-        postgres = state.Postgres is { } pg ? new { container = pg.Container, database = pg.Database, kept = pg.Existed ? pg.Kept : null, bytes = sizes?.Postgres } : null,
-        neo4j = state.Neo4j is { } graph ? new { container = graph.Container, database = graph.Database, kept = graph.Kept, bytes = sizes?.Neo4j } : null,
+        postgres = state.Postgres is { } pg
+            ? new { container = pg.Container, database = pg.Database, kept = pg.Existed ? pg.Kept : null, bytes = sizes?.Postgres } : null,
+        neo4j = state.Neo4j is { } graph
+            ? new { container = graph.Container, database = graph.Database, kept = graph.Kept, bytes = sizes?.Neo4j } : null,
         uploads = state.Uploads is { } up ? new { path = up.Path, kept = up.Existed ? up.Kept : null, bytes = sizes?.Uploads } : null,
     };
 

@@ -15,7 +15,8 @@ namespace Summit.Dr.Tool.Commands;
 
         States: complete; safety (taken by restore); legacy (no manifest: made by the runbook's scripts);
         incomplete (unfinished work, never restored or offered as latest); corrupt (a cheap check failed;
-        `summit-dr check` tells more). LAST DRILLED: when `summit-dr drill` last ran on it and its result. Then what the last restore kept aside for `summit-dr undo`, with sizes.
+        `summit-dr check` tells more). LAST DRILLED: when `summit-dr drill` last ran on it and its result.
+        Then what the last restore kept aside for `summit-dr undo`, with sizes.
         Exit codes: 0; 2 usage.
         """)]
 public sealed class ListCommand
@@ -23,7 +24,8 @@ public sealed class ListCommand
     [Option("--json", Description = "Write the list as one JSON document to stdout.")]
     public bool Json { get; set; }
 
-    [Option("--remote", Description = "List the backups off-site (Remote:*) instead: complete, incomplete (a push did not finish) or corrupt.")]
+    [Option("--remote", Description = "List the backups off-site (Remote:*) instead: complete, incomplete (a push did not finish) or " +
+        "corrupt.")]
     public bool Remote { get; set; }
 
     public RootCommand Parent { get; set; } = null!;
@@ -49,7 +51,8 @@ public sealed class ListCommand
                     root = listing.Root,
                     backups = entries.Select(e => JsonEntry(e.Entry, now, "directory", ("lastDrill", e.LastDrill))),
                     kept = kept.Select(k => KeptReport.Json(k.State, k.Sizes)),
-                    pointInTime = listing.Window is { } w ? new { from = w.From, to = w.To, streaming = w.Streaming, signedOnly = w.SignedOnly } : null,
+                    pointInTime = listing.Window is { } w
+                        ? new { from = w.From, to = w.To, streaming = w.Streaming, signedOnly = w.SignedOnly } : null,
                 });
                 return ExitCodes.Success;
             }
@@ -72,8 +75,11 @@ public sealed class ListCommand
             if (listing.Window is { } window)
             {
                 console.Out.WriteLine();
-                console.Out.WriteLine($"Point in time: PostgreSQL can be restored to any second from {window.From.ToLocalTime():yyyy-MM-dd HH:mm:ss} to {window.To.ToLocalTime():yyyy-MM-dd HH:mm:ss} " +
-                    (window.SignedOnly ? "(up to the WAL ledger's last signed sync: a restore replays only signed WAL)" : window.Streaming ? "(the archiver streams: the window grows)" : "(the archiver is not streaming: `summit-dr wal start`)") + "; `summit-dr restore --to TIME`.");
+                console.Out.WriteLine($"Point in time: PostgreSQL can be restored to any second from " +
+                    $"{window.From.ToLocalTime():yyyy-MM-dd HH:mm:ss} to {window.To.ToLocalTime():yyyy-MM-dd HH:mm:ss} " +
+                    (window.SignedOnly ? "(up to the WAL ledger's last signed sync: a restore replays only signed " +
+                        "WAL)" : window.Streaming ? "(the archiver streams: the window grows)" : "(the archiver is not streaming: " +
+                            "`summit-dr wal start`)") + "; `summit-dr restore --to TIME`.");
             }
 
             return ExitCodes.Success;
@@ -111,7 +117,8 @@ public sealed class ListCommand
     }
 
     /// <summary>One backup in --json, local (its directory) or off-site (its location), with what only one of them has.</summary>
-    private static Dictionary<string, object?> JsonEntry(BackupEntry e, DateTimeOffset now, string where, params (string Key, object? Value)[] extra)
+    private static Dictionary<string, object?> JsonEntry(
+        BackupEntry e, DateTimeOffset now, string where, params (string Key, object? Value)[] extra)
     {
         var entry = new Dictionary<string, object?>
         {
@@ -142,7 +149,8 @@ public sealed class ListCommand
         return $"{e.Name,-28} {time,-19} {age,8} {LoggingProgressReporter.FormatBytes(e.Bytes),10}  {components,-22}";
     }
 
-    private static string State(BackupEntry e) => e.State.ToString().ToLowerInvariant() + (e.Problem is null ? string.Empty : $" ({e.Problem})");
+    private static string State(BackupEntry e) =>
+        e.State.ToString().ToLowerInvariant() + (e.Problem is null ? string.Empty : $" ({e.Problem})");
 
     private static string Ago(TimeSpan span) => Age(span) is var age && age == "now" ? "just now" : age + " ago";
 

@@ -64,7 +64,8 @@ internal static class PlanReport
                 (_, true) => ":",
                 _ => string.Empty,
             };
-            yield return $"{indent}# {record.Name}{how}{(alongside.Count > 0 ? $" [side by side with {string.Join(", ", alongside)}]" : string.Empty)}";
+            yield return $"{indent}# {record.Name}{how}" +
+                $"{(alongside.Count > 0 ? $" [side by side with {string.Join(", ", alongside)}]" : string.Empty)}";
             foreach (var note in record.Notes)
             {
                 yield return $"{indent}#   {note}";

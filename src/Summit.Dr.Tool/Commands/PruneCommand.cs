@@ -61,10 +61,12 @@ public sealed class PruneCommand
             throw new UsageException("--keep-* counts must be zero or more.");
         }
 
-        return OperationHost.Run(Parent.ToGlobalOptions(), new CommandRun("prune", Json) { Report = !DryRun }, async (services, console, cancellationToken) =>
+        return OperationHost.Run(
+            Parent.ToGlobalOptions(), new CommandRun("prune", Json) { Report = !DryRun }, async (services, console, cancellationToken) =>
         {
             var result = Remote
-                ? await services.GetRequiredService<RemoteCatalog>().PruneAsync(policy, DryRun, Force, TimeZoneInfo.Local, cancellationToken)
+                ? await services.GetRequiredService<RemoteCatalog>().PruneAsync(
+                    policy, DryRun, Force, TimeZoneInfo.Local, cancellationToken)
                 : services.GetRequiredService<PruneOperation>().Run(policy, DryRun, Force, TimeZoneInfo.Local);
             services.GetRequiredService<RunFacts>().FreedBytes = result.FreedBytes;
             if (Json)
@@ -78,7 +80,8 @@ public sealed class PruneCommand
                     freedBytes = result.FreedBytes,
                     walSegmentsRemoved = result.WalSegments,
                     kept = result.Decisions.Where(d => d.Keep).Select(d => new { name = d.Entry.Name, reasons = d.Reasons }),
-                    removed = result.Decisions.Where(d => !d.Keep).Select(d => new { name = d.Entry.Name, reason = d.Reasons[0], bytes = d.Entry.Bytes }),
+                    removed = result.Decisions.Where(d => !d.Keep).Select(
+                        d => new { name = d.Entry.Name, reason = d.Reasons[0], bytes = d.Entry.Bytes }),
                 });
                 return ExitCodes.Success;
             }
@@ -91,11 +94,13 @@ public sealed class PruneCommand
 
             if (result.WalSegments > 0)
             {
-                console.Out.WriteLine($"{(DryRun ? "would remove" : "remove"),-12} {result.WalSegments} WAL segments older than the oldest base backup kept ({LoggingProgressReporter.FormatBytes(result.WalBytes)})");
+                console.Out.WriteLine($"{(DryRun ? "would remove" : "remove"),-12} {result.WalSegments} WAL segments older than the " +
+                    $"oldest base backup kept ({LoggingProgressReporter.FormatBytes(result.WalBytes)})");
             }
 
             var removed = result.Decisions.Count(d => !d.Keep);
-            console.Error.WriteLine($"{result.Decisions.Count - removed} kept, {removed} {(DryRun ? "would be removed" : "removed")} ({LoggingProgressReporter.FormatBytes(result.FreedBytes)}).");
+            console.Error.WriteLine($"{result.Decisions.Count - removed} kept, {removed} {(DryRun ? "would be removed" : "removed")} " +
+                $"({LoggingProgressReporter.FormatBytes(result.FreedBytes)}).");
             return ExitCodes.Success;
         });
     }

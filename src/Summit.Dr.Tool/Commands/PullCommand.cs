@@ -20,7 +20,8 @@ public sealed class PullCommand
     [Argument(0, "NAME", "A backup name off-site, or `latest` (`summit-dr list --remote` shows them).")]
     public string? Backup { get; set; }
 
-    [Option("--allow-unsigned", Description = "Take a backup that is not signed by a trusted key (Signing:TrustedKeyFiles); said so in the log and the JSON.")]
+    [Option("--allow-unsigned", Description = "Take a backup that is not signed by a trusted key (Signing:TrustedKeyFiles); said so in " +
+        "the log and the JSON.")]
     public bool AllowUnsigned { get; set; }
 
     [Option("--json", Description = "Write the outcome as one JSON document to stdout.")]
@@ -35,13 +36,17 @@ public sealed class PullCommand
             throw new UsageException("pull needs a backup name: `summit-dr pull latest` or `summit-dr pull <YYYYMMDD_HHMMSS>`.");
         }
 
-        return OperationHost.Run(Parent.ToGlobalOptions(), new CommandRun("pull", Json) { AllowUnsigned = AllowUnsigned }, async (services, console, cancellationToken) =>
+        return OperationHost.Run(
+            Parent.ToGlobalOptions(), new CommandRun("pull", Json) { AllowUnsigned = AllowUnsigned },
+            async (services, console, cancellationToken) =>
         {
             var pulled = await services.GetRequiredService<PullOperation>().PullAsync(Backup, cancellationToken);
             var directory = pulled.Directory;
             if (Json)
             {
-                console.WriteJson(new { schemaVersion = 1, command = "pull", status = "succeeded", exitCode = 0, name = Path.GetFileName(directory), directory, trust = pulled.Trust });
+                console.WriteJson(
+                    new { schemaVersion = 1, command = "pull", status = "succeeded", exitCode = 0, name = Path.GetFileName(directory),
+                        directory, trust = pulled.Trust });
             }
             else
             {

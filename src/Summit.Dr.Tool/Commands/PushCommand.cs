@@ -26,7 +26,8 @@ public sealed class PushCommand
     [Argument(0, "BACKUP_DIR", "A backup directory, or `latest`.")]
     public string? Backup { get; set; }
 
-    [Option("--wal", Description = "Also push the WAL archive (point-in-time recovery): finished segments and history files, each read back.")]
+    [Option("--wal", Description = "Also push the WAL archive (point-in-time recovery): finished segments and history files, each read " +
+        "back.")]
     public bool Wal { get; set; }
 
     [Option("--json", Description = "Write the outcome as one JSON document to stdout.")]
@@ -38,10 +39,12 @@ public sealed class PushCommand
     {
         if (string.IsNullOrWhiteSpace(Backup) && !Wal)
         {
-            throw new UsageException("push needs a backup: `summit-dr push latest` or `summit-dr push backups/<YYYYMMDD_HHMMSS>` (or the WAL archive: `summit-dr push --wal`).");
+            throw new UsageException("push needs a backup: `summit-dr push latest` or `summit-dr push backups/<YYYYMMDD_HHMMSS>` (or the " +
+                "WAL archive: `summit-dr push --wal`).");
         }
 
-        return OperationHost.Run(Parent.ToGlobalOptions(), new CommandRun("push", Json) { Report = true }, async (services, console, cancellationToken) =>
+        return OperationHost.Run(
+            Parent.ToGlobalOptions(), new CommandRun("push", Json) { Report = true }, async (services, console, cancellationToken) =>
         {
             var facts = services.GetRequiredService<RunFacts>();
             if (!string.IsNullOrWhiteSpace(Backup))
@@ -58,11 +61,14 @@ public sealed class PushCommand
                 facts.PushedBytes = (facts.PushedBytes ?? 0) + bytes;
                 if (Json)
                 {
-                    console.WriteJson(new { schemaVersion = 1, command = "push", status = "succeeded", exitCode = 0, backup = facts.Backup, wal = new { files, bytes }, bytes = facts.PushedBytes });
+                    console.WriteJson(
+                        new { schemaVersion = 1, command = "push", status = "succeeded", exitCode = 0, backup = facts.Backup,
+                            wal = new { files, bytes }, bytes = facts.PushedBytes });
                 }
                 else
                 {
-                    console.Error.WriteLine($"Pushed {files} WAL files ({LoggingProgressReporter.FormatBytes(bytes)}), every object read back and matching.");
+                    console.Error.WriteLine($"Pushed {files} WAL files ({LoggingProgressReporter.FormatBytes(bytes)}), every object read " +
+                        $"back and matching.");
                 }
             }
 
@@ -74,12 +80,15 @@ public sealed class PushCommand
     {
         if (json)
         {
-            console.WriteJson(new { schemaVersion = 1, command = "push", status = "succeeded", exitCode = 0, name = pushed.Name, location = pushed.Location, bytes = pushed.Bytes, alreadyThere = pushed.AlreadyThere });
+            console.WriteJson(
+                new { schemaVersion = 1, command = "push", status = "succeeded", exitCode = 0, name = pushed.Name,
+                    location = pushed.Location, bytes = pushed.Bytes, alreadyThere = pushed.AlreadyThere });
             return;
         }
 
         console.Error.WriteLine(pushed.AlreadyThere
             ? $"{pushed.Name} is already complete at {pushed.Location}."
-            : $"Pushed {pushed.Name} to {pushed.Location} ({LoggingProgressReporter.FormatBytes(pushed.Bytes)}, every object read back and matching).");
+            : $"Pushed {pushed.Name} to {pushed.Location} ({LoggingProgressReporter.FormatBytes(pushed.Bytes)}, every object read back " +
+                $"and matching).");
     }
 }

@@ -36,10 +36,12 @@ public sealed class RestoreCommand
     [Option("--only <LIST>", Description = "Comma-separated components: postgres,neo4j,uploads (default: all the backup holds).")]
     public string? Only { get; set; }
 
-    [Option("--safety-backup", Description = "Also write a durable backup of the current state first (it is kept aside for undo either way).")]
+    [Option("--safety-backup", Description = "Also write a durable backup of the current state first (it is kept aside for undo either " +
+        "way).")]
     public bool SafetyBackup { get; set; }
 
-    /// <summary>Accepted for scripts written for earlier versions, where the safety backup was the default; it is the default now.</summary>
+    /// <summary>Accepted for scripts written for earlier versions, where the safety backup was the default; it is the default
+    /// now.</summary>
     [Option("--no-safety-backup", ShowInHelpText = false)]
     public bool NoSafetyBackup { get; set; }
 
@@ -49,10 +51,12 @@ public sealed class RestoreCommand
     [Option("--remote", Description = "BACKUP_DIR names a backup off-site (or `latest` there): pull it first, verified, then restore it.")]
     public bool Remote { get; set; }
 
-    [Option("--allow-unsigned", Description = "Take a backup that is not signed by a trusted key (Signing:TrustedKeyFiles); said so in the log and the JSON.")]
+    [Option("--allow-unsigned", Description = "Take a backup that is not signed by a trusted key (Signing:TrustedKeyFiles); said so in " +
+        "the log and the JSON.")]
     public bool AllowUnsigned { get; set; }
 
-    [Option("--to <TIME>", Description = "Restore PostgreSQL to a point in time (\"2026-12-01 14:02:00+01\", or \"-15m\" back from now) from a base backup and the WAL archive; Neo4j and uploads from the newest backup at or before it. Needs Pitr:Enabled.")]
+    [Option("--to <TIME>", Description = "Restore PostgreSQL to a point in time (\"2026-12-01 14:02:00+01\", or \"-15m\" back from now) " +
+        "from a base backup and the WAL archive; Neo4j and uploads from the newest backup at or before it. Needs Pitr:Enabled.")]
     public string? To { get; set; }
 
     [Option("--json", Description = "Write the outcome as one JSON document to stdout.")]
@@ -64,12 +68,14 @@ public sealed class RestoreCommand
     {
         if (string.IsNullOrWhiteSpace(Backup) && To is null)
         {
-            throw new UsageException("restore needs a backup: `summit-dr restore backups/<YYYYMMDD_HHMMSS>` or `summit-dr restore latest` (or a point in time: `summit-dr restore --to TIME`).");
+            throw new UsageException("restore needs a backup: `summit-dr restore backups/<YYYYMMDD_HHMMSS>` or `summit-dr restore " +
+                "latest` (or a point in time: `summit-dr restore --to TIME`).");
         }
 
         if (To is not null && (Backup is not null || Remote))
         {
-            throw new UsageException("--to picks the backups itself (the newest base backup before the time, and the WAL archive): pass no BACKUP_DIR and no --remote.");
+            throw new UsageException("--to picks the backups itself (the newest base backup before the time, and the WAL archive): pass " +
+                "no BACKUP_DIR and no --remote.");
         }
 
         if (SafetyBackup && NoSafetyBackup)
@@ -81,8 +87,13 @@ public sealed class RestoreCommand
         {
             To = To is null ? null : RecoveryTarget.Parse(To, DateTimeOffset.Now),
         };
-        var validate = Remote ? null : request.To is not null ? (Action<IServiceProvider>)RequirePitr : (services => services.GetRequiredService<BackupCatalog>().Resolve(request.Backup));
-        return OperationHost.Run(Parent.ToGlobalOptions(), new CommandRun("restore", Json) { AllowUnsigned = AllowUnsigned, Recover = !request.DryRun, Discover = true, Report = !request.DryRun, Validate = validate }, async (services, console, cancellationToken) =>
+        var validate = Remote ? null : request.To is not null ? (Action<IServiceProvider>)RequirePitr
+            : (services => services.GetRequiredService<BackupCatalog>().Resolve(request.Backup));
+        return OperationHost.Run(
+            Parent.ToGlobalOptions(),
+            new CommandRun(
+                "restore", Json) { AllowUnsigned = AllowUnsigned, Recover = !request.DryRun, Discover = true, Report = !request.DryRun,
+                Validate = validate }, async (services, console, cancellationToken) =>
         {
             if (request.DryRun)
             {
@@ -90,7 +101,9 @@ public sealed class RestoreCommand
                 return PlanReport.Write(console, "restore", plan.Records, Json);
             }
 
-            var local = Remote ? request with { Backup = (await services.GetRequiredService<PullOperation>().PullAsync(request.Backup, cancellationToken)).Directory } : request;
+            var local = Remote
+                ? request with { Backup = (
+                    await services.GetRequiredService<PullOperation>().PullAsync(request.Backup, cancellationToken)).Directory } : request;
             var facts = services.GetRequiredService<RunFacts>();
             facts.Backup = request.To is { } to ? $"to {to:yyyy-MM-dd HH:mm:ss zzz}" : Path.GetFileName(local.Backup.TrimEnd('/'));
             var result = await services.GetRequiredService<RestoreOperation>().RunAsync(local, cancellationToken);
@@ -104,7 +117,8 @@ public sealed class RestoreCommand
     {
         if (!services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SummitDrOptions>>().Value.Pitr.Enabled)
         {
-            throw new UsageException("--to needs point-in-time recovery: set Pitr:Enabled=true, run `summit-dr wal start`, and take a backup (it holds a base backup).");
+            throw new UsageException("--to needs point-in-time recovery: set Pitr:Enabled=true, run `summit-dr wal start`, and take a " +
+                "backup (it holds a base backup).");
         }
     }
 }

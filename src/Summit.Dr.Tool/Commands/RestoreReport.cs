@@ -49,16 +49,20 @@ internal static class RestoreReport
 
         if (result.Neo4jDown is { } down)
         {
-            error.WriteLine($"  Neo4j was down {down.Seconds:0.0} s, for {(down.Work.Work == "rename" ? "the renames of a store loaded while it served" : "the load")} ({down.Work.Seconds:0.0} s).");
+            error.WriteLine($"  Neo4j was down {down.Seconds:0.0} s, for " +
+                $"{(down.Work.Work == "rename" ? "the renames of a store loaded while it served" : "the load")} ({down.Work.Seconds:0.0} " +
+                    $"s).");
         }
 
-        error.WriteLine($"Restored {Path.GetFileName(result.Backup)} in {result.Total.TotalSeconds:0.0} s, {objective} the recovery time objective of {RestoreResult.RecoveryTimeObjective.TotalMinutes:0} minutes.");
+        error.WriteLine($"Restored {Path.GetFileName(result.Backup)} in {result.Total.TotalSeconds:0.0} s, {objective} the recovery time " +
+            $"objective of {RestoreResult.RecoveryTimeObjective.TotalMinutes:0} minutes.");
         foreach (var warning in result.Warnings)
         {
             error.WriteLine($"warning: {warning}");
         }
 
-        error.WriteLine($"The state this restore replaced is kept aside (restore {result.Kept.Id}): `{undo}` puts it back, `{undo} --discard` frees it.");
+        error.WriteLine($"The state this restore replaced is kept aside (restore {result.Kept.Id}): `{undo}` puts it back, `{undo} " +
+            $"--discard` frees it.");
         if (result.SafetyBackup is not null)
         {
             error.WriteLine($"A safety backup of it was written too: {result.SafetyBackup}");
@@ -66,7 +70,8 @@ internal static class RestoreReport
 
         if (!result.ChecksPassed)
         {
-            error.WriteLine("summit-dr: the restore finished but a post-restore check failed (see FAIL above); inspect the platform before using it.");
+            error.WriteLine("summit-dr: the restore finished but a post-restore check failed (see FAIL above); inspect the platform " +
+                "before using it.");
         }
 
         return exitCode;

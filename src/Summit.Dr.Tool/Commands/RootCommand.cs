@@ -35,16 +35,20 @@ public sealed class RootCommand
 {
     public static string Version => ToolInfo.FromAssembly(typeof(RootCommand).Assembly).Version;
 
-    [Option("--config <FILE>", Description = "Configuration file (default: summit-dr.json in the working directory, if present).", Inherited = true)]
+    [Option("--config <FILE>", Description = "Configuration file (default: summit-dr.json in the working directory, if " +
+        "present).", Inherited = true)]
     public string? ConfigFile { get; set; }
 
-    [Option("--workdir <DIR>", Description = "Directory that relative paths (uploads, backups) are resolved against (default: current).", Inherited = true)]
+    [Option("--workdir <DIR>", Description = "Directory that relative paths (uploads, backups) are resolved against (default: " +
+        "current).", Inherited = true)]
     public string? WorkingDirectory { get; set; }
 
-    [Option("--docker <PATH>", Description = "The docker CLI or a compatible one such as podman (default: docker on PATH).", Inherited = true)]
+    [Option("--docker <PATH>", Description = "The docker CLI or a compatible one such as podman (default: docker on " +
+        "PATH).", Inherited = true)]
     public string? Docker { get; set; }
 
-    [Option("--set <SETTING>", CommandOptionType.MultipleValue, Description = "Override one setting, e.g. --set Neo4j:StopTimeoutSeconds=300.", Inherited = true)]
+    [Option("--set <SETTING>", CommandOptionType.MultipleValue, Description = "Override one setting, e.g. --set " +
+        "Neo4j:StopTimeoutSeconds=300.", Inherited = true)]
     public string[] Settings { get; set; } = [];
 
     [Option("-v|--verbose", Description = "Show every docker command and debug detail.", Inherited = true)]

@@ -35,12 +35,16 @@ public sealed class UndoCommand
             var result = await services.GetRequiredService<UndoOperation>().RunAsync(Discard, Yes, cancellationToken);
             if (Json)
             {
-                console.WriteJson(new { schemaVersion = 1, command = "undo", status = "succeeded", exitCode = ExitCodes.Success, discarded = result.Discarded, seconds = Math.Round(result.Duration.TotalSeconds, 3), kept = KeptReport.Json(result.State) });
+                console.WriteJson(
+                    new { schemaVersion = 1, command = "undo", status = "succeeded", exitCode = ExitCodes.Success,
+                        discarded = result.Discarded, seconds = Math.Round(result.Duration.TotalSeconds, 3),
+                        kept = KeptReport.Json(result.State) });
                 return ExitCodes.Success;
             }
 
             console.Error.WriteLine(result.Discarded
-                ? $"Freed the state kept by the restore of {result.State.Id} in {result.Duration.TotalSeconds:0.0} s; that restore can no longer be undone."
+                ? $"Freed the state kept by the restore of {result.State.Id} in {result.Duration.TotalSeconds:0.0} s; that restore can " +
+                    $"no longer be undone."
                 : $"Put back the state from before the restore of {result.State.Id} in {result.Duration.TotalSeconds:0.0} s.");
             return ExitCodes.Success;
         });

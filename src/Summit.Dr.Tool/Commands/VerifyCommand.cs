@@ -20,7 +20,8 @@ public sealed class VerifyCommand
     public RootCommand Parent { get; set; } = null!;
 
     public int OnExecute() =>
-        OperationHost.Run(Parent.ToGlobalOptions(), new CommandRun("verify", Json) { Discover = true }, async (services, console, cancellationToken) =>
+        OperationHost.Run(
+            Parent.ToGlobalOptions(), new CommandRun("verify", Json) { Discover = true }, async (services, console, cancellationToken) =>
         {
             var report = await services.GetRequiredService<VerifyOperation>().RunAsync(cancellationToken);
             var exitCode = report.Healthy ? ExitCodes.Success : ExitCodes.Failed;
@@ -47,7 +48,8 @@ public sealed class VerifyCommand
 
             if (!report.Healthy)
             {
-                console.Error.WriteLine($"summit-dr: {report.Checks.Count(c => !c.Passed)} check(s) failed; each FAIL line says what to do.");
+                console.Error.WriteLine($"summit-dr: {report.Checks.Count(c => !c.Passed)} check(s) failed; each FAIL line says what to " +
+                    $"do.");
             }
 
             return exitCode;

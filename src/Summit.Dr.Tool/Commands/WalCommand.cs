@@ -45,7 +45,8 @@ public sealed class WalCommand
                 lastArchivedAt = status.LastSegment?.Written,
                 lagBytes = status.LagBytes,
                 lagSeconds = status.LagSeconds,
-                slot = status.Slot is null ? null : new { active = status.Slot.Active, walStatus = status.Slot.WalStatus, safeWalBytes = status.Slot.SafeWalSize },
+                slot = status.Slot is null ? null
+                    : new { active = status.Slot.Active, walStatus = status.Slot.WalStatus, safeWalBytes = status.Slot.SafeWalSize },
                 boundMiB = status.BoundMiB,
                 archiveBytes = status.ArchiveBytes,
                 signedUntil = status.SignedUntil,
@@ -55,15 +56,21 @@ public sealed class WalCommand
         }
 
         console.Out.WriteLine($"archiver      {status.Archiver}{(status.Branch is { } b ? $", into wal/{b}" : string.Empty)}");
-        console.Out.WriteLine($"last segment  {(status.LastSegment is { } last ? $"{last.Name}, written {last.Written.ToLocalTime():yyyy-MM-dd HH:mm:ss}" : "none yet")}");
-        console.Out.WriteLine($"lag           {(status.LagBytes is { } lag ? $"{LoggingProgressReporter.FormatBytes(lag)}, {status.LagSeconds ?? 0:0} s" : "unknown")}");
-        console.Out.WriteLine($"slot          {(status.Slot is { } slot ? $"{WalServer.SlotName}, {(slot.Active ? "active" : "inactive")}, {slot.WalStatus ?? "no WAL held yet"}" : "none")}; bound {(status.BoundMiB is { } mib ? $"{mib} MiB" : "none")}");
+        console.Out.WriteLine($"last segment  " +
+            $"{(status.LastSegment is { } last ? $"{last.Name}, written {last.Written.ToLocalTime():yyyy-MM-dd HH:mm:ss}" : "none yet")}");
+        console.Out.WriteLine($"lag           " +
+            $"{(status.LagBytes is { } lag ? $"{LoggingProgressReporter.FormatBytes(lag)}, {status.LagSeconds ?? 0:0} s" : "unknown")}");
+        var slot = status.Slot is { } held ? $"{WalServer.SlotName}, {(held.Active ? "active" : "inactive")}, " +
+            $"{held.WalStatus ?? "no WAL held yet"}" : "none";
+        console.Out.WriteLine($"slot          {slot}; bound {(status.BoundMiB is { } mib ? $"{mib} MiB" : "none")}");
         console.Out.WriteLine($"archive       {LoggingProgressReporter.FormatBytes(status.ArchiveBytes)}");
         if (status.SignedUntil is { } signed)
         {
             console.Out.WriteLine(signed == DateTimeOffset.MinValue
-                ? "signed until  nothing: no ledger a trusted key signed vouches for this WAL (Signing:TrustedKeyFiles); `summit-dr wal start` on the signing host signs it"
-                : $"signed until  {signed.ToLocalTime():yyyy-MM-dd HH:mm:ss}: the recovery point is the ledger's last signed sync (Signing:TrustedKeyFiles)");
+                ? "signed until  nothing: no ledger a trusted key signed vouches for this WAL (Signing:TrustedKeyFiles); `summit-dr wal " +
+                    "start` on the signing host signs it"
+                : $"signed until  {signed.ToLocalTime():yyyy-MM-dd HH:mm:ss}: the recovery point is the ledger's last signed sync " +
+                    $"(Signing:TrustedKeyFiles)");
         }
         foreach (var warning in status.Warnings)
         {
@@ -74,7 +81,8 @@ public sealed class WalCommand
     }
 }
 
-[Command("start", Description = "Start the WAL archiver (idempotent): replication checked, slot made and bounded, pg_receivewal streaming.")]
+[Command("start", Description = "Start the WAL archiver (idempotent): replication checked, slot made and bounded, pg_receivewal " +
+    "streaming.")]
 public sealed class WalStartCommand
 {
     [Option("--dry-run", Description = "Print every step and docker command; run nothing that changes anything.")]
@@ -86,7 +94,9 @@ public sealed class WalStartCommand
     public WalCommand Parent { get; set; } = null!;
 
     public int OnExecute() =>
-        OperationHost.Run(Parent.Parent.ToGlobalOptions(), new CommandRun("wal", Json) { Discover = true, Recover = !DryRun, Report = !DryRun }, async (services, console, cancellationToken) =>
+        OperationHost.Run(
+            Parent.Parent.ToGlobalOptions(), new CommandRun("wal", Json) { Discover = true, Recover = !DryRun, Report = !DryRun },
+            async (services, console, cancellationToken) =>
         {
             var (status, records) = await services.GetRequiredService<WalOperation>().StartAsync(DryRun, cancellationToken);
             if (DryRun)
@@ -102,7 +112,8 @@ public sealed class WalStartCommand
 [Command("stop", Description = "Remove the WAL archiver; with --drop-slot also give up its replication slot.")]
 public sealed class WalStopCommand
 {
-    [Option("--drop-slot", Description = "Also drop the replication slot: the server keeps no WAL for the archive, and the next start begins after a gap.")]
+    [Option("--drop-slot", Description = "Also drop the replication slot: the server keeps no WAL for the archive, and the next start " +
+        "begins after a gap.")]
     public bool DropSlot { get; set; }
 
     [Option("--dry-run", Description = "Print every step and docker command; run nothing that changes anything.")]
@@ -111,7 +122,9 @@ public sealed class WalStopCommand
     public WalCommand Parent { get; set; } = null!;
 
     public int OnExecute() =>
-        OperationHost.Run(Parent.Parent.ToGlobalOptions(), new CommandRun("wal", false) { Discover = true, Recover = !DryRun }, async (services, console, cancellationToken) =>
+        OperationHost.Run(
+            Parent.Parent.ToGlobalOptions(), new CommandRun("wal", false) { Discover = true, Recover = !DryRun },
+            async (services, console, cancellationToken) =>
         {
             var (said, records) = await services.GetRequiredService<WalOperation>().StopAsync(DropSlot, DryRun, cancellationToken);
             if (DryRun)
@@ -133,7 +146,9 @@ public sealed class WalStatusCommand
     public WalCommand Parent { get; set; } = null!;
 
     public int OnExecute() =>
-        OperationHost.Run(Parent.Parent.ToGlobalOptions(), new CommandRun("wal", Json) { Discover = true, Report = true }, async (services, console, cancellationToken) =>
+        OperationHost.Run(
+            Parent.Parent.ToGlobalOptions(), new CommandRun("wal", Json) { Discover = true, Report = true },
+            async (services, console, cancellationToken) =>
         {
             var status = await services.GetRequiredService<WalOperation>().StatusAsync(cancellationToken);
             services.GetRequiredService<RunFacts>().Wal = status;

@@ -5,7 +5,8 @@ namespace Summit.Dr.Tool.Hosting;
 /// <param name="Json">The outcome goes to stdout as one JSON document, a failure too.</param>
 public sealed record CommandRun(string Command, bool Json)
 {
-    /// <summary>Before the operation, a restore or a Neo4j stop left by a run that died is put right (a dry run changes nothing, so it does not).</summary>
+    /// <summary>Before the operation, a restore or a Neo4j stop left by a run that died is put right (a dry run changes nothing, so it
+    /// does not).</summary>
     public bool Recover { get; init; } = true;
 
     /// <summary>The command works on containers, so compose discovery runs first.</summary>

@@ -14,7 +14,8 @@ internal static class NLogSetup
         var stderr = new StatusLineTarget(status)
         {
             Name = "stderr",
-            Layout = "${when:when=level==LogLevel.Warn:inner=warning\\: }${when:when=level>=LogLevel.Error:inner=error\\: }${message}${onexception:${newline}${exception:format=ToString}}",
+            Layout = "${when:when=level==LogLevel.Warn:inner=warning\\: }${when:when=level>=LogLevel.Error:inner=error\\: " +
+                "}${message}${onexception:${newline}${exception:format=ToString}}",
         };
         var minimum = verbose ? LogLevel.Debug : quiet ? LogLevel.Warn : LogLevel.Info;
         // The host's own chatter is only interesting when something is wrong with it.

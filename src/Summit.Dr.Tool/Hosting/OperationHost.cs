@@ -79,7 +79,8 @@ internal static class OperationHost
         catch (InvalidOperationException ex)
         {
             // The binder says which key and value; the inner exception, what the setting takes.
-            throw new UsageException($"Invalid configuration: {ex.Message.TrimEnd('.')}{(ex.InnerException is { } why ? $": {why.Message}" : string.Empty)}.", ex);
+            throw new UsageException($"Invalid configuration: " +
+                $"{ex.Message.TrimEnd('.')}{(ex.InnerException is { } why ? $": {why.Message}" : string.Empty)}.", ex);
         }
 
         var problems = SummitDrOptionsValidation.Problems(options).ToList();

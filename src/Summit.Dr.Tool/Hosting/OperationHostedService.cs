@@ -64,7 +64,8 @@ internal sealed class OperationHostedService(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            Fail(ExitCodes.Interrupted, "Interrupted. Nothing was left half done: unfinished work was discarded and stopped containers were started again.");
+            Fail(ExitCodes.Interrupted, "Interrupted. Nothing was left half done: unfinished work was discarded and stopped containers " +
+                "were started again.");
         }
         catch (SummitDrException ex)
         {
@@ -74,8 +75,10 @@ internal sealed class OperationHostedService(
         catch (OutOfMemoryException ex)
         {
             logger.LogDebug(ex, "Out of memory");
-            Fail(ExitCodes.Failed, "Out of memory: the run reached the tool's heap cap (docs/performance.md, Memory) and was undone as any failed run is. "
-                + "Run it again with a higher cap in its environment, such as DOTNET_GCHeapHardLimitSOH=0x10000000 (256 MiB, in hexadecimal).");
+            Fail(ExitCodes.Failed, "Out of memory: the run reached the tool's heap cap (docs/performance.md, Memory) and was undone as " +
+                "any failed run is. "
+                + "Run it again with a higher cap in its environment, such as DOTNET_GCHeapHardLimitSOH=0x10000000 (256 MiB, in " +
+                    "hexadecimal).");
         }
         catch (Exception ex)
         {
@@ -88,7 +91,8 @@ internal sealed class OperationHostedService(
             {
                 try
                 {
-                    await services.GetRequiredService<RunReporter>().ReportAsync(run.Command.Command, run.ExitCode, startedAt, time.GetElapsedTime(started), run.Error, run.Locked);
+                    await services.GetRequiredService<RunReporter>().ReportAsync(
+                        run.Command.Command, run.ExitCode, startedAt, time.GetElapsedTime(started), run.Error, run.Locked);
                 }
                 catch (Exception ex)
                 {

@@ -4,7 +4,8 @@ using Summit.Dr.Tool.Terminal;
 namespace Summit.Dr.Tool.Hosting;
 
 /// <summary>The operation a host runs, what the command asked of the host, and the exit code it ends with.</summary>
-public sealed class OperationRun(CommandRun command, Func<IServiceProvider, ToolConsole, CancellationToken, Task<int>> body, IReadOnlyList<string> recoveryRoots)
+public sealed class OperationRun(
+    CommandRun command, Func<IServiceProvider, ToolConsole, CancellationToken, Task<int>> body, IReadOnlyList<string> recoveryRoots)
 {
     public CommandRun Command { get; } = command;
 

@@ -30,14 +30,16 @@ internal static class SettingChecks
             var key = parts[0].Trim();
             if (Secrets.TryGetValue(key, out var instead))
             {
-                throw new UsageException($"--set {key} is refused: a value on the command line is visible to every user of this machine (`ps`). Set it with {instead}.");
+                throw new UsageException($"--set {key} is refused: a value on the command line is visible to every user of this machine " +
+                    $"(`ps`). Set it with {instead}.");
             }
 
             // A URL that carries credentials (https://user:password@host) is a secret too, whichever setting takes it.
             if (parts.Length == 2 && Uri.TryCreate(parts[1].Trim(), UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0)
             {
                 var variable = $"{SummitDrDefaults.EnvironmentPrefix}{key.Replace(":", "__", StringComparison.Ordinal)}";
-                throw new UsageException($"--set {key} is refused: its URL carries credentials, and a value on the command line is visible to every user of this machine (`ps`). Set it with {variable}, or in summit-dr.json (mode 600).");
+                throw new UsageException($"--set {key} is refused: its URL carries credentials, and a value on the command line is " +
+                    $"visible to every user of this machine (`ps`). Set it with {variable}, or in summit-dr.json (mode 600).");
             }
         }
 
@@ -46,28 +48,35 @@ internal static class SettingChecks
         {
             foreach (var key in LeafKeys(provider))
             {
-                if (!known.Contains(key) && !(provider is EnvironmentVariablesConfigurationProvider && !key.Contains(':', StringComparison.Ordinal)))
+                if (!known.Contains(key)
+                    && !(provider is EnvironmentVariablesConfigurationProvider && !key.Contains(':', StringComparison.Ordinal)))
                 {
                     var nearest = known.OrderBy(k => Distance(k.ToLowerInvariant(), key.ToLowerInvariant())).First();
-                    throw new UsageException($"Unknown setting {key} ({Where(provider, key)}): did you mean {nearest}? `summit-dr doctor` lists every setting.");
+                    throw new UsageException($"Unknown setting {key} ({Where(provider, key)}): did you mean {nearest}? `summit-dr " +
+                        $"doctor` lists every setting.");
                 }
             }
         }
 
         var warnings = new List<string>();
-        foreach (var file in configuration.Providers.OfType<JsonConfigurationProvider>().Select(p => p.Source.FileProvider?.GetFileInfo(p.Source.Path ?? string.Empty).PhysicalPath).OfType<string>())
+        foreach (var file in configuration.Providers.OfType<JsonConfigurationProvider>().Select(
+            p => p.Source.FileProvider?.GetFileInfo(p.Source.Path ?? string.Empty).PhysicalPath).OfType<string>())
         {
-            if ((File.GetUnixFileMode(file) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
+            if ((File.GetUnixFileMode(file) & (
+                UnixFileMode.GroupRead | UnixFileMode.OtherRead | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
             {
-                warnings.Add($"{file} can be read or changed by other users, and it can name passwords and the docker CLI summit-dr runs: `chmod 600 {file}`.");
+                warnings.Add($"{file} can be read or changed by other users, and it can name passwords and the docker CLI summit-dr " +
+                    $"runs: `chmod 600 {file}`.");
             }
         }
 
         foreach (var key in new[] { "Remote:Endpoint", "Metrics:PushgatewayUrl", "Notify:WebhookUrl" })
         {
-            if (configuration[key] is { Length: > 0 } url && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp && !uri.IsLoopback)
+            if (configuration[key] is { Length: > 0 } url && Uri.TryCreate(url, UriKind.Absolute, out var uri)
+                && uri.Scheme == Uri.UriSchemeHttp && !uri.IsLoopback)
             {
-                warnings.Add($"{key} is plain http to {uri.Host}: what goes there (backups, credentials' signatures, run reports) crosses the network unencrypted. Use https.");
+                warnings.Add($"{key} is plain http to {uri.Host}: what goes there (backups, credentials' signatures, run reports) " +
+                    $"crosses the network unencrypted. Use https.");
             }
         }
 
@@ -82,7 +91,8 @@ internal static class SettingChecks
 
     private static IEnumerable<string> LeafKeys(IConfigurationProvider provider)
     {
-        IEnumerable<string> Walk(string? parent) => provider.GetChildKeys([], parent).Distinct(StringComparer.OrdinalIgnoreCase).SelectMany(child =>
+        IEnumerable<string> Walk(string? parent) =>
+            provider.GetChildKeys([], parent).Distinct(StringComparer.OrdinalIgnoreCase).SelectMany(child =>
         {
             var path = parent is null ? child : $"{parent}:{child}";
             return provider.GetChildKeys([], path).Any() ? Walk(path) : [path];
@@ -93,8 +103,10 @@ internal static class SettingChecks
 
     private static string Where(IConfigurationProvider provider, string key) => provider switch
     {
-        JsonConfigurationProvider json => json.Source.FileProvider?.GetFileInfo(json.Source.Path ?? string.Empty).PhysicalPath ?? SummitDrDefaults.FileName,
-        EnvironmentVariablesConfigurationProvider => $"environment {SummitDrDefaults.EnvironmentPrefix}{key.Replace(":", "__", StringComparison.Ordinal)}",
+        JsonConfigurationProvider json =>
+            json.Source.FileProvider?.GetFileInfo(json.Source.Path ?? string.Empty).PhysicalPath ?? SummitDrDefaults.FileName,
+        EnvironmentVariablesConfigurationProvider => $"environment " +
+            $"{SummitDrDefaults.EnvironmentPrefix}{key.Replace(":", "__", StringComparison.Ordinal)}",
         _ => "--set",
     };
 

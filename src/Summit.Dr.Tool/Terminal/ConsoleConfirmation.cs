@@ -28,7 +28,8 @@ internal sealed class ConsoleConfirmation(ToolConsole console) : IRestoreConfirm
         error.WriteLine($"with {Source(request)}.");
         error.WriteLine(request.Kind switch
         {
-            ConfirmationKind.Restore when request.SafetyBackup => "What it replaces is kept aside (`summit-dr undo` puts it back), and a safety backup of it is written first.",
+            ConfirmationKind.Restore when request.SafetyBackup => "What it replaces is kept aside (`summit-dr undo` puts it back), and a " +
+                "safety backup of it is written first.",
             ConfirmationKind.Restore => "What it replaces is kept aside, not copied: `summit-dr undo` puts it back.",
             ConfirmationKind.Undo => "What the restore put in its place is removed.",
             _ => "It is deleted for good: that restore can no longer be undone.",
@@ -40,7 +41,8 @@ internal sealed class ConsoleConfirmation(ToolConsole console) : IRestoreConfirm
 
     private static string Source(ConfirmationRequest request) => request.Kind switch
     {
-        ConfirmationKind.Restore => $"backup {request.Source}{(request.TakenAt is { } at ? $", taken {at.ToLocalTime():yyyy-MM-dd HH:mm:ss}" : string.Empty)}"
+        ConfirmationKind.Restore => $"backup {request.Source}" +
+            $"{(request.TakenAt is { } at ? $", taken {at.ToLocalTime():yyyy-MM-dd HH:mm:ss}" : string.Empty)}"
             + (request.Bytes is { } bytes ? $", {LoggingProgressReporter.FormatBytes(bytes)}" : string.Empty),
         ConfirmationKind.Undo => $"the state from before the {request.Source}, kept aside by it",
         _ => "nothing: the kept state is deleted",
@@ -48,7 +50,8 @@ internal sealed class ConsoleConfirmation(ToolConsole console) : IRestoreConfirm
 
     private static string Describe(ConfirmationKind kind, ConfirmationTarget target) => (kind, target.Component) switch
     {
-        (ConfirmationKind.Discard, BackupComponent.Postgres) => $"PostgreSQL database {target.Kept} (the database {target.Name} before the restore)",
+        (ConfirmationKind.Discard, BackupComponent.Postgres) => $"PostgreSQL database {target.Kept} (the database {target.Name} before " +
+            $"the restore)",
         (ConfirmationKind.Discard, BackupComponent.Neo4j) => $"Neo4j store {target.Kept} in container {target.Container}'s volume",
         (ConfirmationKind.Discard, _) => $"uploads tree {target.Kept}",
         (_, BackupComponent.Postgres) => $"PostgreSQL database {target.Name} in container {target.Container}",

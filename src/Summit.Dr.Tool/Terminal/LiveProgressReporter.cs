@@ -60,7 +60,8 @@ internal sealed class LiveProgressReporter : IProgressReporter, IDisposable
         {
             var percent = (int)Math.Min(99, done * 100 / total);
             var left = rate > 0 ? $" ETA {Clock(TimeSpan.FromSeconds((total - done) / rate))}" : string.Empty;
-            return $"{name} {percent}% {LoggingProgressReporter.FormatBytes(done)}/{LoggingProgressReporter.FormatBytes(total)}{speed}{left}";
+            return $"{name} {percent}% " +
+                $"{LoggingProgressReporter.FormatBytes(done)}/{LoggingProgressReporter.FormatBytes(total)}{speed}{left}";
         }
 
         return $"{name} {LoggingProgressReporter.FormatBytes(done)}{speed}";
@@ -95,7 +96,9 @@ internal sealed class LiveProgressReporter : IProgressReporter, IDisposable
         {
             line = _running.Count == 0
                 ? null
-                : $"{Spinner[(advance ? ++_frame : _frame) % Spinner.Length]} {string.Join(" · ", _running.Select(r => Describe(r.Name, r.BytesSoFar?.Invoke(), r.Expected, Stopwatch.GetElapsedTime(r.Started))))}";
+                : $"{Spinner[(advance ? ++_frame : _frame) % Spinner.Length]} " +
+                    string.Join(" · ",
+                        _running.Select(r => Describe(r.Name, r.BytesSoFar?.Invoke(), r.Expected, Stopwatch.GetElapsedTime(r.Started))));
         }
 
         _status.Show(line);

@@ -9,7 +9,8 @@ internal static class PitrPlatform
 {
     public static readonly string[] On = ["--set", "Pitr:Enabled=true"];
 
-    public static async Task<ToolRun> ToolAsync(Platform platform, params string[] args) => await ToolRun.RunAsync(platform.WorkDir, [.. args, .. On]);
+    public static async Task<ToolRun> ToolAsync(Platform platform, params string[] args) =>
+        await ToolRun.RunAsync(platform.WorkDir, [.. args, .. On]);
 
     /// <summary>The archiver started and a backup (with its base backup) taken; a `batches` table to write into.</summary>
     public static async Task StartAsync(Platform platform, params string[] settings)
@@ -69,7 +70,8 @@ internal static class PitrPlatform
             if (status.ExitCode == 0)
             {
                 using var json = JsonDocument.Parse(status.Stdout);
-                if (json.RootElement.GetProperty("archiver").GetString() == "running" && json.RootElement.GetProperty("lagBytes") is { ValueKind: JsonValueKind.Number } lag && lag.GetInt64() == 0)
+                if (json.RootElement.GetProperty("archiver").GetString() == "running"
+                    && json.RootElement.GetProperty("lagBytes") is { ValueKind: JsonValueKind.Number } lag && lag.GetInt64() == 0)
                 {
                     return;
                 }
@@ -95,7 +97,9 @@ internal static class PitrPlatform
     /// <summary>Every segment number from the first to the last is there (complete, or `.partial` for the last).</summary>
     public static void AssertContiguous(IReadOnlyList<string> segments)
     {
-        var numbers = segments.Select(s => ulong.Parse(s[8..16], NumberStyles.HexNumber, CultureInfo.InvariantCulture) * 256 + ulong.Parse(s[16..24], NumberStyles.HexNumber, CultureInfo.InvariantCulture)).Distinct().Order().ToList();
+        var numbers = segments.Select(
+            s => ulong.Parse(s[8..16], NumberStyles.HexNumber, CultureInfo.InvariantCulture) * 256 + ulong.Parse(
+                s[16..24], NumberStyles.HexNumber, CultureInfo.InvariantCulture)).Distinct().Order().ToList();
         Assert.That(numbers, Is.Not.Empty);
         var missing = Enumerable.Range(0, (int)(numbers[^1] - numbers[0] + 1)).Select(i => numbers[0] + (ulong)i).Except(numbers).ToList();
         Assert.That(missing, Is.Empty, "segments missing from the archive: " + string.Join(", ", segments));

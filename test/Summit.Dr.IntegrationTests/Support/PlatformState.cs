@@ -7,7 +7,8 @@ namespace Summit.Dr.IntegrationTests.Support;
 internal sealed record PlatformState(string Tables, long Nodes, IReadOnlyDictionary<string, string> Uploads)
 {
     public static async Task<PlatformState> CaptureAsync(Platform platform) =>
-        new(await platform.TableChecksumsAsync(), await platform.NodeCountAsync(), Directory.Exists(platform.Uploads) ? Platform.HashTree(platform.Uploads) : new Dictionary<string, string>());
+        new(await platform.TableChecksumsAsync(), await platform.NodeCountAsync(),
+            Directory.Exists(platform.Uploads) ? Platform.HashTree(platform.Uploads) : new Dictionary<string, string>());
 
     public void AssertEqual(PlatformState other, string because)
     {

@@ -26,7 +26,8 @@ internal sealed class RecordingCli
         var docker = Sh.RequireAsync("sh", "-c", "command -v docker").GetAwaiter().GetResult().Trim();
         // One call's line is written under a lock: the tool runs some docker commands side by side (Neo4j's store and
         // its transaction logs are moved at once), and their arguments must not interleave in the record.
-        File.WriteAllText(path, $"#!/bin/sh\nexec 9>>'{calls}.lock'\nflock 9\nfor a in \"$@\"; do printf '%s\\037' \"$a\" >> '{calls}'; done\necho >> '{calls}'\nexec 9>&-\nexec '{docker}' \"$@\"\n");
+        File.WriteAllText(path, $"#!/bin/sh\nexec 9>>'{calls}.lock'\nflock 9\nfor a in \"$@\"; do printf '%s\\037' \"$a\" >> '{calls}'; " +
+            $"done\necho >> '{calls}'\nexec 9>&-\nexec '{docker}' \"$@\"\n");
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return new RecordingCli(path, calls);
     }

@@ -20,8 +20,10 @@ public sealed class FolderImportTests
 
         var circles = Circles(graph);
 
-        var edges = circles.SelectMany(c => c.SelectMany(from => graph[from].Where(c.Contains).Select(to => $"  {from} -> {to}: {examples[(from, to)]}")));
-        Assert.That(circles, Is.Empty, "folders that import each other:\n" + string.Join("\n", circles.Select(c => string.Join(", ", c))) + "\nby:\n" + string.Join("\n", edges));
+        var edges = circles.SelectMany(c => c.SelectMany(from => graph[from].Where(c.Contains).Select(to => $"  {from} -> {to}: " +
+            $"{examples[(from, to)]}")));
+        Assert.That(circles, Is.Empty, "folders that import each " +
+            "other:\n" + string.Join("\n", circles.Select(c => string.Join(", ", c))) + "\nby:\n" + string.Join("\n", edges));
     }
 
     [Test]
@@ -127,6 +129,7 @@ public sealed class FolderImportTests
             type = outer;
         }
 
-        return type.Name is "SummitDrServices" or "Program" or "<Module>" || type.Namespace is null || type.Name.StartsWith("<PrivateImplementationDetails>", StringComparison.Ordinal);
+        return type.Name is "SummitDrServices" or "Program" or "<Module>" || type.Namespace is null
+            || type.Name.StartsWith("<PrivateImplementationDetails>", StringComparison.Ordinal);
     }
 }

@@ -15,7 +15,8 @@ internal static class TypeReferences
         .Select(f => (OpCode)f.GetValue(null)!)
         .ToDictionary(o => o.Value);
 
-    private const BindingFlags Everything = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
+    private const BindingFlags Everything =
+        BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
 
     public static IEnumerable<Type> Of(Type type)
     {
@@ -92,7 +93,8 @@ internal static class TypeReferences
         return found;
     }
 
-    /// <summary>The types a method's IL names: in type tokens, and as the declaring and signature types of the methods and fields it calls.</summary>
+    /// <summary>The types a method's IL names: in type tokens, and as the declaring and signature types of the methods and fields it
+    /// calls.</summary>
     private static IEnumerable<Type> InBody(MethodBase method)
     {
         var il = method.GetMethodBody()?.GetILAsByteArray();

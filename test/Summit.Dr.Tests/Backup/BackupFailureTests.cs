@@ -6,7 +6,8 @@ using Summit.Dr.Tests.Support;
 
 namespace Summit.Dr.Tests.Backup;
 
-/// <summary>What a backup leaves when something fails: Neo4j as it was found, no backup that looks complete, the lock released, the log kept.</summary>
+/// <summary>What a backup leaves when something fails: Neo4j as it was found, no backup that looks complete, the lock released, the log
+/// kept.</summary>
 [TestFixture]
 [CancelAfter(30_000)]
 public sealed class BackupFailureTests
@@ -55,12 +56,14 @@ public sealed class BackupFailureTests
     public void A_failed_postgres_dump_never_stops_neo4j()
     {
         using var harness = new CoreHarness();
-        harness.Docker.When(FakeDocker.IsPgDump, 1, "pg_dump: error: connection to server failed: FATAL:  role \"intelgraph\" does not exist");
+        harness.Docker.When(FakeDocker.IsPgDump, 1, "pg_dump: error: connection to server failed: FATAL:  role \"intelgraph\" does not " +
+            "exist");
 
         var error = Assert.ThrowsAsync<OperationFailedException>(() => harness.RunBackupAsync());
 
         AssertNeo4jUntouchedAndNothingVisible(harness);
-        Assert.That(error!.Message, Does.Contain("pg_dump of database 'intelgraph_dev' in container 'postgres' failed").And.Contain("role"));
+        Assert.That(error!.Message, Does.Contain("pg_dump of database 'intelgraph_dev' in container 'postgres' " +
+            "failed").And.Contain("role"));
     }
 
     [Test]
@@ -94,7 +97,8 @@ public sealed class BackupFailureTests
 
         Assert.That(async () => await backup, Throws.InstanceOf<OperationCanceledException>());
         AssertNeo4jBackAndNothingVisible(harness);
-        Assert.That(harness.Docker.IndexOf(l => l == "rm --force " + FakeDocker.Bench), Is.LessThan(harness.Docker.IndexOf(l => l.StartsWith("start", StringComparison.Ordinal))),
+        Assert.That(harness.Docker.IndexOf(l => l == "rm --force " + FakeDocker.Bench),
+            Is.LessThan(harness.Docker.IndexOf(l => l.StartsWith("start", StringComparison.Ordinal))),
             "the workbench is removed before Neo4j starts: killing the docker client does not end the dump, which holds the store lock");
     }
 
@@ -151,7 +155,8 @@ public sealed class BackupFailureTests
     public void Backup_fails_when_pg_restore_cannot_read_the_dump()
     {
         using var harness = new CoreHarness();
-        harness.Docker.When(s => s.Arguments.Contains("pg_restore"), 1, "pg_restore: error: input file does not appear to be a valid archive");
+        harness.Docker.When(s => s.Arguments.Contains("pg_restore"), 1, "pg_restore: error: input file does not appear to be a valid " +
+            "archive");
 
         var error = Assert.ThrowsAsync<OperationFailedException>(() => harness.RunBackupAsync());
 
@@ -194,7 +199,8 @@ public sealed class BackupFailureTests
         harness.Docker.Containers.Remove("postgres");
         // docker inspect resolves id prefixes; a container that answers under another name is not ours.
         harness.Docker.When(s => s.Arguments.SequenceEqual(new[] { "inspect", "--type", "container", "postgres" }),
-            (_, _) => Task.FromResult(FakeDocker.Result(stdout: new FakeContainer("summit-postgres", "postgres:16", true, []).InspectJson())));
+            (_, _) => Task.FromResult(
+                FakeDocker.Result(stdout: new FakeContainer("summit-postgres", "postgres:16", true, []).InspectJson())));
 
         Assert.ThrowsAsync<PreconditionException>(() => harness.RunBackupAsync());
     }
@@ -217,7 +223,8 @@ public sealed class BackupFailureTests
         Assert.Multiple(() =>
         {
             Assert.That(harness.Docker.Containers["neo4j"].Running, Is.True, "Neo4j is running again");
-            Assert.That(harness.Docker.Calls.SkipWhile(c => !FakeDocker.IsStart(c)).Any(c => c.Arguments.Contains("cypher-shell")), Is.True, "the tool waited until Neo4j answered");
+            Assert.That(harness.Docker.Calls.SkipWhile(c => !FakeDocker.IsStart(c)).Any(c => c.Arguments.Contains("cypher-shell")),
+                Is.True, "the tool waited until Neo4j answered");
             Assert.That(harness.Docker.Containers.ContainsKey(FakeDocker.Bench), Is.False, "the workbench is removed");
             Assert.That(harness.AllDirectories(), Is.Empty, "no backup and no unfinished directory is left");
             Assert.That(File.Exists(StopJournal.PathIn(harness.Root)), Is.False, "the stop journal is cleared once Neo4j answers");

@@ -23,7 +23,8 @@ public sealed class BackupManifestTests
         var tree = await UploadsTreeHash.OfDirectoryAsync(Path.Combine(harness.WorkDir, "server", "uploads"), CancellationToken.None);
         Assert.Multiple(() =>
         {
-            Assert.That(result.Manifest!.Postgres.RowCounts, Is.EquivalentTo(harness.Docker.RowCounts), "exact counts, from the session whose snapshot pg_dump used");
+            Assert.That(result.Manifest!.Postgres.RowCounts, Is.EquivalentTo(harness.Docker.RowCounts), "exact counts, from the session " +
+                "whose snapshot pg_dump used");
             Assert.That(result.Manifest!.Neo4j.RelationshipCount, Is.Not.Null);
             Assert.That(result.Manifest!.Uploads.TreeSha256, Is.EqualTo(tree));
         });
@@ -73,9 +74,11 @@ public sealed class BackupManifestTests
         harness.Docker.Containers["neo4j"].Image = "registry.local/graph:prod";
         harness.Docker.Containers["neo4j"].Environment = ["NEO4J_AUTH=neo4j/s3cret-Pa55"];
 
-        var graph = await harness.Backup.RunAsync(new BackupRequest(null, BackupComponents.Parse("neo4j"), DryRun: false), CancellationToken.None);
+        var graph = await harness.Backup.RunAsync(
+            new BackupRequest(null, BackupComponents.Parse("neo4j"), DryRun: false), CancellationToken.None);
         harness.Time.Advance(TimeSpan.FromSeconds(2));
-        var empty = await harness.Backup.RunAsync(new BackupRequest(null, BackupComponents.Parse("uploads"), DryRun: false), CancellationToken.None);
+        var empty = await harness.Backup.RunAsync(
+            new BackupRequest(null, BackupComponents.Parse("uploads"), DryRun: false), CancellationToken.None);
 
         var first = await ManifestFiles.ReadAsync(graph.Directory, CancellationToken.None);
         var second = await ManifestFiles.ReadAsync(empty.Directory, CancellationToken.None);
@@ -98,7 +101,8 @@ public sealed class BackupManifestTests
         Assert.Multiple(() =>
         {
             Assert.That(calls.SelectMany(c => c.Arguments), Has.None.Contains("s3cret-Pa55").And.None.Contains("pg-Secret-42"));
-            Assert.That(calls.Where(c => c.Arguments.Contains("cypher-shell")).Select(c => c.Environment["NEO4J_PASSWORD"]), Is.All.EqualTo("s3cret-Pa55"));
+            Assert.That(calls.Where(c => c.Arguments.Contains("cypher-shell")).Select(c => c.Environment["NEO4J_PASSWORD"]),
+                Is.All.EqualTo("s3cret-Pa55"));
             Assert.That(calls.Single(FakeDocker.IsPgDump).Environment["PGPASSWORD"], Is.EqualTo("pg-Secret-42"));
             Assert.That(calls.Single(FakeDocker.IsPgDump).Arguments, Does.Contain("PGPASSWORD"));
             Assert.That(everything, Does.Not.Contain("s3cret-Pa55").And.Not.Contain("pg-Secret-42"));
@@ -110,7 +114,8 @@ public sealed class BackupManifestTests
     {
         using var harness = new CoreHarness();
 
-        var result = await harness.Backup.RunAsync(new BackupRequest(null, BackupComponents.Parse("postgres,uploads"), DryRun: false), CancellationToken.None);
+        var result = await harness.Backup.RunAsync(
+            new BackupRequest(null, BackupComponents.Parse("postgres,uploads"), DryRun: false), CancellationToken.None);
 
         Assert.Multiple(() =>
         {

@@ -25,10 +25,13 @@ public sealed class BackupOperationTests
         var answered = harness.Docker.Calls.Select((c, i) => (c, i)).First(p => p.i > start && p.c.Arguments.Contains("cypher-shell")).i;
         Assert.Multiple(() =>
         {
-            Assert.That(First(c => c.Arguments.Contains("cypher-shell")), Is.GreaterThanOrEqualTo(0).And.LessThan(stop), "node count is read while Neo4j still runs");
-            Assert.That(First(FakeDocker.IsBenchStart), Is.GreaterThanOrEqualTo(0).And.LessThan(stop), "the container neo4j-admin runs in is started before Neo4j goes down");
+            Assert.That(First(c => c.Arguments.Contains("cypher-shell")), Is.GreaterThanOrEqualTo(0).And.LessThan(stop),
+                "node count is read while Neo4j still runs");
+            Assert.That(First(FakeDocker.IsBenchStart), Is.GreaterThanOrEqualTo(0).And.LessThan(stop), "the container neo4j-admin runs " +
+                "in is started before Neo4j goes down");
             Assert.That(First(c => c.Arguments.Contains("pgrep")), Is.LessThan(stop), "and is ready before it");
-            Assert.That(First(c => c.Arguments.Contains("stat")), Is.LessThan(stop), "whether the engine sees the backup directory is known before Neo4j goes down");
+            Assert.That(First(c => c.Arguments.Contains("stat")), Is.LessThan(stop), "whether the engine sees the backup directory is " +
+                "known before Neo4j goes down");
             Assert.That(First(FakeDocker.IsPgDump), Is.LessThan(stop), "PostgreSQL is dumped before the stop");
             Assert.That(First(c => c.Arguments.Contains("--list")), Is.LessThan(stop), "and its dump checked before it");
             Assert.That(stop, Is.LessThan(dump));
@@ -52,7 +55,8 @@ public sealed class BackupOperationTests
         var overlapping = manifest.Steps!.Where(s => s.StartedAt < up && s.FinishedAt > down).Select(s => s.Name);
         Assert.Multiple(() =>
         {
-            Assert.That(manifest.Steps!.Select(s => s.Name), Is.SupersetOf(new[] { "postgres dump", "postgres verify", "uploads archive", "neo4j dump", "neo4j verify" }));
+            Assert.That(manifest.Steps!.Select(s => s.Name),
+                Is.SupersetOf(new[] { "postgres dump", "postgres verify", "uploads archive", "neo4j dump", "neo4j verify" }));
             Assert.That(overlapping, Is.EqualTo(new[] { "neo4j dump" }), "the steps whose time overlaps Neo4j's downtime");
             Assert.That(up, Is.GreaterThan(down));
         });
@@ -82,10 +86,12 @@ public sealed class BackupOperationTests
         Assert.Multiple(() =>
         {
             Assert.That(calls.Single(FakeDocker.IsPgDump).Arguments,
-                Is.EqualTo(new[] { "exec", "postgres", "pg_dump", "-U", "intelgraph", "-d", "intelgraph_dev", "-Fc", "-Z", "1", "--snapshot=00000003-0000001B-1" }),
+                Is.EqualTo(new[] { "exec", "postgres", "pg_dump", "-U", "intelgraph", "-d", "intelgraph_dev", "-Fc", "-Z", "1",
+                    "--snapshot=00000003-0000001B-1" }),
                 "pg_dump runs in the snapshot the row-counting session exported");
             Assert.That(calls.Single(FakeDocker.IsSession).Arguments,
-                Is.EqualTo(new[] { "exec", "-i", "postgres", "psql", "-U", "intelgraph", "-d", "intelgraph_dev", "-X", "-A", "-t", "-q", "-F", "\t", "-v", "ON_ERROR_STOP=1" }));
+                Is.EqualTo(new[] { "exec", "-i", "postgres", "psql", "-U", "intelgraph", "-d", "intelgraph_dev", "-X", "-A", "-t", "-q",
+                    "-F", "\t", "-v", "ON_ERROR_STOP=1" }));
             Assert.That(calls.Single(FakeDocker.IsStop).Arguments, Is.EqualTo(new[] { "stop", "--time", "120", "neo4j" }));
             Assert.That(calls.Single(FakeDocker.IsBenchStart).Arguments, Is.EqualTo(new[]
             {
@@ -116,7 +122,8 @@ public sealed class BackupOperationTests
         Assert.Multiple(() =>
         {
             Assert.That(File.ReadAllBytes(Path.Combine(result.Directory, "neo4j.dump")), Is.EqualTo(harness.Docker.Neo4jDump));
-            Assert.That(result.Manifest!.Neo4j.Artifact!.Sha256, Is.EqualTo(Convert.ToHexStringLower(SHA256.HashData(harness.Docker.Neo4jDump))));
+            Assert.That(result.Manifest!.Neo4j.Artifact!.Sha256,
+                Is.EqualTo(Convert.ToHexStringLower(SHA256.HashData(harness.Docker.Neo4jDump))));
             Assert.That(result.Manifest!.Neo4j.Artifact.Size, Is.EqualTo(harness.Docker.Neo4jDump.Length));
             Assert.That(Directory.Exists(Path.Combine(result.Directory, "neo4j-dump.tmp")), Is.False, "the bind-mounted directory is gone");
         });
@@ -136,9 +143,11 @@ public sealed class BackupOperationTests
             {
                 "exec", "--user", "neo4j", FakeDocker.Bench, "neo4j-admin", "database", "dump", "neo4j", "--to-stdout",
             }), "docker exec bypasses the entrypoint, which may print on stdout; neo4j-admin runs as the store's owner");
-            Assert.That(harness.Docker.Calls.Where(FakeDocker.IsBenchStart).Last().Arguments, Has.None.EqualTo("--mount"), "started again without the mount");
+            Assert.That(harness.Docker.Calls.Where(FakeDocker.IsBenchStart).Last().Arguments, Has.None.EqualTo("--mount"),
+                "started again without the mount");
             Assert.That(File.ReadAllBytes(Path.Combine(result.Directory, "neo4j.dump")), Is.EqualTo(harness.Docker.Neo4jDump));
-            Assert.That(harness.Docker.Calls.Single(FakeDocker.IsNeo4jInfo).Arguments, Does.Contain("-i").And.Contain("--from-stdin"), "the dump is read back through stdin");
+            Assert.That(harness.Docker.Calls.Single(FakeDocker.IsNeo4jInfo).Arguments, Does.Contain("-i").And.Contain("--from-stdin"),
+                "the dump is read back through stdin");
         });
     }
 
@@ -147,7 +156,8 @@ public sealed class BackupOperationTests
     {
         using var harness = new CoreHarness();
         // The mount succeeds (the engine's machine has such a path), but the probe file is not there.
-        harness.Docker.When(c => c.Arguments.Contains("stat"), 1, "stat: cannot statx '/summit-dr/.summit-dr-probe': No such file or directory");
+        harness.Docker.When(c => c.Arguments.Contains("stat"), 1, "stat: cannot statx '/summit-dr/.summit-dr-probe': No such file or " +
+            "directory");
 
         var result = await harness.RunBackupAsync();
 
@@ -189,7 +199,8 @@ public sealed class BackupOperationTests
         var dump = harness.Docker.Calls.Single(FakeDocker.IsNeo4jDump).Arguments;
         Assert.Multiple(() =>
         {
-            Assert.That(dump.SkipWhile(a => a != "neo4j-admin"), Is.EqualTo(new[] { "neo4j-admin", "dump", "--database=neo4j", "--to=/summit-dr/neo4j.dump" }));
+            Assert.That(dump.SkipWhile(a => a != "neo4j-admin"),
+                Is.EqualTo(new[] { "neo4j-admin", "dump", "--database=neo4j", "--to=/summit-dr/neo4j.dump" }));
             Assert.That(harness.Docker.Calls.Any(FakeDocker.IsNeo4jInfo), Is.False, "4.4 has no load --info");
             Assert.That(result.Manifest!.Neo4j.AdminSyntax, Is.EqualTo("4.4"));
         });

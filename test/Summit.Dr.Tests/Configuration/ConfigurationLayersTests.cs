@@ -47,7 +47,8 @@ public sealed class ConfigurationLayersTests
     public void Each_layer_overrides_the_one_before()
     {
         File.WriteAllText(Path.Combine(_workDir, "summit-dr.json"), """
-            { "Postgres": { "Container": "from-file", "Database": "file_db" }, "Neo4j": { "StopTimeoutSeconds": 300 }, "Backup": { "Root": "file-root" } }
+            { "Postgres": { "Container": "from-file", "Database": "file_db" }, "Neo4j": { "StopTimeoutSeconds": 300 },
+                "Backup": { "Root": "file-root" } }
             """);
         Environment.SetEnvironmentVariable(EnvironmentKey, "from-env");
         Environment.SetEnvironmentVariable("SUMMIT_DR_Neo4j__StopTimeoutSeconds", "200");
@@ -112,7 +113,8 @@ public sealed class ConfigurationLayersTests
     private SummitDrOptions Load(string? config = null, string[]? settings = null, string? docker = null)
     {
         var configuration = new ConfigurationManager();
-        ConfigurationLayers.Apply(configuration, new GlobalOptions(config, _workDir, docker, settings ?? [], false, false), new WorkingDirectory(_workDir));
+        ConfigurationLayers.Apply(
+            configuration, new GlobalOptions(config, _workDir, docker, settings ?? [], false, false), new WorkingDirectory(_workDir));
         return OperationHost.ValidatedOptions(configuration);
     }
 }

@@ -26,7 +26,8 @@ public sealed class SampleConfigurationTests
         Assert.Multiple(() =>
         {
             Assert.That(inSample.Except(known, StringComparer.OrdinalIgnoreCase), Is.Empty, "keys the tool would refuse as unknown");
-            Assert.That(known.Except(LeftOut, StringComparer.OrdinalIgnoreCase).Except(inSample, StringComparer.OrdinalIgnoreCase).Order(), Is.Empty, "settings the sample does not show");
+            Assert.That(known.Except(LeftOut, StringComparer.OrdinalIgnoreCase).Except(inSample, StringComparer.OrdinalIgnoreCase).Order(),
+                Is.Empty, "settings the sample does not show");
         });
     }
 }

@@ -43,10 +43,12 @@ public sealed class PlatformDiscoveryTests
         var options = harness.Get<IOptions<SummitDrOptions>>().Value;
         Assert.Multiple(() =>
         {
-            Assert.That(options.Postgres.Container, Is.EqualTo("summit-postgres"), "a container named `postgres` exists, but it is only the default");
+            Assert.That(options.Postgres.Container, Is.EqualTo("summit-postgres"), "a container named `postgres` exists, but it is only " +
+                "the default");
             Assert.That(options.Neo4j.Container, Is.EqualTo("summit-neo4j"));
             Assert.That(options.Postgres.Database, Is.EqualTo("summit_dev"), "a compose service lends its environment");
-            Assert.That(harness.Log.Lines, Has.Some.Contains($"PostgreSQL: container 'summit-postgres' (compose project '{project}', service 'postgres')"));
+            Assert.That(harness.Log.Lines, Has.Some.Contains($"PostgreSQL: container 'summit-postgres' (compose project '{project}', " +
+                $"service 'postgres')"));
         });
     }
 
@@ -90,13 +92,15 @@ public sealed class PlatformDiscoveryTests
         var hint = harness.Get<PlatformDiscovery>().HintFor("Postgres:Container");
         Assert.Multiple(() =>
         {
-            Assert.That(harness.Get<IOptions<SummitDrOptions>>().Value.Postgres.Container, Is.EqualTo("postgres"), "nothing of another project is taken silently");
+            Assert.That(harness.Get<IOptions<SummitDrOptions>>().Value.Postgres.Container, Is.EqualTo("postgres"), "nothing of another " +
+                "project is taken silently");
             Assert.That(hint, Does.Contain("'other-postgres-1' (compose project 'other')")
                 .And.Contain("COMPOSE_PROJECT_NAME=other")
                 .And.Contain("--set Postgres:Container=other-postgres-1"));
         });
         var error = Assert.ThrowsAsync<PreconditionException>(() => harness.RunBackupAsync());
-        Assert.That(error!.Message, Does.StartWith("PostgreSQL container 'postgres' not found. ").And.Contain("COMPOSE_PROJECT_NAME=other"));
+        Assert.That(error!.Message, Does.StartWith("PostgreSQL container 'postgres' not " +
+            "found. ").And.Contain("COMPOSE_PROJECT_NAME=other"));
     }
 
     [Test]
@@ -122,7 +126,8 @@ public sealed class PlatformDiscoveryTests
 
         var error = Assert.ThrowsAsync<PreconditionException>(() => harness.Get<PlatformDiscovery>().ApplyAsync(CancellationToken.None));
 
-        Assert.That(error!.Message, Does.Contain("has 2 containers for service 'postgres': summit-postgres-1, summit-postgres-2. Set Postgres:Container"));
+        Assert.That(error!.Message, Does.Contain("has 2 containers for service 'postgres': summit-postgres-1, summit-postgres-2. Set " +
+            "Postgres:Container"));
     }
 
     private static void AddComposeContainer(CoreHarness harness, string name, string project, string service, string[] environment)

@@ -15,7 +15,8 @@ public sealed class DockerCliTests
     {
         var runner = new Mock<IProcessRunner>();
         runner.Setup(r => r.RunAsync(It.IsAny<ProcessSpec>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(FakeDocker.Result(1, stderr: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?"));
+            .ReturnsAsync(FakeDocker.Result(1, stderr: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the " +
+                "docker daemon running?"));
         var docker = new DockerCli(runner.Object, "/usr/bin/docker");
 
         var error = Assert.ThrowsAsync<PreconditionException>(() => docker.InspectAsync("postgres", CancellationToken.None));
@@ -42,9 +43,11 @@ public sealed class DockerCliTests
     {
         var runner = new Mock<IProcessRunner>();
         runner.Setup(r => r.RunAsync(It.IsAny<ProcessSpec>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(FakeDocker.Result(1, stderr: "permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock"));
+            .ReturnsAsync(FakeDocker.Result(1, stderr: "permission denied while trying to connect to the Docker daemon socket at " +
+                "unix:///var/run/docker.sock"));
 
-        var error = Assert.ThrowsAsync<OperationFailedException>(() => new DockerCli(runner.Object, "docker").InspectAsync("postgres", CancellationToken.None));
+        var error = Assert.ThrowsAsync<OperationFailedException>(
+            () => new DockerCli(runner.Object, "docker").InspectAsync("postgres", CancellationToken.None));
 
         Assert.That(error!.Message, Does.Contain("permission denied"));
     }

@@ -30,6 +30,7 @@ public sealed class JournalRecoveryTests
             {
                 "inspect --type container neo4j",
                 "rm --force summit-dr-admin-neo4j",
+                "rm --force summit-dr-safety-neo4j",
                 "rm --force summit-dr-dump-neo4j",
                 "rm --force summit-dr-load-neo4j",
                 "start neo4j",
@@ -53,10 +54,12 @@ public sealed class JournalRecoveryTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(harness.Docker.Containers["neo4j"].Running, Is.True, "what the damaged journal said is lost: the configured Neo4j is started");
+            Assert.That(harness.Docker.Containers["neo4j"].Running, Is.True, "what the damaged journal said is lost: the configured " +
+                "Neo4j is started");
             Assert.That(harness.Docker.Lines, Does.Contain("start neo4j"));
             Assert.That(File.Exists(StopJournal.PathIn(harness.Root)), Is.False, "the next run does not trip over it again");
-            Assert.That(Directory.GetFiles(harness.Root, ".summit-dr-stopped.json.damaged-*"), Has.Length.EqualTo(1), "it is kept for inspection");
+            Assert.That(Directory.GetFiles(harness.Root, ".summit-dr-stopped.json.damaged-*"), Has.Length.EqualTo(1), "it is kept for " +
+                "inspection");
             Assert.That(harness.Log.Text, Does.Contain("is damaged").And.Contain("kept as"));
         });
     }
@@ -120,12 +123,15 @@ public sealed class JournalRecoveryTests
         harness.Docker.Containers["victim"] = new FakeContainer("victim", "busybox", false, []);
         WriteJournal(harness.Root, new ProcessIdentity(Environment.MachineName, int.MaxValue - 7, DateTimeOffset.UtcNow), container);
 
-        var refused = Assert.ThrowsAsync<IntegrityException>(() => harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None));
+        var refused = Assert.ThrowsAsync<IntegrityException>(
+            () => harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None));
 
         Assert.Multiple(() =>
         {
-            Assert.That(refused!.Message, Does.Contain(".summit-dr-stopped.json is not obeyed: its containers names '" + container + "'").And.Contain("Nothing was started"));
-            Assert.That(harness.Docker.Lines.Where(l => l.StartsWith("start", StringComparison.Ordinal) || l.StartsWith("rm", StringComparison.Ordinal)), Is.Empty);
+            Assert.That(refused!.Message, Does.Contain(".summit-dr-stopped.json is not obeyed: its containers names " +
+                "'" + container + "'").And.Contain("Nothing was started"));
+            Assert.That(harness.Docker.Lines.Where(
+                l => l.StartsWith("start", StringComparison.Ordinal) || l.StartsWith("rm", StringComparison.Ordinal)), Is.Empty);
             Assert.That(File.Exists(StopJournal.PathIn(harness.Root)), Is.True, "the file is left for a person");
         });
     }
@@ -135,9 +141,12 @@ public sealed class JournalRecoveryTests
     {
         using var harness = new CoreHarness();
         WriteJournal(harness.Root, new ProcessIdentity(Environment.MachineName, int.MaxValue - 7, DateTimeOffset.UtcNow), "neo4j");
-        File.SetUnixFileMode(StopJournal.PathIn(harness.Root), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite);
+        File.SetUnixFileMode(
+            StopJournal.PathIn(harness.Root),
+            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite);
 
-        var refused = Assert.ThrowsAsync<UnsafeFileException>(() => harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None));
+        var refused = Assert.ThrowsAsync<UnsafeFileException>(
+            () => harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None));
 
         Assert.That(refused!.Message, Does.Contain("has mode 606, not 600"));
         Assert.That(refused.ExitCode, Is.EqualTo(4));
@@ -154,6 +163,8 @@ public sealed class JournalRecoveryTests
     private static void WriteJournal(string root, ProcessIdentity owner, string container)
     {
         Directory.CreateDirectory(root);
-        OwnFile.Write(StopJournal.PathIn(root), JsonSerializer.Serialize(new StopJournalRecord(owner, DateTimeOffset.UtcNow, [container]), JsonDefaults.Options));
+        OwnFile.Write(
+            StopJournal.PathIn(root),
+            JsonSerializer.Serialize(new StopJournalRecord(owner, DateTimeOffset.UtcNow, [container]), JsonDefaults.Options));
     }
 }

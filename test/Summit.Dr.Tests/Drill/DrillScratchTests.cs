@@ -37,11 +37,14 @@ public sealed class DrillScratchTests
     [Test]
     public async Task A_scratch_container_gets_labelled_volumes_at_the_images_declared_paths_and_secrets_only_in_the_environment()
     {
-        Answer(args => args[0] == "image" ? Ok("{\"/data\":{},\"/logs\":{}}") : args[0] == "inspect" ? Ok(Inspected("summit-dr-drill-unit-1-neo4j")) : Ok());
+        Answer(args => args[0] == "image" ? Ok("{\"/data\":{},\"/logs\":{}}") : args[0] == "inspect" ? Ok(
+            Inspected("summit-dr-drill-unit-1-neo4j")) : Ok());
 
         await using (var scratch = new DrillScratch(_docker, "unit-1", NullLogger.Instance))
         {
-            await scratch.RunAsync("neo4j", "neo4j:5", new Dictionary<string, string> { ["NEO4J_AUTH"] = "neo4j/s3cret" }, start: false, CancellationToken.None);
+            await scratch.RunAsync(
+                "neo4j", "neo4j:5", new Dictionary<string, string> { ["NEO4J_AUTH"] = "neo4j/s3cret" }, start: false,
+                CancellationToken.None);
             _calls.Clear();
         }
 
@@ -49,7 +52,8 @@ public sealed class DrillScratchTests
         Assert.Multiple(() =>
         {
             Assert.That(create.Arguments, Does.Contain("--network").And.Contain("none"));
-            Assert.That(string.Join(' ', create.Arguments), Does.Contain("--label summit-dr.drill=unit-1").And.Contain("--label summit-dr.drill.owner="));
+            Assert.That(string.Join(' ', create.Arguments),
+                Does.Contain("--label summit-dr.drill=unit-1").And.Contain("--label summit-dr.drill.owner="));
             Assert.That(string.Join(' ', create.Arguments), Does.Contain("type=volume,source=summit-dr-drill-unit-1-neo4j-0,target=/data")
                 .And.Contain("type=volume,source=summit-dr-drill-unit-1-neo4j-1,target=/logs"));
             Assert.That(string.Join(' ', create.Arguments), Does.Not.Contain("s3cret"), "the password travels in the environment");
@@ -73,11 +77,14 @@ public sealed class DrillScratchTests
 
         await using (var scratch = new DrillScratch(_docker, "unit-2", NullLogger.Instance))
         {
-            var error = Assert.ThrowsAsync<OperationFailedException>(() => scratch.RunAsync("postgres", "postgres:99", new Dictionary<string, string>(), start: true, CancellationToken.None));
+            var error = Assert.ThrowsAsync<OperationFailedException>(
+                () => scratch.RunAsync("postgres", "postgres:99", new Dictionary<string, string>(), start: true, CancellationToken.None));
             Assert.That(error!.Message, Does.Contain("The image postgres:99 is not on this engine").And.Contain("docker pull postgres:99"));
         }
 
-        Assert.That(_calls.Where(c => c.StartsWith("create", StringComparison.Ordinal) || c.StartsWith("run", StringComparison.Ordinal) || c.StartsWith("volume create", StringComparison.Ordinal)), Is.Empty);
+        Assert.That(_calls.Where(
+            c => c.StartsWith("create", StringComparison.Ordinal) || c.StartsWith("run", StringComparison.Ordinal)
+                || c.StartsWith("volume create", StringComparison.Ordinal)), Is.Empty);
     }
 
     [Test]
@@ -105,14 +112,17 @@ public sealed class DrillScratchTests
         File.WriteAllText(Path.Combine(Path.GetTempPath(), "summit-dr-drill-unit-kept", ".kept"), "kept");
         Answer(args => args[0] switch
         {
-            "ps" => Ok($"summit-dr-drill-unit-dead-neo4j\t{gone}\tunit-dead\nsummit-dr-drill-unit-live-neo4j\t{alive}\tunit-live\nsummit-dr-drill-unit-kept-neo4j\t{gone}\tunit-kept\n"),
-            "volume" when args[1] == "ls" => Ok($"summit-dr-drill-unit-dead-neo4j-0\t{gone}\tunit-dead\nsummit-dr-drill-unit-live-neo4j-0\t{alive}\tunit-live\n"),
+            "ps" => Ok($"summit-dr-drill-unit-dead-neo4j\t{gone}\tunit-dead\nsummit-dr-drill-unit-live-neo4j\t" +
+                $"{alive}\tunit-live\nsummit-dr-drill-unit-kept-neo4j\t{gone}\tunit-kept\n"),
+            "volume" when args[1] == "ls" =>
+                Ok($"summit-dr-drill-unit-dead-neo4j-0\t{gone}\tunit-dead\nsummit-dr-drill-unit-live-neo4j-0\t{alive}\tunit-live\n"),
             _ => Ok(),
         });
 
         await DrillScratch.RemoveLeftoversAsync(_docker, NullLogger.Instance, CancellationToken.None);
 
-        Assert.That(_calls.Where(c => c.StartsWith("rm ", StringComparison.Ordinal) || c.StartsWith("volume rm ", StringComparison.Ordinal)), Is.EqualTo(new[]
+        Assert.That(_calls.Where(
+            c => c.StartsWith("rm ", StringComparison.Ordinal) || c.StartsWith("volume rm ", StringComparison.Ordinal)), Is.EqualTo(new[]
         {
             "rm --force summit-dr-admin-summit-dr-drill-unit-dead-neo4j",
             "rm --force summit-dr-drill-unit-dead-neo4j",
@@ -137,5 +147,7 @@ public sealed class DrillScratchTests
     private static ProcessResult Fail(string stderr) => new(1, string.Empty, stderr, TimeSpan.Zero);
 
     private static string Inspected(string name) =>
-        "[{\"Id\":\"abc\",\"Name\":\"/" + name + "\",\"Config\":{\"Image\":\"img\",\"Env\":[],\"Labels\":{\"summit-dr.drill\":\"x\"},\"User\":\"\"},\"State\":{\"Running\":false,\"Status\":\"created\"}}]";
+        "[{\"Id\":\"abc\",\"Name\":\"/" + name + "\",\"Config\":{\"Image\":\"img\",\"Env\":[]," +
+        "\"Labels\":{\"summit-dr.drill\":\"x\"},\"User\":\"\"}," +
+        "\"State\":{\"Running\":false,\"Status\":\"created\"}}]";
 }

@@ -12,7 +12,8 @@ using Summit.Dr.Tests.Support;
 
 namespace Summit.Dr.Tests.Neo4j;
 
-/// <summary>Neo4j down only for a copy (backup) or a rename (restore), on the fake engine: the order, the fallback and every failure.</summary>
+/// <summary>Neo4j down only for a copy (backup) or a rename (restore), on the fake engine: the order, the fallback and every
+/// failure.</summary>
 [TestFixture]
 [CancelAfter(30_000)]
 public sealed class SnapshotTests
@@ -23,7 +24,8 @@ public sealed class SnapshotTests
 
     private static bool IsMove(ProcessSpec s) => FakeDocker.InBench(s) && s.Arguments.Contains("mv");
 
-    private static bool IsScratchRemoval(ProcessSpec s) => s.Arguments.Contains("rm") && s.Arguments.Any(a => a.StartsWith("/data/summit-dr-scratch-", StringComparison.Ordinal));
+    private static bool IsScratchRemoval(ProcessSpec s) =>
+        s.Arguments.Contains("rm") && s.Arguments.Any(a => a.StartsWith("/data/summit-dr-scratch-", StringComparison.Ordinal));
 
     private static CoreHarness WithRoom(Action<SummitDrOptions>? configure = null)
     {
@@ -44,13 +46,16 @@ public sealed class SnapshotTests
         var dumpCall = harness.Docker.Calls[dump];
         Assert.Multiple(() =>
         {
-            Assert.That(harness.Docker.Calls.Where(IsCopy).Select(c => harness.Docker.Calls.ToList().IndexOf(c)), Has.All.GreaterThan(stop).And.All.LessThan(start), "both copies run while Neo4j is down");
+            Assert.That(harness.Docker.Calls.Where(IsCopy).Select(c => harness.Docker.Calls.ToList().IndexOf(c)),
+                Has.All.GreaterThan(stop).And.All.LessThan(start), "both copies run while Neo4j is down");
             Assert.That(harness.Docker.Calls.Count(IsCopy), Is.EqualTo(2), "the store and its transaction logs");
             Assert.That(harness.Docker.Calls.Count(FakeDocker.IsStop), Is.EqualTo(1), "one stop");
             Assert.That(dump, Is.GreaterThan(start), "the dump runs after Neo4j is started again");
-            Assert.That(dumpCall.Arguments, Has.Some.StartsWith("--additional-config=/tmp/summit-dr-summit-dr-scratch-snapshot-"), "from the copy");
+            Assert.That(dumpCall.Arguments, Has.Some.StartsWith("--additional-config=/tmp/summit-dr-summit-dr-scratch-snapshot-"),
+                "from the copy");
             Assert.That(First(IsScratchRemoval), Is.GreaterThan(dump), "the copy is removed after the dump");
-            Assert.That(harness.Docker.Volume.Where(p => p.Contains("scratch", StringComparison.Ordinal)), Is.Empty, "nothing of the copy is left");
+            Assert.That(harness.Docker.Volume.Where(p => p.Contains("scratch", StringComparison.Ordinal)), Is.Empty, "nothing of the " +
+                "copy is left");
             Assert.That(File.Exists(StopJournal.PathIn(harness.Root)), Is.False, "the journal is empty again");
             Assert.That(result.Manifest!.Neo4j.Offline?.Work, Is.EqualTo("copy"));
             Assert.That(result.Manifest!.Neo4j.StoreBytes, Is.EqualTo(2048 * 1024));
@@ -70,7 +75,8 @@ public sealed class SnapshotTests
         {
             Assert.That(First(FakeDocker.IsNeo4jDump), Is.GreaterThan(First(FakeDocker.IsStop)).And.LessThan(First(FakeDocker.IsStart)));
             Assert.That(harness.Docker.Calls.Any(IsCopy), Is.False);
-            Assert.That(harness.Log.Text, Does.Contain("Neo4j is down for the whole dump: its volume has 1.0 MiB free, and the snapshot needs 2.0 MiB with 64.0 MiB to spare"));
+            Assert.That(harness.Log.Text, Does.Contain("Neo4j is down for the whole dump: its volume has 1.0 MiB free, and the snapshot " +
+                "needs 2.0 MiB with 64.0 MiB to spare"));
             Assert.That(result.Manifest!.Neo4j.Offline?.Work, Is.EqualTo("dump"));
         });
     }
@@ -84,7 +90,8 @@ public sealed class SnapshotTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(error!.Message, Does.StartWith("Neo4j:Snapshot is always, but its volume has 1.0 MiB free").And.Contain("Nothing was stopped."));
+            Assert.That(error!.Message, Does.StartWith("Neo4j:Snapshot is always, but its volume has 1.0 MiB " +
+                "free").And.Contain("Nothing was stopped."));
             Assert.That(harness.Docker.Calls.Any(FakeDocker.IsStop), Is.False);
             Assert.That(harness.Docker.Containers["neo4j"].Running, Is.True);
         });
@@ -132,8 +139,10 @@ public sealed class SnapshotTests
             Assert.That(down, Has.All.Contains(" mv -T "), "nothing but renames while Neo4j is down");
             Assert.That(down, Has.Count.EqualTo(4), "the live store and logs aside, the staged ones in");
             Assert.That(harness.Docker.Volume, Is.SupersetOf(RestoreHarness.Live), "a store is in place");
-            Assert.That(harness.Docker.Volume.Where(p => p.Contains("scratch", StringComparison.Ordinal)), Is.Empty, "the staging directory is gone");
-            Assert.That(harness.Docker.Volume.Count(p => p.StartsWith("/data/summit-dr-kept-", StringComparison.Ordinal)), Is.EqualTo(2), "the old store is kept for undo");
+            Assert.That(harness.Docker.Volume.Where(p => p.Contains("scratch", StringComparison.Ordinal)), Is.Empty, "the staging " +
+                "directory is gone");
+            Assert.That(harness.Docker.Volume.Count(p => p.StartsWith("/data/summit-dr-kept-", StringComparison.Ordinal)), Is.EqualTo(2),
+                "the old store is kept for undo");
             Assert.That(result.Neo4jDown?.Work.Work, Is.EqualTo("rename"));
         });
     }
@@ -164,7 +173,10 @@ public sealed class SnapshotTests
     {
         using var harness = await RestoreHarness.HarnessWithBackupAsync();
         harness.Docker.Neo4jVolumeFreeKiB = Room;
-        harness.Docker.When(s => IsMove(s) && s.Arguments.Any(a => a.StartsWith("/data/summit-dr-scratch-", StringComparison.Ordinal)), 1, "mv: cannot move: Input/output error");
+        harness.Docker.When(
+            s => IsMove(s)
+                && s.Arguments.Any(a => a.StartsWith("/data/summit-dr-scratch-", StringComparison.Ordinal)), 1, "mv: cannot move: " +
+                    "Input/output error");
 
         Assert.ThrowsAsync<OperationFailedException>(() => RestoreHarness.RestoreAsync(harness, at: TimeSpan.FromSeconds(5)));
 
@@ -173,7 +185,8 @@ public sealed class SnapshotTests
         {
             Assert.That(harness.Docker.Volume, Is.SupersetOf(RestoreHarness.Live), "the old store is back in place");
             Assert.That(harness.Docker.Volume.Where(p => p.StartsWith("/data/summit-dr-kept-", StringComparison.Ordinal)), Is.Empty);
-            Assert.That(calls.FindLastIndex(c => IsMove(c) && c.Arguments.Contains("/data/databases/neo4j")), Is.LessThan(calls.FindLastIndex(FakeDocker.IsStart)), "put back before the start");
+            Assert.That(calls.FindLastIndex(c => IsMove(c) && c.Arguments.Contains("/data/databases/neo4j")),
+                Is.LessThan(calls.FindLastIndex(FakeDocker.IsStart)), "put back before the start");
             Assert.That(harness.Docker.Containers["neo4j"].Running, Is.True);
             Assert.That(File.Exists(StopJournal.PathIn(harness.Root)), Is.False);
         });
@@ -187,7 +200,8 @@ public sealed class SnapshotTests
         Directory.CreateDirectory(harness.Root);
         var record = new StopJournalRecord(dead, DateTimeOffset.UtcNow, [])
         {
-            Scratch = [new("neo4j", "/data/summit-dr-scratch-snapshot-incomplete-20250925_120000"), new("neo4j", "/data/summit-dr-scratch-incoming-20250925_120500")],
+            Scratch = [new("neo4j", "/data/summit-dr-scratch-snapshot-incomplete-20250925_120000"),
+                new("neo4j", "/data/summit-dr-scratch-incoming-20250925_120500")],
         };
         OwnFile.Write(StopJournal.PathIn(harness.Root), JsonSerializer.Serialize(record, JsonDefaults.Options));
 
@@ -208,7 +222,8 @@ public sealed class SnapshotTests
     [TestCase("neo4j", "/data/summit-dr-scratch-snapshot-../../databases", "scratch.path")]
     [TestCase("neo4j", "/data/databases", "scratch.path")]
     [TestCase("postgres", "/data/summit-dr-scratch-staging-20250925_120000", "scratch.container")]
-    public void A_journal_naming_anything_but_a_scratch_directory_of_neo4j_is_refused_and_nothing_is_removed(string container, string path, string field)
+    public void A_journal_naming_anything_but_a_scratch_directory_of_neo4j_is_refused_and_nothing_is_removed(
+        string container, string path, string field)
     {
         using var harness = new CoreHarness();
         Directory.CreateDirectory(harness.Root);
@@ -216,12 +231,14 @@ public sealed class SnapshotTests
         var record = new StopJournalRecord(dead, DateTimeOffset.UtcNow, []) { Scratch = [new(container, path)] };
         OwnFile.Write(StopJournal.PathIn(harness.Root), JsonSerializer.Serialize(record, JsonDefaults.Options));
 
-        var refused = Assert.ThrowsAsync<IntegrityException>(() => harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None));
+        var refused = Assert.ThrowsAsync<IntegrityException>(
+            () => harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None));
 
         Assert.Multiple(() =>
         {
             Assert.That(refused!.Message, Does.Contain($"its {field} names"));
-            Assert.That(harness.Docker.Lines.Where(l => l.Contains(" rm ", StringComparison.Ordinal) || l.StartsWith("start", StringComparison.Ordinal)), Is.Empty);
+            Assert.That(harness.Docker.Lines.Where(
+                l => l.Contains(" rm ", StringComparison.Ordinal) || l.StartsWith("start", StringComparison.Ordinal)), Is.Empty);
             Assert.That(File.Exists(StopJournal.PathIn(harness.Root)), Is.True);
         });
     }

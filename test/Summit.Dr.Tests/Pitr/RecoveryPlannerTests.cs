@@ -5,7 +5,8 @@ using Summit.Dr.Stores.Wal;
 
 namespace Summit.Dr.Tests.Pitr;
 
-/// <summary>What a restore to a point in time lays, chosen before anything is touched: the base backup, the timeline path, every segment, a gap refused.</summary>
+/// <summary>What a restore to a point in time lays, chosen before anything is touched: the base backup, the timeline path, every segment,
+/// a gap refused.</summary>
 [TestFixture]
 [CancelAfter(10_000)]
 public sealed class RecoveryPlannerTests
@@ -35,8 +36,11 @@ public sealed class RecoveryPlannerTests
         Assert.Multiple(() =>
         {
             Assert.That(plan.Base.Name, Is.EqualTo("20261201_102000"));
-            Assert.That(plan.Segments.Select(s => s.LaidName), Is.EqualTo(new[] { "000000010000000000000004", "000000010000000000000005", "000000010000000000000006", "000000010000000000000007" }));
-            Assert.That(Path.GetFileName(plan.Segments[^1].File.Path), Is.EqualTo("000000010000000000000007.partial"), "the segment still being written, renamed");
+            Assert.That(plan.Segments.Select(s => s.LaidName),
+                Is.EqualTo(new[] { "000000010000000000000004", "000000010000000000000005", "000000010000000000000006",
+                    "000000010000000000000007" }));
+            Assert.That(Path.GetFileName(plan.Segments[^1].File.Path), Is.EqualTo("000000010000000000000007.partial"), "the segment " +
+                "still being written, renamed");
         });
     }
 
@@ -48,7 +52,9 @@ public sealed class RecoveryPlannerTests
         Segments(archive, branch, 1, 2..6, partial: 7);
         File.Delete(Path.Combine(archive.PathOf(branch), "000000010000000000000004"));
 
-        var refused = Assert.Throws<IntegrityException>(() => RecoveryPlanner.Plan(Start.AddHours(2), archive, [Base("b", 1, "0/2000028", Start.AddMinutes(5))], _ => Start.AddHours(3)));
+        var refused = Assert.Throws<IntegrityException>(
+            () => RecoveryPlanner.Plan(
+                Start.AddHours(2), archive, [Base("b", 1, "0/2000028", Start.AddMinutes(5))], _ => Start.AddHours(3)));
 
         Assert.That(refused!.Message, Does.Contain("misses segment 000000010000000000000004").And.Contain("nothing was touched"));
     }
@@ -63,9 +69,15 @@ public sealed class RecoveryPlannerTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(() => RecoveryPlanner.Plan(Start.AddMinutes(2), archive, [base1], _ => Start.AddHours(1)), Throws.TypeOf<IntegrityException>().With.Message.Contains("No base backup was finished before"));
-            Assert.That(() => RecoveryPlanner.Plan(Start.AddHours(2), archive, [base1], _ => Start.AddHours(1)), Throws.TypeOf<IntegrityException>().With.Message.Contains("holds WAL up to"));
-            Assert.That(() => RecoveryPlanner.Plan(Start.AddMinutes(-5), archive, [base1], _ => Start.AddHours(1)), Throws.TypeOf<IntegrityException>().With.Message.Contains("The WAL archive begins at"));
+            Assert.That(() =>
+                RecoveryPlanner.Plan(Start.AddMinutes(2), archive, [base1], _ => Start.AddHours(1)),
+                Throws.TypeOf<IntegrityException>().With.Message.Contains("No base backup was finished before"));
+            Assert.That(() =>
+                RecoveryPlanner.Plan(Start.AddHours(2), archive, [base1], _ => Start.AddHours(1)),
+                Throws.TypeOf<IntegrityException>().With.Message.Contains("holds WAL up to"));
+            Assert.That(() =>
+                RecoveryPlanner.Plan(Start.AddMinutes(-5), archive, [base1], _ => Start.AddHours(1)),
+                Throws.TypeOf<IntegrityException>().With.Message.Contains("The WAL archive begins at"));
         });
     }
 
@@ -80,8 +92,11 @@ public sealed class RecoveryPlannerTests
         Segments(archive, second, 2, 5..6, partial: 7);
         File.WriteAllText(Path.Combine(archive.PathOf(second), "00000002.history"), "1\t0/5800000\tbefore 2026-12-01 14:02:00+00\n");
 
-        var plan = RecoveryPlanner.Plan(Start.AddHours(5), archive, [Base("b", 1, "0/2000028", Start.AddMinutes(5))], _ => Start.AddHours(6));
-        var older = RecoveryPlanner.Plan(Start.AddHours(3), archive, [Base("b", 1, "0/2000028", Start.AddMinutes(5))], b => b.Timeline == 1 ? Start.AddHours(4.4) : Start.AddHours(6));
+        var plan = RecoveryPlanner.Plan(
+            Start.AddHours(5), archive, [Base("b", 1, "0/2000028", Start.AddMinutes(5))], _ => Start.AddHours(6));
+        var older = RecoveryPlanner.Plan(
+            Start.AddHours(3), archive, [Base("b", 1, "0/2000028", Start.AddMinutes(5))], b =>
+                b.Timeline == 1 ? Start.AddHours(4.4) : Start.AddHours(6));
 
         Assert.Multiple(() =>
         {
@@ -105,7 +120,8 @@ public sealed class RecoveryPlannerTests
         {
             Assert.That(WalFileName.ParseLsn(text), Is.EqualTo(lsn));
             Assert.That(WalFileName.FormatLsn(lsn), Is.EqualTo(text));
-            Assert.That(WalFileName.Parse("00000003000000010000002A.partial", Segment), Is.EqualTo(new WalFileName(3, 0x12A, Partial: true)));
+            Assert.That(WalFileName.Parse("00000003000000010000002A.partial", Segment),
+                Is.EqualTo(new WalFileName(3, 0x12A, Partial: true)));
             Assert.That(WalFileName.Parse("00000003000000010000002A.history", Segment), Is.Null);
             Assert.That(new WalFileName(3, 0x12A, false).SegmentName(Segment), Is.EqualTo("00000003000000010000002A"));
         });
@@ -120,7 +136,8 @@ public sealed class RecoveryPlannerTests
 
         var removable = WalPrune.Removable(archive, [Base("b", 1, "0/4000028", Start.AddMinutes(5)).Base]);
 
-        Assert.That(removable.Select(f => Path.GetFileName(f.Path)), Is.EqualTo(new[] { "000000010000000000000001", "000000010000000000000002", "000000010000000000000003" }));
+        Assert.That(removable.Select(f => Path.GetFileName(f.Path)),
+            Is.EqualTo(new[] { "000000010000000000000001", "000000010000000000000002", "000000010000000000000003" }));
     }
 
     [TestCase("-15m", -15 * 60)]
@@ -136,7 +153,8 @@ public sealed class RecoveryPlannerTests
     {
         Assert.Multiple(() =>
         {
-            Assert.That(RecoveryTarget.Parse("2026-12-01 14:02:00+01", Start), Is.EqualTo(new DateTimeOffset(2026, 12, 1, 13, 2, 0, TimeSpan.Zero)));
+            Assert.That(RecoveryTarget.Parse("2026-12-01 " +
+                "14:02:00+01", Start), Is.EqualTo(new DateTimeOffset(2026, 12, 1, 13, 2, 0, TimeSpan.Zero)));
             Assert.That(() => RecoveryTarget.Parse("yesterday-ish", Start), Throws.TypeOf<UsageException>());
         });
     }
@@ -170,6 +188,9 @@ public sealed class RecoveryPlannerTests
     }
 
     private static BaseCandidate Base(string name, uint timeline, string start, DateTimeOffset finished) =>
-        new(name, "/nowhere/" + name, new PostgresBase(new ArtifactRecord("postgres.base.tar.gz", 1, new string('0', 64), finished.AddMinutes(-1), finished), System, timeline, start, start, Segment, 1));
+        new(name, "/nowhere/" + name,
+            new PostgresBase(
+                new ArtifactRecord("postgres.base.tar.gz", 1, new string('0', 64), finished.AddMinutes(-1), finished), System, timeline,
+                start, start, Segment, 1));
 
 }

@@ -19,7 +19,8 @@ public sealed class WalLedgerTests
     {
         _root = Directory.CreateTempSubdirectory("summit-dr-ledger-").FullName;
         _archive = new WalArchive(_root);
-        _branch = _archive.Activate(new WalBranch("7300000000000000001", 1, Segment, "postgres", "postgres:16-alpine", []), DateTimeOffset.UtcNow);
+        _branch = _archive.Activate(
+            new WalBranch("7300000000000000001", 1, Segment, "postgres", "postgres:16-alpine", []), DateTimeOffset.UtcNow);
     }
 
     [TearDown]
@@ -54,7 +55,8 @@ public sealed class WalLedgerTests
         signed.CopyTo(Stream.Null);
         unsigned.CopyTo(Stream.Null);
         File.WriteAllBytes(path, new byte[100]);
-        Assert.Throws<IntegrityException>(() => new LedgeredRead(path, entry, signedOnly: true).Dispose(), "a tail shorter than its ledgered length");
+        Assert.Throws<IntegrityException>(() => new LedgeredRead(path, entry, signedOnly: true).Dispose(), "a tail shorter than its " +
+            "ledgered length");
     }
 
     [Test]
@@ -63,7 +65,8 @@ public sealed class WalLedgerTests
         var signed = Write("000000010000000000000002", (int)Segment);
         var planted = Write("000000020000000000000002", (int)Segment);
         var newer = Write("000000010000000000000004", (int)Segment);
-        var ledger = new WalLedger(1, _branch.Name, _branch.SystemIdentifier, 1, Segment, _branch.Activations, DateTimeOffset.UtcNow, [Entry(signed)], null);
+        var ledger = new WalLedger(
+            1, _branch.Name, _branch.SystemIdentifier, 1, Segment, _branch.Activations, DateTimeOffset.UtcNow, [Entry(signed)], null);
         var set = new WalLedgerSet(new Dictionary<string, WalLedger> { [_branch.Name] = ledger }, signedOnly: true);
 
         var refused = Assert.Throws<IntegrityException>(() => set.Usable(_branch, _archive.Files(_branch)));
@@ -71,7 +74,8 @@ public sealed class WalLedgerTests
         var usable = set.Usable(_branch, _archive.Files(_branch));
 
         Assert.That(refused!.Message, Does.Contain("000000020000000000000002").And.Contain("does not vouch for"));
-        Assert.That(usable.Select(f => f.Path), Is.EqualTo(new[] { signed }), $"{Path.GetFileName(newer)} came after the last signed sync: not used, not refused");
+        Assert.That(usable.Select(f => f.Path), Is.EqualTo(new[] { signed }), $"{Path.GetFileName(newer)} came after the last signed " +
+            $"sync: not used, not refused");
     }
 
     private string Write(string name, int size)
@@ -85,6 +89,7 @@ public sealed class WalLedgerTests
     {
         var bytes = File.ReadAllBytes(path);
         var size = length ?? bytes.Length;
-        return new WalLedgerEntry(Path.GetFileName(path), size, Convert.ToHexStringLower(SHA256.HashData(bytes.AsSpan(0, (int)size))), DateTimeOffset.UtcNow);
+        return new WalLedgerEntry(
+            Path.GetFileName(path), size, Convert.ToHexStringLower(SHA256.HashData(bytes.AsSpan(0, (int)size))), DateTimeOffset.UtcNow);
     }
 }

@@ -46,13 +46,17 @@ public sealed class WalVolumeTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(received.Select(r => r.Name), Is.EqualTo(new[] { "000000010000000000000001", "000000010000000000000002.partial", "00000002.history" }));
+            Assert.That(received.Select(r => r.Name),
+                Is.EqualTo(new[] { "000000010000000000000001", "000000010000000000000002.partial", "00000002.history" }));
             Assert.That(Directory.GetFileSystemEntries(_branch).Select(Path.GetFileName).Order(StringComparer.Ordinal),
-                Is.EqualTo(new[] { "000000010000000000000001", "000000010000000000000002.partial", "00000002.history" }), "no link, no other name, no short segment, no temporary left");
+                Is.EqualTo(new[] { "000000010000000000000001", "000000010000000000000002.partial", "00000002.history" }),
+                    "no link, no other name, no short segment, no temporary left");
             Assert.That(Directory.GetFileSystemEntries(Path.Combine(_root, "wal")), Has.Length.EqualTo(1), "nothing beside the branch");
             Assert.That(File.ReadAllText(Path.Combine(_branch, "000000010000000000000001")), Is.EqualTo(Whole('a')));
-            Assert.That(File.GetLastWriteTimeUtc(Path.Combine(_branch, "000000010000000000000001")), Is.EqualTo(Written.UtcDateTime), "the archive's last write is the volume's");
-            Assert.That(File.GetUnixFileMode(Path.Combine(_branch, "000000010000000000000001")), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+            Assert.That(File.GetLastWriteTimeUtc(Path.Combine(_branch, "000000010000000000000001")), Is.EqualTo(Written.UtcDateTime),
+                "the archive's last write is the volume's");
+            Assert.That(File.GetUnixFileMode(Path.Combine(_branch, "000000010000000000000001")),
+                Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
         });
     }
 
@@ -76,9 +80,12 @@ public sealed class WalVolumeTests
             Assert.That(Directory.GetFiles(_branch).Select(Path.GetFileName).Order(StringComparer.Ordinal),
                 Is.EqualTo(new[] { "000000010000000000000001", "000000010000000000000002.partial", "000000010000000000000003.partial" }),
                 "1's .partial is gone, 2's stays until its segment is here");
-            Assert.That(again.Single(r => r.Name == "000000010000000000000001").Bytes, Is.Zero, "a complete segment the archive holds is not written again");
-            Assert.That(File.ReadAllText(Path.Combine(_branch, "000000010000000000000001")), Is.EqualTo(Whole('b')), "nor replaced by what a volume says later");
-            Assert.That(File.ReadAllText(Path.Combine(_branch, "000000010000000000000003.partial")), Is.EqualTo("next, longer"), "a .partial grows: always taken");
+            Assert.That(again.Single(r => r.Name == "000000010000000000000001").Bytes, Is.Zero, "a complete segment the archive holds is " +
+                "not written again");
+            Assert.That(File.ReadAllText(Path.Combine(_branch, "000000010000000000000001")), Is.EqualTo(Whole('b')), "nor replaced by " +
+                "what a volume says later");
+            Assert.That(File.ReadAllText(Path.Combine(_branch, "000000010000000000000003.partial")), Is.EqualTo("next, longer"),
+                "a .partial grows: always taken");
         });
     }
 

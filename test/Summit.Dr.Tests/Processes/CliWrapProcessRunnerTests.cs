@@ -23,7 +23,8 @@ public sealed class CliWrapProcessRunnerTests
     [Test]
     public async Task Arguments_reach_the_process_verbatim_without_a_shell()
     {
-        var result = await _runner.RunAsync(new ProcessSpec("printf", ["%s|", "a b", "$(id)", "'q'", "; rm -rf /"]), CancellationToken.None);
+        var result = await _runner.RunAsync(
+            new ProcessSpec("printf", ["%s|", "a b", "$(id)", "'q'", "; rm -rf /"]), CancellationToken.None);
 
         Assert.That(result.StandardOutput, Is.EqualTo("a b|$(id)|'q'|; rm -rf /|"));
     }
@@ -34,7 +35,8 @@ public sealed class CliWrapProcessRunnerTests
         var input = new MemoryStream(Encoding.ASCII.GetBytes(new string('x', 1_000_000)));
         var output = new MemoryStream();
 
-        var result = await _runner.RunAsync(new ProcessSpec("cat", []) { StandardInput = input, StandardOutput = output }, CancellationToken.None);
+        var result = await _runner.RunAsync(
+            new ProcessSpec("cat", []) { StandardInput = input, StandardOutput = output }, CancellationToken.None);
 
         Assert.That(result.Succeeded, Is.True);
         Assert.That(output.Length, Is.EqualTo(1_000_000));
@@ -44,7 +46,9 @@ public sealed class CliWrapProcessRunnerTests
     public async Task Environment_variables_reach_the_process()
     {
         var result = await _runner.RunAsync(
-            new ProcessSpec("printenv", ["SUMMIT_DR_TEST_SECRET"]) { Environment = new Dictionary<string, string> { ["SUMMIT_DR_TEST_SECRET"] = "hidden" } },
+            new ProcessSpec(
+                "printenv", ["SUMMIT_DR_TEST_SECRET"]) { Environment = new Dictionary<string,
+                    string> { ["SUMMIT_DR_TEST_SECRET"] = "hidden" } },
             CancellationToken.None);
 
         Assert.That(result.StandardOutput.Trim(), Is.EqualTo("hidden"));
@@ -53,7 +57,8 @@ public sealed class CliWrapProcessRunnerTests
     [Test]
     public void A_missing_program_is_a_precondition_failure()
     {
-        var error = Assert.ThrowsAsync<PreconditionException>(() => _runner.RunAsync(new ProcessSpec("/nonexistent/docker", ["info"]), CancellationToken.None));
+        var error = Assert.ThrowsAsync<PreconditionException>(
+            () => _runner.RunAsync(new ProcessSpec("/nonexistent/docker", ["info"]), CancellationToken.None));
 
         Assert.That(error!.Message, Does.Contain("/nonexistent/docker").And.Contain("--docker"));
     }
@@ -64,7 +69,8 @@ public sealed class CliWrapProcessRunnerTests
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
         var started = DateTime.UtcNow;
 
-        Assert.That(async () => await _runner.RunAsync(new ProcessSpec("sleep", ["30"]), cancellation.Token), Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(async () =>
+            await _runner.RunAsync(new ProcessSpec("sleep", ["30"]), cancellation.Token), Throws.InstanceOf<OperationCanceledException>());
         Assert.That(DateTime.UtcNow - started, Is.LessThan(TimeSpan.FromSeconds(10)));
         await Task.CompletedTask;
     }

@@ -20,7 +20,8 @@ public sealed class PrunePlannerTests
     {
         var entries = Regular.Select(n => Entry(n, BackupState.Complete)).ToList();
 
-        var plan = PrunePlanner.Plan(entries, new PrunePolicy(KeepLast: 2, KeepDaily: 3, KeepWeekly: 2, KeepMonthly: 3, KeepSafety: null), TimeZoneInfo.Utc);
+        var plan = PrunePlanner.Plan(
+            entries, new PrunePolicy(KeepLast: 2, KeepDaily: 3, KeepWeekly: 2, KeepMonthly: 3, KeepSafety: null), TimeZoneInfo.Utc);
 
         Assert.That(plan.Where(d => d.Keep).Select(d => d.Entry.Name), Is.EquivalentTo(new[]
         {
@@ -75,7 +76,8 @@ public sealed class PrunePlannerTests
     [Test]
     public void Without_keep_safety_every_safety_backup_is_kept()
     {
-        var entries = new List<BackupEntry> { Entry("20250925_120000", BackupState.Complete), Entry("20250901_130000-safety", BackupState.Safety) };
+        var entries = new List<BackupEntry> { Entry("20250925_120000", BackupState.Complete),
+            Entry("20250901_130000-safety", BackupState.Safety) };
 
         var plan = PrunePlanner.Plan(entries, new PrunePolicy(KeepLast: 1, null, null, null, null), TimeZoneInfo.Utc);
 
@@ -92,7 +94,8 @@ public sealed class PrunePlannerTests
             Entry("20250923_120000", BackupState.Complete, BackupComponent.Postgres, BackupComponent.Neo4j, BackupComponent.Uploads),
         };
 
-        var plan = PrunePlanner.Plan(entries, new PrunePolicy(KeepLast: 1, null, null, null, null), TimeZoneInfo.Utc).ToDictionary(d => d.Entry.Name);
+        var plan = PrunePlanner.Plan(entries, new PrunePolicy(KeepLast: 1, null, null, null, null), TimeZoneInfo.Utc).ToDictionary(
+            d => d.Entry.Name);
 
         Assert.Multiple(() =>
         {
@@ -116,13 +119,17 @@ public sealed class PrunePlannerTests
 
         var plan = PrunePlanner.Plan(entries, new PrunePolicy(KeepLast: 0, null, null, null, null), TimeZoneInfo.Utc);
 
-        Assert.That(plan.Where(d => d.Keep).Select(d => d.Entry.Name), Is.EquivalentTo(new[] { "20250925_120000", "20250924_120000", "20250920_120000" }));
+        Assert.That(plan.Where(d => d.Keep).Select(d => d.Entry.Name),
+            Is.EquivalentTo(new[] { "20250925_120000", "20250924_120000", "20250920_120000" }));
     }
 
     private static BackupEntry Entry(string name, BackupState state, params BackupComponent[] components)
     {
         var stem = name.TrimStart('.').Replace("incomplete-", string.Empty, StringComparison.Ordinal)[..15];
-        var time = DateTimeOffset.ParseExact(stem, "yyyyMMdd_HHmmss", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);
-        return new BackupEntry(name, "/backups/" + name, time, 1000, components.Length == 0 ? [BackupComponent.Postgres] : components, state, null);
+        var time = DateTimeOffset.ParseExact(
+            stem, "yyyyMMdd_HHmmss", System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal);
+        return new BackupEntry(
+            name, "/backups/" + name, time, 1000, components.Length == 0 ? [BackupComponent.Postgres] : components, state, null);
     }
 }

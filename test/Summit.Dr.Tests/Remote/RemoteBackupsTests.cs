@@ -53,7 +53,8 @@ public sealed class RemoteBackupsTests : IDisposable
             });
         _store.Setup(s => s.ListAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .Returns<string, CancellationToken>((prefix, _) => Task.FromResult<IReadOnlyList<RemoteObject>>(
-                _objects.Where(o => o.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(o => new RemoteObject(o.Key, o.Value.Length)).ToList()));
+                _objects.Where(o => o.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(
+                    o => new RemoteObject(o.Key, o.Value.Length)).ToList()));
         _store.Setup(s => s.DeleteAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .Returns<string, CancellationToken>((key, _) =>
             {
@@ -84,11 +85,13 @@ public sealed class RemoteBackupsTests : IDisposable
         {
             Assert.That(pushed.AlreadyThere, Is.False);
             Assert.That(uploads[^1], Is.EqualTo($"upload {name}/manifest.json"));
-            Assert.That(uploads, Is.SupersetOf(new[] { $"upload {name}/postgres.dump", $"upload {name}/neo4j.dump", $"upload {name}/uploads.tar.gz" }));
+            Assert.That(uploads,
+                Is.SupersetOf(new[] { $"upload {name}/postgres.dump", $"upload {name}/neo4j.dump", $"upload {name}/uploads.tar.gz" }));
             foreach (var upload in uploads)
             {
                 var key = upload["upload ".Length..];
-                Assert.That(_calls.IndexOf("download " + key), Is.EqualTo(_calls.IndexOf(upload) + 1), $"{key} is read back before the next upload");
+                Assert.That(_calls.IndexOf("download " + key), Is.EqualTo(_calls.IndexOf(upload) + 1), $"{key} is read back before the " +
+                    $"next upload");
             }
         });
 
@@ -106,7 +109,8 @@ public sealed class RemoteBackupsTests : IDisposable
 
     [TestCase(2, 3)]
     [TestCase(0, 1)]
-    public async Task A_transfer_that_keeps_failing_is_retried_then_the_push_fails_with_no_manifest_off_site_and_what_went_up_removed(int retries, int attempts)
+    public async Task A_transfer_that_keeps_failing_is_retried_then_the_push_fails_with_no_manifest_off_site_and_what_went_up_removed(
+        int retries, int attempts)
     {
         var backup = await Harness.RunBackupAsync();
         var name = Path.GetFileName(backup.Directory);
@@ -122,11 +126,14 @@ public sealed class RemoteBackupsTests : IDisposable
 
         Assert.Multiple(() =>
         {
-            Assert.That(failure!.Message, Does.Contain(attempts > 1 ? $"after {attempts} attempts" : "failed: Connection reset by peer").And.Contain("No complete copy was left off-site").And.Contain("local backup is untouched"));
-            Assert.That(_calls.Count(c => c == $"upload {name}/neo4j.dump"), Is.EqualTo(attempts), "Remote:Retries=0 is one attempt and no retry");
+            Assert.That(failure!.Message, Does.Contain(attempts > 1 ? $"after {attempts} attempts" : "failed: Connection reset by " +
+                "peer").And.Contain("No complete copy was left off-site").And.Contain("local backup is untouched"));
+            Assert.That(_calls.Count(c => c == $"upload {name}/neo4j.dump"), Is.EqualTo(attempts), "Remote:Retries=0 is one attempt and " +
+                "no retry");
             Assert.That(_calls, Has.None.EqualTo($"upload {name}/manifest.json"));
             Assert.That(_objects.Keys, Is.Empty, "what went up before the failure is removed");
-            Assert.That(Directory.GetFiles(backup.Directory).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes), Is.EquivalentTo(local));
+            Assert.That(Directory.GetFiles(backup.Directory).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes),
+                Is.EquivalentTo(local));
         });
     }
 
@@ -156,7 +163,8 @@ public sealed class RemoteBackupsTests : IDisposable
 
         var entries = await remote.ListAsync(CancellationToken.None);
 
-        Assert.That(entries.Select(e => (e.Name, e.State)), Is.EqualTo(new[] { ("20991231_235959", BackupState.Incomplete), (entries[1].Name, BackupState.Complete) }));
+        Assert.That(entries.Select(e => (e.Name, e.State)),
+            Is.EqualTo(new[] { ("20991231_235959", BackupState.Incomplete), (entries[1].Name, BackupState.Complete) }));
         Assert.ThrowsAsync<IntegrityException>(() => remote.PullAsync("20991231_235959", CancellationToken.None));
         Assert.That(await remote.PullAsync("latest", CancellationToken.None), Does.EndWith(entries[1].Name));
     }
@@ -170,10 +178,15 @@ public sealed class RemoteBackupsTests : IDisposable
             TimeProvider.System,
             Harness.Get<ILogger<RemoteStores>>(),
             _ => _store.Object);
-        var catalog = new RemoteCatalog(stores, Harness.Get<BackupCatalog>(), Harness.Get<OperationLock>(), Harness.Get<ILogger<RemoteCatalog>>());
+        var catalog = new RemoteCatalog(
+            stores, Harness.Get<BackupCatalog>(), Harness.Get<OperationLock>(), Harness.Get<ILogger<RemoteCatalog>>());
         return new RemoteUnderTest(
-            new PushOperation(stores, Harness.Get<BackupCatalog>(), Harness.Get<OperationLock>(), Harness.Get<ArtifactEncryption>(), Harness.Get<StepRunner>(), Harness.Get<ILogger<PushOperation>>()),
-            new PullOperation(stores, catalog, Harness.Get<BackupCatalog>(), Harness.Get<OperationLock>(), Harness.Get<BackupTrust>(), Harness.Get<StepRunner>(), Harness.Get<ILogger<PullOperation>>()),
+            new PushOperation(
+                stores, Harness.Get<BackupCatalog>(), Harness.Get<OperationLock>(), Harness.Get<ArtifactEncryption>(),
+                Harness.Get<StepRunner>(), Harness.Get<ILogger<PushOperation>>()),
+            new PullOperation(
+                stores, catalog, Harness.Get<BackupCatalog>(), Harness.Get<OperationLock>(), Harness.Get<BackupTrust>(),
+                Harness.Get<StepRunner>(), Harness.Get<ILogger<PullOperation>>()),
             catalog);
     }
 
@@ -182,7 +195,8 @@ public sealed class RemoteBackupsTests : IDisposable
     {
         public Task<PushResult> PushAsync(string backup, CancellationToken cancellationToken) => Push.PushAsync(backup, cancellationToken);
 
-        public async Task<string> PullAsync(string backup, CancellationToken cancellationToken) => (await Pull.PullAsync(backup, cancellationToken)).Directory;
+        public async Task<string> PullAsync(string backup, CancellationToken cancellationToken) =>
+            (await Pull.PullAsync(backup, cancellationToken)).Directory;
 
         public Task<IReadOnlyList<BackupEntry>> ListAsync(CancellationToken cancellationToken) => Catalog.ListAsync(cancellationToken);
     }

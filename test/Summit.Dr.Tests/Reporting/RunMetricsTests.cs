@@ -5,7 +5,8 @@ using Summit.Dr.Stores.Wal;
 
 namespace Summit.Dr.Tests.Reporting;
 
-/// <summary>The metrics' text and their file: Prometheus names and help, labels, the last success kept across a failure, atomic replacement.</summary>
+/// <summary>The metrics' text and their file: Prometheus names and help, labels, the last success kept across a failure, atomic
+/// replacement.</summary>
 [TestFixture]
 [CancelAfter(10_000)]
 public sealed class RunMetricsTests
@@ -20,14 +21,19 @@ public sealed class RunMetricsTests
         Assert.Multiple(() =>
         {
             Assert.That(text, Does.Contain("# TYPE summit_dr_last_run_timestamp_seconds gauge\n"));
-            Assert.That(text, Does.Contain("summit_dr_last_run_timestamp_seconds{operation=\"backup\",platform=\"summit\"} 1795919412.5\n"));
-            Assert.That(text, Does.Contain("summit_dr_last_success_timestamp_seconds{operation=\"backup\",platform=\"summit\"} 1795919412.5\n"));
+            Assert.That(text, Does.Contain("summit_dr_last_run_timestamp_seconds{operation=\"backup\",platform=\"summit\"} " +
+                "1795919412.5\n"));
+            Assert.That(text, Does.Contain("summit_dr_last_success_timestamp_seconds{operation=\"backup\",platform=\"summit\"} " +
+                "1795919412.5\n"));
             Assert.That(text, Does.Contain("summit_dr_last_run_success{operation=\"backup\",platform=\"summit\"} 1\n"));
             Assert.That(text, Does.Contain("summit_dr_last_run_duration_seconds{operation=\"backup\",platform=\"summit\"} 12.5\n"));
-            Assert.That(text, Does.Contain("summit_dr_artifact_bytes{operation=\"backup\",platform=\"summit\",component=\"postgres\"} 1048576\n"));
+            Assert.That(text, Does.Contain("summit_dr_artifact_bytes{operation=\"backup\",platform=\"summit\",component=\"postgres\"} " +
+                "1048576\n"));
             Assert.That(text, Does.Contain("summit_dr_neo4j_downtime_seconds{operation=\"backup\",platform=\"summit\"} 2.25\n"));
-            Assert.That(text.Split('\n').Where(l => l.StartsWith("# HELP", StringComparison.Ordinal)).Select(l => l.Split(' ')[2]), Is.Unique);
-            Assert.That(text.Split('\n').Where(l => l.Length > 0 && !l.StartsWith('#')).Select(l => l.Split('{', ' ')[0]), Is.All.Match("^summit_dr_[a-z0-9_]+$"));
+            Assert.That(text.Split('\n').Where(l => l.StartsWith("# HELP", StringComparison.Ordinal)).Select(l => l.Split(' ')[2]),
+                Is.Unique);
+            Assert.That(text.Split('\n').Where(l => l.Length > 0 && !l.StartsWith('#')).Select(
+                l => l.Split('{', ' ')[0]), Is.All.Match("^summit_dr_[a-z0-9_]+$"));
         });
     }
 
@@ -58,10 +64,13 @@ public sealed class RunMetricsTests
             var text = await File.ReadAllTextAsync(Path.Combine(directory, "summit_dr_backup.prom"));
             Assert.Multiple(() =>
             {
-                Assert.That(Directory.GetFiles(directory).Select(Path.GetFileName), Is.EqualTo(new[] { "summit_dr_backup.prom" }), "no temporary file is left");
+                Assert.That(Directory.GetFiles(directory).Select(Path.GetFileName), Is.EqualTo(new[] { "summit_dr_backup.prom" }),
+                    "no temporary file is left");
                 Assert.That(text, Does.Contain("summit_dr_last_run_success{operation=\"backup\",platform=\"summit\"} 0\n"));
-                Assert.That(text, Does.Contain("summit_dr_last_success_timestamp_seconds{operation=\"backup\",platform=\"summit\"} 1795919412.5\n"));
-                Assert.That(text, Does.Contain("summit_dr_last_run_timestamp_seconds{operation=\"backup\",platform=\"summit\"} 1796005812.5\n"));
+                Assert.That(text, Does.Contain("summit_dr_last_success_timestamp_seconds{operation=\"backup\",platform=\"summit\"} " +
+                    "1795919412.5\n"));
+                Assert.That(text, Does.Contain("summit_dr_last_run_timestamp_seconds{operation=\"backup\",platform=\"summit\"} " +
+                    "1796005812.5\n"));
             });
         }
         finally
@@ -79,9 +88,11 @@ public sealed class RunMetricsTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(root.GetProperty("text").GetString(), Is.EqualTo("summit-dr backup FAILED on summit (db-host): Neo4j did not answer (exit 1)"));
+            Assert.That(root.GetProperty("text").GetString(), Is.EqualTo("summit-dr backup FAILED on summit (db-host): Neo4j did not " +
+                "answer (exit 1)"));
             Assert.That(root.GetProperty("attachments")[0].GetProperty("color").GetString(), Is.EqualTo("danger"));
-            Assert.That(root.GetProperty("attachments")[0].GetProperty("fields").EnumerateArray().Select(f => f.GetProperty("title").GetString()), Is.SupersetOf(new[] { "operation", "result", "exit code", "platform", "host" }));
+            Assert.That(root.GetProperty("attachments")[0].GetProperty("fields").EnumerateArray().Select(
+                f => f.GetProperty("title").GetString()), Is.SupersetOf(new[] { "operation", "result", "exit code", "platform", "host" }));
             Assert.That(root.GetProperty("summit_dr").GetProperty("exitCode").GetInt32(), Is.EqualTo(1));
             Assert.That(root.GetProperty("summit_dr").GetProperty("bytes").GetProperty("postgres").GetInt64(), Is.EqualTo(1048576));
         });
@@ -91,16 +102,21 @@ public sealed class RunMetricsTests
     public void The_wal_archive_reports_its_recovery_point_lag_and_size()
     {
         var slot = new SlotState(true, 0x3000000, "reserved", 6L << 30, 0x3000100, 0x3000100, 0.4);
-        var streaming = new WalStatus("running", "7714-00000001", ("000000010000000000000003.partial", Started), 0, 0.4, slot, 8192, 96L << 20, []);
+        var streaming = new WalStatus(
+            "running", "7714-00000001", ("000000010000000000000003.partial", Started), 0, 0.4, slot, 8192, 96L << 20, []);
         var stopped = streaming with { Archiver = "exited", LagBytes = 4096 };
         var facts = new RunFacts { Wal = streaming };
-        var text = RunMetrics.Render(new RunOutcome("wal", "summit", 0, Started, TimeSpan.FromSeconds(2), null, false, facts), groupingLabels: false);
-        var behind = RunMetrics.Render(new RunOutcome("wal", "summit", 0, Started, TimeSpan.FromSeconds(2), null, false, new RunFacts { Wal = stopped }), groupingLabels: false);
+        var text = RunMetrics.Render(
+            new RunOutcome("wal", "summit", 0, Started, TimeSpan.FromSeconds(2), null, false, facts), groupingLabels: false);
+        var behind = RunMetrics.Render(
+            new RunOutcome("wal", "summit", 0, Started, TimeSpan.FromSeconds(2), null, false, new RunFacts { Wal = stopped }),
+            groupingLabels: false);
 
         Assert.Multiple(() =>
         {
             // Streaming with nothing outstanding: archived up to the end of the run, less the interval the archiver reports in.
-            Assert.That(text, Does.Contain($"summit_dr_wal_last_archived_timestamp_seconds {Started.AddSeconds(2 - 1).ToUnixTimeSeconds()}\n"));
+            Assert.That(text, Does.Contain($"summit_dr_wal_last_archived_timestamp_seconds " +
+                $"{Started.AddSeconds(2 - 1).ToUnixTimeSeconds()}\n"));
             Assert.That(text, Does.Contain("summit_dr_wal_archiver_up 1\n"));
             Assert.That(text, Does.Contain("summit_dr_wal_lag_bytes 0\n"));
             Assert.That(text, Does.Contain($"summit_dr_wal_archive_bytes {96L << 20}\n"));
@@ -116,7 +132,8 @@ public sealed class RunMetricsTests
     {
         Assert.Multiple(() =>
         {
-            Assert.That(RunMetrics.Redacted("https://hooks.slack.com/services/T000/B000/XXXXSECRET"), Is.EqualTo("https://hooks.slack.com/…"));
+            Assert.That(RunMetrics.Redacted("https://hooks.slack.com/services/T000/B000/XXXXSECRET"),
+                Is.EqualTo("https://hooks.slack.com/…"));
             Assert.That(RunMetrics.Redacted("http://user:pass@pushgateway:9091"), Is.EqualTo("http://pushgateway:9091"));
         });
     }

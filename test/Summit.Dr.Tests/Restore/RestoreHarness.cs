@@ -21,10 +21,12 @@ internal static class RestoreHarness
     }
 
     /// <summary>A restore; <paramref name="at"/> moves the clock on, since a restore's id is its local time to the second.</summary>
-    internal static Task<RestoreResult> RestoreAsync(CoreHarness harness, bool yes = true, TimeSpan at = default, CancellationToken cancellationToken = default)
+    internal static Task<RestoreResult> RestoreAsync(
+        CoreHarness harness, bool yes = true, TimeSpan at = default, CancellationToken cancellationToken = default)
     {
         harness.Time.Advance(at);
-        return harness.Get<RestoreOperation>().RunAsync(new RestoreRequest("latest", BackupComponents.All, false, yes, SafetyBackup: false, DryRun: false), cancellationToken);
+        return harness.Get<RestoreOperation>().RunAsync(
+            new RestoreRequest("latest", BackupComponents.All, false, yes, SafetyBackup: false, DryRun: false), cancellationToken);
     }
 
     internal static void AssertNothingDestructive(CoreHarness harness)
@@ -35,7 +37,8 @@ internal static class RestoreHarness
             Assert.That(harness.Docker.Calls.Any(FakeDocker.IsRename), Is.False);
             Assert.That(harness.Docker.Calls.Any(FakeDocker.IsNeo4jLoad), Is.False);
             Assert.That(harness.Docker.Volume, Is.EquivalentTo(Live));
-            Assert.That(File.ReadAllText(Path.Combine(harness.WorkDir, "server", "uploads", "imports", "entities.csv")), Is.EqualTo("changed"));
+            Assert.That(File.ReadAllText(Path.Combine(harness.WorkDir, "server", "uploads", "imports", "entities.csv")),
+                Is.EqualTo("changed"));
             Assert.That(harness.VisibleBackups(), Has.Count.EqualTo(1), "no safety backup either");
             Assert.That(KeptStateStore.Read(harness.Root), Is.Empty);
         });

@@ -25,31 +25,40 @@ public sealed class RestoreOperationTests
 
         var id = result.Kept.Id;
         var kept = KeptStores.DatabaseName("intelgraph_dev", "kept", id);
-        var incoming = harness.Docker.IndexOf(l => l.Contains("pg_restore -U intelgraph -d intelgraph_dev_sdr_in_" + id, StringComparison.Ordinal));
+        var incoming = harness.Docker.IndexOf(l => l.Contains("pg_restore -U intelgraph -d " +
+            "intelgraph_dev_sdr_in_" + id, StringComparison.Ordinal));
         var benchStart = harness.Docker.IndexOf(l => l.StartsWith("run -d", StringComparison.Ordinal));
         var stop = harness.Docker.IndexOf(l => l.StartsWith("stop", StringComparison.Ordinal));
         var moveAside = harness.Docker.IndexOf(l => l.Contains("mv -T /data/databases/neo4j", StringComparison.Ordinal));
-        var load = harness.Docker.IndexOf(l => l.Contains($"database load neo4j --from-path=/data/summit-dr-scratch-incoming-{id} --overwrite-destination=true", StringComparison.Ordinal));
+        var load = harness.Docker.IndexOf(l => l.Contains($"database load neo4j --from-path=/data/summit-dr-scratch-incoming-{id} " +
+            $"--overwrite-destination=true", StringComparison.Ordinal));
         var start = harness.Docker.IndexOf(l => l == "start neo4j");
         Assert.Multiple(() =>
         {
-            Assert.That(benchStart, Is.GreaterThanOrEqualTo(0).And.LessThan(stop), "the container neo4j-admin runs in is started while Neo4j still serves");
+            Assert.That(benchStart, Is.GreaterThanOrEqualTo(0).And.LessThan(stop), "the container neo4j-admin runs in is started while " +
+                "Neo4j still serves");
             Assert.That(incoming, Is.GreaterThanOrEqualTo(0), "PostgreSQL is restored into a database of its own");
             Assert.That(stop, Is.LessThan(moveAside));
             Assert.That(moveAside, Is.LessThan(load));
             Assert.That(load, Is.LessThan(start));
-            Assert.That(harness.Docker.Lines.Count(l => l.StartsWith("stop", StringComparison.Ordinal)), Is.EqualTo(1), "one stop of Neo4j");
+            Assert.That(harness.Docker.Lines.Count(l => l.StartsWith("stop", StringComparison.Ordinal)), Is.EqualTo(1),
+                "one stop of Neo4j");
             Assert.That(harness.Docker.Lines.Count(l => l.StartsWith("start", StringComparison.Ordinal)), Is.EqualTo(1), "one start");
             Assert.That(harness.Docker.Containers["neo4j"].Running, Is.True);
-            Assert.That(harness.Docker.Databases, Does.Contain("intelgraph_dev").And.Contain(kept), "the old database is kept under another name");
+            Assert.That(harness.Docker.Databases, Does.Contain("intelgraph_dev").And.Contain(kept), "the old database is kept under " +
+                "another name");
             Assert.That(harness.Docker.Databases.Any(d => d.Contains("_sdr_in_", StringComparison.Ordinal)), Is.False);
-            Assert.That(harness.Docker.Volume, Does.Contain($"/data/summit-dr-kept-{id}-databases-neo4j").And.Contain("/data/databases/neo4j"));
-            Assert.That(File.ReadAllText(Path.Combine(harness.WorkDir, "server", "uploads", "imports", "entities.csv")), Is.EqualTo("id,name\n1,alpha\n"));
-            Assert.That(File.ReadAllText(Path.Combine(harness.WorkDir, "server", $".summit-dr-kept-{id}-uploads", "imports", "entities.csv")), Is.EqualTo("changed"),
+            Assert.That(harness.Docker.Volume,
+                Does.Contain($"/data/summit-dr-kept-{id}-databases-neo4j").And.Contain("/data/databases/neo4j"));
+            Assert.That(File.ReadAllText(Path.Combine(harness.WorkDir, "server", "uploads", "imports", "entities.csv")),
+                Is.EqualTo("id,name\n1,alpha\n"));
+            Assert.That(File.ReadAllText(
+                Path.Combine(harness.WorkDir, "server", $".summit-dr-kept-{id}-uploads", "imports", "entities.csv")), Is.EqualTo("changed"),
                 "the replaced tree is kept, renamed");
             Assert.That(result.SafetyBackup, Is.Null, "no copy is written by default");
             Assert.That(harness.VisibleBackups(), Has.Count.EqualTo(1));
-            Assert.That(KeptStateStore.Read(harness.Root).Single(), Is.EqualTo(result.Kept).Using<KeptState>((a, b) => a.Id == b.Id && a.Complete && b.Complete));
+            Assert.That(KeptStateStore.Read(harness.Root).Single(),
+                Is.EqualTo(result.Kept).Using<KeptState>((a, b) => a.Id == b.Id && a.Complete && b.Complete));
             Assert.That(result.Stores.Select(s => s.State), Is.All.EqualTo(StoreState.Restored));
             Assert.That(result.ChecksPassed, Is.True, string.Join("; ", result.Checks.Select(c => c.Detail)));
             Assert.That(harness.Docker.Containers.ContainsKey(FakeDocker.Bench), Is.False, "the workbench is removed");
@@ -88,7 +97,8 @@ public sealed class RestoreOperationTests
         Assert.Multiple(() =>
         {
             Assert.That(calls.Single(c => c.Arguments.Contains("createdb")).Arguments,
-                Is.EqualTo(new[] { "exec", "postgres", "createdb", "-U", "intelgraph", "-O", "intelgraph", $"intelgraph_dev_sdr_in_{id}" }));
+                Is.EqualTo(new[] { "exec", "postgres", "createdb", "-U", "intelgraph", "-O", "intelgraph",
+                    $"intelgraph_dev_sdr_in_{id}" }));
             // pg_restore reads only the copy in PostgreSQL's own volume, as the data directory's owner, never the backup's file.
             Assert.That(calls.Single(c => c.Arguments.Contains("dd") && c.Arguments.Contains("postgres")).Arguments, Is.EqualTo(new[]
             {
@@ -97,29 +107,37 @@ public sealed class RestoreOperationTests
             Assert.That(calls.Single(FakeDocker.IsPgRestore).Arguments, Is.EqualTo(new[]
             {
                 "exec", "--user", "999:999", "postgres", "pg_restore", "-U", "intelgraph", "-d", $"intelgraph_dev_sdr_in_{id}",
-                "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", "/var/lib/postgresql/data/summit-dr-incoming.dump",
+                "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
+                    "/var/lib/postgresql/data/summit-dr-incoming.dump",
             }));
-            Assert.That(harness.Docker.HasFile("postgres", "/var/lib/postgresql/data/summit-dr-incoming.dump"), Is.False, "the copy is removed once restored");
+            Assert.That(harness.Docker.HasFile("postgres", "/var/lib/postgresql/data/summit-dr-incoming.dump"), Is.False,
+                "the copy is removed once restored");
             Assert.That(calls.Single(FakeDocker.IsRename).Arguments.Last(a => a.Contains("RENAME", StringComparison.Ordinal)),
-                Is.EqualTo($"BEGIN; ALTER DATABASE \"intelgraph_dev\" RENAME TO \"intelgraph_dev_sdr_kept_{id}\"; ALTER DATABASE \"intelgraph_dev_sdr_in_{id}\" RENAME TO \"intelgraph_dev\"; COMMIT;"),
+                Is.EqualTo($"BEGIN; ALTER DATABASE \"intelgraph_dev\" RENAME TO \"intelgraph_dev_sdr_kept_{id}\"; ALTER DATABASE " +
+                    $"\"intelgraph_dev_sdr_in_{id}\" RENAME TO \"intelgraph_dev\"; COMMIT;"),
                 "one transaction: the live name is never missing");
-            // The dump is private (0600, this user's): it is copied into Neo4j's volume through the workbench, never opened to its user by a mount.
+            // The dump is private (0600, this user's): it is copied into Neo4j's volume through the workbench, never opened to its user by
+            // a mount.
             Assert.That(calls.Single(FakeDocker.IsBenchStart).Arguments, Is.EqualTo(new[]
             {
                 "run", "-d", "--rm", "--network", "none", "--name", FakeDocker.Bench, "--volumes-from", "neo4j",
                 "neo4j:5.24.0-community", "sleep", "86400",
             }));
-            Assert.That(File.GetUnixFileMode(Path.Combine(backup, "neo4j.dump")), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+            Assert.That(File.GetUnixFileMode(Path.Combine(backup, "neo4j.dump")),
+                Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
             Assert.That(calls.Single(c => FakeDocker.InBench(c) && c.Arguments.Contains("dd")).Arguments, Is.EqualTo(new[]
             {
-                "exec", "-i", "--user", "neo4j", FakeDocker.Bench, "dd", $"of=/data/summit-dr-scratch-incoming-{id}/neo4j.dump", "bs=1048576",
+                "exec", "-i", "--user", "neo4j", FakeDocker.Bench, "dd", $"of=/data/summit-dr-scratch-incoming-{id}/neo4j.dump",
+                    "bs=1048576",
             }));
             Assert.That(calls.Single(FakeDocker.IsNeo4jLoad).Arguments, Is.EqualTo(new[]
             {
-                "exec", "--user", "neo4j", FakeDocker.Bench, "neo4j-admin", "database", "load", "neo4j", $"--from-path=/data/summit-dr-scratch-incoming-{id}", "--overwrite-destination=true",
+                "exec", "--user", "neo4j", FakeDocker.Bench, "neo4j-admin", "database", "load", "neo4j",
+                    $"--from-path=/data/summit-dr-scratch-incoming-{id}", "--overwrite-destination=true",
             }));
             Assert.That(harness.Docker.Files.Keys, Is.Empty, "the copies are removed once loaded");
-            Assert.That(calls.Where(c => FakeDocker.InBench(c) && c.Arguments.Contains("mv")).Select(c => string.Join(' ', c.Arguments.Skip(4))), Is.EquivalentTo(new[]
+            Assert.That(calls.Where(c => FakeDocker.InBench(c) && c.Arguments.Contains("mv")).Select(
+                c => string.Join(' ', c.Arguments.Skip(4))), Is.EquivalentTo(new[]
             {
                 $"mv -T /data/databases/neo4j /data/summit-dr-kept-{id}-databases-neo4j",
                 $"mv -T /data/transactions/neo4j /data/summit-dr-kept-{id}-transactions-neo4j",
@@ -152,11 +170,13 @@ public sealed class RestoreOperationTests
         Assert.That(error!.Message, Is.EqualTo("Restore not confirmed; nothing was changed."));
         AssertNothingDestructive(harness);
         confirmation.Verify(c => c.ConfirmAsync(
-            It.Is<ConfirmationRequest>(s => s.ConfirmationWord == "intelgraph_dev" && s.Targets.Count == 3), It.IsAny<CancellationToken>()));
+            It.Is<ConfirmationRequest>(s => s.ConfirmationWord == "intelgraph_dev" && s.Targets.Count == 3),
+                It.IsAny<CancellationToken>()));
         Assert.Multiple(() =>
         {
             Assert.That(harness.Docker.Databases, Is.EquivalentTo(new[] { "postgres", "intelgraph_dev" }), "the restored copy was dropped");
-            Assert.That(Directory.GetDirectories(Path.Combine(harness.WorkDir, "server")).Select(Path.GetFileName), Is.EqualTo(new[] { "uploads" }), "the extracted tree was removed");
+            Assert.That(Directory.GetDirectories(Path.Combine(harness.WorkDir, "server")).Select(Path.GetFileName),
+                Is.EqualTo(new[] { "uploads" }), "the extracted tree was removed");
             Assert.That(harness.Docker.Containers.ContainsKey(FakeDocker.Bench), Is.False);
         });
     }
@@ -174,7 +194,8 @@ public sealed class RestoreOperationTests
         }
 
         var manifest = Path.Combine(safety, "manifest.json");
-        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"kind\": \"regular\"", "\"kind\": \"safety\"", StringComparison.Ordinal)
+        File.WriteAllText(
+            manifest, File.ReadAllText(manifest).Replace("\"kind\": \"regular\"", "\"kind\": \"safety\"", StringComparison.Ordinal)
             .Replace($"\"name\": \"{regular}\"", "\"name\": \"29990101_000000-safety\"", StringComparison.Ordinal));
 
         var latest = harness.Get<BackupCatalog>().Resolve("latest");

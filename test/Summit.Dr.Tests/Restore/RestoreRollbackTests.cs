@@ -3,6 +3,7 @@ using static Summit.Dr.Tests.Restore.RestoreHarness;
 using Summit.Dr.Errors;
 using Summit.Dr.Model;
 using Summit.Dr.Operations.Kept;
+using Summit.Dr.Steps;
 using Summit.Dr.Tests.Support;
 
 namespace Summit.Dr.Tests.Restore;
@@ -16,13 +17,15 @@ public sealed class RestoreRollbackTests
     public async Task A_swap_that_committed_without_being_recorded_is_still_put_back()
     {
         using var harness = new CoreHarness();
-        var kept = new KeptPostgres("postgres", "intelgraph_dev", "intelgraph_dev_sdr_kept_1", "intelgraph_dev_sdr_in_1", Existed: true, Swapped: false);
+        var kept = new KeptPostgres(
+            "postgres", "intelgraph_dev", "intelgraph_dev_sdr_kept_1", "intelgraph_dev_sdr_in_1", Existed: true, Swapped: false);
         // The renames happened in the container, but the run died before it wrote that down.
         harness.Docker.Databases.Add(kept.Kept);
 
         await harness.Get<KeptStores>().PutPostgresBackAsync(kept, "1", CancellationToken.None);
 
-        Assert.That(harness.Docker.Databases, Is.EquivalentTo(new[] { "postgres", "intelgraph_dev" }), "the kept database is live again; what replaced it is dropped");
+        Assert.That(harness.Docker.Databases, Is.EquivalentTo(new[] { "postgres", "intelgraph_dev" }), "the kept database is live again; " +
+            "what replaced it is dropped");
         Assert.That(harness.Docker.Calls.Count(FakeDocker.IsRename), Is.EqualTo(1));
     }
 
@@ -31,7 +34,8 @@ public sealed class RestoreRollbackTests
     {
         using var harness = new CoreHarness();
         harness.Docker.Databases.Add("intelgraph_dev_sdr_in_1");
-        var kept = new KeptPostgres("postgres", "intelgraph_dev", "intelgraph_dev_sdr_kept_1", "intelgraph_dev_sdr_in_1", Existed: true, Swapped: false);
+        var kept = new KeptPostgres(
+            "postgres", "intelgraph_dev", "intelgraph_dev_sdr_kept_1", "intelgraph_dev_sdr_in_1", Existed: true, Swapped: false);
         using var cancellation = new CancellationTokenSource();
         CancellationToken seen = default;
         harness.Docker.When(FakeDocker.IsRename, async (spec, token) =>
@@ -42,9 +46,10 @@ public sealed class RestoreRollbackTests
             return FakeDocker.Result();
         });
 
-        var swapped = await harness.Get<KeptStores>().SwapPostgresInAsync(kept, cancellation.Token);
+        KeptPostgres? swapped = null;
+        await harness.Get<ScriptRunner>().RunAsync(harness.Get<KeptStores>().SwapPostgresIn(kept, s => swapped = s), cancellation.Token);
 
-        Assert.That(swapped.Swapped, Is.True, "a rename that started is finished and recorded, whatever the caller's token says");
+        Assert.That(swapped?.Swapped, Is.True, "a rename that started is finished and recorded, whatever the caller's token says");
         Assert.That(seen.IsCancellationRequested, Is.False);
     }
 
@@ -58,13 +63,18 @@ public sealed class RestoreRollbackTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(error!.Message, Does.Contain("Load failed for database 'neo4j'").And.Contain("the platform is as it was before the restore"));
+            Assert.That(error!.Message, Does.Contain("Load failed for database 'neo4j'").And.Contain("the platform is as it was before " +
+                "the restore"));
             Assert.That(harness.Docker.Volume, Is.EquivalentTo(Live), "the old Neo4j store is back, nothing else is left in the volume");
-            Assert.That(harness.Docker.Databases, Is.EquivalentTo(new[] { "postgres", "intelgraph_dev" }), "PostgreSQL is back under its name; no copy is left");
-            Assert.That(File.ReadAllText(Path.Combine(harness.WorkDir, "server", "uploads", "imports", "entities.csv")), Is.EqualTo("changed"));
-            Assert.That(Directory.GetDirectories(Path.Combine(harness.WorkDir, "server")).Select(Path.GetFileName), Is.EqualTo(new[] { "uploads" }));
+            Assert.That(harness.Docker.Databases, Is.EquivalentTo(new[] { "postgres", "intelgraph_dev" }), "PostgreSQL is back under its " +
+                "name; no copy is left");
+            Assert.That(File.ReadAllText(Path.Combine(harness.WorkDir, "server", "uploads", "imports", "entities.csv")),
+                Is.EqualTo("changed"));
+            Assert.That(Directory.GetDirectories(Path.Combine(harness.WorkDir, "server")).Select(Path.GetFileName),
+                Is.EqualTo(new[] { "uploads" }));
             Assert.That(harness.Docker.Containers["neo4j"].Running, Is.True);
-            Assert.That(harness.Docker.Lines.Count(l => l.StartsWith("start", StringComparison.Ordinal)), Is.EqualTo(1), "the old store went back before Neo4j started again");
+            Assert.That(harness.Docker.Lines.Count(l => l.StartsWith("start", StringComparison.Ordinal)), Is.EqualTo(1),
+                "the old store went back before Neo4j started again");
             Assert.That(KeptStateStore.Read(harness.Root), Is.Empty, "nothing is kept: nothing is replaced");
         });
     }
@@ -73,15 +83,26 @@ public sealed class RestoreRollbackTests
     public async Task A_failed_swap_of_postgres_puts_neo4j_and_the_uploads_back_too()
     {
         using var harness = await HarnessWithBackupAsync();
-        harness.Docker.When(FakeDocker.IsRename, 1, "ERROR:  permission denied to rename database");
+        // The stores swap side by side: PostgreSQL's rename fails once Neo4j and the uploads are swapped in.
+        harness.Docker.When(FakeDocker.IsRename, async (_, token) =>
+        {
+            while (!harness.Docker.Lines.Any(l => l.StartsWith("start neo4j", StringComparison.Ordinal)))
+            {
+                await Task.Delay(10, token);
+            }
+
+            return FakeDocker.Result(1, stderr: "ERROR:  permission denied to rename database");
+        });
 
         var error = Assert.ThrowsAsync<OperationFailedException>(() => RestoreAsync(harness));
 
         Assert.Multiple(() =>
         {
-            Assert.That(error!.Message, Does.Contain("permission denied to rename database").And.Contain("the platform is as it was before the restore"));
+            Assert.That(error!.Message, Does.Contain("permission denied to rename database").And.Contain("Put Neo4j, uploads " +
+                "back").And.Contain("the platform is as it was before the restore"));
             Assert.That(harness.Docker.Volume, Is.EquivalentTo(Live));
-            Assert.That(File.ReadAllText(Path.Combine(harness.WorkDir, "server", "uploads", "imports", "entities.csv")), Is.EqualTo("changed"));
+            Assert.That(File.ReadAllText(Path.Combine(harness.WorkDir, "server", "uploads", "imports", "entities.csv")),
+                Is.EqualTo("changed"));
             Assert.That(harness.Docker.Containers["neo4j"].Running, Is.True);
             Assert.That(KeptStateStore.Read(harness.Root), Is.Empty);
         });
@@ -126,7 +147,8 @@ public sealed class RestoreRollbackTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(KeptStateStore.Read(harness.Root).Select(s => s.Id), Is.EqualTo(new[] { first.Kept.Id }), "the failed restore kept nothing and freed nothing");
+            Assert.That(KeptStateStore.Read(harness.Root).Select(s => s.Id), Is.EqualTo(new[] { first.Kept.Id }), "the failed restore " +
+                "kept nothing and freed nothing");
             Assert.That(harness.Docker.Databases, Does.Contain(firstKept));
             Assert.That(harness.Docker.Volume, Does.Contain($"/data/summit-dr-kept-{first.Kept.Id}-databases-neo4j"));
         });

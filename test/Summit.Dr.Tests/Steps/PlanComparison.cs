@@ -25,10 +25,12 @@ internal static class PlanComparison
                 Assert.That(SideBySide(run, executed), Is.EquivalentTo(SideBySide(plan, step)), $"{key}: the steps beside it");
                 var expected = step.Commands;
                 var actual = Collapse(executed.Commands, expected);
-                Assert.That(actual.Count, Is.EqualTo(expected.Count), $"{key}: planned {Show(expected.Select(c => c.Display))}, ran {Show(executed.Commands.Select(c => c.Display))}");
+                Assert.That(actual.Count, Is.EqualTo(expected.Count), $"{key}: planned {Show(expected.Select(c => c.Display))}, ran " +
+                    $"{Show(executed.Commands.Select(c => c.Display))}");
                 for (var i = 0; i < Math.Min(expected.Count, actual.Count); i++)
                 {
-                    Assert.That(Matches(expected[i].Display, actual[i]), Is.True, $"{key}, command {i + 1}: planned `{expected[i].Display}`, ran `{actual[i]}`");
+                    Assert.That(Matches(expected[i].Display, actual[i]), Is.True, $"{key}, command {i + 1}: planned " +
+                        $"`{expected[i].Display}`, ran `{actual[i]}`");
                     compared++;
                 }
             }

@@ -25,15 +25,23 @@ public sealed class PlanEqualsRunTests
         yield return new TestCaseData("postgres,neo4j,uploads", null, false).SetName("Backup_of_every_store");
         yield return new TestCaseData("postgres", null, false).SetName("Backup_of_postgres_only");
         yield return new TestCaseData("neo4j,uploads", null, false).SetName("Backup_of_neo4j_and_uploads");
-        yield return new TestCaseData("postgres,neo4j,uploads", (Action<SummitDrOptions>)(o => o.Neo4j.DumpTransfer = Neo4jDumpTransfer.Stream), false).SetName("Backup_streaming_the_neo4j_dump");
-        yield return new TestCaseData("postgres,neo4j,uploads", (Action<SummitDrOptions>)(o => o.Neo4j.AdminSyntax = "4.4"), false).SetName("Backup_with_the_4_4_syntax");
+        yield return new TestCaseData(
+            "postgres,neo4j,uploads", (Action<SummitDrOptions>)(o => o.Neo4j.DumpTransfer = Neo4jDumpTransfer.Stream), false).SetName(
+                "Backup_streaming_the_neo4j_dump");
+        yield return new TestCaseData(
+            "postgres,neo4j,uploads", (Action<SummitDrOptions>)(o => o.Neo4j.AdminSyntax = "4.4"), false).SetName(
+                "Backup_with_the_4_4_syntax");
         yield return new TestCaseData("postgres,neo4j,uploads", null, true).SetName("Backup_from_a_snapshot");
-        yield return new TestCaseData("neo4j", (Action<SummitDrOptions>)(o => o.Neo4j.DumpTransfer = Neo4jDumpTransfer.Stream), true).SetName("Backup_streaming_from_a_snapshot");
-        yield return new TestCaseData("neo4j", (Action<SummitDrOptions>)(o => o.Neo4j.AdminSyntax = "4.4"), true).SetName("Backup_from_a_snapshot_with_the_4_4_syntax");
+        yield return new TestCaseData(
+            "neo4j", (Action<SummitDrOptions>)(o => o.Neo4j.DumpTransfer = Neo4jDumpTransfer.Stream), true).SetName(
+                "Backup_streaming_from_a_snapshot");
+        yield return new TestCaseData("neo4j", (Action<SummitDrOptions>)(o => o.Neo4j.AdminSyntax = "4.4"), true).SetName(
+            "Backup_from_a_snapshot_with_the_4_4_syntax");
     }
 
     [TestCaseSource(nameof(Backups))]
-    public async Task A_backup_dry_run_plans_exactly_the_commands_the_run_executes(string only, Action<SummitDrOptions>? configure, bool room, CancellationToken cancellationToken)
+    public async Task A_backup_dry_run_plans_exactly_the_commands_the_run_executes(
+        string only, Action<SummitDrOptions>? configure, bool room, CancellationToken cancellationToken)
     {
         using var harness = new CoreHarness(configure);
         harness.Docker.Neo4jVolumeFreeKiB = room ? 100 * 1024 * 1024 : 1024;
@@ -56,20 +64,24 @@ public sealed class PlanEqualsRunTests
         yield return new TestCaseData("postgres,neo4j,uploads", false, null, false).SetName("Restore_of_every_store");
         yield return new TestCaseData("postgres,neo4j,uploads", true, null, false).SetName("Restore_with_a_safety_backup");
         yield return new TestCaseData("neo4j", false, null, false).SetName("Restore_of_neo4j_only");
-        yield return new TestCaseData("postgres,uploads", false, (Action<SummitDrOptions>)(o => o.Neo4j.DumpTransfer = Neo4jDumpTransfer.Stream), false).SetName("Restore_of_postgres_and_uploads_streaming");
+        yield return new TestCaseData(
+            "postgres,uploads", false, (Action<SummitDrOptions>)(o => o.Neo4j.DumpTransfer = Neo4jDumpTransfer.Stream), false).SetName(
+                "Restore_of_postgres_and_uploads_streaming");
         yield return new TestCaseData("postgres,neo4j,uploads", false, null, true).SetName("Restore_loading_then_swapping");
         yield return new TestCaseData("neo4j", true, null, true).SetName("Restore_loading_then_swapping_with_a_safety_backup");
     }
 
     [TestCaseSource(nameof(Restores))]
-    public async Task A_restore_dry_run_plans_exactly_the_commands_the_run_executes(string only, bool safety, Action<SummitDrOptions>? configure, bool room, CancellationToken cancellationToken)
+    public async Task A_restore_dry_run_plans_exactly_the_commands_the_run_executes(
+        string only, bool safety, Action<SummitDrOptions>? configure, bool room, CancellationToken cancellationToken)
     {
         using var harness = new CoreHarness(configure);
         harness.Docker.Neo4jVolumeFreeKiB = room ? 100 * 1024 * 1024 : 1024;
         await harness.RunBackupAsync(cancellationToken);
         harness.Time.Advance(TimeSpan.FromSeconds(5));
         harness.Time.Stop();
-        var request = new RestoreRequest("latest", BackupComponents.Parse(only), ExplicitSelection: true, Yes: true, SafetyBackup: safety, DryRun: true);
+        var request = new RestoreRequest(
+            "latest", BackupComponents.Parse(only), ExplicitSelection: true, Yes: true, SafetyBackup: safety, DryRun: true);
         harness.Docker.ClearCalls();
 
         var plan = await harness.Get<RestoreOperation>().RunAsync(request, cancellationToken);
@@ -90,7 +102,10 @@ public sealed class PlanEqualsRunTests
         var steps = harness.Get<StepRunner>();
         steps.Begin(dryRun: false);
 
-        var error = Assert.ThrowsAsync<InvalidOperationException>(() => steps.RunAsync("outer", (_, token) => steps.RunAsync("inner", (_, _) => Task.CompletedTask, token), CancellationToken.None));
+        var error = Assert.ThrowsAsync<InvalidOperationException>(() =>
+            steps.RunAsync(
+                "outer", () => Script.InProcess("a step inside", token => steps.RunAsync("inner", () => Script.Empty, token)),
+                CancellationToken.None));
 
         Assert.That(error!.Message, Does.Contain("'inner' starts inside step 'outer'"));
     }
@@ -100,9 +115,11 @@ public sealed class PlanEqualsRunTests
     {
         Assert.Multiple(() =>
         {
-            Assert.That(harness.Docker.Calls.Where(c => !IsQuestion(c)).Select(c => string.Join(' ', c.Arguments)), Is.Empty, "a dry run runs only what asks");
+            Assert.That(harness.Docker.Calls.Where(c => !IsQuestion(c)).Select(c => string.Join(' ', c.Arguments)), Is.Empty,
+                "a dry run runs only what asks");
             Assert.That(harness.VisibleBackups(), Has.Count.EqualTo(backups));
-            Assert.That(Directory.Exists(harness.Root) ? Directory.GetFileSystemEntries(harness.Root).Where(e => !Directory.Exists(e)) : [], Is.Empty, "no lock, journal or kept state");
+            Assert.That(Directory.Exists(harness.Root) ? Directory.GetFileSystemEntries(harness.Root).Where(
+                e => !Directory.Exists(e)) : [], Is.Empty, "no lock, journal or kept state");
             Assert.That(harness.AllDirectories(), Has.Count.EqualTo(backups), "no unfinished work either");
         });
     }
@@ -114,11 +131,13 @@ public sealed class PlanEqualsRunTests
             Is.EqualTo(harness.Docker.Calls.Select(c => c.Display).Order(StringComparer.Ordinal)),
             "every command the engine saw belongs to a step");
 
-    /// <summary>What a dry run may run: docker's questions, and the read-only queries of PostgreSQL and Neo4j.</summary>
+    /// <summary>What a dry run may run: docker's questions, the read-only queries of PostgreSQL and Neo4j, and who owns PostgreSQL's data
+    /// directory.</summary>
     private static bool IsQuestion(ProcessSpec spec) =>
         Questions.Contains(spec.Arguments[0])
         || spec.Arguments.Contains("du")
         || spec.Arguments.Contains("df")
+        || spec.Arguments.Contains("stat")
         || (spec.Arguments.Contains("psql") && spec.Arguments.Any(a => a.StartsWith("SHOW server_version", StringComparison.Ordinal)))
         || (spec.Arguments.Contains("cypher-shell") && spec.Arguments.Any(a => a.Contains("RETURN count(", StringComparison.Ordinal)));
 }

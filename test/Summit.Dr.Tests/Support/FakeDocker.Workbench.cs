@@ -3,7 +3,8 @@ using Summit.Dr.Engine.Processes;
 
 namespace Summit.Dr.Tests.Support;
 
-/// <summary>The workbench beside Neo4j, as the fake engine plays it: started with or without the backup directory, and what neo4j-admin and the store moves do in it.</summary>
+/// <summary>The workbench beside Neo4j, as the fake engine plays it: started with or without the backup directory, and what neo4j-admin
+/// and the store moves do in it.</summary>
 internal sealed partial class FakeDocker
 {
     /// <summary>Free space in Neo4j's volume as `df` reports it: too little for a snapshot unless a test gives it room.</summary>
@@ -14,13 +15,15 @@ internal sealed partial class FakeDocker
         var name = ValueOf(args, "--name")!;
         if (Containers.ContainsKey(name))
         {
-            return Result(125, stderr: $"docker: Error response from daemon: Conflict. The container name \"/{name}\" is already in use by container \"0123\".");
+            return Result(125, stderr: $"docker: Error response from daemon: Conflict. The container name \"/{name}\" is already in use " +
+                $"by container \"0123\".");
         }
 
         var source = BindSource(args);
         if (source is not null && !EngineSeesHost)
         {
-            return Result(125, stderr: $"docker: Error response from daemon: invalid mount config for type \"bind\": bind source path does not exist: {source}.");
+            return Result(125, stderr: $"docker: Error response from daemon: invalid mount config for type \"bind\": bind source path " +
+                $"does not exist: {source}.");
         }
 
         Containers[name] = new FakeContainer(name, args[^3], true, []) { MountSource = source };
@@ -31,10 +34,12 @@ internal sealed partial class FakeDocker
     {
         var args = spec.Arguments;
         // `env NAME=VALUE command`: the command is what runs (NEO4J_CONF points a 4.4 neo4j-admin at a data directory).
-        var command = args.SkipWhile(a => a != Bench).Skip(1).SkipWhile(a => a == "env" || a.Contains('=', StringComparison.Ordinal)).ToList();
+        var name = BenchOf(args)!;
+        var command = args.SkipWhile(a => a != name).Skip(1).SkipWhile(
+            a => a == "env" || a.Contains('=', StringComparison.Ordinal)).ToList();
         command.AddRange(args.Where(a => a.StartsWith("NEO4J_CONF=", StringComparison.Ordinal)));
         var neo4jRunning = Containers["neo4j"].Running;
-        var mount = Containers.TryGetValue(Bench, out var bench) ? bench.MountSource : null;
+        var mount = Containers.TryGetValue(name, out var bench) ? bench.MountSource : null;
         switch (command[0])
         {
             case "pgrep":
@@ -42,7 +47,8 @@ internal sealed partial class FakeDocker
             case "stat":
                 var info = new FileInfo(File.Exists(mount!) ? mount! : Path.Combine(mount!, Path.GetFileName(command[^1])));
                 return info.Exists
-                    ? Result(stdout: string.Create(CultureInfo.InvariantCulture, $"{info.Length}:{new DateTimeOffset(info.LastWriteTimeUtc).ToUnixTimeSeconds()}\n"))
+                    ? Result(stdout: string.Create(
+                        CultureInfo.InvariantCulture, $"{info.Length}:{new DateTimeOffset(info.LastWriteTimeUtc).ToUnixTimeSeconds()}\n"))
                     : Result(1, stderr: $"stat: cannot statx '{command[^1]}': No such file or directory");
             case "mv":
                 lock (_state)
@@ -67,7 +73,8 @@ internal sealed partial class FakeDocker
                 lock (_state)
                 {
                     Volume.RemoveWhere(p => command.Skip(2).Contains(p));
-                    foreach (var file in Files.Keys.Where(k => command.Skip(2).Any(p => k.StartsWith($"{Bench}:{p}/", StringComparison.Ordinal))).ToList())
+                    foreach (var file in Files.Keys.Where(
+                        k => command.Skip(2).Any(p => k.StartsWith($"{name}:{p}/", StringComparison.Ordinal))).ToList())
                     {
                         Files.Remove(file);
                     }
@@ -75,7 +82,7 @@ internal sealed partial class FakeDocker
 
                 return Result();
             case "dd":
-                return await WriteFileAsync(spec, Bench, cancellationToken);
+                return await WriteFileAsync(spec, name, cancellationToken);
             case "mkdir":
                 return Result();
             case "tee":
@@ -94,9 +101,11 @@ internal sealed partial class FakeDocker
                     return Result();
                 }
 
-            case "neo4j-admin" when neo4jRunning && ScratchData(command) is null && (command.Contains("dump") || (command.Contains("load") && !command.Contains("--info"))):
+            case "neo4j-admin" when neo4jRunning && ScratchData(command) is null
+                && (command.Contains("dump") || (command.Contains("load") && !command.Contains("--info"))):
                 return Result(1, stderr: "The database is in use. Stop database 'neo4j' and try again.");
-            case "neo4j-admin" when FromPath(command) is { } from && from.StartsWith("/data/", StringComparison.Ordinal) && !HasFile(Bench, from):
+            case "neo4j-admin" when FromPath(command) is { } from && from.StartsWith("/data/", StringComparison.Ordinal)
+                && !HasFile(name, from):
                 return Result(1, stderr: $"Archive does not exist: {from}");
             case "neo4j-admin" when command.Contains("--info"):
                 if (spec.StandardInput is { } input)
@@ -114,10 +123,13 @@ internal sealed partial class FakeDocker
                 }
 
                 return Result(stdout: "Database: neo4j\n");
-            case "neo4j-admin" when command.Contains("dump") && ScratchData(command) is { } copy && !Volume.Contains($"{copy}/databases/neo4j"):
+            case "neo4j-admin" when command.Contains("dump") && ScratchData(command) is { } copy
+                && !Volume.Contains($"{copy}/databases/neo4j"):
                 return Result(1, stderr: "Database does not exist: neo4j");
             case "neo4j-admin" when command.Contains("dump"):
-                if (command.Any(a => a.StartsWith("--to-path=", StringComparison.Ordinal) || (a.StartsWith("--to=", StringComparison.Ordinal) && a != "--to=-")))
+                if (command.Any(
+                    a => a.StartsWith("--to-path=", StringComparison.Ordinal)
+                        || (a.StartsWith("--to=", StringComparison.Ordinal) && a != "--to=-")))
                 {
                     // The image's entrypoint ran when the container started; a path target keeps the dump clean anyway.
                     await File.WriteAllBytesAsync(Path.Combine(mount!, "neo4j.dump"), Neo4jDump, cancellationToken);
@@ -145,13 +157,15 @@ internal sealed partial class FakeDocker
         }
     }
 
-    /// <summary>The dump file a neo4j-admin load reads (`--from-path=DIR` reads DIR/neo4j.dump; 4.4 `--from=FILE`), or null for standard input.</summary>
+    /// <summary>The dump file a neo4j-admin load reads (`--from-path=DIR` reads DIR/neo4j.dump; 4.4 `--from=FILE`), or null for standard
+    /// input.</summary>
     private static string? FromPath(IReadOnlyList<string> command) =>
         command.FirstOrDefault(a => a.StartsWith("--from-path=", StringComparison.Ordinal)) is { } directory
             ? directory["--from-path=".Length..] + "/neo4j.dump"
             : command.FirstOrDefault(a => a.StartsWith("--from=", StringComparison.Ordinal) && a != "--from=-")?["--from=".Length..];
 
-    /// <summary>The data directory a neo4j-admin command was pointed at (5.x --additional-config, 4.4 NEO4J_CONF), or null for /data.</summary>
+    /// <summary>The data directory a neo4j-admin command was pointed at (5.x --additional-config, 4.4 NEO4J_CONF), or null for
+    /// /data.</summary>
     private string? ScratchData(IReadOnlyList<string> command)
     {
         var directory = command.FirstOrDefault(a => a.StartsWith("--additional-config=", StringComparison.Ordinal)) is { } file

@@ -14,8 +14,11 @@ internal sealed partial class FakeDocker
 {
     public const string Bench = "summit-dr-admin-neo4j";
 
+    public const string SafetyBench = "summit-dr-safety-neo4j";
+
     private readonly List<ProcessSpec> _calls = [];
-    private readonly List<(Func<ProcessSpec, bool> Match, Func<ProcessSpec, CancellationToken, Task<ProcessResult>> Respond)> _overrides = [];
+    private readonly List<(
+        Func<ProcessSpec, bool> Match, Func<ProcessSpec, CancellationToken, Task<ProcessResult>> Respond)> _overrides = [];
     private readonly object _state = new();
 
     public FakeDocker()
@@ -29,8 +32,10 @@ internal sealed partial class FakeDocker
 
     public Dictionary<string, FakeContainer> Containers { get; } = new()
     {
-        ["postgres"] = new FakeContainer("postgres", "postgres:16-alpine", true, ["POSTGRES_USER=intelgraph", "POSTGRES_DB=intelgraph_dev"]),
-        ["neo4j"] = new FakeContainer("neo4j", "neo4j:5.24.0-community", true, ["NEO4J_AUTH=neo4j/s3cret-Pa55", "NEO4J_TARBALL=neo4j-community-5.24.0-unix.tar.gz"]),
+        ["postgres"] = new FakeContainer(
+            "postgres", "postgres:16-alpine", true, ["POSTGRES_USER=intelgraph", "POSTGRES_DB=intelgraph_dev"]),
+        ["neo4j"] = new FakeContainer(
+            "neo4j", "neo4j:5.24.0-community", true, ["NEO4J_AUTH=neo4j/s3cret-Pa55", "NEO4J_TARBALL=neo4j-community-5.24.0-unix.tar.gz"]),
     };
 
     /// <summary>PostgreSQL's databases, by name.</summary>
@@ -106,7 +111,8 @@ internal sealed partial class FakeDocker
     public static bool IsPgDump(ProcessSpec s) => s.Arguments.Contains("pg_dump");
 
     /// <summary>A psql session reading statements from its standard input, as the row count beside pg_dump runs one.</summary>
-    public static bool IsSession(ProcessSpec s) => s.Arguments.Contains("psql") && !s.Arguments.Contains("-c") && s.StandardInput is not null;
+    public static bool IsSession(ProcessSpec s) =>
+        s.Arguments.Contains("psql") && !s.Arguments.Contains("-c") && s.StandardInput is not null;
 
     /// <summary>The exact row counts a session reports for the fake database.</summary>
     public Dictionary<string, long> RowCounts { get; } = new(StringComparer.Ordinal) { ["public.tenants"] = 3, ["public.users"] = 1000 };
@@ -134,7 +140,8 @@ internal sealed partial class FakeDocker
         return Result();
     }
 
-    public static bool IsRename(ProcessSpec s) => s.Arguments.Contains("psql") && s.Arguments.Any(a => a.Contains(" RENAME TO ", StringComparison.Ordinal));
+    public static bool IsRename(ProcessSpec s) =>
+        s.Arguments.Contains("psql") && s.Arguments.Any(a => a.Contains(" RENAME TO ", StringComparison.Ordinal));
 
     public static bool IsStart(ProcessSpec s) => s.Arguments[0] == "start";
 
@@ -143,7 +150,10 @@ internal sealed partial class FakeDocker
     public static bool IsBenchStart(ProcessSpec s) => s.Arguments[0] == "run" && s.Arguments.Contains("-d");
 
     /// <summary>A command run in the workbench container beside Neo4j.</summary>
-    public static bool InBench(ProcessSpec s) => s.Arguments[0] == "exec" && s.Arguments.Contains(Bench);
+    public static bool InBench(ProcessSpec s) => s.Arguments[0] == "exec" && BenchOf(s.Arguments) is not null;
+
+    /// <summary>The workbench an `exec` runs in: a restore's, or the one of the safety backup it takes.</summary>
+    public static string? BenchOf(IReadOnlyList<string> args) => args.FirstOrDefault(a => a is Bench or SafetyBench);
 
     /// <summary>neo4j-admin run in the workbench, or in a one-off.</summary>
     public static bool IsAdmin(ProcessSpec s) => (InBench(s) || s.Arguments[0] == "run") && s.Arguments.Contains("neo4j-admin");
@@ -192,9 +202,11 @@ internal sealed partial class FakeDocker
                 return Result(stdout: args[^1]);
             case "rm":
                 // As docker does: `rm --force` of a container that is gone succeeds.
-                return Containers.Remove(args[^1]) || args.Contains("--force") ? Result(stdout: args[^1]) : Result(1, stderr: $"Error response from daemon: No such container: {args[^1]}");
+                return Containers.Remove(args[^1]) || args.Contains("--force") ? Result(stdout: args[^1])
+                    : Result(1, stderr: $"Error response from daemon: No such container: {args[^1]}");
             case "ps":
-                var filters = args.Select((a, i) => (a, i)).Where(p => p.a == "--filter").Select(p => args[p.i + 1]["label=".Length..]).ToList();
+                var filters = args.Select((a, i) => (a, i)).Where(p => p.a == "--filter").Select(
+                    p => args[p.i + 1]["label=".Length..]).ToList();
                 return Result(stdout: string.Join('\n', Containers.Values
                     .Where(c => filters.All(f => c.Labels.TryGetValue(f[..f.IndexOf('=')], out var v) && v == f[(f.IndexOf('=') + 1)..]))
                     .Select(c => c.Name)));
@@ -221,12 +233,14 @@ internal sealed partial class FakeDocker
             case "exec" when args.Contains("du"):
                 return Result(stdout: "2048\t/data/databases/neo4j\n");
             case "exec" when args.Contains("df"):
-                return Result(stdout: $"Filesystem 1024-blocks Used Available Capacity Mounted on\noverlay 104857600 0 {Neo4jVolumeFreeKiB} 1% /data\n");
+                return Result(stdout: $"Filesystem 1024-blocks Used Available Capacity Mounted on\noverlay 104857600 0 " +
+                    $"{Neo4jVolumeFreeKiB} 1% /data\n");
             case "exec" when args.Contains("rm") && args.Contains("-rf"):
                 lock (_state)
                 {
                     Volume.RemoveWhere(p => p.StartsWith(args[^1] + "/", StringComparison.Ordinal));
-                    foreach (var file in Files.Keys.Where(k => k[(k.IndexOf(':') + 1)..].StartsWith(args[^1] + "/", StringComparison.Ordinal)).ToList())
+                    foreach (var file in Files.Keys.Where(
+                        k => k[(k.IndexOf(':') + 1)..].StartsWith(args[^1] + "/", StringComparison.Ordinal)).ToList())
                     {
                         Files.Remove(file);
                     }
@@ -243,7 +257,8 @@ internal sealed partial class FakeDocker
             case "exec" when args.Contains("createdb"):
                 lock (_state)
                 {
-                    return Databases.Add(args[^1]) ? Result() : Result(1, stderr: $"createdb: error: database creation failed: ERROR:  database \"{args[^1]}\" already exists");
+                    return Databases.Add(args[^1]) ? Result() : Result(1, stderr: $"createdb: error: database creation failed: ERROR:  " +
+                        $"database \"{args[^1]}\" already exists");
                 }
 
             case "exec" when args.Contains("dropdb"):
@@ -261,7 +276,8 @@ internal sealed partial class FakeDocker
                     await listed.CopyToAsync(Stream.Null, cancellationToken);
                 }
 
-                return Result(stdout: ";\n; Archive created\n;\n215; 1259 16385 TABLE public users intelgraph\n3380; 0 16385 TABLE DATA public users intelgraph\n");
+                return Result(stdout: ";\n; Archive created\n;\n215; 1259 16385 TABLE public users intelgraph\n3380; 0 16385 TABLE DATA " +
+                    "public users intelgraph\n");
             case "exec" when args.Contains("pg_restore"):
                 if (spec.StandardInput is { } restored)
                 {
@@ -335,7 +351,8 @@ internal sealed partial class FakeDocker
     /// <summary>`ALTER DATABASE "a" RENAME TO "b"` statements, applied all or nothing as the one transaction they are.</summary>
     private ProcessResult Rename(IReadOnlyList<string> args)
     {
-        var renames = args.SelectMany(a => RenameStatement().Matches(a)).Select(m => (From: m.Groups[1].Value, To: m.Groups[2].Value)).ToList();
+        var renames = args.SelectMany(a => RenameStatement().Matches(a)).Select(
+            m => (From: m.Groups[1].Value, To: m.Groups[2].Value)).ToList();
         lock (_state)
         {
             foreach (var from in renames.Select(r => r.From).Where(f => !renames.Any(r => r.To == f)))
@@ -343,7 +360,8 @@ internal sealed partial class FakeDocker
                 if (!Databases.Contains(from))
                 {
                     // psql with VERBOSITY=verbose, as the rename runs it: the SQLSTATE, then where the server raised it.
-                    return Result(1, stderr: $"psql:<command-line>:1: ERROR:  3D000: database \"{from}\" does not exist\nLOCATION:  get_db_info, dbcommands.c:1712\n");
+                    return Result(1, stderr: $"psql:<command-line>:1: ERROR:  3D000: database \"{from}\" does not exist\nLOCATION:  " +
+                        $"get_db_info, dbcommands.c:1712\n");
                 }
             }
 

@@ -93,7 +93,8 @@ public sealed class UploadsArchiveTests
             try
             {
                 await UploadsArchive.ExtractAsync(new MemoryStream(bytes), destination, CancellationToken.None);
-                Assert.That(HashTree(Path.Combine(destination, "uploads")), Is.EquivalentTo(expected), $"flip at position {i} was accepted, so the content must be intact");
+                Assert.That(HashTree(Path.Combine(destination, "uploads")), Is.EquivalentTo(expected), $"flip at position {i} was " +
+                    $"accepted, so the content must be intact");
             }
             catch (IntegrityException ex)
             {
@@ -107,7 +108,9 @@ public sealed class UploadsArchiveTests
 
     private static Dictionary<string, string> HashTree(string root) =>
         Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-            .ToDictionary(f => Path.GetRelativePath(root, f), f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))));
+            .ToDictionary(
+                f => Path.GetRelativePath(root, f), f =>
+                    Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))));
 
     [TestCase("uploads/../../etc/cron.d/evil", TarEntryType.RegularFile, null, "path with ..")]
     [TestCase("/etc/passwd", TarEntryType.RegularFile, null, "absolute path")]
@@ -116,7 +119,8 @@ public sealed class UploadsArchiveTests
     [TestCase("uploads/hard", TarEntryType.HardLink, "/etc/shadow", "link to /etc/shadow")]
     [TestCase("uploads/tty", TarEntryType.CharacterDevice, null, "CharacterDevice entry")]
     [TestCase("uploads/pipe", TarEntryType.Fifo, null, "Fifo entry")]
-    public async Task Unsafe_entries_are_refused_and_nothing_of_them_is_written(string name, TarEntryType type, string? link, string problem)
+    public async Task Unsafe_entries_are_refused_and_nothing_of_them_is_written(
+        string name, TarEntryType type, string? link, string problem)
     {
         var unsafeEntry = new PaxTarEntry(type, name);
         if (link is not null)
@@ -129,7 +133,8 @@ public sealed class UploadsArchiveTests
             unsafeEntry.DataStream = new MemoryStream([9]);
         }
 
-        var archive = await ArchiveWithAsync(new PaxTarEntry(TarEntryType.RegularFile, "uploads/fine.txt") { DataStream = new MemoryStream([1, 2, 3]) }, unsafeEntry);
+        var archive = await ArchiveWithAsync(
+            new PaxTarEntry(TarEntryType.RegularFile, "uploads/fine.txt") { DataStream = new MemoryStream([1, 2, 3]) }, unsafeEntry);
         var destination = Path.Combine(_dir, "extract");
 
         var error = Assert.ThrowsAsync<IntegrityException>(() => UploadsArchive.ExtractAsync(archive, destination, CancellationToken.None));
@@ -137,14 +142,17 @@ public sealed class UploadsArchiveTests
         Assert.That(error!.Message, Does.Contain($"'{name}' ({problem})"));
         Assert.That(error.ExitCode, Is.EqualTo(4));
         Assert.That(File.Exists("/etc/cron.d/evil"), Is.False);
-        Assert.That(Directory.EnumerateFileSystemEntries(_dir, "*", SearchOption.AllDirectories).Where(p => p.Contains("extract", StringComparison.Ordinal) && !Directory.Exists(p)),
+        Assert.That(Directory.EnumerateFileSystemEntries(_dir, "*", SearchOption.AllDirectories).Where(
+            p => p.Contains("extract", StringComparison.Ordinal) && !Directory.Exists(p)),
             Is.All.EndsWith("fine.txt"), "only the safe entry before it was written");
     }
 
     [Test]
     public async Task Entries_written_with_a_leading_dot_slash_are_accepted()
     {
-        var archive = await ArchiveWithAsync(new PaxTarEntry(TarEntryType.Directory, "./uploads/"), new PaxTarEntry(TarEntryType.RegularFile, "./uploads/a.txt") { DataStream = new MemoryStream([1]) });
+        var archive = await ArchiveWithAsync(
+            new PaxTarEntry(TarEntryType.Directory, "./uploads/"),
+            new PaxTarEntry(TarEntryType.RegularFile, "./uploads/a.txt") { DataStream = new MemoryStream([1]) });
         var destination = Path.Combine(_dir, "extract");
 
         var stats = await UploadsArchive.ExtractAsync(archive, destination, CancellationToken.None);

@@ -9,7 +9,8 @@ namespace Summit.Dr.Tests.Uploads;
 [CancelAfter(60_000)]
 public sealed class UploadsTreeHashTests
 {
-    /// <summary>Paths whose ordinal order is easy to get wrong: prefixes, '-' before '/', astral characters (surrogates) against U+E000 and up.</summary>
+    /// <summary>Paths whose ordinal order is easy to get wrong: prefixes, '-' before '/', astral characters (surrogates) against U+E000
+    /// and up.</summary>
     private static readonly string[] Awkward =
     [
         "b", "a-c", "a/b", "a", "ab", "A", "dir/file", "dir-2/file", "dir/sub/file", "name with spaces & ünïcode.txt",
@@ -29,7 +30,8 @@ public sealed class UploadsTreeHashTests
 
         var sorted = Enumerable.Range(0, table.Count).Select(i => table.PathAt(i).ToString()).ToList();
         Assert.That(sorted, Is.EqualTo(Awkward.Order(StringComparer.Ordinal).ToList()));
-        Assert.That(Enumerable.Range(0, table.Count).Select(i => Awkward[table.ValueAt(i)]), Is.EqualTo(sorted), "each value stays with its path");
+        Assert.That(Enumerable.Range(0, table.Count).Select(i => Awkward[table.ValueAt(i)]), Is.EqualTo(sorted), "each value stays with " +
+            "its path");
     }
 
     [Test]
@@ -55,7 +57,8 @@ public sealed class UploadsTreeHashTests
     public void Many_long_paths_go_into_growing_blocks_and_come_back_whole()
     {
         var table = new PathTable<int>();
-        var paths = Enumerable.Range(0, 20_000).Select(i => $"{(i * 7919) % 20_000:00000}/" + new string('x', i % 3 == 0 ? 9_000 : 40)).ToList();
+        var paths = Enumerable.Range(0, 20_000).Select(
+            i => $"{(i * 7919) % 20_000:00000}/" + new string('x', i % 3 == 0 ? 9_000 : 40)).ToList();
         for (var i = 0; i < paths.Count; i++)
         {
             table.Add(paths[i], i);
@@ -63,7 +66,8 @@ public sealed class UploadsTreeHashTests
 
         table.Sort();
 
-        Assert.That(Enumerable.Range(0, table.Count).Select(i => table.PathAt(i).ToString()), Is.EqualTo(paths.Order(StringComparer.Ordinal)));
+        Assert.That(Enumerable.Range(0, table.Count).Select(i => table.PathAt(i).ToString()),
+            Is.EqualTo(paths.Order(StringComparer.Ordinal)));
     }
 
     [Test]

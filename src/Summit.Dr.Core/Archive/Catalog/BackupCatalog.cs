@@ -44,10 +44,14 @@ public sealed class BackupCatalog
         {
             var (latest, passed) = FindLatest();
             IReadOnlyList<string> warnings = passed.Count == 0 || latest is null ? [] :
-                [$"latest is {Path.GetFileName(latest)}: it passes over the newer {string.Join(", ", passed)}, which this host does not accept (`summit-dr check` says why)"];
+                [$"latest is {Path.GetFileName(latest)}: it passes over the newer {string.Join(", ", passed)}, which this host does not " +
+                    $"accept (`summit-dr check` says why)"];
             return (latest ?? throw new IntegrityException(_trust.Checks || _trust.RequiresEncryption
-                ? $"There is no backup in {Root} that this host accepts to take as `latest` (Signing:TrustedKeyFiles, Encryption:Required): `summit-dr list` shows what is there. Name a backup, with --allow-unsigned if you know where it comes from."
-                : $"There is no complete backup in {Root} to take as `latest`. Run `summit-dr backup` first, or name a backup directory."), warnings);
+                ? $"There is no backup in {Root} that this host accepts to take as `latest` (Signing:TrustedKeyFiles, " +
+                    $"Encryption:Required): `summit-dr list` shows what is there. Name a backup, with --allow-unsigned if you know where " +
+                        $"it comes from."
+                : $"There is no complete backup in {Root} to take as `latest`. Run `summit-dr backup` first, or name a backup " +
+                    $"directory."), warnings);
         }
 
         var direct = _workingDirectory.Resolve(backup);
@@ -55,7 +59,8 @@ public sealed class BackupCatalog
         var found = Directory.Exists(direct) ? direct : Directory.Exists(inRoot) ? inRoot : throw new UsageException(NoSuchBackup(backup));
         return Path.GetFullPath(found).TrimEnd('/') != Path.GetFullPath(Path.Combine(Root, BackupLayout.WalDirectory))
             ? (found, [])
-            : throw new UsageException($"{found} is the WAL archive, not a backup: restore to a point in time with `summit-dr restore --to TIME`.");
+            : throw new UsageException($"{found} is the WAL archive, not a backup: restore to a point in time with `summit-dr restore " +
+                $"--to TIME`.");
     }
 
     /// <summary>A name that matches no directory is a usage error: it says which backups there are.</summary>
@@ -64,7 +69,8 @@ public sealed class BackupCatalog
         var newest = List().Where(e => e.State is not BackupState.Incomplete).Take(5).Select(e => e.Name).ToList();
         return newest.Count == 0
             ? $"There is no backup '{backup}', and {Root} holds no backups yet. Make one with `summit-dr backup`."
-            : $"There is no backup '{backup}'. The newest in {Root}: {string.Join(", ", newest)} (`summit-dr list` shows them all; `latest` names the newest).";
+            : $"There is no backup '{backup}'. The newest in {Root}: {string.Join(", ", newest)} (`summit-dr list` shows them all; " +
+                $"`latest` names the newest).";
     }
 
     /// <summary>Every directory of the backup root, newest first, with what a cheap look tells about it.</summary>
@@ -79,7 +85,8 @@ public sealed class BackupCatalog
         }
 
         return Directory.GetDirectories(root)
-            .Where(d => !Path.GetFileName(d).StartsWith('.') || Path.GetFileName(d).StartsWith(BackupLayout.IncompletePrefix, StringComparison.Ordinal))
+            .Where(d => !Path.GetFileName(d).StartsWith('.')
+                || Path.GetFileName(d).StartsWith(BackupLayout.IncompletePrefix, StringComparison.Ordinal))
             .Where(d => Path.GetFileName(d) != BackupLayout.WalDirectory)
             .Select(Describe)
             .OrderByDescending(e => e.Time ?? DateTimeOffset.MinValue)
@@ -136,7 +143,8 @@ public sealed class BackupCatalog
         return (null, passed);
     }
 
-    /// <summary>Whether a restore would accept the backup, and the manifest that was judged (null: none, or it could not be read).</summary>
+    /// <summary>Whether a restore would accept the backup, and the manifest that was judged (null: none, or it could not be
+    /// read).</summary>
     private (bool Accepted, BackupManifest? Manifest) Judge(BackupEntry entry)
     {
         try
@@ -170,7 +178,8 @@ public sealed class BackupCatalog
         var nameTime = TimeFromName(name);
         if (name.StartsWith(BackupLayout.IncompletePrefix, StringComparison.Ordinal))
         {
-            return new BackupEntry(name, directory, nameTime, bytes, present, BackupState.Incomplete, "unfinished: its run did not complete");
+            return new BackupEntry(name, directory, nameTime, bytes, present, BackupState.Incomplete, "unfinished: its run did not " +
+                "complete");
         }
 
         var manifestPath = Path.Combine(directory, BackupManifest.FileName);
@@ -188,39 +197,49 @@ public sealed class BackupCatalog
         }
         catch (JsonException ex)
         {
-            return new BackupEntry(name, directory, nameTime, bytes, present, BackupState.Corrupt, $"manifest.json does not parse: {ex.Message}");
+            return new BackupEntry(name, directory, nameTime, bytes, present, BackupState.Corrupt, $"manifest.json does not parse: " +
+                $"{ex.Message}");
         }
         catch (SummitDrException ex)
         {
             return new BackupEntry(name, directory, nameTime, bytes, present, BackupState.Corrupt, ex.Message);
         }
 
-        return Judge(name, directory, bytes, present, manifest, file => File.Exists(Path.Combine(directory, file)) ? new FileInfo(Path.Combine(directory, file)).Length : null);
+        return Judge(
+            name, directory, bytes, present, manifest, file =>
+                File.Exists(Path.Combine(directory, file)) ? new FileInfo(Path.Combine(directory, file)).Length : null);
     }
 
     /// <summary>
     /// A backup whose manifest parses, wherever it is (a directory, a bucket): complete (or safety) when every
     /// artifact the manifest names is there with its recorded size, else corrupt, saying which.
     /// </summary>
-    public static BackupEntry Judge(string name, string location, long bytes, IReadOnlyList<BackupComponent> present, BackupManifest manifest, Func<string, long?> sizeOf)
+    public static BackupEntry Judge(
+        string name, string location, long bytes, IReadOnlyList<BackupComponent> present, BackupManifest manifest,
+        Func<string, long?> sizeOf)
     {
         var problem = manifest.Artifacts
             .Select(a => sizeOf(a.File) is not { } size ? $"{a.File} is missing"
                 : size != a.Size ? $"{a.File} is {size} bytes, the manifest records {a.Size}"
                 : null)
             .FirstOrDefault(p => p is not null);
-        var state = problem is not null ? BackupState.Corrupt : manifest.Kind == BackupKind.Safety ? BackupState.Safety : BackupState.Complete;
+        var state = problem is not null ? BackupState.Corrupt : manifest.Kind == BackupKind.Safety ? BackupState.Safety
+            : BackupState.Complete;
         return new BackupEntry(name, location, manifest.CreatedAt, bytes, present, state, problem)
         {
-            ArtifactBytes = Enum.GetValues<BackupComponent>().Where(c => manifest.Of(c).Artifact is not null).ToDictionary(c => c, c => manifest.Of(c).Artifact!.Size),
+            ArtifactBytes = Enum.GetValues<BackupComponent>().Where(c => manifest.Of(c).Artifact is not null).ToDictionary(
+                c => c, c => manifest.Of(c).Artifact!.Size),
         };
     }
 
     /// <summary>The runbook's names are local times: YYYYMMDD_HHMMSS, possibly with a suffix.</summary>
     public static DateTimeOffset? TimeFromName(string name)
     {
-        var stem = name.StartsWith(BackupLayout.IncompletePrefix, StringComparison.Ordinal) ? name[BackupLayout.IncompletePrefix.Length..] : name;
-        return stem.Length >= 15 && DateTime.TryParseExact(stem[..15], "yyyyMMdd_HHmmss", CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var local)
+        var stem = name.StartsWith(BackupLayout.IncompletePrefix, StringComparison.Ordinal) ? name[BackupLayout.IncompletePrefix.Length..]
+            : name;
+        return stem.Length >= 15
+            && DateTime.TryParseExact(
+                stem[..15], "yyyyMMdd_HHmmss", CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var local)
             ? new DateTimeOffset(local)
             : null;
     }

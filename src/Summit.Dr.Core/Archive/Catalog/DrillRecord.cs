@@ -8,7 +8,9 @@ namespace Summit.Dr.Archive.Catalog;
 /// `drill.json` in the backup's directory: the last drill's outcome. Outside the manifest's checksums (the
 /// backup is not changed by being drilled), written atomically.
 /// </summary>
-public sealed record DrillRecord(int SchemaVersion, DateTimeOffset Time, string ToolVersion, string Result, double TotalSeconds, double RecoveryTimeObjectiveSeconds, string? Failure = null)
+public sealed record DrillRecord(
+    int SchemaVersion, DateTimeOffset Time, string ToolVersion, string Result, double TotalSeconds, double RecoveryTimeObjectiveSeconds,
+    string? Failure = null)
 {
     public const string FileName = "drill.json";
 
@@ -27,6 +29,7 @@ public sealed record DrillRecord(int SchemaVersion, DateTimeOffset Time, string 
 
     public void Write(string backupDirectory)
     {
-        SafeFiles.WriteAtomically(Path.Combine(backupDirectory, FileName), stream => JsonSerializer.Serialize(stream, this, JsonDefaults.Options));
+        SafeFiles.WriteAtomically(
+            Path.Combine(backupDirectory, FileName), stream => JsonSerializer.Serialize(stream, this, JsonDefaults.Options));
     }
 }

@@ -26,7 +26,9 @@ public sealed class ArtifactEncryption
 
     private readonly Microsoft.Extensions.Logging.ILogger<ArtifactEncryption> _logger;
 
-    public ArtifactEncryption(IOptions<SummitDrOptions> options, SecretFiles secrets, TimeProvider time, Microsoft.Extensions.Logging.ILogger<ArtifactEncryption> logger)
+    public ArtifactEncryption(
+        IOptions<SummitDrOptions> options, SecretFiles secrets, TimeProvider time,
+        Microsoft.Extensions.Logging.ILogger<ArtifactEncryption> logger)
     {
         _logger = logger;
         _options = options.Value.Encryption;
@@ -51,14 +53,18 @@ public sealed class ArtifactEncryption
         if (passphrase is { Length: < ShortPassphrase })
         {
             Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(_logger,
-                "The passphrase backups are encrypted to has {Length} characters: whoever holds a copy can try guesses offline. Use {Minimum} or more",
+                "The passphrase backups are encrypted to has {Length} characters: whoever holds a copy can try guesses offline. Use " +
+                    "{Minimum} or more",
                 passphrase.Length, ShortPassphrase);
         }
 
-        return new EncryptionRecord(OpenPgp.Format, OpenPgp.Cipher, IntegrityProtected: true, _recipients.Value.Select(r => r.Record).ToList(), passphrase is not null);
+        return new EncryptionRecord(
+            OpenPgp.Format, OpenPgp.Cipher, IntegrityProtected: true, _recipients.Value.Select(r => r.Record).ToList(),
+            passphrase is not null);
     }
 
-    /// <summary>A private, encrypted copy of <paramref name="source"/> at <paramref name="destination"/> (replaced), flushed: what goes off-site beside encrypted artifacts.</summary>
+    /// <summary>A private, encrypted copy of <paramref name="source"/> at <paramref name="destination"/> (replaced), flushed: what goes
+    /// off-site beside encrypted artifacts.</summary>
     public async Task EncryptFileAsync(string source, string destination, string name, CancellationToken cancellationToken)
     {
         File.Delete(destination);
@@ -75,18 +81,21 @@ public sealed class ArtifactEncryption
     /// <summary>How many secret keys the configured files hold (reads them); 0 when none is configured.</summary>
     public int SecretKeyCount() => _secretKeys.Value.Sum(b => b.Count);
 
-    /// <summary>A stream that encrypts into <paramref name="output"/>; disposing it ends the message, not <paramref name="output"/>.</summary>
+    /// <summary>A stream that encrypts into <paramref name="output"/>; disposing it ends the message, not <paramref
+    /// name="output"/>.</summary>
     public Stream Encrypt(Stream output, string file) =>
         OpenPgp.Encrypt(output, _recipients.Value.Select(r => r.Key), Passphrase(), file, _time.GetUtcNow().UtcDateTime);
 
-    /// <summary>The plaintext of one artifact of <paramref name="backup"/>, decrypted when the backup is encrypted (a plain file is not hashed on the way).</summary>
+    /// <summary>The plaintext of one artifact of <paramref name="backup"/>, decrypted when the backup is encrypted (a plain file is not
+    /// hashed on the way).</summary>
     public Stream Open(OpenedBackup backup, BackupComponent component) => Open(backup.Directory, backup.Manifest, component);
 
     /// <summary>
     /// One artifact of <paramref name="backup"/>, read once: the plaintext for the consumer, the SHA-256 of the
     /// file (the ciphertext, as the manifest records it) from <see cref="HashingReadStream.FinishAsync"/>.
     /// </summary>
-    public HashingReadStream OpenHashing(OpenedBackup backup, BackupComponent component) => OpenHashing(backup.Directory, backup.Manifest, component);
+    public HashingReadStream OpenHashing(OpenedBackup backup, BackupComponent component) =>
+        OpenHashing(backup.Directory, backup.Manifest, component);
 
     /// <summary>
     /// The uploads archive's gzip trailer, read through the handle the archive is read with; only a plaintext file shows
@@ -136,17 +145,22 @@ public sealed class ArtifactEncryption
     {
         if (!string.Equals(encryption.Format, OpenPgp.Format, StringComparison.Ordinal))
         {
-            throw new IntegrityException($"{file} is encrypted in a format this summit-dr does not read ({encryption.Format}). Upgrade summit-dr.");
+            throw new IntegrityException($"{file} is encrypted in a format this summit-dr does not read ({encryption.Format}). Upgrade " +
+                $"summit-dr.");
         }
 
         return OpenPgp.Decrypt(ciphertext, _secretKeys.Value, SecretKeyPassphrase(), Passphrase(), file, failures => new IntegrityException(
             $"{file} is encrypted to {Describe(encryption)}, and none of the configured keys opens it{failures}. " +
-            $"Set Encryption:SecretKeyFiles to the armored secret key of one of them{(encryption.Passphrase ? $", or the passphrase in Encryption:PassphraseFile or {EncryptionOptions.PassphraseVariable}" : string.Empty)}. Nothing was touched."));
+            "Set Encryption:SecretKeyFiles to the armored secret key of one of them" +
+            (encryption.Passphrase ? $", or the passphrase in Encryption:PassphraseFile or " +
+                $"{EncryptionOptions.PassphraseVariable}" : string.Empty) +
+            ". Nothing was touched."));
     }
 
     private static string Describe(EncryptionRecord encryption)
     {
-        var parts = encryption.Recipients.Select(r => r.UserId is { Length: > 0 } user ? $"{r.Fingerprint} ({user})" : r.Fingerprint).ToList();
+        var parts = encryption.Recipients.Select(r => r.UserId is { Length: > 0 } user ? $"{r.Fingerprint} " +
+            $"({user})" : r.Fingerprint).ToList();
         if (encryption.Passphrase)
         {
             parts.Add("a passphrase");
@@ -157,7 +171,8 @@ public sealed class ArtifactEncryption
 
     private char[]? Passphrase() => Secret(_options.PassphraseFile, "Encryption:PassphraseFile", EncryptionOptions.PassphraseVariable);
 
-    private char[]? SecretKeyPassphrase() => Secret(_options.SecretKeyPassphraseFile, "Encryption:SecretKeyPassphraseFile", EncryptionOptions.SecretKeyPassphraseVariable);
+    private char[]? SecretKeyPassphrase() =>
+        Secret(_options.SecretKeyPassphraseFile, "Encryption:SecretKeyPassphraseFile", EncryptionOptions.SecretKeyPassphraseVariable);
 
     private IReadOnlyList<string> Paths(string? list) => _secrets.Paths(list);
 

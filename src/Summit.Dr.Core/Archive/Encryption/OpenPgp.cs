@@ -40,7 +40,8 @@ public static class OpenPgp
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or PgpException)
         {
-            throw new UsageException($"Encryption:PublicKeyFiles: cannot read an OpenPGP public key from {path}: {ex.Message}. Export one with `gpg --armor --export KEY > {Path.GetFileName(path)}`.", ex);
+            throw new UsageException($"Encryption:PublicKeyFiles: cannot read an OpenPGP public key from {path}: {ex.Message}. Export " +
+                $"one with `gpg --armor --export KEY > {Path.GetFileName(path)}`.", ex);
         }
 
         var now = DateTime.UtcNow;
@@ -59,11 +60,13 @@ public static class OpenPgp
                 .FirstOrDefault();
             if (key is not null)
             {
-                return (key, new RecipientRecord(Convert.ToHexString(primary.GetFingerprint()), KeyId(key.KeyId), primary.GetUserIds().FirstOrDefault()));
+                return (key, new RecipientRecord(
+                    Convert.ToHexString(primary.GetFingerprint()), KeyId(key.KeyId), primary.GetUserIds().FirstOrDefault()));
             }
         }
 
-        throw new UsageException($"Encryption:PublicKeyFiles: {path} holds no valid key that may encrypt (every key is revoked, expired or for signing only). Add an encryption subkey, e.g. `gpg --quick-add-key FINGERPRINT rsa3072 encr`.");
+        throw new UsageException($"Encryption:PublicKeyFiles: {path} holds no valid key that may encrypt (every key is revoked, expired " +
+            $"or for signing only). Add an encryption subkey, e.g. `gpg --quick-add-key FINGERPRINT rsa3072 encr`.");
     }
 
     /// <summary>The secret keys of armored secret key files. Throws <see cref="UsageException"/>.</summary>
@@ -76,7 +79,8 @@ public static class OpenPgp
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or PgpException)
         {
-            throw new UsageException($"Encryption:SecretKeyFiles: cannot read an OpenPGP secret key from {path}: {ex.Message}. Export one with `gpg --armor --export-secret-keys KEY > {Path.GetFileName(path)}`.", ex);
+            throw new UsageException($"Encryption:SecretKeyFiles: cannot read an OpenPGP secret key from {path}: {ex.Message}. Export " +
+                $"one with `gpg --armor --export-secret-keys KEY > {Path.GetFileName(path)}`.", ex);
         }
     }).ToList();
 
@@ -112,14 +116,17 @@ public static class OpenPgp
     /// the modification detection code is checked when the plaintext has been read to its end, and a mismatch
     /// or any damage is an <see cref="IntegrityException"/> naming <paramref name="file"/>.
     /// </summary>
-    public static Stream Decrypt(Stream input, IReadOnlyList<PgpSecretKeyRingBundle> secretKeys, char[]? secretKeyPassphrase, char[]? passphrase, string file, Func<string, IntegrityException> refuse)
+    public static Stream Decrypt(
+        Stream input, IReadOnlyList<PgpSecretKeyRingBundle> secretKeys, char[]? secretKeyPassphrase, char[]? passphrase, string file,
+        Func<string, IntegrityException> refuse)
     {
         try
         {
             // Binary, as summit-dr writes it (an armored file would need a seekable stream to be recognised).
             var factory = new PgpObjectFactory(input);
             var list = Next(factory) as PgpEncryptedDataList
-                ?? throw new IntegrityException($"{file} is not an OpenPGP encrypted message: it was changed, or written without encryption.");
+                ?? throw new IntegrityException($"{file} is not an OpenPGP encrypted message: it was changed, or written without " +
+                    $"encryption.");
             var failures = new List<string>();
             foreach (var data in list.GetEncryptedDataObjects())
             {
@@ -128,7 +135,8 @@ public static class OpenPgp
                 {
                     if (!data.IsIntegrityProtected())
                     {
-                        throw new IntegrityException($"{file} is encrypted without integrity protection; summit-dr never writes such a file, so it was replaced.");
+                        throw new IntegrityException($"{file} is encrypted without integrity protection; summit-dr never writes such a " +
+                            $"file, so it was replaced.");
                     }
 
                     var content = new PgpObjectFactory(opened);
@@ -148,7 +156,9 @@ public static class OpenPgp
 
     public static string KeyId(long keyId) => keyId.ToString("X16", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static Stream? TryOpen(PgpEncryptedData data, IReadOnlyList<PgpSecretKeyRingBundle> secretKeys, char[]? secretKeyPassphrase, char[]? passphrase, List<string> failures)
+    private static Stream? TryOpen(
+        PgpEncryptedData data, IReadOnlyList<PgpSecretKeyRingBundle> secretKeys, char[]? secretKeyPassphrase, char[]? passphrase,
+        List<string> failures)
     {
         switch (data)
         {
@@ -166,7 +176,8 @@ public static class OpenPgp
                 }
                 catch (PgpException)
                 {
-                    failures.Add($"the secret key {KeyId(keyed.KeyId)} is protected and {EncryptionOptions.SecretKeyPassphraseVariable} or Encryption:SecretKeyPassphraseFile does not unlock it");
+                    failures.Add($"the secret key {KeyId(keyed.KeyId)} is protected and {EncryptionOptions.SecretKeyPassphraseVariable} " +
+                        $"or Encryption:SecretKeyPassphraseFile does not unlock it");
                     return null;
                 }
 
@@ -253,7 +264,8 @@ public static class OpenPgp
                     _verified = true;
                     if (!data.Verify())
                     {
-                        throw new IntegrityException($"{file} fails its OpenPGP integrity check (modification detection code): the file was changed.");
+                        throw new IntegrityException($"{file} fails its OpenPGP integrity check (modification detection code): the file " +
+                            $"was changed.");
                     }
                 }
             }

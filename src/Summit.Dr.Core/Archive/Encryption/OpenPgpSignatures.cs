@@ -12,7 +12,8 @@ namespace Summit.Dr.Archive.Encryption;
 /// </summary>
 public static class OpenPgpSignatures
 {
-    /// <summary>The key of an armored secret key file that may sign (a signing subkey before the primary key). Throws <see cref="UsageException"/>.</summary>
+    /// <summary>The key of an armored secret key file that may sign (a signing subkey before the primary key). Throws <see
+    /// cref="UsageException"/>.</summary>
     public static PgpSecretKey ReadSigningKey(string path, string setting)
     {
         PgpSecretKeyRingBundle bundle;
@@ -23,7 +24,8 @@ public static class OpenPgpSignatures
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or PgpException)
         {
-            throw new UsageException($"{setting}: cannot read an OpenPGP secret key from {path}: {ex.Message}. Export one with `gpg --armor --export-secret-keys KEY > {Path.GetFileName(path)}`.", ex);
+            throw new UsageException($"{setting}: cannot read an OpenPGP secret key from {path}: {ex.Message}. Export one with `gpg " +
+                $"--armor --export-secret-keys KEY > {Path.GetFileName(path)}`.", ex);
         }
 
         var now = DateTime.UtcNow;
@@ -32,26 +34,32 @@ public static class OpenPgpSignatures
             .Where(k => k.IsSigningKey && !k.IsPrivateKeyEmpty && MaySign(k.PublicKey, now))
             .OrderBy(k => k.IsMasterKey)
             .FirstOrDefault()
-            ?? throw new UsageException($"{setting}: {path} holds no secret key that may sign (every key is for encryption only, revoked or expired). Use a key made with `gpg --quick-gen-key ID ed25519 sign`.");
+            ?? throw new UsageException($"{setting}: {path} holds no secret key that may sign (every key is for encryption only, revoked " +
+                $"or expired). Use a key made with `gpg --quick-gen-key ID ed25519 sign`.");
     }
 
-    /// <summary>The public keys of armored key files, every key of every ring (a signature may come from a subkey), each with its primary key. Throws <see cref="UsageException"/>.</summary>
+    /// <summary>The public keys of armored key files, every key of every ring (a signature may come from a subkey), each with its primary
+    /// key. Throws <see cref="UsageException"/>.</summary>
     public static IReadOnlyList<TrustedKey> ReadTrustedKeys(IEnumerable<string> paths, string setting) => paths.SelectMany(path =>
     {
         try
         {
             using var file = File.OpenRead(path);
             return new PgpPublicKeyRingBundle(PgpUtilities.GetDecoderStream(file)).GetKeyRings()
-                .SelectMany(r => r.GetPublicKeys().Select(k => new TrustedKey(k, Fingerprint(r.GetPublicKey()), r.GetPublicKey().GetUserIds().FirstOrDefault())))
+                .SelectMany(r =>
+                    r.GetPublicKeys().Select(
+                        k => new TrustedKey(k, Fingerprint(r.GetPublicKey()), r.GetPublicKey().GetUserIds().FirstOrDefault())))
                 .ToList();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or PgpException)
         {
-            throw new UsageException($"{setting}: cannot read an OpenPGP public key from {path}: {ex.Message}. Export one with `gpg --armor --export KEY > {Path.GetFileName(path)}`.", ex);
+            throw new UsageException($"{setting}: cannot read an OpenPGP public key from {path}: {ex.Message}. Export one with `gpg " +
+                $"--armor --export KEY > {Path.GetFileName(path)}`.", ex);
         }
     }).ToList();
 
-    /// <summary>The private half of <paramref name="key"/>; a wrong or missing passphrase is a <see cref="UsageException"/> naming where it comes from.</summary>
+    /// <summary>The private half of <paramref name="key"/>; a wrong or missing passphrase is a <see cref="UsageException"/> naming where
+    /// it comes from.</summary>
     public static PgpPrivateKey Unlock(PgpSecretKey key, char[]? passphrase, string from)
     {
         try
@@ -96,7 +104,8 @@ public static class OpenPgpSignatures
         PgpSignatureList? signatures;
         try
         {
-            signatures = new PgpObjectFactory(PgpUtilities.GetDecoderStream(new MemoryStream(signature))).NextPgpObject() as PgpSignatureList;
+            signatures = new PgpObjectFactory(
+                PgpUtilities.GetDecoderStream(new MemoryStream(signature))).NextPgpObject() as PgpSignatureList;
         }
         catch (Exception ex) when (ex is IOException or PgpException)
         {
@@ -128,7 +137,9 @@ public static class OpenPgpSignatures
                 : (found.PrimaryFingerprint, null);
         }
 
-        return (null, $"it is signed by {string.Join(", ", Enumerable.Range(0, signatures.Count).Select(i => KeyId(signatures[i].KeyId)))}, which is not a trusted key");
+        return (null, $"it is signed by " +
+            $"{string.Join(", ", Enumerable.Range(0, signatures.Count).Select(i => KeyId(signatures[i].KeyId)))}, which is not a trusted " +
+                $"key");
     }
 
     public static string Fingerprint(PgpPublicKey key) => Convert.ToHexString(key.GetFingerprint());

@@ -11,7 +11,8 @@ namespace Summit.Dr.Archive.Manifests;
 /// </summary>
 public static class ArtifactNames
 {
-    /// <summary>Every artifact the manifest records, captured or not, must carry its store's name and a plausible size and checksum.</summary>
+    /// <summary>Every artifact the manifest records, captured or not, must carry its store's name and a plausible size and
+    /// checksum.</summary>
     public static void Require(BackupManifest manifest, string where)
     {
         var named = Enum.GetValues<BackupComponent>()
@@ -33,7 +34,8 @@ public static class ArtifactNames
 
             if (artifact.Size < 0 || artifact.Sha256.Length != 64 || !artifact.Sha256.All(Uri.IsHexDigit))
             {
-                throw new IntegrityException($"manifest.json of {where} records {expected} with a size or SHA-256 no artifact has: the manifest was changed.");
+                throw new IntegrityException($"manifest.json of {where} records {expected} with a size or SHA-256 no artifact has: the " +
+                    $"manifest was changed.");
             }
         }
     }

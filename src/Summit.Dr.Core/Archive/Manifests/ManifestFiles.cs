@@ -44,7 +44,8 @@ public static class ManifestFiles
         using var file = SafeFiles.OpenRead(BackupManifest.FileName, 1 << 16, directory);
         if (file.Length > BackupManifest.MaxBytes)
         {
-            throw new IntegrityException($"{BackupManifest.FileName} in {System.IO.Path.GetFileName(directory.TrimEnd('/'))} is larger than any manifest summit-dr writes; it is not read.");
+            throw new IntegrityException($"{BackupManifest.FileName} in {System.IO.Path.GetFileName(directory.TrimEnd('/'))} is larger " +
+                $"than any manifest summit-dr writes; it is not read.");
         }
 
         using var copy = new MemoryStream((int)file.Length);
@@ -70,7 +71,8 @@ public static class ManifestFiles
         if (!string.Equals(manifest.Name, where, StringComparison.Ordinal))
         {
             throw new IntegrityException(
-                $"manifest.json of {where} was written for the backup '{manifest.Name}': a backup is taken only under the name it was made with, and this one was renamed or copied. " +
+                $"manifest.json of {where} was written for the backup '{manifest.Name}': a backup is taken only under the name it was " +
+                    $"made with, and this one was renamed or copied. " +
                 $"Nothing was touched; give the directory its own name back ({manifest.Name}).");
         }
 

@@ -26,7 +26,8 @@ public sealed class AzureBlobRemoteStore : IRemoteStore
 
     public AzureBlobRemoteStore(RemoteOptions options)
     {
-        var name = options.Container is { Length: > 0 } container ? container : throw new UsageException("Remote:Kind is azure-blob but Remote:Container is not set.");
+        var name = options.Container is { Length: > 0 } container ? container : throw new UsageException("Remote:Kind is azure-blob but " +
+            "Remote:Container is not set.");
         _prefix = RemotePaths.Normalize(options.Prefix);
         _partSize = Math.Max(1, options.PartSizeMiB) * 1024L * 1024L;
         var clientOptions = new BlobClientOptions();
@@ -41,7 +42,8 @@ public sealed class AzureBlobRemoteStore : IRemoteStore
         }
         else if (Environment.GetEnvironmentVariable(AccountVariable) is { Length: > 0 } account)
         {
-            var endpoint = new Uri(options.Endpoint is { Length: > 0 } configured ? configured : $"https://{account}.blob.core.windows.net");
+            var endpoint = new Uri(
+                options.Endpoint is { Length: > 0 } configured ? configured : $"https://{account}.blob.core.windows.net");
             if (Environment.GetEnvironmentVariable(KeyVariable) is { Length: > 0 } key)
             {
                 service = new BlobServiceClient(endpoint, new StorageSharedKeyCredential(account, key), clientOptions);
@@ -52,12 +54,14 @@ public sealed class AzureBlobRemoteStore : IRemoteStore
             }
             else
             {
-                throw new UsageException($"Remote:Kind is azure-blob and {AccountVariable} is set, but neither {KeyVariable} nor {SasVariable} is.");
+                throw new UsageException($"Remote:Kind is azure-blob and {AccountVariable} is set, but neither {KeyVariable} nor " +
+                    $"{SasVariable} is.");
             }
         }
         else
         {
-            throw new UsageException($"Remote:Kind is azure-blob but no account is configured: set {ConnectionStringVariable}, or {AccountVariable} with {KeyVariable} or {SasVariable}.");
+            throw new UsageException($"Remote:Kind is azure-blob but no account is configured: set {ConnectionStringVariable}, or " +
+                $"{AccountVariable} with {KeyVariable} or {SasVariable}.");
         }
 
         _container = service.GetBlobContainerClient(name);
@@ -70,7 +74,8 @@ public sealed class AzureBlobRemoteStore : IRemoteStore
     {
         await _container.GetBlobClient(_prefix + key).UploadAsync(
             path,
-            new BlobUploadOptions { TransferOptions = new StorageTransferOptions { InitialTransferSize = _partSize, MaximumTransferSize = _partSize, MaximumConcurrency = 1 } },
+            new BlobUploadOptions { TransferOptions = new StorageTransferOptions { InitialTransferSize = _partSize,
+                MaximumTransferSize = _partSize, MaximumConcurrency = 1 } },
             cancellationToken);
     }
 
@@ -99,16 +104,26 @@ public sealed class AzureBlobRemoteStore : IRemoteStore
     public string? Explain(Exception exception) => exception switch
     {
         RequestFailedException { ErrorCode: "ContainerNotFound" } =>
-            $"the container '{_container.Name}' does not exist. Create it (`az storage container create --name {_container.Name}`), or set Remote:Container to one that does.",
+            $"the container '{_container.Name}' does not exist. Create it (`az storage container create --name {_container.Name}`), or " +
+                $"set Remote:Container to one that does.",
         RequestFailedException { ErrorCode: "OutOfRangeInput" or "InvalidResourceName" or "InvalidUri" } e =>
-            $"'{_container.Name}' is not a valid container name ({e.ErrorCode}). Set Remote:Container to 3 to 63 lowercase letters, digits and single hyphens.",
+            $"'{_container.Name}' is not a valid container name ({e.ErrorCode}). Set Remote:Container to 3 to 63 lowercase letters, " +
+                $"digits and single hyphens.",
         RequestFailedException { ErrorCode: "AuthenticationFailed" or "InvalidAuthenticationInfo" or "NoAuthenticationInformation" } e =>
-            $"it does not accept the credentials ({e.ErrorCode}). Check {ConnectionStringVariable}, or {AccountVariable} with {KeyVariable} or {SasVariable}.",
-        RequestFailedException { ErrorCode: "AuthorizationFailure" or "AuthorizationPermissionMismatch" or "AuthorizationResourceTypeMismatch" or "InsufficientAccountPermissions" } e =>
-            $"it does not authorize the request ({e.ErrorCode}). Check the key or SAS in {ConnectionStringVariable} (or {KeyVariable}, {SasVariable}) and that it may read, write, list and delete in '{_container.Name}'.",
-        RequestFailedException { ErrorCode: "AccountIsDisabled" } => "the storage account is disabled. Enable it, or set AZURE_STORAGE_ACCOUNT to another.",
+            $"it does not accept the credentials ({e.ErrorCode}). Check {ConnectionStringVariable}, or {AccountVariable} with " +
+                $"{KeyVariable} or {SasVariable}.",
+        RequestFailedException
+        {
+            ErrorCode: "AuthorizationFailure" or "AuthorizationPermissionMismatch"
+                or "AuthorizationResourceTypeMismatch" or "InsufficientAccountPermissions",
+        } e =>
+            $"it does not authorize the request ({e.ErrorCode}). Check the key or SAS in {ConnectionStringVariable} (or {KeyVariable}, " +
+                $"{SasVariable}) and that it may read, write, list and delete in '{_container.Name}'.",
+        RequestFailedException { ErrorCode: "AccountIsDisabled" } => "the storage account is disabled. Enable it, or set " +
+            "AZURE_STORAGE_ACCOUNT to another.",
         RequestFailedException { Status: 401 or 403 } e =>
-            $"it refuses the credentials ({e.Status} {e.ErrorCode}). Check {ConnectionStringVariable}, or {AccountVariable} with {KeyVariable} or {SasVariable}, and their rights on the container.",
+            $"it refuses the credentials ({e.Status} {e.ErrorCode}). Check {ConnectionStringVariable}, or {AccountVariable} with " +
+                $"{KeyVariable} or {SasVariable}, and their rights on the container.",
         _ => null,
     };
 

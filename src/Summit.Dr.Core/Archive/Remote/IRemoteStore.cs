@@ -7,7 +7,8 @@ namespace Summit.Dr.Archive.Remote;
 /// </summary>
 public interface IRemoteStore
 {
-    /// <summary>Where the backups go, for messages: `s3://bucket/prefix` or `azure-blob://account/container/prefix`. Never a credential.</summary>
+    /// <summary>Where the backups go, for messages: `s3://bucket/prefix` or `azure-blob://account/container/prefix`. Never a
+    /// credential.</summary>
     string Location { get; }
 
     /// <summary>Uploads a file, in parts when it is larger than a part.</summary>

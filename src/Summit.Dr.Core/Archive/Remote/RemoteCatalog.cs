@@ -29,13 +29,15 @@ public sealed class RemoteCatalog(RemoteStores stores, BackupCatalog catalog, Op
         var location = stores.Location;
         var objects = await stores.RunAsync("list", (store, token) => store.ListAsync(string.Empty, token), cancellationToken);
         var entries = new List<BackupEntry>();
-        foreach (var group in objects.GroupBy(o => RemotePaths.NameOf(o.Key)).Where(g => g.Key is not null && g.Key != WalArchive.DirectoryName))
+        foreach (var group in objects.GroupBy(o => RemotePaths.NameOf(o.Key)).Where(
+            g => g.Key is not null && g.Key != WalArchive.DirectoryName))
         {
             var name = group.Key!;
             if (!ArtifactNames.IsSafeBackupName(name))
             {
                 // Never pulled, never `latest`: its name could not be a directory of the backup root.
-                entries.Add(new BackupEntry(name, location + name, null, group.Sum(o => o.Size), [], BackupState.Corrupt, "its name is not one a backup can have"));
+                entries.Add(new BackupEntry(
+                    name, location + name, null, group.Sum(o => o.Size), [], BackupState.Corrupt, "its name is not one a backup can have"));
                 continue;
             }
 
@@ -44,7 +46,9 @@ public sealed class RemoteCatalog(RemoteStores stores, BackupCatalog catalog, Op
             var bytes = sizes.Values.Sum();
             if (!sizes.ContainsKey(BackupManifest.FileName))
             {
-                entries.Add(new BackupEntry(name, location + name, BackupCatalog.TimeFromName(name), bytes, present, BackupState.Incomplete, "no manifest.json: a push did not finish"));
+                entries.Add(new BackupEntry(
+                    name, location + name, BackupCatalog.TimeFromName(name), bytes, present, BackupState.Incomplete, "no manifest.json: " +
+                        "a push did not finish"));
                 continue;
             }
 
@@ -55,23 +59,30 @@ public sealed class RemoteCatalog(RemoteStores stores, BackupCatalog catalog, Op
             }
             catch (JsonException ex)
             {
-                entries.Add(new BackupEntry(name, location + name, BackupCatalog.TimeFromName(name), bytes, present, BackupState.Corrupt, $"manifest.json does not parse: {ex.Message}"));
+                entries.Add(new BackupEntry(
+                    name, location + name, BackupCatalog.TimeFromName(name), bytes, present, BackupState.Corrupt, $"manifest.json does " +
+                        $"not parse: {ex.Message}"));
                 continue;
             }
             catch (IntegrityException ex)
             {
-                entries.Add(new BackupEntry(name, location + name, BackupCatalog.TimeFromName(name), bytes, present, BackupState.Corrupt, ex.Message));
+                entries.Add(new BackupEntry(
+                    name, location + name, BackupCatalog.TimeFromName(name), bytes, present, BackupState.Corrupt, ex.Message));
                 continue;
             }
 
-            entries.Add(BackupCatalog.Judge(name, location + name, bytes, present, manifest, file => sizes.TryGetValue(file, out var size) ? size : null));
+            entries.Add(BackupCatalog.Judge(
+                name, location + name, bytes, present, manifest, file => sizes.TryGetValue(file, out var size) ? size : null));
         }
 
-        return entries.OrderByDescending(e => e.Time ?? DateTimeOffset.MinValue).ThenByDescending(e => e.Name, StringComparer.Ordinal).ToList();
+        return entries.OrderByDescending(e => e.Time ?? DateTimeOffset.MinValue).ThenByDescending(
+            e => e.Name, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>The local policy and safety gates, applied off-site: a removed backup loses its manifest first, so it is never half there and complete-looking.</summary>
-    public async Task<PruneResult> PruneAsync(PrunePolicy policy, bool dryRun, bool force, TimeZoneInfo zone, CancellationToken cancellationToken)
+    /// <summary>The local policy and safety gates, applied off-site: a removed backup loses its manifest first, so it is never half there
+    /// and complete-looking.</summary>
+    public async Task<PruneResult> PruneAsync(
+        PrunePolicy policy, bool dryRun, bool force, TimeZoneInfo zone, CancellationToken cancellationToken)
     {
         if (!policy.HasRule)
         {
@@ -92,7 +103,8 @@ public sealed class RemoteCatalog(RemoteStores stores, BackupCatalog catalog, Op
             foreach (var decision in decisions.Where(d => !d.Keep))
             {
                 logger.LogInformation("Removing {Name} from {Location}: {Reason}", decision.Entry.Name, location, decision.Reasons[0]);
-                var keys = (await stores.RunAsync("list " + decision.Entry.Name, (store, token) => store.ListAsync(decision.Entry.Name + "/", token), cancellationToken))
+                var keys = (await stores.RunAsync(
+                    "list " + decision.Entry.Name, (store, token) => store.ListAsync(decision.Entry.Name + "/", token), cancellationToken))
                     .Select(o => o.Key)
                     .OrderBy(k => k.EndsWith("/" + BackupManifest.FileName, StringComparison.Ordinal) ? 0 : 1);
                 foreach (var key in keys)
@@ -109,7 +121,8 @@ public sealed class RemoteCatalog(RemoteStores stores, BackupCatalog catalog, Op
     public async Task<byte[]?> DownloadSignatureAsync(string name, CancellationToken cancellationToken)
     {
         var key = RemotePaths.Key(name, BackupManifest.SignatureFileName);
-        if (!(await stores.RunAsync("list " + name, (store, token) => store.ListAsync(name + "/", token), cancellationToken)).Any(o => o.Key == key))
+        if (!(await stores.RunAsync("list " + name, (store, token) => store.ListAsync(name + "/", token), cancellationToken)).Any(
+            o => o.Key == key))
         {
             return null;
         }
@@ -117,7 +130,9 @@ public sealed class RemoteCatalog(RemoteStores stores, BackupCatalog catalog, Op
         return await stores.RunAsync("download " + key, async (store, token) =>
         {
             using var buffer = new MemoryStream();
-            await store.DownloadAsync(key, new BoundedWriteStream(buffer, BackupTrust.MaxSignatureBytes, () => $"{key} at {store.Location} is larger than any signature: it was not read."), token);
+            await store.DownloadAsync(
+                key, new BoundedWriteStream(buffer, BackupTrust.MaxSignatureBytes, () => $"{key} at {store.Location} is larger than any " +
+                    $"signature: it was not read."), token);
             return buffer.ToArray();
         }, cancellationToken);
     }
@@ -129,7 +144,8 @@ public sealed class RemoteCatalog(RemoteStores stores, BackupCatalog catalog, Op
             using var buffer = new MemoryStream();
             await store.DownloadAsync(
                 RemotePaths.Key(name, BackupManifest.FileName),
-                new BoundedWriteStream(buffer, BackupManifest.MaxBytes, () => $"manifest.json of {name} at {store.Location} is larger than any manifest summit-dr writes: it was not read."),
+                new BoundedWriteStream(buffer, BackupManifest.MaxBytes, () => $"manifest.json of {name} at {store.Location} is larger " +
+                    $"than any manifest summit-dr writes: it was not read."),
                 token);
             return buffer.ToArray();
         }, cancellationToken);

@@ -4,7 +4,8 @@ namespace Summit.Dr.Archive.Remote;
 public static class RemotePaths
 {
     /// <summary>The prefix with one trailing slash (empty for the bucket's root).</summary>
-    public static string Normalize(string? prefix) => (prefix ?? string.Empty).Trim('/') is { Length: > 0 } trimmed ? trimmed + "/" : string.Empty;
+    public static string Normalize(string? prefix) =>
+        (prefix ?? string.Empty).Trim('/') is { Length: > 0 } trimmed ? trimmed + "/" : string.Empty;
 
     public static string Key(string name, string file) => name + "/" + file;
 

@@ -19,7 +19,9 @@ public sealed class RemoteStores
     private readonly Lazy<IRemoteStore> _store;
     private readonly Lazy<ResiliencePipeline> _retry;
 
-    public RemoteStores(IOptions<SummitDrOptions> options, TimeProvider time, ILogger<RemoteStores> logger, Func<RemoteOptions, IRemoteStore>? storeFactory = null)
+    public RemoteStores(
+        IOptions<SummitDrOptions> options, TimeProvider time, ILogger<RemoteStores> logger,
+        Func<RemoteOptions, IRemoteStore>? storeFactory = null)
     {
         _options = options.Value.Remote;
         _store = new(() => (storeFactory ?? (o => Create(o, logger)))(_options));
@@ -31,12 +33,16 @@ public sealed class RemoteStores
                 Delay = TimeSpan.FromSeconds(_options.RetryDelaySeconds),
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = false,
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && !args.Context.CancellationToken.IsCancellationRequested && Store.IsTransient(ex)),
+                ShouldHandle = args =>
+                    ValueTask.FromResult(
+                        args.Outcome.Exception is { } ex && !args.Context.CancellationToken.IsCancellationRequested
+                            && Store.IsTransient(ex)),
                 OnRetry = args =>
                 {
                     logger.LogWarning(
                         "{What} failed ({Error}); retrying in {Delay:0.#} s ({Try} of {Retries})",
-                        args.Context.Properties.GetValue(What, "a transfer"), args.Outcome.Exception?.Message, args.RetryDelay.TotalSeconds, args.AttemptNumber + 1, _options.Retries);
+                        args.Context.Properties.GetValue(What, "a transfer"), args.Outcome.Exception?.Message,
+                            args.RetryDelay.TotalSeconds, args.AttemptNumber + 1, _options.Retries);
                     return ValueTask.CompletedTask;
                 },
             })
@@ -53,10 +59,13 @@ public sealed class RemoteStores
 
     public IRemoteStore Store => Configured
         ? _store.Value
-        : throw new UsageException("Off-site copies are not configured: set Remote:Kind to s3 or azure-blob, and its bucket or container (docs/off-site.md).");
+        : throw new UsageException("Off-site copies are not configured: set Remote:Kind to s3 or azure-blob, and its bucket or container " +
+            "(docs/off-site.md).");
 
-    /// <summary>One transfer, retried while it fails transiently; a failure that remains is one sentence (exit 1), a refusal names what to check.</summary>
-    public async Task<T> RunAsync<T>(string what, Func<IRemoteStore, CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
+    /// <summary>One transfer, retried while it fails transiently; a failure that remains is one sentence (exit 1), a refusal names what to
+    /// check.</summary>
+    public async Task<T> RunAsync<T>(
+        string what, Func<IRemoteStore, CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
     {
         var store = Store;
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
@@ -73,7 +82,8 @@ public sealed class RemoteStores
                 context,
                 store);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not SummitDrException and not OperationCanceledException)
+        catch (Exception ex) when (
+            !cancellationToken.IsCancellationRequested && ex is not SummitDrException and not OperationCanceledException)
         {
             var tried = attempts > 1 ? $" after {attempts} attempts" : string.Empty;
             throw new OperationFailedException(store.Explain(ex) is { } sentence
@@ -109,7 +119,9 @@ public sealed class RemoteStores
         {
             using var sha = System.Security.Cryptography.SHA256.Create();
             var counter = new ByteCounter();
-            await using (var hashing = new System.Security.Cryptography.CryptoStream(Stream.Null, sha, System.Security.Cryptography.CryptoStreamMode.Write))
+            await using (
+                var hashing = new System.Security.Cryptography.CryptoStream(
+                    Stream.Null, sha, System.Security.Cryptography.CryptoStreamMode.Write))
             {
                 await store.DownloadAsync(key, new CountingWriteStream(hashing, counter), token);
                 await hashing.FlushFinalBlockAsync(token);

@@ -29,7 +29,8 @@ public sealed class S3RemoteStore : IRemoteStore, IDisposable
     public S3RemoteStore(RemoteOptions options, ILogger? logger = null)
     {
         _logger = logger ?? NullLogger.Instance;
-        _bucket = options.Bucket is { Length: > 0 } bucket ? bucket : throw new UsageException("Remote:Kind is s3 but Remote:Bucket is not set.");
+        _bucket = options.Bucket is { Length: > 0 } bucket ? bucket : throw new UsageException("Remote:Kind is s3 but Remote:Bucket is " +
+            "not set.");
         _prefix = RemotePaths.Normalize(options.Prefix);
         _partSize = Math.Max(5, options.PartSizeMiB) * 1024L * 1024L;
         _chunked = options.ChunkedEncoding;
@@ -58,7 +59,8 @@ public sealed class S3RemoteStore : IRemoteStore, IDisposable
         catch (AmazonClientException ex) when (options.Endpoint is not { Length: > 0 } && options.Region is not { Length: > 0 })
         {
             // The SDK found no region in the environment (AWS_REGION) or the shared config either.
-            throw new UsageException($"Remote:Kind is s3 but no region is known ({ex.Message.TrimEnd('.')}): set Remote:Region, or Remote:Endpoint for a store other than AWS.", ex);
+            throw new UsageException($"Remote:Kind is s3 but no region is known ({ex.Message.TrimEnd('.')}): set Remote:Region, or " +
+                $"Remote:Endpoint for a store other than AWS.", ex);
         }
         Location = $"s3://{_bucket}/{_prefix}";
     }
@@ -70,11 +72,14 @@ public sealed class S3RemoteStore : IRemoteStore, IDisposable
         var size = new FileInfo(path).Length;
         if (size <= _partSize)
         {
-            await _client.PutObjectAsync(new PutObjectRequest { BucketName = _bucket, Key = _prefix + key, FilePath = path, UseChunkEncoding = _chunked }, cancellationToken);
+            await _client.PutObjectAsync(
+                new PutObjectRequest { BucketName = _bucket, Key = _prefix + key, FilePath = path, UseChunkEncoding = _chunked },
+                cancellationToken);
             return;
         }
 
-        var upload = await _client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = _bucket, Key = _prefix + key }, cancellationToken);
+        var upload = await _client.InitiateMultipartUploadAsync(
+            new InitiateMultipartUploadRequest { BucketName = _bucket, Key = _prefix + key }, cancellationToken);
         try
         {
             var parts = new List<PartETag>();
@@ -97,19 +102,23 @@ public sealed class S3RemoteStore : IRemoteStore, IDisposable
             }
 
             await _client.CompleteMultipartUploadAsync(
-                new CompleteMultipartUploadRequest { BucketName = _bucket, Key = _prefix + key, UploadId = upload.UploadId, PartETags = parts },
+                new CompleteMultipartUploadRequest { BucketName = _bucket, Key = _prefix + key, UploadId = upload.UploadId,
+                    PartETags = parts },
                 cancellationToken);
         }
         catch
         {
             try
             {
-                await _client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = _bucket, Key = _prefix + key, UploadId = upload.UploadId }, CancellationToken.None);
+                await _client.AbortMultipartUploadAsync(
+                    new AbortMultipartUploadRequest { BucketName = _bucket, Key = _prefix + key, UploadId = upload.UploadId },
+                    CancellationToken.None);
             }
             catch (Exception ex)
             {
                 // The store is unreachable: its lifecycle rules clean up, and without a manifest nothing is complete.
-                _logger.LogDebug("Could not abort the multipart upload of {Key} ({Error}); without a manifest it is not a complete backup", key, ex.Message);
+                _logger.LogDebug("Could not abort the multipart upload of {Key} ({Error}); without a manifest it is not a complete " +
+                    "backup", key, ex.Message);
             }
 
             throw;
@@ -118,7 +127,8 @@ public sealed class S3RemoteStore : IRemoteStore, IDisposable
 
     public async Task DownloadAsync(string key, Stream destination, CancellationToken cancellationToken)
     {
-        using var response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = _bucket, Key = _prefix + key }, cancellationToken);
+        using var response = await _client.GetObjectAsync(
+            new GetObjectRequest { BucketName = _bucket, Key = _prefix + key }, cancellationToken);
         try
         {
             await response.ResponseStream.CopyToAsync(destination, 1 << 16, cancellationToken);
@@ -126,7 +136,8 @@ public sealed class S3RemoteStore : IRemoteStore, IDisposable
         catch (AmazonClientException ex) when (S3Text.IsDamagedObject(ex.Message))
         {
             // The SDK compares a whole object's bytes with the MD5 the store recorded when it was written.
-            throw new IntegrityException($"{key} at {Location} is damaged: its bytes no longer match the checksum the store recorded when it was written.", ex);
+            throw new IntegrityException($"{key} at {Location} is damaged: its bytes no longer match the checksum the store recorded " +
+                $"when it was written.", ex);
         }
     }
 
@@ -151,7 +162,10 @@ public sealed class S3RemoteStore : IRemoteStore, IDisposable
 
     public bool IsTransient(Exception exception) => exception switch
     {
-        AmazonServiceException { StatusCode: >= HttpStatusCode.InternalServerError or HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout } => true,
+        AmazonServiceException
+        {
+            StatusCode: >= HttpStatusCode.InternalServerError or HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout,
+        } => true,
         AmazonServiceException { StatusCode: 0 } => true,
         AmazonClientException { InnerException: HttpRequestException or IOException or WebException } => true,
         HttpRequestException or IOException or WebException or TimeoutException => true,
@@ -165,12 +179,18 @@ public sealed class S3RemoteStore : IRemoteStore, IDisposable
             $"the bucket '{_bucket}' does not exist. Create it, or set Remote:Bucket to one that does.",
         AmazonServiceException { ErrorCode: "InvalidBucketName" } =>
             $"'{_bucket}' is not a valid bucket name. Set Remote:Bucket to 3 to 63 lowercase letters, digits, dots and hyphens.",
-        AmazonServiceException { ErrorCode: "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "InvalidToken" or "ExpiredToken" or "TokenRefreshRequired" } e =>
-            $"it does not accept the credentials ({e.ErrorCode}): check the credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE) in summit-dr's environment.",
+        AmazonServiceException
+        {
+            ErrorCode: "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "InvalidToken" or "ExpiredToken" or "TokenRefreshRequired",
+        } e =>
+            $"it does not accept the credentials ({e.ErrorCode}): check the credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or " +
+                $"AWS_PROFILE) in summit-dr's environment.",
         AmazonServiceException { ErrorCode: "AccessDenied" or "AllAccessDisabled" } e =>
-            $"the credentials may not use the bucket '{_bucket}' ({e.ErrorCode}). Grant them s3:ListBucket, s3:GetObject, s3:PutObject and s3:DeleteObject on it.",
+            $"the credentials may not use the bucket '{_bucket}' ({e.ErrorCode}). Grant them s3:ListBucket, s3:GetObject, s3:PutObject " +
+                $"and s3:DeleteObject on it.",
         AmazonServiceException { StatusCode: HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized } e =>
-            $"it refuses the request ({(int)e.StatusCode} {e.ErrorCode}): check the credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE) and their rights on the bucket.",
+            $"it refuses the request ({(int)e.StatusCode} {e.ErrorCode}): check the credentials (AWS_ACCESS_KEY_ID and " +
+                $"AWS_SECRET_ACCESS_KEY, or AWS_PROFILE) and their rights on the bucket.",
         AmazonClientException e when S3Text.IsMissingCredentials(e.Message) =>
             "there are no credentials. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, in summit-dr's environment.",
         _ => null,

@@ -7,10 +7,13 @@ namespace Summit.Dr.Archive.Remote;
 /// </summary>
 public static class S3Text
 {
-    /// <summary>`Failed to resolve AWS credentials. The credential providers used to search for credentials returned the following errors: ...`</summary>
-    public static bool IsMissingCredentials(string message) => message.Contains("resolve AWS credentials", StringComparison.OrdinalIgnoreCase)
+    /// <summary>`Failed to resolve AWS credentials. The credential providers used to search for credentials returned the following errors:
+    /// ...`</summary>
+    public static bool IsMissingCredentials(string message) => message.Contains("resolve AWS " +
+        "credentials", StringComparison.OrdinalIgnoreCase)
         || message.Contains("Unable to get IAM security credentials", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>AWSSDK.Core's HashStream, at the end of a download: `Expected hash not equal to calculated hash`.</summary>
-    public static bool IsDamagedObject(string message) => message.StartsWith("Expected hash not equal to calculated hash", StringComparison.Ordinal);
+    public static bool IsDamagedObject(string message) => message.StartsWith("Expected hash not equal to calculated " +
+        "hash", StringComparison.Ordinal);
 }

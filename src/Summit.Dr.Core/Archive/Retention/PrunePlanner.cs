@@ -30,7 +30,8 @@ public static class PrunePlanner
             rules[(holding.FirstOrDefault(e => e.State == BackupState.Complete) ?? holding[0]).Directory].Add("newest");
             Keep(holding, policy.KeepLast, e => e.Name, "last", rules);
             Keep(holding, policy.KeepDaily, e => Local(e, zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "daily", rules);
-            Keep(holding, policy.KeepWeekly, e => $"{ISOWeek.GetYear(Local(e, zone))}-W{ISOWeek.GetWeekOfYear(Local(e, zone)):00}", "weekly", rules);
+            Keep(holding, policy.KeepWeekly, e =>
+                $"{ISOWeek.GetYear(Local(e, zone))}-W{ISOWeek.GetWeekOfYear(Local(e, zone)):00}", "weekly", rules);
             Keep(holding, policy.KeepMonthly, e => Local(e, zone).ToString("yyyy-MM", CultureInfo.InvariantCulture), "monthly", rules);
             foreach (var (directory, kept) in rules.Where(r => r.Value.Count > 0))
             {
@@ -51,7 +52,8 @@ public static class PrunePlanner
 
         return entries.Select(e => reasons[e.Directory].Count > 0
                 ? new PruneDecision(e, true, reasons[e.Directory])
-                : new PruneDecision(e, false, [e.State == BackupState.Incomplete ? "unfinished work of a run that did not complete" : "no rule keeps it for any store it holds"]))
+                : new PruneDecision(e, false, [e.State == BackupState.Incomplete ? "unfinished work of a run that did not " +
+                    "complete" : "no rule keeps it for any store it holds"]))
             .ToList();
     }
 
@@ -63,8 +65,11 @@ public static class PrunePlanner
 
     public static string StoreName(BackupComponent store) => store.ToString().ToLowerInvariant();
 
-    /// <summary>One rule: walk newest first, keep the first backup of each new bucket until <paramref name="count"/> buckets are kept.</summary>
-    private static void Keep(IReadOnlyList<BackupEntry> newestFirst, int? count, Func<BackupEntry, string> bucket, string rule, Dictionary<string, List<string>> reasons)
+    /// <summary>One rule: walk newest first, keep the first backup of each new bucket until <paramref name="count"/> buckets are
+    /// kept.</summary>
+    private static void Keep(
+        IReadOnlyList<BackupEntry> newestFirst, int? count, Func<BackupEntry, string> bucket, string rule,
+        Dictionary<string, List<string>> reasons)
     {
         if (count is not { } limit)
         {

@@ -97,7 +97,8 @@ public sealed class BackupTrust
     {
         if (!verdict.Accepted)
         {
-            var way = verdict.Signature is TrustVerdict.Missing or TrustVerdict.Rejected ? " Restore one signed by a trusted key, or pass --allow-unsigned if you know where this one comes from." : string.Empty;
+            var way = verdict.Signature is TrustVerdict.Missing or TrustVerdict.Rejected ? " Restore one signed by a trusted key, or " +
+                "pass --allow-unsigned if you know where this one comes from." : string.Empty;
             throw new IntegrityException($"{name} is refused: {verdict.Problem}. Nothing was touched.{way}");
         }
 
@@ -114,7 +115,8 @@ public sealed class BackupTrust
     }
 
     /// <summary>Whether a trusted key signed <paramref name="document"/> (a WAL ledger): null when one did, else the problem.</summary>
-    public string? VerifyDetached(byte[] document, byte[] signature) => OpenPgpSignatures.Verify(document, signature, _trusted.Value).Problem;
+    public string? VerifyDetached(byte[] document, byte[] signature) =>
+        OpenPgpSignatures.Verify(document, signature, _trusted.Value).Problem;
 
     /// <summary>No detached signature comes near this; a larger file is not read.</summary>
     public const int MaxSignatureBytes = 64 << 10;

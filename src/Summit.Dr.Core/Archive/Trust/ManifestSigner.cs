@@ -36,13 +36,17 @@ public sealed class ManifestSigner
     /// <summary>Backups are signed: Signing:SecretKeyFile is set.</summary>
     public bool Enabled => _options.SecretKeyFile is { Length: > 0 };
 
-    /// <summary>The signing key's fingerprint; reads and unlocks it, so a key that cannot sign fails the run before anything is stopped.</summary>
+    /// <summary>The signing key's fingerprint; reads and unlocks it, so a key that cannot sign fails the run before anything is
+    /// stopped.</summary>
     public string? Describe() => Enabled ? OpenPgpSignatures.Fingerprint(_key.Value.Key.PublicKey) : null;
 
-    /// <summary>What <see cref="SignAsync"/> does, for the plan.</summary>
-    public StepPlan Plan(string directory) => Enabled
-        ? StepPlan.Note($"signed by {Describe()} into {Path.Combine(directory, BackupManifest.SignatureFileName)} (`gpg --verify manifest.json.sig manifest.json` checks it)")
-        : StepPlan.None;
+    /// <summary>The manifest in <paramref name="directory"/> signed, when backups are signed (<see cref="SignAsync"/>).</summary>
+    public Script Sign(string directory) => Enabled
+        ? Script.InProcess(
+            $"signed by {Describe()} into {Path.Combine(directory, BackupManifest.SignatureFileName)} (`gpg --verify manifest.json.sig " +
+                $"manifest.json` checks it)",
+            token => SignAsync(directory, token))
+        : Script.Empty;
 
     /// <summary>An armored detached signature of <paramref name="document"/> (a WAL ledger).</summary>
     public byte[] Sign(byte[] document)

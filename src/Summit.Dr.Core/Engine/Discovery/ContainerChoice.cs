@@ -10,4 +10,5 @@ namespace Summit.Dr.Engine.Discovery;
 /// <param name="Container">The container as inspected; null when there is none of that name.</param>
 /// <param name="FromCompose">Found as a compose service: it lends its environment to settings nobody set.</param>
 /// <param name="Hint">When it is missing: a compose service of that name in another project, and how to select it.</param>
-public sealed record ContainerChoice(string What, string Key, string Name, string Reason, ContainerInfo? Container, bool FromCompose, string? Hint);
+public sealed record ContainerChoice(
+    string What, string Key, string Name, string Reason, ContainerInfo? Container, bool FromCompose, string? Hint);

@@ -28,7 +28,9 @@ public sealed partial class PlatformDiscovery
     private readonly ILogger<PlatformDiscovery> _logger;
     private readonly Dictionary<string, ContainerChoice> _choices = new(StringComparer.Ordinal);
 
-    public PlatformDiscovery(DockerCli docker, IOptions<SummitDrOptions> options, SettingSources sources, WorkingDirectory workingDirectory, ILogger<PlatformDiscovery> logger)
+    public PlatformDiscovery(
+        DockerCli docker, IOptions<SummitDrOptions> options, SettingSources sources, WorkingDirectory workingDirectory,
+        ILogger<PlatformDiscovery> logger)
     {
         _docker = docker;
         _options = options.Value;
@@ -43,7 +45,9 @@ public sealed partial class PlatformDiscovery
     /// </summary>
     public string ComposeProject => Environment.GetEnvironmentVariable("COMPOSE_PROJECT_NAME") is { Length: > 0 } name
         ? name
-        : LeadingNonAlphanumerics().Replace(NotProjectCharacters().Replace(Path.GetFileName(_workingDirectory.Path.TrimEnd('/')).ToLowerInvariant(), string.Empty), string.Empty);
+        : LeadingNonAlphanumerics().Replace(
+            NotProjectCharacters().Replace(Path.GetFileName(_workingDirectory.Path.TrimEnd('/')).ToLowerInvariant(), string.Empty),
+            string.Empty);
 
     /// <summary>What helps find a missing container (a compose service of that name elsewhere), or null.</summary>
     public string? HintFor(string key) => _choices.TryGetValue(key, out var choice) ? choice.Hint : null;
@@ -51,7 +55,8 @@ public sealed partial class PlatformDiscovery
     public ContainerChoice? ChoiceFor(string key) => _choices.GetValueOrDefault(key);
 
     /// <summary>The container discovery inspected for this setting, when it is the one named: no need to inspect it again.</summary>
-    public ContainerInfo? Inspected(string key, string name) => ChoiceFor(key) is { Container: { } container } && container.Name == name ? container : null;
+    public ContainerInfo? Inspected(string key, string name) =>
+        ChoiceFor(key) is { Container: { } container } && container.Name == name ? container : null;
 
     /// <summary>Chooses once per run; a later call (the recovery of a dead run's journal, then the command) finds it done.</summary>
     public async Task ApplyAsync(CancellationToken cancellationToken)
@@ -71,7 +76,8 @@ public sealed partial class PlatformDiscovery
         {
             var user = found.Environment.GetValueOrDefault("POSTGRES_USER");
             Fill("Postgres:User", user, "POSTGRES_USER", found.Name, v => _options.Postgres.User = v);
-            Fill("Postgres:Database", found.Environment.GetValueOrDefault("POSTGRES_DB") ?? user, "POSTGRES_DB", found.Name, v => _options.Postgres.Database = v);
+            Fill("Postgres:Database", found.Environment.GetValueOrDefault("POSTGRES_DB") ?? user, "POSTGRES_DB", found.Name, v =>
+                _options.Postgres.Database = v);
         }
     }
 
@@ -81,7 +87,8 @@ public sealed partial class PlatformDiscovery
         if (choice.FromCompose)
         {
             set(choice.Name);
-            _sources.RecordDiscovered(choice.Key, $"compose discovery (project {ComposeProject}, service {choice.Key.Split(':')[0].ToLowerInvariant()})");
+            _sources.RecordDiscovered(choice.Key, $"compose discovery (project {ComposeProject}, service " +
+                $"{choice.Key.Split(':')[0].ToLowerInvariant()})");
         }
 
         if (choice.Container is null)
@@ -94,7 +101,8 @@ public sealed partial class PlatformDiscovery
         }
     }
 
-    private async Task<ContainerChoice> ChooseAsync(string what, string key, string service, string named, CancellationToken cancellationToken)
+    private async Task<ContainerChoice> ChooseAsync(
+        string what, string key, string service, string named, CancellationToken cancellationToken)
     {
         var project = ComposeProject;
         var configured = _sources.IsSet(key);
@@ -113,12 +121,14 @@ public sealed partial class PlatformDiscovery
         }
         else if (!configured && await _docker.InspectAsync(named, cancellationToken) is { } byDefault)
         {
-            choice = new ContainerChoice(what, key, named, $"default name; compose project '{project}' has no service '{service}'", byDefault, FromCompose: false, Hint: null);
+            choice = new ContainerChoice(what, key, named, $"default name; compose project '{project}' has no service " +
+                $"'{service}'", byDefault, FromCompose: false, Hint: null);
         }
         else
         {
             var why = configured ? $"set in {source}" : "default name";
-            choice = new ContainerChoice(what, key, named, why, null, FromCompose: false, await ElsewhereAsync(project, service, key, cancellationToken));
+            choice = new ContainerChoice(
+                what, key, named, why, null, FromCompose: false, await ElsewhereAsync(project, service, key, cancellationToken));
         }
 
         return choice;
@@ -127,11 +137,12 @@ public sealed partial class PlatformDiscovery
     /// <summary>The current compose project's container for the service; null when it has none; exit 3 when it has several.</summary>
     private async Task<ContainerInfo?> ServiceAsync(string project, string service, string key, CancellationToken cancellationToken)
     {
-        var names = await NamesAsync(cancellationToken, $"label={ProjectLabel}={project}", $"label={ServiceLabel}={service}");
+        var names = await NamesAsync([$"label={ProjectLabel}={project}", $"label={ServiceLabel}={service}"], cancellationToken);
         if (names.Count > 1)
         {
             throw new PreconditionException(
-                $"Compose project '{project}' has {names.Count} containers for service '{service}': {string.Join(", ", names.Order(StringComparer.Ordinal))}. Set {key} to the one to use.");
+                $"Compose project '{project}' has {names.Count} containers for service '{service}': " +
+                    $"{string.Join(", ", names.Order(StringComparer.Ordinal))}. Set {key} to the one to use.");
         }
 
         return names.Count == 0 ? null : await _docker.InspectAsync(names[0], cancellationToken);
@@ -141,7 +152,7 @@ public sealed partial class PlatformDiscovery
     private async Task<string?> ElsewhereAsync(string project, string service, string key, CancellationToken cancellationToken)
     {
         var found = new List<ContainerInfo>();
-        foreach (var name in await NamesAsync(cancellationToken, $"label={ServiceLabel}={service}"))
+        foreach (var name in await NamesAsync([$"label={ServiceLabel}={service}"], cancellationToken))
         {
             if (await _docker.InspectAsync(name, cancellationToken) is { } container)
             {
@@ -159,10 +170,11 @@ public sealed partial class PlatformDiscovery
         var first = found.OrderBy(c => c.Name, StringComparer.Ordinal).First();
         var otherProject = first.Labels.GetValueOrDefault(ProjectLabel, "?");
         return $"This directory's compose project is '{project}', which has no service '{service}'; other compose projects do: {listed}. " +
-            $"Select one by running from its project's directory, with COMPOSE_PROJECT_NAME={otherProject}, or with --set {key}={first.Name}.";
+            $"Select one by running from its project's directory, with COMPOSE_PROJECT_NAME={otherProject}, or with --set " +
+                $"{key}={first.Name}.";
     }
 
-    private async Task<IReadOnlyList<string>> NamesAsync(CancellationToken cancellationToken, params string[] labelFilters)
+    private async Task<IReadOnlyList<string>> NamesAsync(string[] labelFilters, CancellationToken cancellationToken)
     {
         var arguments = new List<string> { "ps", "--all" };
         foreach (var filter in labelFilters)
@@ -173,7 +185,8 @@ public sealed partial class PlatformDiscovery
 
         arguments.AddRange(["--format", "{{.Names}}"]);
         var result = await _docker.RunAsync(_docker.Spec(arguments), cancellationToken);
-        return result.Succeeded ? result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
+        return result.Succeeded
+            ? result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
     }
 
     private void Fill(string key, string? value, string variable, string container, Action<string> set)

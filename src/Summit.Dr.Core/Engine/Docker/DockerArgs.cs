@@ -11,17 +11,20 @@ public static class DockerArgs
         ["inspect", "--type", "container", container];
 
     public static IReadOnlyList<string> Stop(string container, TimeSpan timeout) =>
-        ["stop", "--time", ((int)Math.Ceiling(timeout.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture), container];
+        ["stop", "--time", ((int)Math.Ceiling(timeout.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            container];
 
     public static IReadOnlyList<string> Start(string container) => ["start", container];
 
-    /// <param name="anonymousVolumes">Its anonymous volumes too (`--volumes`; named ones stay): for a container of an image that declares a VOLUME it does not use.</param>
+    /// <param name="anonymousVolumes">Its anonymous volumes too (`--volumes`; named ones stay): for a container of an image that declares
+    /// a VOLUME it does not use.</param>
     public static IReadOnlyList<string> RemoveForce(string container, bool anonymousVolumes = false) =>
         anonymousVolumes ? ["rm", "--force", "--volumes", container] : ["rm", "--force", container];
 
     /// <param name="user">`--user`: who runs it (a file's owner, so nothing is written as root); the container's user when null.</param>
     public static IReadOnlyList<string> Exec(
-        string container, IReadOnlyList<string> command, IEnumerable<string>? environmentNames = null, bool interactive = false, string? user = null)
+        string container, IReadOnlyList<string> command, IEnumerable<string>? environmentNames = null, bool interactive = false,
+            string? user = null)
     {
         var args = new List<string> { "exec" };
         if (interactive)

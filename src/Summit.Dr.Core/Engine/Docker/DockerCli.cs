@@ -29,7 +29,8 @@ public sealed class DockerCli
         if (!result.Succeeded && DockerText.IsUnreachable(result.StandardError))
         {
             throw new PreconditionException(
-                $"Docker is not reachable ({result.ErrorSummary}). Start the Docker engine and check `{Path.GetFileName(Executable)} info`.");
+                $"Docker is not reachable ({result.ErrorSummary}). Start the Docker engine and check `{Path.GetFileName(Executable)} " +
+                    $"info`.");
         }
 
         return result;
@@ -55,17 +56,20 @@ public sealed class DockerCli
     /// <param name="key">The setting that names it.</param>
     /// <param name="hint">What discovery knows that helps (a compose service of that name in another project), or null.</param>
     /// <param name="known">The container as inspected moments ago (by discovery), to save inspecting it again.</param>
-    public async Task<ContainerInfo> RequireAsync(string container, string what, string key, string? hint, CancellationToken cancellationToken, ContainerInfo? known = null) =>
+    public async Task<ContainerInfo> RequireAsync(
+        string container, string what, string key, string? hint, ContainerInfo? known, CancellationToken cancellationToken) =>
         known ?? await InspectAsync(container, cancellationToken)
             ?? throw new PreconditionException(NotFoundMessage(container, what, key, hint));
 
     /// <summary>The running container, or a precondition failure that says how to start it and what to run then.</summary>
-    public async Task<ContainerInfo> RequireRunningAsync(string container, string what, string key, string then, string? hint, CancellationToken cancellationToken, ContainerInfo? known = null)
+    public async Task<ContainerInfo> RequireRunningAsync(
+        string container, string what, string key, string then, string? hint, ContainerInfo? known, CancellationToken cancellationToken)
     {
-        var info = await RequireAsync(container, what, key, hint, cancellationToken, known);
+        var info = await RequireAsync(container, what, key, hint, known, cancellationToken);
         return info.Running
             ? info
-            : throw new PreconditionException($"{what} container '{container}' is {info.Status}, not running. Start it with `docker start {container}` and {then}.");
+            : throw new PreconditionException($"{what} container '{container}' is {info.Status}, not running. Start it with `docker " +
+                $"start {container}` and {then}.");
     }
 
     public static string NotFoundMessage(string container, string what, string key, string? hint) =>
@@ -80,13 +84,14 @@ public sealed class DockerCli
         await RequireAsync(Spec(DockerArgs.Start(container)), cancellationToken);
 
     /// <summary>Removes a container if it exists; a container that is already gone is fine.</summary>
-    public async Task RemoveIfPresentAsync(string container, CancellationToken cancellationToken, bool anonymousVolumes = false)
+    public async Task RemoveIfPresentAsync(string container, bool anonymousVolumes, CancellationToken cancellationToken)
     {
         var result = await RunAsync(Spec(DockerArgs.RemoveForce(container, anonymousVolumes)), cancellationToken);
         // `rm --force` succeeds for a container that is gone; where a CLI does not, inspect says whether it is.
         if (!result.Succeeded && await InspectAsync(container, cancellationToken) is not null)
         {
-            throw new OperationFailedException($"Could not remove container {container}: {result.ErrorSummary}. Remove it with `docker rm -f {container}`.");
+            throw new OperationFailedException($"Could not remove container {container}: {result.ErrorSummary}. Remove it with `docker " +
+                $"rm -f {container}`.");
         }
     }
 

@@ -10,9 +10,11 @@ namespace Summit.Dr.Engine.Docker;
 public sealed partial record VolumeMount(string Volume, string Target, bool ReadOnly = false)
 {
     public string Argument => !Valid().IsMatch(Volume)
-        ? throw new IntegrityException($"'{Volume}' is not a docker volume name (letters, digits, `_`, `.` and `-`): no container is started with it.")
+        ? throw new IntegrityException($"'{Volume}' is not a docker volume name (letters, digits, `_`, `.` and `-`): no container is " +
+            $"started with it.")
         : !Path().IsMatch(Target)
-        ? throw new IntegrityException($"'{Target}' is not a plain absolute path to mount a volume at (no comma, quote or `=`): no container is started with it.")
+        ? throw new IntegrityException($"'{Target}' is not a plain absolute path to mount a volume at (no comma, quote or `=`): no " +
+            $"container is started with it.")
         : $"type=volume,source={Volume},target={Target}" + (ReadOnly ? ",readonly" : string.Empty);
 
     [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9_.-]{1,254}$")]

@@ -34,7 +34,8 @@ public sealed class OperationLock
         {
             // The first thing any operation does in the root: refused here, nothing has been stopped or changed.
             throw new PreconditionException(
-                $"The backup root {root} is not writable ({reason}): summit-dr cannot take its lock or write there, and nothing was stopped. " +
+                $"The backup root {root} is not writable ({reason}): summit-dr cannot take its lock or write there, and nothing was " +
+                    $"stopped. " +
                 "Make it writable for this user, or point Backup:Root (or --output) at a writable directory.", ex);
         }
     }
@@ -74,7 +75,8 @@ public sealed class OperationLock
                 if (holder is not null && holder.Owner.IsAlive())
                 {
                     throw new LockedException(
-                        $"Another summit-dr {holder.Operation} is running (pid {holder.Owner.Pid} on {holder.Owner.Host} since {holder.AcquiredAt:u}). " +
+                        $"Another summit-dr {holder.Operation} is running (pid {holder.Owner.Pid} on {holder.Owner.Host} since " +
+                            $"{holder.AcquiredAt:u}). " +
                         $"Wait for it to finish; if that process is gone, delete {path}.");
                 }
 

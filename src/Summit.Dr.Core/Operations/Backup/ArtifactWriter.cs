@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Summit.Dr.Archive.Encryption;
+using Summit.Dr.Engine.Processes;
 using Summit.Dr.Errors;
 using Summit.Dr.IO;
 using Summit.Dr.Model;
@@ -18,18 +19,34 @@ public sealed class ArtifactWriter(ArtifactEncryption encryption, TimeProvider t
     public bool Encrypts => encryption.Enabled;
 
     /// <summary>
+    /// A script command's output: its standard output, through <paramref name="tee"/> (a check that reads it as it is
+    /// written), into DIRECTORY/FILE as <see cref="WriteAsync"/> writes it; the artifact goes to <paramref name="written"/>.
+    /// </summary>
+    public Func<ProcessSpec, Func<ProcessSpec, Task<ProcessResult>>, ScriptContext, Task> Writing(
+        string directory, string file, Func<Stream, Stream> tee, Action<ArtifactRecord> written) =>
+        async (spec, run, context) =>
+            written(await WriteAsync(
+                directory, file, context.Step, s => run(spec with { StandardOutput = tee(s) }), null, context.CancellationToken));
+
+    /// <summary>
     /// Streams <paramref name="produce"/>'s bytes into DIRECTORY/FILE. Progress is the bytes written, or
     /// <paramref name="progressOf"/> where the step knows better (bytes read from the source).
     /// </summary>
-    public async Task<ArtifactRecord> WriteAsync(string directory, string file, RunningStep step, Func<Stream, Task> produce, CancellationToken cancellationToken, Func<long>? progressOf = null)
+    public async Task<ArtifactRecord> WriteAsync(
+        string directory, string file, RunningStep step, Func<Stream, Task> produce, Func<long>? progressOf,
+        CancellationToken cancellationToken)
     {
         var startedAt = time.GetUtcNow();
         var path = Path.Combine(directory, file);
         await using var stream = PrivateFiles.Create(path, 1 << 16, useAsync: true);
         using var sha256 = SHA256.Create();
         var plaintext = new ByteCounter();
-        step.Track(progressOf ?? (() => stream.Position));
-        await using (var hashing = new CryptoStream(stream, sha256, CryptoStreamMode.Write, leaveOpen: true))
+        // Counted on the way rather than asked of the file: a live view may ask after the file is closed, while the
+        // step goes on (a dump's session commits after its bytes are all written).
+        var written = new ByteCounter();
+        step.Track(progressOf ?? (() => written.Value));
+        await using (
+            var hashing = new CryptoStream(new CountingWriteStream(stream, written), sha256, CryptoStreamMode.Write, leaveOpen: true))
         {
             if (encryption.Enabled)
             {
@@ -51,7 +68,8 @@ public sealed class ArtifactWriter(ArtifactEncryption encryption, TimeProvider t
         stream.Flush(flushToDisk: true);
         if (plaintext.Value == 0)
         {
-            throw new OperationFailedException($"{file} is empty: the {step.Name} produced no bytes. See {BackupLayout.LogFile} for the tool's output.");
+            throw new OperationFailedException($"{file} is empty: the {step.Name} produced no bytes. See {BackupLayout.LogFile} for the " +
+                $"tool's output.");
         }
 
         step.Report(stream.Length);

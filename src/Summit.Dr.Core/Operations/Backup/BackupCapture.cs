@@ -13,19 +13,22 @@ namespace Summit.Dr.Operations.Backup;
 /// is checked; then the manifest is written and signed (<see cref="BackupSealing"/>).
 /// </summary>
 public sealed class BackupCapture(
-    PostgresCapture postgres, BaseBackupCapture baseBackup, UploadsCapture uploads, Neo4jCapture neo4j, BackupSealing sealing, StepRunner steps, ILogger<BackupCapture> logger)
+    PostgresCapture postgres, BaseBackupCapture baseBackup, UploadsCapture uploads, Neo4jCapture neo4j, BackupSealing sealing,
+        StepRunner steps, ILogger<BackupCapture> logger)
 {
     public string ToolVersion => sealing.ToolVersion;
 
     /// <summary>The manifest of the captured backup, written last into <paramref name="work"/>; null in a dry run.</summary>
-    public async Task<BackupManifest?> RunAsync(BackupRequest request, BackupSources sources, string name, string work, string root, CancellationToken cancellationToken)
+    public async Task<BackupManifest?> RunAsync(
+        BackupRequest request, BackupSources sources, string name, string work, string root, CancellationToken cancellationToken)
     {
         // A safety backup runs inside a restore: its manifest records its own steps only.
         var first = StepFrame.Current!.Log.Records.Count;
         var target = sources.Neo4j;
         if (target is { Container.Running: false })
         {
-            logger.LogWarning("Neo4j container {Container} is not running; dumping it offline and leaving it stopped", target.Container.Name);
+            logger.LogWarning("Neo4j container {Container} is not running; dumping it offline and leaving it " +
+                "stopped", target.Container.Name);
         }
 
         var postgresComponent = new PostgresComponent(ComponentStatus.Skipped, sources.Configured.PostgresDatabase);
@@ -38,15 +41,23 @@ public sealed class BackupCapture(
         {
             // The first step to fail cancels the others: the backup is lost anyway.
             await steps.ConcurrentlyAsync(
-                cancellationToken,
-                async token => postgresComponent = sources.Postgres is null ? postgresComponent : await postgres.RunAsync(sources, work, token),
-                async token => physical = sources.Postgres is null || !baseBackup.Enabled ? null : await baseBackup.RunAsync(sources.Postgres, work, token),
-                async token => uploadsComponent = sources.UploadsPath is null ? uploadsComponent : await uploads.RunAsync(sources, work, token),
-                async token => bench = target is null ? null : await neo4j.StartWorkbenchAsync(target, work, token),
-                async token => counts = target is null ? counts : await neo4j.CountAsync(target, token));
+                [
+                    async token => postgresComponent = sources.Postgres is null ? postgresComponent
+                        : await postgres.RunAsync(sources, work, token),
+                    async token => physical = sources.Postgres is null || !baseBackup.Enabled ? null
+                        : await baseBackup.RunAsync(sources.Postgres, work, token),
+                    async token => uploadsComponent = sources.UploadsPath is null ? uploadsComponent
+                        : await uploads.RunAsync(sources, work, token),
+                    async token => bench = target is null ? null
+                        : await neo4j.StartWorkbenchAsync(
+                            target, work, request.Kind == BackupKind.Safety ? Purposes.Safety : Purposes.Admin, token),
+                    async token => counts = target is null ? counts : await neo4j.CountAsync(target, token),
+                ],
+                cancellationToken);
             if (bench is not null)
             {
-                neo4jComponent = await neo4j.DumpAsync(bench, counts, sources.Expected(BackupComponent.Neo4j), work, root, cancellationToken);
+                neo4jComponent = await neo4j.DumpAsync(
+                    bench, counts, sources.Expected(BackupComponent.Neo4j), work, root, cancellationToken);
             }
         }
         finally
@@ -59,6 +70,7 @@ public sealed class BackupCapture(
 
         postgresComponent = physical is null ? postgresComponent : postgresComponent with { Base = physical };
         var recorded = StepFrame.Current!.Log.Records.Skip(first).Where(r => !r.IsNote).ToList();
-        return await sealing.SealAsync(request, sources, name, work, (postgresComponent, neo4jComponent, uploadsComponent), recorded, cancellationToken);
+        return await sealing.SealAsync(
+            request, sources, name, work, (postgresComponent, neo4jComponent, uploadsComponent), recorded, cancellationToken);
     }
 }

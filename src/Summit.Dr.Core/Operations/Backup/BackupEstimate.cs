@@ -12,7 +12,8 @@ public sealed record BackupEstimate(long? PostgresBytes, long? Neo4jBytes, long?
 {
     public long Total => (PostgresBytes ?? 0) + (Neo4jBytes ?? 0) + (UploadsArchiveBytes ?? 0);
 
-    /// <summary>The most the uploads archive can take: the bytes and a tar header and padding per file (gzip cannot shrink random data).</summary>
+    /// <summary>The most the uploads archive can take: the bytes and a tar header and padding per file (gzip cannot shrink random
+    /// data).</summary>
     public long? UploadsArchiveBytes => UploadsBytes is { } u ? u + (UploadFiles * UploadsTree.TarBytesPerFile) : null;
 
     /// <summary>"PostgreSQL 12.0 MiB, Neo4j 135.0 MiB, uploads 100.0 MiB", for messages.</summary>

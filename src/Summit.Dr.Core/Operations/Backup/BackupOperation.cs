@@ -14,7 +14,8 @@ namespace Summit.Dr.Operations.Backup;
 /// goes through the same steps and records what they would run.
 /// </summary>
 public sealed class BackupOperation(
-    BackupPreflight preflight, BackupCapture capture, OperationLock operationLock, StepRunner steps, RunLogProvider runLog, TimeProvider time, ILogger<BackupOperation> logger)
+    BackupPreflight preflight, BackupCapture capture, OperationLock operationLock, StepRunner steps, RunLogProvider runLog,
+        TimeProvider time, ILogger<BackupOperation> logger)
 {
     public string RootFor(BackupRequest request) => preflight.RootFor(request);
 
@@ -32,19 +33,22 @@ public sealed class BackupOperation(
         var started = time.GetTimestamp();
         var root = RootFor(request);
         var sources = await preflight.RunAsync(request, root, cancellationToken);
-        var name = BackupLayout.UniqueName(root, time.GetLocalNow(), request.Kind == BackupKind.Safety ? BackupLayout.SafetySuffix : string.Empty);
+        var name = BackupLayout.UniqueName(
+            root, time.GetLocalNow(), request.Kind == BackupKind.Safety ? BackupLayout.SafetySuffix : string.Empty);
         var work = Path.Combine(root, BackupLayout.IncompletePrefix + name);
         var final = Path.Combine(root, name);
-        logger.LogInformation("{What} {Name} into {Root} (summit-dr {Version})", log.DryRun ? "Dry run (what changes anything is listed, not run) of backup" : "Backup", name, root, capture.ToolVersion);
-        var runLogFile = await steps.RunAsync(
+        logger.LogInformation("{What} {Name} into {Root} (summit-dr {Version})", log.DryRun ? "Dry run (what changes anything is listed, " +
+            "not run) of backup" : "Backup", name, root, capture.ToolVersion);
+        var runLogFile = await steps.RunAsync<IDisposable?>(
             "work directory",
-            (_, _) =>
+            set => Script.InProcess($"lock {Path.Combine(root, OperationLock.FileName)}; work in {work}; the run's log goes to " +
+                $"{BackupLayout.LogFile} there", () =>
             {
                 PrivateFiles.CreateDirectory(work);
-                return Task.FromResult<IDisposable?>(runLog.Attach(Path.Combine(work, BackupLayout.LogFile)));
-            },
-            cancellationToken,
-            () => StepPlan.Note($"lock {Path.Combine(root, OperationLock.FileName)}; work in {work}; the run's log goes to {BackupLayout.LogFile} there"));
+                set(runLog.Attach(Path.Combine(work, BackupLayout.LogFile)));
+            }),
+            planned: null,
+            cancellationToken);
         BackupManifest? manifest;
         try
         {
@@ -70,16 +74,11 @@ public sealed class BackupOperation(
             throw;
         }
 
-        await steps.RunAsync(
-            "complete",
-            (_, _) =>
-            {
-                runLogFile?.Dispose();
-                Directory.Move(work, final);
-                return Task.CompletedTask;
-            },
-            cancellationToken,
-            () => StepPlan.Note($"rename {work} -> {final}: now it is a backup"));
+        await steps.RunAsync("complete", () => Script.InProcess($"rename {work} -> {final}: now it is a backup", () =>
+        {
+            runLogFile?.Dispose();
+            Directory.Move(work, final);
+        }), cancellationToken);
         return new BackupResult(final, manifest, time.GetElapsedTime(started), log.Records);
     }
 

@@ -20,18 +20,20 @@ namespace Summit.Dr.Operations.Backup;
 /// stopped). It only asks questions, so a dry run asks them too.
 /// </summary>
 public sealed class BackupPreflight(
-    PlatformContainers containers, PostgresService postgres, Neo4jQueries neo4j, BackupSealing sealing, StepRunner steps, IOptions<SummitDrOptions> options, WorkingDirectory workingDirectory)
+    PlatformContainers containers, PostgresService postgres, Neo4jQueries neo4j, BackupSealing sealing, StepRunner steps,
+        IOptions<SummitDrOptions> options, WorkingDirectory workingDirectory)
 {
     public string RootFor(BackupRequest request) => workingDirectory.Resolve(request.OutputRoot ?? options.Value.Backup.Root);
 
     public Task<BackupSources> RunAsync(BackupRequest request, string root, CancellationToken cancellationToken) =>
-        steps.RunAsync("check sources", async (_, token) =>
+        steps.AskAsync("check sources", async (_, token) =>
         {
             ContainerInfo? pg = null;
             PostgresFacts? facts = null;
             Neo4jTarget? graph = null;
             long? storeBytes = null;
-            var uploads = request.Components.Contains(BackupComponent.Uploads) ? workingDirectory.Resolve(options.Value.Uploads.Path) : null;
+            var uploads = request.Components.Contains(BackupComponent.Uploads) ? workingDirectory.Resolve(options.Value.Uploads.Path)
+                : null;
             (int Files, long Bytes)? tree = null;
             // The containers are found one after the other, PostgreSQL first, so a missing one is always reported
             // the same way; only the slower questions about them run side by side.
@@ -46,36 +48,40 @@ public sealed class BackupPreflight(
             }
 
             await steps.ConcurrentlyAsync(
-                token,
+                [
                 async t =>
                 {
                     if (request.Components.Contains(BackupComponent.Postgres))
                     {
-                        facts = await steps.RunAsync("postgres facts", (_, t2) => postgres.CollectFactsAsync(pg!.Name, t2), t);
+                        facts = await steps.AskAsync("postgres facts", (_, t2) => postgres.CollectFactsAsync(pg!.Name, null, t2), t);
                     }
                 },
                 async t =>
                 {
                     if (request.Components.Contains(BackupComponent.Neo4j))
                     {
-                        storeBytes = await steps.RunAsync("neo4j store size", (_, t2) => neo4j.StoreSizeAsync(graph!, t2), t);
+                        storeBytes = await steps.AskAsync("neo4j store size", (_, t2) => neo4j.StoreSizeAsync(graph!, t2), t);
                     }
                 },
                 t =>
                 {
                     tree = uploads is null ? null : UploadsTree.Measure(uploads);
                     return Task.CompletedTask;
-                });
+                },
+                ],
+                token);
 
             // The keys are read now: a key that cannot encrypt or sign fails the run before anything is stopped.
             var record = sealing.Prepare();
             // With point-in-time recovery the base backup goes beside the dump: the database's size again, at most.
-            var estimate = new BackupEstimate(facts?.DatabaseBytes * (options.Value.Pitr.Enabled ? 2 : 1), storeBytes, tree?.Bytes, tree?.Files ?? 0);
+            var estimate = new BackupEstimate(
+                facts?.DatabaseBytes * (options.Value.Pitr.Enabled ? 2 : 1), storeBytes, tree?.Bytes, tree?.Files ?? 0);
             var (free, at) = FreeSpace.Of(root);
             if (free < estimate.Total)
             {
                 throw new PreconditionException(
-                    $"Not enough free disk for this backup: {LoggingProgressReporter.FormatBytes(free)} free at {at}, and the backup may need up to " +
+                    $"Not enough free disk for this backup: {LoggingProgressReporter.FormatBytes(free)} free at {at}, and the backup may " +
+                        $"need up to " +
                     $"{LoggingProgressReporter.FormatBytes(estimate.Total)} ({estimate.Describe()}). Nothing was stopped. " +
                     "Free space there, or write the backup elsewhere with --output or Backup:Root.");
             }
@@ -85,5 +91,5 @@ public sealed class BackupPreflight(
             {
                 Configured = (configured.Postgres.Database, configured.Neo4j.Database, configured.Uploads.Path),
             };
-        }, cancellationToken, () => StepPlan.Note("the containers, their facts and sizes, and the free space in the backup root; refused (exit 3, nothing stopped) when the backup may not fit"), new StepOptions { ReadOnly = true });
+        }, cancellationToken);
 }

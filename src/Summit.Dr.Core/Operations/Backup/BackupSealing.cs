@@ -35,16 +35,18 @@ public sealed class BackupSealing(ArtifactEncryption encryption, ManifestSigner 
         (PostgresComponent Postgres, Neo4jComponent Neo4j, UploadsComponent Uploads) stores,
         IReadOnlyList<StepRecord> recorded,
         CancellationToken cancellationToken) =>
-        steps.RunAsync<BackupManifest?>("manifest", async (_, token) =>
+        steps.RunAsync<BackupManifest?>("manifest", set =>
         {
             var manifest = Manifest(request, sources, name, stores, recorded);
-            await ManifestFiles.WriteAsync(work, manifest, token);
-            await signer.SignAsync(work, token);
-            return manifest;
-        }, cancellationToken, () => StepPlan.Note($"{BackupManifest.FileName}, written last and flushed").Then(signer.Plan(work)));
+            return Script.InProcess($"{BackupManifest.FileName}, written last and " +
+                $"flushed", token => ManifestFiles.WriteAsync(work, manifest, token))
+                .Then(signer.Sign(work))
+                .Then(Script.Do(() => set(manifest)));
+        }, planned: null, cancellationToken);
 
     private BackupManifest Manifest(
-        BackupRequest request, BackupSources sources, string name, (PostgresComponent Postgres, Neo4jComponent Neo4j, UploadsComponent Uploads) stores, IReadOnlyList<StepRecord> recorded)
+        BackupRequest request, BackupSources sources, string name,
+            (PostgresComponent Postgres, Neo4jComponent Neo4j, UploadsComponent Uploads) stores, IReadOnlyList<StepRecord> recorded)
     {
         var warnings = new List<string>();
         if (stores.Uploads.Status == ComponentStatus.Missing)
@@ -53,7 +55,8 @@ public sealed class BackupSealing(ArtifactEncryption encryption, ManifestSigner 
         }
 
         warnings.AddRange((stores.Uploads.Skipped ?? []).Select(s => $"Not archived: {s}"));
-        var artifacts = new[] { stores.Postgres.Artifact, stores.Neo4j.Artifact, stores.Uploads.Artifact }.OfType<ArtifactRecord>().ToList();
+        var artifacts = new[] { stores.Postgres.Artifact, stores.Neo4j.Artifact,
+            stores.Uploads.Artifact }.OfType<ArtifactRecord>().ToList();
         var window = artifacts.Count == 0 ? null : new ConsistencyWindow(artifacts.Min(a => a.StartedAt), artifacts.Max(a => a.FinishedAt));
         return new BackupManifest(
             sources.Encryption is null ? BackupManifest.PlainFormatVersion : BackupManifest.CurrentFormatVersion,

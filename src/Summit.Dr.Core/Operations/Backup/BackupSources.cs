@@ -18,7 +18,8 @@ public sealed record BackupSources(
     EncryptionRecord? Encryption)
 {
     /// <summary>The configured names a manifest records for a store the backup skips.</summary>
-    public (string PostgresDatabase, string Neo4jDatabase, string UploadsPath) Configured { get; init; } = (string.Empty, string.Empty, string.Empty);
+    public (string PostgresDatabase, string Neo4jDatabase, string UploadsPath) Configured { get; init; } = (
+        string.Empty, string.Empty, string.Empty);
 
     public long? Expected(BackupComponent component) => LastSizes.TryGetValue(component, out var size) ? size : null;
 }

@@ -17,22 +17,23 @@ public sealed class PostgresCapture(PostgresService postgres, ArtifactWriter wri
         var path = Path.Combine(work, BackupLayout.PostgresFile);
         IReadOnlyDictionary<string, long>? rows = null;
         var (artifact, entries) = await ArtifactWriter.VerifyAsync(() => WhileWritten.RunAsync(
-            tee => steps.RunAsync(
+            tee => steps.RunAsync<ArtifactRecord>(
                 "postgres dump",
-                (step, token) => writer.WriteAsync(work, BackupLayout.PostgresFile, step, async s => rows = await postgres.DumpCountingRowsAsync(container.Name, tee(s), token), token),
-                cancellationToken,
-                () => postgres.DumpCountingRowsPlan(container.Name, path),
-                new StepOptions { TracksBytes = true, ExpectedBytes = sources.Expected(BackupComponent.Postgres) }),
+                set => postgres.DumpCountingRows(
+                    container.Name, path, writer.Writing(work, BackupLayout.PostgresFile, tee, set), counted => rows = counted),
+                planned: null!,
+                new StepOptions { TracksBytes = true, ExpectedBytes = sources.Expected(BackupComponent.Postgres) },
+                cancellationToken),
             (dump, token) => steps.RunAsync(
                 "postgres verify",
-                async (step, t) =>
+                set => postgres.ListArchive(container.Name, dump, BackupLayout.PostgresFile, $"{BackupLayout.PostgresFile} as postgres " +
+                    $"dump writes it", (step, read) =>
                 {
-                    var read = await postgres.ListArchiveAsync(container.Name, dump, BackupLayout.PostgresFile, t);
                     step.Report(detail: $"pg_restore --list: {read} entries, read while it was written");
-                    return read;
-                },
-                token,
-                () => StepPlan.Of(postgres.ListArchiveCommand(container.Name, $"{BackupLayout.PostgresFile} as postgres dump writes it"))),
+                    set(read);
+                }),
+                planned: 0,
+                token),
             cancellationToken));
 
         return new PostgresComponent(

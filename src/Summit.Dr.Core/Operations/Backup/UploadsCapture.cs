@@ -14,7 +14,8 @@ namespace Summit.Dr.Operations.Backup;
 /// as they are written, to a reader that decompresses them and walks every tar entry, so the archive is proved
 /// readable while it is written instead of being read back afterwards.
 /// </summary>
-public sealed class UploadsCapture(ArtifactWriter writer, StepRunner steps, IOptions<SummitDrOptions> options, ILogger<UploadsCapture> logger)
+public sealed class UploadsCapture(
+    ArtifactWriter writer, StepRunner steps, IOptions<SummitDrOptions> options, ILogger<UploadsCapture> logger)
 {
     public async Task<UploadsComponent> RunAsync(BackupSources sources, string work, CancellationToken cancellationToken)
     {
@@ -30,28 +31,29 @@ public sealed class UploadsCapture(ArtifactWriter writer, StepRunner steps, IOpt
         var archived = new ByteCounter();
         var artifact = Path.Combine(work, BackupLayout.UploadsFile);
         var (record, read) = await ArtifactWriter.VerifyAsync(() => WhileWritten.RunAsync(
-            tee => steps.RunAsync(
+            tee => steps.RunAsync<ArtifactRecord>(
                 "uploads archive",
-                (step, token) => writer.WriteAsync(
+                set => Script.InProcess($"in process, no docker: {path} -> {artifact}", async (step, token) => set(await writer.WriteAsync(
                     work,
                     BackupLayout.UploadsFile,
                     step,
-                    async s => written = await UploadsArchive.WriteAsync(path, tee(s), token, archived, UploadsCompression.Choose(path)),
-                    token,
-                    progressOf: () => archived.Value),
-                cancellationToken,
-                () => StepPlan.Note($"in process, no docker: {path} -> {artifact}"),
-                new StepOptions { TracksBytes = true, ExpectedBytes = sources.Estimate.UploadsArchiveBytes }),
-            (archive, token) => steps.RunAsync(
+                    async s => written = await UploadsArchive.WriteAsync(path, tee(s), archived, UploadsCompression.Choose(path), token),
+                    () => archived.Value,
+                    token))),
+                planned: null!,
+                new StepOptions { TracksBytes = true, ExpectedBytes = sources.Estimate.UploadsArchiveBytes },
+                cancellationToken),
+            (archive, token) => steps.RunAsync<UploadsStats>(
                 "uploads verify",
-                async (step, t) =>
+                set => Script.InProcess("in process: every tar entry read back as uploads archive writes it", async (step, t) =>
                 {
                     var stats = await UploadsArchive.ReadAsync(archive, t);
-                    step.Report(detail: $"{stats.Files} files, {LoggingProgressReporter.FormatBytes(stats.Bytes)}, read while it was written");
-                    return stats;
-                },
-                token,
-                () => StepPlan.Note("in process: every tar entry read back as uploads archive writes it")),
+                    step.Report(detail: $"{stats.Files} files, {LoggingProgressReporter.FormatBytes(stats.Bytes)}, read while it was " +
+                        $"written");
+                    set(stats);
+                }),
+                planned: null!,
+                token),
             cancellationToken));
         if (StepRunner.DryRun)
         {
@@ -65,9 +67,11 @@ public sealed class UploadsCapture(ArtifactWriter writer, StepRunner steps, IOpt
 
         if (read.Files != written.Files || read.Bytes != written.Bytes)
         {
-            throw new OperationFailedException($"uploads.tar.gz reads back {read.Files} files ({read.Bytes} bytes) but {written.Files} files ({written.Bytes} bytes) were written.");
+            throw new OperationFailedException($"uploads.tar.gz reads back {read.Files} files ({read.Bytes} bytes) but {written.Files} " +
+                $"files ({written.Bytes} bytes) were written.");
         }
 
-        return new UploadsComponent(ComponentStatus.Captured, configured, record, written.Files, written.Bytes, written.Skipped, read.TreeSha256);
+        return new UploadsComponent(
+            ComponentStatus.Captured, configured, record, written.Files, written.Bytes, written.Skipped, read.TreeSha256);
     }
 }

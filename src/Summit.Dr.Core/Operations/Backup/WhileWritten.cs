@@ -18,7 +18,8 @@ internal static class WhileWritten
     /// rest drained for it. When the checker fails first, its failure is the one reported: it names the damage.
     /// </summary>
     public static async Task<(TWritten Written, TChecked Checked)> RunAsync<TWritten, TChecked>(
-        Func<Func<Stream, Stream>, Task<TWritten>> write, Func<Stream, CancellationToken, Task<TChecked>> check, CancellationToken cancellationToken)
+        Func<Func<Stream, Stream>, Task<TWritten>> write, Func<Stream, CancellationToken, Task<TChecked>> check,
+            CancellationToken cancellationToken)
     {
         // A quarter of a MiB in flight is enough to keep the checker busy; a full backup runs three of these at once.
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 256 << 10, resumeWriterThreshold: 128 << 10));

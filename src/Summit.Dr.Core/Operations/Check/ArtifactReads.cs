@@ -17,14 +17,16 @@ namespace Summit.Dr.Operations.Check;
 /// platform's own tool (`pg_restore` over every data block, the tar stream to its end, the Neo4j dump through
 /// neo4j-admin). Any failure is an <see cref="IntegrityException"/> (exit 4) naming the artifact and the problem.
 /// </summary>
-public sealed class ArtifactReads(PostgresService postgres, Neo4jDumps dumps, StepRunner steps, ArtifactEncryption encryption)
+public sealed class ArtifactReads(
+    PostgresService postgres, Neo4jDumps dumps, StepRunner steps, ScriptRunner scripts, ArtifactEncryption encryption)
 {
     /// <summary>
     /// One artifact: size and SHA-256 against the manifest, then read by the tool that will restore it.
     /// <paramref name="fullRead"/> also reads every data block of the PostgreSQL dump. Returns what was found.
     /// </summary>
     public async Task<string> CheckArtifactAsync(
-        OpenedBackup backup, BackupComponent component, ContainerInfo? postgres, Neo4jTarget? neo4j, bool fullRead, CancellationToken cancellationToken)
+        OpenedBackup backup, BackupComponent component, ContainerInfo? postgres, Neo4jTarget? neo4j, bool fullRead,
+            CancellationToken cancellationToken)
     {
         var file = BackupLayout.FileOf(component);
         var path = Path.Combine(backup.Directory, file);
@@ -42,7 +44,7 @@ public sealed class ArtifactReads(PostgresService postgres, Neo4jDumps dumps, St
             throw new IntegrityException($"{file} in {backup.Name} is empty.");
         }
 
-        return await steps.RunAsync($"check {file}", async (step, token) =>
+        return await steps.AskAsync($"check {file}", async (step, token) =>
         {
             var detail = await ReadAsync(backup, component, postgres, neo4j, fullRead, token);
             step.Report(detail: detail);
@@ -51,7 +53,9 @@ public sealed class ArtifactReads(PostgresService postgres, Neo4jDumps dumps, St
     }
 
     /// <summary>The artifact read by the tool that restores it: what the read found.</summary>
-    private async Task<string> ReadAsync(OpenedBackup backup, BackupComponent component, ContainerInfo? postgres, Neo4jTarget? neo4j, bool fullRead, CancellationToken cancellationToken)
+    private async Task<string> ReadAsync(
+        OpenedBackup backup, BackupComponent component, ContainerInfo? postgres, Neo4jTarget? neo4j, bool fullRead,
+        CancellationToken cancellationToken)
     {
         switch (component)
         {
@@ -71,7 +75,8 @@ public sealed class ArtifactReads(PostgresService postgres, Neo4jDumps dumps, St
                     var info = await dumps.ReadDumpInfoAsync(neo4j!, dump, BackupLayout.FileOf(component), cancellationToken);
                     // Read to the end: an encrypted dump's integrity check comes last.
                     await dump.CopyToAsync(Stream.Null, cancellationToken);
-                    return info is null ? "read to its end (4.4 has no load --info)" : "neo4j-admin load --info read its header; read to its end";
+                    return info is null ? "read to its end (4.4 has no load --info)" : "neo4j-admin load --info read its header; read to " +
+                        "its end";
                 }
         }
     }
@@ -82,23 +87,27 @@ public sealed class ArtifactReads(PostgresService postgres, Neo4jDumps dumps, St
     /// </summary>
     public async Task<int> ReadPostgresDumpAsync(OpenedBackup backup, string container, bool fullRead, CancellationToken cancellationToken)
     {
-        int entries;
+        var entries = 0;
         await using (var dump = encryption.Open(backup, BackupComponent.Postgres))
         {
-            entries = await postgres.ListArchiveAsync(container, dump, BackupLayout.PostgresFile, cancellationToken);
+            await scripts.RunAsync(
+                postgres.ListArchive(
+                    container, dump, BackupLayout.PostgresFile, BackupLayout.PostgresFile, (_, listed) => entries = listed),
+                        cancellationToken);
         }
 
         if (fullRead)
         {
             await using var dump = encryption.Open(backup, BackupComponent.Postgres);
-            await postgres.ReadArchiveFullyAsync(container, dump, BackupLayout.PostgresFile, cancellationToken);
+            await scripts.RunAsync(postgres.ReadArchiveFully(container, dump, BackupLayout.PostgresFile), cancellationToken);
             await dump.CopyToAsync(Stream.Null, cancellationToken);
         }
 
         return entries;
     }
 
-    private async Task VerifyChecksumAsync(OpenedBackup backup, BackupManifest manifest, BackupComponent component, CancellationToken cancellationToken)
+    private async Task VerifyChecksumAsync(
+        OpenedBackup backup, BackupManifest manifest, BackupComponent component, CancellationToken cancellationToken)
     {
         var artifact = ArtifactChecks.Captured(manifest, component)!;
         var path = Path.Combine(backup.Directory, artifact.File);
@@ -110,15 +119,16 @@ public sealed class ArtifactReads(PostgresService postgres, Neo4jDumps dumps, St
         var size = new FileInfo(path).Length;
         if (size != artifact.Size)
         {
-            throw new IntegrityException($"{artifact.File} is {size} bytes, but the manifest records {artifact.Size}: the file was truncated or changed.");
+            throw new IntegrityException($"{artifact.File} is {size} bytes, but the manifest records {artifact.Size}: the file was " +
+                $"truncated or changed.");
         }
 
-        await steps.RunAsync($"checksum {artifact.File}", async (step, token) =>
+        await steps.AskAsync($"checksum {artifact.File}", async (step, token) =>
         {
             await using var stream = ArtifactFiles.OpenHashing(path);
             step.Track(() => stream.BytesRead);
             ArtifactChecks.RequireChecksum(artifact, await stream.FinishAsync(token));
             step.Report(size, "SHA-256 matches");
-        }, cancellationToken, options: new StepOptions { TracksBytes = true, ExpectedBytes = size });
+        }, new StepOptions { TracksBytes = true, ExpectedBytes = size }, cancellationToken);
     }
 }

@@ -11,8 +11,10 @@ using Summit.Dr.Stores.Postgres;
 
 namespace Summit.Dr.Operations.Doctor;
 
-/// <summary>The doctor's look at the engine and the platform's containers: reachable, found (and how), running, and how large their stores are.</summary>
-public sealed class DoctorPlatform(DockerCli docker, PlatformDiscovery discovery, Neo4jQueries neo4j, PostgresService postgres, IOptions<SummitDrOptions> options)
+/// <summary>The doctor's look at the engine and the platform's containers: reachable, found (and how), running, and how large their stores
+/// are.</summary>
+public sealed class DoctorPlatform(
+    DockerCli docker, PlatformDiscovery discovery, Neo4jQueries neo4j, PostgresService postgres, IOptions<SummitDrOptions> options)
 {
     private readonly SummitDrOptions _options = options.Value;
 
@@ -49,11 +51,13 @@ public sealed class DoctorPlatform(DockerCli docker, PlatformDiscovery discovery
             return false;
         }
 
-        checks.Add(new HealthCheck("docker cli", version.Succeeded, version.Succeeded ? $"{docker.Executable}: {version.StandardOutput.Trim()}" : version.ErrorSummary));
+        checks.Add(new HealthCheck("docker cli", version.Succeeded, version.Succeeded ? $"{docker.Executable}: " +
+            $"{version.StandardOutput.Trim()}" : version.ErrorSummary));
         try
         {
             var info = await docker.RunAsync(docker.Spec(["info", "--format", "{{.ServerVersion}}"]), cancellationToken);
-            checks.Add(new HealthCheck("docker daemon", info.Succeeded, info.Succeeded ? $"reachable, server {info.StandardOutput.Trim()}" : $"{info.ErrorSummary}: start the Docker engine"));
+            checks.Add(new HealthCheck("docker daemon", info.Succeeded, info.Succeeded ? $"reachable, server " +
+                $"{info.StandardOutput.Trim()}" : $"{info.ErrorSummary}: start the Docker engine"));
             return info.Succeeded;
         }
         catch (PreconditionException ex)
@@ -75,9 +79,10 @@ public sealed class DoctorPlatform(DockerCli docker, PlatformDiscovery discovery
 
         try
         {
-            var facts = await postgres.CollectFactsAsync(name, cancellationToken);
+            var facts = await postgres.CollectFactsAsync(name, null, cancellationToken);
             checks.Add(new HealthCheck("postgres database", true,
-                $"{_options.Postgres.Database} as {_options.Postgres.User}: {LoggingProgressReporter.FormatBytes(facts.DatabaseBytes)}, {facts.TableCount} tables"));
+                $"{_options.Postgres.Database} as {_options.Postgres.User}: {LoggingProgressReporter.FormatBytes(facts.DatabaseBytes)}, " +
+                    $"{facts.TableCount} tables"));
             return facts.DatabaseBytes;
         }
         catch (OperationFailedException ex)
@@ -99,12 +104,14 @@ public sealed class DoctorPlatform(DockerCli docker, PlatformDiscovery discovery
 
         var target = neo4j.Describe(container);
         checks.Add(new HealthCheck("neo4j version", true,
-            $"{target.Version ?? "unknown (5.x assumed)"}; neo4j-admin {(target.Syntax == Neo4jAdminSyntax.V5 ? "5.x `database dump|load`" : "4.4 `dump|load`")} syntax; " +
+            $"{target.Version ?? "unknown (5.x assumed)"}; neo4j-admin " +
+                $"{(target.Syntax == Neo4jAdminSyntax.V5 ? "5.x `database dump|load`" : "4.4 `dump|load`")} syntax; " +
             $"credentials {(target.Credentials.Password is null ? "unknown: node counts are skipped" : "known")}"));
         return await neo4j.StoreSizeAsync(target, cancellationToken);
     }
 
-    /// <summary>How the container was chosen (configured, a compose service, the default name), and what to do when it is missing.</summary>
+    /// <summary>How the container was chosen (configured, a compose service, the default name), and what to do when it is
+    /// missing.</summary>
     private HealthCheck ContainerCheck(string check, string name, string key, ContainerInfo? container)
     {
         var choice = discovery.ChoiceFor(key);

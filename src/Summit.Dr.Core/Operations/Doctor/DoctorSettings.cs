@@ -12,9 +12,11 @@ using Summit.Dr.Progress;
 
 namespace Summit.Dr.Operations.Doctor;
 
-/// <summary>The doctor's look at this machine and the configuration: free disk and write permission in the backup root, keys, the off-site store, every effective setting.</summary>
+/// <summary>The doctor's look at this machine and the configuration: free disk and write permission in the backup root, keys, the off-site
+/// store, every effective setting.</summary>
 public sealed class DoctorSettings(
-    SettingSources sources, IOptions<SummitDrOptions> options, PlatformPaths paths, ArtifactEncryption encryption, ManifestSigner signer, BackupTrust trust, RemoteCatalog remote)
+    SettingSources sources, IOptions<SummitDrOptions> options, PlatformPaths paths, ArtifactEncryption encryption, ManifestSigner signer,
+        BackupTrust trust, RemoteCatalog remote)
 {
     private static readonly string[] SecretKeys = ["Postgres:Password", "Neo4j:Password"];
 
@@ -27,13 +29,15 @@ public sealed class DoctorSettings(
         {
             if (encryption.Describe() is { } record)
             {
-                var to = record.Recipients.Select(r => r.UserId is { Length: > 0 } user ? $"{r.Fingerprint} ({user})" : r.Fingerprint).ToList();
+                var to = record.Recipients.Select(r => r.UserId is { Length: > 0 } user ? $"{r.Fingerprint} " +
+                    $"({user})" : r.Fingerprint).ToList();
                 if (record.Passphrase)
                 {
                     to.Add("a passphrase");
                 }
 
-                checks.Add(new HealthCheck("encryption", true, $"backups are encrypted (OpenPGP, {record.Cipher}) to {string.Join(", ", to)}"));
+                checks.Add(new HealthCheck("encryption", true, $"backups are encrypted (OpenPGP, {record.Cipher}) to " +
+                    $"{string.Join(", ", to)}"));
             }
 
             if (encryption.SecretKeyCount() is > 0 and var keys)
@@ -59,7 +63,8 @@ public sealed class DoctorSettings(
 
             if (trust.Checks)
             {
-                var keys = trust.TrustedKeys.Where(k => k.Key.IsMasterKey).Select(k => k.UserId is { Length: > 0 } user ? $"{k.PrimaryFingerprint} ({user})" : k.PrimaryFingerprint).ToList();
+                var keys = trust.TrustedKeys.Where(k => k.Key.IsMasterKey).Select(
+                    k => k.UserId is { Length: > 0 } user ? $"{k.PrimaryFingerprint} ({user})" : k.PrimaryFingerprint).ToList();
                 checks.Add(new HealthCheck("trusted keys", keys.Count > 0, keys.Count > 0
                     ? $"restore, pull, drill and check accept only backups signed by {string.Join(", ", keys)}"
                     : "Signing:TrustedKeyFiles holds no key: every backup would be refused"));
@@ -89,7 +94,8 @@ public sealed class DoctorSettings(
             var entries = await remote.ListAsync(cancellationToken);
             var complete = entries.Count(e => e.State == BackupState.Complete);
             var newest = entries.FirstOrDefault(e => e.State == BackupState.Complete)?.Name ?? "none";
-            checks.Add(new HealthCheck("off-site", true, $"{remote.Location} answers: {complete} complete backup(s), newest {newest}; {entries.Count - complete} other"));
+            checks.Add(new HealthCheck("off-site", true, $"{remote.Location} answers: {complete} complete backup(s), newest {newest}; " +
+                $"{entries.Count - complete} other"));
         }
         catch (SummitDrException ex)
         {
@@ -103,7 +109,8 @@ public sealed class DoctorSettings(
         var (free, existing) = FreeSpace.Of(root);
         var fits = free >= estimate.Total;
         checks.Add(new HealthCheck("free disk", fits,
-            $"{LoggingProgressReporter.FormatBytes(free)} free at {existing}; the next backup is estimated at most {LoggingProgressReporter.FormatBytes(estimate.Total)}" +
+            $"{LoggingProgressReporter.FormatBytes(free)} free at {existing}; the next backup is estimated at most " +
+                $"{LoggingProgressReporter.FormatBytes(estimate.Total)}" +
             (estimate.Total > 0 ? $" ({estimate.Describe()})" : string.Empty) +
             (fits ? string.Empty : ": a backup would refuse to start (exit 3). Free space, or set Backup:Root elsewhere")));
         try
@@ -111,11 +118,13 @@ public sealed class DoctorSettings(
             var probe = Path.Combine(existing, $".summit-dr-doctor-{Environment.ProcessId}");
             File.WriteAllText(probe, string.Empty);
             File.Delete(probe);
-            checks.Add(new HealthCheck("write permission", true, $"can write in {existing}{(existing == root ? string.Empty : $" (where {root} will be created)")}"));
+            checks.Add(new HealthCheck("write permission", true, $"can write in " +
+                $"{existing}{(existing == root ? string.Empty : $" (where {root} will be created)")}"));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            checks.Add(new HealthCheck("write permission", false, $"cannot write in {existing}: {ex.Message}. Fix the permissions or set Backup:Root"));
+            checks.Add(new HealthCheck("write permission", false, $"cannot write in {existing}: {ex.Message}. Fix the permissions or set " +
+                $"Backup:Root"));
         }
     }
 

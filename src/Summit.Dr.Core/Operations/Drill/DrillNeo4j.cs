@@ -4,14 +4,18 @@ using Summit.Dr.Configuration;
 using Summit.Dr.Engine.Docker;
 using Summit.Dr.Errors;
 using Summit.Dr.Model;
+using Summit.Dr.Steps;
 using Summit.Dr.Stores.Neo4j;
 
 namespace Summit.Dr.Operations.Drill;
 
 /// <summary>A drill's Neo4j: a scratch server of the live image, the dump loaded into its fresh volume, started, counted.</summary>
-public sealed class DrillNeo4j(DockerCli docker, Neo4jQueries queries, Neo4jDumps dumps, Neo4jIncoming incoming, IOptions<SummitDrOptions> options)
+public sealed class DrillNeo4j(
+    DockerCli docker, Neo4jQueries queries, Neo4jDumps dumps, Neo4jIncoming incoming, ScriptRunner scripts,
+    IOptions<SummitDrOptions> options)
 {
-    public async Task RunAsync(DrillScratch scratch, OpenedBackup opened, string image, DrillChecks checks, CancellationToken cancellationToken)
+    public async Task RunAsync(
+        DrillScratch scratch, OpenedBackup opened, string image, DrillChecks checks, CancellationToken cancellationToken)
     {
         var settings = options.Value.Neo4j;
         var recorded = opened.Manifest?.Neo4j;
@@ -36,10 +40,10 @@ public sealed class DrillNeo4j(DockerCli docker, Neo4jQueries queries, Neo4jDump
         {
             // The dump, read once into the scratch server's own volume and checked on the way, is what neo4j-admin loads.
             var copy = Neo4jIncoming.DirectoryFor(target, scratch.Id);
-            await incoming.CopyAsync(bench, copy, opened, root: null, step: null, cancellationToken);
+            await scripts.RunAsync(incoming.Copy(bench, copy, opened, root: null), cancellationToken);
             try
             {
-                await incoming.LoadAsync(bench, copy, cancellationToken);
+                await scripts.RunAsync(Neo4jIncoming.Load(bench, copy), cancellationToken);
             }
             catch (OperationFailedException ex)
             {
@@ -60,7 +64,9 @@ public sealed class DrillNeo4j(DockerCli docker, Neo4jQueries queries, Neo4jDump
             : new("neo4j nodes", true, $"{nodes} nodes loaded (the manifest records no node count)"));
         if (recorded?.RelationshipCount is { } links)
         {
-            checks.Add("neo4j relationships", relationships == links, $"{relationships?.ToString(CultureInfo.InvariantCulture) ?? "an unknown number of"} relationships loaded, the manifest records {links}");
+            checks.Add("neo4j relationships", relationships == links,
+                $"{relationships?.ToString(CultureInfo.InvariantCulture) ?? "an unknown number of"} relationships loaded, the manifest " +
+                    $"records {links}");
         }
 
         if (options.Value.Drill.Cypher is { Length: > 0 } cypher)

@@ -14,10 +14,11 @@ namespace Summit.Dr.Operations.Drill;
 /// hash); the recovery time is measured; everything it created is removed, also on failure and Ctrl+C.
 /// </summary>
 public sealed class DrillOperation(
-    DrillSetup setup, DrillPostgres postgres, DrillNeo4j neo4j, DrillUploads uploads, StepRunner steps, TimeProvider time, ILogger<DrillOperation> logger)
+    DrillSetup setup, DrillPostgres postgres, DrillNeo4j neo4j, DrillUploads uploads, StepRunner steps, TimeProvider time,
+        ILogger<DrillOperation> logger)
 {
     /// <param name="to">Rehearse a restore to this point in time: PostgreSQL from a base backup and the WAL archive.</param>
-    public async Task<DrillResult> RunAsync(string backup, bool keep, CancellationToken cancellationToken, DateTimeOffset? to = null)
+    public async Task<DrillResult> RunAsync(string backup, bool keep, DateTimeOffset? to, CancellationToken cancellationToken)
     {
         var log = steps.Begin(dryRun: false);
         var started = Stopwatch.GetTimestamp();
@@ -34,27 +35,37 @@ public sealed class DrillOperation(
             var (postgresImage, neo4jImage) = await setup.ImagesAsync(opened, images, cancellationToken);
             // To a point in time, PostgreSQL's drill runs steps of its own (the restore's: verify, stage, read, lay, recover).
             Task Store(BackupComponent component, string step, Func<CancellationToken, Task> drill, CancellationToken token) =>
-                opened.Present.Contains(component)
-                    ? steps.RunAsync(step, (_, t) => drill(t), token, options: new StepOptions { Composite = component == BackupComponent.Postgres && plan is not null })
-                    : Task.CompletedTask;
+                !opened.Present.Contains(component) ? Task.CompletedTask
+                    : component == BackupComponent.Postgres && plan is not null ? steps.ComposeAsync(step, drill, token)
+                    : steps.InProcessAsync(step, (_, t) => drill(t), StepOptions.Default, token);
 
             // The stores restore side by side; the first failure stops the others.
             await steps.ConcurrentlyAsync(
-                cancellationToken,
-                token => Store(BackupComponent.Postgres, "restore postgres", t => postgres.RunAsync(scratch, opened, postgresImage!, checks, plan, t), token),
-                token => Store(BackupComponent.Neo4j, "restore neo4j", t => neo4j.RunAsync(scratch, opened, neo4jImage!, checks, t), token),
-                token => Store(BackupComponent.Uploads, "restore uploads", t => uploads.RunAsync(scratch, opened, checks, t), token));
+                [
+                    token => Store(
+                        BackupComponent.Postgres, "restore postgres", t =>
+                            postgres.RunAsync(scratch, opened, postgresImage!, checks, plan, t), token),
+                    token => Store(
+                        BackupComponent.Neo4j, "restore neo4j", t => neo4j.RunAsync(scratch, opened, neo4jImage!, checks, t), token),
+                    token => Store(BackupComponent.Uploads, "restore uploads", t => uploads.RunAsync(scratch, opened, checks, t), token),
+                ],
+                cancellationToken);
             if (opened.Manifest is null)
             {
-                warnings.Add("The backup has no manifest: no facts were recorded to compare with. The proof is that every store restores, answers and extracts.");
+                warnings.Add("The backup has no manifest: no facts were recorded to compare with. The proof is that every store " +
+                    "restores, answers and extracts.");
             }
 
             var total = Stopwatch.GetElapsedTime(started);
             var ordered = checks.Ordered();
             var proven = ordered.All(c => c.Passed);
-            setup.Record(opened.Directory, proven ? "proven" : "mismatch", total, proven ? null : string.Join("; ", ordered.Where(c => !c.Passed).Select(c => c.Detail)), time.GetUtcNow());
+            setup.Record(
+                opened.Directory, proven ? "proven" : "mismatch", total, proven ? null
+                    : string.Join("; ", ordered.Where(c => !c.Passed).Select(c => c.Detail)), time.GetUtcNow());
             var timed = log.TopLevel.Select(s => new RestoreStep(s.Name, Math.Round(s.Duration.TotalSeconds, 3))).ToList();
-            return new DrillResult(opened.Directory, id, proven, opened.Manifest is not null, timed, ordered, total, images, warnings, keep, scratch.Containers, scratch.Volumes, scratch.Directory) { Trust = opened.Trust };
+            return new DrillResult(
+                opened.Directory, id, proven, opened.Manifest is not null, timed, ordered, total, images, warnings, keep,
+                scratch.Containers, scratch.Volumes, scratch.Directory) { Trust = opened.Trust };
         }
         catch (Exception ex)
         {

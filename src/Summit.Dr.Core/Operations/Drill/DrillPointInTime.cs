@@ -12,21 +12,30 @@ namespace Summit.Dr.Operations.Drill;
 /// target and promotes; the proof is that recovery reached exactly the last transaction that ended at or before
 /// the target (by pg_waldump, in the archive) and that every table opens; its row counts are reported.
 /// </summary>
-public sealed class DrillPointInTime(DockerCli docker, PitrPreparation preparation, PitrRecovery recovery, PostgresService postgres, StepRunner steps)
+public sealed class DrillPointInTime(
+    DockerCli docker, PitrPreparation preparation, PitrRecovery recovery, PostgresService postgres, StepRunner steps)
 {
-    public async Task RunAsync(DrillScratch scratch, RecoveryPlan plan, string image, IReadOnlyDictionary<string, string> environment, DrillChecks checks, CancellationToken cancellationToken)
+    public async Task RunAsync(
+        DrillScratch scratch, RecoveryPlan plan, string image, IReadOnlyDictionary<string, string> environment, DrillChecks checks,
+        CancellationToken cancellationToken)
     {
         var container = await scratch.RunAsync("postgres", image, environment, start: false, cancellationToken);
-        await using (var bench = await steps.RunAsync("scratch workbench", (_, t) => PostgresWorkbench.StartAsync(docker, container, t), cancellationToken))
+        await using (
+            var bench = await steps.RunAsync(
+                "scratch workbench", set =>
+                    PostgresWorkbench.Start(docker, container, set), PostgresWorkbench.Planned(docker, container), cancellationToken))
         {
             // The WAL and the base backup staged in the scratch server's volume, each checked on its way there, as a restore does.
             await preparation.StageAsync(bench, plan, cancellationToken);
             var reading = await preparation.ReadWalAsync(bench, plan, cancellationToken);
-            await steps.RunAsync("lay base backup", (_, t) => BaseLayer.LayAsync(bench, BaseLayer.Settings(plan, reading), docker, t), cancellationToken);
-            var last = await steps.RunAsync("recover postgres", (_, t) => recovery.RecoverAsync(container.Name, reading, t), cancellationToken);
+            await steps.RunAsync("lay base backup", () => BaseLayer.Lay(bench, BaseLayer.Settings(plan, reading)), cancellationToken);
+            var last = await steps.RunAsync<DateTimeOffset?>(
+                "recover postgres", set => recovery.Recover(container.Name, reading, set), planned: null, cancellationToken);
             checks.Add("postgres point in time", true, last is { } l
-                ? $"recovered to {plan.Target.ToLocalTime():yyyy-MM-dd HH:mm:ss}: its last transaction ended at {l.ToLocalTime():HH:mm:ss.ffffff}, the archive's last one at or before the target"
-                : $"recovered to {plan.Target.ToLocalTime():yyyy-MM-dd HH:mm:ss}: no transaction ended between the base backup and the target");
+                ? $"recovered to {plan.Target.ToLocalTime():yyyy-MM-dd HH:mm:ss}: its last transaction ended at " +
+                    $"{l.ToLocalTime():HH:mm:ss.ffffff}, the archive's last one at or before the target"
+                : $"recovered to {plan.Target.ToLocalTime():yyyy-MM-dd HH:mm:ss}: no transaction ended between the base backup and the " +
+                    $"target");
         }
 
         var rows = await postgres.ExactRowCountsAsync(container.Name, postgres.Database, cancellationToken);

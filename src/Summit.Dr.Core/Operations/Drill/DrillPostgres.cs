@@ -11,11 +11,15 @@ using Summit.Dr.Stores.Wal;
 namespace Summit.Dr.Operations.Drill;
 
 /// <summary>A drill's PostgreSQL: a scratch server of the live image, the dump restored into it, every table counted.</summary>
-public sealed class DrillPostgres(DockerCli docker, PostgresService postgres, PostgresIncoming incoming, DrillPointInTime pointInTime, IOptions<SummitDrOptions> options, TimeProvider time)
+public sealed class DrillPostgres(
+    DockerCli docker, PostgresService postgres, PostgresIncoming incoming, DrillPointInTime pointInTime, ScriptRunner scripts,
+        IOptions<SummitDrOptions> options, TimeProvider time)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
-    public async Task RunAsync(DrillScratch scratch, OpenedBackup opened, string image, DrillChecks checks, RecoveryPlan? plan, CancellationToken cancellationToken)
+    public async Task RunAsync(
+        DrillScratch scratch, OpenedBackup opened, string image, DrillChecks checks, RecoveryPlan? plan,
+        CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var recorded = opened.Manifest?.Postgres;
@@ -37,10 +41,11 @@ public sealed class DrillPostgres(DockerCli docker, PostgresService postgres, Po
         var container = await scratch.RunAsync("postgres", image, environment, start: true, cancellationToken);
         await WaitUntilReadyAsync(container.Name, user, database, cancellationToken);
         // The dump, read once into the scratch server's own volume and checked on the way, is what pg_restore reads.
-        var dump = await incoming.CopyAsync(container, opened, null, cancellationToken);
+        var dump = PostgresIncoming.For(container, await incoming.OwnerAsync(container, cancellationToken));
+        await scripts.RunAsync(incoming.Copy(dump, opened), cancellationToken);
         try
         {
-            await postgres.RestoreIntoAsync(dump, database, cancellationToken);
+            await scripts.RunAsync(postgres.RestoreInto(dump, database), cancellationToken);
         }
         catch (OperationFailedException ex)
         {
@@ -82,7 +87,8 @@ public sealed class DrillPostgres(DockerCli docker, PostgresService postgres, Po
         }
         else if (recorded is not null)
         {
-            checks.Add("postgres rows", true, "the manifest records no exact row counts (made by an older summit-dr): only the table count is compared");
+            checks.Add("postgres rows", true, "the manifest records no exact row counts (made by an older summit-dr): only the table " +
+                "count is compared");
         }
     }
 
@@ -101,6 +107,7 @@ public sealed class DrillPostgres(DockerCli docker, PostgresService postgres, Po
             last = await docker.RunAsync(postgres.Exec(container, ["pg_isready", "-h", "127.0.0.1", "-U", user, "-d", database]), token);
             return (last.Succeeded, true);
         }, () => new OperationFailedException(
-            $"The scratch PostgreSQL '{container}' did not accept TCP connections on 127.0.0.1 within {timeout.TotalSeconds:0} s ({last?.ErrorSummary}). Read `docker logs {container}` (run the drill with --keep to inspect it)."), cancellationToken);
+            $"The scratch PostgreSQL '{container}' did not accept TCP connections on 127.0.0.1 within {timeout.TotalSeconds:0} s " +
+                $"({last?.ErrorSummary}). Read `docker logs {container}` (run the drill with --keep to inspect it)."), cancellationToken);
     }
 }

@@ -72,14 +72,16 @@ public sealed class DrillScratch : IAsyncDisposable
     /// labelled volume at every path the image declares as a volume, so nothing anonymous is left behind.
     /// <paramref name="environment"/> values travel in the docker CLI's environment, never in its arguments.
     /// </summary>
-    public async Task<ContainerInfo> RunAsync(string role, string image, IReadOnlyDictionary<string, string> environment, bool start, CancellationToken cancellationToken)
+    public async Task<ContainerInfo> RunAsync(
+        string role, string image, IReadOnlyDictionary<string, string> environment, bool start, CancellationToken cancellationToken)
     {
         var mounts = new List<string>();
         var index = 0;
         foreach (var target in await DeclaredVolumesAsync(image, cancellationToken))
         {
             var volume = $"{NameFor(role)}-{index++}";
-            Require(await _docker.RunAsync(_docker.Spec(["volume", "create", .. Labels(), volume]), cancellationToken), $"create the volume {volume}");
+            Require(await _docker.RunAsync(_docker.Spec(["volume", "create", .. Labels(), volume]), cancellationToken),
+                $"create the volume {volume}");
             _volumes.Add(volume);
             mounts.AddRange(["--mount", new VolumeMount(volume, target).Argument]);
         }
@@ -96,7 +98,8 @@ public sealed class DrillScratch : IAsyncDisposable
         var result = await _docker.RunAsync(spec, cancellationToken);
         if (!result.Succeeded)
         {
-            throw new OperationFailedException($"Could not {(start ? "start" : "create")} a scratch container of {image}: {result.ErrorSummary}. Check that the image exists (`docker image inspect {image}`).");
+            throw new OperationFailedException($"Could not {(start ? "start" : "create")} a scratch container of {image}: " +
+                $"{result.ErrorSummary}. Check that the image exists (`docker image inspect {image}`).");
         }
 
         return await _docker.InspectAsync(name, cancellationToken)
@@ -131,7 +134,8 @@ public sealed class DrillScratch : IAsyncDisposable
     /// </summary>
     public static async Task RemoveLeftoversAsync(DockerCli docker, ILogger logger, CancellationToken cancellationToken)
     {
-        var containers = await docker.RunAsync(docker.Spec(["ps", "-a", "--filter", "label=" + Label, "--format", "{{.Names}}\t{{.Label \"" + OwnerLabel + "\"}}\t{{.Label \"" + Label + "\"}}"]), cancellationToken);
+        var containers = await docker.RunAsync(docker.Spec(["ps", "-a", "--filter", "label=" + Label, "--format", "{{.Names}}\t{{.Label " +
+            "\"" + OwnerLabel + "\"}}\t{{.Label \"" + Label + "\"}}"]), cancellationToken);
         foreach (var (name, owner, id) in Rows(containers.Succeeded ? containers.StandardOutput : string.Empty))
         {
             if (!IsAlive(owner) && !IsKept(id))
@@ -142,7 +146,8 @@ public sealed class DrillScratch : IAsyncDisposable
             }
         }
 
-        var volumes = await docker.RunAsync(docker.Spec(["volume", "ls", "--filter", "label=" + Label, "--format", "{{.Name}}\t{{.Label \"" + OwnerLabel + "\"}}\t{{.Label \"" + Label + "\"}}"]), cancellationToken);
+        var volumes = await docker.RunAsync(docker.Spec(["volume", "ls", "--filter", "label=" + Label, "--format", "{{.Name}}\t{{.Label " +
+            "\"" + OwnerLabel + "\"}}\t{{.Label \"" + Label + "\"}}"]), cancellationToken);
         foreach (var (name, owner, id) in Rows(volumes.Succeeded ? volumes.StandardOutput : string.Empty))
         {
             if (!IsAlive(owner) && !IsKept(id))
@@ -166,10 +171,12 @@ public sealed class DrillScratch : IAsyncDisposable
 
     private async Task<IReadOnlyList<string>> DeclaredVolumesAsync(string image, CancellationToken cancellationToken)
     {
-        var result = await _docker.RunAsync(_docker.Spec(["image", "inspect", "--format", "{{json .Config.Volumes}}", image]), cancellationToken);
+        var result = await _docker.RunAsync(
+            _docker.Spec(["image", "inspect", "--format", "{{json .Config.Volumes}}", image]), cancellationToken);
         if (!result.Succeeded)
         {
-            throw new OperationFailedException($"The image {image} is not on this engine: {result.ErrorSummary}. Pull it (`docker pull {image}`) or set the drill's image in the configuration.");
+            throw new OperationFailedException($"The image {image} is not on this engine: {result.ErrorSummary}. Pull it (`docker pull " +
+                $"{image}`) or set the drill's image in the configuration.");
         }
 
         var json = result.StandardOutput.Trim();
@@ -202,7 +209,7 @@ public sealed class DrillScratch : IAsyncDisposable
     {
         try
         {
-            await docker.RemoveIfPresentAsync(name, cancellationToken);
+            await docker.RemoveIfPresentAsync(name, anonymousVolumes: false, cancellationToken);
         }
         catch (OperationFailedException ex)
         {
@@ -216,7 +223,8 @@ public sealed class DrillScratch : IAsyncDisposable
         var result = await docker.RunAsync(docker.Spec(["volume", "rm", "--force", name]), cancellationToken);
         if (!result.Succeeded)
         {
-            logger.LogWarning("Could not remove drill volume {Name}: {Error}. Remove it with `docker volume rm {Name}`", name, result.ErrorSummary, name);
+            logger.LogWarning("Could not remove drill volume {Name}: {Error}. Remove it with `docker volume rm " +
+                "{Name}`", name, result.ErrorSummary, name);
         }
     }
 

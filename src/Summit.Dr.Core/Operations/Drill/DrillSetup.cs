@@ -15,15 +15,18 @@ namespace Summit.Dr.Operations.Drill;
 
 /// <summary>What a drill settles before it starts anything, and what it leaves in the backup's directory afterwards.</summary>
 public sealed class DrillSetup(
-    DockerCli docker, RestoreSource source, BackupOpener opener, ArtifactEncryption encryption, IOptions<SummitDrOptions> options, ToolInfo tool, ILogger<DrillSetup> logger)
+    DockerCli docker, RestoreSource source, BackupOpener opener, ArtifactEncryption encryption, IOptions<SummitDrOptions> options,
+        ToolInfo tool, ILogger<DrillSetup> logger)
 {
     /// <summary>
     /// The backup, opened, with the keys to read it; for a drill to a point in time (<paramref name="to"/>), the
     /// plan of PostgreSQL's recovery and the newest backup at or before it for the other stores.
     /// </summary>
-    public async Task<(OpenedBackup Opened, RecoveryPlan? Plan)> OpenAsync(string backup, DateTimeOffset? to, CancellationToken cancellationToken)
+    public async Task<(OpenedBackup Opened, RecoveryPlan? Plan)> OpenAsync(
+        string backup, DateTimeOffset? to, CancellationToken cancellationToken)
     {
-        var (directory, plan, notes) = await source.ResolveAsync(new RestoreRequest(backup, BackupComponents.All, false, true, false, false) { To = to, HoldsLock = false }, cancellationToken);
+        var (directory, plan, notes) = await source.ResolveAsync(
+            new RestoreRequest(backup, BackupComponents.All, false, true, false, false) { To = to, HoldsLock = false }, cancellationToken);
         var opened = await opener.OpenAsync(directory, notes, cancellationToken);
         encryption.RequireKeys(opened);
         return (opened, plan);
@@ -36,9 +39,11 @@ public sealed class DrillSetup(
     /// The live containers' images; when a container is gone, the image the configuration names (Drill:*Image). Never
     /// the image a manifest names: a manifest is a backup's word, and the drill would run whatever it says.
     /// </summary>
-    public async Task<(string? Postgres, string? Neo4j)> ImagesAsync(OpenedBackup opened, List<string> described, CancellationToken cancellationToken)
+    public async Task<(string? Postgres, string? Neo4j)> ImagesAsync(
+        OpenedBackup opened, List<string> described, CancellationToken cancellationToken)
     {
-        async Task<string?> Image(BackupComponent component, string what, string container, SourceRecord? recorded, string? configured, string key)
+        async Task<string?> Image(
+            BackupComponent component, string what, string container, SourceRecord? recorded, string? configured, string key)
         {
             if (!opened.Present.Contains(component))
             {
@@ -55,10 +60,12 @@ public sealed class DrillSetup(
             if (image is null)
             {
                 var hint = recorded?.Image is { Length: > 0 } made ? $" (the backup was made with {made})" : string.Empty;
-                throw new PreconditionException($"{what} container '{container}' does not exist: set {key} to the image to drill with{hint}; a drill never takes the image a manifest names.");
+                throw new PreconditionException($"{what} container '{container}' does not exist: set {key} to the image to drill " +
+                    $"with{hint}; a drill never takes the image a manifest names.");
             }
 
-            logger.LogWarning("{What} container '{Container}' does not exist; drilling with image {Image} from {Source}", what, container, image, source);
+            logger.LogWarning("{What} container '{Container}' does not exist; drilling with image {Image} from " +
+                "{Source}", what, container, image, source);
             described.Add($"{what}: image {image} from {source} (no live container '{container}')");
             return image;
         }
@@ -66,8 +73,10 @@ public sealed class DrillSetup(
         var manifest = opened.Manifest;
         var settings = options.Value;
         return (
-            await Image(BackupComponent.Postgres, "PostgreSQL", settings.Postgres.Container, manifest?.Postgres.Source, settings.Drill.PostgresImage, "Drill:PostgresImage"),
-            await Image(BackupComponent.Neo4j, "Neo4j", settings.Neo4j.Container, manifest?.Neo4j.Source, settings.Drill.Neo4jImage, "Drill:Neo4jImage"));
+            await Image(BackupComponent.Postgres, "PostgreSQL", settings.Postgres.Container, manifest?.Postgres.Source,
+                settings.Drill.PostgresImage, "Drill:PostgresImage"),
+            await Image(BackupComponent.Neo4j, "Neo4j", settings.Neo4j.Container, manifest?.Neo4j.Source, settings.Drill.Neo4jImage,
+                "Drill:Neo4jImage"));
     }
 
     /// <summary>The drill's outcome in the backup's `drill.json`, for `list`; a directory it cannot write to is a warning.</summary>
@@ -75,7 +84,9 @@ public sealed class DrillSetup(
     {
         try
         {
-            new DrillRecord(1, at, tool.Version, result, Math.Round(total.TotalSeconds, 3), RestoreResult.RecoveryTimeObjective.TotalSeconds, failure).Write(directory);
+            new DrillRecord(
+                1, at, tool.Version, result, Math.Round(total.TotalSeconds, 3), RestoreResult.RecoveryTimeObjective.TotalSeconds,
+                failure).Write(directory);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -84,5 +95,6 @@ public sealed class DrillSetup(
     }
 
     public static string NewId(DateTimeOffset localNow) =>
-        localNow.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 3));
+        localNow.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(
+            Guid.NewGuid().ToByteArray().AsSpan(0, 3));
 }

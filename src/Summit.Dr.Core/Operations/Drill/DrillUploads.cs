@@ -21,10 +21,12 @@ public sealed class DrillUploads(ArtifactEncryption encryption)
         {
             if (artifact is not null && archive.Length != artifact.Size)
             {
-                throw new IntegrityException($"{BackupLayout.UploadsFile} is {archive.Length} bytes, but the manifest records {artifact.Size}: the file was truncated or changed.");
+                throw new IntegrityException($"{BackupLayout.UploadsFile} is {archive.Length} bytes, but the manifest records " +
+                    $"{artifact.Size}: the file was truncated or changed.");
             }
 
-            await UploadsArchive.ExtractAsync(archive, scratch.Directory, cancellationToken, ArtifactEncryption.UploadsTrailer(opened, archive));
+            await UploadsArchive.ExtractAsync(
+                archive, scratch.Directory, cancellationToken, ArtifactEncryption.UploadsTrailer(opened, archive));
             ArtifactChecks.RequireChecksum(artifact, await archive.FinishAsync(cancellationToken));
         }
 
@@ -33,7 +35,8 @@ public sealed class DrillUploads(ArtifactEncryption encryption)
         var (files, bytes) = UploadsTree.Measure(tree);
         var hash = await UploadsTreeHash.OfDirectoryAsync(tree, cancellationToken);
         checks.Add(recorded?.Files is { } count
-            ? new("uploads files", files == count && bytes == recorded.Bytes, $"{files} files, {bytes} bytes extracted; the manifest records {count} files, {recorded.Bytes} bytes")
+            ? new("uploads files", files == count && bytes == recorded.Bytes, $"{files} files, {bytes} bytes extracted; the manifest " +
+                $"records {count} files, {recorded.Bytes} bytes")
             : new("uploads files", true, $"{files} files, {bytes} bytes extracted"));
         if (recorded?.TreeSha256 is { } expected)
         {

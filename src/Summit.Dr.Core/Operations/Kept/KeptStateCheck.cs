@@ -16,7 +16,8 @@ namespace Summit.Dr.Operations.Kept;
 /// platform's discovered containers, and must be the very one summit-dr would have written for that id. Anything
 /// else is refused (exit 4) naming the file and the field, with nothing done and the file left for a person.
 /// </summary>
-public sealed partial class KeptStateCheck(PlatformDiscovery discovery, PlatformContainers containers, IOptions<SummitDrOptions> options, PlatformPaths paths)
+public sealed partial class KeptStateCheck(
+    PlatformDiscovery discovery, PlatformContainers containers, IOptions<SummitDrOptions> options, PlatformPaths paths)
 {
     /// <summary>What a kept tree's mode may hold: permission bits, and setgid or sticky on a directory.</summary>
     private const UnixFileMode TreeModes = (UnixFileMode)0x1FF | UnixFileMode.SetGroup | UnixFileMode.StickyBit;
@@ -69,7 +70,8 @@ public sealed partial class KeptStateCheck(PlatformDiscovery discovery, Platform
             Same(file, "uploads.kept", up.Kept, KeptStores.UploadsKept(uploads, state.Id));
             if (up.Mode is { } mode && (mode & ~TreeModes) != 0)
             {
-                throw Refused(file, "uploads.mode", Convert.ToString((int)mode, 8), "permission bits (a directory's setgid or sticky bit at most)");
+                throw Refused(file, "uploads.mode", Convert.ToString((int)mode, 8), "permission bits (a directory's setgid or sticky bit " +
+                    "at most)");
             }
         }
     }

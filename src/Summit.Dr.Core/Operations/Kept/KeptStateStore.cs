@@ -30,7 +30,8 @@ public static class KeptStateStore
         }
         catch (JsonException ex)
         {
-            throw new IntegrityException($"{path} does not parse ({ex.Message}); it records what the last restore kept aside. Inspect it, and delete it only once you know nothing is to be put back.", ex);
+            throw new IntegrityException($"{path} does not parse ({ex.Message}); it records what the last restore kept aside. Inspect " +
+                $"it, and delete it only once you know nothing is to be put back.", ex);
         }
     }
 

@@ -20,31 +20,39 @@ public sealed class KeptStores
     private readonly Neo4jStoreMoves _neo4j;
     private readonly PitrSwap _pitr;
     private readonly PostgresDataMoves _moves;
+    private readonly ScriptRunner _scripts;
     private readonly ILogger<KeptStores> _logger;
 
     /// <summary>How long one rename or move may take once started; it is not interrupted before.</summary>
     private static readonly TimeSpan Uninterrupted = TimeSpan.FromMinutes(2);
 
-    public KeptStores(PostgresService postgres, Neo4jStoreMoves neo4j, PitrSwap pitr, PostgresDataMoves moves, ILogger<KeptStores> logger)
+    public KeptStores(
+        PostgresService postgres, Neo4jStoreMoves neo4j, PitrSwap pitr, PostgresDataMoves moves, ScriptRunner scripts,
+        ILogger<KeptStores> logger)
     {
         _postgres = postgres;
         _neo4j = neo4j;
         _pitr = pitr;
         _moves = moves;
+        _scripts = scripts;
         _logger = logger;
     }
 
-    /// <summary>PostgreSQL to a point in time: its data directory kept in a volume of its own, the base backup and the WAL in its place.</summary>
+    /// <summary>PostgreSQL to a point in time: its data directory kept in a volume of its own, the base backup and the WAL in its
+    /// place.</summary>
     public Task SwapPostgresToPointAsync(PitrPrepared prepared, SwapProgress state, CancellationToken cancellationToken) =>
         _pitr.SwapInAsync(prepared, state, state.Current.Id, cancellationToken);
 
     /// <summary>Puts the kept data directory back (or, when it never left, starts PostgreSQL again without the staged WAL).</summary>
-    public Task PutPostgresDataBackAsync(KeptPostgresData kept, CancellationToken cancellationToken) => _pitr.PutBackAsync(kept, cancellationToken);
+    public Task PutPostgresDataBackAsync(KeptPostgresData kept, CancellationToken cancellationToken) =>
+        _pitr.PutBackAsync(kept, cancellationToken);
 
     /// <summary>Frees the kept data directory's volume.</summary>
-    public Task DiscardPostgresDataAsync(KeptPostgresData kept, CancellationToken cancellationToken) => _moves.DiscardAsync(kept, cancellationToken);
+    public Task DiscardPostgresDataAsync(KeptPostgresData kept, CancellationToken cancellationToken) =>
+        _scripts.RunAsync(_moves.Discard(kept), cancellationToken);
 
-    /// <summary>A database name for this restore: the live name (cut so the whole fits PostgreSQL's 63 bytes), a role and the restore's id.</summary>
+    /// <summary>A database name for this restore: the live name (cut so the whole fits PostgreSQL's 63 bytes), a role and the restore's
+    /// id.</summary>
     public static string DatabaseName(string database, string role, string id)
     {
         var suffix = $"_sdr_{role}_{id}";
@@ -69,29 +77,42 @@ public sealed class KeptStores
 
     /// <summary>
     /// The restored database takes the live name; the live one is kept under its kept name. When there is no
-    /// live database (a fresh server), the restored one only takes the name. Returns what was done.
+    /// live database (a fresh server), the restored one only takes the name. Hands over what was done.
     /// </summary>
     /// <remarks>
     /// Not cancelled half way: a `docker exec` client that is killed leaves psql to commit in the container,
     /// and the swap would then have happened without being recorded. It gets a deadline of its own instead.
     /// </remarks>
-    public async Task<KeptPostgres> SwapPostgresInAsync(KeptPostgres kept, CancellationToken cancellationToken)
+    public Script SwapPostgresIn(KeptPostgres kept, Action<KeptPostgres> swapped)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        using var whole = new CancellationTokenSource(Uninterrupted);
-        try
+        var rename = _postgres.Rename(kept.Container, [(kept.Database, kept.Kept), (kept.Incoming, kept.Database)], async (ex, context) =>
         {
-            await _postgres.RenameAsync(kept.Container, [(kept.Database, kept.Kept), (kept.Incoming, kept.Database)], whole.Token);
-            return kept with { Existed = true, Swapped = true };
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresError.InvalidCatalogName)
-        {
-            await _postgres.RenameAsync(kept.Container, [(kept.Incoming, kept.Database)], whole.Token);
-            return kept with { Existed = false, Swapped = true };
-        }
+            if (ex.SqlState != PostgresError.InvalidCatalogName)
+            {
+                throw ex;
+            }
+
+            // No live database to keep: the restored one only takes the name.
+            var alone = _postgres.Rename(kept.Container, [(kept.Incoming, kept.Database)]);
+            await alone.Judge(await context.RunAsync(alone.Spec), context);
+            swapped(kept with { Existed = false, Swapped = true });
+        });
+        return Script.Of(rename with
+            {
+                Note = $"once postgres into {kept.Incoming} is done; one transaction",
+                Judge = async (result, context) =>
+                {
+                    await rename.Judge(result, context);
+                    if (result.Succeeded)
+                    {
+                        swapped(kept with { Existed = true, Swapped = true });
+                    }
+                },
+            }).Uninterrupted(Uninterrupted);
     }
 
-    /// <summary>Puts the kept database back under the live name and drops what replaced it (or the restored copy that never got swapped in).</summary>
+    /// <summary>Puts the kept database back under the live name and drops what replaced it (or the restored copy that never got swapped
+    /// in).</summary>
     public async Task PutPostgresBackAsync(KeptPostgres kept, string id, CancellationToken cancellationToken)
     {
         // A run killed between the swap's commit and its record: the kept name exists, so the swap happened.
@@ -100,98 +121,74 @@ public sealed class KeptStores
             kept = kept with { Existed = true, Swapped = true };
         }
 
+        var script = Script.Empty;
         if (kept.Swapped)
         {
             var discard = DatabaseName(kept.Database, "discard", id);
-            using var whole = new CancellationTokenSource(Uninterrupted);
-            await _postgres.RenameAsync(kept.Container, kept.Existed
-                ? [(kept.Database, discard), (kept.Kept, kept.Database)]
-                : [(kept.Database, discard)], whole.Token);
-            await _postgres.DropAsync(kept.Container, discard, cancellationToken);
+            script = Script.Of(_postgres.Rename(kept.Container, kept.Existed
+                    ? [(kept.Database, discard), (kept.Kept, kept.Database)]
+                    : [(kept.Database, discard)])).Uninterrupted(Uninterrupted)
+                .Then(_postgres.Drop(kept.Container, discard));
         }
 
-        await _postgres.DropAsync(kept.Container, kept.Incoming, cancellationToken);
+        await _scripts.RunAsync(script.Then(_postgres.Drop(kept.Container, kept.Incoming)), cancellationToken);
     }
 
-    /// <summary>What freeing <paramref name="state"/> runs; the Neo4j store goes through <paramref name="bench"/>, when there is one.</summary>
-    public StepPlan DiscardPlan(KeptState state, Neo4jWorkbench? bench)
+    /// <summary>
+    /// Frees <paramref name="state"/>: the kept database (and a restored copy left behind, when it never took the live
+    /// name), the kept data directory's volume, the kept Neo4j store through <paramref name="bench"/> (when there is one),
+    /// the kept uploads tree.
+    /// </summary>
+    public Script Discard(KeptState state, Neo4jWorkbench? bench)
     {
-        var plan = StepPlan.None;
+        var script = Script.Empty;
         if (state.Postgres is { } pg)
         {
-            plan = pg.Existed ? plan.Then(_postgres.DropSpec(pg.Container, pg.Kept)) : plan;
-            plan = pg.Swapped ? plan : plan.Then(_postgres.DropSpec(pg.Container, pg.Incoming));
+            script = script.Then(DiscardPostgres(pg));
         }
 
         if (state.PostgresData is { } data)
         {
-            plan = plan.Then(_moves.RemoveVolumeSpec(data.Volume));
+            script = script.Then(_moves.Discard(data));
         }
 
         if (state.Neo4j is { } graph && bench is not null)
         {
-            plan = plan.Then(_neo4j.RemoveKeptPlan(bench, graph.Kept));
+            script = script.Then(Neo4jStoreMoves.RemoveKept(bench, graph.Kept));
         }
 
-        return state.Uploads is { } up ? plan.With($"in process: delete {up.Kept}") : plan;
+        return state.Uploads is { } up ? script.Then(Script.InProcess($"in process: delete {up.Kept}", () => DiscardUploads(up))) : script;
     }
 
     /// <summary>Frees the kept database (and a restored copy left behind, when it never took the live name).</summary>
-    public async Task DiscardPostgresAsync(KeptPostgres kept, CancellationToken cancellationToken)
-    {
-        if (kept.Existed)
-        {
-            await _postgres.DropAsync(kept.Container, kept.Kept, cancellationToken);
-        }
+    public Script DiscardPostgres(KeptPostgres kept) =>
+        (kept.Existed ? _postgres.Drop(kept.Container, kept.Kept) : Script.Empty).Then(
+            kept.Swapped ? Script.Empty : _postgres.Drop(kept.Container, kept.Incoming));
 
-        if (!kept.Swapped)
-        {
-            await _postgres.DropAsync(kept.Container, kept.Incoming, cancellationToken);
-        }
-    }
+    /// <inheritdoc cref="DiscardPostgres"/>
+    public Task DiscardPostgresAsync(KeptPostgres kept, CancellationToken cancellationToken) =>
+        _scripts.RunAsync(DiscardPostgres(kept), cancellationToken);
 
-    /// <summary>What <see cref="SwapPostgresInAsync"/> runs when the live database exists.</summary>
-    public StepPlan SwapPostgresInPlan(KeptPostgres kept) =>
-        StepPlan.Of(new PlannedCommand(_postgres.RenameSpec(kept.Container, [(kept.Database, kept.Kept), (kept.Incoming, kept.Database)])) { Note = $"once postgres into {kept.Incoming} is done; one transaction" });
+    /// <summary>Moves the stopped Neo4j's store aside, to make room for the load; not cancelled half way, for the reason <see
+    /// cref="SwapPostgresIn"/> gives.</summary>
+    public static Script MoveNeo4jAside(Neo4jWorkbench bench, KeptNeo4j kept) =>
+        Neo4jStoreMoves.MoveAside(bench, kept.Kept).Uninterrupted(Uninterrupted);
 
-    /// <summary>What <see cref="MoveNeo4jAsideAsync"/> runs.</summary>
-    public StepPlan MoveNeo4jAsidePlan(Neo4jWorkbench bench, KeptNeo4j kept) => _neo4j.MoveAsidePlan(bench, kept.Kept);
-
-    /// <summary>Moves the stopped Neo4j's store aside, to make room for the load.</summary>
-    /// <remarks>Not cancelled half way, for the reason <see cref="SwapPostgresInAsync"/> gives.</remarks>
-    public async Task MoveNeo4jAsideAsync(Neo4jWorkbench bench, KeptNeo4j kept, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        using var whole = new CancellationTokenSource(Uninterrupted);
-        await _neo4j.MoveStoreAsideAsync(bench, kept.Kept, whole.Token);
-    }
-
-    /// <summary>What <see cref="SwapStagedNeo4jInAsync"/> runs.</summary>
-    public StepPlan SwapStagedNeo4jInPlan(Neo4jWorkbench bench, Neo4jDataDirectory staging) => _neo4j.MoveStagedInPlan(bench, staging.Layout);
-
-    /// <summary>Renames the store loaded while Neo4j served into place, after the live one was moved aside; not cancelled half way.</summary>
-    public async Task SwapStagedNeo4jInAsync(Neo4jWorkbench bench, Neo4jDataDirectory staging, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        using var whole = new CancellationTokenSource(Uninterrupted);
-        await _neo4j.MoveStagedInAsync(bench, staging.Layout, whole.Token);
-    }
+    /// <summary>Renames the store loaded while Neo4j served into place, after the live one was moved aside; not cancelled half
+    /// way.</summary>
+    public static Script SwapStagedNeo4jIn(Neo4jWorkbench bench, Neo4jDataDirectory staging) =>
+        Neo4jStoreMoves.MoveStagedIn(bench, staging.Layout).Uninterrupted(Uninterrupted);
 
     /// <summary>Puts the kept store back in place while Neo4j is stopped; what was in place is removed.</summary>
-    public async Task PutNeo4jBackAsync(Neo4jWorkbench bench, KeptNeo4j kept, string id, CancellationToken cancellationToken)
+    public static Script PutNeo4jBack(Neo4jWorkbench bench, KeptNeo4j kept, string id)
     {
         var discard = Neo4jDiscard(id);
-        using (var whole = new CancellationTokenSource(Uninterrupted))
-        {
-            await _neo4j.PutStoreBackAsync(bench, kept.Kept, discard, whole.Token);
-        }
-
-        await _neo4j.RemoveKeptAsync(bench, discard, cancellationToken);
+        return Neo4jStoreMoves.PutStoreBack(bench, kept.Kept, discard).Uninterrupted(Uninterrupted).Then(
+            Neo4jStoreMoves.RemoveKept(bench, discard));
     }
 
     /// <summary>Frees the kept store; Neo4j may run, the kept directory is not a database.</summary>
-    public Task DiscardNeo4jAsync(Neo4jWorkbench bench, KeptNeo4j kept, CancellationToken cancellationToken) =>
-        _neo4j.RemoveKeptAsync(bench, kept.Kept, cancellationToken);
+    public static Script DiscardNeo4j(Neo4jWorkbench bench, KeptNeo4j kept) => Neo4jStoreMoves.RemoveKept(bench, kept.Kept);
 
     /// <summary>Puts the kept uploads tree back; the tree that replaced it is removed.</summary>
     public void PutUploadsBack(KeptUploads kept, string id)

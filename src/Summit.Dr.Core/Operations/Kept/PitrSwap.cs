@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Summit.Dr.Engine.Docker;
 using Summit.Dr.Errors;
 using Summit.Dr.Model;
 using Summit.Dr.Steps;
@@ -13,7 +12,8 @@ namespace Summit.Dr.Operations.Kept;
 /// started to replay the staged WAL and promote, checked, its settings reset, and the archiver started again
 /// on the new timeline. A failure puts the kept data directory back (the caller's rollback).
 /// </summary>
-public sealed class PitrSwap(PostgresDataMoves moves, WalArchiving wal, PitrRecovery recovery, DockerCli docker, StepRunner steps, ILogger<PitrSwap> logger)
+public sealed class PitrSwap(
+    PostgresDataMoves moves, WalArchiving wal, PitrRecovery recovery, ScriptRunner scripts, StepRunner steps, ILogger<PitrSwap> logger)
 {
     public async Task SwapInAsync(PitrPrepared pitr, SwapProgress state, string id, CancellationToken cancellationToken)
     {
@@ -25,53 +25,40 @@ public sealed class PitrSwap(PostgresDataMoves moves, WalArchiving wal, PitrReco
 
         var container = kept.Container;
         var plan = pitr.Plan;
-        await steps.RunAsync("stop archiver", (_, t) => wal.RemoveArchiverAsync(container, t), cancellationToken, () => StepPlan.Of(wal.RemoveArchiverSpec(container)));
-        await steps.RunAsync("keep postgres data", async (_, t) =>
-        {
-            await moves.CreateVolumeAsync(kept, id, t);
-            await moves.StopAsync(kept.Container, t);
-            await moves.MoveAsideAsync(kept, t);
-            pitr.Swapped = true;
-            state.Update(s => s with { PostgresData = kept with { Moved = true } });
-        }, cancellationToken, () => StepPlan.Of(moves.CreateVolumeSpec(kept, id), moves.StopSpec(container), moves.MoveAsideSpec(kept))
-            .With($"{kept.DataDirectory} (but the staged WAL) into the volume {kept.Volume}, kept for `summit-dr undo`"));
+        await steps.RunAsync("stop archiver", () => wal.RemoveArchiver(container), cancellationToken);
+        await steps.RunAsync("keep postgres " +
+            "data", () => moves.MoveAside(kept, id).Then(
+                Script.Do(() => state.Update(s => s with { PostgresData = kept with { Moved = true } }))), cancellationToken);
 
         var settings = BaseLayer.Settings(plan, pitr.Reading);
-        await steps.RunAsync("lay base backup", async (step, t) =>
-        {
-            await BaseLayer.LayAsync(pitr.Bench, settings, docker, t);
-            step.Report(plan.Base.Base.Artifact.Size, $"{plan.Base.Name}'s base backup from its verified copy, with recovery.signal and the recovery settings");
-        }, cancellationToken, () => StepPlan.Of(
-                new PlannedCommand(BaseLayer.ExtractSpec(pitr.Bench)) { Note = "the copy whose SHA-256 matched, decompressed" },
-                new PlannedCommand(BaseLayer.SettingsSpec(pitr.Bench)) { Note = "< " + settings.Trim().Replace('\n', ';') },
-                BaseLayer.SignalSpec(pitr.Bench)));
-
-        await steps.RunAsync("recover postgres", async (step, t) =>
-        {
-            var last = await recovery.RecoverAsync(container, pitr.Reading, t);
-            step.Report(detail: last is { } l ? $"replayed to the transaction that ended at {l.ToLocalTime():yyyy-MM-dd HH:mm:ss.ffffff}" : "no transaction to replay after the base backup");
-        }, cancellationToken, () => recovery.RecoverPlan(container));
-        await steps.RunAsync("reset recovery settings", async (_, t) =>
-        {
-            await recovery.ResetAsync(container, t);
-            await pitr.Bench.RunAsync(pitr.Bench.Exec(["rm", "-rf", pitr.Bench.StagingDirectory]), "remove the staged WAL", t);
-        }, cancellationToken, () => recovery.ResetPlan(container).Then(pitr.Bench.Exec(["rm", "-rf", pitr.Bench.StagingDirectory])));
-        await steps.RunAsync("archiver on the new timeline", async (_, t) => await wal.ResumeAsync(container, t, recovered: true), cancellationToken,
-            () => StepPlan.Note("`summit-dr wal start` without the lock: the slot, then the archiver into the new timeline's branch"), new StepOptions { Composite = true });
+        await steps.RunAsync("lay base backup", () => BaseLayer.Lay(pitr.Bench, settings)
+            .Then(Script.Do(step => step.Report(plan.Base.Base.Artifact.Size, $"{plan.Base.Name}'s base backup from its verified copy, " +
+                $"with recovery.signal and the recovery settings"))), cancellationToken);
+        DateTimeOffset? replayed = null;
+        await steps.RunAsync("recover postgres", () => recovery.Recover(container, pitr.Reading, last => replayed = last)
+            .Then(Script.Do(step => step.Report(detail: replayed is { } l
+                ? $"replayed to the transaction that ended at {l.ToLocalTime():yyyy-MM-dd HH:mm:ss.ffffff}"
+                : "no transaction to replay after the base backup"))), cancellationToken);
+        await steps.RunAsync("reset recovery settings", () => recovery.Reset(container)
+            .Then(Script.Run(pitr.Bench.Exec(["rm", "-rf", pitr.Bench.StagingDirectory]), "Could not remove the staged " +
+                "WAL")), cancellationToken);
+        await steps.ComposeAsync("archiver on the new timeline", t => wal.ResumeAsync(container, recovered: true, t), cancellationToken);
     }
 
-    /// <summary>Puts the kept data directory back (or only removes the staged WAL), starts the server and, when PITR is on, the archiver on its branch again.</summary>
+    /// <summary>Puts the kept data directory back (or only removes the staged WAL), starts the server and, when PITR is on, the archiver
+    /// on its branch again.</summary>
     public async Task PutBackAsync(KeptPostgresData kept, CancellationToken cancellationToken)
     {
         await wal.RemoveArchiverAsync(kept.Container, cancellationToken);
-        await moves.PutBackAsync(kept, cancellationToken);
+        await scripts.RunAsync(moves.PutBack(kept), cancellationToken);
         try
         {
-            await wal.ResumeAsync(kept.Container, cancellationToken);
+            await wal.ResumeAsync(kept.Container, recovered: false, cancellationToken);
         }
         catch (Exception ex) when (ex is SummitDrException)
         {
-            logger.LogWarning("PostgreSQL is back as it was, but its WAL archiver did not start again: {Error}. Run `summit-dr wal start`", ex.Message);
+            logger.LogWarning("PostgreSQL is back as it was, but its WAL archiver did not start again: {Error}. Run `summit-dr wal " +
+                "start`", ex.Message);
         }
     }
 }

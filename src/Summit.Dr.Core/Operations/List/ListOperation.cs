@@ -29,7 +29,8 @@ public sealed class ListOperation(BackupCatalog catalog, KeptStores kept, Remote
     public Task<IReadOnlyList<BackupEntry>> ListRemoteAsync(CancellationToken cancellationToken) => remote.ListAsync(cancellationToken);
 
     /// <summary>What the kept state takes, store by store, where it can be measured.</summary>
-    public async Task<IReadOnlyList<(KeptState State, (long? Postgres, long? Neo4j, long? Uploads) Sizes)>> KeptAsync(CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyList<(KeptState State, (long? Postgres, long? Neo4j, long? Uploads) Sizes)>> KeptAsync(
+        CancellationToken cancellationToken) =>
         (await ListLocalAsync(cancellationToken)).Kept;
 }
 

@@ -57,7 +57,8 @@ public sealed class PruneOperation
         if (unread is not null)
         {
             // Which server's WAL that backup's point-in-time range needs is unknown: none is removed on the strength of the others.
-            _logger.LogWarning("WAL is not pruned: the manifest of {Name}, which stays, cannot be read, so what its point-in-time range needs is unknown. Check it with `summit-dr check {Name}`", unread, unread);
+            _logger.LogWarning("WAL is not pruned: the manifest of {Name}, which stays, cannot be read, so what its point-in-time range " +
+                "needs is unknown. Check it with `summit-dr check {Name}`", unread, unread);
         }
 
         var archive = _ledgers.Archive;
@@ -72,7 +73,8 @@ public sealed class PruneOperation
             // The ledgers forget what went, and are signed again.
             foreach (var branch in archive.Branches())
             {
-                var gone = wal.Where(f => Path.GetDirectoryName(f.Path) == archive.PathOf(branch)).Select(f => Path.GetFileName(f.Path)).ToHashSet(StringComparer.Ordinal);
+                var gone = wal.Where(f => Path.GetDirectoryName(f.Path) == archive.PathOf(branch)).Select(
+                    f => Path.GetFileName(f.Path)).ToHashSet(StringComparer.Ordinal);
                 if (gone.Count > 0)
                 {
                     _ledgers.Forget(branch, gone);
@@ -81,7 +83,8 @@ public sealed class PruneOperation
 
             if (wal.Count > 0)
             {
-                _logger.LogInformation("Removed {Count} WAL segments older than the oldest base backup kept ({First} to {Last})", wal.Count, Path.GetFileName(wal[0].Path), Path.GetFileName(wal[^1].Path));
+                _logger.LogInformation("Removed {Count} WAL segments older than the oldest base backup kept ({First} to " +
+                    "{Last})", wal.Count, Path.GetFileName(wal[0].Path), Path.GetFileName(wal[^1].Path));
             }
         }
 
@@ -95,7 +98,8 @@ public sealed class PruneOperation
     private static (List<PostgresBase> Bases, string? Unread) KeptBases(IReadOnlyList<PruneDecision> decisions)
     {
         var bases = new List<PostgresBase>();
-        foreach (var decision in decisions.Where(d => d.Keep && d.Entry.State is BackupState.Complete or BackupState.Safety or BackupState.Corrupt))
+        foreach (var decision in decisions.Where(
+            d => d.Keep && d.Entry.State is BackupState.Complete or BackupState.Safety or BackupState.Corrupt))
         {
             try
             {
@@ -104,7 +108,8 @@ public sealed class PruneOperation
                     bases.Add(physical);
                 }
             }
-            catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or SummitDrException or UnauthorizedAccessException)
+            catch (Exception ex) when (
+                ex is IOException or System.Text.Json.JsonException or SummitDrException or UnauthorizedAccessException)
             {
                 return (bases, decision.Entry.Name);
             }
@@ -124,7 +129,8 @@ public sealed class PruneOperation
             .OrderByDescending(e => e.Time ?? DateTimeOffset.MinValue).FirstOrDefault();
         if (newest?.State == BackupState.Incomplete)
         {
-            throw new IntegrityException($"The newest backup {newest.Name} is incomplete: a backup run is failing. Fix it before pruning, or pass --force.");
+            throw new IntegrityException($"The newest backup {newest.Name} is incomplete: a backup run is failing. Fix it before " +
+                $"pruning, or pass --force.");
         }
 
         var regular = PrunePlanner.Regular(entries);
@@ -140,8 +146,10 @@ public sealed class PruneOperation
             if (latest * 2 < before)
             {
                 throw new IntegrityException(
-                    $"The newest backup of {PrunePlanner.StoreName(store)}, {holding[0].Name} ({BackupLayout.FileOf(store)}: {latest} bytes), is less than half the size of " +
-                    $"the one before it, {holding[1].Name} ({before} bytes): something may be missing from it. Check it (`summit-dr check {holding[0].Name}`) before pruning, or pass --force.");
+                    $"The newest backup of {PrunePlanner.StoreName(store)}, {holding[0].Name} ({BackupLayout.FileOf(store)}: {latest} " +
+                        $"bytes), is less than half the size of " +
+                    $"the one before it, {holding[1].Name} ({before} bytes): something may be missing from it. Check it (`summit-dr " +
+                        $"check {holding[0].Name}`) before pruning, or pass --force.");
             }
         }
     }

@@ -8,11 +8,13 @@ namespace Summit.Dr.Operations.Recovery;
 /// <summary>
 /// Runs before every command: a restore that died half way is put back (invariant 4), and a journal left by
 /// a run that died while Neo4j was down means Neo4j is still down: start it again and wait until it answers,
-/// then drop the journal (invariant 2); a snapshot or staging store it left in Neo4j's volume is removed. A damaged journal no longer says what was stopped: the configured
+/// then drop the journal (invariant 2); a snapshot or staging store it left in Neo4j's volume is removed. A damaged journal no longer says
+/// what was stopped: the configured
 /// Neo4j is started if it is down, and the journal is set aside for inspection.
 /// </summary>
 public sealed class JournalRecovery(
-    StopJournal journal, DockerCli docker, Neo4jQueries neo4j, Neo4jStoreMoves moves, StopJournalCheck check, UndoOperation undo, ILogger<JournalRecovery> logger)
+    StopJournal journal, DockerCli docker, Neo4jQueries neo4j, Neo4jStoreMoves moves, StopJournalCheck check, UndoOperation undo,
+        ILogger<JournalRecovery> logger)
 {
     public async Task RecoverAsync(string root, CancellationToken cancellationToken)
     {
@@ -33,7 +35,8 @@ public sealed class JournalRecovery(
         if (record.Damaged)
         {
             logger.LogWarning(
-                "The stop journal {Path} is damaged, so what an earlier run stopped is unknown; starting Neo4j container {Container} if it is stopped",
+                "The stop journal {Path} is damaged, so what an earlier run stopped is unknown; starting Neo4j container {Container} if " +
+                    "it is stopped",
                 StopJournal.PathIn(root), configured);
         }
 
@@ -48,7 +51,8 @@ public sealed class JournalRecovery(
             if (!record.Damaged)
             {
                 logger.LogWarning(
-                    "A summit-dr run (pid {Pid}, {StoppedAt:u}) stopped container {Container} and died before starting it again; starting it now",
+                    "A summit-dr run (pid {Pid}, {StoppedAt:u}) stopped container {Container} and died before starting it again; " +
+                        "starting it now",
                     record.Owner.Pid, record.StoppedAt, name);
             }
 
@@ -77,7 +81,8 @@ public sealed class JournalRecovery(
         }
     }
 
-    /// <summary>A snapshot or staging store a killed run left in Neo4j's volume goes; one whose container does not run stays recorded.</summary>
+    /// <summary>A snapshot or staging store a killed run left in Neo4j's volume goes; one whose container does not run stays
+    /// recorded.</summary>
     private async Task<List<StopJournalScratch>> RemoveScratchAsync(StopJournalRecord record, CancellationToken cancellationToken)
     {
         var left = new List<StopJournalScratch>();
@@ -85,7 +90,8 @@ public sealed class JournalRecovery(
         {
             if (await docker.InspectAsync(scratch.Container, cancellationToken) is not { } container)
             {
-                logger.LogWarning("An earlier summit-dr run left {Path} in the volume of container {Container}, which no longer exists", scratch.Path, scratch.Container);
+                logger.LogWarning("An earlier summit-dr run left {Path} in the volume of container {Container}, which no longer " +
+                    "exists", scratch.Path, scratch.Container);
                 continue;
             }
 
@@ -93,11 +99,13 @@ public sealed class JournalRecovery(
             await moves.RemoveLeftoverOneOffsAsync(container.Name);
             if (await Neo4jScratch.RemoveDirectoryAsync(docker, container, scratch.Path, cancellationToken))
             {
-                logger.LogWarning("An earlier summit-dr run (pid {Pid}) died and left {Path} in the volume of {Container}; removed it", record.Owner.Pid, scratch.Path, scratch.Container);
+                logger.LogWarning("An earlier summit-dr run (pid {Pid}) died and left {Path} in the volume of {Container}; removed " +
+                    "it", record.Owner.Pid, scratch.Path, scratch.Container);
             }
             else
             {
-                logger.LogWarning("An earlier summit-dr run left {Path} in the volume of {Container}, which is not running; the next run removes it", scratch.Path, scratch.Container);
+                logger.LogWarning("An earlier summit-dr run left {Path} in the volume of {Container}, which is not running; the next run " +
+                    "removes it", scratch.Path, scratch.Container);
                 left.Add(scratch);
             }
         }

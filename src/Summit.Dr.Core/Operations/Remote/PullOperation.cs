@@ -18,7 +18,9 @@ namespace Summit.Dr.Operations.Remote;
 /// the way, and the directory renamed only when all match. A local backup of that name with the same manifest
 /// is taken as it is.
 /// </summary>
-public sealed class PullOperation(RemoteStores stores, RemoteCatalog remote, BackupCatalog catalog, OperationLock operationLock, BackupTrust trust, StepRunner steps, ILogger<PullOperation> logger)
+public sealed class PullOperation(
+    RemoteStores stores, RemoteCatalog remote, BackupCatalog catalog, OperationLock operationLock, BackupTrust trust, StepRunner steps,
+    ILogger<PullOperation> logger)
 {
     /// <summary>Pulls an off-site backup (a name or `latest`) into the backup root, verified; returns its directory.</summary>
     public async Task<PullResult> PullAsync(string backup, CancellationToken cancellationToken)
@@ -28,17 +30,20 @@ public sealed class PullOperation(RemoteStores stores, RemoteCatalog remote, Bac
         var entries = await remote.ListAsync(cancellationToken);
         var entry = string.Equals(backup, BackupCatalog.Latest, StringComparison.OrdinalIgnoreCase)
             ? await LatestAsync(entries, cancellationToken)
-                ?? throw new IntegrityException($"There is no complete backup at {store.Location} to take as `latest`{(trust.Checks ? " that a trusted key signed" : string.Empty)}. Push one with `summit-dr push latest`.")
+                ?? throw new IntegrityException($"There is no complete backup at {store.Location} to take as " +
+                    $"`latest`{(trust.Checks ? " that a trusted key signed" : string.Empty)}. Push one with `summit-dr push latest`.")
             : entries.FirstOrDefault(e => e.Name == backup)
                 ?? throw new UsageException(NoSuchRemote(backup, entries, store.Location));
         if (!ArtifactNames.IsSafeBackupName(entry.Name))
         {
-            throw new IntegrityException($"The backup '{entry.Name}' at {store.Location} has a name no backup can have (a path, `..` or a hidden name): nothing was pulled.");
+            throw new IntegrityException($"The backup '{entry.Name}' at {store.Location} has a name no backup can have (a path, `..` or " +
+                $"a hidden name): nothing was pulled.");
         }
 
         if (entry.State == BackupState.Incomplete)
         {
-            throw new IntegrityException($"{entry.Name} is not complete at {store.Location}: it has no manifest.json (a push did not finish). Push it again from a host that has it.");
+            throw new IntegrityException($"{entry.Name} is not complete at {store.Location}: it has no manifest.json (a push did not " +
+                $"finish). Push it again from a host that has it.");
         }
 
         using var held = operationLock.Acquire(catalog.Root, "pull");
@@ -66,21 +71,26 @@ public sealed class PullOperation(RemoteStores stores, RemoteCatalog remote, Bac
             if (Directory.Exists(final))
             {
                 var local = Path.Combine(final, BackupManifest.FileName);
-                if (File.Exists(local) && await ArtifactFiles.Sha256Async(local, cancellationToken) == await ArtifactFiles.Sha256Async(manifestPath, cancellationToken))
+                if (File.Exists(local)
+                    && await ArtifactFiles.Sha256Async(local, cancellationToken) == await ArtifactFiles.Sha256Async(
+                        manifestPath, cancellationToken))
                 {
                     logger.LogInformation("{Name} is already in {Root}; nothing to pull", entry.Name, catalog.Root);
                     Directory.Delete(work, recursive: true);
                     return new PullResult(final, verdict);
                 }
 
-                throw new PreconditionException($"{final} already exists and is not the backup {entry.Name} at {store.Location}. Move it away, or restore it as it is.");
+                throw new PreconditionException($"{final} already exists and is not the backup {entry.Name} at {store.Location}. Move it " +
+                    $"away, or restore it as it is.");
             }
 
             var needed = manifest.Artifacts.Sum(a => a.Size);
             var (free, at) = FreeSpace.Of(catalog.Root);
             if (free < needed)
             {
-                throw new PreconditionException($"Not enough free disk to pull {entry.Name}: {LoggingProgressReporter.FormatBytes(free)} free at {at}, and it needs {LoggingProgressReporter.FormatBytes(needed)}. Free space there, or set Backup:Root elsewhere.");
+                throw new PreconditionException($"Not enough free disk to pull {entry.Name}: {LoggingProgressReporter.FormatBytes(free)} " +
+                    $"free at {at}, and it needs {LoggingProgressReporter.FormatBytes(needed)}. Free space there, or set Backup:Root " +
+                        $"elsewhere.");
             }
 
             foreach (var artifact in manifest.Artifacts)
@@ -89,14 +99,17 @@ public sealed class PullOperation(RemoteStores stores, RemoteCatalog remote, Bac
             }
 
             var logKey = RemotePaths.Key(entry.Name, BackupLayout.LogFile);
-            if ((await stores.RunAsync("list " + entry.Name, (s, token) => s.ListAsync(entry.Name + "/", token), cancellationToken)).FirstOrDefault(o => o.Key == logKey) is { } log)
+            if ((await stores.RunAsync(
+                "list " + entry.Name, (s, token) => s.ListAsync(entry.Name + "/", token), cancellationToken)).FirstOrDefault(
+                    o => o.Key == logKey) is { } log)
             {
                 await DownloadAsync(logKey, Path.Combine(work, BackupLayout.LogFile), Math.Min(log.Size, MaxLogBytes), cancellationToken);
             }
 
             File.Move(manifestPath, Path.Combine(work, BackupManifest.FileName));
             Directory.Move(work, final);
-            logger.LogInformation("Pulled {Name} from {Location} into {Directory}; every artifact matches its manifest", entry.Name, store.Location, final);
+            logger.LogInformation("Pulled {Name} from {Location} into {Directory}; every artifact matches its " +
+                "manifest", entry.Name, store.Location, final);
             return new PullResult(final, verdict);
         }
         catch
@@ -113,7 +126,7 @@ public sealed class PullOperation(RemoteStores stores, RemoteCatalog remote, Bac
     private Task PullArtifactAsync(string name, ArtifactRecord artifact, string work, string location, CancellationToken cancellationToken)
     {
         var path = Path.Combine(work, artifact.File);
-        return steps.RunAsync($"pull {artifact.File}", async (step, token) =>
+        return steps.InProcessAsync($"pull {artifact.File}", async (step, token) =>
         {
             step.Track(() => File.Exists(path) ? new FileInfo(path).Length : 0);
             try
@@ -129,14 +142,17 @@ public sealed class PullOperation(RemoteStores stores, RemoteCatalog remote, Bac
             var sha256 = await file.FinishAsync(token);
             if (file.BytesRead != artifact.Size || !string.Equals(sha256, artifact.Sha256, StringComparison.OrdinalIgnoreCase))
             {
-                throw new IntegrityException($"{artifact.File} of {name} at {location} is {file.BytesRead} bytes with SHA-256 {sha256}, but its manifest records {artifact.Size} bytes with {artifact.Sha256}: the copy off-site is damaged. Nothing was kept; pull another backup.");
+                throw new IntegrityException($"{artifact.File} of {name} at {location} is {file.BytesRead} bytes with SHA-256 {sha256}, " +
+                    $"but its manifest records {artifact.Size} bytes with {artifact.Sha256}: the copy off-site is damaged. Nothing was " +
+                        $"kept; pull another backup.");
             }
 
             step.Report(artifact.Size, "SHA-256 matches");
-        }, cancellationToken, options: new StepOptions { TracksBytes = true, ExpectedBytes = artifact.Size });
+        }, new StepOptions { TracksBytes = true, ExpectedBytes = artifact.Size }, cancellationToken);
     }
 
-    /// <summary>The newest complete backup off-site that would be accepted here (signed by a trusted key, encrypted when that is required).</summary>
+    /// <summary>The newest complete backup off-site that would be accepted here (signed by a trusted key, encrypted when that is
+    /// required).</summary>
     private async Task<BackupEntry?> LatestAsync(IReadOnlyList<BackupEntry> entries, CancellationToken cancellationToken)
     {
         foreach (var entry in entries.Where(e => e.State == BackupState.Complete))
@@ -147,7 +163,9 @@ public sealed class PullOperation(RemoteStores stores, RemoteCatalog remote, Bac
             }
 
             var bytes = await remote.DownloadManifestAsync(entry.Name, cancellationToken);
-            if (trust.Judge(ParseManifest(bytes, entry.Name, stores.Location), bytes, await remote.DownloadSignatureAsync(entry.Name, cancellationToken)).Accepted)
+            if (trust.Judge(
+                ParseManifest(bytes, entry.Name, stores.Location), bytes,
+                await remote.DownloadSignatureAsync(entry.Name, cancellationToken)).Accepted)
             {
                 return entry;
             }
@@ -166,13 +184,15 @@ public sealed class PullOperation(RemoteStores stores, RemoteCatalog remote, Bac
     /// <summary>The log is kept with a backup for reading; one larger than this is not what a run writes.</summary>
     private const long MaxLogBytes = 64 << 20;
 
-    /// <summary>Downloads into <paramref name="path"/> (a fixed name in the work directory), stopping at <paramref name="size"/> bytes.</summary>
+    /// <summary>Downloads into <paramref name="path"/> (a fixed name in the work directory), stopping at <paramref name="size"/>
+    /// bytes.</summary>
     private Task DownloadAsync(string key, string path, long size, CancellationToken cancellationToken) =>
         stores.RunAsync("download " + key, async (store, token) =>
         {
             File.Delete(path);
             await using var file = PrivateFiles.Create(path, 1 << 16, useAsync: true);
-            await store.DownloadAsync(key, new BoundedWriteStream(file, size, () => $"{key} at {store.Location} is larger than the {size} bytes its manifest records: the download stopped there."), token);
+            await store.DownloadAsync(key, new BoundedWriteStream(file, size, () => $"{key} at {store.Location} is larger than the " +
+                $"{size} bytes its manifest records: the download stopped there."), token);
             await file.FlushAsync(token);
             file.Flush(flushToDisk: true);
         }, cancellationToken);
@@ -183,7 +203,8 @@ public sealed class PullOperation(RemoteStores stores, RemoteCatalog remote, Bac
         {
             var manifest = ManifestFiles.Parse(json, name);
             return manifest.FormatVersion > BackupManifest.CurrentFormatVersion
-                ? throw new IntegrityException($"manifest.json of {name} at {location} has format version {manifest.FormatVersion}, newer than this summit-dr reads. Upgrade summit-dr.")
+                ? throw new IntegrityException($"manifest.json of {name} at {location} has format version {manifest.FormatVersion}, " +
+                    $"newer than this summit-dr reads. Upgrade summit-dr.")
                 : manifest;
         }
         catch (JsonException ex)
@@ -197,6 +218,7 @@ public sealed class PullOperation(RemoteStores stores, RemoteCatalog remote, Bac
         var newest = entries.Where(e => e.State != BackupState.Incomplete).Take(5).Select(e => e.Name).ToList();
         return newest.Count == 0
             ? $"There is no backup '{backup}' at {location}, which holds no complete backups. Push one with `summit-dr push latest`."
-            : $"There is no backup '{backup}' at {location}. The newest there: {string.Join(", ", newest)} (`summit-dr list --remote` shows them all).";
+            : $"There is no backup '{backup}' at {location}. The newest there: {string.Join(", ", newest)} (`summit-dr list --remote` " +
+                $"shows them all).";
     }
 }

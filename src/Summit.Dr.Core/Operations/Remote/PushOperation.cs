@@ -19,7 +19,9 @@ namespace Summit.Dr.Operations.Remote;
 /// incomplete and is never pulled, restored or counted. A push that fails removes what it uploaded where it
 /// can, and never touches the local backup.
 /// </summary>
-public sealed class PushOperation(RemoteStores stores, BackupCatalog catalog, OperationLock operationLock, ArtifactEncryption encryption, StepRunner steps, ILogger<PushOperation> logger)
+public sealed class PushOperation(
+    RemoteStores stores, BackupCatalog catalog, OperationLock operationLock, ArtifactEncryption encryption, StepRunner steps,
+    ILogger<PushOperation> logger)
 {
     /// <summary>Pushes a local backup (a name, a directory or `latest`); returns its off-site location.</summary>
     public async Task<PushResult> PushAsync(string backup, CancellationToken cancellationToken)
@@ -35,15 +37,16 @@ public sealed class PushOperation(RemoteStores stores, BackupCatalog catalog, Op
         // A damaged local backup is not sent anywhere: every artifact must match its manifest first.
         var files = new List<(string File, long Size, string Sha256)>();
         var opened = new OpenedBackup(directory, manifest, manifest.Captured, []);
-        foreach (var artifact in manifest.Captured.Select(c => ArtifactChecks.RequirePresent(opened, c)!).Concat(ArtifactChecks.RequireBasePresent(opened)))
+        foreach (var artifact in manifest.Captured.Select(c => ArtifactChecks.RequirePresent(opened, c)!).Concat(
+            ArtifactChecks.RequireBasePresent(opened)))
         {
-            await steps.RunAsync($"check {artifact.File}", async (step, token) =>
+            await steps.InProcessAsync($"check {artifact.File}", async (step, token) =>
             {
                 await using var file = ArtifactFiles.OpenHashing(Path.Combine(directory, artifact.File));
                 step.Track(() => file.BytesRead);
                 ArtifactChecks.RequireChecksum(artifact, await file.FinishAsync(token));
                 step.Report(artifact.Size, "SHA-256 matches");
-            }, cancellationToken, options: new StepOptions { TracksBytes = true, ExpectedBytes = artifact.Size });
+            }, new StepOptions { TracksBytes = true, ExpectedBytes = artifact.Size }, cancellationToken);
             files.Add((artifact.File, artifact.Size, artifact.Sha256));
         }
 
@@ -62,7 +65,8 @@ public sealed class PushOperation(RemoteStores stores, BackupCatalog catalog, Op
         if (Path.Combine(directory, BackupManifest.SignatureFileName) is var signature && File.Exists(signature))
         {
             // The signature goes up before the manifest: a complete backup off-site is a signed one.
-            files.Add((BackupManifest.SignatureFileName, new FileInfo(signature).Length, await ArtifactFiles.Sha256Async(signature, cancellationToken)));
+            files.Add((BackupManifest.SignatureFileName, new FileInfo(signature).Length,
+                await ArtifactFiles.Sha256Async(signature, cancellationToken)));
         }
 
         var manifestPath = Path.Combine(directory, BackupManifest.FileName);
@@ -77,7 +81,8 @@ public sealed class PushOperation(RemoteStores stores, BackupCatalog catalog, Op
                 return new PushResult(name, location, 0, AlreadyThere: true);
             }
 
-            throw new PreconditionException($"{location} already holds a different backup named {name}. Remove it there, or push another backup.");
+            throw new PreconditionException($"{location} already holds a different backup named {name}. Remove it there, or push another " +
+                $"backup.");
         }
 
         foreach (var leftover in existing)
@@ -92,18 +97,21 @@ public sealed class PushOperation(RemoteStores stores, BackupCatalog catalog, Op
             foreach (var (file, size, sha256) in files.Append((BackupManifest.FileName, new FileInfo(manifestPath).Length, manifestSha)))
             {
                 var key = RemotePaths.Key(name, file);
-                await steps.RunAsync($"push {file}", async (step, token) =>
+                await steps.InProcessAsync($"push {file}", async (step, token) =>
                 {
                     pushed.Add(key);
-                    await stores.RunAsync("upload " + key, (s, t) => s.UploadAsync(key, sources.GetValueOrDefault(file) ?? Path.Combine(directory, file), t), token);
+                    await stores.RunAsync(
+                        "upload " + key, (s, t) =>
+                            s.UploadAsync(key, sources.GetValueOrDefault(file) ?? Path.Combine(directory, file), t), token);
                     var (readSha, readSize) = await ReadBackAsync(key, token);
                     if (readSha != sha256 || readSize != size)
                     {
-                        throw new OperationFailedException($"{file} reads back from {location} as {readSize} bytes with SHA-256 {readSha}, but {size} bytes with SHA-256 {sha256} were pushed: the store changed it.");
+                        throw new OperationFailedException($"{file} reads back from {location} as {readSize} bytes with SHA-256 " +
+                            $"{readSha}, but {size} bytes with SHA-256 {sha256} were pushed: the store changed it.");
                     }
 
                     step.Report(size, "read back, SHA-256 matches");
-                }, cancellationToken, options: new StepOptions { ExpectedBytes = size });
+                }, new StepOptions { ExpectedBytes = size }, cancellationToken);
             }
         }
         catch (Exception ex)
@@ -115,7 +123,8 @@ public sealed class PushOperation(RemoteStores stores, BackupCatalog catalog, Op
                 throw;
             }
 
-            throw new OperationFailedException($"Push of {name} to {location} failed: {ex.Message.TrimEnd('.')}. No complete copy was left off-site (its manifest is written last), and the local backup is untouched. Push it again.", ex);
+            throw new OperationFailedException($"Push of {name} to {location} failed: {ex.Message.TrimEnd('.')}. No complete copy was " +
+                $"left off-site (its manifest is written last), and the local backup is untouched. Push it again.", ex);
         }
 
         DeleteQuietly(sources.Values);
@@ -137,7 +146,8 @@ public sealed class PushOperation(RemoteStores stores, BackupCatalog catalog, Op
 
         if (!encryption.Enabled)
         {
-            logger.LogWarning("{Log} stays here: the backup is encrypted and this host holds no key to encrypt its log to (Encryption:PublicKeyFiles)", BackupLayout.LogFile);
+            logger.LogWarning("{Log} stays here: the backup is encrypted and this host holds no key to encrypt its log to " +
+                "(Encryption:PublicKeyFiles)", BackupLayout.LogFile);
             return null;
         }
 
@@ -170,7 +180,8 @@ public sealed class PushOperation(RemoteStores stores, BackupCatalog catalog, Op
 
         if (!File.Exists(Path.Combine(directory, BackupManifest.FileName)))
         {
-            throw new IntegrityException($"{name} has no manifest.json (made by the runbook's scripts?): without checksums it cannot be proved off-site. Push a backup made by summit-dr.");
+            throw new IntegrityException($"{name} has no manifest.json (made by the runbook's scripts?): without checksums it cannot be " +
+                $"proved off-site. Push a backup made by summit-dr.");
         }
 
         try
@@ -183,7 +194,8 @@ public sealed class PushOperation(RemoteStores stores, BackupCatalog catalog, Op
         }
     }
 
-    private Task<(string Sha256, long Size)> ReadBackAsync(string key, CancellationToken cancellationToken) => stores.ReadBackAsync(key, cancellationToken);
+    private Task<(string Sha256, long Size)> ReadBackAsync(string key, CancellationToken cancellationToken) =>
+        stores.ReadBackAsync(key, cancellationToken);
 
     private async Task RemoveQuietlyAsync(IRemoteStore store, IEnumerable<string> keys)
     {
@@ -195,7 +207,8 @@ public sealed class PushOperation(RemoteStores stores, BackupCatalog catalog, Op
             }
             catch (Exception ex)
             {
-                logger.LogWarning("Could not remove {Key} from {Location} after the failed push ({Error}); without its manifest it is not a complete backup", key, store.Location, ex.Message);
+                logger.LogWarning("Could not remove {Key} from {Location} after the failed push ({Error}); without its manifest it is " +
+                    "not a complete backup", key, store.Location, ex.Message);
             }
         }
     }

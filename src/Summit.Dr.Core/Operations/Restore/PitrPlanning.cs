@@ -18,7 +18,8 @@ public sealed record RecoverableWindow(DateTimeOffset From, DateTimeOffset To, b
 /// WAL, from the newest complete backup at or before the target. Settled before anything is prepared.
 /// </summary>
 public sealed class PitrPlanning(
-    BackupCatalog catalog, WalStatusReader reader, PlatformContainers containers, WalLedgers ledgers, Microsoft.Extensions.Options.IOptions<SummitDrOptions> options, TimeProvider time)
+    BackupCatalog catalog, WalStatusReader reader, PlatformContainers containers, WalLedgers ledgers,
+        Microsoft.Extensions.Options.IOptions<SummitDrOptions> options, TimeProvider time)
 {
     /// <summary>
     /// The window a restore to a point in time can reach: from the oldest base backup the archive runs on from,
@@ -47,18 +48,22 @@ public sealed class PitrPlanning(
         var current = branches.FirstOrDefault(b => b.Name == status?.Branch) ?? branches[^1];
         var since = branches.Where(b => b.SystemIdentifier == current.SystemIdentifier).Min(b => b.Activations[0]);
         var oldest = catalog.Accepted()
-            .Select(b => b.Manifest.Postgres.Base is { } physical && physical.SystemIdentifier == current.SystemIdentifier ? physical.Artifact.FinishedAt : (DateTimeOffset?)null)
+            .Select(b => b.Manifest.Postgres.Base is { } physical
+                && physical.SystemIdentifier == current.SystemIdentifier ? physical.Artifact.FinishedAt : (DateTimeOffset?)null)
             .Where(t => t >= since)
             .Min();
         var to = status?.CoveredUntil(time.GetUtcNow()) ?? archive.LastWrite(current) ?? DateTimeOffset.MinValue;
         var signed = ledgers.SignedUntil(current);
-        return oldest is { } from ? new RecoverableWindow(from, signed is { } s && s < to ? s : to, status?.Streaming ?? false, signed is not null) : null;
+        return oldest is { } from
+            ? new RecoverableWindow(from, signed is { } s && s < to ? s : to, status?.Streaming ?? false, signed is not null) : null;
     }
 
     /// <param name="others">The stores besides PostgreSQL the restore takes (Neo4j, uploads).</param>
     /// <returns>The recovery plan, and the backup the other stores come from (the base backup's own when there are none).</returns>
-    /// <param name="explicitSelection">The stores were named (`--only`): each must be in that backup; else the newest backup with any of them is taken, and the rest left as they are.</param>
-    public async Task<(RecoveryPlan Plan, string Directory)> PlanAsync(DateTimeOffset target, IReadOnlySet<BackupComponent> others, bool explicitSelection, CancellationToken cancellationToken)
+    /// <param name="explicitSelection">The stores were named (`--only`): each must be in that backup; else the newest backup with any of
+    /// them is taken, and the rest left as they are.</param>
+    public async Task<(RecoveryPlan Plan, string Directory)> PlanAsync(
+        DateTimeOffset target, IReadOnlySet<BackupComponent> others, bool explicitSelection, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         if (target > now)
@@ -72,7 +77,9 @@ public sealed class PitrPlanning(
             .Select(b => new BaseCandidate(b.Entry.Name, b.Entry.Directory, b.Manifest.Postgres.Base!, b.Manifest))
             .ToList();
         var live = await reader.ReadAsync(await containers.PostgresOrNullAsync(cancellationToken), archive, cancellationToken);
-        var plan = RecoveryPlanner.Plan(target, archive, bases, branch => branch.Name == live.Branch ? live.CoveredUntil(now) : archive.LastWrite(branch) ?? DateTimeOffset.MinValue,
+        var plan = RecoveryPlanner.Plan(
+            target, archive, bases, branch =>
+                branch.Name == live.Branch ? live.CoveredUntil(now) : archive.LastWrite(branch) ?? DateTimeOffset.MinValue,
             ledgers.ForRestore(archive.Branches()));
         if (others.Count == 0)
         {
@@ -83,7 +90,9 @@ public sealed class PitrPlanning(
                 && (explicitSelection ? others.All(b.Manifest.Captured.Contains) : others.Any(b.Manifest.Captured.Contains)))
             .Select(b => b.Entry.Directory).FirstOrDefault();
         return backup is not null ? (plan, backup)
-            : explicitSelection ? throw new IntegrityException($"No complete backup of {string.Join(" and ", others.Select(c => c.ToString().ToLowerInvariant()))} was made at or before {target.ToLocalTime():yyyy-MM-dd HH:mm:ss zzz}: restore PostgreSQL alone with `--only postgres`.")
+            : explicitSelection ? throw new IntegrityException($"No complete backup of " +
+                $"{string.Join(" and ", others.Select(c => c.ToString().ToLowerInvariant()))} was made at or before " +
+                    $"{target.ToLocalTime():yyyy-MM-dd HH:mm:ss zzz}: restore PostgreSQL alone with `--only postgres`.")
             : (plan, plan.Base.Directory);
     }
 }

@@ -17,7 +17,8 @@ namespace Summit.Dr.Operations.Restore;
 /// goes through the same steps and records what they would run.
 /// </summary>
 public sealed class RestoreOperation(
-    RestoreSetup setup, RestorePreparation preparation, RestoreSwap swap, RestoreFinish finish, BackupOperation backup, IRestoreConfirmation confirmation, StepRunner steps)
+    RestoreSetup setup, IEnumerable<IStoreRestore> restores, RestoreSwap swap, RestoreFinish finish, BackupOperation backup,
+        IRestoreConfirmation confirmation, StepRunner steps)
 {
     public async Task<RestoreResult> RunAsync(RestoreRequest request, CancellationToken cancellationToken)
     {
@@ -25,48 +26,71 @@ public sealed class RestoreOperation(
         var started = Stopwatch.GetTimestamp();
         using var held = log.DryRun ? null : setup.Lock();
         var (directory, plan, notes) = await setup.ResolveAsync(request, cancellationToken);
-        StepRunner.Note($"restore {directory}{(string.Equals(request.Backup, BackupCatalog.Latest, StringComparison.OrdinalIgnoreCase) && plan is null ? " (latest)" : string.Empty)}");
-        PreparedRestore? prepared = null;
+        var latest = string.Equals(request.Backup, BackupCatalog.Latest, StringComparison.OrdinalIgnoreCase) && plan is null;
+        StepRunner.Note($"restore {directory}{(latest ? " (latest)" : string.Empty)}");
+        IRestoringStore?[] prepared = [];
+        SwapProgress? progress = null;
         try
         {
-            var (start, verified) = await steps.RunAsync("verify backup", async (_, token) =>
+            var (start, verified, state) = await steps.ComposeAsync("verify backup", async (_, token) =>
             {
                 var start = await setup.OpenAsync(request, directory, notes, steps, token);
+                var state = progress = new SwapProgress(setup.Root, start.State);
                 if (!request.Yes && !confirmation.CanAsk && !log.DryRun)
                 {
                     // Known before anything is prepared: nobody can confirm, so nothing is worth starting.
-                    throw new UsageException($"Restore overwrites the live platform and there is no terminal to confirm on. Pass --yes to confirm restoring {start.Opened.Name}.");
+                    throw new UsageException($"Restore overwrites the live platform and there is no terminal to confirm on. Pass --yes " +
+                        $"to confirm restoring {start.Opened.Name}.");
                 }
 
                 finish.Warn(start.Warnings.Skip(start.Opened.Warnings.Count));
-                prepared = preparation.Create(start.State);
-                prepared.Plan = plan;
-                return (start, await preparation.PrepareAsync(prepared, start.Opened, start.Components, start.Targets, setup.Root, token));
-            }, cancellationToken, options: new StepOptions { Composite = true });
+                var context = new RestoreContext(start.Opened, start.State, start.Targets, setup.Root, plan);
+                var chosen = restores.Where(r => start.Components.Contains(r.Component) && r.Serves(context)).ToList();
+                chosen.ForEach(r => r.Require(context));
+                // Every store is prepared side by side, touching nothing live; the first failure stops the others.
+                prepared = new IRestoringStore?[chosen.Count];
+                await steps.ConcurrentlyAsync(
+                    [.. chosen.Select(
+                        (r, i) => (Func<CancellationToken, Task>)(async t => prepared[i] = await r.PrepareAsync(context, t)))], token);
+                var total = start.Components.Select(c => new FileInfo(Path.Combine(start.Opened.Directory, BackupLayout.FileOf(c)))).Where(
+                    f => f.Exists).Sum(f => f.Length);
+                return (start, new VerifiedBackup(start.Opened.Directory, start.Opened.Manifest, start.Components, total, []), state);
+            }, cancellationToken);
 
             await ConfirmAsync(request, verified, cancellationToken);
-            var safety = request.SafetyBackup ? await SafetyBackupAsync(prepared!, start, cancellationToken) : null;
-            var outcome = await swap.SwapInAsync(prepared!, verified, start.Targets, setup.Root, cancellationToken);
-            await prepared!.RemoveStagingAsync();
-            if (!log.DryRun)
+            var stores = prepared.OfType<IRestoringStore>().ToList();
+            var safety = request.SafetyBackup ? await SafetyBackupAsync(start, cancellationToken) : null;
+            var (swappedState, swapped) = await swap.SwapInAsync(stores, state, setup.Root, cancellationToken);
+            foreach (var store in stores)
             {
-                KeptStateStore.Save(setup.Root, outcome with { Complete = true });
+                await store.FinishAsync();
             }
 
-            var health = await finish.FinishAsync(outcome, prepared!, start.Components, cancellationToken);
-            var stores = RestoreOutcomes.Order.Select(c => start.Components.Contains(c)
-                ? new StoreOutcome(c, StoreState.Restored, c == BackupComponent.Postgres && prepared!.Pitr is { } pitr ? RestoreOutcomes.PointInTime(pitr) : $"restored from {verified.Name}")
+            if (!log.DryRun)
+            {
+                KeptStateStore.Save(setup.Root, swappedState with { Complete = true });
+            }
+
+            var health = await finish.FinishAsync(swappedState, stores, swapped.Neo4jAnswer, start.Components, cancellationToken);
+            var outcomes = RestoreOutcomes.Order.Select(c => stores.FirstOrDefault(s => s.Component == c) is { } store
+                ? new StoreOutcome(c, StoreState.Restored, store.Restored(verified.Name))
                 : new StoreOutcome(c, StoreState.Untouched, "not part of this restore")).ToList();
-            var timed = log.TopLevel.Where(s => s.Succeeded).Select(s => new RestoreStep(s.Name, Math.Round(s.Duration.TotalSeconds, 3))).ToList();
+            var timed = log.TopLevel.Where(s => s.Succeeded).Select(
+                s => new RestoreStep(s.Name, Math.Round(s.Duration.TotalSeconds, 3))).ToList();
             return new RestoreResult(
-                verified.Directory, safety, timed, stores, health?.Checks ?? [], Stopwatch.GetElapsedTime(started), [.. start.Warnings, .. verified.Warnings], outcome with { Complete = true }, log.Records)
-            { Trust = start.Opened.Trust, Neo4jDown = prepared!.Neo4jDown };
+                verified.Directory, safety, timed, outcomes, health?.Checks
+                    ?? [], Stopwatch.GetElapsedTime(started), [.. start.Warnings, .. verified.Warnings],
+                    swappedState with { Complete = true }, log.Records)
+            { Trust = start.Opened.Trust, Neo4jDown = swapped.Neo4jDown };
         }
         finally
         {
-            if (prepared is not null)
+            if (progress is not null)
             {
-                await prepared.DisposeAsync();
+                foreach (var store in prepared.OfType<IRestoringStore>())
+                {
+                    await store.ReleaseAsync(progress.Current);
+                }
             }
         }
     }
@@ -87,7 +111,8 @@ public sealed class RestoreOperation(
 
         if (!confirmation.CanAsk)
         {
-            throw new UsageException($"Restore overwrites the live platform and there is no terminal to confirm on. Pass --yes to confirm restoring {verified.Name}.");
+            throw new UsageException($"Restore overwrites the live platform and there is no terminal to confirm on. Pass --yes to " +
+                $"confirm restoring {verified.Name}.");
         }
 
         if (!await confirmation.ConfirmAsync(setup.Confirmation(verified, request.SafetyBackup), cancellationToken))
@@ -96,18 +121,12 @@ public sealed class RestoreOperation(
         }
     }
 
-    /// <summary>A durable backup of the state about to be replaced. It dumps in a workbench of the same name: the restore's goes for the time of it.</summary>
-    private Task<string?> SafetyBackupAsync(PreparedRestore prepared, RestoreStart start, CancellationToken cancellationToken) =>
-        steps.RunAsync<string?>("safety backup", async (_, token) =>
-        {
-            var reopen = prepared.Bench is not null;
-            await prepared.ReleaseBenchAsync();
-            var taken = await backup.RunHoldingLockAsync(new BackupRequest(null, start.Components, StepRunner.DryRun, BackupKind.Safety), token);
-            if (reopen)
-            {
-                prepared.Bench = await preparation.StartBenchAsync(start.Targets.Neo4j!, token);
-            }
-
-            return taken.Directory;
-        }, cancellationToken, options: new StepOptions { Composite = true });
+    /// <summary>
+    /// A durable backup of the state about to be replaced, holding the restore's lock. Its Neo4j workbench has a name of
+    /// its own: the restore's stays, idle, beside it.
+    /// </summary>
+    private Task<string?> SafetyBackupAsync(RestoreStart start, CancellationToken cancellationToken) =>
+        steps.ComposeAsync<string?>("safety backup", async (_, token) =>
+            (await backup.RunHoldingLockAsync(
+                new BackupRequest(null, start.Components, StepRunner.DryRun, BackupKind.Safety), token)).Directory, cancellationToken);
 }

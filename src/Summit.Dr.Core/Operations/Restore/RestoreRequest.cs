@@ -15,7 +15,8 @@ public sealed record RestoreRequest(
     bool SafetyBackup,
     bool DryRun)
 {
-    /// <summary>`--to`: PostgreSQL to this point in time (base backup and WAL); the other stores from the newest backup at or before it.</summary>
+    /// <summary>`--to`: PostgreSQL to this point in time (base backup and WAL); the other stores from the newest backup at or before
+    /// it.</summary>
     public DateTimeOffset? To { get; init; }
 
     /// <summary>The run holds the backup root's lock (a restore); a drill does not, and takes it to sync the WAL volume.</summary>

@@ -16,8 +16,12 @@ public sealed class RestoreSource(BackupCatalog catalog, PitrPlanning planning, 
 {
     public string Root => catalog.Root;
 
+    /// <summary>The backup root's lock, held for the whole restore.</summary>
+    public IDisposable Lock() => operationLock.Acquire(catalog.Root, "restore");
+
     /// <returns>The backup's directory, the recovery plan (to a point in time), and what choosing the backup found worth saying.</returns>
-    public async Task<(string Directory, RecoveryPlan? Plan, IReadOnlyList<string> Notes)> ResolveAsync(RestoreRequest request, CancellationToken cancellationToken)
+    public async Task<(string Directory, RecoveryPlan? Plan, IReadOnlyList<string> Notes)> ResolveAsync(
+        RestoreRequest request, CancellationToken cancellationToken)
     {
         if (request.To is not { } target)
         {
@@ -27,7 +31,8 @@ public sealed class RestoreSource(BackupCatalog catalog, PitrPlanning planning, 
 
         if (!request.Components.Contains(BackupComponent.Postgres))
         {
-            throw new UsageException("--to restores PostgreSQL to a point in time; Neo4j and the uploads have no WAL. Add postgres to --only, or restore a backup as it is.");
+            throw new UsageException("--to restores PostgreSQL to a point in time; Neo4j and the uploads have no WAL. Add postgres to " +
+                "--only, or restore a backup as it is.");
         }
 
         // Where the archiver writes into a volume, what it has received since the last sync comes first.
@@ -37,15 +42,14 @@ public sealed class RestoreSource(BackupCatalog catalog, PitrPlanning planning, 
         }
 
         var others = request.Components.Where(c => c != BackupComponent.Postgres).ToHashSet();
-        var (plan, directory) = await steps.RunAsync("plan point in time", (step, t) =>
-        {
-            var planned = planning.PlanAsync(target, others, request.ExplicitSelection, t);
-            return planned;
-        }, cancellationToken, () => StepPlan.Note("the newest base backup before the target, the WAL after it, the backup Neo4j and the uploads come from"), StepOptions.ReadOnlyStep);
-        StepRunner.Note($"postgres to {target.ToLocalTime():yyyy-MM-dd HH:mm:ss zzz}: base backup of {plan.Base.Name}, then {plan.Segments.Count} WAL segments ({plan.FirstSegment}..{plan.LastSegment})");
+        var (plan, directory) = await steps.AskAsync("plan point in " +
+            "time", (_, t) => planning.PlanAsync(target, others, request.ExplicitSelection, t), cancellationToken);
+        StepRunner.Note($"postgres to {target.ToLocalTime():yyyy-MM-dd HH:mm:ss zzz}: base backup of {plan.Base.Name}, then " +
+            $"{plan.Segments.Count} WAL segments ({plan.FirstSegment}..{plan.LastSegment})");
         if (others.Count > 0)
         {
-            StepRunner.Note($"{string.Join(" and ", others.Select(c => c.ToString().ToLowerInvariant()))} as backed up in {Path.GetFileName(directory)}, the newest complete backup at or before it (they have no WAL)");
+            StepRunner.Note($"{string.Join(" and ", others.Select(c => c.ToString().ToLowerInvariant()))} as backed up in " +
+                $"{Path.GetFileName(directory)}, the newest complete backup at or before it (they have no WAL)");
         }
 
         return (directory, plan, []);

@@ -26,7 +26,9 @@ public sealed class UndoOperation
     private readonly KeptStateCheck _check;
     private readonly ILogger<UndoOperation> _logger;
 
-    public UndoOperation(KeptNeo4jStore neo4j, KeptStores kept, BackupCatalog catalog, OperationLock operationLock, IRestoreConfirmation confirmation, KeptStateCheck check, ILogger<UndoOperation> logger)
+    public UndoOperation(
+        KeptNeo4jStore neo4j, KeptStores kept, BackupCatalog catalog, OperationLock operationLock, IRestoreConfirmation confirmation,
+        KeptStateCheck check, ILogger<UndoOperation> logger)
     {
         _check = check;
         _neo4j = neo4j;
@@ -44,7 +46,8 @@ public sealed class UndoOperation
         using var held = _lock.Acquire(root, discard ? "undo --discard" : "undo");
         // The last restore's state; one that did not complete (a rollback that failed half way) is put back as far as it got.
         var state = (discard ? KeptStateStore.LastComplete(root) : KeptStateStore.Read(root) is { Count: > 0 } all ? all[^1] : null)
-            ?? throw new PreconditionException($"Nothing to {(discard ? "discard" : "undo")}: no restore has kept a state aside in {root} (or it was put back or discarded).");
+            ?? throw new PreconditionException($"Nothing to {(discard ? "discard" : "undo")}: no restore has kept a state aside in " +
+                $"{root} (or it was put back or discarded).");
         await _check.RequireOwnAsync(state, KeptStateStore.PathIn(root), cancellationToken);
         await ConfirmAsync(state, discard, yes, cancellationToken);
 
@@ -67,7 +70,8 @@ public sealed class UndoOperation
         {
             throw new OperationFailedException(
                 $"{(discard ? "Discarding" : "Undoing")} the restore of {state.Id} did not finish: {string.Join("; ", failures)}. " +
-                $"What is left is still recorded in {KeptStateStore.PathIn(root)}; fix the cause and run `summit-dr undo{(discard ? " --discard" : string.Empty)}` again.");
+                $"What is left is still recorded in {KeptStateStore.PathIn(root)}; fix the cause and run `summit-dr " +
+                    $"undo{(discard ? " --discard" : string.Empty)}` again.");
         }
 
         KeptStateStore.Remove(root, state.Id);
@@ -84,13 +88,15 @@ public sealed class UndoOperation
         foreach (var state in KeptStateStore.Read(root).Where(s => !s.Complete && !s.Owner.IsAlive()))
         {
             await _check.RequireOwnAsync(state, KeptStateStore.PathIn(root), cancellationToken);
-            _logger.LogWarning("A restore ({Id}, pid {Pid}) died before it finished; putting back what it had replaced", state.Id, state.Owner.Pid);
+            _logger.LogWarning("A restore ({Id}, pid {Pid}) died before it finished; putting back what it had " +
+                "replaced", state.Id, state.Owner.Pid);
             var failures = new List<string>();
             await PutBackAsync(state, root, new SwapProgress(root, state), failures, cancellationToken);
             if (failures.Count > 0)
             {
                 throw new OperationFailedException(
-                    $"A restore ({state.Id}) died before it finished, and putting back what it had replaced failed: {string.Join("; ", failures)}. Fix the cause and run `summit-dr undo`.");
+                    $"A restore ({state.Id}) died before it finished, and putting back what it had replaced failed: " +
+                        $"{string.Join("; ", failures)}. Fix the cause and run `summit-dr undo`.");
             }
 
             KeptStateStore.Remove(root, state.Id);
@@ -107,7 +113,8 @@ public sealed class UndoOperation
 
         if (!_confirmation.CanAsk)
         {
-            throw new UsageException($"{(discard ? "Discarding the kept state deletes it" : "Undo overwrites the live platform")} and there is no terminal to confirm on. Pass --yes to confirm.");
+            throw new UsageException($"{(discard ? "Discarding the kept state deletes it" : "Undo overwrites the live platform")} and " +
+                $"there is no terminal to confirm on. Pass --yes to confirm.");
         }
 
         var targets = new List<ConfirmationTarget>();
@@ -146,7 +153,8 @@ public sealed class UndoOperation
     }
 
     /// <summary>Puts back every store the state records as replaced; a store not replaced is only forgotten.</summary>
-    private async Task PutBackAsync(KeptState state, string root, SwapProgress progress, List<string> failures, CancellationToken cancellationToken)
+    private async Task PutBackAsync(
+        KeptState state, string root, SwapProgress progress, List<string> failures, CancellationToken cancellationToken)
     {
         if (state.Neo4j is { Moved: false })
         {

@@ -18,7 +18,9 @@ namespace Summit.Dr.Operations.Wal;
 /// encryption is on (`.pgp` keys). branch.json and the ledger always go. Where the archiver writes into a volume, the
 /// volume is synced into the archive first.
 /// </summary>
-public sealed class WalPushOperation(RemoteStores stores, WalLedgers ledgers, WalSync sync, ArtifactEncryption encryption, OperationLock operationLock, StepRunner steps, ILogger<WalPushOperation> logger)
+public sealed class WalPushOperation(
+    RemoteStores stores, WalLedgers ledgers, WalSync sync, ArtifactEncryption encryption, OperationLock operationLock, StepRunner steps,
+    ILogger<WalPushOperation> logger)
 {
     public const string EncryptedSuffix = ".pgp";
 
@@ -30,7 +32,8 @@ public sealed class WalPushOperation(RemoteStores stores, WalLedgers ledgers, Wa
         using var held = operationLock.Acquire(Archive.Root, "push --wal");
         await sync.SyncVolumeAsync(cancellationToken);
         var prefix = WalArchive.DirectoryName + "/";
-        var there = (await stores.RunAsync("list " + prefix, (s, t) => s.ListAsync(prefix, t), cancellationToken)).Select(o => o.Key).ToHashSet(StringComparer.Ordinal);
+        var there = (await stores.RunAsync("list " + prefix, (s, t) => s.ListAsync(prefix, t), cancellationToken)).Select(
+            o => o.Key).ToHashSet(StringComparer.Ordinal);
         var branches = Archive.Branches();
         var set = ledgers.ForRestore(branches);
         var (files, bytes) = (0, 0L);
@@ -51,7 +54,8 @@ public sealed class WalPushOperation(RemoteStores stores, WalLedgers ledgers, Wa
                 files++;
             }
 
-            foreach (var path in new[] { Path.Combine(Archive.PathOf(branch), WalBranch.MetadataFile), ledgers.PathOf(branch), ledgers.SignaturePathOf(branch) }.Where(File.Exists))
+            foreach (var path in new[] { Path.Combine(Archive.PathOf(branch), WalBranch.MetadataFile), ledgers.PathOf(branch),
+                ledgers.SignaturePathOf(branch) }.Where(File.Exists))
             {
                 bytes += await PushFileAsync(branch, path, null, cancellationToken);
                 files++;
@@ -62,7 +66,8 @@ public sealed class WalPushOperation(RemoteStores stores, WalLedgers ledgers, Wa
         return (files, bytes);
     }
 
-    /// <summary>The complete segments and history files to send: with trusted keys set only those the ledger names, else all that lie there.</summary>
+    /// <summary>The complete segments and history files to send: with trusted keys set only those the ledger names, else all that lie
+    /// there.</summary>
     private IEnumerable<string> Finished(WalBranch branch, WalLedgerSet set)
     {
         var lying = Archive.Files(branch).Where(f => !f.Name.Partial).Select(f => f.Path).Concat(Archive.HistoryFiles(branch));
@@ -87,11 +92,12 @@ public sealed class WalPushOperation(RemoteStores stores, WalLedgers ledgers, Wa
             return Task.CompletedTask;
         }
 
-        return steps.RunAsync("compare wal " + name, async (step, token) =>
+        return steps.InProcessAsync("compare wal " + name, async (step, token) =>
         {
             if (encryption.Enabled)
             {
-                throw new IntegrityException($"{key} is already at {stores.Location}, but summit-dr did not push it, and an encrypted object cannot be compared with the ledger here: " +
+                throw new IntegrityException($"{key} is already at {stores.Location}, but summit-dr did not push it, and an encrypted " +
+                    $"object cannot be compared with the ledger here: " +
                     "it may have been planted. Nothing was sent; remove it from the store, then push again.");
             }
 
@@ -99,7 +105,8 @@ public sealed class WalPushOperation(RemoteStores stores, WalLedgers ledgers, Wa
             var want = expected?.Sha256 ?? await ArtifactFiles.Sha256Async(path, token);
             if (sha != want)
             {
-                throw new IntegrityException($"{key} at {stores.Location} is not the segment the archive holds ({size} bytes, SHA-256 {sha}; the ledger records {want}): it was planted or changed off-site. " +
+                throw new IntegrityException($"{key} at {stores.Location} is not the segment the archive holds ({size} bytes, SHA-256 " +
+                    $"{sha}; the ledger records {want}): it was planted or changed off-site. " +
                     "Nothing was sent; remove it from the store, then push again.");
             }
 
@@ -109,7 +116,7 @@ public sealed class WalPushOperation(RemoteStores stores, WalLedgers ledgers, Wa
             }
 
             step.Report(size, "already there, SHA-256 matches the ledger");
-        }, cancellationToken);
+        }, StepOptions.Default, cancellationToken);
     }
 
     /// <summary>
@@ -117,7 +124,7 @@ public sealed class WalPushOperation(RemoteStores stores, WalLedgers ledgers, Wa
     /// the way and encrypted when encryption is on; the copy is sent, read back and compared.
     /// </summary>
     private Task<long> PushFileAsync(WalBranch branch, string path, WalLedgerEntry? expected, CancellationToken cancellationToken) =>
-        steps.RunAsync("push wal " + Path.GetFileName(path), async (step, token) =>
+        steps.InProcessAsync("push wal " + Path.GetFileName(path), async (step, token) =>
         {
             var name = Path.GetFileName(path);
             var key = Key(branch, name);
@@ -146,8 +153,11 @@ public sealed class WalPushOperation(RemoteStores stores, WalLedgers ledgers, Wa
                 var (readSha, readSize) = await stores.ReadBackAsync(key, token);
                 if (readSha != sha || readSize != size)
                 {
-                    await Tasks.QuietlyAsync(stores.RunAsync("delete " + key, (s, t) => s.DeleteAsync(key, t), CancellationToken.None), logger, "removing " + key);
-                    throw new OperationFailedException($"{key} reads back from {stores.Location} as {readSize} bytes with SHA-256 {readSha}, but {size} bytes with SHA-256 {sha} were pushed: the store changed it.");
+                    await Tasks.QuietlyAsync(
+                        stores.RunAsync("delete " + key, (s, t) => s.DeleteAsync(key, t), CancellationToken.None), logger,
+                        "removing " + key);
+                    throw new OperationFailedException($"{key} reads back from {stores.Location} as {readSize} bytes with SHA-256 " +
+                        $"{readSha}, but {size} bytes with SHA-256 {sha} were pushed: the store changed it.");
                 }
 
                 if (expected is not null)
@@ -162,5 +172,5 @@ public sealed class WalPushOperation(RemoteStores stores, WalLedgers ledgers, Wa
             {
                 File.Delete(source);
             }
-        }, cancellationToken);
+        }, StepOptions.Default, cancellationToken);
 }

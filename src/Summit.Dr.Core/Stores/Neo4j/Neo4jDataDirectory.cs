@@ -12,7 +12,8 @@ public sealed record Neo4jDataDirectory(string Path, string Database, Neo4jAdmin
     /// <summary>Every scratch directory starts so: a run that dies leaves nothing under another name.</summary>
     public const string Prefix = "/data/summit-dr-scratch-";
 
-    public static Neo4jDataDirectory For(string kind, string id, string database, Neo4jAdminSyntax syntax) => new($"{Prefix}{kind}-{id}", database, syntax);
+    public static Neo4jDataDirectory For(string kind, string id, string database, Neo4jAdminSyntax syntax) =>
+        new($"{Prefix}{kind}-{id}", database, syntax);
 
     public Neo4jStoreLayout Layout => Neo4jStoreLayout.Under(Path, Database);
 

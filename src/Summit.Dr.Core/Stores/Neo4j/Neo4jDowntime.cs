@@ -1,13 +1,14 @@
 using Microsoft.Extensions.Logging;
 using Summit.Dr.Engine.Docker;
 using Summit.Dr.Errors;
+using Summit.Dr.Steps;
 
 namespace Summit.Dr.Stores.Neo4j;
 
 /// <summary>
-/// One stop of the Neo4j container and the restart that undoes it (invariant 2). The caller creates this
-/// before stopping, and calls <see cref="RestartAsync"/> whatever happened, before it looks at any error.
-/// Only a container this object stopped is restarted.
+/// One stop of the Neo4j container and the restart that undoes it (invariant 2), as the scripts that run them
+/// and what they measured. <see cref="Neo4jStops"/> runs the restart whatever happened, before any error is
+/// looked at.
 /// </summary>
 public sealed class Neo4jDowntime
 {
@@ -19,9 +20,10 @@ public sealed class Neo4jDowntime
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private long _stoppedAt;
-    private bool _stopIssued;
 
-    internal Neo4jDowntime(Neo4jQueries neo4j, DockerCli docker, StopJournal journal, Neo4jTarget target, string journalRoot, TimeProvider time, ILogger logger)
+    internal Neo4jDowntime(
+        Neo4jQueries neo4j, DockerCli docker, StopJournal journal, Neo4jTarget target, string journalRoot, TimeProvider time,
+        ILogger logger)
     {
         _neo4j = neo4j;
         _docker = docker;
@@ -48,45 +50,42 @@ public sealed class Neo4jDowntime
     /// Journals, then stops the container with the clean-shutdown timeout. The stop is not cancelled by the
     /// user's token: a half-finished stop followed by a start would race and could leave Neo4j down.
     /// </summary>
-    public async Task StopAsync()
+    public Script Stop()
     {
-        _journal.Record(_journalRoot, _target.Container.Name);
-        _stopIssued = true;
-        _stoppedAt = _time.GetTimestamp();
-        StoppedAt = _time.GetUtcNow();
-        _logger.LogInformation("Stopping Neo4j container {Container} (clean shutdown, up to {Timeout} s)", _target.Container.Name, _neo4j.StopTimeout.TotalSeconds);
-        using var deadline = new CancellationTokenSource(_neo4j.StopTimeout + TimeSpan.FromSeconds(30));
-        await _docker.StopAsync(_target.Container.Name, _neo4j.StopTimeout, deadline.Token);
+        var stop = _docker.Spec(DockerArgs.Stop(_target.Container.Name, _neo4j.StopTimeout));
+        return Script.InProcess($"journal {StopJournal.PathIn(_journalRoot)}: the next summit-dr run starts Neo4j again if this one " +
+            $"dies", () =>
+            {
+                _journal.Record(_journalRoot, _target.Container.Name);
+                _stoppedAt = _time.GetTimestamp();
+                StoppedAt = _time.GetUtcNow();
+                _logger.LogInformation("Stopping Neo4j container {Container} (clean shutdown, up to {Timeout} " +
+                    "s)", _target.Container.Name, _neo4j.StopTimeout.TotalSeconds);
+            })
+            .Then(Script.Run(stop, $"`{stop.Display}` failed").Uninterrupted(_neo4j.StopTimeout + TimeSpan.FromSeconds(30)));
     }
 
     /// <summary>
-    /// Starts the container again and waits until it answers, on its own deadline. Returns the failure instead
-    /// of throwing, so the caller can join it to the error that brought it here.
+    /// Starts the container again and waits until it answers, on its own deadline. A failure says that Neo4j was
+    /// stopped and how to start it, so the caller can join it to the error that brought it here.
     /// </summary>
-    public async Task<Exception?> RestartAsync()
-    {
-        if (!_stopIssued)
-        {
-            return null;
-        }
-
-        using var deadline = new CancellationTokenSource(_neo4j.StartTimeout + TimeSpan.FromSeconds(30));
-        try
-        {
-            _logger.LogInformation("Starting Neo4j container {Container} and waiting until it answers", _target.Container.Name);
-            StartedAt = _time.GetUtcNow();
-            NodeCount = await _neo4j.StartAndWaitAsync(_target, deadline.Token);
-            Duration = _time.GetElapsedTime(_stoppedAt);
-            _journal.Remove(_journalRoot, _target.Container.Name);
-            _logger.LogInformation("Neo4j is answering again; it was down for {Seconds:0.0} s", Duration.Value.TotalSeconds);
-            return null;
-        }
-        catch (Exception ex) when (ex is SummitDrException or OperationCanceledException)
-        {
-            return new OperationFailedException(
-                $"Neo4j container '{_target.Container.Name}' was stopped for the dump and is not answering again: {ex.Message} " +
-                $"Start it with `docker start {_target.Container.Name}`; the next summit-dr run will also try.", ex);
-        }
-    }
-
+    public Script Restart() =>
+        Script.Do(() =>
+            {
+                _logger.LogInformation("Starting Neo4j container {Container} and waiting until it answers", _target.Container.Name);
+                StartedAt = _time.GetUtcNow();
+            })
+            .Then(_neo4j.Start(_target, nodes => NodeCount = nodes))
+            .Then(Script.Do(() =>
+            {
+                Duration = _time.GetElapsedTime(_stoppedAt);
+                _journal.Remove(_journalRoot, _target.Container.Name);
+                _logger.LogInformation("Neo4j is answering again; it was down for {Seconds:0.0} s", Duration.Value.TotalSeconds);
+            }))
+            .Uninterrupted(_neo4j.StartTimeout + TimeSpan.FromSeconds(30))
+            .Failing(ex => ex is SummitDrException or OperationCanceledException
+                ? new OperationFailedException(
+                    $"Neo4j container '{_target.Container.Name}' was stopped for the dump and is not answering again: {ex.Message} " +
+                    $"Start it with `docker start {_target.Container.Name}`; the next summit-dr run will also try.", ex)
+                : ex);
 }

@@ -21,15 +21,16 @@ public sealed class Neo4jDumps
     private readonly DockerCli _docker;
     private readonly Neo4jOptions _options;
     private readonly Neo4jQueries _queries;
-    private readonly TimeProvider _time;
+    private readonly ScriptRunner _scripts;
     private readonly ILogger<Neo4jDumps> _logger;
 
-    public Neo4jDumps(DockerCli docker, IOptions<SummitDrOptions> options, Neo4jQueries queries, TimeProvider time, ILogger<Neo4jDumps> logger)
+    public Neo4jDumps(
+        DockerCli docker, IOptions<SummitDrOptions> options, Neo4jQueries queries, ScriptRunner scripts, ILogger<Neo4jDumps> logger)
     {
         _docker = docker;
         _options = options.Value.Neo4j;
         _queries = queries;
-        _time = time;
+        _scripts = scripts;
         _logger = logger;
     }
 
@@ -40,9 +41,11 @@ public sealed class Neo4jDumps
     /// and not when the directory cannot be given to the user neo4j-admin runs as (it stays private, 0700, never
     /// world-writable; only root can give it away).
     /// </summary>
-    private bool MountsDump(Neo4jTarget target, bool stream) => !stream && Transfer != Neo4jDumpTransfer.Stream && DumpOwner(target) is not null && UnixOwners.IsRoot;
+    private bool MountsDump(Neo4jTarget target, bool stream) =>
+        !stream && Transfer != Neo4jDumpTransfer.Stream && DumpOwner(target) is not null && UnixOwners.IsRoot;
 
-    /// <summary>Who neo4j-admin writes as: uid 7474 of the official image's `neo4j` user, or the server's numeric user; null for a name only the image knows.</summary>
+    /// <summary>Who neo4j-admin writes as: uid 7474 of the official image's `neo4j` user, or the server's numeric user; null for a name
+    /// only the image knows.</summary>
     internal static (uint Uid, uint Gid)? DumpOwner(Neo4jTarget target)
     {
         var owner = Neo4jOneOffs.StoreOwner(target.Container);
@@ -55,110 +58,110 @@ public sealed class Neo4jDumps
         return uint.TryParse(parts[0], out var uid) ? (uid, parts.Length > 1 && uint.TryParse(parts[1], out var gid) ? gid : uid) : null;
     }
 
-    /// <summary>What <see cref="StartDumpWorkbenchAsync"/> runs.</summary>
-    public StepPlan DumpWorkbenchPlan(Neo4jTarget target, string directory, bool stream) => MountsDump(target, stream)
-        ? Neo4jWorkbench.StartPlan(_docker, target, new BindMount(directory, Neo4jWorkbench.MountPoint), $"{Neo4jWorkbench.MountPoint}/{ProbeName}")
-        : Neo4jWorkbench.StartPlan(_docker, target, null, null);
-
     /// <summary>
     /// A workbench for a dump: the backup directory <paramref name="directory"/> (created here, writable by
     /// whoever neo4j-admin runs as) is bind-mounted unless Neo4j:DumpTransfer says stream; whether the engine
     /// sees it is probed. Started while Neo4j still runs. <paramref name="stream"/> asks for the dump on standard
     /// output whatever the setting: an encrypted backup never writes the plaintext dump to a file.
     /// </summary>
-    public async Task<Neo4jWorkbench> StartDumpWorkbenchAsync(Neo4jTarget target, string directory, CancellationToken cancellationToken, bool stream = false)
+    public Script DumpWorkbench(Neo4jTarget target, string directory, bool stream, string purpose, Action<Neo4jWorkbench> started)
     {
         if (!MountsDump(target, stream))
         {
-            if (!stream && Transfer == Neo4jDumpTransfer.BindMount)
-            {
-                throw new PreconditionException($"Neo4j:DumpTransfer is bind-mount, but summit-dr cannot give the dump directory to the user neo4j-admin writes as ({Neo4jOneOffs.StoreOwner(target.Container)}): that takes root. Run as root, or set Neo4j:DumpTransfer to auto or stream.");
-            }
-
-            return await StartAsync(target, null, null, cancellationToken);
+            return !stream && Transfer == Neo4jDumpTransfer.BindMount
+                ? throw new PreconditionException($"Neo4j:DumpTransfer is bind-mount, but summit-dr cannot give the dump directory to " +
+                    $"the user neo4j-admin writes as ({Neo4jOneOffs.StoreOwner(target.Container)}): that takes root. Run as root, or set " +
+                        $"Neo4j:DumpTransfer to auto or stream.")
+                : Neo4jWorkbench.Start(_docker, target, null, null, purpose, _queries.StartTimeout, _logger, started);
         }
-
-        // neo4j-admin writes here as uid 7474 (or the server's user): the directory is that user's, 0700.
-        PrivateFiles.CreateDirectory(directory);
-        var (uid, gid) = DumpOwner(target)!.Value;
-        UnixOwners.TryChange(directory, uid, gid);
 
         var probe = Path.Combine(directory, ProbeName);
-        await File.WriteAllBytesAsync(probe, [], cancellationToken);
-        try
-        {
-            var bench = await StartAsync(target, new BindMount(directory, Neo4jWorkbench.MountPoint), (probe, $"{Neo4jWorkbench.MountPoint}/{ProbeName}"), cancellationToken);
-            if (!bench.SeesMount && Transfer == Neo4jDumpTransfer.BindMount)
+        Neo4jWorkbench? bench = null;
+        return Script.InProcess($"in process: make {directory}, the user's neo4j-admin writes as, 0700", async token =>
             {
-                await bench.DisposeAsync();
-                throw new PreconditionException($"Neo4j:DumpTransfer is bind-mount, but the docker engine does not see {directory}. Set Neo4j:DumpTransfer to auto or stream.");
-            }
+                PrivateFiles.CreateDirectory(directory);
+                var (uid, gid) = DumpOwner(target)!.Value;
+                UnixOwners.TryChange(directory, uid, gid);
+                await File.WriteAllBytesAsync(probe, [], token);
+            })
+            .Then(Neo4jWorkbench.Start(
+                _docker, target, new BindMount(directory, Neo4jWorkbench.MountPoint), (probe, $"{Neo4jWorkbench.MountPoint}/{ProbeName}"),
+                purpose, _queries.StartTimeout, _logger, b => bench = b))
+            .Then(Script.InProcess("the workbench's mount is what Neo4j:DumpTransfer asks", async _ =>
+            {
+                if (!bench!.SeesMount && Transfer == Neo4jDumpTransfer.BindMount)
+                {
+                    await bench.DisposeAsync();
+                    throw new PreconditionException($"Neo4j:DumpTransfer is bind-mount, but the docker engine does not see {directory}. " +
+                        $"Set Neo4j:DumpTransfer to auto or stream.");
+                }
 
-            return bench;
-        }
-        finally
-        {
-            File.Delete(probe);
-        }
+                started(bench);
+            }))
+            .Finally(Script.InProcess("in process: remove the probe file", () => File.Delete(probe)));
     }
 
     /// <summary>A workbench with no mount, for a restore's copy and load and for moving stores around in the volume.</summary>
-    public Task<Neo4jWorkbench> StartWorkbenchAsync(Neo4jTarget target, CancellationToken cancellationToken) =>
-        StartAsync(target, null, null, cancellationToken);
+    public Script Workbench(Neo4jTarget target, Action<Neo4jWorkbench> started) =>
+        Neo4jWorkbench.Start(_docker, target, null, null, Purposes.Admin, _queries.StartTimeout, _logger, started);
 
-    /// <summary>What <see cref="StartWorkbenchAsync"/> runs.</summary>
-    public StepPlan WorkbenchPlan(Neo4jTarget target) => Neo4jWorkbench.StartPlan(_docker, target, null, null);
+    /// <summary>A workbench with no mount, started outside any step (undo, putting a store back, a drill's scratch server).</summary>
+    public async Task<Neo4jWorkbench> StartWorkbenchAsync(Neo4jTarget target, CancellationToken cancellationToken)
+    {
+        Neo4jWorkbench? bench = null;
+        await _scripts.RunAsync(Workbench(target, b => bench = b), cancellationToken);
+        return bench!;
+    }
 
-    /// <summary>A workbench a dry run plans with: nothing is started. <paramref name="seesMount"/> is what a run of a local engine finds.</summary>
-    public Neo4jWorkbench Planned(Neo4jTarget target, bool seesMount) => Neo4jWorkbench.Planned(_docker, target, seesMount && Transfer != Neo4jDumpTransfer.Stream, _logger);
-
-    private Task<Neo4jWorkbench> StartAsync(Neo4jTarget target, BindMount? mount, (string, string)? probe, CancellationToken cancellationToken) =>
-        Neo4jWorkbench.StartAsync(_docker, target, mount, probe, _queries.StartTimeout, _time, _logger, cancellationToken);
-
-    /// <summary>The neo4j-admin dump a workbench runs: into the mounted directory when the engine sees it, else to standard output.</summary>
-    public PlannedCommand DumpCommand(Neo4jWorkbench bench, string directory, string artifact, Neo4jDataDirectory? data = null) => bench.SeesMount
-        ? new(_docker.Spec(bench.ExecArgs(On(data, Neo4jCommands.DumpToPath(bench.Target.Database, bench.Target.Syntax, Neo4jWorkbench.MountPoint))))) { Note = $"writes {bench.Target.Database}.dump into {directory}" }
-        : new(_docker.Spec(bench.ExecArgs(On(data, Neo4jCommands.DumpToStdout(bench.Target.Database, bench.Target.Syntax))))) { Note = "> " + artifact };
+    /// <summary>A workbench a dry run plans with: nothing is started. <paramref name="seesMount"/> is what a run of a local engine
+    /// finds.</summary>
+    public Neo4jWorkbench Planned(Neo4jTarget target, bool seesMount, string purpose = Purposes.Admin) =>
+        Neo4jWorkbench.Planned(_docker, target, seesMount && Transfer != Neo4jDumpTransfer.Stream, purpose, _logger);
 
     /// <summary>A neo4j-admin command on the scratch data directory <paramref name="data"/>, or on /data.</summary>
     private static IReadOnlyList<string> On(Neo4jDataDirectory? data, IReadOnlyList<string> command) => data?.Apply(command) ?? command;
 
     /// <summary>
-    /// Dumps the stopped database: into the bind-mounted directory when the engine sees it (returns the file
-    /// neo4j-admin wrote there), else to <paramref name="stream"/> (returns null).
+    /// Dumps the stopped database (or its snapshot <paramref name="data"/>): into the bind-mounted directory when the
+    /// engine sees it (then hands the file neo4j-admin wrote there to <paramref name="written"/>), else to standard
+    /// output, which <paramref name="output"/> runs the command with (it attaches where the bytes go).
     /// </summary>
-    public async Task<string?> DumpAsync(Neo4jWorkbench bench, string directory, Stream? stream, CancellationToken cancellationToken, Neo4jDataDirectory? data = null)
+    public Script Dump(
+        Neo4jWorkbench bench, string directory, string artifact, Neo4jDataDirectory? data,
+            Func<ProcessSpec, Func<ProcessSpec, Task<ProcessResult>>, ScriptContext, Task>? output, Action<string> written)
     {
         var target = bench.Target;
         var failure = $"neo4j-admin dump of database '{target.Database}' failed";
         if (!bench.SeesMount)
         {
-            Require(await bench.ExecAsync(On(data, Neo4jCommands.DumpToStdout(target.Database, target.Syntax)), cancellationToken, output: stream), failure);
-            return null;
+            return Script.Of(
+                new RunCommand(bench.Exec(On(data, Neo4jCommands.DumpToStdout(target.Database, target.Syntax))), Judges.Require(failure))
+            {
+                Note = "> " + artifact,
+                Through = output ?? throw new ArgumentNullException(nameof(output), "A streamed dump needs a place for its bytes."),
+            });
         }
 
-        Require(await bench.ExecAsync(On(data, Neo4jCommands.DumpToPath(target.Database, target.Syntax, Neo4jWorkbench.MountPoint)), cancellationToken), failure);
         var dump = Path.Combine(directory, target.Database + ".dump");
-        return File.Exists(dump)
-            ? dump
-            : throw new OperationFailedException($"{failure}: it wrote no {Path.GetFileName(dump)} into {directory}. Set Neo4j:DumpTransfer=stream and try again.");
-    }
-
-    /// <summary>The `load --info` a workbench runs, or none where the image has no such command (4.4).</summary>
-    public StepPlan InfoPlan(Neo4jWorkbench bench, string artifact)
-    {
-        var target = bench.Target;
-        return (bench.SeesMount ? Neo4jCommands.InfoFromPath(target.Database, target.Syntax, Neo4jWorkbench.MountPoint) : Neo4jCommands.InfoFromStdin(target.Database, target.Syntax)) is { } command
-            ? StepPlan.Of(new PlannedCommand(_docker.Spec(bench.ExecArgs(command, interactive: !bench.SeesMount))) { Note = bench.SeesMount ? "reads the dump's header" : "< " + artifact + "; reads its header" })
-            : StepPlan.Note("4.4 has no load --info: the dump is checked for bytes only");
+        return Script.Of(
+            new RunCommand(
+                bench.Exec(On(data, Neo4jCommands.DumpToPath(target.Database, target.Syntax, Neo4jWorkbench.MountPoint))),
+                Judges.Require(failure))
+            {
+                Note = $"writes {target.Database}.dump into {directory}",
+            })
+            .Then(Script.InProcess($"{Path.GetFileName(dump)} is there", () => written(File.Exists(dump)
+                ? dump
+                : throw new OperationFailedException($"{failure}: it wrote no {Path.GetFileName(dump)} into {directory}. Set " +
+                    $"Neo4j:DumpTransfer=stream and try again."))));
     }
 
     /// <summary>
-    /// Asks neo4j-admin to read the dump without loading it (5.x `load --info`): the mounted file when the
-    /// engine sees it, else <paramref name="dump"/> streamed in. Returns its report, or null where the image has no
-    /// such command (4.4). Throws <see cref="IntegrityException"/> when neo4j-admin cannot read it.
+    /// neo4j-admin reads the dump without loading it (5.x `load --info`): the mounted file when the engine sees it,
+    /// else <paramref name="dump"/> streamed in; its report goes to <paramref name="read"/>. An image without such a
+    /// command (4.4) reads nothing. Fails with <see cref="IntegrityException"/> when neo4j-admin cannot read it.
     /// </summary>
-    public async Task<string?> ReadDumpInfoAsync(Neo4jWorkbench bench, Func<Stream> dump, string file, CancellationToken cancellationToken)
+    public static Script Info(Neo4jWorkbench bench, Func<Stream> dump, string file, string source, Action<string> read)
     {
         var target = bench.Target;
         var command = bench.SeesMount
@@ -166,23 +169,23 @@ public sealed class Neo4jDumps
             : Neo4jCommands.InfoFromStdin(target.Database, target.Syntax);
         if (command is null)
         {
-            return null;
+            return Script.Say("4.4 has no load --info: the dump is checked for bytes only");
         }
 
-        ProcessResult result;
-        if (bench.SeesMount)
+        return Script.Of(new RunCommand(bench.Exec(command, interactive: !bench.SeesMount), (result, _) =>
         {
-            result = await bench.ExecAsync(command, cancellationToken);
-        }
-        else
+            read(result.Succeeded ? result.StandardOutput.Trim() : throw new IntegrityException($"neo4j-admin cannot read {file}: " +
+                $"{result.ErrorSummary}"));
+            return Task.CompletedTask;
+        })
         {
-            await using var input = dump();
-            result = await bench.ExecAsync(command, cancellationToken, input: input);
-        }
-
-        return result.Succeeded
-            ? result.StandardOutput.Trim()
-            : throw new IntegrityException($"neo4j-admin cannot read {file}: {result.ErrorSummary}");
+            Note = bench.SeesMount ? "reads the dump's header" : "< " + source + "; reads its header",
+            Through = bench.SeesMount ? null : async (spec, run, _) =>
+            {
+                await using var input = dump();
+                await run(spec with { StandardInput = input });
+            },
+        });
     }
 
     /// <summary>For `check`, which needs no server: a one-off with /data on tmpfs reads the dump fed to it.</summary>
@@ -196,29 +199,16 @@ public sealed class Neo4jDumps
         var oneOff = Neo4jOneOffs.Info(target, command);
         try
         {
-            var result = await _docker.RunAsync(_docker.Spec(DockerArgs.RunOneOff(oneOff)) with { StandardInput = dump }, cancellationToken);
+            var result = await _docker.RunAsync(
+                _docker.Spec(DockerArgs.RunOneOff(oneOff)) with { StandardInput = dump }, cancellationToken);
             return result.Succeeded
-                ? string.Join('\n', result.StandardOutput.Split('\n').Where(l => !l.StartsWith("Warning:", StringComparison.Ordinal))).Trim()
+                ? string.Join(
+                    '\n', result.StandardOutput.Split('\n').Where(l => !l.StartsWith("Warning:", StringComparison.Ordinal))).Trim()
                 : throw new IntegrityException($"neo4j-admin cannot read {file}: {result.ErrorSummary}");
         }
         finally
         {
             await Neo4jWorkbench.RemoveQuietlyAsync(_docker, oneOff.Name, _logger);
         }
-    }
-
-    internal static void Require(ProcessResult result, string failure)
-    {
-        if (result.Succeeded)
-        {
-            return;
-        }
-
-        if (DiskFull.IsIn(result.StandardError))
-        {
-            throw new DiskFullException($"{failure}: {DiskFull.Message}");
-        }
-
-        throw new OperationFailedException($"{failure}: {result.ErrorSummary}");
     }
 }

@@ -17,14 +17,14 @@ public sealed class Neo4jQueries
 
     private readonly DockerCli _docker;
     private readonly Neo4jOptions _options;
-    private readonly TimeProvider _time;
+    private readonly ScriptRunner _scripts;
     private readonly ILogger<Neo4jQueries> _logger;
 
-    public Neo4jQueries(DockerCli docker, IOptions<SummitDrOptions> options, TimeProvider time, ILogger<Neo4jQueries> logger)
+    public Neo4jQueries(DockerCli docker, IOptions<SummitDrOptions> options, ScriptRunner scripts, ILogger<Neo4jQueries> logger)
     {
         _docker = docker;
         _options = options.Value.Neo4j;
-        _time = time;
+        _scripts = scripts;
         _logger = logger;
     }
 
@@ -35,7 +35,8 @@ public sealed class Neo4jQueries
     public Neo4jTarget Describe(ContainerInfo container)
     {
         var version = Neo4jVersions.FromImage(container.Image, container.Environment);
-        return new Neo4jTarget(container, _options.Database, version, Neo4jVersions.SyntaxFor(version, _options.AdminSyntax), ResolveCredentials(container));
+        return new Neo4jTarget(
+            container, _options.Database, version, Neo4jVersions.SyntaxFor(version, _options.AdminSyntax), ResolveCredentials(container));
     }
 
     /// <summary>The configured password wins; otherwise NEO4J_AUTH from the container (`user/password` or `none`).</summary>
@@ -55,9 +56,13 @@ public sealed class Neo4jQueries
         return new Neo4jCredentials(_options.User, null);
     }
 
-    /// <summary>The `cypher-shell` a poll or a count runs, with the credentials' names only (their values travel in the environment).</summary>
+    /// <summary>The `cypher-shell` a poll or a count runs, with the credentials' names only (their values travel in the
+    /// environment).</summary>
     public ProcessSpec CypherSpec(Neo4jTarget target, string query) =>
-        _docker.Spec(DockerArgs.Exec(target.Container.Name, Neo4jCommands.Cypher(query), Neo4jCredentials.EnvironmentNames)) with { Environment = target.Credentials.Environment };
+        _docker.Spec(
+            DockerArgs.Exec(
+                target.Container.Name, Neo4jCommands.Cypher(query),
+                Neo4jCredentials.EnvironmentNames)) with { Environment = target.Credentials.Environment };
 
     /// <summary>The node count, or null when the server cannot be asked (no credentials, not answering).</summary>
     public Task<long?> CountNodesAsync(Neo4jTarget target, CancellationToken cancellationToken) =>
@@ -89,7 +94,9 @@ public sealed class Neo4jQueries
     }
 
     private static long? ParseCount(ProcessResult result) =>
-        long.TryParse(result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var count)
+        long.TryParse(
+            result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault(),
+            NumberStyles.Integer, CultureInfo.InvariantCulture, out var count)
             ? count
             : null;
 
@@ -99,70 +106,74 @@ public sealed class Neo4jQueries
         IReadOnlyList<string> du = ["du", "-s", "-k", $"/data/databases/{target.Database}"];
         return target.Container.Running
             ? _docker.Spec(DockerArgs.Exec(target.Container.Name, du))
-            : _docker.Spec(DockerArgs.RunOneOff(new OneOffSpec(Neo4jOneOffs.Name("size", target.Container.Name), target.Container.Image, [.. du.Skip(1)])
+            : _docker.Spec(
+                DockerArgs.RunOneOff(
+                    new OneOffSpec(Neo4jOneOffs.Name("size", target.Container.Name), target.Container.Image, [.. du.Skip(1)])
             {
                 VolumesFrom = target.Container.Name,
                 Entrypoint = "du",
             }));
     }
 
-    /// <summary>The database's size on disk (`du` of its store directory), an upper bound for its dump; null when it cannot be read.</summary>
+    /// <summary>The database's size on disk (`du` of its store directory), an upper bound for its dump; null when it cannot be
+    /// read.</summary>
     public async Task<long?> StoreSizeAsync(Neo4jTarget target, CancellationToken cancellationToken)
     {
         var result = await _docker.RunAsync(StoreSizeSpec(target), cancellationToken);
-        return result.Succeeded && long.TryParse(result.StandardOutput.Split('\t')[0].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var kib)
+        return result.Succeeded
+            && long.TryParse(result.StandardOutput.Split('\t')[0].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var kib)
             ? kib * 1024
             : null;
     }
 
-    /// <summary>Starts the container and waits until cypher-shell answers; returns the node count it answered with.</summary>
-    public async Task<long?> StartAndWaitAsync(Neo4jTarget target, CancellationToken cancellationToken)
-    {
-        await _docker.StartAsync(target.Container.Name, cancellationToken);
-        return await WaitUntilAnswersAsync(target, cancellationToken);
-    }
-
-    /// <summary>What a start runs: `docker start`, then the count every 0.1 s until Neo4j answers.</summary>
-    public StepPlan StartPlan(Neo4jTarget target) => StepPlan.Of(
-        _docker.Spec(DockerArgs.Start(target.Container.Name)),
-        new PlannedCommand(CypherSpec(target, Neo4jCommands.CountNodes)) { Repeats = true, Note = $"every {PollInterval.TotalSeconds:0.0} s until it answers, up to {StartTimeout.TotalSeconds:0} s" });
-
     /// <summary>
-    /// Asks for the node count until Neo4j answers: the question that proves it serves is the one a restore
-    /// needs answered anyway. Returns the count, or null when the credentials are not known (an
-    /// authentication failure is an answer too: the server is up).
+    /// Starts the container and asks for the node count every 0.1 s until Neo4j answers: the question that proves it
+    /// serves is the one a restore needs answered anyway. Hands the count to <paramref name="answered"/>, or null when
+    /// the credentials are not known (an authentication failure is an answer too: the server is up).
     /// </summary>
-    public async Task<long?> WaitUntilAnswersAsync(Neo4jTarget target, CancellationToken cancellationToken)
+    public Script Start(Neo4jTarget target, Action<long?> answered)
     {
+        var name = target.Container.Name;
         var starts = 0;
         ProcessResult? last = null;
-        return await Poll.UntilAsync<long?>(_time, PollInterval, StartTimeout, async token =>
+        var start = _docker.Spec(DockerArgs.Start(name));
+        return Script.Run(start, $"`{start.Display}` " +
+            $"failed").Then(new PollCommand(CypherSpec(target, Neo4jCommands.CountNodes), async (result, context) =>
         {
-            last = await _docker.RunAsync(CypherSpec(target, Neo4jCommands.CountNodes), token);
-            if (last.Succeeded)
+            last = result;
+            if (result.Succeeded || Neo4jText.IsUnauthorized(result.StandardError))
             {
-                return (true, ParseCount(last));
+                answered(result.Succeeded ? ParseCount(result) : null);
+                return true;
             }
 
-            if (Neo4jText.IsUnauthorized(last.StandardError))
-            {
-                return (true, null);
-            }
-
-            if (DockerText.IsNotRunning(last.StandardError))
+            if (DockerText.IsNotRunning(result.StandardError))
             {
                 // A container that exits right after `docker start` will not answer however long we wait.
                 if (++starts > 2)
                 {
-                    throw new OperationFailedException(
-                        $"Neo4j container '{target.Container.Name}' exits right after it starts. Read `docker logs {target.Container.Name}`, fix the cause and run `docker start {target.Container.Name}`.");
+                    throw new OperationFailedException($"Neo4j container '{name}' exits right after it starts. Read `docker logs " +
+                        $"{name}`, fix the cause and run `docker start {name}`.");
                 }
 
-                await _docker.StartAsync(target.Container.Name, token);
+                Judges.Check(await context.RunAsync(start), $"`{start.Display}` failed");
             }
 
-            return (false, null);
-        }, () => new OperationFailedException(
-            $"Neo4j container '{target.Container.Name}' did not answer within {StartTimeout.TotalSeconds:0} s ({last?.ErrorSummary}). Check `docker logs {target.Container.Name}`; raise Neo4j:StartTimeoutSeconds if it is only slow."), cancellationToken);
+            return false;
+        }, PollInterval, StartTimeout, () => new OperationFailedException(
+            $"Neo4j container '{name}' did not answer within {StartTimeout.TotalSeconds:0} s ({last?.ErrorSummary}). Check `docker logs " +
+                $"{name}`; raise Neo4j:StartTimeoutSeconds if it is only slow."))
+        {
+            Note = $"every {PollInterval.TotalSeconds:0.0} s until it answers, up to {StartTimeout.TotalSeconds:0} s",
+        });
+    }
+
+    /// <summary>Starts the container outside any step (the recovery of a dead run, a drill's scratch server); returns the node count it
+    /// answered with.</summary>
+    public async Task<long?> StartAndWaitAsync(Neo4jTarget target, CancellationToken cancellationToken)
+    {
+        long? nodes = null;
+        await _scripts.RunAsync(Start(target, n => nodes = n), cancellationToken);
+        return nodes;
     }
 }

@@ -18,7 +18,8 @@ namespace Summit.Dr.Stores.Neo4j;
 /// never filling the platform's volume. The stop journal records every scratch directory before it is made,
 /// so one left by a killed run is removed by the next run of any command.
 /// </summary>
-public sealed class Neo4jScratch(DockerCli docker, StopJournal journal, IOptions<SummitDrOptions> options, StepRunner steps, ILogger<Neo4jScratch> logger)
+public sealed class Neo4jScratch(
+    DockerCli docker, StopJournal journal, IOptions<SummitDrOptions> options, StepRunner steps, ILogger<Neo4jScratch> logger)
 {
     private const long MiB = 1024 * 1024;
 
@@ -33,13 +34,14 @@ public sealed class Neo4jScratch(DockerCli docker, StopJournal journal, IOptions
     /// the live store's bytes, the bytes the scratch store will take) and some to spare. A read-only step, so a dry
     /// run shows the path and why.
     /// </summary>
-    public async Task<Neo4jScratchChoice> ChooseAsync(Neo4jTarget target, string kind, string id, Func<long?, long?> needs, CancellationToken cancellationToken)
+    public async Task<Neo4jScratchChoice> ChooseAsync(
+        Neo4jTarget target, string kind, string id, Func<long?, long?> needs, CancellationToken cancellationToken)
     {
         var live = Neo4jStoreLayout.Live(target.Database);
         var measure = DockerArgs.Exec(target.Container.Name, ["du", "-s", "-k", "-c", live.Store, live.Transactions]);
         var free = DockerArgs.Exec(target.Container.Name, ["df", "-P", "-k", "/data"]);
         var what = kind == Neo4jScratchKinds.Snapshot ? "dump" : "load";
-        var chosen = await steps.RunAsync($"neo4j {kind} room", async (step, token) =>
+        var chosen = await steps.AskAsync($"neo4j {kind} room", async (step, token) =>
         {
             var choice = await DecideAsync(target, kind, id, needs, measure, free, what, token);
             step.Report(detail: choice.Reason);
@@ -49,16 +51,15 @@ public sealed class Neo4jScratch(DockerCli docker, StopJournal journal, IOptions
             }
 
             return choice;
-        }, cancellationToken, () => Setting == Neo4jSnapshot.Never || !target.Container.Running
-            ? StepPlan.None
-            : StepPlan.Of(docker.Spec(measure), docker.Spec(free)), new StepOptions { ReadOnly = true });
+        }, cancellationToken);
         // The path and why, in its place in the plan a dry run prints.
         StepRunner.Note(chosen.Reason);
         return chosen;
     }
 
     private async Task<Neo4jScratchChoice> DecideAsync(
-        Neo4jTarget target, string kind, string id, Func<long?, long?> needs, IReadOnlyList<string> measure, IReadOnlyList<string> free, string what, CancellationToken cancellationToken)
+        Neo4jTarget target, string kind, string id, Func<long?, long?> needs, IReadOnlyList<string> measure, IReadOnlyList<string> free,
+            string what, CancellationToken cancellationToken)
     {
         var inPlace = $"Neo4j is down for the whole {what}";
         if (Setting == Neo4jSnapshot.Never)
@@ -68,7 +69,8 @@ public sealed class Neo4jScratch(DockerCli docker, StopJournal journal, IOptions
 
         if (!target.Container.Running)
         {
-            return new(null, null, $"Neo4j container {target.Container.Name} is not running: the {what} runs in place and it stays stopped");
+            return new(null, null, $"Neo4j container {target.Container.Name} is not running: the {what} runs in place and it stays " +
+                $"stopped");
         }
 
         var liveBytes = LastNumber((await docker.RunAsync(docker.Spec(measure), cancellationToken)).StandardOutput, column: 0) * 1024;
@@ -78,85 +80,82 @@ public sealed class Neo4jScratch(DockerCli docker, StopJournal journal, IOptions
         string? lacking = needed is null || freeBytes is null
             ? $"the room in Neo4j's volume could not be measured (df and du in {target.Container.Name})"
             : freeBytes < needed + spare
-            ? $"its volume has {LoggingProgressReporter.FormatBytes(freeBytes.Value)} free, and the {kind} needs {LoggingProgressReporter.FormatBytes(needed.Value)} with {LoggingProgressReporter.FormatBytes(spare)} to spare"
+            ? $"its volume has {LoggingProgressReporter.FormatBytes(freeBytes.Value)} free, and the {kind} needs " +
+                $"{LoggingProgressReporter.FormatBytes(needed.Value)} with {LoggingProgressReporter.FormatBytes(spare)} to spare"
             : null;
         if (lacking is not null)
         {
             return Setting == Neo4jSnapshot.Always
-                ? throw new PreconditionException($"Neo4j:Snapshot is always, but {lacking}. Nothing was stopped. Free space in Neo4j's volume, or set Neo4j:Snapshot=auto.")
-                : new(null, liveBytes, $"{inPlace}: {lacking}. Free space in Neo4j's volume, or set Neo4j:Snapshot=never to keep the {what} in place.");
+                ? throw new PreconditionException($"Neo4j:Snapshot is always, but {lacking}. Nothing was stopped. Free space in Neo4j's " +
+                    $"volume, or set Neo4j:Snapshot=auto.")
+                : new(null, liveBytes, $"{inPlace}: {lacking}. Free space in Neo4j's volume, or set Neo4j:Snapshot=never to keep the " +
+                    $"{what} in place.");
         }
 
         var directory = Neo4jDataDirectory.For(kind, id, target.Database, target.Syntax);
         return new(directory, liveBytes, kind == Neo4jScratchKinds.Snapshot
-            ? $"snapshot: Neo4j is down only to copy {LoggingProgressReporter.FormatBytes(needed!.Value)} to {directory.Path} ({LoggingProgressReporter.FormatBytes(freeBytes!.Value)} free); the dump runs from the copy while it serves"
-            : $"load-then-swap: the dump is loaded into {directory.Path} while Neo4j serves ({LoggingProgressReporter.FormatBytes(freeBytes!.Value)} free, about {LoggingProgressReporter.FormatBytes(needed!.Value)} needed); Neo4j is down only for the renames");
+            ? $"snapshot: Neo4j is down only to copy {LoggingProgressReporter.FormatBytes(needed!.Value)} to {directory.Path} " +
+                $"({LoggingProgressReporter.FormatBytes(freeBytes!.Value)} free); the dump runs from the copy while it serves"
+            : $"load-then-swap: the dump is loaded into {directory.Path} while Neo4j serves " +
+                $"({LoggingProgressReporter.FormatBytes(freeBytes!.Value)} free, about " +
+                    $"{LoggingProgressReporter.FormatBytes(needed!.Value)} needed); Neo4j is down only for the renames");
     }
-
-    /// <summary>What <see cref="CreateAsync"/> runs.</summary>
-    public StepPlan CreatePlan(Neo4jWorkbench bench, Neo4jDataDirectory directory) => StepPlan.Of(
-        docker.Spec(bench.ExecArgs(["mkdir", "-p", $"{directory.Path}/databases", $"{directory.Path}/transactions", directory.ConfigDirectory])),
-        new PlannedCommand(docker.Spec(bench.ExecArgs(["tee", directory.ConfigFile], interactive: true))) { Note = "< " + directory.Setting.Trim() });
 
     /// <summary>Records the directory in the stop journal, then makes it and the configuration that points neo4j-admin at it.</summary>
-    public async Task CreateAsync(Neo4jWorkbench bench, string root, Neo4jDataDirectory directory, CancellationToken cancellationToken)
-    {
-        journal.RecordScratch(root, bench.Target.Container.Name, directory.Path);
-        Neo4jDumps.Require(
-            await bench.ExecAsync(["mkdir", "-p", $"{directory.Path}/databases", $"{directory.Path}/transactions", directory.ConfigDirectory], cancellationToken),
-            $"Could not make {directory.Path} in Neo4j's volume");
-        using var setting = new MemoryStream(Encoding.UTF8.GetBytes(directory.Setting));
-        Neo4jDumps.Require(await bench.ExecAsync(["tee", directory.ConfigFile], cancellationToken, input: setting), $"Could not write {directory.ConfigFile} in the workbench");
-    }
-
-    /// <summary>What <see cref="CopyAsync"/> runs.</summary>
-    public StepPlan CopyPlan(Neo4jWorkbench bench, Neo4jDataDirectory directory)
-    {
-        var (live, copy) = (Neo4jStoreLayout.Live(bench.Target.Database), directory.Layout);
-        return StepPlan.Of(
-            docker.Spec(bench.ExecArgs(["cp", "-a", "--reflink=auto", "-T", live.Store, copy.Store])),
-            new PlannedCommand(docker.Spec(bench.ExecArgs(["cp", "-a", "--reflink=auto", "-T", live.Transactions, copy.Transactions]))) { Note = "beside the copy above, at the same time" });
-    }
-
-    /// <summary>Copies the stopped store and its transaction logs into the directory (instant on a copy-on-write filesystem).</summary>
-    public async Task CopyAsync(Neo4jWorkbench bench, Neo4jDataDirectory directory, CancellationToken cancellationToken)
-    {
-        var (live, copy) = (Neo4jStoreLayout.Live(bench.Target.Database), directory.Layout);
-        async Task Copy(string source, string destination)
-        {
-            var result = await bench.ExecAsync(["cp", "-a", "--reflink=auto", "-T", source, destination], cancellationToken);
-            // A database that never wrote a transaction log has none to copy: `test -e` says whether that is why.
-            if (!result.Succeeded && (await bench.ExecAsync(["test", "-e", source], cancellationToken)).Succeeded)
+    public Script Create(Neo4jWorkbench bench, string root, Neo4jDataDirectory directory) =>
+        Script.InProcess($"journal {directory.Path} in {StopJournal.PathIn(root)}: the next run removes it if this one " +
+            $"dies", () => journal.RecordScratch(root, bench.Target.Container.Name, directory.Path))
+            .Then(Script.Run(
+                bench.Exec(["mkdir", "-p", $"{directory.Path}/databases", $"{directory.Path}/transactions", directory.ConfigDirectory]),
+                $"Could not make {directory.Path} in Neo4j's volume"))
+            .Then(new RunCommand(bench.Exec(["tee", directory.ConfigFile], interactive: true), Judges.Require($"Could not write " +
+                $"{directory.ConfigFile} in the workbench"))
             {
-                Neo4jDumps.Require(result, $"Could not copy {source} to {destination} in Neo4j's volume");
-            }
-        }
+                Note = "< " + directory.Setting.Trim(),
+                Through = async (spec, run, _) =>
+                {
+                    using var setting = new MemoryStream(Encoding.UTF8.GetBytes(directory.Setting));
+                    await run(spec with { StandardInput = setting });
+                },
+            });
 
-        await Task.WhenAll(Copy(live.Store, copy.Store), Copy(live.Transactions, copy.Transactions));
+    /// <summary>Copies the stopped store and its transaction logs into the directory, side by side (instant on a copy-on-write
+    /// filesystem).</summary>
+    public static Script Copy(Neo4jWorkbench bench, Neo4jDataDirectory directory)
+    {
+        var (live, copy) = (Neo4jStoreLayout.Live(bench.Target.Database), directory.Layout);
+        // A database that never wrote a transaction log has none to copy: `test -e` says whether that is why.
+        Script Copy(string source, string destination) => Script.Of(new RunCommand(
+            bench.Exec(["cp", "-a", "--reflink=auto", "-T", source, destination]),
+            Judges.RequireUnlessMissing($"Could not copy {source} to {destination} in Neo4j's " +
+                $"volume", bench.Exec(["test", "-e", source]))));
+        return Script.SideBySide(Copy(live.Store, copy.Store), Copy(live.Transactions, copy.Transactions));
     }
-
-    /// <summary>What <see cref="RemoveAsync"/> runs.</summary>
-    public PlannedCommand RemovePlan(Neo4jTarget target, Neo4jDataDirectory directory) => docker.Spec(RemoveArgs(target.Container, directory.Path));
 
     /// <summary>
     /// Removes the directory through the server's container (it shares the volume and outlives any workbench),
-    /// whatever the caller's token says, and drops it from the journal. A server that is not running keeps it
+    /// whatever the run's token says, and drops it from the journal. A server that is not running keeps it
     /// in the journal: the next run removes it.
     /// </summary>
-    public async Task RemoveAsync(Neo4jTarget target, string root, Neo4jDataDirectory directory)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        if (await RemoveDirectoryAsync(docker, target.Container, directory.Path, deadline.Token))
+    public Script Remove(Neo4jTarget target, string root, Neo4jDataDirectory directory) =>
+        Script.Of(new RunCommand(docker.Spec(RemoveArgs(target.Container, directory.Path)), (result, _) =>
         {
-            journal.RemoveScratch(root, target.Container.Name, directory.Path);
-            return;
-        }
+            if (result.Succeeded)
+            {
+                journal.RemoveScratch(root, target.Container.Name, directory.Path);
+            }
+            else
+            {
+                logger.LogError("Could not remove {Path} from Neo4j's volume; the next summit-dr run removes it", directory.Path);
+            }
 
-        logger.LogError("Could not remove {Path} from Neo4j's volume; the next summit-dr run removes it", directory.Path);
-    }
+            return Task.CompletedTask;
+        })).Uninterrupted(TimeSpan.FromMinutes(10));
 
-    /// <summary>Removes a scratch directory (never anything outside <see cref="Neo4jDataDirectory.Prefix"/>) through a running container.</summary>
-    internal static async Task<bool> RemoveDirectoryAsync(DockerCli docker, ContainerInfo container, string path, CancellationToken cancellationToken)
+    /// <summary>Removes a scratch directory (never anything outside <see cref="Neo4jDataDirectory.Prefix"/>) through a running
+    /// container.</summary>
+    internal static async Task<bool> RemoveDirectoryAsync(
+        DockerCli docker, ContainerInfo container, string path, CancellationToken cancellationToken)
     {
         // A container that is not running refuses the exec: the directory stays recorded for the next run.
         return IsScratch(path) && (await docker.RunAsync(docker.Spec(RemoveArgs(container, path)), cancellationToken)).Succeeded;
@@ -170,8 +169,10 @@ public sealed class Neo4jScratch(DockerCli docker, StopJournal journal, IOptions
 
     private static long? LastNumber(string output, int column)
     {
-        var fields = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()?.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-        return fields is not null && fields.Length > column && long.TryParse(fields[column], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
+        var fields = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()?.Split(
+            [' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        return fields is not null && fields.Length > column
+            && long.TryParse(fields[column], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
     }
 }
 

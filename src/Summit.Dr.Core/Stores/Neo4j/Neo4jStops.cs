@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Summit.Dr.Engine.Docker;
 using Summit.Dr.Errors;
@@ -7,64 +6,38 @@ using Summit.Dr.Steps;
 namespace Summit.Dr.Stores.Neo4j;
 
 /// <summary>Neo4j's downtime: it is stopped for some work and started again whatever happened (invariant 2).</summary>
-public sealed class Neo4jStops(Neo4jQueries queries, DockerCli docker, StopJournal journal, TimeProvider time, ILogger<Neo4jStops> logger)
+public sealed class Neo4jStops(
+    Neo4jQueries queries, DockerCli docker, StopJournal journal, ScriptRunner scripts, TimeProvider time, ILogger<Neo4jStops> logger)
 {
     /// <summary>
     /// Stops Neo4j if it runs, does <paramref name="work"/>, and starts it again whatever happened (failure,
     /// cancellation), waiting until it answers. When the work failed, <paramref name="bench"/> is removed
     /// first: a command still running in it would hold the store lock. The restart's own error is joined to
-    /// the work's, never replaces it. A server that was stopped before is left stopped. Returns when Neo4j went
-    /// down and came back.
+    /// the work's, never replaces it. A server that was stopped before is left stopped. Hands over when Neo4j
+    /// went down and came back (null when it was not running).
     /// </summary>
-    public async Task<Neo4jDowntime?> WhileStoppedAsync(Neo4jTarget target, string journalRoot, Func<Task> work, Neo4jWorkbench? bench = null)
-    {
-        var downtime = target.Container.Running ? new Neo4jDowntime(queries, docker, journal, target, journalRoot, time, logger) : null;
-        Exception? failure = null;
-        try
-        {
-            if (downtime is not null)
-            {
-                await downtime.StopAsync();
-            }
-
-            await work();
-        }
-        catch (Exception ex)
-        {
-            failure = ex;
-            if (bench is not null)
-            {
-                await bench.DisposeAsync();
-            }
-        }
-
-        var restartFailure = downtime is null ? null : await downtime.RestartAsync();
-        if (restartFailure is not null)
-        {
-            throw failure is null
-                ? restartFailure
-                : new OperationFailedException($"{(failure is OperationCanceledException ? "Interrupted." : failure.Message)} {restartFailure.Message}", restartFailure);
-        }
-
-        if (failure is not null)
-        {
-            ExceptionDispatchInfo.Capture(failure).Throw();
-        }
-
-        return downtime;
-    }
-
-    /// <summary>What <see cref="WhileStoppedAsync"/> runs around <paramref name="work"/>: the journal, the stop, the work, the start and the wait.</summary>
-    public StepPlan Plan(Neo4jTarget target, string journalRoot, StepPlan work)
+    public Script WhileStopped(Neo4jTarget target, string journalRoot, Script work, Neo4jWorkbench? bench, Action<Neo4jDowntime?> ended)
     {
         if (!target.Container.Running)
         {
-            return work.With($"Neo4j container {target.Container.Name} is not running: the work runs offline and it stays stopped");
+            return Script.Say($"Neo4j container {target.Container.Name} is not running: the work runs offline and it stays stopped")
+                .Then(work)
+                .Then(Script.Do(() => ended(null)));
         }
 
-        return StepPlan.Note($"journal {StopJournal.PathIn(journalRoot)}: the next summit-dr run starts Neo4j again if this one dies")
-            .Then(docker.Spec(DockerArgs.Stop(target.Container.Name, queries.StopTimeout)))
+        var downtime = new Neo4jDowntime(queries, docker, journal, target, journalRoot, time, logger);
+        return downtime.Stop()
             .Then(work)
-            .Then(queries.StartPlan(target));
+            .Finally(
+                downtime.Restart().Then(Script.Do(() => ended(downtime))),
+                onFailure: bench is null ? null : Script.InProcess("remove the workbench", async _ => await bench.DisposeAsync()),
+                join: (failure, restart) =>
+                    new OperationFailedException($"{(failure is OperationCanceledException ? "Interrupted." : failure.Message)} " +
+                        $"{restart.Message}", restart));
     }
+
+    /// <summary><see cref="WhileStopped"/> outside any step (putting a store back in undo or a rollback).</summary>
+    public Task WhileStoppedAsync(
+        Neo4jTarget target, string journalRoot, Script work, Neo4jWorkbench? bench, CancellationToken cancellationToken) =>
+        scripts.RunAsync(WhileStopped(target, journalRoot, work, bench, _ => { }), cancellationToken);
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Summit.Dr.Engine.Docker;
-using Summit.Dr.Errors;
 using Summit.Dr.Steps;
 
 namespace Summit.Dr.Stores.Neo4j;
@@ -12,86 +11,61 @@ namespace Summit.Dr.Stores.Neo4j;
 /// </summary>
 public sealed class Neo4jStoreMoves(DockerCli docker, ILogger<Neo4jStoreMoves> logger)
 {
-    /// <summary>What <see cref="MoveStoreAsideAsync"/> runs.</summary>
-    public StepPlan MoveAsidePlan(Neo4jWorkbench bench, string kept) =>
-        MovePlan(bench, Neo4jStoreLayout.Live(bench.Target.Database), Neo4jStoreLayout.Kept(kept, bench.Target.Database));
-
     /// <summary>
     /// Moves the (stopped) database's store and transaction logs aside under the name <paramref name="kept"/>,
     /// in the same volume and outside /data/databases, so Neo4j never takes them for a database: two renames,
     /// not a copy.
     /// </summary>
-    public Task MoveStoreAsideAsync(Neo4jWorkbench bench, string kept, CancellationToken cancellationToken) =>
-        MoveStoreAsync(bench, Neo4jStoreLayout.Live(bench.Target.Database), Neo4jStoreLayout.Kept(kept, bench.Target.Database), cancellationToken);
-
-    /// <summary>What <see cref="MoveStagedInAsync"/> runs.</summary>
-    public StepPlan MoveStagedInPlan(Neo4jWorkbench bench, Neo4jStoreLayout staged) => MovePlan(bench, staged, Neo4jStoreLayout.Live(bench.Target.Database));
+    public static Script MoveAside(Neo4jWorkbench bench, string kept) =>
+        Move(bench, Neo4jStoreLayout.Live(bench.Target.Database), Neo4jStoreLayout.Kept(kept, bench.Target.Database));
 
     /// <summary>Renames a store loaded into a staging directory of the same volume into place (the live one was moved aside).</summary>
-    public Task MoveStagedInAsync(Neo4jWorkbench bench, Neo4jStoreLayout staged, CancellationToken cancellationToken) =>
-        MoveStoreAsync(bench, staged, Neo4jStoreLayout.Live(bench.Target.Database), cancellationToken);
+    public static Script MoveStagedIn(Neo4jWorkbench bench, Neo4jStoreLayout staged) =>
+        Move(bench, staged, Neo4jStoreLayout.Live(bench.Target.Database));
 
     /// <summary>Puts a store kept aside back in place: what is in place now goes to <paramref name="discard"/> first.</summary>
-    public async Task PutStoreBackAsync(Neo4jWorkbench bench, string kept, string discard, CancellationToken cancellationToken)
+    public static Script PutStoreBack(Neo4jWorkbench bench, string kept, string discard)
     {
         var database = bench.Target.Database;
-        await MoveStoreAsync(bench, Neo4jStoreLayout.Live(database), Neo4jStoreLayout.Kept(discard, database), cancellationToken);
-        await MoveStoreAsync(bench, Neo4jStoreLayout.Kept(kept, database), Neo4jStoreLayout.Live(database), cancellationToken);
-    }
-
-    /// <summary>What <see cref="RemoveKeptAsync"/> runs.</summary>
-    public PlannedCommand RemoveKeptPlan(Neo4jWorkbench bench, string kept)
-    {
-        var layout = Neo4jStoreLayout.Kept(kept, bench.Target.Database);
-        return docker.Spec(bench.ExecArgs(["rm", "-rf", layout.Store, layout.Transactions]));
+        return Move(bench, Neo4jStoreLayout.Live(database), Neo4jStoreLayout.Kept(discard, database))
+            .Then(Move(bench, Neo4jStoreLayout.Kept(kept, database), Neo4jStoreLayout.Live(database)));
     }
 
     /// <summary>Removes a store kept (or discarded) under the name <paramref name="kept"/> from the volume.</summary>
-    public async Task RemoveKeptAsync(Neo4jWorkbench bench, string kept, CancellationToken cancellationToken)
+    public static Script RemoveKept(Neo4jWorkbench bench, string kept)
     {
         var layout = Neo4jStoreLayout.Kept(kept, bench.Target.Database);
-        Neo4jDumps.Require(await bench.ExecAsync(["rm", "-rf", layout.Store, layout.Transactions], cancellationToken), $"Could not remove {layout.Store} from Neo4j's volume");
+        return Script.Run(bench.Exec(["rm", "-rf", layout.Store, layout.Transactions]), $"Could not remove {layout.Store} from Neo4j's " +
+            $"volume");
     }
 
     /// <summary>Bytes of the store kept under the name <paramref name="kept"/>, or null when it cannot be measured.</summary>
     public async Task<long?> KeptSizeAsync(string container, string database, string kept, CancellationToken cancellationToken)
     {
         var layout = Neo4jStoreLayout.Kept(kept, database);
-        var result = await docker.RunAsync(docker.Spec(DockerArgs.Exec(container, ["du", "-s", "-k", "-c", layout.Store, layout.Transactions])), cancellationToken);
+        var result = await docker.RunAsync(
+            docker.Spec(DockerArgs.Exec(container, ["du", "-s", "-k", "-c", layout.Store, layout.Transactions])), cancellationToken);
         // With -c the last line is the total of what exists; a store without transaction logs still counts.
         var total = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()?.Split('\t')[0].Trim();
         return long.TryParse(total, NumberStyles.Integer, CultureInfo.InvariantCulture, out var kib) && kib > 0 ? kib * 1024 : null;
     }
 
-    /// <summary>Removes the containers a killed run may have left holding the store lock (dump and load: the names of earlier versions).</summary>
+    /// <summary>Removes the containers a killed run may have left holding the store lock (dump and load: the names of earlier
+    /// versions).</summary>
     public async Task RemoveLeftoverOneOffsAsync(string container)
     {
-        foreach (var purpose in new[] { "admin", "dump", "load" })
+        foreach (var purpose in new[] { Purposes.Admin, Purposes.Safety, "dump", "load" })
         {
             await Neo4jWorkbench.RemoveQuietlyAsync(docker, Neo4jOneOffs.Name(purpose, container), logger);
         }
     }
 
-    private StepPlan MovePlan(Neo4jWorkbench bench, Neo4jStoreLayout from, Neo4jStoreLayout to) => StepPlan.Of(
-        new PlannedCommand(docker.Spec(bench.ExecArgs(["mv", "-T", from.Store, to.Store]))),
-        new PlannedCommand(docker.Spec(bench.ExecArgs(["mv", "-T", from.Transactions, to.Transactions]))) { Note = "beside the move above, at the same time" });
-
     /// <summary>The store and its transaction logs, side by side: two renames within the volume.</summary>
-    private static async Task MoveStoreAsync(Neo4jWorkbench bench, Neo4jStoreLayout from, Neo4jStoreLayout to, CancellationToken cancellationToken)
-    {
-        async Task Move(string source, string destination)
-        {
-            var result = await bench.ExecAsync(["mv", "-T", source, destination], cancellationToken);
-            // A database that never wrote a transaction log has none to move: `test -e` says whether that is why.
-            if (!result.Succeeded && (await bench.ExecAsync(["test", "-e", source], cancellationToken)).Succeeded)
-            {
-                throw new OperationFailedException($"Could not move {source} to {destination} in Neo4j's volume: {result.ErrorSummary}");
-            }
-        }
+    private static Script Move(Neo4jWorkbench bench, Neo4jStoreLayout from, Neo4jStoreLayout to) =>
+        Script.SideBySide(Rename(bench, from.Store, to.Store), Rename(bench, from.Transactions, to.Transactions));
 
-        // The store first, then its logs: a step's commands are recorded in the order they run.
-        var store = Move(from.Store, to.Store);
-        var transactions = Move(from.Transactions, to.Transactions);
-        await Task.WhenAll(store, transactions);
-    }
+    /// <summary>A database that never wrote a transaction log has none to move: `test -e` says whether that is why it failed.</summary>
+    private static Script Rename(Neo4jWorkbench bench, string source, string destination) => Script.Of(
+        new RunCommand(bench.Exec(["mv", "-T", source, destination]), Judges.RequireUnlessMissing($"Could not move {source} to " +
+            $"{destination} in Neo4j's volume", bench.Exec(["test", "-e", source]))));
 }

@@ -14,7 +14,9 @@ public sealed record Neo4jTarget(
 {
     /// <summary>For a dry run: the configured server, with what only docker could tell shown as placeholders.</summary>
     public static Neo4jTarget Planned(Neo4jOptions options) => new(
-        new ContainerInfo(options.Container, options.Container, $"<image of {options.Container}>", true, "running", new Dictionary<string, string>(), new Dictionary<string, string>()),
+        new ContainerInfo(
+            options.Container, options.Container, $"<image of {options.Container}>", true, "running", new Dictionary<string, string>(),
+            new Dictionary<string, string>()),
         options.Database,
         null,
         Neo4jVersions.SyntaxFor(null, options.AdminSyntax),

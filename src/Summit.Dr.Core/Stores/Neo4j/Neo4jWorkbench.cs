@@ -48,109 +48,155 @@ public sealed class Neo4jWorkbench : IAsyncDisposable
     /// <summary>Who runs the commands: the owner of the store.</summary>
     public string User => Neo4jOneOffs.StoreOwner(Target.Container);
 
-    public static string NameFor(string container) => Neo4jOneOffs.Name("admin", container);
+    /// <summary>
+    /// Its name: the purpose and the server's. A restore's is `admin`; the safety backup a restore takes has one of its
+    /// own (`safety`), so that the restore's, idle beside it, stays.
+    /// </summary>
+    public static string NameFor(string container, string purpose = Purposes.Admin) => Neo4jOneOffs.Name(purpose, container);
 
     /// <summary>The `docker run -d` that starts it; a dry run prints the same.</summary>
-    public static IReadOnlyList<string> RunArgs(Neo4jTarget target, BindMount? mount) =>
+    public static IReadOnlyList<string> RunArgs(Neo4jTarget target, BindMount? mount, string purpose = Purposes.Admin) =>
     [
-        "run", "-d", "--rm", "--network", "none", "--name", NameFor(target.Container.Name),
+        "run", "-d", "--rm", "--network", "none", "--name", NameFor(target.Container.Name, purpose),
         .. Neo4jOneOffs.ServerUser(target.Container) is { } user ? new[] { "--user", user } : [],
         // Beside a drill's scratch server it carries the drill's labels, as everything a drill creates does.
-        .. target.Container.Labels.Where(l => l.Key.StartsWith("summit-dr.drill", StringComparison.Ordinal)).OrderBy(l => l.Key, StringComparer.Ordinal).SelectMany(l => new[] { "--label", $"{l.Key}={l.Value}" }),
+        .. target.Container.Labels.Where(l => l.Key.StartsWith("summit-dr.drill", StringComparison.Ordinal)).OrderBy(
+            l => l.Key, StringComparer.Ordinal).SelectMany(l => new[] { "--label", $"{l.Key}={l.Value}" }),
         "--volumes-from", target.Container.Name,
         .. mount is null ? Array.Empty<string>() : ["--mount", mount.Argument],
         target.Container.Image, "sleep", "86400",
     ];
 
     /// <summary>A workbench a dry run plans with: nothing is started, and disposing it records its removal.</summary>
-    internal static Neo4jWorkbench Planned(DockerCli docker, Neo4jTarget target, bool seesMount, ILogger logger) =>
-        new(docker, target, NameFor(target.Container.Name), seesMount, logger);
-
-    /// <summary>What <see cref="StartAsync"/> runs: the start, the mount probe and the readiness poll.</summary>
-    internal static StepPlan StartPlan(DockerCli docker, Neo4jTarget target, BindMount? mount, string? probeFile)
-    {
-        var name = NameFor(target.Container.Name);
-        var plan = StepPlan.Of(new PlannedCommand(docker.Spec(RunArgs(target, mount))) { Note = "the container neo4j-admin runs in, beside the server and sharing its volumes" });
-        if (mount is not null && probeFile is not null)
-        {
-            plan = plan.Then(new PlannedCommand(docker.Spec(ProbeArgs(name, probeFile))) { Note = "does the engine see this machine's file? (else the dump travels through the docker CLI)" });
-        }
-
-        return plan.Then(new PlannedCommand(docker.Spec(ReadyArgs(name))) { Repeats = true, Note = "until the image's entrypoint has handed over" });
-    }
+    internal static Neo4jWorkbench Planned(DockerCli docker, Neo4jTarget target, bool seesMount, string purpose, ILogger logger) =>
+        new(docker, target, NameFor(target.Container.Name, purpose), seesMount, logger);
 
     /// <summary>
-    /// Starts it and waits until the image's entrypoint has handed over to `sleep`. <paramref name="mount"/>
-    /// (a directory or file of this machine, at <see cref="MountPoint"/>) is probed with <paramref name="probe"/>:
-    /// the container must see that file with the same size and modification time as this process does.
+    /// Starts it and waits until the image's entrypoint has handed over to `sleep`, then hands it to <paramref name="started"/>.
+    /// <paramref name="mount"/> (a directory or file of this machine, at <see cref="MountPoint"/>) is probed with
+    /// <paramref name="probe"/>: the container must see that file with the same size and modification time as this
+    /// process does. A leftover of a killed run that holds the name is removed and the start tried again; an engine
+    /// that refuses the mount (a remote one) gets the container without it.
     /// </summary>
-    internal static async Task<Neo4jWorkbench> StartAsync(
-        DockerCli docker, Neo4jTarget target, BindMount? mount, (string HostFile, string ContainerFile)? probe, TimeSpan readyTimeout, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    internal static Script Start(
+        DockerCli docker, Neo4jTarget target, BindMount? mount, (string HostFile, string ContainerFile)? probe, string purpose,
+            TimeSpan readyTimeout, ILogger logger, Action<Neo4jWorkbench> started)
     {
-        var name = NameFor(target.Container.Name);
-        var result = await docker.RunAsync(docker.Spec(RunArgs(target, mount)), cancellationToken);
-        if (result.ExitCode == DockerExit.DaemonError && await docker.InspectAsync(name, cancellationToken) is not null)
+        var name = NameFor(target.Container.Name, purpose);
+        var mounted = mount;
+        var sees = false;
+        var start = new RunCommand(docker.Spec(RunArgs(target, mount, purpose)), async (result, context) =>
         {
-            // A leftover of a run that was killed holds the name.
-            await docker.RemoveIfPresentAsync(name, cancellationToken);
-            result = await docker.RunAsync(docker.Spec(RunArgs(target, mount)), cancellationToken);
-        }
-
-        if (result.ExitCode == DockerExit.DaemonError && mount is not null)
-        {
-            // A remote engine, or summit-dr in a container: the engine has no such path. Without the mount it starts.
-            var unmounted = await docker.RunAsync(docker.Spec(RunArgs(target, null)), cancellationToken);
-            if (unmounted.Succeeded)
+            if (result.ExitCode == DockerExit.DaemonError && await docker.InspectAsync(name, context.CancellationToken) is not null)
             {
-                logger.LogDebug("The engine refused the bind mount of {Path} ({Error}); it starts without it", mount.Source, result.ErrorSummary);
-                (result, mount) = (unmounted, null);
+                // A leftover of a run that was killed holds the name.
+                await docker.RemoveIfPresentAsync(name, anonymousVolumes: false, context.CancellationToken);
+                result = await context.RunAsync(docker.Spec(RunArgs(target, mount, purpose)));
             }
-        }
 
-        if (!result.Succeeded)
-        {
-            await RemoveQuietlyAsync(docker, name, logger);
-            throw new OperationFailedException($"Could not start a container of Neo4j's image {target.Container.Image} beside '{target.Container.Name}': {result.ErrorSummary}");
-        }
+            if (result.ExitCode == DockerExit.DaemonError && mount is not null)
+            {
+                // A remote engine, or summit-dr in a container: the engine has no such path. Without the mount it starts.
+                var unmounted = await context.RunAsync(docker.Spec(RunArgs(target, null, purpose)));
+                if (unmounted.Succeeded)
+                {
+                    logger.LogDebug("The engine refused the bind mount of {Path} ({Error}); it starts without " +
+                        "it", mount.Source, result.ErrorSummary);
+                    (result, mounted) = (unmounted, null);
+                }
+            }
 
-        var bench = new Neo4jWorkbench(docker, target, name, seesMount: false, logger);
-        try
+            if (!result.Succeeded)
+            {
+                await RemoveQuietlyAsync(docker, name, logger);
+                throw new OperationFailedException($"Could not start a container of Neo4j's image {target.Container.Image} beside " +
+                    $"'{target.Container.Name}': {result.ErrorSummary}");
+            }
+        })
+        { Note = "the container neo4j-admin runs in, beside the server and sharing its volumes" };
+
+        var script = Script.Of(start);
+        if (mount is not null && probe is { } p)
         {
             // The probe first: by the time it answers, the entrypoint has usually handed over already.
-            var sees = mount is not null && probe is { } p && await bench.SeesAsync(p.HostFile, p.ContainerFile, cancellationToken);
-            await bench.WaitUntilReadyAsync(readyTimeout, time, cancellationToken);
-            if (mount is not null && !sees)
+            script = script.Then(new RunCommand(docker.Spec(ProbeArgs(name, p.ContainerFile)), (result, _) =>
             {
-                logger.LogInformation("The docker engine does not see {Path} (a remote engine, or summit-dr running in a container): the Neo4j dump travels through the docker CLI", mount.Source);
+                sees = mounted is not null && result.Succeeded && result.StandardOutput.Trim() == Stamp(p.HostFile);
+                return Task.CompletedTask;
+            })
+            {
+                Note = "does the engine see this machine's file? (else the dump travels through the docker CLI)",
+                // An engine that refused the mount started the container without it: there is nothing to probe.
+                Through = async (spec, run, _) =>
+                {
+                    if (mounted is not null)
+                    {
+                        await run(spec);
+                    }
+                },
+            });
+        }
+
+        ProcessResult? last = null;
+        var ready = new PollCommand(docker.Spec(ReadyArgs(name)), async (result, context) =>
+        {
+            last = result;
+            if (result.Succeeded || DockerExit.IsMissingProgram(result.ExitCode))
+            {
+                // Ready, or an image without pgrep: nothing to wait for.
+                return true;
             }
 
-            return new Neo4jWorkbench(docker, target, name, sees, logger);
-        }
-        catch
-        {
-            await bench.DisposeAsync();
-            throw;
-        }
+            return result.StandardError.Length > 0 && await docker.InspectAsync(name, context.CancellationToken) is not { Running: true }
+                ? throw new OperationFailedException($"The container of Neo4j's image {target.Container.Image} beside " +
+                    $"'{target.Container.Name}' exited at once: {result.ErrorSummary}")
+                : false;
+        }, PollInterval, readyTimeout, () => new OperationFailedException($"The container of Neo4j's image beside " +
+            $"'{target.Container.Name}' did not get ready within {readyTimeout.TotalSeconds:0} s: {last?.ErrorSummary}"))
+        { Note = "until the image's entrypoint has handed over" };
+
+        return script.Then(ready)
+            .Then(Script.InProcess("the workbench is ready", () =>
+            {
+                if (mounted is not null && !sees)
+                {
+                    logger.LogInformation("The docker engine does not see {Path} (a remote engine, or summit-dr running in a container): " +
+                        "the Neo4j dump travels through the docker CLI", mounted.Source);
+                }
+
+                started(new Neo4jWorkbench(docker, target, name, sees, logger));
+            }))
+            .Finally(Script.Empty, onFailure: Script.InProcess("remove the workbench", _ => RemoveQuietlyAsync(docker, name, logger)));
     }
 
-    /// <summary>Runs a command in it as the store's owner; a non-zero exit is returned, not thrown.</summary>
-    public Task<ProcessResult> ExecAsync(IReadOnlyList<string> command, CancellationToken cancellationToken, Stream? input = null, Stream? output = null) =>
-        _docker.RunAsync(_docker.Spec(ExecArgs(command, input is not null)) with { StandardInput = input, StandardOutput = output }, cancellationToken);
-
-    public IReadOnlyList<string> ExecArgs(IReadOnlyList<string> command, bool interactive = false) => ExecArgs(Target, command, interactive);
-
-    /// <summary>The `docker exec` that runs <paramref name="command"/> in the workbench of <paramref name="target"/>; a dry run prints the same.</summary>
-    public static IReadOnlyList<string> ExecArgs(Neo4jTarget target, IReadOnlyList<string> command, bool interactive = false) =>
-        ["exec", .. interactive ? new[] { "-i" } : [], "--user", Neo4jOneOffs.StoreOwner(target.Container), NameFor(target.Container.Name), .. command];
+    /// <summary>The `docker exec` that runs <paramref name="command"/> in it; a dry run prints the same.</summary>
+    public IReadOnlyList<string> ExecArgs(IReadOnlyList<string> command, bool interactive = false) =>
+        ["exec", .. interactive ? new[] { "-i" } : [], "--user", Neo4jOneOffs.StoreOwner(Target.Container), Name, .. command];
 
     /// <summary>The readiness probe: the image's entrypoint has handed over once `sleep` runs.</summary>
     public static IReadOnlyList<string> ReadyArgs(string name) => ["exec", name, "pgrep", "-x", "sleep"];
 
     /// <summary>The mount probe: size and modification time of a file as the container sees it.</summary>
-    public static IReadOnlyList<string> ProbeArgs(string name, string containerFile) => ["exec", name, "stat", "-c", "%s:%Y", containerFile];
+    public static IReadOnlyList<string> ProbeArgs(string name, string containerFile) =>
+        ["exec", name, "stat", "-c", "%s:%Y", containerFile];
 
-    /// <summary>What disposing it runs.</summary>
-    public PlannedCommand RemovePlan() => _docker.Spec(DockerArgs.RemoveForce(Name));
+    /// <summary>A command in it as the store's owner.</summary>
+    public ProcessSpec Exec(IReadOnlyList<string> command, bool interactive = false) => _docker.Spec(ExecArgs(command, interactive));
+
+    /// <summary>
+    /// Removes it, whatever the run's token says: a command still running in it would hold the store lock. A
+    /// failure is logged with what to run, not thrown.
+    /// </summary>
+    public Script Remove() => Script.Of(new RunCommand(_docker.Spec(DockerArgs.RemoveForce(Name)), async (result, _) =>
+    {
+        Interlocked.Exchange(ref _disposed, 1);
+        using var cleanup = new CancellationTokenSource(CleanupTimeout);
+        if (!result.Succeeded && await _docker.InspectAsync(Name, cleanup.Token) is not null)
+        {
+            _logger.LogError("Could not remove the container {Name}: {Error}. Remove it with `docker rm -f " +
+                "{Name}`", Name, result.ErrorSummary, Name);
+        }
+    }));
 
     public async ValueTask DisposeAsync()
     {
@@ -166,7 +212,7 @@ public sealed class Neo4jWorkbench : IAsyncDisposable
         using var cleanup = new CancellationTokenSource(CleanupTimeout);
         try
         {
-            await docker.RemoveIfPresentAsync(name, cleanup.Token);
+            await docker.RemoveIfPresentAsync(name, anonymousVolumes: false, cleanup.Token);
         }
         catch (Exception ex) when (ex is OperationFailedException or OperationCanceledException or PreconditionException)
         {
@@ -174,33 +220,18 @@ public sealed class Neo4jWorkbench : IAsyncDisposable
         }
     }
 
-    /// <summary>The entrypoint may first have to `chown -R` a large store; the container is ready once `sleep` runs.</summary>
-    private async Task WaitUntilReadyAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    private static string Stamp(string hostFile)
     {
-        ProcessResult? last = null;
-        await Poll.UntilAsync(time, PollInterval, timeout, async token =>
-        {
-            last = await _docker.RunAsync(_docker.Spec(ReadyArgs(Name)), token);
-            if (last.Succeeded || DockerExit.IsMissingProgram(last.ExitCode))
-            {
-                // Ready, or an image without pgrep: nothing to wait for.
-                return (true, true);
-            }
-
-            if (last.StandardError.Length > 0 && await _docker.InspectAsync(Name, token) is not { Running: true })
-            {
-                throw new OperationFailedException($"The container of Neo4j's image {Target.Container.Image} beside '{Target.Container.Name}' exited at once: {last.ErrorSummary}");
-            }
-
-            return (false, false);
-        }, () => new OperationFailedException($"The container of Neo4j's image beside '{Target.Container.Name}' did not get ready within {timeout.TotalSeconds:0} s: {last?.ErrorSummary}"), cancellationToken);
-    }
-
-    private async Task<bool> SeesAsync(string hostFile, string containerFile, CancellationToken cancellationToken)
-    {
-        var result = await _docker.RunAsync(_docker.Spec(ProbeArgs(Name, containerFile)), cancellationToken);
         var info = new FileInfo(hostFile);
-        var expected = string.Create(CultureInfo.InvariantCulture, $"{info.Length}:{new DateTimeOffset(info.LastWriteTimeUtc).ToUnixTimeSeconds()}");
-        return result.Succeeded && result.StandardOutput.Trim() == expected;
+        return string.Create(
+            CultureInfo.InvariantCulture, $"{info.Length}:{new DateTimeOffset(info.LastWriteTimeUtc).ToUnixTimeSeconds()}");
     }
+}
+
+/// <summary>What a workbench serves, which its name says.</summary>
+public static class Purposes
+{
+    public const string Admin = "admin";
+
+    public const string Safety = "safety";
 }

@@ -95,7 +95,8 @@ public sealed class StopJournal
         var record = Read(root);
         if (record is null)
         {
-            return new StopJournalRecord(new ProcessIdentity(string.Empty, 0, DateTimeOffset.MinValue), File.GetLastWriteTimeUtc(path), []) { Damaged = true };
+            return new StopJournalRecord(
+                new ProcessIdentity(string.Empty, 0, DateTimeOffset.MinValue), File.GetLastWriteTimeUtc(path), []) { Damaged = true };
         }
 
         return !record.Owner.IsAlive() ? record : null;
@@ -104,7 +105,8 @@ public sealed class StopJournal
     /// <summary>Keeps a damaged journal beside the backups for inspection, out of the way of the next run.</summary>
     public string SetAside(string root)
     {
-        var aside = PathIn(root) + ".damaged-" + _time.GetUtcNow().ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
+        var aside = PathIn(root) + ".damaged-" + _time.GetUtcNow().ToString(
+            "yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
         File.Move(PathIn(root), aside, overwrite: true);
         return aside;
     }

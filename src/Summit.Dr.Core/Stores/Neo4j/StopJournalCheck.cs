@@ -37,7 +37,8 @@ public sealed partial class StopJournalCheck(PlatformDiscovery discovery, IOptio
 
             if (!IsScratch(scratch.Path))
             {
-                throw Refused(file, "scratch.path", scratch.Path, $"a scratch directory summit-dr makes, {Neo4jDataDirectory.Prefix}KIND-TIME");
+                throw Refused(file, "scratch.path", scratch.Path, $"a scratch directory summit-dr makes, " +
+                    $"{Neo4jDataDirectory.Prefix}KIND-TIME");
             }
         }
     }

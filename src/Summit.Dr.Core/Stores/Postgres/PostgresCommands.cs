@@ -59,14 +59,16 @@ public static class PostgresCommands
     public static IReadOnlyList<string> Rename(string user, string maintenance, IReadOnlyList<(string From, string To)> renames)
     {
         // VERBOSITY=verbose: an error carries its SQLSTATE, so a caller decides from the code, not the English.
-        var args = new List<string> { "psql", "-U", user, "-d", maintenance, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-v", "VERBOSITY=verbose" };
+        var args = new List<string> { "psql", "-U", user, "-d", maintenance, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-v",
+            "VERBOSITY=verbose" };
         foreach (var (from, _) in renames)
         {
             args.AddRange(["-c", $"ALTER DATABASE {Identifier(from)} ALLOW_CONNECTIONS false"]);
             args.AddRange(["-c", EndSessions(from)]);
         }
 
-        args.AddRange(["-c", "BEGIN; " + string.Concat(renames.Select(r => $"ALTER DATABASE {Identifier(r.From)} RENAME TO {Identifier(r.To)}; ")) + "COMMIT;"]);
+        args.AddRange(["-c", "BEGIN; " + string.Concat(renames.Select(r => $"ALTER DATABASE {Identifier(r.From)} RENAME TO " +
+            $"{Identifier(r.To)}; ")) + "COMMIT;"]);
         foreach (var (_, to) in renames)
         {
             args.AddRange(["-c", $"ALTER DATABASE {Identifier(to)} ALLOW_CONNECTIONS true"]);
@@ -77,17 +79,20 @@ public static class PostgresCommands
 
     /// <summary>Lets a database take connections again (after a rename that failed half way).</summary>
     public static IReadOnlyList<string> AllowConnections(string user, string maintenance, IEnumerable<string> databases) =>
-        ["psql", "-U", user, "-d", maintenance, "-X", "-q", .. databases.SelectMany(d => new[] { "-c", $"ALTER DATABASE {Identifier(d)} ALLOW_CONNECTIONS true" })];
+        ["psql", "-U", user, "-d", maintenance, "-X", "-q", .. databases.SelectMany(d => new[] { "-c", $"ALTER DATABASE {Identifier(d)} " +
+            $"ALLOW_CONNECTIONS true" })];
 
     /// <summary>The databases of the server, one per line.</summary>
     public static IReadOnlyList<string> ListDatabases(string user, string maintenance) =>
-        ["psql", "-U", user, "-d", maintenance, "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", "SELECT datname FROM pg_database ORDER BY 1"];
+        ["psql", "-U", user, "-d", maintenance, "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", "SELECT datname FROM pg_database ORDER " +
+            "BY 1"];
 
     /// <summary>Sizes in bytes of the named databases that exist, as `name<TAB>bytes` lines.</summary>
     public static IReadOnlyList<string> DatabaseSizes(string user, string maintenance, IEnumerable<string> databases) =>
     [
         "psql", "-U", user, "-d", maintenance, "-X", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1",
-        "-c", "SELECT datname, pg_database_size(datname) FROM pg_database WHERE datname IN (" + string.Join(", ", databases.Select(Literal)) + ")",
+        "-c", "SELECT datname, pg_database_size(datname) FROM pg_database WHERE datname IN " +
+            "(" + string.Join(", ", databases.Select(Literal)) + ")",
     ];
 
     /// <summary>A database to connect to for statements about another one: `postgres`, or `template1` when `postgres` is the one.</summary>
@@ -122,7 +127,8 @@ public static class PostgresCommands
 
     private const string RowsQuery =
         "SELECT 'rows', n.nspname || '.' || c.relname, " +
-        "(xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I', n.nspname, c.relname), false, true, '')))[1]::text::bigint " +
+        "(xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I', n.nspname, c.relname), false, true, " +
+            "'')))[1]::text::bigint " +
         "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace " +
         "WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' " +
         "ORDER BY 2";

@@ -15,83 +15,75 @@ namespace Summit.Dr.Stores.Postgres;
 /// so a dump swapped in the backup after its check never reaches it. Written, read and removed as the data
 /// directory's owner, never as root; one left by a killed run is replaced by the next.
 /// </summary>
-public sealed class PostgresIncoming(DockerCli docker, ArtifactCopy copy, ILogger<PostgresIncoming> logger)
+public sealed class PostgresIncoming(DockerCli docker, ArtifactCopy copy, ScriptRunner scripts, ILogger<PostgresIncoming> logger)
 {
     public const string FileName = "summit-dr-incoming.dump";
 
-    /// <summary>What a dry run shows for the owner it has not asked.</summary>
-    private const string PlannedOwner = "<owner>";
-
     public static string PathIn(ContainerInfo container) => PostgresWorkbench.DataDirectoryOf(container) + "/" + FileName;
 
-    public ProcessSpec OwnerSpec(ContainerInfo container) =>
-        docker.Spec(DockerArgs.Exec(container.Name, ["stat", "-c", "%u:%g", PostgresWorkbench.DataDirectoryOf(container)]));
-
-    public ProcessSpec CopySpec(IncomingDump dump) =>
-        docker.Spec(DockerArgs.Exec(dump.Container, ["dd", "of=" + dump.Path, "bs=1048576"], interactive: true, user: dump.Owner));
-
-    public ProcessSpec RemoveSpec(IncomingDump dump) => docker.Spec(DockerArgs.Exec(dump.Container, ["rm", "-f", dump.Path], user: dump.Owner));
-
-    /// <summary>What <see cref="CopyAsync"/> runs.</summary>
-    public StepPlan CopyPlan(ContainerInfo container, string artifact)
+    /// <summary>Who owns PostgreSQL's data directory (`uid:gid`), which the copy is written, read and removed as; a question.</summary>
+    public async Task<string> OwnerAsync(ContainerInfo container, CancellationToken cancellationToken)
     {
-        var planned = Planned(container);
-        return StepPlan.Of(
-            OwnerSpec(container),
-            new PlannedCommand(RemoveSpec(planned)) { Note = "one a killed run left" },
-            new PlannedCommand(CopySpec(planned)) { Note = $"< {artifact}, read once; its size and SHA-256 must be the manifest's before anything runs it" });
+        var owner = await docker.RunAsync(
+            docker.Spec(DockerArgs.Exec(container.Name, ["stat", "-c", "%u:%g", PostgresWorkbench.DataDirectoryOf(container)])),
+            cancellationToken);
+        return owner.Succeeded && owner.StandardOutput.Contains(':', StringComparison.Ordinal)
+            ? owner.StandardOutput.Trim()
+            : throw new OperationFailedException($"Cannot read the owner of {PostgresWorkbench.DataDirectoryOf(container)} in " +
+                $"'{container.Name}': {owner.ErrorSummary}");
     }
 
-    /// <summary>The copy a dry run plans with.</summary>
-    public static IncomingDump Planned(ContainerInfo container) => new(container.Name, PlannedOwner, PathIn(container));
+    /// <summary>Where the copy goes in <paramref name="container"/>, written as <paramref name="owner"/>.</summary>
+    public static IncomingDump For(ContainerInfo container, string owner) => new(container.Name, owner, PathIn(container));
 
-    /// <summary>Copies the backup's dump into <paramref name="container"/>'s data volume; refused (exit 4, the copy removed) unless it is the manifest's.</summary>
-    public async Task<IncomingDump> CopyAsync(ContainerInfo container, OpenedBackup opened, RunningStep? step, CancellationToken cancellationToken)
-    {
-        var owner = await docker.RunAsync(OwnerSpec(container), cancellationToken);
-        if (!owner.Succeeded || !owner.StandardOutput.Contains(':', StringComparison.Ordinal))
-        {
-            throw new OperationFailedException($"Cannot read the owner of {PostgresWorkbench.DataDirectoryOf(container)} in '{container.Name}': {owner.ErrorSummary}");
-        }
+    /// <summary>
+    /// Copies the backup's dump into the data volume (one a killed run left is replaced); refused (exit 4, the copy
+    /// removed) unless it is the manifest's.
+    /// </summary>
+    public Script Copy(IncomingDump dump, OpenedBackup opened) =>
+        Script.Of(new RunCommand(RemoveSpec(dump), Judging($"remove {dump.Path} in '{dump.Container}'")) { Note = "one a killed run left" })
+            .Then(new RunCommand(CopySpec(dump), Judging($"copy {BackupLayout.PostgresFile} into '{dump.Container}'"))
+            {
+                Note = $"< {Path.Combine(opened.Directory, BackupLayout.PostgresFile)}, read once; its size and SHA-256 must be the " +
+                    $"manifest's before anything runs it",
+                Through = copy.Feeding(opened, BackupComponent.Postgres),
+            })
+            .Finally(Script.Empty, onFailure: Script.InProcess("remove the copy", _ => RemoveAsync(dump)));
 
-        var dump = new IncomingDump(container.Name, owner.StandardOutput.Trim(), PathIn(container));
-        await RequireAsync(RemoveSpec(dump), $"remove {dump.Path} in '{container.Name}'", cancellationToken);
-        try
-        {
-            await copy.IntoAsync(opened, BackupComponent.Postgres, async (source, token) =>
-                await RequireAsync(CopySpec(dump) with { StandardInput = source }, $"copy {BackupLayout.PostgresFile} into '{container.Name}'", token), step, cancellationToken);
-        }
-        catch
-        {
-            await RemoveAsync(dump);
-            throw;
-        }
+    /// <summary>Removes the copy, on a deadline of its own (the run's token may be cancelled already).</summary>
+    public Script Remove(IncomingDump dump) =>
+        Script.Of(new RunCommand(RemoveSpec(dump), Judging($"remove {dump.Path}"))).Uninterrupted(TimeSpan.FromSeconds(60));
 
-        return dump;
-    }
-
-    /// <summary>Removes the copy on a deadline of its own (the run's token may be cancelled already); a failure is said, not thrown.</summary>
+    /// <summary><see cref="Remove"/> outside any step; a failure is said, not thrown: the next restore replaces the copy.</summary>
     public async Task RemoveAsync(IncomingDump dump)
     {
-        using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         try
         {
-            await RequireAsync(RemoveSpec(dump), $"remove {dump.Path}", cleanup.Token);
+            await scripts.RunAsync(Remove(dump), CancellationToken.None);
         }
         catch (Exception ex) when (ex is SummitDrException or OperationCanceledException)
         {
-            logger.LogWarning("Could not remove {Path} in {Container}: {Error}. The next restore replaces it", dump.Path, dump.Container, ex.Message);
+            logger.LogWarning("Could not remove {Path} in {Container}: {Error}. The next restore replaces " +
+                "it", dump.Path, dump.Container, ex.Message);
         }
     }
 
-    private async Task RequireAsync(ProcessSpec spec, string what, CancellationToken cancellationToken)
+    private ProcessSpec CopySpec(IncomingDump dump) =>
+        docker.Spec(DockerArgs.Exec(dump.Container, ["dd", "of=" + dump.Path, "bs=1048576"], interactive: true, user: dump.Owner));
+
+    private ProcessSpec RemoveSpec(IncomingDump dump) =>
+        docker.Spec(DockerArgs.Exec(dump.Container, ["rm", "-f", dump.Path], user: dump.Owner));
+
+    private static Func<ProcessResult, ScriptContext, Task> Judging(string what) => (result, _) =>
     {
-        var result = await docker.RunAsync(spec, cancellationToken);
         if (!result.Succeeded)
         {
             throw DiskFull.IsIn(result.StandardError)
-                ? new DiskFullException($"Could not {what}: PostgreSQL's volume is full ({result.ErrorSummary}). Nothing live was touched; free space there.")
+                ? new DiskFullException($"Could not {what}: PostgreSQL's volume is full ({result.ErrorSummary}). Nothing live was " +
+                    $"touched; free space there.")
                 : new OperationFailedException($"Could not {what}: {result.ErrorSummary}");
         }
-    }
+
+        return Task.CompletedTask;
+    };
 }

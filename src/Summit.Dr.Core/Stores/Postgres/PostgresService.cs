@@ -27,62 +27,44 @@ public sealed class PostgresService
 
     public string User => _options.User;
 
-    /// <summary>What <see cref="DumpCountingRowsAsync"/> runs: the session that exports its snapshot and counts the rows, and pg_dump in that snapshot.</summary>
-    public StepPlan DumpCountingRowsPlan(string container, string artifact) => StepPlan.Of(
-        new PlannedCommand(Exec(container, PostgresCommands.Session(_options.User, _options.Database), interactive: true)) { Note = "exports its snapshot, counts every table's rows in it, and stays open until pg_dump is done" },
-        new PlannedCommand(Exec(container, PostgresCommands.DumpInSnapshot(_options.User, _options.Database, "<snapshot>"))) { Note = "> " + artifact });
-
     /// <summary>
     /// `pg_dump -Fc` in the snapshot of a psql session that counts every table's rows in that same snapshot,
     /// so the counts are exactly the rows the dump holds, however busy the database is. The session's
-    /// transaction stays open until pg_dump is done (pg_dump imports the snapshot when it starts).
+    /// transaction stays open until pg_dump is done (pg_dump imports the snapshot when it starts). The dump's
+    /// bytes go where <paramref name="output"/> attaches them; the counts go to <paramref name="counted"/>.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, long>> DumpCountingRowsAsync(string container, Stream output, CancellationToken cancellationToken)
+    public Script DumpCountingRows(
+        string container, string artifact, Func<ProcessSpec, Func<ProcessSpec, Task<ProcessResult>>, ScriptContext, Task> output,
+            Action<IReadOnlyDictionary<string, long>> counted)
     {
-        var commands = new System.IO.Pipelines.Pipe();
-        var answers = new LineCollectingStream();
-        using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var psql = _docker.RunAsync(
-            Exec(container, PostgresCommands.Session(_options.User, _options.Database), interactive: true) with { StandardInput = commands.Reader.AsStream(), StandardOutput = answers },
-            session.Token);
-        try
-        {
-            await commands.Writer.WriteAsync(System.Text.Encoding.UTF8.GetBytes(PostgresCommands.ExportSnapshot), cancellationToken);
-            var snapshot = (await answers.WaitForAsync("snapshot\t", psql, cancellationToken)).Split('\t')[1];
-            await commands.Writer.WriteAsync(System.Text.Encoding.UTF8.GetBytes(PostgresCommands.CountRows), cancellationToken);
-            var dump = await _docker.RunAsync(Exec(container, PostgresCommands.DumpInSnapshot(_options.User, _options.Database, snapshot)) with { StandardOutput = output }, cancellationToken);
-            if (!dump.Succeeded)
-            {
-                throw new OperationFailedException($"pg_dump of database '{_options.Database}' in container '{container}' failed: {dump.ErrorSummary}");
-            }
-
-            await answers.WaitForAsync("counted", psql, cancellationToken);
-            await commands.Writer.WriteAsync("COMMIT;\n"u8.ToArray(), cancellationToken);
-            await commands.Writer.CompleteAsync();
-            var ended = await psql;
-            if (!ended.Succeeded)
-            {
-                throw new OperationFailedException($"Counting the rows of database '{_options.Database}' in container '{container}' failed: {ended.ErrorSummary}");
-            }
-
-            return ParseRows(answers.Lines);
-        }
-        finally
-        {
-            await commands.Writer.CompleteAsync();
-            await session.CancelAsync();
-            // Cancelled on purpose once pg_dump is done (or failed): how the session ended says nothing more.
-            await ((Task)psql).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
+        var session = new SnapshotSession(_options.Database, container);
+        return Script.Of(
+                new RunCommand(
+                    Exec(container, PostgresCommands.Session(_options.User, _options.Database), interactive: true), Judges.Accept)
+                {
+                    Note = "exports its snapshot, counts every table's rows in it, and stays open until pg_dump is done",
+                    Through = (spec, run, context) => session.OpenAsync(spec, run, context.CancellationToken),
+                },
+                new RunCommand(
+                    Exec(container, PostgresCommands.DumpInSnapshot(_options.User, _options.Database, SnapshotSession.Placeholder)),
+                    Judges.Require($"pg_dump of database '{_options.Database}' in container '{container}' failed"))
+                {
+                    Note = "> " + artifact,
+                    Through = (spec, run, context) => output(session.InSnapshot(spec), run, context),
+                })
+            .Then(Script.Do(async token => counted(ParseRows(await session.CommitAsync(token)))))
+            .Finally(Script.Do(async _ => await session.DisposeAsync()));
     }
 
     /// <summary>Exact row counts of every user table of <paramref name="database"/>.</summary>
-    public async Task<IReadOnlyDictionary<string, long>> ExactRowCountsAsync(string container, string database, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, long>> ExactRowCountsAsync(
+        string container, string database, CancellationToken cancellationToken)
     {
         var result = await _docker.RunAsync(Exec(container, PostgresCommands.ExactRowCounts(_options.User, database)), cancellationToken);
         if (!result.Succeeded)
         {
-            throw new OperationFailedException($"Cannot count the rows of database '{database}' in container '{container}': {result.ErrorSummary}");
+            throw new OperationFailedException($"Cannot count the rows of database '{database}' in container '{container}': " +
+                $"{result.ErrorSummary}");
         }
 
         return ParseRows(result.StandardOutput.Split('\n'));
@@ -91,7 +73,9 @@ public sealed class PostgresService
     /// <summary>Runs <paramref name="sql"/> in <paramref name="database"/>; the number of rows it returned.</summary>
     public async Task<int> SmokeQueryAsync(string container, string database, string sql, CancellationToken cancellationToken)
     {
-        var result = await _docker.RunAsync(Exec(container, ["psql", "-U", _options.User, "-d", database, "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql]), cancellationToken);
+        var result = await _docker.RunAsync(
+            Exec(container, ["psql", "-U", _options.User, "-d", database, "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql]),
+            cancellationToken);
         return result.Succeeded
             ? result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length
             : throw new OperationFailedException($"The drill's SQL query failed: {result.ErrorSummary}");
@@ -108,122 +92,143 @@ public sealed class PostgresService
         return rows;
     }
 
-    /// <summary>What <see cref="ListArchiveAsync"/> runs, reading <paramref name="source"/>.</summary>
-    public PlannedCommand ListArchiveCommand(string container, string source) =>
-        new(Exec(container, PostgresCommands.ListArchive(), interactive: true)) { Note = "< " + source };
-
-    /// <summary>`pg_restore --list` over <paramref name="dump"/> (it reads only the table of contents); the number of entries.</summary>
-    public async Task<int> ListArchiveAsync(string container, Stream dump, string file, CancellationToken cancellationToken)
-    {
-        var spec = Exec(container, PostgresCommands.ListArchive(), interactive: true) with { StandardInput = dump };
-        var result = await _docker.RunAsync(spec, cancellationToken);
-        if (!result.Succeeded)
+    /// <summary>
+    /// `pg_restore --list` over <paramref name="dump"/> (it reads only the table of contents); the number of entries
+    /// goes to <paramref name="listed"/>. <paramref name="source"/> says in the plan where it comes from.
+    /// </summary>
+    public Script ListArchive(string container, Stream dump, string file, string source, Action<RunningStep, int> listed) =>
+        Script.Of(new RunCommand(Exec(container, PostgresCommands.ListArchive(), interactive: true), (result, context) =>
         {
-            throw new IntegrityException($"pg_restore cannot read {file}: {result.ErrorSummary}");
-        }
-
-        return result.StandardOutput.Split('\n').Count(line => line.Length > 0 && !line.StartsWith(';'));
-    }
+            listed(context.Step, result.Succeeded ? Entries(result) : throw new IntegrityException($"pg_restore cannot read {file}: " +
+                $"{result.ErrorSummary}"));
+            return Task.CompletedTask;
+        })
+        {
+            Note = "< " + source,
+            Through = (spec, run, _) => run(spec with { StandardInput = dump }),
+        });
 
     /// <summary>Reads the whole dump through `pg_restore` without restoring it: the check for a dump with no checksum.</summary>
-    public async Task ReadArchiveFullyAsync(string container, Stream dump, string file, CancellationToken cancellationToken)
-    {
-        var spec = Exec(container, PostgresCommands.ReadWholeArchive(), interactive: true) with { StandardInput = dump };
-        var result = await _docker.RunAsync(spec, cancellationToken);
-        if (!result.Succeeded)
+    public Script ReadArchiveFully(string container, Stream dump, string file) =>
+        Script.Of(new RunCommand(Exec(container, PostgresCommands.ReadWholeArchive(), interactive: true), IntegrityOf($"pg_restore " +
+            $"cannot read {file} to its end"))
         {
-            throw new IntegrityException($"pg_restore cannot read {file} to its end: {result.ErrorSummary}");
-        }
-    }
-
-    public ProcessSpec DropSpec(string container, string database) => Exec(container, PostgresCommands.DropDatabase(_options.User, database));
-
-    public ProcessSpec CreateSpec(string container, string database) => Exec(container, PostgresCommands.CreateDatabase(_options.User, database));
-
-    /// <summary>pg_restore from the verified copy of the dump, as the copy's owner.</summary>
-    public ProcessSpec RestoreSpec(IncomingDump dump, string database) => Exec(dump.Container, PostgresCommands.Restore(_options.User, database, dump.Path), user: dump.Owner);
-
-    /// <summary>What <see cref="RestoreIntoAsync"/> runs.</summary>
-    public StepPlan RestoreIntoPlan(IncomingDump dump, string database) => StepPlan.Of(
-        new PlannedCommand(DropSpec(dump.Container, database)) { Note = "what holds the name, if anything: it is this run's own" },
-        CreateSpec(dump.Container, database),
-        new PlannedCommand(RestoreSpec(dump, database)) { Note = "from the verified copy, once its SHA-256 matched" });
+            Through = (spec, run, _) => run(spec with { StandardInput = dump }),
+        });
 
     /// <summary>
     /// Creates <paramref name="database"/> afresh (dropping what holds the name: the name is the caller's own,
     /// a leftover of a run that died or a scratch server's empty database) and restores the verified copy of the
     /// dump into it with `pg_restore`. The live database is not touched.
     /// </summary>
-    public async Task RestoreIntoAsync(IncomingDump dump, string database, CancellationToken cancellationToken)
-    {
-        await DropAsync(dump.Container, database, cancellationToken);
-        await RequireAsync(CreateSpec(dump.Container, database), dump.Container, database, "create", cancellationToken);
-        await RequireAsync(RestoreSpec(dump, database), dump.Container, database, "restore", cancellationToken);
-    }
-
-    /// <summary>What <see cref="ReadCopyAsync"/> runs.</summary>
-    public StepPlan ReadCopyPlan(IncomingDump dump) => StepPlan.Of(
-        Exec(dump.Container, PostgresCommands.ListArchive(dump.Path), user: dump.Owner),
-        Exec(dump.Container, PostgresCommands.ReadWholeArchive(dump.Path), user: dump.Owner));
+    public Script RestoreInto(IncomingDump dump, string database) =>
+        Script.Of(new RunCommand(
+            DropSpec(dump.Container, database), Requiring(dump.Container, database, "drop")) { Note = "what holds the name, if anything: " +
+                "it is this run's own" })
+            .Then(new RunCommand(CreateSpec(dump.Container, database), Requiring(dump.Container, database, "create")))
+            .Then(new RunCommand(
+                Exec(dump.Container, PostgresCommands.Restore(_options.User, database, dump.Path), user: dump.Owner),
+                Requiring(dump.Container, database, "restore"))
+            {
+                Note = "from the verified copy, once its SHA-256 matched",
+            });
 
     /// <summary>
     /// A dump with no manifest to check it against: pg_restore reads the copy's table of contents and every data block
-    /// (<see cref="IntegrityException"/> when it cannot). Returns the number of entries.
+    /// (<see cref="IntegrityException"/> when it cannot); the number of entries goes to <paramref name="listed"/>.
     /// </summary>
-    public async Task<int> ReadCopyAsync(IncomingDump dump, CancellationToken cancellationToken)
+    public Script ReadCopy(IncomingDump dump, Action<RunningStep, int> listed)
     {
-        var list = await _docker.RunAsync(Exec(dump.Container, PostgresCommands.ListArchive(dump.Path), user: dump.Owner), cancellationToken);
-        if (!list.Succeeded)
-        {
-            throw new IntegrityException($"pg_restore cannot read {BackupFile}: {list.ErrorSummary}");
-        }
-
-        var read = await _docker.RunAsync(Exec(dump.Container, PostgresCommands.ReadWholeArchive(dump.Path), user: dump.Owner), cancellationToken);
-        return read.Succeeded
-            ? list.StandardOutput.Split('\n').Count(line => line.Length > 0 && !line.StartsWith(';'))
-            : throw new IntegrityException($"pg_restore cannot read {BackupFile} to its end: {read.ErrorSummary}");
+        var entries = 0;
+        return Script.Say("no manifest: no checksums, pg_restore reads every block")
+            .Then(new RunCommand(Exec(dump.Container, PostgresCommands.ListArchive(dump.Path), user: dump.Owner), (result, _) =>
+            {
+                entries = result.Succeeded ? Entries(result) : throw new IntegrityException($"pg_restore cannot read " +
+                    $"{BackupLayout.PostgresFile}: {result.ErrorSummary}");
+                return Task.CompletedTask;
+            }))
+            .Then(new RunCommand(
+                Exec(dump.Container, PostgresCommands.ReadWholeArchive(dump.Path), user: dump.Owner), async (result, context) =>
+            {
+                await IntegrityOf($"pg_restore cannot read {BackupLayout.PostgresFile} to its end")(result, context);
+                listed(context.Step, entries);
+            }));
     }
 
-    private const string BackupFile = BackupLayout.PostgresFile;
-
     /// <summary>Drops a database if it exists, ending its sessions.</summary>
-    public Task DropAsync(string container, string database, CancellationToken cancellationToken) =>
-        RequireAsync(DropSpec(container, database), container, database, "drop", cancellationToken);
+    public Script Drop(string container, string database) =>
+        Script.Of(new RunCommand(DropSpec(container, database), Requiring(container, database, "drop")));
 
     /// <summary>
     /// Renames databases in one transaction (for example live → kept and restored → live), after ending their
-    /// sessions. If it fails, every database keeps its name and takes connections again.
+    /// sessions. If it fails, every database keeps its name and takes connections again, and the step fails with
+    /// a <see cref="PostgresException"/> carrying PostgreSQL's error code; <paramref name="failed"/>, when given,
+    /// may answer that instead.
     /// </summary>
-    public async Task RenameAsync(string container, IReadOnlyList<(string From, string To)> renames, CancellationToken cancellationToken)
+    public RunCommand Rename(
+        string container, IReadOnlyList<(string From, string To)> renames, Func<PostgresException, ScriptContext, Task>? failed = null)
     {
         var maintenance = PostgresCommands.MaintenanceFor([.. renames.Select(r => r.From), .. renames.Select(r => r.To)]);
-        var result = await _docker.RunAsync(RenameSpec(container, renames), cancellationToken);
-        if (!result.Succeeded)
+        return new RunCommand(Exec(container, PostgresCommands.Rename(_options.User, maintenance, renames)), async (result, context) =>
         {
-            await _docker.RunAsync(Exec(container, PostgresCommands.AllowConnections(_options.User, maintenance, renames.Select(r => r.From))), CancellationToken.None);
+            if (result.Succeeded)
+            {
+                return;
+            }
+
+            await _docker.RunAsync(
+                Exec(container, PostgresCommands.AllowConnections(_options.User, maintenance, renames.Select(r => r.From))),
+                CancellationToken.None);
             var error = PostgresError.Parse(result);
-            throw new PostgresException(
-                $"Could not rename {string.Join(", ", renames.Select(r => $"'{r.From}' to '{r.To}'"))} in container '{container}': {error.Message}", error.SqlState);
-        }
+            var exception = new PostgresException(
+                $"Could not rename {string.Join(", ", renames.Select(r => $"'{r.From}' to '{r.To}'"))} in container '{container}': " +
+                    $"{error.Message}", error.SqlState);
+            if (failed is null)
+            {
+                throw exception;
+            }
+
+            await failed(exception, context);
+        });
     }
 
-    /// <summary>What <see cref="RenameAsync"/> runs.</summary>
-    public ProcessSpec RenameSpec(string container, IReadOnlyList<(string From, string To)> renames) =>
-        Exec(container, PostgresCommands.Rename(_options.User, PostgresCommands.MaintenanceFor([.. renames.Select(r => r.From), .. renames.Select(r => r.To)]), renames));
+    private static int Entries(ProcessResult result) =>
+        result.StandardOutput.Split('\n').Count(line => line.Length > 0 && !line.StartsWith(';'));
+
+    private static Func<ProcessResult, ScriptContext, Task> IntegrityOf(string failure) => (result, _) =>
+        result.Succeeded ? Task.CompletedTask : throw new IntegrityException($"{failure}: {result.ErrorSummary}");
+
+    private static Func<ProcessResult, ScriptContext, Task> Requiring(string container, string database, string what) => (result, _) =>
+    {
+        Require(result, container, database, what);
+        return Task.CompletedTask;
+    };
+
+    private ProcessSpec DropSpec(string container, string database) =>
+        Exec(container, PostgresCommands.DropDatabase(_options.User, database));
+
+    private ProcessSpec CreateSpec(string container, string database) =>
+        Exec(container, PostgresCommands.CreateDatabase(_options.User, database));
 
     /// <summary>The databases of the server.</summary>
     public async Task<IReadOnlySet<string>> DatabasesAsync(string container, CancellationToken cancellationToken)
     {
-        var result = await _docker.RunAsync(Exec(container, PostgresCommands.ListDatabases(_options.User, PostgresCommands.MaintenanceFor())), cancellationToken);
+        var result = await _docker.RunAsync(
+            Exec(container, PostgresCommands.ListDatabases(_options.User, PostgresCommands.MaintenanceFor())), cancellationToken);
         return result.Succeeded
-            ? result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal)
-            : throw new OperationFailedException($"Cannot list the databases in container '{container}': {result.ErrorSummary}. Check Postgres:User.");
+            ? result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(
+                StringComparer.Ordinal)
+            : throw new OperationFailedException($"Cannot list the databases in container '{container}': {result.ErrorSummary}. Check " +
+                $"Postgres:User.");
     }
 
     /// <summary>The size in bytes of each named database that exists.</summary>
-    public async Task<IReadOnlyDictionary<string, long>> SizesAsync(string container, IReadOnlyCollection<string> databases, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, long>> SizesAsync(
+        string container, IReadOnlyCollection<string> databases, CancellationToken cancellationToken)
     {
-        var result = await _docker.RunAsync(Exec(container, PostgresCommands.DatabaseSizes(_options.User, PostgresCommands.MaintenanceFor(), databases)), cancellationToken);
+        var result = await _docker.RunAsync(
+            Exec(container, PostgresCommands.DatabaseSizes(_options.User, PostgresCommands.MaintenanceFor(), databases)),
+            cancellationToken);
         var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var line in result.Succeeded ? result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries) : [])
         {
@@ -237,22 +242,43 @@ public sealed class PostgresService
         return sizes;
     }
 
-    /// <summary>What <see cref="CollectFactsAsync"/> runs.</summary>
-    public ProcessSpec FactsSpec(string container, string? database = null) => Exec(container, PostgresCommands.Facts(_options.User, database ?? _options.Database));
+    /// <summary>The facts query, of the configured database unless <paramref name="database"/> names another.</summary>
+    public ProcessSpec FactsSpec(string container, string? database = null) =>
+        Exec(container, PostgresCommands.Facts(_options.User, database ?? _options.Database));
 
-    /// <summary>Facts about the configured database, or about <paramref name="database"/> (a restored copy before it is swapped in).</summary>
-    public async Task<PostgresFacts> CollectFactsAsync(string container, CancellationToken cancellationToken, string? database = null)
+    /// <summary>Facts about the configured database, or about <paramref name="database"/> (a restored copy before it is swapped
+    /// in).</summary>
+    public async Task<PostgresFacts> CollectFactsAsync(string container, string? database, CancellationToken cancellationToken)
     {
         database ??= _options.Database;
-        var result = await _docker.RunAsync(FactsSpec(container, database), cancellationToken);
+        return Facts(await _docker.RunAsync(FactsSpec(container, database), cancellationToken), container, database);
+    }
+
+    /// <summary>The restored copy's table count must be <paramref name="tables"/>, the manifest's, before anything is swapped.</summary>
+    public Script RequireTables(string container, string database, int tables) =>
+        Script.Of(new RunCommand(FactsSpec(container, database), (result, _) =>
+        {
+            var facts = Facts(result, container, database);
+            return facts.TableCount == tables
+                ? Task.CompletedTask
+                : throw new OperationFailedException($"PostgreSQL has {facts.TableCount} tables after the restore, the backup recorded " +
+                    $"{tables}.");
+        }) { Note = $"its table count must be the manifest's {tables}" });
+
+    /// <summary>What the facts query answered; a failure to answer is an <see cref="OperationFailedException"/> that says what to
+    /// check.</summary>
+    public static PostgresFacts Facts(ProcessResult result, string container, string database)
+    {
         if (!result.Succeeded)
         {
-            throw new OperationFailedException($"Cannot query database '{database}' in container '{container}': {result.ErrorSummary}. Check Postgres:User and Postgres:Database.");
+            throw new OperationFailedException($"Cannot query database '{database}' in container '{container}': {result.ErrorSummary}. " +
+                $"Check Postgres:User and Postgres:Database.");
         }
 
         var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var rows = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        var size = lines.Length > 1 && long.TryParse(lines[1].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var bytes) ? bytes : 0;
+        var size = lines.Length > 1 && long.TryParse(lines[1].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var bytes)
+            ? bytes : 0;
         foreach (var line in lines.Skip(2))
         {
             var parts = line.Split('\t');
@@ -265,27 +291,27 @@ public sealed class PostgresService
         return new PostgresFacts(lines.FirstOrDefault()?.Trim() ?? "unknown", size, rows.Count, rows);
     }
 
-    private async Task RequireAsync(ProcessSpec spec, string container, string database, string what, CancellationToken cancellationToken) =>
-        Require(await _docker.RunAsync(spec, cancellationToken), container, database, what);
-
     private static void Require(ProcessResult result, string container, string database, string what)
     {
         if (!result.Succeeded)
         {
             if (DiskFull.IsIn(result.StandardError))
             {
-                throw new DiskFullException($"Could not {what} database '{database}' in container '{container}': the database server's disk is full ({result.ErrorSummary}).");
+                throw new DiskFullException($"Could not {what} database '{database}' in container '{container}': the database server's " +
+                    $"disk is full ({result.ErrorSummary}).");
             }
 
             throw new OperationFailedException($"Could not {what} database '{database}' in container '{container}': {result.ErrorSummary}");
         }
     }
 
-    /// <summary>A command of PostgreSQL's client tools in <paramref name="container"/>; the password, when set, travels in the environment.</summary>
+    /// <summary>A command of PostgreSQL's client tools in <paramref name="container"/>; the password, when set, travels in the
+    /// environment.</summary>
     public ProcessSpec Exec(string container, IReadOnlyList<string> command, bool interactive = false, string? user = null)
     {
         var hasPassword = !string.IsNullOrEmpty(_options.Password);
-        var spec = _docker.Spec(DockerArgs.Exec(container, command, hasPassword ? PostgresCommands.PasswordEnvironment : null, interactive, user));
+        var spec = _docker.Spec(
+            DockerArgs.Exec(container, command, hasPassword ? PostgresCommands.PasswordEnvironment : null, interactive, user));
         return hasPassword ? spec with { Environment = new Dictionary<string, string> { ["PGPASSWORD"] = _options.Password! } } : spec;
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Summit.Dr.Engine.Docker;
 using Summit.Dr.Errors;
 using Summit.Dr.Engine.Processes;
@@ -47,31 +46,36 @@ public sealed class PostgresWorkbench : IAsyncDisposable
     [
         "run", "-d", "--rm", "--network", "none", "--name", NameFor(postgres.Name),
         // Beside a drill's scratch server it carries the drill's labels, so a killed drill's leftovers are found.
-        .. postgres.Labels.Where(l => l.Key.StartsWith("summit-dr.drill", StringComparison.Ordinal)).OrderBy(l => l.Key, StringComparer.Ordinal).SelectMany(l => new[] { "--label", $"{l.Key}={l.Value}" }),
+        .. postgres.Labels.Where(l => l.Key.StartsWith("summit-dr.drill", StringComparison.Ordinal)).OrderBy(
+            l => l.Key, StringComparer.Ordinal).SelectMany(l => new[] { "--label", $"{l.Key}={l.Value}" }),
         "--volumes-from", postgres.Name, postgres.Image, "tail", "-f", "/dev/null",
     ];
 
     /// <summary>A workbench a dry run plans with.</summary>
     public static PostgresWorkbench Planned(DockerCli docker, ContainerInfo postgres) => new(docker, postgres, "<owner>");
 
-    public static StepPlan StartPlan(DockerCli docker, ContainerInfo postgres) => StepPlan.Of(
-        new PlannedCommand(docker.Spec(DockerArgs.RemoveForce(NameFor(postgres.Name)))) { Note = "one left by a run that was killed" },
-        new PlannedCommand(docker.Spec(RunArgs(postgres))) { Note = "beside the server, sharing its volumes" },
-        docker.Spec(DockerArgs.Exec(NameFor(postgres.Name), ["stat", "-c", "%u:%g", DataDirectoryOf(postgres)])));
-
-    public static async Task<PostgresWorkbench> StartAsync(DockerCli docker, ContainerInfo postgres, CancellationToken cancellationToken)
+    /// <summary>Starts it (one a killed run left goes first) and asks who owns the data directory; hands it to <paramref
+    /// name="started"/>.</summary>
+    public static Script Start(DockerCli docker, ContainerInfo postgres, Action<PostgresWorkbench> started)
     {
-        await docker.RemoveIfPresentAsync(NameFor(postgres.Name), cancellationToken);
-        Require(await docker.RunAsync(docker.Spec(RunArgs(postgres)), cancellationToken), $"start {NameFor(postgres.Name)}");
-        var owner = await docker.RunAsync(docker.Spec(DockerArgs.Exec(NameFor(postgres.Name), ["stat", "-c", "%u:%g", DataDirectoryOf(postgres)])), cancellationToken);
-        var bench = new PostgresWorkbench(docker, postgres, owner.StandardOutput.Trim());
-        if (!owner.Succeeded || !owner.StandardOutput.Contains(':', StringComparison.Ordinal))
-        {
-            await bench.DisposeAsync();
-            throw new OperationFailedException($"Cannot read the owner of {DataDirectoryOf(postgres)} in {NameFor(postgres.Name)}: {owner.ErrorSummary}");
-        }
+        var name = NameFor(postgres.Name);
+        return Script.Of(
+                new RunCommand(docker.Spec(DockerArgs.RemoveForce(name)), Judges.Removed(docker, name)) { Note = "one left by a run that " +
+                    "was killed" },
+                new RunCommand(docker.Spec(RunArgs(postgres)), Judges.Require($"Could not start {name}")) { Note = "beside the server, " +
+                    "sharing its volumes" },
+                new RunCommand(docker.Spec(DockerArgs.Exec(name, ["stat", "-c", "%u:%g", DataDirectoryOf(postgres)])), async (owner, _) =>
+                {
+                    var bench = new PostgresWorkbench(docker, postgres, owner.StandardOutput.Trim());
+                    if (!owner.Succeeded || !owner.StandardOutput.Contains(':', StringComparison.Ordinal))
+                    {
+                        await bench.DisposeAsync();
+                        throw new OperationFailedException($"Cannot read the owner of {DataDirectoryOf(postgres)} in {name}: " +
+                            $"{owner.ErrorSummary}");
+                    }
 
-        return bench;
+                    started(bench);
+                }));
     }
 
     /// <summary>A command in the workbench as the data directory's owner (or as root, for what only root may).</summary>
@@ -96,22 +100,19 @@ public sealed class PostgresWorkbench : IAsyncDisposable
     public async Task<ProcessResult> RunAsync(ProcessSpec spec, string what, CancellationToken cancellationToken) =>
         Require(await _docker.RunAsync(spec, cancellationToken), what);
 
-    /// <summary>Bytes free on the data directory's filesystem (`df -P -k`).</summary>
-    public async Task<long> FreeBytesAsync(CancellationToken cancellationToken)
-    {
-        var result = await RunAsync(Exec(["df", "-P", "-k", DataDirectory]), "measure the free space of " + DataDirectory, cancellationToken);
-        var fields = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last().Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return long.Parse(fields[3], CultureInfo.InvariantCulture) * 1024;
-    }
 
-    public StepPlan RemovePlan() => StepPlan.Of(_docker.Spec(DockerArgs.RemoveForce(Name)));
+    /// <summary>Removes it, on a deadline of its own; a container that is already gone is fine.</summary>
+    public Script Remove() =>
+        Script.Do(() => Interlocked.Exchange(ref _disposed, 1))
+            .Then(new RunCommand(_docker.Spec(DockerArgs.RemoveForce(Name)), Judges.Removed(_docker, Name)))
+            .Uninterrupted(TimeSpan.FromSeconds(60));
 
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0 && !StepRunner.DryRun)
         {
             using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await _docker.RemoveIfPresentAsync(Name, cleanup.Token);
+            await _docker.RemoveIfPresentAsync(Name, anonymousVolumes: false, cleanup.Token);
         }
     }
 

@@ -17,7 +17,10 @@ internal sealed class EntryOwnership
     public (int Count, string? First) NotOwned { get; private set; }
 
     public void Record(string path, TarEntry entry) =>
-        _entries.Add(path, new Metadata(entry is PosixTarEntry posix ? (uint)posix.Uid : 0, entry is PosixTarEntry p ? (uint)p.Gid : 0, entry.Mode, entry.ModificationTime.UtcTicks, entry.EntryType == TarEntryType.Directory));
+        _entries.Add(
+            path, new Metadata(
+                entry is PosixTarEntry posix ? (uint)posix.Uid : 0, entry is PosixTarEntry p ? (uint)p.Gid
+                    : 0, entry.Mode, entry.ModificationTime.UtcTicks, entry.EntryType == TarEntryType.Directory));
 
     /// <summary>Applies what was recorded: owners first (a chown clears setuid and setgid), then modes, then times.</summary>
     public void Apply()

@@ -50,7 +50,9 @@ internal sealed class PathTable<TValue>
         }
 
         // Ties go by the order of adding (blocks and offsets only grow), so the last value of a path is last.
-        Array.Sort(_entries, 0, Count, Comparer<Entry>.Create((a, b) => Compare(a, b) is var order && order != 0 ? order : (a.Block, a.Offset).CompareTo((b.Block, b.Offset))));
+        Array.Sort(_entries, 0, Count,
+            Comparer<Entry>.Create(
+                (a, b) => Compare(a, b) is var order && order != 0 ? order : (a.Block, a.Offset).CompareTo((b.Block, b.Offset))));
         var kept = 0;
         for (var i = 0; i < Count; i++)
         {

@@ -13,19 +13,25 @@ public static class UploadsArchive
 {
     public const string RootEntry = "uploads/";
 
+    /// <summary>The tree archived at the default level, counting nothing.</summary>
+    public static Task<UploadsStats> WriteAsync(string sourceDirectory, Stream destination, CancellationToken cancellationToken) =>
+        WriteAsync(sourceDirectory, destination, null, 1, cancellationToken);
+
     /// <summary>The length recorded for a directory among a directory's children.</summary>
     private const long IsDirectory = -1;
 
     /// <param name="processed">Counts the tar stream's bytes (file contents and headers) as they are compressed, for progress.</param>
     /// <param name="level">The gzip level (<see cref="UploadsCompression"/> chooses it); 1 when not given.</param>
-    public static async Task<UploadsStats> WriteAsync(string sourceDirectory, Stream destination, CancellationToken cancellationToken, ByteCounter? processed = null, int level = 1)
+    public static async Task<UploadsStats> WriteAsync(
+        string sourceDirectory, Stream destination, ByteCounter? processed, int level, CancellationToken cancellationToken)
     {
         var files = 0;
         var bytes = 0L;
         var directories = 0;
         var skipped = new List<string>();
         await using (var gzip = new GZipStream(destination, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true))
-        await using (var tar = new TarWriter(new CountingWriteStream(gzip, processed ?? new ByteCounter()), TarEntryFormat.Pax, leaveOpen: true))
+        await using (
+            var tar = new TarWriter(new CountingWriteStream(gzip, processed ?? new ByteCounter()), TarEntryFormat.Pax, leaveOpen: true))
         {
             var pending = new Stack<(string Path, string Entry)>();
             pending.Push((sourceDirectory, RootEntry));
@@ -37,7 +43,8 @@ public static class UploadsArchive
                 // A directory's entries are listed into a table, not held as objects, so a flat directory of a
                 // million files does not fill the small-object heap; each is looked at again when it is written.
                 var children = new PathTable<long>();
-                foreach (var child in new DirectoryInfo(directory).EnumerateFileSystemInfos("*", new EnumerationOptions { AttributesToSkip = 0, RecurseSubdirectories = false }))
+                foreach (var child in new DirectoryInfo(directory).EnumerateFileSystemInfos(
+                    "*", new EnumerationOptions { AttributesToSkip = 0, RecurseSubdirectories = false }))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     if (child.LinkTarget is not null)
@@ -86,15 +93,19 @@ public static class UploadsArchive
     /// not a regular file or directory under `uploads/`. Throws <see cref="IntegrityException"/> naming the
     /// first unsafe entry, or the damage.
     /// </summary>
-    public static Task<UploadsStats> ReadAsync(Stream archive, CancellationToken cancellationToken, (uint Crc, uint Length)? trailer = null) =>
+    public static Task<UploadsStats> ReadAsync(
+        Stream archive, CancellationToken cancellationToken, (uint Crc, uint Length)? trailer = null) =>
         WalkAsync(archive, destination: null, trailer, ownership: null, cancellationToken);
 
     /// <summary>
     /// Extracts into <paramref name="destination"/> (which gets an `uploads` directory), with the same checks
     /// as <see cref="ReadAsync"/> applied to each entry before anything of it is written.
     /// </summary>
-    /// <param name="restoreOwnership">Give every entry its recorded owner, group, mode and time back, as GNU tar run as root does (what root alone may do is counted in <see cref="UploadsStats.NotOwned"/>).</param>
-    public static Task<UploadsStats> ExtractAsync(Stream archive, string destination, CancellationToken cancellationToken, (uint Crc, uint Length)? trailer = null, bool restoreOwnership = false) =>
+    /// <param name="restoreOwnership">Give every entry its recorded owner, group, mode and time back, as GNU tar run as root does (what
+    /// root alone may do is counted in <see cref="UploadsStats.NotOwned"/>).</param>
+    public static Task<UploadsStats> ExtractAsync(
+        Stream archive, string destination, CancellationToken cancellationToken, (uint Crc, uint Length)? trailer = null,
+        bool restoreOwnership = false) =>
         WalkAsync(archive, destination, trailer, restoreOwnership ? new EntryOwnership() : null, cancellationToken);
 
 
@@ -111,7 +122,8 @@ public static class UploadsArchive
         var trailer = new byte[8];
         await archive.ReadExactlyAsync(trailer, cancellationToken);
         archive.Position = start;
-        return (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(trailer), System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(trailer.AsSpan(4)));
+        return (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(trailer),
+            System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(trailer.AsSpan(4)));
     }
 
     /// <summary>The entry's path below `uploads/`, or the reason it is refused.</summary>
@@ -142,7 +154,9 @@ public static class UploadsArchive
         };
     }
 
-    private static async Task<UploadsStats> WalkAsync(Stream archive, string? destination, (uint Crc, uint Length)? knownTrailer, EntryOwnership? ownership, CancellationToken cancellationToken)
+    private static async Task<UploadsStats> WalkAsync(
+        Stream archive, string? destination, (uint Crc, uint Length)? knownTrailer, EntryOwnership? ownership,
+        CancellationToken cancellationToken)
     {
         var files = 0;
         var bytes = 0L;
@@ -165,7 +179,8 @@ public static class UploadsArchive
                     var (relative, problem) = Check(entry);
                     if (problem is not null)
                     {
-                        throw new IntegrityException($"uploads.tar.gz holds an unsafe entry '{entry.Name}' ({problem}); it was refused and nothing was extracted from it.");
+                        throw new IntegrityException($"uploads.tar.gz holds an unsafe entry '{entry.Name}' ({problem}); it was refused " +
+                            $"and nothing was extracted from it.");
                     }
 
                     var target = destination is null ? null : Path.Combine(destination, "uploads", relative!).TrimEnd('/');
@@ -205,7 +220,8 @@ public static class UploadsArchive
             await content.CopyToAsync(Stream.Null, cancellationToken);
             if (trailer is { } expected && (expected.Crc != content.Crc || expected.Length != (uint)content.Length32))
             {
-                throw new InvalidDataException($"the gzip trailer records {expected.Length} bytes with CRC-32 {expected.Crc:x8}, but {content.Length32} bytes with CRC-32 {content.Crc:x8} were read");
+                throw new InvalidDataException($"the gzip trailer records {expected.Length} bytes with CRC-32 {expected.Crc:x8}, but " +
+                    $"{content.Length32} bytes with CRC-32 {content.Crc:x8} were read");
             }
         }
         catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or FormatException)

@@ -44,7 +44,8 @@ public static class UploadsCompression
             }
 
             var counter = new ByteCounter();
-            using (var gzip = new GZipStream(new CountingWriteStream(Stream.Null, counter), new ZLibCompressionOptions { CompressionLevel = 1 }))
+            using (var gzip = new GZipStream(
+                new CountingWriteStream(Stream.Null, counter), new ZLibCompressionOptions { CompressionLevel = 1 }))
             {
                 gzip.Write(buffer, 0, read);
             }

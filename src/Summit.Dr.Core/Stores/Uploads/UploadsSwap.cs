@@ -23,7 +23,8 @@ public sealed class UploadsSwap
     /// staged tree that was not swapped in removes it.
     /// </summary>
     /// <param name="trailer">The archive's gzip trailer, when <paramref name="archive"/> cannot seek to it (a hashing stream).</param>
-    public async Task<StagedUploads> StageAsync(Stream archive, string target, CancellationToken cancellationToken, (uint Crc, uint Length)? trailer = null)
+    public async Task<StagedUploads> StageAsync(
+        Stream archive, string target, CancellationToken cancellationToken, (uint Crc, uint Length)? trailer = null)
     {
         var parent = Path.GetDirectoryName(Path.GetFullPath(target))!;
         Directory.CreateDirectory(parent);
@@ -37,7 +38,8 @@ public sealed class UploadsSwap
             if (stats.NotOwned is ( > 0, var first))
             {
                 _logger.LogWarning(
-                    "The uploads' owners were not given back ({Count} entries, {First} the first): only root may, so they belong to this user; their modes and times are restored. Run the restore as root to restore owners too",
+                    "The uploads' owners were not given back ({Count} entries, {First} the first): only root may, so they belong to this " +
+                        "user; their modes and times are restored. Run the restore as root to restore owners too",
                     stats.NotOwned.Count, first);
             }
             return new StagedUploads(target, staging, stats, _logger);

@@ -19,7 +19,8 @@ public static class UploadsTree
 
         var files = 0;
         var bytes = 0L;
-        foreach (var file in new DirectoryInfo(path).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+        foreach (var file in new DirectoryInfo(path).EnumerateFiles(
+            "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
         {
             if (file.LinkTarget is null)
             {

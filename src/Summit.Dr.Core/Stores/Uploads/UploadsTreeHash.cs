@@ -71,9 +71,11 @@ public sealed class UploadsTreeHash
     public static async Task<string> OfDirectoryAsync(string root, CancellationToken cancellationToken)
     {
         var tree = new UploadsTreeHash();
-        foreach (var file in Directory.EnumerateFiles(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+        foreach (var file in Directory.EnumerateFiles(
+            root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
         {
-            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous);
+            await using var stream = new FileStream(
+                file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous);
             tree.Add(Path.GetRelativePath(root, file), await SHA256.HashDataAsync(stream, cancellationToken));
         }
 

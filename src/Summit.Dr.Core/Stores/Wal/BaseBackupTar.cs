@@ -47,10 +47,14 @@ public static partial class BaseBackupTar
         var end = manifest is null ? null : EndLsn().Matches(manifest).LastOrDefault();
         if (start is not { Success: true } || timeline is not { Success: true } || end is null)
         {
-            throw new IntegrityException($"The base backup holds no {(start is not { Success: true } || timeline is not { Success: true } ? "backup_label with its start" : "backup_manifest with its WAL range")}: pg_basebackup did not finish it.");
+            var missing = start is not { Success: true } || timeline is not { Success: true } ? "backup_label with its " +
+                "start" : "backup_manifest with its WAL range";
+            throw new IntegrityException($"The base backup holds no {missing}: pg_basebackup did not finish it.");
         }
 
-        return new BaseBackupFacts(start.Groups["lsn"].Value, uint.Parse(timeline.Groups["tli"].Value, System.Globalization.CultureInfo.InvariantCulture), end.Groups["lsn"].Value);
+        return new BaseBackupFacts(
+            start.Groups["lsn"].Value, uint.Parse(timeline.Groups["tli"].Value, System.Globalization.CultureInfo.InvariantCulture),
+            end.Groups["lsn"].Value);
     }
 
     private static async Task<string> Tail(Stream data, CancellationToken cancellationToken)

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using Summit.Dr.Engine.Docker;
 using Summit.Dr.Errors;
 using Summit.Dr.Engine.Processes;
+using Summit.Dr.Steps;
 using Summit.Dr.Stores.Postgres;
 
 namespace Summit.Dr.Stores.Wal;
@@ -23,7 +23,8 @@ public static class BaseLayer
     public static string CopyPath(PostgresWorkbench bench) => bench.StagingDirectory + "/" + CopyName;
 
     /// <summary>The copy is written by `dd` as the data directory's owner, from standard input.</summary>
-    public static ProcessSpec CopySpec(PostgresWorkbench bench) => bench.Exec(["dd", "of=" + CopyPath(bench), "bs=1048576"], interactive: true);
+    public static ProcessSpec CopySpec(PostgresWorkbench bench) =>
+        bench.Exec(["dd", "of=" + CopyPath(bench), "bs=1048576"], interactive: true);
 
     /// <summary>The recovery settings: WAL from the staging directory, the target, promotion at the end.</summary>
     public static string Settings(RecoveryPlan plan, WalReading reading)
@@ -37,31 +38,33 @@ public static class BaseLayer
         {
             // Without a transaction after the target, replaying to the end is the state at the target, and a target
             // recovery never passes would end in "recovery ended before configured recovery target was reached".
-            text.Append(CultureInfo.InvariantCulture, $"recovery_target_time = '{plan.Target.UtcDateTime:yyyy-MM-dd HH:mm:ss.ffffff}+00'\n");
+            text.Append(CultureInfo.InvariantCulture, $"recovery_target_time = " +
+                $"'{plan.Target.UtcDateTime:yyyy-MM-dd HH:mm:ss.ffffff}+00'\n");
         }
 
         return text.ToString();
     }
 
-    public static ProcessSpec ExtractSpec(PostgresWorkbench bench) => bench.Exec(["tar", "-x", "-z", "-f", CopyPath(bench), "-C", bench.DataDirectory]);
+    public static ProcessSpec ExtractSpec(PostgresWorkbench bench) =>
+        bench.Exec(["tar", "-x", "-z", "-f", CopyPath(bench), "-C", bench.DataDirectory]);
 
     /// <summary>The recovery settings appended to postgresql.auto.conf (tee reads them on standard input).</summary>
-    public static ProcessSpec SettingsSpec(PostgresWorkbench bench) => bench.Exec(["tee", "-a", bench.DataDirectory + "/" + SettingsFile], interactive: true);
+    public static ProcessSpec SettingsSpec(PostgresWorkbench bench) =>
+        bench.Exec(["tee", "-a", bench.DataDirectory + "/" + SettingsFile], interactive: true);
 
     public static ProcessSpec SignalSpec(PostgresWorkbench bench) => bench.Exec(["touch", bench.DataDirectory + "/" + SignalFile]);
 
     /// <summary>The verified copy extracted into the data directory; then the recovery settings and recovery.signal.</summary>
-    public static async Task LayAsync(PostgresWorkbench bench, string settings, DockerCli docker, CancellationToken cancellationToken)
-    {
-        var result = await docker.RunAsync(ExtractSpec(bench), cancellationToken);
-        if (!result.Succeeded)
-        {
-            throw DiskFull.IsIn(result.StandardError)
-                ? new DiskFullException($"PostgreSQL's volume filled up while the base backup was laid: {result.ErrorSummary}")
-                : new OperationFailedException($"Could not lay the base backup into {bench.DataDirectory}: {result.ErrorSummary}");
-        }
-
-        await bench.RunAsync(SettingsSpec(bench) with { StandardInput = new MemoryStream(Encoding.UTF8.GetBytes(settings)) }, "add the recovery settings to " + SettingsFile, cancellationToken);
-        await bench.RunAsync(SignalSpec(bench), "create " + SignalFile, cancellationToken);
-    }
+    public static Script Lay(PostgresWorkbench bench, string settings) =>
+        Script.Of(new RunCommand(ExtractSpec(bench), (result, _) => result.Succeeded
+                ? Task.CompletedTask
+                : throw (DiskFull.IsIn(result.StandardError)
+                    ? new DiskFullException($"PostgreSQL's volume filled up while the base backup was laid: {result.ErrorSummary}")
+                    : new OperationFailedException($"Could not lay the base backup into {bench.DataDirectory}: {result.ErrorSummary}"))))
+            .Then(new RunCommand(SettingsSpec(bench), Judges.Require($"Could not add the recovery settings to {SettingsFile}"))
+            {
+                Note = "< " + string.Join("; ", settings.Split('\n', StringSplitOptions.RemoveEmptyEntries)),
+                Through = (spec, run, _) => run(spec with { StandardInput = new MemoryStream(Encoding.UTF8.GetBytes(settings)) }),
+            })
+            .Then(Script.Run(SignalSpec(bench), "Could not create " + SignalFile));
 }

@@ -28,7 +28,8 @@ public sealed class LedgeredRead : ReadOnlyStream
         if (expected is not null && length < expected.Size)
         {
             _file.Dispose();
-            throw new IntegrityException($"{path} is {length} bytes, shorter than the {expected.Size} its ledger recorded: it was changed. Nothing was touched.");
+            throw new IntegrityException($"{path} is {length} bytes, shorter than the {expected.Size} its ledger recorded: it was " +
+                $"changed. Nothing was touched.");
         }
 
         _take = signedOnly && expected is not null ? expected.Size : length;
@@ -59,7 +60,8 @@ public sealed class LedgeredRead : ReadOnlyStream
         var read = _file.Read(buffer[..wanted]);
         if (read == 0)
         {
-            throw new IntegrityException($"{Name} ended after {_read} of {_take} bytes while it was laid: it was changed. Nothing was touched.");
+            throw new IntegrityException($"{Name} ended after {_read} of {_take} bytes while it was laid: it was changed. Nothing was " +
+                $"touched.");
         }
 
         if (_expected is { } expected && _read < expected.Size)
@@ -71,7 +73,9 @@ public sealed class LedgeredRead : ReadOnlyStream
                 var actual = Convert.ToHexStringLower(_hash.GetHashAndReset());
                 if (actual != expected.Sha256)
                 {
-                    throw new IntegrityException($"{Name} is not what the WAL ledger recorded (SHA-256 {expected.Sha256} of its first {expected.Size} bytes, found {actual}): it was changed after it was archived. Nothing was touched; restore to an earlier time, or restore a backup as it is.");
+                    throw new IntegrityException($"{Name} is not what the WAL ledger recorded (SHA-256 {expected.Sha256} of its first " +
+                        $"{expected.Size} bytes, found {actual}): it was changed after it was archived. Nothing was touched; restore to " +
+                            $"an earlier time, or restore a backup as it is.");
                 }
             }
         }

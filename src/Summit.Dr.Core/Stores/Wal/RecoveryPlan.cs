@@ -4,7 +4,8 @@ using Summit.Dr.Model;
 namespace Summit.Dr.Stores.Wal;
 
 /// <summary>A base backup a restore to a point in time may start from: a complete, trusted backup that holds one.</summary>
-/// <param name="Manifest">The backup's manifest as it was accepted (its signature checked on the bytes it was parsed from): nothing reads it again.</param>
+/// <param name="Manifest">The backup's manifest as it was accepted (its signature checked on the bytes it was parsed from): nothing reads
+/// it again.</param>
 public sealed record BaseCandidate(string Name, string Directory, PostgresBase Base, BackupManifest? Manifest = null)
 {
     /// <summary>From when on a target may lie: the base backup is consistent once it has finished.</summary>

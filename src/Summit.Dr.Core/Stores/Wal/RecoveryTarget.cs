@@ -25,9 +25,11 @@ public static partial class RecoveryTarget
             });
         }
 
-        return DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal | DateTimeStyles.AllowWhiteSpaces, out var absolute)
+        return DateTimeOffset.TryParse(
+            trimmed, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal | DateTimeStyles.AllowWhiteSpaces, out var absolute)
             ? absolute
-            : throw new UsageException($"--to '{text}' is not a time: give one like \"2026-12-01 14:02:00+01\" (without an offset, this machine's local time) or a span back from now like \"-15m\", \"-2h\", \"-1d\".");
+            : throw new UsageException($"--to '{text}' is not a time: give one like \"2026-12-01 14:02:00+01\" (without an offset, this " +
+                $"machine's local time) or a span back from now like \"-15m\", \"-2h\", \"-1d\".");
     }
 
     [GeneratedRegex(@"^-(?<n>\d{1,6})(?<unit>[smhd])$")]

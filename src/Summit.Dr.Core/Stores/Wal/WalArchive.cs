@@ -47,11 +47,14 @@ public sealed class WalArchive(string backupRoot)
         var known = Read(Path.Combine(path, WalBranch.MetadataFile));
         if (known is not null && known.SegmentSize != stream.SegmentSize)
         {
-            throw new IntegrityException($"The WAL archive {path} records segments of {known.SegmentSize} bytes, the server writes {stream.SegmentSize}: move the directory away before starting the archiver.");
+            throw new IntegrityException($"The WAL archive {path} records segments of {known.SegmentSize} bytes, the server writes " +
+                $"{stream.SegmentSize}: move the directory away before starting the archiver.");
         }
 
-        var activated = (known ?? stream) with { Container = stream.Container, Image = stream.Image, Activations = [.. known?.Activations ?? [], now] };
-        SafeFiles.WriteAtomically(Path.Combine(path, WalBranch.MetadataFile), file => JsonSerializer.Serialize(file, activated, JsonDefaults.Options));
+        var activated = (
+            known ?? stream) with { Container = stream.Container, Image = stream.Image, Activations = [.. known?.Activations ?? [], now] };
+        SafeFiles.WriteAtomically(
+            Path.Combine(path, WalBranch.MetadataFile), file => JsonSerializer.Serialize(file, activated, JsonDefaults.Options));
         return activated;
     }
 
@@ -65,7 +68,8 @@ public sealed class WalArchive(string backupRoot)
         }
 
         return new DirectoryInfo(path).EnumerateFiles()
-            .Select(f => WalFileName.Parse(f.Name, stream.SegmentSize) is { } name ? new WalFile(name, f.FullName, f.Length, f.LastWriteTimeUtc) : null)
+            .Select(f => WalFileName.Parse(f.Name, stream.SegmentSize) is { } name ? new WalFile(
+                name, f.FullName, f.Length, f.LastWriteTimeUtc) : null)
             .OfType<WalFile>()
             .OrderBy(f => f.Name.Segment)
             .ThenBy(f => f.Name.Timeline)
@@ -74,7 +78,8 @@ public sealed class WalArchive(string backupRoot)
 
     /// <summary>The timeline history files in one branch's directory.</summary>
     public IReadOnlyList<string> HistoryFiles(WalBranch branch) => System.IO.Directory.Exists(PathOf(branch))
-        ? System.IO.Directory.EnumerateFiles(PathOf(branch), "*" + WalFileName.HistorySuffix).Where(f => WalFileName.ParseHistory(Path.GetFileName(f)) is not null).Order(StringComparer.Ordinal).ToList()
+        ? System.IO.Directory.EnumerateFiles(PathOf(branch), "*" + WalFileName.HistorySuffix).Where(
+            f => WalFileName.ParseHistory(Path.GetFileName(f)) is not null).Order(StringComparer.Ordinal).ToList()
         : [];
 
     /// <summary>Every timeline history file of the server's streams, by timeline.</summary>
@@ -129,10 +134,12 @@ public sealed class WalArchive(string backupRoot)
 
         var problem = branch.SystemIdentifier.Length is 0 or > 20 || !branch.SystemIdentifier.All(char.IsAsciiDigit) ? "systemIdentifier"
             : branch.Name != directory ? "timeline"
-            : branch.SegmentSize < 1 << 20 || branch.SegmentSize > 1 << 30 || (branch.SegmentSize & (branch.SegmentSize - 1)) != 0 ? "segmentSize"
+            : branch.SegmentSize < 1 << 20 || branch.SegmentSize > 1 << 30 || (branch.SegmentSize & (branch.SegmentSize - 1)) != 0
+                ? "segmentSize"
             : null;
         return problem is null ? branch
-            : throw new IntegrityException($"{path} is not obeyed: its {problem} does not fit the branch directory {directory} or PostgreSQL. Nothing was done; inspect it.");
+            : throw new IntegrityException($"{path} is not obeyed: its {problem} does not fit the branch directory {directory} or " +
+                $"PostgreSQL. Nothing was done; inspect it.");
     }
 }
 

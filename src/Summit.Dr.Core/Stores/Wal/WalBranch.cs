@@ -8,7 +8,8 @@ namespace Summit.Dr.Stores.Wal;
 /// <param name="SystemIdentifier">The cluster's identifier (pg_control_system()): WAL of another cluster never mixes in.</param>
 /// <param name="Timeline">The timeline the server was on when this stream began.</param>
 /// <param name="SegmentSize">The cluster's WAL segment size in bytes.</param>
-/// <param name="Activations">Each time summit-dr started the archiver on this stream (UTC): the stream last activated before a time is the one the platform ran on then.</param>
+/// <param name="Activations">Each time summit-dr started the archiver on this stream (UTC): the stream last activated before a time is the
+/// one the platform ran on then.</param>
 public sealed record WalBranch(
     string SystemIdentifier,
     uint Timeline,

@@ -17,7 +17,8 @@ public sealed class WalLedgerSet(IReadOnlyDictionary<string, WalLedger> ledgers,
 
     public WalLedger? Of(WalBranch branch) => ledgers.GetValueOrDefault(branch.Name);
 
-    /// <summary>The ledger's word on a file of the archive (by its branch directory and name): its size (the tail: the length vouched for) and SHA-256.</summary>
+    /// <summary>The ledger's word on a file of the archive (by its branch directory and name): its size (the tail: the length vouched for)
+    /// and SHA-256.</summary>
     public WalLedgerEntry? Expected(string path)
     {
         var branch = Path.GetFileName(Path.GetDirectoryName(path)) ?? string.Empty;
@@ -43,18 +44,21 @@ public sealed class WalLedgerSet(IReadOnlyDictionary<string, WalLedger> ledgers,
         }
 
         var ledger = Of(branch)!;
-        var signedUpTo = ledger.Files.Select(f => WalFileName.Parse(f.Name, branch.SegmentSize)).OfType<WalFileName>().Select(n => n.Segment).DefaultIfEmpty().Max();
+        var signedUpTo = ledger.Files.Select(f => WalFileName.Parse(f.Name, branch.SegmentSize)).OfType<WalFileName>().Select(
+            n => n.Segment).DefaultIfEmpty().Max();
         var usable = new List<WalFile>();
         foreach (var file in files)
         {
             var name = file.Name.FileName(branch.SegmentSize);
-            if (ledger.Entry(name) is { } entry ? entry.Size == file.Size : ledger.Tail is { } tail && IsTail(tail, name) && file.Size >= tail.Size)
+            if (ledger.Entry(name) is { } entry ? entry.Size == file.Size : ledger.Tail is { } tail && IsTail(tail, name)
+                && file.Size >= tail.Size)
             {
                 usable.Add(file);
             }
             else if (!file.Name.Partial && file.Name.Segment <= signedUpTo)
             {
-                throw new IntegrityException($"The WAL archive holds {name} in {branch.Name}, which its signed ledger does not vouch for: it was planted or changed. Nothing was touched; move it away.");
+                throw new IntegrityException($"The WAL archive holds {name} in {branch.Name}, which its signed ledger does not vouch " +
+                    $"for: it was planted or changed. Nothing was touched; move it away.");
             }
         }
 
@@ -72,7 +76,9 @@ public sealed class WalLedgerSet(IReadOnlyDictionary<string, WalLedger> ledgers,
     {
         if (signedOnly && Expected(path) is null)
         {
-            throw new IntegrityException($"The WAL archive holds {Path.GetFileName(path)} in {Path.GetFileName(Path.GetDirectoryName(path))}, a timeline history its signed ledger does not vouch for: it was planted. Nothing was touched; move it away.");
+            throw new IntegrityException($"The WAL archive holds {Path.GetFileName(path)} in " +
+                $"{Path.GetFileName(Path.GetDirectoryName(path))}, a timeline history its signed ledger does not vouch for: it was " +
+                    $"planted. Nothing was touched; move it away.");
         }
     }
 }

@@ -69,7 +69,8 @@ public sealed class WalLedgers(WalArchive archive, ManifestSigner signer, Backup
         var now = time.GetUtcNow();
         var files = archive.Files(branch);
         var added = 0;
-        foreach (var file in files.Where(f => !f.Name.Partial && f.Size == branch.SegmentSize && !names.Contains(f.Name.FileName(branch.SegmentSize))))
+        foreach (var file in files.Where(
+            f => !f.Name.Partial && f.Size == branch.SegmentSize && !names.Contains(f.Name.FileName(branch.SegmentSize))))
         {
             entries.Add(await HashAsync(file.Path, file.Name.FileName(branch.SegmentSize), null, now, cancellationToken));
             added++;
@@ -84,13 +85,16 @@ public sealed class WalLedgers(WalArchive archive, ManifestSigner signer, Backup
         var tail = files.Where(f => f.Name.Partial).MaxBy(f => f.Name.Segment) is { } partial
             ? await HashAsync(partial.Path, partial.Name.FileName(branch.SegmentSize), WrittenLength(partial.Path), now, cancellationToken)
             : null;
-        var ledger = new WalLedger(WalLedger.CurrentFormatVersion, branch.Name, branch.SystemIdentifier, branch.Timeline, branch.SegmentSize, branch.Activations, now,
+        var ledger = new WalLedger(
+            WalLedger.CurrentFormatVersion, branch.Name, branch.SystemIdentifier, branch.Timeline, branch.SegmentSize, branch.Activations,
+            now,
             [.. entries.OrderBy(e => e.Name, StringComparer.Ordinal)], tail);
         Write(branch, ledger);
         return added;
     }
 
-    /// <summary>Records that `push --wal` sent the ledgered file <paramref name="name"/> (and read it back as <paramref name="objectSha256"/>), re-signed.</summary>
+    /// <summary>Records that `push --wal` sent the ledgered file <paramref name="name"/> (and read it back as <paramref
+    /// name="objectSha256"/>), re-signed.</summary>
     public void RecordPushed(WalBranch branch, string name, string objectSha256)
     {
         if (ReadOwnSigned(branch) is { } known)
@@ -122,13 +126,16 @@ public sealed class WalLedgers(WalArchive archive, ManifestSigner signer, Backup
             if (bytes is not null && trust.Checks)
             {
                 var signature = SafeFiles.ReadOwn(SignaturePathOf(branch), BackupTrust.MaxSignatureBytes);
-                problem = signature is null ? $"{PathOf(branch)} is not signed" : trust.VerifyDetached(bytes, signature) is { } wrong ? $"{PathOf(branch)} is refused: {wrong}" : null;
+                problem = signature is null ? $"{PathOf(branch)} is not " +
+                    $"signed" : trust.VerifyDetached(bytes, signature) is { } wrong ? $"{PathOf(branch)} is refused: {wrong}" : null;
             }
 
             if (problem is not null && SignedOnly)
             {
-                throw new IntegrityException($"{problem}: with Signing:TrustedKeyFiles set, a restore to a point in time replays only WAL a trusted key vouched for. Nothing was touched; " +
-                    "run `summit-dr wal start` on the host that holds the signing key, or pass --allow-unsigned if you know where this WAL comes from.");
+                throw new IntegrityException($"{problem}: with Signing:TrustedKeyFiles set, a restore to a point in time replays only " +
+                    $"WAL a trusted key vouched for. Nothing was touched; " +
+                    "run `summit-dr wal start` on the host that holds the signing key, or pass --allow-unsigned if you know where this " +
+                        "WAL comes from.");
             }
 
             if (problem is not null && trust.Checks)
@@ -154,9 +161,11 @@ public sealed class WalLedgers(WalArchive archive, ManifestSigner signer, Backup
         }
 
         // A ledger changed since it was signed is not extended (and so re-signed): the change stays visible.
-        if (signer.Enabled && SafeFiles.ReadOwn(SignaturePathOf(branch), BackupTrust.MaxSignatureBytes) is { } signature && signer.Verify(bytes, signature) is { } problem)
+        if (signer.Enabled && SafeFiles.ReadOwn(SignaturePathOf(branch), BackupTrust.MaxSignatureBytes) is { } signature
+            && signer.Verify(bytes, signature) is { } problem)
         {
-            throw new IntegrityException($"{PathOf(branch)} does not match its signature ({problem}): it was changed after summit-dr signed it. Nothing was extended; inspect it.");
+            throw new IntegrityException($"{PathOf(branch)} does not match its signature ({problem}): it was changed after summit-dr " +
+                $"signed it. Nothing was extended; inspect it.");
         }
 
         return Parse(bytes, branch);
@@ -174,9 +183,11 @@ public sealed class WalLedgers(WalArchive archive, ManifestSigner signer, Backup
             throw new IntegrityException($"The WAL ledger of {branch.Name} does not parse ({ex.Message}): inspect it.", ex);
         }
 
-        if (ledger is null || ledger.Branch != branch.Name || ledger.SystemIdentifier != branch.SystemIdentifier || ledger.Timeline != branch.Timeline || ledger.SegmentSize != branch.SegmentSize)
+        if (ledger is null || ledger.Branch != branch.Name || ledger.SystemIdentifier != branch.SystemIdentifier
+            || ledger.Timeline != branch.Timeline || ledger.SegmentSize != branch.SegmentSize)
         {
-            throw new IntegrityException($"The WAL ledger of {branch.Name} describes another branch than its directory's branch.json: one of them was changed. Nothing was touched; inspect both.");
+            throw new IntegrityException($"The WAL ledger of {branch.Name} describes another branch than its directory's branch.json: " +
+                $"one of them was changed. Nothing was touched; inspect both.");
         }
 
         return ledger;
@@ -227,7 +238,8 @@ public sealed class WalLedgers(WalArchive archive, ManifestSigner signer, Backup
     /// The SHA-256 of a file through one handle that follows no link; of its first <paramref name="length"/> bytes when
     /// given (the `.partial` is written while it is read: the ledger vouches for the prefix that holds WAL).
     /// </summary>
-    private static async Task<WalLedgerEntry> HashAsync(string path, string name, long? length, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<WalLedgerEntry> HashAsync(
+        string path, string name, long? length, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var file = SafeFiles.OpenRead(path);
         var size = length ?? file.Length;

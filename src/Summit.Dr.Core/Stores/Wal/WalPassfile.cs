@@ -28,14 +28,18 @@ public static class WalPassfile
     /// <summary>The archiver's arguments that point libpq at the passfile.</summary>
     public static IReadOnlyList<string> RunArgs(string branchDirectory, string postgres, WalBranch branch, bool inVolume) => inVolume
         ? ["-e", "PGPASSFILE=" + VolumePath(branch)]
-        : ["--mount", new BindMount(HostPath(branchDirectory, postgres), MountPoint, ReadOnly: true).Argument, "-e", "PGPASSFILE=" + MountPoint];
+        : ["--mount", new BindMount(HostPath(branchDirectory, postgres), MountPoint, ReadOnly: true).Argument, "-e",
+            "PGPASSFILE=" + MountPoint];
 
     /// <summary>The passfile written into the volume (standard input), then made 0600: libpq ignores one others may read.</summary>
     public static IReadOnlyList<ProcessSpec> VolumeSpecs(DockerCli docker, string postgres, string image, WalBranch branch) =>
     [
-        docker.Spec(["run", "--rm", "-i", "--network", "none", "--user", UnixOwners.DockerUser, "--mount", WalVolume.MountArgument(WalVolume.NameFor(postgres)), image, "dd", "of=" + VolumePath(branch)]),
-        docker.Spec(["run", "--rm", "--network", "none", "--user", UnixOwners.DockerUser, "--mount", WalVolume.MountArgument(WalVolume.NameFor(postgres)), image, "chmod", "0600", VolumePath(branch)]),
+        docker.Spec(["run", "--rm", "-i", "--network", "none", "--user", UnixOwners.DockerUser, "--mount",
+            WalVolume.MountArgument(WalVolume.NameFor(postgres)), image, "dd", "of=" + VolumePath(branch)]),
+        docker.Spec(["run", "--rm", "--network", "none", "--user", UnixOwners.DockerUser, "--mount",
+            WalVolume.MountArgument(WalVolume.NameFor(postgres)), image, "chmod", "0600", VolumePath(branch)]),
     ];
 
-    private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace(":", "\\:", StringComparison.Ordinal);
+    private static string Escape(string value) =>
+        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace(":", "\\:", StringComparison.Ordinal);
 }

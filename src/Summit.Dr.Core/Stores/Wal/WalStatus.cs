@@ -4,7 +4,8 @@ namespace Summit.Dr.Stores.Wal;
 /// <param name="Archiver">`running`, `exited`, `restarting` or `absent`.</param>
 /// <param name="LastSegment">The newest file of the archiver's stream, and when it was last written: the last archived second.</param>
 /// <param name="LagBytes">WAL the server wrote that the archiver has not yet written; null when the server cannot be asked.</param>
-/// <param name="LagSeconds">While the archiver streams, how long WAL takes to reach it (write_lag); else the seconds since the archive last caught up.</param>
+/// <param name="LagSeconds">While the archiver streams, how long WAL takes to reach it (write_lag); else the seconds since the archive
+/// last caught up.</param>
 /// <param name="BoundMiB">The server's max_slot_wal_keep_size (null: unbounded).</param>
 public sealed record WalStatus(
     string Archiver,
@@ -27,5 +28,6 @@ public sealed record WalStatus(
     /// the interval it reports in; else up to its last write.
     /// </summary>
     public DateTimeOffset CoveredUntil(DateTimeOffset now) =>
-        Streaming ? now - TimeSpan.FromSeconds((LagBytes == 0 ? 0 : LagSeconds ?? 0) + WalArchiver.StatusIntervalSeconds) : LastSegment?.Written ?? DateTimeOffset.MinValue;
+        Streaming ? now - TimeSpan.FromSeconds((LagBytes == 0 ? 0 : LagSeconds ?? 0) + WalArchiver.StatusIntervalSeconds)
+            : LastSegment?.Written ?? DateTimeOffset.MinValue;
 }

@@ -41,7 +41,9 @@ public sealed class WalStatusReader(WalArchiver archiver, WalServer server, IOpt
             : lag is null ? null : lag == 0 ? 0 : last is null ? null : Math.Max(0, (time.GetUtcNow() - last.Modified).TotalSeconds);
         long? bound = serverState is null || serverState.MaxSlotWalKeepSizeMiB < 0 ? null : serverState.MaxSlotWalKeepSizeMiB;
         Warn(warnings, state, serverState, bound);
-        return new WalStatus(state, stream?.Name, last is null ? null : (Path.GetFileName(last.Path), last.Modified), lag, lagSeconds, serverState?.Slot, bound, archive.Bytes(), warnings);
+        return new WalStatus(
+            state, stream?.Name, last is null ? null
+                : (Path.GetFileName(last.Path), last.Modified), lag, lagSeconds, serverState?.Slot, bound, archive.Bytes(), warnings);
     }
 
     private static void Warn(List<string> warnings, string state, WalServerState? serverState, long? bound)
@@ -50,7 +52,8 @@ public sealed class WalStatusReader(WalArchiver archiver, WalServer server, IOpt
         {
             warnings.Add(state == "absent"
                 ? "The WAL archiver is not running: `summit-dr wal start` starts it."
-                : $"The WAL archiver is {state} (PostgreSQL restarted?): `summit-dr wal start` starts it again; its slot kept the WAL meanwhile.");
+                : $"The WAL archiver is {state} (PostgreSQL restarted?): `summit-dr wal start` starts it again; its slot kept the WAL " +
+                    $"meanwhile.");
         }
 
         if (serverState is { Slot: null })
@@ -59,11 +62,13 @@ public sealed class WalStatusReader(WalArchiver archiver, WalServer server, IOpt
         }
         else if (serverState?.Slot is { WalStatus: "lost" })
         {
-            warnings.Add("PostgreSQL gave up the archiver's slot at its bound (max_slot_wal_keep_size): the archive has a gap. Drop it (`summit-dr wal stop --drop-slot`), start again and take a backup.");
+            warnings.Add("PostgreSQL gave up the archiver's slot at its bound (max_slot_wal_keep_size): the archive has a gap. Drop it " +
+                "(`summit-dr wal stop --drop-slot`), start again and take a backup.");
         }
         else if (bound is { } mib && serverState?.Slot?.SafeWalSize is { } safe && safe < mib * (1L << 20) * WarnBelow)
         {
-            warnings.Add($"The archiver's slot may hold back only {safe >> 20} MiB more of the {mib} MiB bound before PostgreSQL gives it up: start the archiver, or raise the bound.");
+            warnings.Add($"The archiver's slot may hold back only {safe >> 20} MiB more of the {mib} MiB bound before PostgreSQL gives " +
+                $"it up: start the archiver, or raise the bound.");
         }
     }
 }

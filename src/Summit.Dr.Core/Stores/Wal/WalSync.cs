@@ -18,19 +18,22 @@ public sealed class WalSync(WalVolume volume, WalLedgers ledgers, StepRunner ste
 
     /// <summary>Syncs the volume of <paramref name="container"/>'s archiver, if it writes into one, then the ledgers.</summary>
     /// <param name="known">The archiver as the caller inspected it (one being replaced); else it is asked.</param>
-    public async Task SyncVolumeAsync(string container, CancellationToken cancellationToken, ContainerInfo? known = null)
+    public async Task SyncVolumeAsync(string container, ContainerInfo? known, CancellationToken cancellationToken)
     {
-        if (await volume.SyncStepAsync(container, Archive, cancellationToken, known))
+        if (await volume.SyncStepAsync(container, Archive, known, cancellationToken))
         {
             await LedgerAsync(cancellationToken);
         }
     }
 
     /// <summary>The same for the configured PostgreSQL container (Postgres:Container).</summary>
-    public Task SyncVolumeAsync(CancellationToken cancellationToken) => SyncVolumeAsync(options.Value.Postgres.Container, cancellationToken);
+    public Task SyncVolumeAsync(CancellationToken cancellationToken) =>
+        SyncVolumeAsync(options.Value.Postgres.Container, known: null, cancellationToken);
 
     /// <summary>The archive's ledgers extended with what it holds now and re-signed.</summary>
     public Task LedgerAsync(CancellationToken cancellationToken) =>
-        steps.StepOrBareAsync("wal ledger", async t => await ledgers.ExtendAllAsync(t), cancellationToken,
-            () => StepPlan.Note($"in process: every new complete segment and history file, and the .partial's length, into {Archive.Directory}/BRANCH{WalLedger.Suffix}, signed when Signing:SecretKeyFile is set"));
+        steps.StepOrBareAsync("wal ledger", () => Script.InProcess(
+            $"in process: every new complete segment and history file, and the .partial's length, into " +
+                $"{Archive.Directory}/BRANCH{WalLedger.Suffix}, signed when Signing:SecretKeyFile is set",
+            async t => await ledgers.ExtendAllAsync(t)), cancellationToken);
 }

@@ -13,19 +13,20 @@ namespace Summit.Dr.Stores.Wal;
 /// <summary>
 /// Where the archiver writes when the Docker engine cannot see the backup root (a remote engine, or summit-dr in
 /// a container): a named volume on the engine's host, `summit-dr-wal-POSTGRES`, one directory per branch.
-/// <see cref="SyncAsync"/> brings it into the archive in the backup root (which every other command reads):
+/// <see cref="Sync"/> brings it into the archive in the backup root (which every other command reads):
 /// each file whose name is a WAL segment, a `.partial` or a history file (anything else the volume holds is an
 /// input and ignored), written beside its place and renamed in with the volume's modification time; then the
 /// complete segments the archive now holds are removed from the volume, so it holds only what is not yet synced.
 /// </summary>
-public sealed class WalVolume(DockerCli docker, StepRunner steps, ILogger<WalVolume> logger)
+public sealed class WalVolume(DockerCli docker, StepRunner steps, ScriptRunner scripts, ILogger<WalVolume> logger)
 {
     /// <summary>The archiver's label naming its volume (absent: it writes through a bind mount).</summary>
     public const string Label = "summit-dr.wal.volume";
 
     public static string NameFor(string postgres) => "summit-dr-wal-" + postgres;
 
-    public static string MountArgument(string volume, bool readOnly = false) => new VolumeMount(volume, WalArchiver.MountPoint, readOnly).Argument;
+    public static string MountArgument(string volume, bool readOnly = false) =>
+        new VolumeMount(volume, WalArchiver.MountPoint, readOnly).Argument;
 
     /// <summary>The branch's directory inside the volume, as the archiver and the one-offs see it.</summary>
     public static string DirectoryOf(WalBranch branch) => WalArchiver.MountPoint + "/" + branch.Name;
@@ -35,26 +36,23 @@ public sealed class WalVolume(DockerCli docker, StepRunner steps, ILogger<WalVol
     {
         var (uid, gid) = UnixOwners.Current;
         return docker.Spec(["run", "--rm", "--network", "none", "--user", "0", "--mount", MountArgument(NameFor(postgres)), image,
-            "install", "-d", "-m", "0700", "-o", uid.ToString(CultureInfo.InvariantCulture), "-g", gid.ToString(CultureInfo.InvariantCulture), DirectoryOf(branch)]);
+            "install", "-d", "-m", "0700", "-o", uid.ToString(CultureInfo.InvariantCulture), "-g",
+                gid.ToString(CultureInfo.InvariantCulture), DirectoryOf(branch)]);
     }
 
     /// <summary>The branch's directory as a tar stream on stdout, read-only.</summary>
     public ProcessSpec ReadSpec(string postgres, string image, WalBranch branch) =>
-        docker.Spec(["run", "--rm", "--network", "none", "--user", UnixOwners.DockerUser, "--mount", MountArgument(NameFor(postgres), readOnly: true), image,
+        docker.Spec(["run", "--rm", "--network", "none", "--user", UnixOwners.DockerUser, "--mount",
+            MountArgument(NameFor(postgres), readOnly: true), image,
             "tar", "-c", "-f", "-", "-C", DirectoryOf(branch), "."]);
 
-    public ProcessSpec TrimSpec(string postgres, string image, WalBranch branch, IEnumerable<string> names) =>
-        docker.Spec(["run", "--rm", "--network", "none", "--user", UnixOwners.DockerUser, "--mount", MountArgument(NameFor(postgres)), image,
+    private ProcessSpec TrimSpec(string postgres, string image, WalBranch branch, IEnumerable<string> names) =>
+        docker.Spec(["run", "--rm", "--network", "none", "--user", UnixOwners.DockerUser, "--mount", MountArgument(NameFor(postgres)),
+            image,
             "rm", "-f", "--", .. names.Select(n => DirectoryOf(branch) + "/" + n)]);
 
-    public async Task PrepareAsync(string postgres, string image, WalBranch branch, CancellationToken cancellationToken)
-    {
-        var result = await docker.RunAsync(PrepareSpec(postgres, image, branch), cancellationToken);
-        if (!result.Succeeded)
-        {
-            throw new OperationFailedException($"Could not prepare the WAL volume {NameFor(postgres)}: {result.ErrorSummary}");
-        }
-    }
+    public Script Prepare(string postgres, string image, WalBranch branch) =>
+        Script.Run(PrepareSpec(postgres, image, branch), $"Could not prepare the WAL volume {NameFor(postgres)}");
 
     /// <summary>
     /// When the archiver of <paramref name="postgres"/> writes into the volume, a step that syncs its branch into
@@ -62,7 +60,7 @@ public sealed class WalVolume(DockerCli docker, StepRunner steps, ILogger<WalVol
     /// </summary>
     /// <param name="known">The archiver as it was before it was removed (what it wrote until then is synced); else it is asked.</param>
     /// <returns>Whether there was a volume to sync.</returns>
-    public async Task<bool> SyncStepAsync(string postgres, WalArchive archive, CancellationToken cancellationToken, ContainerInfo? known = null)
+    public async Task<bool> SyncStepAsync(string postgres, WalArchive archive, ContainerInfo? known, CancellationToken cancellationToken)
     {
         var archiver = known ?? await docker.InspectAsync(WalArchiver.NameFor(postgres), cancellationToken);
         if (BranchOf(archiver, archive) is not { } branch)
@@ -70,13 +68,7 @@ public sealed class WalVolume(DockerCli docker, StepRunner steps, ILogger<WalVol
             return false;
         }
 
-        var directory = archive.PathOf(branch);
-        await steps.RunAsync("sync wal volume", async (step, token) =>
-        {
-            var (files, bytes) = await SyncAsync(postgres, archiver!.Image, branch, directory, token);
-            step.Report(bytes, $"{files} files of {branch.Name} from volume {NameFor(postgres)}");
-        }, cancellationToken, () => StepPlan.Of(ReadSpec(postgres, archiver!.Image, branch))
-            .Then(StepPlan.Note($"into {directory}; then the complete segments it now holds are removed from the volume (a dry run plans from the archive as last synced)")));
+        await steps.RunAsync("sync wal volume", () => Sync(postgres, archiver!.Image, branch, archive.PathOf(branch)), cancellationToken);
         return true;
     }
 
@@ -93,11 +85,12 @@ public sealed class WalVolume(DockerCli docker, StepRunner steps, ILogger<WalVol
 
         try
         {
-            await SyncAsync(postgres, previous!.Image, branch, archive.PathOf(branch), cancellationToken);
+            await scripts.RunAsync(Sync(postgres, previous!.Image, branch, archive.PathOf(branch)), cancellationToken);
         }
         catch (OperationFailedException ex)
         {
-            logger.LogWarning("What the archiver wrote into {Volume} for {Branch} before it was replaced stays there: {Error}", NameFor(postgres), branch.Name, ex.Message);
+            logger.LogWarning("What the archiver wrote into {Volume} for {Branch} before it was replaced stays there: " +
+                "{Error}", NameFor(postgres), branch.Name, ex.Message);
         }
     }
 
@@ -106,9 +99,56 @@ public sealed class WalVolume(DockerCli docker, StepRunner steps, ILogger<WalVol
         archiver is null || !archiver.Labels.ContainsKey(Label) ? null
             : archive.Branches().LastOrDefault(b => b.Name == archiver.Labels.GetValueOrDefault(WalArchiver.BranchLabel));
 
-    /// <summary>The volume's files of <paramref name="branch"/> into <paramref name="directory"/>; then the complete ones out of the volume.</summary>
-    /// <returns>The files received, and their bytes.</returns>
-    public async Task<(int Files, long Bytes)> SyncAsync(string postgres, string image, WalBranch branch, string directory, CancellationToken cancellationToken)
+    /// <summary>
+    /// The volume's files of <paramref name="branch"/> into <paramref name="directory"/> (the step reports how many, and
+    /// their bytes); then the complete ones out of the volume.
+    /// </summary>
+    public Script Sync(string postgres, string image, WalBranch branch, string directory)
+    {
+        IReadOnlyList<string> complete = [];
+        const string Complete = "<complete segments>";
+        return Script.Of(
+            new RunCommand(ReadSpec(postgres, image, branch), Judges.Accept)
+            {
+                Note = $"into {directory} (a dry run plans from the archive as last synced)",
+                Through = async (spec, run, context) =>
+                {
+                    var files = await ReceiveThroughAsync(spec, run, postgres, directory, branch, context.CancellationToken);
+                    complete = [.. files.Where(f => WalFileName.Parse(f.Name, branch.SegmentSize) is { Partial: false }).Select(
+                        f => DirectoryOf(branch) + "/" + f.Name)];
+                    context.Step.Report(files.Sum(f => f.Bytes), $"{files.Count} files of {branch.Name} from volume {NameFor(postgres)}");
+                },
+            },
+            new RunCommand(TrimSpec(postgres, image, branch, [Complete]), (trim, _) =>
+            {
+                if (!trim.Succeeded)
+                {
+                    // Synced all the same: the next sync finds them complete and in place, and trims them then.
+                    logger.LogWarning("The WAL volume {Volume} keeps {Count} synced segments ({Error}); the next sync removes " +
+                        "them", NameFor(postgres), complete.Count, trim.ErrorSummary);
+                }
+
+                return Task.CompletedTask;
+            })
+            {
+                Note = "the complete segments it now holds, once flushed into the archive",
+                Through = async (spec, run, _) =>
+                {
+                    if (complete.Count > 0)
+                    {
+                        // Each was flushed before its rename; the directory too, before the volume's copy goes.
+                        DirectorySync.Flush(directory);
+                        await run(spec with { Arguments = [.. spec.Arguments.Where(a => !a.EndsWith(Complete, StringComparison.Ordinal)),
+                            .. complete] });
+                    }
+                },
+            });
+    }
+
+    /// <summary>The read's tar stream received into <paramref name="directory"/>; what it took.</summary>
+    private async Task<IReadOnlyList<(string Name, long Bytes)>> ReceiveThroughAsync(
+        ProcessSpec spec, Func<ProcessSpec, Task<ProcessResult>> run, string postgres, string directory, WalBranch branch,
+            CancellationToken cancellationToken)
     {
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 512 << 10));
         var receiving = Task.Run(async () =>
@@ -130,7 +170,7 @@ public sealed class WalVolume(DockerCli docker, StepRunner steps, ILogger<WalVol
         {
             try
             {
-                read = await docker.RunAsync(ReadSpec(postgres, image, branch) with { StandardOutput = output }, cancellationToken);
+                read = await run(spec with { StandardOutput = output });
             }
             catch (Exception ex)
             {
@@ -156,29 +196,18 @@ public sealed class WalVolume(DockerCli docker, StepRunner steps, ILogger<WalVol
 
         if (!read.Succeeded && !(read.ExitCode == 1 && files is { Count: > 0 }))
         {
-            throw new OperationFailedException($"Could not read the WAL volume {NameFor(postgres)}: {read.ErrorSummary}. `summit-dr wal start` syncs it again.");
+            throw new OperationFailedException($"Could not read the WAL volume {NameFor(postgres)}: {read.ErrorSummary}. `summit-dr wal " +
+                $"start` syncs it again.");
         }
 
         if (!read.Succeeded)
         {
-            logger.LogDebug("tar in the WAL volume {Volume} read a file that changed or went meanwhile ({Error}); the next sync takes it again", NameFor(postgres), read.ErrorSummary);
+            logger.LogDebug("tar in the WAL volume {Volume} read a file that changed or went meanwhile ({Error}); the next sync takes it " +
+                "again", NameFor(postgres), read.ErrorSummary);
         }
 
         RemoveCompletedPartials(directory);
-        var complete = files!.Where(f => WalFileName.Parse(f.Name, branch.SegmentSize) is { Partial: false }).Select(f => f.Name).ToList();
-        if (complete.Count > 0)
-        {
-            // Each was flushed before its rename; the directory too, before the volume's copy goes.
-            DirectorySync.Flush(directory);
-            var trim = await docker.RunAsync(TrimSpec(postgres, image, branch, complete), cancellationToken);
-            if (!trim.Succeeded)
-            {
-                // Synced all the same: the next sync finds them complete and in place, and trims them then.
-                logger.LogWarning("The WAL volume {Volume} keeps {Count} synced segments ({Error}); the next sync removes them", NameFor(postgres), complete.Count, trim.ErrorSummary);
-            }
-        }
-
-        return (files!.Count, files.Sum(f => f.Bytes));
+        return files!;
     }
 
     /// <summary>
@@ -188,7 +217,8 @@ public sealed class WalVolume(DockerCli docker, StepRunner steps, ILogger<WalVol
     /// written), only a `.partial`, which grows.
     /// </summary>
     /// <returns>What the archive now holds of the stream: the names taken, with the bytes written (0: already there).</returns>
-    public static async Task<IReadOnlyList<(string Name, long Bytes)>> ReceiveAsync(Stream tar, string directory, long segmentSize, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<(string Name, long Bytes)>> ReceiveAsync(
+        Stream tar, string directory, long segmentSize, CancellationToken cancellationToken)
     {
         var received = new List<(string Name, long Bytes)>();
         await using (var reader = new TarReader(tar, leaveOpen: true))
@@ -197,8 +227,10 @@ public sealed class WalVolume(DockerCli docker, StepRunner steps, ILogger<WalVol
             {
                 var name = entry.Name.StartsWith("./", StringComparison.Ordinal) ? entry.Name[2..] : entry.Name;
                 var wal = WalFileName.Parse(name, segmentSize);
-                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || name.Contains('/', StringComparison.Ordinal)
-                    || (wal is null && WalFileName.ParseHistory(name) is null) || (wal is { Partial: false } && entry.Length != segmentSize))
+                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile)
+                    || name.Contains('/', StringComparison.Ordinal)
+                    || (wal is null && WalFileName.ParseHistory(name) is null)
+                        || (wal is { Partial: false } && entry.Length != segmentSize))
                 {
                     continue;
                 }
