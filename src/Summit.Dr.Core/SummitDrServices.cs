@@ -47,6 +47,10 @@ public static class SummitDrServices
         services.AddSingleton(tool);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<PlatformPaths>();
+        // The run's backup root, resolved once: Backup:Root, unless the host names another (backup --output).
+        services.AddSingleton(
+            sp => new BackupRoot(workingDirectory.Resolve(sp.GetRequiredService<IOptions<SummitDrOptions>>().Value.Backup.Root)));
+        services.AddSingleton<KeptStateStore>();
         services.AddSingleton<SecretFiles>();
         services.TryAddSingleton(new SettingSources(null));
         services.AddSingleton<IValidateOptions<SummitDrOptions>, SummitDrOptionsValidation>();
@@ -87,6 +91,8 @@ public static class SummitDrServices
         services.AddSingleton<UploadsSwap>();
         services.AddSingleton<ArtifactEncryption>();
         services.AddSingleton<ManifestSigner>();
+        // Strict unless the host says what the user chose for this run.
+        services.AddSingleton(TrustChoice.Strict);
         services.AddSingleton<BackupTrust>();
         services.AddSingleton<BackupCatalog>();
         services.AddSingleton<BackupOpener>();
@@ -98,7 +104,7 @@ public static class SummitDrServices
         services.AddSingleton<RemoteStores>();
 
         // Point-in-time recovery: the WAL archive, its archiver, and what a restore to a time lays.
-        services.AddSingleton(sp => new WalArchive(sp.GetRequiredService<PlatformPaths>().BackupRoot()));
+        services.AddSingleton<WalArchive>();
         services.AddSingleton<WalServer>();
         services.AddSingleton<WalArchiver>();
         services.AddSingleton<WalVolume>();
@@ -115,6 +121,7 @@ public static class SummitDrServices
 
         // One operation per command, each with the parts it is made of.
         services.AddSingleton<ArtifactWriter>();
+        services.AddSingleton<BackupWorkspace>();
         services.AddSingleton<BackupPreflight>();
         services.AddSingleton<PostgresCapture>();
         services.AddSingleton<BaseBackupCapture>();
@@ -155,7 +162,6 @@ public static class SummitDrServices
         services.AddSingleton<JournalRecovery>();
 
         // After every run: metrics and the webhook.
-        services.AddSingleton<RunFacts>();
         services.AddSingleton<RunMetrics>();
         services.AddSingleton<RunNotifier>();
         services.AddSingleton<RunReporter>();

@@ -8,6 +8,4 @@ public sealed class PlatformPaths(IOptions<SummitDrOptions> options, WorkingDire
     /// <summary>The live uploads tree (Uploads:Path).</summary>
     public string Uploads => workingDirectory.Resolve(options.Value.Uploads.Path);
 
-    /// <summary>The backup root: <paramref name="output"/> (--output) when given, else Backup:Root.</summary>
-    public string BackupRoot(string? output = null) => workingDirectory.Resolve(output ?? options.Value.Backup.Root);
 }

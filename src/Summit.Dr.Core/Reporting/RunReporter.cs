@@ -9,12 +9,13 @@ namespace Summit.Dr.Reporting;
 /// side by side, each bounded by its own timeout, neither able to change the run's exit code.
 /// </summary>
 public sealed class RunReporter(
-    RunMetrics metrics, RunNotifier notifier, RunFacts facts, PlatformDiscovery discovery, IOptions<SummitDrOptions> options)
+    RunMetrics metrics, RunNotifier notifier, PlatformDiscovery discovery, IOptions<SummitDrOptions> options)
 {
     /// <summary>The platform label: Metrics:Platform, else the compose project.</summary>
     public string Platform => options.Value.Metrics.Platform is { Length: > 0 } platform ? platform : discovery.ComposeProject;
 
-    public async Task ReportAsync(string operation, int exitCode, DateTimeOffset startedAt, TimeSpan duration, string? error, bool locked)
+    public async Task ReportAsync(
+        string operation, int exitCode, DateTimeOffset startedAt, TimeSpan duration, string? error, bool locked, RunFacts facts)
     {
         var outcome = new RunOutcome(operation, Platform, exitCode, startedAt, duration, error, locked, facts);
         // A hard bound even if a client ignored its own timeout: the run is over, its report must not hang it.

@@ -1,10 +1,7 @@
 using McMaster.Extensions.CommandLineUtils;
-using Microsoft.Extensions.DependencyInjection;
-using Summit.Dr.Archive.Remote;
 using Summit.Dr.Errors;
 using Summit.Dr.Model;
 using Summit.Dr.Operations.Backup;
-using Summit.Dr.Operations.Remote;
 using Summit.Dr.Reporting;
 using Summit.Dr.Tool.Hosting;
 
@@ -41,52 +38,52 @@ public sealed class BackupCommand
 
     public int OnExecute()
     {
-        var request = new BackupRequest(Output, BackupComponents.Parse(Only), DryRun);
-        var globals = Parent.ToGlobalOptions();
-        return OperationHost.Run(
-            globals, new CommandRun(
-                "backup", Json) { ExtraRecoveryRoot = request.OutputRoot, Recover = !request.DryRun, Discover = true,
-                Report = !request.DryRun }, async (services, console, cancellationToken) =>
-        {
-            if (request.DryRun)
+        var request = new BackupRequest(BackupComponents.Parse(Only), DryRun);
+        return OperationHost.Run<BackupHandler>(
+            Parent.ToGlobalOptions(),
+            new CommandRun("backup", Json) { OutputRoot = Output, Recover = !request.DryRun, Discover = true, Report = !request.DryRun },
+            async (handler, console, cancellationToken) =>
             {
-                var plan = await services.GetRequiredService<BackupOperation>().RunAsync(request, cancellationToken);
-                return PlanReport.Write(console, "backup", plan.Steps, Json);
-            }
+                if (request.DryRun)
+                {
+                    var plan = await handler.Backup.RunAsync(request, cancellationToken);
+                    return new CommandResult(PlanReport.Write(console, "backup", plan.Steps, Json), RunFacts.None);
+                }
 
-            if (Push && !services.GetRequiredService<RemoteStores>().Configured)
-            {
-                // Known before anything is stopped.
-                throw new UsageException("--push needs off-site copies configured: set Remote:Kind to s3 or azure-blob, and its bucket " +
-                    "or container.");
-            }
+                var result = await handler.Backup.RunAsync(request, cancellationToken);
+                var facts = RunFacts.Of(result.Manifest!);
+                if (!Push)
+                {
+                    BackupReport.Write(console, result, Json);
+                    return CommandResult.Done(facts);
+                }
 
-            var result = await services.GetRequiredService<BackupOperation>().RunAsync(request, cancellationToken);
-            services.GetRequiredService<RunFacts>().Record(result.Manifest!);
-            if (!Push)
-            {
-                BackupReport.Write(console, result, Json);
-                return ExitCodes.Success;
-            }
+                if (!Json)
+                {
+                    BackupReport.Write(console, result, json: false);
+                }
 
-            if (!Json)
-            {
-                BackupReport.Write(console, result, json: false);
-            }
+                // A failed push fails the run (exit 1) and leaves the complete local backup as it is.
+                var pushed = await handler.Push.PushAsync(result.Directory, cancellationToken);
+                if (Json)
+                {
+                    BackupReport.Write(console, result, json: true, pushed);
+                }
+                else
+                {
+                    PushReport.Write(console, pushed, json: false);
+                }
 
-            // A failed push fails the run (exit 1) and leaves the complete local backup as it is.
-            var pushed = await services.GetRequiredService<PushOperation>().PushAsync(result.Directory, cancellationToken);
-            services.GetRequiredService<RunFacts>().PushedBytes = pushed.Bytes;
-            if (Json)
+                return CommandResult.Done(facts with { PushedBytes = pushed.Bytes });
+            },
+            handler =>
             {
-                BackupReport.Write(console, result, json: true, pushed);
-            }
-            else
-            {
-                PushCommand.Write(console, pushed, json: false);
-            }
-
-            return ExitCodes.Success;
-        });
+                if (Push && !request.DryRun && !handler.Remotes.Configured)
+                {
+                    // Known before anything is stopped.
+                    throw new UsageException("--push needs off-site copies configured: set Remote:Kind to s3 or azure-blob, and its " +
+                        "bucket or container.");
+                }
+            });
     }
 }

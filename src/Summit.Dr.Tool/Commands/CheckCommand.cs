@@ -1,8 +1,6 @@
+using Summit.Dr.Reporting;
 using McMaster.Extensions.CommandLineUtils;
-using Microsoft.Extensions.DependencyInjection;
-using Summit.Dr.Archive.Catalog;
 using Summit.Dr.Errors;
-using Summit.Dr.Operations.Check;
 using Summit.Dr.Tool.Hosting;
 
 namespace Summit.Dr.Tool.Commands;
@@ -36,32 +34,11 @@ public sealed class CheckCommand
             throw new UsageException("check needs a backup: `summit-dr check backups/<YYYYMMDD_HHMMSS>` or `summit-dr check latest`.");
         }
 
-        return OperationHost.Run(
+        return OperationHost.Run<CheckHandler>(
             Parent.ToGlobalOptions(),
-            new CommandRun(
-                "check", Json) { AllowUnsigned = AllowUnsigned, Discover = true, Validate = services =>
-                    services.GetRequiredService<BackupCatalog>().Resolve(Backup) }, async (services, console, cancellationToken) =>
-        {
-            var result = await services.GetRequiredService<CheckOperation>().RunAsync(Backup, cancellationToken);
-            var exitCode = result.Sound ? ExitCodes.Success : ExitCodes.Integrity;
-            if (Json)
-            {
-                console.WriteJson(
-                    new { schemaVersion = 1, command = "check", backup = result.Directory, sound = result.Sound, exitCode,
-                        findings = result.Findings, trust = result.Trust });
-                return exitCode;
-            }
-
-            foreach (var finding in result.Findings)
-            {
-                console.Out.WriteLine($"{(finding.Sound ? "ok " : "BAD")}  {finding.Subject}: {finding.Detail}");
-            }
-
-            var name = Path.GetFileName(result.Directory);
-            console.Error.WriteLine(result.Sound
-                ? $"{name} is sound."
-                : $"summit-dr: {name} is NOT sound ({result.Findings.Count(f => !f.Sound)} problem(s) above); do not restore it.");
-            return exitCode;
-        });
+            new CommandRun("check", Json) { AllowUnsigned = AllowUnsigned, Discover = true },
+            async (handler, console, cancellationToken) =>
+                new CommandResult(CheckReport.Write(console, await handler.Check.RunAsync(Backup, cancellationToken), Json), RunFacts.None),
+            handler => handler.Catalog.Resolve(Backup));
     }
 }

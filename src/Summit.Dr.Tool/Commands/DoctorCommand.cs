@@ -1,8 +1,5 @@
+using Summit.Dr.Reporting;
 using McMaster.Extensions.CommandLineUtils;
-using Microsoft.Extensions.DependencyInjection;
-using Summit.Dr.Errors;
-using Summit.Dr.Operations.Doctor;
-using Summit.Dr.Operations.List;
 using Summit.Dr.Tool.Hosting;
 
 namespace Summit.Dr.Tool.Commands;
@@ -23,36 +20,11 @@ public sealed class DoctorCommand
     public RootCommand Parent { get; set; } = null!;
 
     public int OnExecute() =>
-        OperationHost.Run(Parent.ToGlobalOptions(), new CommandRun("doctor", Json), async (services, console, cancellationToken) =>
+        OperationHost.Run<DoctorHandler>(
+            Parent.ToGlobalOptions(), new CommandRun("doctor", Json), async (handler, console, cancellationToken) =>
         {
-            var report = await services.GetRequiredService<DoctorOperation>().RunAsync(cancellationToken);
-            var exitCode = report.Ready ? ExitCodes.Success : ExitCodes.Precondition;
-            var kept = await services.GetRequiredService<ListOperation>().KeptAsync(cancellationToken);
-            if (Json)
-            {
-                console.WriteJson(
-                    new { schemaVersion = 1, command = "doctor", ready = report.Ready, exitCode, checks = report.Checks,
-                        configuration = report.Configuration, kept = kept.Select(k => KeptReport.Json(k.State, k.Sizes)) });
-                return exitCode;
-            }
-
-            foreach (var check in report.Checks)
-            {
-                console.Out.WriteLine($"{(check.Passed ? "ok  " : "FAIL")} {check.Name}: {check.Detail}");
-            }
-
-            console.Out.WriteLine();
-            console.Out.WriteLine("Effective configuration:");
-            foreach (var entry in report.Configuration)
-            {
-                console.Out.WriteLine($"  {entry.Key,-26} {entry.Value ?? "-",-32} {entry.Source}");
-            }
-
-            KeptReport.Write(console.Out, kept);
-
-            console.Error.WriteLine(report.Ready
-                ? "Ready: a backup and a restore can run here."
-                : $"summit-dr: not ready: {report.Checks.Count(c => !c.Passed)} check(s) failed; each FAIL line says what to do.");
-            return exitCode;
+            var report = await handler.Doctor.RunAsync(cancellationToken);
+            var kept = await handler.List.KeptAsync(cancellationToken);
+            return new CommandResult(DoctorReport.Write(console, report, kept, Json), RunFacts.None);
         });
 }

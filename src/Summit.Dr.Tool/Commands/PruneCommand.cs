@@ -1,10 +1,6 @@
 using McMaster.Extensions.CommandLineUtils;
-using Microsoft.Extensions.DependencyInjection;
-using Summit.Dr.Archive.Remote;
 using Summit.Dr.Archive.Retention;
 using Summit.Dr.Errors;
-using Summit.Dr.Operations.Prune;
-using Summit.Dr.Progress;
 using Summit.Dr.Reporting;
 using Summit.Dr.Tool.Hosting;
 
@@ -61,47 +57,14 @@ public sealed class PruneCommand
             throw new UsageException("--keep-* counts must be zero or more.");
         }
 
-        return OperationHost.Run(
-            Parent.ToGlobalOptions(), new CommandRun("prune", Json) { Report = !DryRun }, async (services, console, cancellationToken) =>
-        {
-            var result = Remote
-                ? await services.GetRequiredService<RemoteCatalog>().PruneAsync(
-                    policy, DryRun, Force, TimeZoneInfo.Local, cancellationToken)
-                : services.GetRequiredService<PruneOperation>().Run(policy, DryRun, Force, TimeZoneInfo.Local);
-            services.GetRequiredService<RunFacts>().FreedBytes = result.FreedBytes;
-            if (Json)
+        return OperationHost.Run<PruneHandler>(
+            Parent.ToGlobalOptions(), new CommandRun("prune", Json) { Report = !DryRun }, async (handler, console, cancellationToken) =>
             {
-                console.WriteJson(new
-                {
-                    schemaVersion = 1,
-                    command = "prune",
-                    dryRun = DryRun,
-                    remote = Remote,
-                    freedBytes = result.FreedBytes,
-                    walSegmentsRemoved = result.WalSegments,
-                    kept = result.Decisions.Where(d => d.Keep).Select(d => new { name = d.Entry.Name, reasons = d.Reasons }),
-                    removed = result.Decisions.Where(d => !d.Keep).Select(
-                        d => new { name = d.Entry.Name, reason = d.Reasons[0], bytes = d.Entry.Bytes }),
-                });
-                return ExitCodes.Success;
-            }
-
-            foreach (var decision in result.Decisions)
-            {
-                var verb = decision.Keep ? "keep  " : DryRun ? "would remove" : "remove";
-                console.Out.WriteLine($"{verb,-12} {decision.Entry.Name,-28} {string.Join("; ", decision.Reasons)}");
-            }
-
-            if (result.WalSegments > 0)
-            {
-                console.Out.WriteLine($"{(DryRun ? "would remove" : "remove"),-12} {result.WalSegments} WAL segments older than the " +
-                    $"oldest base backup kept ({LoggingProgressReporter.FormatBytes(result.WalBytes)})");
-            }
-
-            var removed = result.Decisions.Count(d => !d.Keep);
-            console.Error.WriteLine($"{result.Decisions.Count - removed} kept, {removed} {(DryRun ? "would be removed" : "removed")} " +
-                $"({LoggingProgressReporter.FormatBytes(result.FreedBytes)}).");
-            return ExitCodes.Success;
-        });
+                var result = Remote
+                    ? await handler.Remote.PruneAsync(policy, DryRun, Force, TimeZoneInfo.Local, cancellationToken)
+                    : handler.Local.Run(policy, DryRun, Force, TimeZoneInfo.Local);
+                PruneReport.Write(console, result, DryRun, Remote, Json);
+                return CommandResult.Done(new RunFacts { FreedBytes = result.FreedBytes });
+            });
     }
 }

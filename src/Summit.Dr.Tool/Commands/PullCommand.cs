@@ -1,5 +1,4 @@
 using McMaster.Extensions.CommandLineUtils;
-using Microsoft.Extensions.DependencyInjection;
 using Summit.Dr.Errors;
 using Summit.Dr.Operations.Remote;
 using Summit.Dr.Tool.Hosting;
@@ -36,24 +35,12 @@ public sealed class PullCommand
             throw new UsageException("pull needs a backup name: `summit-dr pull latest` or `summit-dr pull <YYYYMMDD_HHMMSS>`.");
         }
 
-        return OperationHost.Run(
+        return OperationHost.Run<PullOperation>(
             Parent.ToGlobalOptions(), new CommandRun("pull", Json) { AllowUnsigned = AllowUnsigned },
-            async (services, console, cancellationToken) =>
-        {
-            var pulled = await services.GetRequiredService<PullOperation>().PullAsync(Backup, cancellationToken);
-            var directory = pulled.Directory;
-            if (Json)
+            async (pull, console, cancellationToken) =>
             {
-                console.WriteJson(
-                    new { schemaVersion = 1, command = "pull", status = "succeeded", exitCode = 0, name = Path.GetFileName(directory),
-                        directory, trust = pulled.Trust });
-            }
-            else
-            {
-                console.Error.WriteLine($"Pulled {Path.GetFileName(directory)} into {directory}; every artifact matches its manifest.");
-            }
-
-            return ExitCodes.Success;
-        });
+                PullReport.Write(console, await pull.PullAsync(Backup, cancellationToken), Json);
+                return CommandResult.Done();
+            });
     }
 }

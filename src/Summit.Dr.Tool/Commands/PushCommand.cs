@@ -1,12 +1,7 @@
 using McMaster.Extensions.CommandLineUtils;
-using Microsoft.Extensions.DependencyInjection;
 using Summit.Dr.Errors;
-using Summit.Dr.Operations.Remote;
-using Summit.Dr.Operations.Wal;
-using Summit.Dr.Progress;
 using Summit.Dr.Reporting;
 using Summit.Dr.Tool.Hosting;
-using Summit.Dr.Tool.Terminal;
 
 namespace Summit.Dr.Tool.Commands;
 
@@ -43,52 +38,25 @@ public sealed class PushCommand
                 "WAL archive: `summit-dr push --wal`).");
         }
 
-        return OperationHost.Run(
-            Parent.ToGlobalOptions(), new CommandRun("push", Json) { Report = true }, async (services, console, cancellationToken) =>
-        {
-            var facts = services.GetRequiredService<RunFacts>();
-            if (!string.IsNullOrWhiteSpace(Backup))
+        return OperationHost.Run<PushHandler>(
+            Parent.ToGlobalOptions(), new CommandRun("push", Json) { Report = true }, async (handler, console, cancellationToken) =>
             {
-                var pushed = await services.GetRequiredService<PushOperation>().PushAsync(Backup, cancellationToken);
-                facts.Backup = pushed.Name;
-                facts.PushedBytes = pushed.Bytes;
-                Write(console, pushed, Json && !Wal);
-            }
-
-            if (Wal)
-            {
-                var (files, bytes) = await services.GetRequiredService<WalPushOperation>().PushAsync(cancellationToken);
-                facts.PushedBytes = (facts.PushedBytes ?? 0) + bytes;
-                if (Json)
+                var facts = RunFacts.None;
+                if (!string.IsNullOrWhiteSpace(Backup))
                 {
-                    console.WriteJson(
-                        new { schemaVersion = 1, command = "push", status = "succeeded", exitCode = 0, backup = facts.Backup,
-                            wal = new { files, bytes }, bytes = facts.PushedBytes });
+                    var pushed = await handler.Push.PushAsync(Backup, cancellationToken);
+                    facts = facts with { Backup = pushed.Name, PushedBytes = pushed.Bytes };
+                    PushReport.Write(console, pushed, Json && !Wal);
                 }
-                else
+
+                if (Wal)
                 {
-                    console.Error.WriteLine($"Pushed {files} WAL files ({LoggingProgressReporter.FormatBytes(bytes)}), every object read " +
-                        $"back and matching.");
+                    var (files, bytes) = await handler.Wal.PushAsync(cancellationToken);
+                    facts = facts with { PushedBytes = (facts.PushedBytes ?? 0) + bytes };
+                    PushReport.WriteWal(console, files, bytes, facts, Json);
                 }
-            }
 
-            return ExitCodes.Success;
-        });
-    }
-
-    internal static void Write(ToolConsole console, PushResult pushed, bool json)
-    {
-        if (json)
-        {
-            console.WriteJson(
-                new { schemaVersion = 1, command = "push", status = "succeeded", exitCode = 0, name = pushed.Name,
-                    location = pushed.Location, bytes = pushed.Bytes, alreadyThere = pushed.AlreadyThere });
-            return;
-        }
-
-        console.Error.WriteLine(pushed.AlreadyThere
-            ? $"{pushed.Name} is already complete at {pushed.Location}."
-            : $"Pushed {pushed.Name} to {pushed.Location} ({LoggingProgressReporter.FormatBytes(pushed.Bytes)}, every object read back " +
-                $"and matching).");
+                return CommandResult.Done(facts);
+            });
     }
 }

@@ -1,13 +1,8 @@
 using McMaster.Extensions.CommandLineUtils;
-using Microsoft.Extensions.DependencyInjection;
-using Summit.Dr.Archive.Catalog;
-using Summit.Dr.Configuration;
 using Summit.Dr.Errors;
 using Summit.Dr.Model;
-using Summit.Dr.Operations.Remote;
 using Summit.Dr.Operations.Restore;
 using Summit.Dr.Reporting;
-using Summit.Dr.Stores.Wal;
 using Summit.Dr.Tool.Hosting;
 
 namespace Summit.Dr.Tool.Commands;
@@ -25,11 +20,8 @@ namespace Summit.Dr.Tool.Commands;
         post-restore check failed; 2 usage, no such backup, or not confirmed; 3 docker/container/lock/free-disk
         precondition; 4 the backup is incomplete, corrupt or unsafe (nothing touched); 130 interrupted (put back).
         """)]
-public sealed class RestoreCommand
+public sealed class RestoreCommand : BackupChoiceCommand
 {
-    [Argument(0, "BACKUP_DIR", "A backup directory, or `latest` (the newest complete backup that is not a safety backup).")]
-    public string? Backup { get; set; }
-
     [Option("--yes", Description = "Confirm without a prompt (required without a terminal).")]
     public bool Yes { get; set; }
 
@@ -48,77 +40,43 @@ public sealed class RestoreCommand
     [Option("--dry-run", Description = "Print the full plan: every check and docker command; run nothing.")]
     public bool DryRun { get; set; }
 
-    [Option("--remote", Description = "BACKUP_DIR names a backup off-site (or `latest` there): pull it first, verified, then restore it.")]
-    public bool Remote { get; set; }
-
-    [Option("--allow-unsigned", Description = "Take a backup that is not signed by a trusted key (Signing:TrustedKeyFiles); said so in " +
-        "the log and the JSON.")]
-    public bool AllowUnsigned { get; set; }
-
-    [Option("--to <TIME>", Description = "Restore PostgreSQL to a point in time (\"2026-12-01 14:02:00+01\", or \"-15m\" back from now) " +
-        "from a base backup and the WAL archive; Neo4j and uploads from the newest backup at or before it. Needs Pitr:Enabled.")]
-    public string? To { get; set; }
-
-    [Option("--json", Description = "Write the outcome as one JSON document to stdout.")]
-    public bool Json { get; set; }
-
-    public RootCommand Parent { get; set; } = null!;
-
     public int OnExecute()
     {
-        if (string.IsNullOrWhiteSpace(Backup) && To is null)
-        {
-            throw new UsageException("restore needs a backup: `summit-dr restore backups/<YYYYMMDD_HHMMSS>` or `summit-dr restore " +
-                "latest` (or a point in time: `summit-dr restore --to TIME`).");
-        }
-
-        if (To is not null && (Backup is not null || Remote))
-        {
-            throw new UsageException("--to picks the backups itself (the newest base backup before the time, and the WAL archive): pass " +
-                "no BACKUP_DIR and no --remote.");
-        }
-
+        var to = Choose("restore");
         if (SafetyBackup && NoSafetyBackup)
         {
             throw new UsageException("--safety-backup and --no-safety-backup contradict each other; pass one.");
         }
 
-        var request = new RestoreRequest(Backup ?? string.Empty, BackupComponents.Parse(Only), Only is not null, Yes, SafetyBackup, DryRun)
-        {
-            To = To is null ? null : RecoveryTarget.Parse(To, DateTimeOffset.Now),
-        };
-        var validate = Remote ? null : request.To is not null ? (Action<IServiceProvider>)RequirePitr
-            : (services => services.GetRequiredService<BackupCatalog>().Resolve(request.Backup));
-        return OperationHost.Run(
+        var request = new RestoreRequest(
+            Backup ?? string.Empty, BackupComponents.Parse(Only), Only is not null, Yes, SafetyBackup, DryRun) { To = to };
+        var named = new RunFacts { Backup = to is { } time ? $"to {time:yyyy-MM-dd HH:mm:ss zzz}" : Path.GetFileName(
+            request.Backup.TrimEnd('/')) };
+        return OperationHost.Run<RestoreHandler>(
             Parent.ToGlobalOptions(),
-            new CommandRun(
-                "restore", Json) { AllowUnsigned = AllowUnsigned, Recover = !request.DryRun, Discover = true, Report = !request.DryRun,
-                Validate = validate }, async (services, console, cancellationToken) =>
-        {
-            if (request.DryRun)
+            new CommandRun("restore", Json)
             {
-                var plan = await services.GetRequiredService<RestoreOperation>().RunAsync(request, cancellationToken);
-                return PlanReport.Write(console, "restore", plan.Records, Json);
-            }
+                AllowUnsigned = AllowUnsigned, Recover = !request.DryRun, Discover = true, Report = !request.DryRun, Facts = named,
+            },
+            async (handler, console, cancellationToken) =>
+            {
+                if (request.DryRun)
+                {
+                    var plan = await handler.Restore.RunAsync(request, cancellationToken);
+                    return new CommandResult(PlanReport.Write(console, "restore", plan.Records, Json), RunFacts.None);
+                }
 
-            var local = Remote
-                ? request with { Backup = (
-                    await services.GetRequiredService<PullOperation>().PullAsync(request.Backup, cancellationToken)).Directory } : request;
-            var facts = services.GetRequiredService<RunFacts>();
-            facts.Backup = request.To is { } to ? $"to {to:yyyy-MM-dd HH:mm:ss zzz}" : Path.GetFileName(local.Backup.TrimEnd('/'));
-            var result = await services.GetRequiredService<RestoreOperation>().RunAsync(local, cancellationToken);
-            facts.RecoverySeconds = result.Total.TotalSeconds;
-            (facts.Neo4jDowntimeSeconds, facts.Neo4jOffline) = (result.Neo4jDown?.Seconds, result.Neo4jDown?.Work);
-            return RestoreReport.Write(console, result, Json);
-        });
-    }
-
-    internal static void RequirePitr(IServiceProvider services)
-    {
-        if (!services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SummitDrOptions>>().Value.Pitr.Enabled)
-        {
-            throw new UsageException("--to needs point-in-time recovery: set Pitr:Enabled=true, run `summit-dr wal start`, and take a " +
-                "backup (it holds a base backup).");
-        }
+                var local = request with { Backup = await LocalAsync(handler.Source, cancellationToken) };
+                var result = await handler.Restore.RunAsync(local, cancellationToken);
+                var facts = named with
+                {
+                    Backup = to is null ? Path.GetFileName(local.Backup.TrimEnd('/')) : named.Backup,
+                    RecoverySeconds = result.Total.TotalSeconds,
+                    Neo4jDowntimeSeconds = result.Neo4jDown?.Seconds,
+                    Neo4jOffline = result.Neo4jDown?.Work,
+                };
+                return new CommandResult(RestoreReport.Write(console, result, Json), facts);
+            },
+            handler => Validate(handler.Source, to));
     }
 }

@@ -1,6 +1,4 @@
 using McMaster.Extensions.CommandLineUtils;
-using Microsoft.Extensions.DependencyInjection;
-using Summit.Dr.Errors;
 using Summit.Dr.Operations.Undo;
 using Summit.Dr.Tool.Hosting;
 
@@ -30,22 +28,9 @@ public sealed class UndoCommand
     public RootCommand Parent { get; set; } = null!;
 
     public int OnExecute() =>
-        OperationHost.Run(Parent.ToGlobalOptions(), new CommandRun("undo", Json), async (services, console, cancellationToken) =>
+        OperationHost.Run<UndoOperation>(Parent.ToGlobalOptions(), new CommandRun("undo", Json), async (undo, console, cancellationToken) =>
         {
-            var result = await services.GetRequiredService<UndoOperation>().RunAsync(Discard, Yes, cancellationToken);
-            if (Json)
-            {
-                console.WriteJson(
-                    new { schemaVersion = 1, command = "undo", status = "succeeded", exitCode = ExitCodes.Success,
-                        discarded = result.Discarded, seconds = Math.Round(result.Duration.TotalSeconds, 3),
-                        kept = KeptReport.Json(result.State) });
-                return ExitCodes.Success;
-            }
-
-            console.Error.WriteLine(result.Discarded
-                ? $"Freed the state kept by the restore of {result.State.Id} in {result.Duration.TotalSeconds:0.0} s; that restore can " +
-                    $"no longer be undone."
-                : $"Put back the state from before the restore of {result.State.Id} in {result.Duration.TotalSeconds:0.0} s.");
-            return ExitCodes.Success;
+            UndoReport.Write(console, await undo.RunAsync(Discard, Yes, cancellationToken), Json);
+            return CommandResult.Done();
         });
 }

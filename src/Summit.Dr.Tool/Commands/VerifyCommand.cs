@@ -1,6 +1,5 @@
+using Summit.Dr.Reporting;
 using McMaster.Extensions.CommandLineUtils;
-using Microsoft.Extensions.DependencyInjection;
-using Summit.Dr.Errors;
 using Summit.Dr.Operations.Verify;
 using Summit.Dr.Tool.Hosting;
 
@@ -20,38 +19,7 @@ public sealed class VerifyCommand
     public RootCommand Parent { get; set; } = null!;
 
     public int OnExecute() =>
-        OperationHost.Run(
-            Parent.ToGlobalOptions(), new CommandRun("verify", Json) { Discover = true }, async (services, console, cancellationToken) =>
-        {
-            var report = await services.GetRequiredService<VerifyOperation>().RunAsync(cancellationToken);
-            var exitCode = report.Healthy ? ExitCodes.Success : ExitCodes.Failed;
-            if (Json)
-            {
-                console.WriteJson(new
-                {
-                    schemaVersion = 1,
-                    command = "verify",
-                    healthy = report.Healthy,
-                    exitCode,
-                    checks = report.Checks,
-                    postgres = new { tableCount = report.Tables?.Count, tables = report.Tables },
-                    neo4j = new { nodeCount = report.NodeCount },
-                    uploads = new { files = report.UploadFiles, bytes = report.UploadBytes },
-                });
-                return exitCode;
-            }
-
-            foreach (var check in report.Checks)
-            {
-                console.Out.WriteLine($"{(check.Passed ? "ok  " : "FAIL")} {check.Name}: {check.Detail}");
-            }
-
-            if (!report.Healthy)
-            {
-                console.Error.WriteLine($"summit-dr: {report.Checks.Count(c => !c.Passed)} check(s) failed; each FAIL line says what to " +
-                    $"do.");
-            }
-
-            return exitCode;
-        });
+        OperationHost.Run<VerifyOperation>(
+            Parent.ToGlobalOptions(), new CommandRun("verify", Json) { Discover = true }, async (verify, console, cancellationToken) =>
+                new CommandResult(VerifyReport.Write(console, await verify.RunAsync(cancellationToken), Json), RunFacts.None));
 }

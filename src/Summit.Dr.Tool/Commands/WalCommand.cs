@@ -1,12 +1,8 @@
 using McMaster.Extensions.CommandLineUtils;
-using Microsoft.Extensions.DependencyInjection;
 using Summit.Dr.Errors;
 using Summit.Dr.Operations.Wal;
-using Summit.Dr.Progress;
 using Summit.Dr.Reporting;
-using Summit.Dr.Stores.Wal;
 using Summit.Dr.Tool.Hosting;
-using Summit.Dr.Tool.Terminal;
 
 namespace Summit.Dr.Tool.Commands;
 
@@ -30,55 +26,6 @@ public sealed class WalCommand
         app.ShowHelp();
         return ExitCodes.Usage;
     }
-
-    internal static int Report(ToolConsole console, WalStatus status, bool json, string command)
-    {
-        if (json)
-        {
-            console.WriteJson(new
-            {
-                schemaVersion = 1,
-                command,
-                archiver = status.Archiver,
-                branch = status.Branch,
-                lastSegment = status.LastSegment?.Name,
-                lastArchivedAt = status.LastSegment?.Written,
-                lagBytes = status.LagBytes,
-                lagSeconds = status.LagSeconds,
-                slot = status.Slot is null ? null
-                    : new { active = status.Slot.Active, walStatus = status.Slot.WalStatus, safeWalBytes = status.Slot.SafeWalSize },
-                boundMiB = status.BoundMiB,
-                archiveBytes = status.ArchiveBytes,
-                signedUntil = status.SignedUntil,
-                warnings = status.Warnings,
-            });
-            return ExitCodes.Success;
-        }
-
-        console.Out.WriteLine($"archiver      {status.Archiver}{(status.Branch is { } b ? $", into wal/{b}" : string.Empty)}");
-        console.Out.WriteLine($"last segment  " +
-            $"{(status.LastSegment is { } last ? $"{last.Name}, written {last.Written.ToLocalTime():yyyy-MM-dd HH:mm:ss}" : "none yet")}");
-        console.Out.WriteLine($"lag           " +
-            $"{(status.LagBytes is { } lag ? $"{LoggingProgressReporter.FormatBytes(lag)}, {status.LagSeconds ?? 0:0} s" : "unknown")}");
-        var slot = status.Slot is { } held ? $"{WalServer.SlotName}, {(held.Active ? "active" : "inactive")}, " +
-            $"{held.WalStatus ?? "no WAL held yet"}" : "none";
-        console.Out.WriteLine($"slot          {slot}; bound {(status.BoundMiB is { } mib ? $"{mib} MiB" : "none")}");
-        console.Out.WriteLine($"archive       {LoggingProgressReporter.FormatBytes(status.ArchiveBytes)}");
-        if (status.SignedUntil is { } signed)
-        {
-            console.Out.WriteLine(signed == DateTimeOffset.MinValue
-                ? "signed until  nothing: no ledger a trusted key signed vouches for this WAL (Signing:TrustedKeyFiles); `summit-dr wal " +
-                    "start` on the signing host signs it"
-                : $"signed until  {signed.ToLocalTime():yyyy-MM-dd HH:mm:ss}: the recovery point is the ledger's last signed sync " +
-                    $"(Signing:TrustedKeyFiles)");
-        }
-        foreach (var warning in status.Warnings)
-        {
-            console.Error.WriteLine($"warning: {warning}");
-        }
-
-        return ExitCodes.Success;
-    }
 }
 
 [Command("start", Description = "Start the WAL archiver (idempotent): replication checked, slot made and bounded, pg_receivewal " +
@@ -94,19 +41,15 @@ public sealed class WalStartCommand
     public WalCommand Parent { get; set; } = null!;
 
     public int OnExecute() =>
-        OperationHost.Run(
+        OperationHost.Run<WalOperation>(
             Parent.Parent.ToGlobalOptions(), new CommandRun("wal", Json) { Discover = true, Recover = !DryRun, Report = !DryRun },
-            async (services, console, cancellationToken) =>
-        {
-            var (status, records) = await services.GetRequiredService<WalOperation>().StartAsync(DryRun, cancellationToken);
-            if (DryRun)
+            async (wal, console, cancellationToken) =>
             {
-                return PlanReport.Write(console, "wal start", records, Json);
-            }
-
-            services.GetRequiredService<RunFacts>().Wal = status;
-            return WalCommand.Report(console, status, Json, "wal start");
-        });
+                var (status, records) = await wal.StartAsync(DryRun, cancellationToken);
+                return DryRun
+                    ? new CommandResult(PlanReport.Write(console, "wal start", records, Json), RunFacts.None)
+                    : new CommandResult(WalReport.Write(console, status, Json, "wal start"), new RunFacts { Wal = status });
+            });
 }
 
 [Command("stop", Description = "Remove the WAL archiver; with --drop-slot also give up its replication slot.")]
@@ -122,19 +65,19 @@ public sealed class WalStopCommand
     public WalCommand Parent { get; set; } = null!;
 
     public int OnExecute() =>
-        OperationHost.Run(
+        OperationHost.Run<WalOperation>(
             Parent.Parent.ToGlobalOptions(), new CommandRun("wal", false) { Discover = true, Recover = !DryRun },
-            async (services, console, cancellationToken) =>
-        {
-            var (said, records) = await services.GetRequiredService<WalOperation>().StopAsync(DropSlot, DryRun, cancellationToken);
-            if (DryRun)
+            async (wal, console, cancellationToken) =>
             {
-                return PlanReport.Write(console, "wal stop", records, false);
-            }
+                var (said, records) = await wal.StopAsync(DropSlot, DryRun, cancellationToken);
+                if (DryRun)
+                {
+                    return new CommandResult(PlanReport.Write(console, "wal stop", records, false), RunFacts.None);
+                }
 
-            console.Error.WriteLine($"The WAL archiver is stopped. {said}");
-            return ExitCodes.Success;
-        });
+                console.Error.WriteLine($"The WAL archiver is stopped. {said}");
+                return CommandResult.Done();
+            });
 }
 
 [Command("status", Description = "The WAL archiver, its slot, its lag and the archive's size; changes nothing.")]
@@ -146,12 +89,11 @@ public sealed class WalStatusCommand
     public WalCommand Parent { get; set; } = null!;
 
     public int OnExecute() =>
-        OperationHost.Run(
+        OperationHost.Run<WalOperation>(
             Parent.Parent.ToGlobalOptions(), new CommandRun("wal", Json) { Discover = true, Report = true },
-            async (services, console, cancellationToken) =>
-        {
-            var status = await services.GetRequiredService<WalOperation>().StatusAsync(cancellationToken);
-            services.GetRequiredService<RunFacts>().Wal = status;
-            return WalCommand.Report(console, status, Json, "wal status");
-        });
+            async (wal, console, cancellationToken) =>
+            {
+                var status = await wal.StatusAsync(cancellationToken);
+                return new CommandResult(WalReport.Write(console, status, Json, "wal status"), new RunFacts { Wal = status });
+            });
 }

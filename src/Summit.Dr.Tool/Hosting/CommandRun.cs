@@ -1,3 +1,5 @@
+using Summit.Dr.Reporting;
+
 namespace Summit.Dr.Tool.Hosting;
 
 /// <summary>What a command asks of the host around its operation.</summary>
@@ -15,12 +17,14 @@ public sealed record CommandRun(string Command, bool Json)
     /// <summary>The outcome goes to the metrics and the webhook (backup, restore, drill, push, prune; not a dry run).</summary>
     public bool Report { get; init; }
 
-    /// <summary>A backup root besides Backup:Root whose journals are recovered too (backup --output).</summary>
-    public string? ExtraRecoveryRoot { get; init; }
+    /// <summary>
+    /// The run's backup root in place of Backup:Root (backup --output); Backup:Root's journals are recovered too.
+    /// </summary>
+    public string? OutputRoot { get; init; }
 
     /// <summary>`--allow-unsigned`: a backup its signature would have refused is taken, and the log and the JSON say so.</summary>
     public bool AllowUnsigned { get; init; }
 
-    /// <summary>Checks of the command's input that need configuration (a backup name), run before any docker command.</summary>
-    public Action<IServiceProvider>? Validate { get; init; }
+    /// <summary>What the run is about, known before it starts (the backup a restore takes): reported even when it fails.</summary>
+    public RunFacts Facts { get; init; } = RunFacts.None;
 }

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NLog.Extensions.Logging;
+using Summit.Dr.Archive.Trust;
 using Summit.Dr.Configuration;
 using Summit.Dr.Errors;
 using Summit.Dr.Model;
@@ -19,7 +21,14 @@ namespace Summit.Dr.Tool.Hosting;
 /// </summary>
 internal static class OperationHost
 {
-    public static int Run(GlobalOptions globals, CommandRun command, Func<IServiceProvider, ToolConsole, CancellationToken, Task<int>> body)
+    /// <summary>
+    /// Runs <paramref name="body"/> with the command's one handler, resolved with its dependencies (constructor injection);
+    /// <paramref name="validate"/> checks the command's input against the configuration before any docker command.
+    /// </summary>
+    public static int Run<THandler>(
+        GlobalOptions globals, CommandRun command, Func<THandler, ToolConsole, CancellationToken, Task<CommandResult>> body,
+        Action<THandler>? validate = null)
+        where THandler : class
     {
         var workingDirectory = new WorkingDirectory(Path.GetFullPath(globals.WorkingDirectory ?? Directory.GetCurrentDirectory()));
         if (!Directory.Exists(workingDirectory.Path))
@@ -55,12 +64,21 @@ internal static class OperationHost
         var warnings = SettingChecks.Check(builder.Configuration, globals);
         var options = ValidatedOptions(builder.Configuration);
         // A dry run changes nothing, so it does not recover either.
-        var roots = (command.Recover ? new[] { options.Backup.Root, command.ExtraRecoveryRoot } : [])
-            .OfType<string>()
-            .Select(workingDirectory.Resolve)
+        // The run's backup root, resolved here once: what every part of the run is given.
+        var root = new BackupRoot(workingDirectory.Resolve(command.OutputRoot ?? options.Backup.Root));
+        builder.Services.AddSingleton(root);
+        var roots = (command.Recover ? new[] { new BackupRoot(workingDirectory.Resolve(options.Backup.Root)), root } : [])
             .Distinct()
             .ToList();
-        var run = new OperationRun(command, body, roots) { Warnings = warnings };
+        builder.Services.TryAddSingleton<THandler>();
+        builder.Services.AddSingleton(new TrustChoice(command.AllowUnsigned));
+        var run = new OperationRun(
+            command, (services, console, token) => body(services.GetRequiredService<THandler>(), console, token), roots)
+        {
+            Warnings = warnings,
+            Validate = validate is null ? null : services => validate(services.GetRequiredService<THandler>()),
+            Facts = command.Facts,
+        };
         builder.Services.AddSingleton(run);
         builder.Services.AddHostedService<OperationHostedService>();
 

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Summit.Dr.Archive.Trust;
 using Summit.Dr.Engine.Discovery;
 using Summit.Dr.Engine.Docker;
 using Summit.Dr.Errors;
@@ -36,8 +35,7 @@ internal sealed class OperationHostedService(
                 logger.LogWarning("{Warning}", warning);
             }
 
-            services.GetRequiredService<BackupTrust>().AllowUnsigned = run.Command.AllowUnsigned;
-            run.Command.Validate?.Invoke(services);
+            run.Validate?.Invoke(services);
             if (run.Command.Discover)
             {
                 await services.GetRequiredService<PlatformDiscovery>().ApplyAsync(stoppingToken);
@@ -55,7 +53,8 @@ internal sealed class OperationHostedService(
                 : RemoveDrillLeftoversAsync(services, stoppingToken);
             try
             {
-                run.ExitCode = await run.Body(services, console, stoppingToken);
+                var result = await run.Body(services, console, stoppingToken);
+                (run.ExitCode, run.Facts) = (result.ExitCode, result.Facts);
             }
             finally
             {
@@ -92,7 +91,7 @@ internal sealed class OperationHostedService(
                 try
                 {
                     await services.GetRequiredService<RunReporter>().ReportAsync(
-                        run.Command.Command, run.ExitCode, startedAt, time.GetElapsedTime(started), run.Error, run.Locked);
+                        run.Command.Command, run.ExitCode, startedAt, time.GetElapsedTime(started), run.Error, run.Locked, run.Facts);
                 }
                 catch (Exception ex)
                 {

@@ -115,7 +115,8 @@ public sealed class BackupFailureTests
         {
             Assert.That(error!.Message, Does.Contain("Dump failed for database 'neo4j'"));
             Assert.That(error.Message, Does.Contain("is not answering again").And.Contain("docker start neo4j"));
-            Assert.That(File.Exists(StopJournal.PathIn(harness.Root)), Is.True, "the journal stays so the next run restarts Neo4j");
+            Assert.That(File.Exists(Path.Combine(harness.Root, StopJournal.FileName)), Is.True, "the journal stays so the next run " +
+                "restarts Neo4j");
             Assert.That(harness.VisibleBackups(), Is.Empty);
         });
     }
@@ -227,7 +228,8 @@ public sealed class BackupFailureTests
                 Is.True, "the tool waited until Neo4j answered");
             Assert.That(harness.Docker.Containers.ContainsKey(FakeDocker.Bench), Is.False, "the workbench is removed");
             Assert.That(harness.AllDirectories(), Is.Empty, "no backup and no unfinished directory is left");
-            Assert.That(File.Exists(StopJournal.PathIn(harness.Root)), Is.False, "the stop journal is cleared once Neo4j answers");
+            Assert.That(File.Exists(Path.Combine(harness.Root, StopJournal.FileName)), Is.False, "the stop journal is cleared once Neo4j " +
+                "answers");
             Assert.That(File.Exists(Path.Combine(harness.Root, ".summit-dr.lock")), Is.False, "the lock is released");
             Assert.That(Directory.GetFiles(harness.Root, ".failed-*.log"), Has.Length.EqualTo(1), "the failed run's log is kept");
         });

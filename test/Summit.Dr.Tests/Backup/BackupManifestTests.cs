@@ -75,10 +75,10 @@ public sealed class BackupManifestTests
         harness.Docker.Containers["neo4j"].Environment = ["NEO4J_AUTH=neo4j/s3cret-Pa55"];
 
         var graph = await harness.Backup.RunAsync(
-            new BackupRequest(null, BackupComponents.Parse("neo4j"), DryRun: false), CancellationToken.None);
+            new BackupRequest(BackupComponents.Parse("neo4j"), DryRun: false), CancellationToken.None);
         harness.Time.Advance(TimeSpan.FromSeconds(2));
         var empty = await harness.Backup.RunAsync(
-            new BackupRequest(null, BackupComponents.Parse("uploads"), DryRun: false), CancellationToken.None);
+            new BackupRequest(BackupComponents.Parse("uploads"), DryRun: false), CancellationToken.None);
 
         var first = await ManifestFiles.ReadAsync(graph.Directory, CancellationToken.None);
         var second = await ManifestFiles.ReadAsync(empty.Directory, CancellationToken.None);
@@ -115,7 +115,7 @@ public sealed class BackupManifestTests
         using var harness = new CoreHarness();
 
         var result = await harness.Backup.RunAsync(
-            new BackupRequest(null, BackupComponents.Parse("postgres,uploads"), DryRun: false), CancellationToken.None);
+            new BackupRequest(BackupComponents.Parse("postgres,uploads"), DryRun: false), CancellationToken.None);
 
         Assert.Multiple(() =>
         {

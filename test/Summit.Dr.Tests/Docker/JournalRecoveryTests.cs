@@ -22,7 +22,7 @@ public sealed class JournalRecoveryTests
 
         await DiscoveredAsync(harness);
 
-        await harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None);
+        await harness.Get<JournalRecovery>().RecoverAsync(new BackupRoot(harness.Root), CancellationToken.None);
 
         Assert.Multiple(() =>
         {
@@ -37,7 +37,7 @@ public sealed class JournalRecoveryTests
                 "exec -e NEO4J_USERNAME -e NEO4J_PASSWORD neo4j cypher-shell --format plain MATCH (n) RETURN count(n)",
             }));
             Assert.That(harness.Docker.Containers["neo4j"].Running, Is.True);
-            Assert.That(File.Exists(StopJournal.PathIn(harness.Root)), Is.False);
+            Assert.That(File.Exists(Path.Combine(harness.Root, StopJournal.FileName)), Is.False);
             Assert.That(harness.Log.Text, Does.Contain("died before starting it again"));
         });
     }
@@ -48,16 +48,17 @@ public sealed class JournalRecoveryTests
         using var harness = new CoreHarness();
         harness.Docker.Containers["neo4j"].Running = false;
         Directory.CreateDirectory(harness.Root);
-        OwnFile.Write(StopJournal.PathIn(harness.Root), "{\"owner\": {\"host\": \"ba");
+        OwnFile.Write(Path.Combine(harness.Root, StopJournal.FileName), "{\"owner\": {\"host\": \"ba");
 
-        await harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None);
+        await harness.Get<JournalRecovery>().RecoverAsync(new BackupRoot(harness.Root), CancellationToken.None);
 
         Assert.Multiple(() =>
         {
             Assert.That(harness.Docker.Containers["neo4j"].Running, Is.True, "what the damaged journal said is lost: the configured " +
                 "Neo4j is started");
             Assert.That(harness.Docker.Lines, Does.Contain("start neo4j"));
-            Assert.That(File.Exists(StopJournal.PathIn(harness.Root)), Is.False, "the next run does not trip over it again");
+            Assert.That(File.Exists(Path.Combine(harness.Root, StopJournal.FileName)), Is.False, "the next run does not trip over it " +
+                "again");
             Assert.That(Directory.GetFiles(harness.Root, ".summit-dr-stopped.json.damaged-*"), Has.Length.EqualTo(1), "it is kept for " +
                 "inspection");
             Assert.That(harness.Log.Text, Does.Contain("is damaged").And.Contain("kept as"));
@@ -69,10 +70,10 @@ public sealed class JournalRecoveryTests
     {
         using var harness = new CoreHarness();
         Directory.CreateDirectory(harness.Root);
-        OwnFile.Write(StopJournal.PathIn(harness.Root), "not json");
+        OwnFile.Write(Path.Combine(harness.Root, StopJournal.FileName), "not json");
         await DiscoveredAsync(harness);
 
-        await harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None);
+        await harness.Get<JournalRecovery>().RecoverAsync(new BackupRoot(harness.Root), CancellationToken.None);
 
         Assert.That(harness.Docker.Lines, Is.EqualTo(new[] { "inspect --type container neo4j" }));
         Assert.That(harness.Log.Text, Does.Contain("is damaged"));
@@ -85,10 +86,10 @@ public sealed class JournalRecoveryTests
         harness.Docker.Containers["neo4j"].Running = false;
         WriteJournal(harness.Root, ProcessIdentity.Current(), "neo4j");
 
-        await harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None);
+        await harness.Get<JournalRecovery>().RecoverAsync(new BackupRoot(harness.Root), CancellationToken.None);
 
         Assert.That(harness.Docker.Calls, Is.Empty);
-        Assert.That(File.Exists(StopJournal.PathIn(harness.Root)), Is.True);
+        Assert.That(File.Exists(Path.Combine(harness.Root, StopJournal.FileName)), Is.True);
     }
 
     [Test]
@@ -96,7 +97,7 @@ public sealed class JournalRecoveryTests
     {
         using var harness = new CoreHarness();
 
-        await harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None);
+        await harness.Get<JournalRecovery>().RecoverAsync(new BackupRoot(harness.Root), CancellationToken.None);
 
         Assert.That(harness.Docker.Calls, Is.Empty);
     }
@@ -108,10 +109,10 @@ public sealed class JournalRecoveryTests
         WriteJournal(harness.Root, new ProcessIdentity(Environment.MachineName, int.MaxValue - 7, DateTimeOffset.UtcNow), "neo4j");
         await DiscoveredAsync(harness);
 
-        await harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None);
+        await harness.Get<JournalRecovery>().RecoverAsync(new BackupRoot(harness.Root), CancellationToken.None);
 
         Assert.That(harness.Docker.Lines, Is.EqualTo(new[] { "inspect --type container neo4j" }));
-        Assert.That(File.Exists(StopJournal.PathIn(harness.Root)), Is.False);
+        Assert.That(File.Exists(Path.Combine(harness.Root, StopJournal.FileName)), Is.False);
     }
 
     [TestCase("postgres")]
@@ -124,7 +125,7 @@ public sealed class JournalRecoveryTests
         WriteJournal(harness.Root, new ProcessIdentity(Environment.MachineName, int.MaxValue - 7, DateTimeOffset.UtcNow), container);
 
         var refused = Assert.ThrowsAsync<IntegrityException>(
-            () => harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None));
+            () => harness.Get<JournalRecovery>().RecoverAsync(new BackupRoot(harness.Root), CancellationToken.None));
 
         Assert.Multiple(() =>
         {
@@ -132,7 +133,7 @@ public sealed class JournalRecoveryTests
                 "'" + container + "'").And.Contain("Nothing was started"));
             Assert.That(harness.Docker.Lines.Where(
                 l => l.StartsWith("start", StringComparison.Ordinal) || l.StartsWith("rm", StringComparison.Ordinal)), Is.Empty);
-            Assert.That(File.Exists(StopJournal.PathIn(harness.Root)), Is.True, "the file is left for a person");
+            Assert.That(File.Exists(Path.Combine(harness.Root, StopJournal.FileName)), Is.True, "the file is left for a person");
         });
     }
 
@@ -142,11 +143,11 @@ public sealed class JournalRecoveryTests
         using var harness = new CoreHarness();
         WriteJournal(harness.Root, new ProcessIdentity(Environment.MachineName, int.MaxValue - 7, DateTimeOffset.UtcNow), "neo4j");
         File.SetUnixFileMode(
-            StopJournal.PathIn(harness.Root),
+            Path.Combine(harness.Root, StopJournal.FileName),
             UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite);
 
         var refused = Assert.ThrowsAsync<UnsafeFileException>(
-            () => harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None));
+            () => harness.Get<JournalRecovery>().RecoverAsync(new BackupRoot(harness.Root), CancellationToken.None));
 
         Assert.That(refused!.Message, Does.Contain("has mode 606, not 600"));
         Assert.That(refused.ExitCode, Is.EqualTo(4));
@@ -164,7 +165,7 @@ public sealed class JournalRecoveryTests
     {
         Directory.CreateDirectory(root);
         OwnFile.Write(
-            StopJournal.PathIn(root),
+            Path.Combine(root, StopJournal.FileName),
             JsonSerializer.Serialize(new StopJournalRecord(owner, DateTimeOffset.UtcNow, [container]), JsonDefaults.Options));
     }
 }

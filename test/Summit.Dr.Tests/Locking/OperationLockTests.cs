@@ -26,9 +26,9 @@ public sealed class OperationLockTests
     [Test]
     public void A_second_operation_is_refused_while_the_first_holds_the_lock()
     {
-        using var first = _lock.Acquire(_root, "backup");
+        using var first = _lock.Acquire(new BackupRoot(_root), "backup");
 
-        var error = Assert.Throws<LockedException>(() => _lock.Acquire(_root, "restore"));
+        var error = Assert.Throws<LockedException>(() => _lock.Acquire(new BackupRoot(_root), "restore"));
 
         Assert.That(error!.Message, Does.Contain("Another summit-dr backup is running").And.Contain($"pid {Environment.ProcessId}"));
         Assert.That(error.ExitCode, Is.EqualTo(3));
@@ -37,9 +37,9 @@ public sealed class OperationLockTests
     [Test]
     public void Releasing_the_lock_lets_the_next_operation_run()
     {
-        _lock.Acquire(_root, "backup").Dispose();
+        _lock.Acquire(new BackupRoot(_root), "backup").Dispose();
 
-        using var second = _lock.Acquire(_root, "prune");
+        using var second = _lock.Acquire(new BackupRoot(_root), "prune");
 
         Assert.That(OperationLock.TryRead(Path.Combine(_root, OperationLock.FileName))!.Operation, Is.EqualTo("prune"));
     }
@@ -50,7 +50,7 @@ public sealed class OperationLockTests
         var dead = await DeadProcessAsync();
         WriteLock(dead);
 
-        using var held = _lock.Acquire(_root, "backup");
+        using var held = _lock.Acquire(new BackupRoot(_root), "backup");
 
         Assert.That(OperationLock.TryRead(Path.Combine(_root, OperationLock.FileName))!.Owner.Pid, Is.EqualTo(Environment.ProcessId));
     }
@@ -61,7 +61,7 @@ public sealed class OperationLockTests
         var self = ProcessIdentity.Current();
         WriteLock(self with { ProcessStartedAt = self.ProcessStartedAt.AddHours(-3) });
 
-        using var held = _lock.Acquire(_root, "backup");
+        using var held = _lock.Acquire(new BackupRoot(_root), "backup");
 
         Assert.That(OperationLock.TryRead(Path.Combine(_root, OperationLock.FileName))!.Owner, Is.EqualTo(ProcessIdentity.Current()));
     }
@@ -71,7 +71,7 @@ public sealed class OperationLockTests
     {
         WriteLock(new ProcessIdentity("another-host", 1, DateTimeOffset.UtcNow));
 
-        Assert.Throws<LockedException>(() => _lock.Acquire(_root, "backup"));
+        Assert.Throws<LockedException>(() => _lock.Acquire(new BackupRoot(_root), "backup"));
     }
 
     private void WriteLock(ProcessIdentity owner) =>

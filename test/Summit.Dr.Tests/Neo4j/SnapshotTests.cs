@@ -56,7 +56,7 @@ public sealed class SnapshotTests
             Assert.That(First(IsScratchRemoval), Is.GreaterThan(dump), "the copy is removed after the dump");
             Assert.That(harness.Docker.Volume.Where(p => p.Contains("scratch", StringComparison.Ordinal)), Is.Empty, "nothing of the " +
                 "copy is left");
-            Assert.That(File.Exists(StopJournal.PathIn(harness.Root)), Is.False, "the journal is empty again");
+            Assert.That(File.Exists(Path.Combine(harness.Root, StopJournal.FileName)), Is.False, "the journal is empty again");
             Assert.That(result.Manifest!.Neo4j.Offline?.Work, Is.EqualTo("copy"));
             Assert.That(result.Manifest!.Neo4j.StoreBytes, Is.EqualTo(2048 * 1024));
             Assert.That(result.Steps.Select(s => s.Name), Does.Contain("neo4j snapshot").And.Contain("neo4j dump"));
@@ -160,11 +160,11 @@ public sealed class SnapshotTests
         {
             Assert.That(error!.Message, Does.Contain("Load failed for database 'neo4j'"));
             Assert.That(harness.Docker.Calls.Any(IsScratchRemoval), Is.True, "the staging directory is removed");
-            Assert.That(File.Exists(StopJournal.PathIn(harness.Root)), Is.False, "and dropped from the journal");
+            Assert.That(File.Exists(Path.Combine(harness.Root, StopJournal.FileName)), Is.False, "and dropped from the journal");
             Assert.That(harness.Docker.Lines, Has.None.StartsWith("stop"), "Neo4j was never stopped");
             Assert.That(harness.Docker.Volume, Is.EquivalentTo(RestoreHarness.Live), "the live store is untouched, nothing else is left");
             Assert.That(harness.Docker.Calls.Any(FakeDocker.IsRename), Is.False, "PostgreSQL is untouched");
-            Assert.That(KeptStateStore.Read(harness.Root), Is.Empty);
+            Assert.That(KeptStateStore.For(new BackupRoot(harness.Root)).Read(), Is.Empty);
         });
     }
 
@@ -188,7 +188,7 @@ public sealed class SnapshotTests
             Assert.That(calls.FindLastIndex(c => IsMove(c) && c.Arguments.Contains("/data/databases/neo4j")),
                 Is.LessThan(calls.FindLastIndex(FakeDocker.IsStart)), "put back before the start");
             Assert.That(harness.Docker.Containers["neo4j"].Running, Is.True);
-            Assert.That(File.Exists(StopJournal.PathIn(harness.Root)), Is.False);
+            Assert.That(File.Exists(Path.Combine(harness.Root, StopJournal.FileName)), Is.False);
         });
     }
 
@@ -203,9 +203,9 @@ public sealed class SnapshotTests
             Scratch = [new("neo4j", "/data/summit-dr-scratch-snapshot-incomplete-20250925_120000"),
                 new("neo4j", "/data/summit-dr-scratch-incoming-20250925_120500")],
         };
-        OwnFile.Write(StopJournal.PathIn(harness.Root), JsonSerializer.Serialize(record, JsonDefaults.Options));
+        OwnFile.Write(Path.Combine(harness.Root, StopJournal.FileName), JsonSerializer.Serialize(record, JsonDefaults.Options));
 
-        await harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None);
+        await harness.Get<JournalRecovery>().RecoverAsync(new BackupRoot(harness.Root), CancellationToken.None);
 
         Assert.Multiple(() =>
         {
@@ -214,7 +214,7 @@ public sealed class SnapshotTests
                 "exec --user neo4j neo4j rm -rf /data/summit-dr-scratch-snapshot-incomplete-20250925_120000",
                 "exec --user neo4j neo4j rm -rf /data/summit-dr-scratch-incoming-20250925_120500",
             }));
-            Assert.That(File.Exists(StopJournal.PathIn(harness.Root)), Is.False);
+            Assert.That(File.Exists(Path.Combine(harness.Root, StopJournal.FileName)), Is.False);
         });
     }
 
@@ -229,17 +229,17 @@ public sealed class SnapshotTests
         Directory.CreateDirectory(harness.Root);
         var dead = new ProcessIdentity(Environment.MachineName, int.MaxValue - 7, DateTimeOffset.UtcNow);
         var record = new StopJournalRecord(dead, DateTimeOffset.UtcNow, []) { Scratch = [new(container, path)] };
-        OwnFile.Write(StopJournal.PathIn(harness.Root), JsonSerializer.Serialize(record, JsonDefaults.Options));
+        OwnFile.Write(Path.Combine(harness.Root, StopJournal.FileName), JsonSerializer.Serialize(record, JsonDefaults.Options));
 
         var refused = Assert.ThrowsAsync<IntegrityException>(
-            () => harness.Get<JournalRecovery>().RecoverAsync(harness.Root, CancellationToken.None));
+            () => harness.Get<JournalRecovery>().RecoverAsync(new BackupRoot(harness.Root), CancellationToken.None));
 
         Assert.Multiple(() =>
         {
             Assert.That(refused!.Message, Does.Contain($"its {field} names"));
             Assert.That(harness.Docker.Lines.Where(
                 l => l.Contains(" rm ", StringComparison.Ordinal) || l.StartsWith("start", StringComparison.Ordinal)), Is.Empty);
-            Assert.That(File.Exists(StopJournal.PathIn(harness.Root)), Is.True);
+            Assert.That(File.Exists(Path.Combine(harness.Root, StopJournal.FileName)), Is.True);
         });
     }
 
@@ -249,7 +249,7 @@ public sealed class SnapshotTests
         Assert.That(harness.Docker.Containers["neo4j"].Running, Is.True, "Neo4j serves");
         Assert.That(harness.Docker.Calls.Any(IsScratchRemoval), Is.True, "the copy is removed");
         Assert.That(harness.Docker.Volume, Is.EquivalentTo(RestoreHarness.Live), "nothing else is left in the volume");
-        Assert.That(File.Exists(StopJournal.PathIn(harness.Root)), Is.False, "the journal is empty again");
+        Assert.That(File.Exists(Path.Combine(harness.Root, StopJournal.FileName)), Is.False, "the journal is empty again");
         Assert.That(harness.AllDirectories(), Is.Empty, "no backup");
     });
 }

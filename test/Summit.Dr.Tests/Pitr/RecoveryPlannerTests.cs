@@ -25,7 +25,7 @@ public sealed class RecoveryPlannerTests
     [Test]
     public void The_newest_base_before_the_target_and_every_segment_from_its_start_are_laid()
     {
-        var archive = new WalArchive(_root);
+        var archive = new WalArchive(new BackupRoot(_root));
         var branch = Branch(1, Start);
         Segments(archive, branch, 1, 2..6, partial: 7);
         var early = Base("20261201_100500", 1, "0/2000028", Start.AddMinutes(5));
@@ -47,7 +47,7 @@ public sealed class RecoveryPlannerTests
     [Test]
     public void A_missing_segment_before_the_target_is_refused_naming_it()
     {
-        var archive = new WalArchive(_root);
+        var archive = new WalArchive(new BackupRoot(_root));
         var branch = Branch(1, Start);
         Segments(archive, branch, 1, 2..6, partial: 7);
         File.Delete(Path.Combine(archive.PathOf(branch), "000000010000000000000004"));
@@ -62,7 +62,7 @@ public sealed class RecoveryPlannerTests
     [Test]
     public void A_target_before_every_base_backup_or_after_the_archive_is_refused()
     {
-        var archive = new WalArchive(_root);
+        var archive = new WalArchive(new BackupRoot(_root));
         var branch = Branch(1, Start);
         Segments(archive, branch, 1, 2..3, partial: 4);
         var base1 = Base("b", 1, "0/2000028", Start.AddMinutes(5));
@@ -84,7 +84,7 @@ public sealed class RecoveryPlannerTests
     [Test]
     public void After_a_restore_the_new_timeline_is_followed_from_an_older_base_through_its_switch()
     {
-        var archive = new WalArchive(_root);
+        var archive = new WalArchive(new BackupRoot(_root));
         var first = Branch(1, Start);
         Segments(archive, first, 1, 2..9, partial: null);
         // A restore at 14:30 went back to 0/5800000 and started timeline 2, archived in its own branch.
@@ -130,7 +130,7 @@ public sealed class RecoveryPlannerTests
     [Test]
     public void Prune_removes_only_segments_older_than_the_oldest_kept_base()
     {
-        var archive = new WalArchive(_root);
+        var archive = new WalArchive(new BackupRoot(_root));
         var branch = Branch(1, Start);
         Segments(archive, branch, 1, 1..6, partial: 7);
 
@@ -161,7 +161,7 @@ public sealed class RecoveryPlannerTests
 
     private WalBranch Branch(uint timeline, DateTimeOffset activated)
     {
-        var archive = new WalArchive(_root);
+        var archive = new WalArchive(new BackupRoot(_root));
         return archive.Activate(new WalBranch(System, timeline, Segment, "postgres", "postgres:16-alpine", []), activated);
     }
 

@@ -3,6 +3,7 @@ using Summit.Dr.Engine.Docker;
 using Summit.Dr.Steps;
 using Summit.Dr.Stores.Wal;
 using Summit.Dr.Tests.Support;
+using Summit.Dr.Model;
 
 
 namespace Summit.Dr.Tests.Pitr;
@@ -34,7 +35,7 @@ public sealed class WalArchiverPlaceTests
         harness.Docker.When(
             s => s.Arguments.Contains("install") || s.Arguments.Contains("pg_receivewal") || s.Arguments[0] == "rm", 0, string.Empty);
         var archiver = harness.Get<WalArchiver>();
-        var archive = new WalArchive(harness.Root);
+        var archive = new WalArchive(new BackupRoot(harness.Root));
         var inVolume = false;
         var script = archiver.Replace(Postgres, Branch, archive, previous: null, v => inVolume = v);
         var planned = script.Commands().Select(c => string.Join(' ', c.Arguments)).ToList();

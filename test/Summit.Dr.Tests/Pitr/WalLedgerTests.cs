@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Summit.Dr.Errors;
 using Summit.Dr.Stores.Wal;
+using Summit.Dr.Model;
 
 namespace Summit.Dr.Tests.Pitr;
 
@@ -18,7 +19,7 @@ public sealed class WalLedgerTests
     public void SetUp()
     {
         _root = Directory.CreateTempSubdirectory("summit-dr-ledger-").FullName;
-        _archive = new WalArchive(_root);
+        _archive = new WalArchive(new BackupRoot(_root));
         _branch = _archive.Activate(
             new WalBranch("7300000000000000001", 1, Segment, "postgres", "postgres:16-alpine", []), DateTimeOffset.UtcNow);
     }

@@ -140,8 +140,12 @@ public sealed class RunMetricsTests
 
     private static RunOutcome Outcome(int exitCode, bool locked = false, string? error = null, DateTimeOffset? started = null)
     {
-        var facts = new RunFacts { Backup = "20261129_023000", Neo4jDowntimeSeconds = 2.25 };
-        facts.Artifact(BackupComponent.Postgres, 1 << 20);
+        var facts = new RunFacts
+        {
+            Backup = "20261129_023000",
+            Neo4jDowntimeSeconds = 2.25,
+            Bytes = new Dictionary<BackupComponent, long> { [BackupComponent.Postgres] = 1 << 20 },
+        };
         return new RunOutcome("backup", "summit", exitCode, started ?? Started, TimeSpan.FromSeconds(12.5), error, locked, facts);
     }
 }

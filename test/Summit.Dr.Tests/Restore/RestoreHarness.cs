@@ -40,7 +40,7 @@ internal static class RestoreHarness
             Assert.That(File.ReadAllText(Path.Combine(harness.WorkDir, "server", "uploads", "imports", "entities.csv")),
                 Is.EqualTo("changed"));
             Assert.That(harness.VisibleBackups(), Has.Count.EqualTo(1), "no safety backup either");
-            Assert.That(KeptStateStore.Read(harness.Root), Is.Empty);
+            Assert.That(KeptStateStore.For(new BackupRoot(harness.Root)).Read(), Is.Empty);
         });
     }
 }

@@ -57,7 +57,7 @@ public sealed class RestoreOperationTests
                 "the replaced tree is kept, renamed");
             Assert.That(result.SafetyBackup, Is.Null, "no copy is written by default");
             Assert.That(harness.VisibleBackups(), Has.Count.EqualTo(1));
-            Assert.That(KeptStateStore.Read(harness.Root).Single(),
+            Assert.That(KeptStateStore.For(new BackupRoot(harness.Root)).Read().Single(),
                 Is.EqualTo(result.Kept).Using<KeptState>((a, b) => a.Id == b.Id && a.Complete && b.Complete));
             Assert.That(result.Stores.Select(s => s.State), Is.All.EqualTo(StoreState.Restored));
             Assert.That(result.ChecksPassed, Is.True, string.Join("; ", result.Checks.Select(c => c.Detail)));

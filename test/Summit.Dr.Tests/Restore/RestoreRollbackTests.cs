@@ -75,7 +75,7 @@ public sealed class RestoreRollbackTests
             Assert.That(harness.Docker.Containers["neo4j"].Running, Is.True);
             Assert.That(harness.Docker.Lines.Count(l => l.StartsWith("start", StringComparison.Ordinal)), Is.EqualTo(1),
                 "the old store went back before Neo4j started again");
-            Assert.That(KeptStateStore.Read(harness.Root), Is.Empty, "nothing is kept: nothing is replaced");
+            Assert.That(KeptStateStore.For(new BackupRoot(harness.Root)).Read(), Is.Empty, "nothing is kept: nothing is replaced");
         });
     }
 
@@ -104,7 +104,7 @@ public sealed class RestoreRollbackTests
             Assert.That(File.ReadAllText(Path.Combine(harness.WorkDir, "server", "uploads", "imports", "entities.csv")),
                 Is.EqualTo("changed"));
             Assert.That(harness.Docker.Containers["neo4j"].Running, Is.True);
-            Assert.That(KeptStateStore.Read(harness.Root), Is.Empty);
+            Assert.That(KeptStateStore.For(new BackupRoot(harness.Root)).Read(), Is.Empty);
         });
     }
 
@@ -131,7 +131,7 @@ public sealed class RestoreRollbackTests
             Assert.That(harness.Docker.Volume, Is.EquivalentTo(Live));
             Assert.That(harness.Docker.Containers["neo4j"].Running, Is.True);
             Assert.That(harness.Log.Text, Does.Contain("Restore interrupted.").And.Contain("the platform is as it was before the restore"));
-            Assert.That(KeptStateStore.Read(harness.Root), Is.Empty);
+            Assert.That(KeptStateStore.For(new BackupRoot(harness.Root)).Read(), Is.Empty);
         });
     }
 
@@ -147,7 +147,8 @@ public sealed class RestoreRollbackTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(KeptStateStore.Read(harness.Root).Select(s => s.Id), Is.EqualTo(new[] { first.Kept.Id }), "the failed restore " +
+            Assert.That(KeptStateStore.For(new BackupRoot(harness.Root)).Read().Select(s => s.Id), Is.EqualTo(new[] { first.Kept.Id }),
+                "the failed restore " +
                 "kept nothing and freed nothing");
             Assert.That(harness.Docker.Databases, Does.Contain(firstKept));
             Assert.That(harness.Docker.Volume, Does.Contain($"/data/summit-dr-kept-{first.Kept.Id}-databases-neo4j"));
@@ -158,7 +159,7 @@ public sealed class RestoreRollbackTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(KeptStateStore.Read(harness.Root).Select(s => s.Id), Is.EqualTo(new[] { third.Kept.Id }));
+            Assert.That(KeptStateStore.For(new BackupRoot(harness.Root)).Read().Select(s => s.Id), Is.EqualTo(new[] { third.Kept.Id }));
             Assert.That(harness.Docker.Databases, Does.Not.Contain(firstKept), "the first restore's kept database is freed");
             Assert.That(harness.Docker.Volume, Does.Not.Contain($"/data/summit-dr-kept-{first.Kept.Id}-databases-neo4j"));
             Assert.That(Directory.Exists(Path.Combine(harness.WorkDir, "server", $".summit-dr-kept-{first.Kept.Id}-uploads")), Is.False);

@@ -48,10 +48,10 @@ public sealed class PlanEqualsRunTests
         var components = BackupComponents.Parse(only);
         harness.Time.Stop();
 
-        var plan = await harness.Backup.RunAsync(new BackupRequest(null, components, DryRun: true), cancellationToken);
+        var plan = await harness.Backup.RunAsync(new BackupRequest(components, DryRun: true), cancellationToken);
         AssertNothingChanged(harness);
         harness.Docker.ClearCalls();
-        var run = await harness.Backup.RunAsync(new BackupRequest(null, components, DryRun: false), cancellationToken);
+        var run = await harness.Backup.RunAsync(new BackupRequest(components, DryRun: false), cancellationToken);
 
         var compared = PlanComparison.AssertSame(plan.Steps, run.Steps);
         AssertRecordsHoldEveryCall(harness, run.Steps);

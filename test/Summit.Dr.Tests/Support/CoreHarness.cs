@@ -53,7 +53,7 @@ internal sealed class CoreHarness : IDisposable
         where T : notnull => _services.GetRequiredService<T>();
 
     public Task<BackupResult> RunBackupAsync(CancellationToken cancellationToken = default) =>
-        Backup.RunAsync(new BackupRequest(null, BackupComponents.All, DryRun: false), cancellationToken);
+        Backup.RunAsync(new BackupRequest(BackupComponents.All, DryRun: false), cancellationToken);
 
     /// <summary>Directories in the backup root that list, restore or `latest` could take for a backup.</summary>
     public IReadOnlyList<string> VisibleBackups() => Directory.Exists(Root)

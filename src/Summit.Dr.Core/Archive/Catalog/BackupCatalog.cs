@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Extensions.Options;
 using Summit.Dr.Archive.Manifests;
 using Summit.Dr.Archive.Trust;
 using Summit.Dr.Configuration;
@@ -13,19 +12,18 @@ namespace Summit.Dr.Archive.Catalog;
 public sealed class BackupCatalog
 {
     public const string Latest = "latest";
-    private readonly SummitDrOptions _options;
     private readonly WorkingDirectory _workingDirectory;
-
     private readonly BackupTrust _trust;
 
-    public BackupCatalog(IOptions<SummitDrOptions> options, WorkingDirectory workingDirectory, BackupTrust trust)
+    public BackupCatalog(BackupRoot root, WorkingDirectory workingDirectory, BackupTrust trust)
     {
         _trust = trust;
-        _options = options.Value;
         _workingDirectory = workingDirectory;
+        Root = root;
     }
 
-    public string Root => _workingDirectory.Resolve(_options.Backup.Root);
+    /// <summary>The run's backup root.</summary>
+    public BackupRoot Root { get; }
 
     /// <summary>
     /// `latest` is the newest complete regular backup (never a safety backup, never unfinished work); a
@@ -55,9 +53,9 @@ public sealed class BackupCatalog
         }
 
         var direct = _workingDirectory.Resolve(backup);
-        var inRoot = Path.Combine(Root, backup);
+        var inRoot = Root.Of(backup);
         var found = Directory.Exists(direct) ? direct : Directory.Exists(inRoot) ? inRoot : throw new UsageException(NoSuchBackup(backup));
-        return Path.GetFullPath(found).TrimEnd('/') != Path.GetFullPath(Path.Combine(Root, BackupLayout.WalDirectory))
+        return Path.GetFullPath(found).TrimEnd('/') != Path.GetFullPath(Root.Of(BackupLayout.WalDirectory))
             ? (found, [])
             : throw new UsageException($"{found} is the WAL archive, not a backup: restore to a point in time with `summit-dr restore " +
                 $"--to TIME`.");
@@ -74,7 +72,7 @@ public sealed class BackupCatalog
     }
 
     /// <summary>Every directory of the backup root, newest first, with what a cheap look tells about it.</summary>
-    public IReadOnlyList<BackupEntry> List() => List(Root);
+    public IReadOnlyList<BackupEntry> List() => List(Root.Path);
 
     /// <summary>Every directory of <paramref name="root"/> (another backup root, such as `--output`), newest first.</summary>
     public static IReadOnlyList<BackupEntry> List(string root)

@@ -19,15 +19,16 @@ public sealed class BackupTrust
     private readonly ILogger<BackupTrust> _logger;
     private readonly Lazy<IReadOnlyList<TrustedKey>> _trusted;
 
-    public BackupTrust(IOptions<SummitDrOptions> options, SecretFiles secrets, ILogger<BackupTrust> logger)
+    public BackupTrust(IOptions<SummitDrOptions> options, SecretFiles secrets, TrustChoice choice, ILogger<BackupTrust> logger)
     {
         _options = options.Value;
+        AllowUnsigned = choice.AllowUnsigned;
         _logger = logger;
         _trusted = new(() => OpenPgpSignatures.ReadTrustedKeys(secrets.Paths(_options.Signing.TrustedKeyFiles), "Signing:TrustedKeyFiles"));
     }
 
     /// <summary>`--allow-unsigned`: a backup that is unsigned or not signed by a trusted key is accepted, with a warning.</summary>
-    public bool AllowUnsigned { get; set; }
+    public bool AllowUnsigned { get; }
 
     /// <summary>Signing:TrustedKeyFiles is set: signatures are checked.</summary>
     public bool Checks => _options.Signing.TrustedKeyFiles is { Length: > 0 };

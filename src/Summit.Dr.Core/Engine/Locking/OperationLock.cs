@@ -24,11 +24,11 @@ public sealed class OperationLock
         _logger = logger;
     }
 
-    public IDisposable Acquire(string root, string operation)
+    public IDisposable Acquire(BackupRoot root, string operation)
     {
         try
         {
-            return Take(root, operation);
+            return Take(root.Path, operation);
         }
         catch (Exception ex) when (Unwritable(ex) is { } reason)
         {

@@ -20,7 +20,7 @@ public sealed class BackupCapture(
 
     /// <summary>The manifest of the captured backup, written last into <paramref name="work"/>; null in a dry run.</summary>
     public async Task<BackupManifest?> RunAsync(
-        BackupRequest request, BackupSources sources, string name, string work, string root, CancellationToken cancellationToken)
+        BackupRequest request, BackupSources sources, string name, string work, CancellationToken cancellationToken)
     {
         // A safety backup runs inside a restore: its manifest records its own steps only.
         var first = StepFrame.Current!.Log.Records.Count;
@@ -57,7 +57,7 @@ public sealed class BackupCapture(
             if (bench is not null)
             {
                 neo4jComponent = await neo4j.DumpAsync(
-                    bench, counts, sources.Expected(BackupComponent.Neo4j), work, root, cancellationToken);
+                    bench, counts, sources.Expected(BackupComponent.Neo4j), work, cancellationToken);
             }
         }
         finally

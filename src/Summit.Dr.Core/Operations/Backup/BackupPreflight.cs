@@ -20,19 +20,17 @@ namespace Summit.Dr.Operations.Backup;
 /// stopped). It only asks questions, so a dry run asks them too.
 /// </summary>
 public sealed class BackupPreflight(
-    PlatformContainers containers, PostgresService postgres, Neo4jQueries neo4j, BackupSealing sealing, StepRunner steps,
-        IOptions<SummitDrOptions> options, WorkingDirectory workingDirectory)
+    PlatformContainers containers, PostgresService postgres, Neo4jQueries neo4j, StepRunner steps, IOptions<SummitDrOptions> options,
+        PlatformPaths paths, BackupRoot root)
 {
-    public string RootFor(BackupRequest request) => workingDirectory.Resolve(request.OutputRoot ?? options.Value.Backup.Root);
-
-    public Task<BackupSources> RunAsync(BackupRequest request, string root, CancellationToken cancellationToken) =>
+    public Task<BackupSources> RunAsync(BackupRequest request, EncryptionRecord? encryption, CancellationToken cancellationToken) =>
         steps.AskAsync("check sources", async (_, token) =>
         {
             ContainerInfo? pg = null;
             PostgresFacts? facts = null;
             Neo4jTarget? graph = null;
             long? storeBytes = null;
-            var uploads = request.Components.Contains(BackupComponent.Uploads) ? workingDirectory.Resolve(options.Value.Uploads.Path)
+            var uploads = request.Components.Contains(BackupComponent.Uploads) ? paths.Uploads
                 : null;
             (int Files, long Bytes)? tree = null;
             // The containers are found one after the other, PostgreSQL first, so a missing one is always reported
@@ -71,12 +69,10 @@ public sealed class BackupPreflight(
                 ],
                 token);
 
-            // The keys are read now: a key that cannot encrypt or sign fails the run before anything is stopped.
-            var record = sealing.Prepare();
             // With point-in-time recovery the base backup goes beside the dump: the database's size again, at most.
             var estimate = new BackupEstimate(
                 facts?.DatabaseBytes * (options.Value.Pitr.Enabled ? 2 : 1), storeBytes, tree?.Bytes, tree?.Files ?? 0);
-            var (free, at) = FreeSpace.Of(root);
+            var (free, at) = FreeSpace.Of(root.Path);
             if (free < estimate.Total)
             {
                 throw new PreconditionException(
@@ -87,7 +83,7 @@ public sealed class BackupPreflight(
             }
 
             var configured = options.Value;
-            return new BackupSources(pg, facts, graph, uploads, estimate, BackupCatalog.LatestArtifactSizes(root), record)
+            return new BackupSources(pg, facts, graph, uploads, estimate, BackupCatalog.LatestArtifactSizes(root.Path), encryption)
             {
                 Configured = (configured.Postgres.Database, configured.Neo4j.Database, configured.Uploads.Path),
             };

@@ -39,7 +39,7 @@ public sealed class Neo4jCapture(
                 cancellationToken);
 
     public async Task<Neo4jComponent> DumpAsync(
-        Neo4jWorkbench bench, (long? Nodes, long? Relationships) counts, long? expected, string work, string root,
+        Neo4jWorkbench bench, (long? Nodes, long? Relationships) counts, long? expected, string work,
             CancellationToken cancellationToken)
     {
         var target = bench.Target;
@@ -50,8 +50,8 @@ public sealed class Neo4jCapture(
             Neo4jOffline? offline = null;
             var downtime = data is null ? null
                 : await SnapshotAsync(
-                    bench, data, root, copied => offline = new Neo4jOffline("copy", copied.TotalSeconds), cancellationToken);
-            var (artifact, inPlace) = await DumpFromAsync(bench, data, expected, work, root, cancellationToken);
+                    bench, data, copied => offline = new Neo4jOffline("copy", copied.TotalSeconds), cancellationToken);
+            var (artifact, inPlace) = await DumpFromAsync(bench, data, expected, work, cancellationToken);
             downtime ??= inPlace;
             offline ??= inPlace?.Duration is { } whole ? new Neo4jOffline("dump", whole.TotalSeconds) : null;
             return new Neo4jComponent(
@@ -81,7 +81,7 @@ public sealed class Neo4jCapture(
         {
             if (data is not null)
             {
-                await steps.RunAsync("remove snapshot", () => scratch.Remove(target, root, data), CancellationToken.None);
+                await steps.RunAsync("remove snapshot", () => scratch.Remove(target, data), CancellationToken.None);
             }
         }
     }
@@ -93,15 +93,15 @@ public sealed class Neo4jCapture(
 
     /// <summary>Neo4j stopped only to copy its store into <paramref name="data"/>, then started again; returns its downtime.</summary>
     private Task<Neo4jDowntime?> SnapshotAsync(
-        Neo4jWorkbench bench, Neo4jDataDirectory data, string root, Action<TimeSpan> copied, CancellationToken cancellationToken) =>
+        Neo4jWorkbench bench, Neo4jDataDirectory data, Action<TimeSpan> copied, CancellationToken cancellationToken) =>
         steps.RunAsync<Neo4jDowntime?>("neo4j snapshot", set =>
         {
             var (started, copy) = (0L, TimeSpan.Zero);
             Neo4jDowntime? downtime = null;
             var work = Script.Do(() => started = time.GetTimestamp()).Then(Neo4jScratch.Copy(bench, data)).Then(
                 Script.Do(() => copy = time.GetElapsedTime(started)));
-            return scratch.Create(bench, root, data)
-                .Then(stops.WhileStopped(bench.Target, root, work, bench, d => downtime = d))
+            return scratch.Create(bench, data)
+                .Then(stops.WhileStopped(bench.Target, work, bench, d => downtime = d))
                 .Then(Script.Do(step =>
                 {
                     copied(copy);
@@ -116,7 +116,7 @@ public sealed class Neo4jCapture(
     /// Returns the artifact and, in place, the downtime.
     /// </summary>
     private async Task<(ArtifactRecord Artifact, Neo4jDowntime? Downtime)> DumpFromAsync(
-        Neo4jWorkbench bench, Neo4jDataDirectory? data, long? expected, string work, string root, CancellationToken cancellationToken)
+        Neo4jWorkbench bench, Neo4jDataDirectory? data, long? expected, string work, CancellationToken cancellationToken)
     {
         var target = bench.Target;
         var directory = Path.Combine(work, Neo4jDumps.DumpDirectoryName);
@@ -126,7 +126,7 @@ public sealed class Neo4jCapture(
         ArtifactRecord? artifact = null;
         var options = new StepOptions { TracksBytes = true, ExpectedBytes = expected };
         const string name = "neo4j dump";
-        Script Offline(Script dump) => data is null ? stops.WhileStopped(target, root, dump, bench, d => downtime = d) : dump;
+        Script Offline(Script dump) => data is null ? stops.WhileStopped(target, dump, bench, d => downtime = d) : dump;
 
         if (!bench.SeesMount && writer.Encrypts)
         {

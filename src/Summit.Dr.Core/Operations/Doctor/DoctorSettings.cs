@@ -15,7 +15,7 @@ namespace Summit.Dr.Operations.Doctor;
 /// <summary>The doctor's look at this machine and the configuration: free disk and write permission in the backup root, keys, the off-site
 /// store, every effective setting.</summary>
 public sealed class DoctorSettings(
-    SettingSources sources, IOptions<SummitDrOptions> options, PlatformPaths paths, ArtifactEncryption encryption, ManifestSigner signer,
+    SettingSources sources, IOptions<SummitDrOptions> options, BackupRoot backupRoot, ArtifactEncryption encryption, ManifestSigner signer,
         BackupTrust trust, RemoteCatalog remote)
 {
     private static readonly string[] SecretKeys = ["Postgres:Password", "Neo4j:Password"];
@@ -105,7 +105,7 @@ public sealed class DoctorSettings(
 
     public void DiskAndPermission(List<HealthCheck> checks, BackupEstimate estimate)
     {
-        var root = paths.BackupRoot();
+        var root = backupRoot.Path;
         var (free, existing) = FreeSpace.Of(root);
         var fits = free >= estimate.Total;
         checks.Add(new HealthCheck("free disk", fits,

@@ -40,7 +40,7 @@ public sealed class DrillNeo4j(
         {
             // The dump, read once into the scratch server's own volume and checked on the way, is what neo4j-admin loads.
             var copy = Neo4jIncoming.DirectoryFor(target, scratch.Id);
-            await scripts.RunAsync(incoming.Copy(bench, copy, opened, root: null), cancellationToken);
+            await scripts.RunAsync(incoming.Copy(bench, copy, opened, journaled: false), cancellationToken);
             try
             {
                 await scripts.RunAsync(Neo4jIncoming.Load(bench, copy), cancellationToken);

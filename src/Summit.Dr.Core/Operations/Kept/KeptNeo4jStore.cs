@@ -13,12 +13,12 @@ namespace Summit.Dr.Operations.Kept;
 /// </summary>
 public sealed class KeptNeo4jStore(DockerCli docker, Neo4jQueries queries, Neo4jDumps dumps, Neo4jStops stops, ScriptRunner scripts)
 {
-    public async Task PutBackAsync(KeptNeo4j graph, string id, string root, CancellationToken cancellationToken)
+    public async Task PutBackAsync(KeptNeo4j graph, string id, CancellationToken cancellationToken)
     {
         var target = await TargetAsync(graph, cancellationToken);
         await using var bench = await dumps.StartWorkbenchAsync(target, cancellationToken);
         // A server that is not running stays stopped; one that runs is stopped for it and started again whatever happens.
-        await stops.WhileStoppedAsync(target, root, KeptStores.PutNeo4jBack(bench, graph, id), bench, cancellationToken);
+        await stops.WhileStoppedAsync(target, KeptStores.PutNeo4jBack(bench, graph, id), bench, cancellationToken);
     }
 
     /// <summary>Frees the kept store; Neo4j may run, the kept directory is not a database.</summary>

@@ -10,15 +10,22 @@ namespace Summit.Dr.Operations.Kept;
 /// restore's); two while a restore runs, since a restore replaces the state kept before it only once it
 /// has succeeded. Written atomically.
 /// </summary>
-public static class KeptStateStore
+public sealed class KeptStateStore(BackupRoot root)
 {
     public const string FileName = ".summit-dr-undo.json";
 
-    public static string PathIn(string root) => Path.Combine(root, FileName);
+    /// <summary>The backup root it lies in (whose lock guards it).</summary>
+    public BackupRoot Root => root;
 
-    public static IReadOnlyList<KeptState> Read(string root)
+    /// <summary>The file in the run's backup root.</summary>
+    public string FilePath => root.Of(FileName);
+
+    /// <summary>The kept state of another backup root (the configured one, when a backup writes elsewhere): recovered too.</summary>
+    public static KeptStateStore For(BackupRoot other) => new(other);
+
+    public IReadOnlyList<KeptState> Read()
     {
-        var path = PathIn(root);
+        var path = FilePath;
         if (SafeFiles.ReadOwn(path) is not { } bytes)
         {
             return [];
@@ -36,24 +43,23 @@ public static class KeptStateStore
     }
 
     /// <summary>The state of the last restore that completed, which `undo` puts back.</summary>
-    public static KeptState? LastComplete(string root) => Read(root).LastOrDefault(s => s.Complete);
+    public KeptState? LastComplete() => Read().LastOrDefault(s => s.Complete);
 
     /// <summary>Replaces the state with <paramref name="state"/>'s id, or adds it.</summary>
-    public static void Save(string root, KeptState state) =>
-        Write(root, [.. Read(root).Where(s => s.Id != state.Id), state]);
+    public void Save(KeptState state) => Write([.. Read().Where(s => s.Id != state.Id), state]);
 
-    public static void Remove(string root, string id) => Write(root, Read(root).Where(s => s.Id != id).ToList());
+    public void Remove(string id) => Write(Read().Where(s => s.Id != id).ToList());
 
-    private static void Write(string root, List<KeptState> states)
+    private void Write(List<KeptState> states)
     {
-        var path = PathIn(root);
+        var path = FilePath;
         if (states.Count == 0)
         {
             File.Delete(path);
             return;
         }
 
-        PrivateFiles.CreateDirectory(root);
+        PrivateFiles.CreateDirectory(root.Path);
         SafeFiles.WriteAtomically(path, stream => JsonSerializer.Serialize(stream, states, JsonDefaults.Options));
     }
 }

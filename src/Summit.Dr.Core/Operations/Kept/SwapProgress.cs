@@ -6,7 +6,7 @@ namespace Summit.Dr.Operations.Kept;
 /// One restore's kept state as it changes, saved to the backup root after every change, so that what has
 /// been replaced is known even if this process dies the next moment.
 /// </summary>
-public sealed class SwapProgress(string root, KeptState initial)
+public sealed class SwapProgress(KeptStateStore store, KeptState initial)
 {
     private readonly object _gate = new();
     private KeptState _current = initial;
@@ -26,7 +26,7 @@ public sealed class SwapProgress(string root, KeptState initial)
     {
         lock (_gate)
         {
-            KeptStateStore.Save(root, _current);
+            store.Save(_current);
         }
     }
 
@@ -35,7 +35,7 @@ public sealed class SwapProgress(string root, KeptState initial)
         lock (_gate)
         {
             _current = change(_current);
-            KeptStateStore.Save(root, _current);
+            store.Save(_current);
         }
     }
 }

@@ -8,19 +8,19 @@ using Summit.Dr.Operations.Restore;
 namespace Summit.Dr.Operations.List;
 
 /// <summary>`list`: the backups in the root (each with its last drill) and what restores kept aside, or the backups off-site.</summary>
-public sealed class ListOperation(BackupCatalog catalog, KeptStores kept, RemoteCatalog remote, PitrPlanning pitr)
+public sealed class ListOperation(BackupCatalog catalog, KeptStores kept, KeptStateStore states, RemoteCatalog remote, PitrPlanning pitr)
 {
-    public string Root => catalog.Root;
+    public string Root => catalog.Root.Path;
 
     public async Task<LocalListing> ListLocalAsync(CancellationToken cancellationToken)
     {
         var measured = new List<(KeptState, (long?, long?, long?))>();
-        foreach (var state in KeptStateStore.Read(catalog.Root))
+        foreach (var state in states.Read())
         {
             measured.Add((state, await kept.SizesAsync(state, cancellationToken)));
         }
 
-        return new LocalListing(catalog.Root, catalog.List().Select(e => (e, DrillRecord.Read(e.Directory))).ToList(), measured)
+        return new LocalListing(catalog.Root.Path, catalog.List().Select(e => (e, DrillRecord.Read(e.Directory))).ToList(), measured)
         {
             Window = await pitr.WindowAsync(cancellationToken),
         };

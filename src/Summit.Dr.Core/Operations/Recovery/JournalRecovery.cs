@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Summit.Dr.Engine.Docker;
+using Summit.Dr.Model;
 using Summit.Dr.Operations.Undo;
 using Summit.Dr.Stores.Neo4j;
 
@@ -13,14 +14,15 @@ namespace Summit.Dr.Operations.Recovery;
 /// Neo4j is started if it is down, and the journal is set aside for inspection.
 /// </summary>
 public sealed class JournalRecovery(
-    StopJournal journal, DockerCli docker, Neo4jQueries neo4j, Neo4jStoreMoves moves, StopJournalCheck check, UndoOperation undo,
+    StopJournal stopJournal, DockerCli docker, Neo4jQueries neo4j, Neo4jStoreMoves moves, StopJournalCheck check, UndoOperation undo,
         ILogger<JournalRecovery> logger)
 {
-    public async Task RecoverAsync(string root, CancellationToken cancellationToken)
+    public async Task RecoverAsync(BackupRoot root, CancellationToken cancellationToken)
     {
         // A restore that died half way is put back first, while a Neo4j it stopped is still down.
         await undo.RecoverAsync(root, cancellationToken);
-        if (journal.FindAbandoned(root) is not { } record)
+        var journal = stopJournal.For(root);
+        if (journal.FindAbandoned() is not { } record)
         {
             return;
         }
@@ -29,7 +31,7 @@ public sealed class JournalRecovery(
         var configured = await check.Neo4jAsync(cancellationToken);
         if (!record.Damaged)
         {
-            StopJournalCheck.RequireOwn(record, StopJournal.PathIn(root), configured);
+            StopJournalCheck.RequireOwn(record, journal.FilePath, configured);
         }
 
         if (record.Damaged)
@@ -37,7 +39,7 @@ public sealed class JournalRecovery(
             logger.LogWarning(
                 "The stop journal {Path} is damaged, so what an earlier run stopped is unknown; starting Neo4j container {Container} if " +
                     "it is stopped",
-                StopJournal.PathIn(root), configured);
+                journal.FilePath, configured);
         }
 
         foreach (var name in record.Damaged ? [configured] : record.Containers)
@@ -69,12 +71,12 @@ public sealed class JournalRecovery(
 
         if (record.Damaged)
         {
-            logger.LogWarning("The damaged stop journal is kept as {Path} for inspection", journal.SetAside(root));
+            logger.LogWarning("The damaged stop journal is kept as {Path} for inspection", journal.SetAside());
             return;
         }
 
         var left = await RemoveScratchAsync(record, cancellationToken);
-        journal.Keep(root, record with { Containers = [], Scratch = left });
+        journal.Keep(record with { Containers = [], Scratch = left });
         if (record.Containers.Count > 0)
         {
             logger.LogInformation("Recovered: every container the earlier run stopped is running again");

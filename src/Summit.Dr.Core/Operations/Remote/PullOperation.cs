@@ -47,8 +47,8 @@ public sealed class PullOperation(
         }
 
         using var held = operationLock.Acquire(catalog.Root, "pull");
-        var final = Path.Combine(catalog.Root, entry.Name);
-        var work = Path.Combine(catalog.Root, BackupLayout.IncompletePrefix + entry.Name);
+        var final = catalog.Root.Of(entry.Name);
+        var work = catalog.Root.Of(BackupLayout.IncompletePrefix + entry.Name);
         if (Directory.Exists(work))
         {
             Directory.Delete(work, recursive: true);
@@ -85,7 +85,7 @@ public sealed class PullOperation(
             }
 
             var needed = manifest.Artifacts.Sum(a => a.Size);
-            var (free, at) = FreeSpace.Of(catalog.Root);
+            var (free, at) = FreeSpace.Of(catalog.Root.Path);
             if (free < needed)
             {
                 throw new PreconditionException($"Not enough free disk to pull {entry.Name}: {LoggingProgressReporter.FormatBytes(free)} " +

@@ -64,7 +64,7 @@ public sealed class Neo4jRestore(
         var path = Path.Combine(opened.Directory, BackupLayout.Neo4jFile);
         var vouched = opened.Manifest?.Neo4j is { Artifact: not null, Source.ServerVersion: { } made } && made == bench.Target.Version;
         string? info = null;
-        return steps.RunAsync($"check {BackupLayout.Neo4jFile}", () => incoming.Copy(bench, dump, opened, context.Root)
+        return steps.RunAsync($"check {BackupLayout.Neo4jFile}", () => incoming.Copy(bench, dump, opened, journaled: true)
             .Then(vouched ? Script.Empty : Neo4jIncoming.Info(bench, dump, read => info = read))
             .Then(Script.Do(step => step.Report(detail: vouched
                 ? $"copied into Neo4j's volume, SHA-256 matches the dump neo4j-admin {bench.Target.Version} read back when it was made"
@@ -95,8 +95,8 @@ public sealed class Neo4jRestore(
         }
 
         await steps.RunAsync("neo4j load " +
-            "(staging)", () => scratch.Create(bench, context.Root, data).Then(Neo4jIncoming.Load(bench, dump, data))
-            .Finally(Script.Empty, onFailure: scratch.Remove(bench.Target, context.Root, data)), cancellationToken);
+            "(staging)", () => scratch.Create(bench, data).Then(Neo4jIncoming.Load(bench, dump, data))
+            .Finally(Script.Empty, onFailure: scratch.Remove(bench.Target, data)), cancellationToken);
         return data;
     }
 
@@ -131,7 +131,7 @@ public sealed class Neo4jRestore(
                     await bench.DisposeAsync();
                     prepared.PutBackEarly(await PutBackAsync(prepared, state, CancellationToken.None));
                 }));
-            return stops.WhileStopped(target, prepared.Context.Root, offline, bench, d => downtime = d).Then(Script.Do(step =>
+            return stops.WhileStopped(target, offline, bench, d => downtime = d).Then(Script.Do(step =>
             {
                 if (downtime?.Duration is { } down && work is not null)
                 {
@@ -174,7 +174,7 @@ public sealed class Neo4jRestore(
             state,
             BackupComponent.Neo4j,
             state.Current.Neo4j?.Moved,
-            () => keptNeo4j.PutBackAsync(state.Current.Neo4j!, state.Current.Id, prepared.Context.Root, deadline.Token),
+            () => keptNeo4j.PutBackAsync(state.Current.Neo4j!, state.Current.Id, deadline.Token),
             s => s with { Neo4j = null },
             logger);
     }
@@ -187,7 +187,7 @@ public sealed class Neo4jRestore(
         return steps.RunAsync(
             "remove staging", () =>
                 removed.Aggregate(
-                    Script.Empty, (script, directory) => script.Then(scratch.Remove(target, prepared.Context.Root, directory))),
+                    Script.Empty, (script, directory) => script.Then(scratch.Remove(target, directory))),
                         CancellationToken.None);
     }
 

@@ -18,7 +18,7 @@ public sealed record RecoverableWindow(DateTimeOffset From, DateTimeOffset To, b
 /// WAL, from the newest complete backup at or before the target. Settled before anything is prepared.
 /// </summary>
 public sealed class PitrPlanning(
-    BackupCatalog catalog, WalStatusReader reader, PlatformContainers containers, WalLedgers ledgers,
+    BackupCatalog catalog, WalArchive archive, WalStatusReader reader, PlatformContainers containers, WalLedgers ledgers,
         Microsoft.Extensions.Options.IOptions<SummitDrOptions> options, TimeProvider time)
 {
     /// <summary>
@@ -28,7 +28,6 @@ public sealed class PitrPlanning(
     /// </summary>
     public async Task<RecoverableWindow?> WindowAsync(CancellationToken cancellationToken)
     {
-        var archive = new WalArchive(catalog.Root);
         var branches = archive.Branches();
         if (!options.Value.Pitr.Enabled || branches.Count == 0)
         {
@@ -71,7 +70,6 @@ public sealed class PitrPlanning(
             throw new UsageException($"--to {target:yyyy-MM-dd HH:mm:ss zzz} is in the future: a restore goes back in time.");
         }
 
-        var archive = new WalArchive(catalog.Root);
         var accepted = catalog.Accepted();
         var bases = accepted.Where(b => b.Manifest.Postgres is { Status: ComponentStatus.Captured, Base: not null })
             .Select(b => new BaseCandidate(b.Entry.Name, b.Entry.Directory, b.Manifest.Postgres.Base!, b.Manifest))

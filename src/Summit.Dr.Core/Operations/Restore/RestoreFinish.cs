@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Summit.Dr.Archive.Catalog;
 using Summit.Dr.Errors;
 using Summit.Dr.Model;
 using Summit.Dr.Operations.Kept;
@@ -14,7 +13,7 @@ namespace Summit.Dr.Operations.Restore;
 /// that this one has succeeded; then what the restore is reported as.
 /// </summary>
 public sealed class RestoreFinish(
-    PlatformHealth health, KeptStores kept, BackupCatalog catalog, StepRunner steps, ILogger<RestoreFinish> logger)
+    PlatformHealth health, KeptStores kept, KeptStateStore states, StepRunner steps, ILogger<RestoreFinish> logger)
 {
     public void Warn(IEnumerable<string> warnings)
     {
@@ -33,8 +32,7 @@ public sealed class RestoreFinish(
         KeptState outcome, IReadOnlyList<IRestoringStore> stores, (string Container, long Nodes)? neo4jAnswer,
             IReadOnlySet<BackupComponent> components, CancellationToken cancellationToken)
     {
-        var root = catalog.Root;
-        var previous = KeptStateStore.Read(root).Where(s => s.Id != outcome.Id).ToList();
+        var previous = states.Read().Where(s => s.Id != outcome.Id).ToList();
         var bench = stores.Select(s => s.Neo4jBench).OfType<Neo4jWorkbench>().FirstOrDefault();
         HealthReport? report = null;
         await steps.ComposeAsync("post-restore checks", async token =>
@@ -45,7 +43,7 @@ public sealed class RestoreFinish(
                     t => previous.Count == 0 ? Task.CompletedTask : steps.RunAsync(
                         "free the state kept before",
                         () => previous.Aggregate(Script.Say("this restore succeeded: the state kept by the one before " +
-                            "goes"), (script, state) => script.Then(Freed(root, state, bench))),
+                            "goes"), (script, state) => script.Then(Freed(state, bench))),
                         t),
                 ],
                 token);
@@ -63,9 +61,9 @@ public sealed class RestoreFinish(
     }
 
     /// <summary>One earlier restore's kept state freed and forgotten; a failure leaves it for `undo --discard` and says so.</summary>
-    private Script Freed(string root, KeptState state, Neo4jWorkbench? bench) =>
+    private Script Freed(KeptState state, Neo4jWorkbench? bench) =>
         kept.Discard(state, state.Neo4j is { } graph && bench is not null && graph.Container == bench.Target.Container.Name ? bench : null)
-            .Then(Script.Do(() => KeptStateStore.Remove(root, state.Id)))
+            .Then(Script.Do(() => states.Remove(state.Id)))
             .Tolerating(ex =>
             {
                 logger.LogWarning("The state kept by the restore of {Id} is still there: {Error}. Free it with `summit-dr undo " +

@@ -35,7 +35,7 @@ public sealed class RestoreOperation(
             var (start, verified, state) = await steps.ComposeAsync("verify backup", async (_, token) =>
             {
                 var start = await setup.OpenAsync(request, directory, notes, steps, token);
-                var state = progress = new SwapProgress(setup.Root, start.State);
+                var state = progress = swap.Track(start.State);
                 if (!request.Yes && !confirmation.CanAsk && !log.DryRun)
                 {
                     // Known before anything is prepared: nobody can confirm, so nothing is worth starting.
@@ -44,7 +44,7 @@ public sealed class RestoreOperation(
                 }
 
                 finish.Warn(start.Warnings.Skip(start.Opened.Warnings.Count));
-                var context = new RestoreContext(start.Opened, start.State, start.Targets, setup.Root, plan);
+                var context = new RestoreContext(start.Opened, start.State, start.Targets, plan);
                 var chosen = restores.Where(r => start.Components.Contains(r.Component) && r.Serves(context)).ToList();
                 chosen.ForEach(r => r.Require(context));
                 // Every store is prepared side by side, touching nothing live; the first failure stops the others.
@@ -60,7 +60,7 @@ public sealed class RestoreOperation(
             await ConfirmAsync(request, verified, cancellationToken);
             var stores = prepared.OfType<IRestoringStore>().ToList();
             var safety = request.SafetyBackup ? await SafetyBackupAsync(start, cancellationToken) : null;
-            var (swappedState, swapped) = await swap.SwapInAsync(stores, state, setup.Root, cancellationToken);
+            var (swappedState, swapped) = await swap.SwapInAsync(stores, state, cancellationToken);
             foreach (var store in stores)
             {
                 await store.FinishAsync();
@@ -68,7 +68,7 @@ public sealed class RestoreOperation(
 
             if (!log.DryRun)
             {
-                KeptStateStore.Save(setup.Root, swappedState with { Complete = true });
+                swap.Complete(swappedState);
             }
 
             var health = await finish.FinishAsync(swappedState, stores, swapped.Neo4jAnswer, start.Components, cancellationToken);
@@ -128,5 +128,5 @@ public sealed class RestoreOperation(
     private Task<string?> SafetyBackupAsync(RestoreStart start, CancellationToken cancellationToken) =>
         steps.ComposeAsync<string?>("safety backup", async (_, token) =>
             (await backup.RunHoldingLockAsync(
-                new BackupRequest(null, start.Components, StepRunner.DryRun, BackupKind.Safety), token)).Directory, cancellationToken);
+                new BackupRequest(start.Components, StepRunner.DryRun, BackupKind.Safety), token)).Directory, cancellationToken);
 }

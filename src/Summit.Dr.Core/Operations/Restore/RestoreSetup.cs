@@ -21,8 +21,6 @@ public sealed class RestoreSetup(
     RestoreSource source, BackupOpener opener, PlatformContainers containers, ArtifactEncryption encryption,
         IOptions<SummitDrOptions> options, PlatformPaths paths, TimeProvider time)
 {
-    public string Root => source.Root;
-
     public Task<(string Directory, RecoveryPlan? Plan, IReadOnlyList<string> Notes)> ResolveAsync(
         RestoreRequest request, CancellationToken cancellationToken) => source.ResolveAsync(request, cancellationToken);
 
@@ -86,7 +84,7 @@ public sealed class RestoreSetup(
     /// succeeds.</summary>
     private KeptState Plan(string directory, IReadOnlySet<BackupComponent> components, RestoreTargets targets, bool pointInTime)
     {
-        var taken = KeptStateStore.Read(source.Root).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        var taken = source.KeptIds();
         var id = BackupLayout.NameFor(time.GetLocalNow());
         for (var n = 2; taken.Contains(id); n++)
         {

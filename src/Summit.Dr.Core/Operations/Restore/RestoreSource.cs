@@ -2,6 +2,7 @@ using Summit.Dr.Archive.Catalog;
 using Summit.Dr.Errors;
 using Summit.Dr.Engine.Locking;
 using Summit.Dr.Model;
+using Summit.Dr.Operations.Kept;
 using Summit.Dr.Steps;
 using Summit.Dr.Stores.Wal;
 
@@ -12,9 +13,11 @@ namespace Summit.Dr.Operations.Restore;
 /// Which backup a restore opens: the one named (or `latest`), or, for a restore to a point in time, the newest
 /// complete backup at or before it for Neo4j and the uploads, with PostgreSQL's base backup and WAL planned.
 /// </summary>
-public sealed class RestoreSource(BackupCatalog catalog, PitrPlanning planning, WalSync sync, OperationLock operationLock, StepRunner steps)
+public sealed class RestoreSource(
+    BackupCatalog catalog, PitrPlanning planning, WalSync sync, OperationLock operationLock, StepRunner steps, KeptStateStore kept)
 {
-    public string Root => catalog.Root;
+    /// <summary>The ids of the kept states in the backup root: a restore's own is not one of them.</summary>
+    public IReadOnlySet<string> KeptIds() => kept.Read().Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The backup root's lock, held for the whole restore.</summary>
     public IDisposable Lock() => operationLock.Acquire(catalog.Root, "restore");

@@ -11,16 +11,22 @@ namespace Summit.Dr.Operations.Restore;
 /// before Neo4j stops, so nothing of the tool's competes with Neo4j's load for the cores), the state they replace kept
 /// aside, not copied (invariant 4). Whichever store fails, every replaced one is put back: one loop for all.
 /// </summary>
-public sealed class RestoreSwap(StepRunner steps, ILogger<RestoreSwap> logger)
+public sealed class RestoreSwap(KeptStateStore kept, StepRunner steps, ILogger<RestoreSwap> logger)
 {
     /// <summary>Putting stores back runs after the user's token may be cancelled; it has its own generous deadline.</summary>
     private static readonly TimeSpan RollbackDeadline = TimeSpan.FromMinutes(30);
 
     private static readonly BackupComponent[] PutBackOrder = [BackupComponent.Neo4j, BackupComponent.Postgres, BackupComponent.Uploads];
 
+    /// <summary>The kept state of a restore as it changes, saved to the backup root at every change.</summary>
+    public SwapProgress Track(KeptState initial) => new(kept, initial);
+
+    /// <summary>A restore that succeeded: its kept state is what `undo` puts back.</summary>
+    public void Complete(KeptState state) => kept.Save(state with { Complete = true });
+
     /// <summary>Swaps every store in; returns the kept state and what the swaps measured.</summary>
     public async Task<(KeptState State, StoreSwapped Swapped)> SwapInAsync(
-        IReadOnlyList<IRestoringStore> stores, SwapProgress state, string root, CancellationToken cancellationToken)
+        IReadOnlyList<IRestoringStore> stores, SwapProgress state, CancellationToken cancellationToken)
     {
         if (!StepRunner.DryRun)
         {
@@ -43,7 +49,7 @@ public sealed class RestoreSwap(StepRunner steps, ILogger<RestoreSwap> logger)
                 await Tasks.QuietlyAsync(store.ReadyAsync(), logger, "the preparation of " + RestoreOutcomes.Name(store.Component));
             }
 
-            var described = RestoreOutcomes.Describe(await PutBackAsync(stores, state, root), state.Current);
+            var described = RestoreOutcomes.Describe(await PutBackAsync(stores, state), state.Current);
             var reason = failure is OperationCanceledException ? "Restore interrupted." : $"Restore failed: " +
                 $"{failure.Message.TrimEnd('.')}.";
             if (failure is OperationCanceledException)
@@ -64,8 +70,8 @@ public sealed class RestoreSwap(StepRunner steps, ILogger<RestoreSwap> logger)
     /// Puts every replaced store back from what was kept, on its own deadline, and forgets this restore's kept state
     /// once nothing of it is left.
     /// </summary>
-    private static async Task<IReadOnlyList<StoreOutcome>> PutBackAsync(
-        IReadOnlyList<IRestoringStore> stores, SwapProgress state, string root)
+    private async Task<IReadOnlyList<StoreOutcome>> PutBackAsync(
+        IReadOnlyList<IRestoringStore> stores, SwapProgress state)
     {
         using var deadline = new CancellationTokenSource(RollbackDeadline);
         var outcomes = new List<StoreOutcome>();
@@ -83,7 +89,7 @@ public sealed class RestoreSwap(StepRunner steps, ILogger<RestoreSwap> logger)
 
         if (state.Current is { Postgres: null, Neo4j: null, Uploads: null, PostgresData: null })
         {
-            KeptStateStore.Remove(root, state.Current.Id);
+            kept.Remove(state.Current.Id);
         }
 
         return outcomes;

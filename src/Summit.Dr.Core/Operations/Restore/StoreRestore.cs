@@ -60,7 +60,7 @@ public interface IRestoringStore
 }
 
 /// <summary>What a restore settled before it prepares any store.</summary>
-public sealed record RestoreContext(OpenedBackup Opened, KeptState State, RestoreTargets Targets, string Root, RecoveryPlan? Plan);
+public sealed record RestoreContext(OpenedBackup Opened, KeptState State, RestoreTargets Targets, RecoveryPlan? Plan);
 
 /// <summary>What a store's swap measured: how long Neo4j was down and for what work, and the node count it answered with.</summary>
 public sealed record StoreSwapped((double Seconds, Neo4jOffline Work)? Neo4jDown, (string Container, long Nodes)? Neo4jAnswer)

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using Summit.Dr.Archive.Catalog;
 using Summit.Dr.Errors;
 using Summit.Dr.Engine.Locking;
 using Summit.Dr.Model;
@@ -20,20 +19,20 @@ public sealed class UndoOperation
 
     private readonly KeptNeo4jStore _neo4j;
     private readonly KeptStores _kept;
-    private readonly BackupCatalog _catalog;
+    private readonly KeptStateStore _states;
     private readonly OperationLock _lock;
     private readonly IRestoreConfirmation _confirmation;
     private readonly KeptStateCheck _check;
     private readonly ILogger<UndoOperation> _logger;
 
     public UndoOperation(
-        KeptNeo4jStore neo4j, KeptStores kept, BackupCatalog catalog, OperationLock operationLock, IRestoreConfirmation confirmation,
+        KeptNeo4jStore neo4j, KeptStores kept, KeptStateStore states, OperationLock operationLock, IRestoreConfirmation confirmation,
         KeptStateCheck check, ILogger<UndoOperation> logger)
     {
         _check = check;
         _neo4j = neo4j;
         _kept = kept;
-        _catalog = catalog;
+        _states = states;
         _lock = operationLock;
         _confirmation = confirmation;
         _logger = logger;
@@ -42,13 +41,12 @@ public sealed class UndoOperation
     public async Task<UndoResult> RunAsync(bool discard, bool yes, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var root = _catalog.Root;
-        using var held = _lock.Acquire(root, discard ? "undo --discard" : "undo");
+        using var held = _lock.Acquire(_states.Root, discard ? "undo --discard" : "undo");
         // The last restore's state; one that did not complete (a rollback that failed half way) is put back as far as it got.
-        var state = (discard ? KeptStateStore.LastComplete(root) : KeptStateStore.Read(root) is { Count: > 0 } all ? all[^1] : null)
+        var state = (discard ? _states.LastComplete() : _states.Read() is { Count: > 0 } all ? all[^1] : null)
             ?? throw new PreconditionException($"Nothing to {(discard ? "discard" : "undo")}: no restore has kept a state aside in " +
-                $"{root} (or it was put back or discarded).");
-        await _check.RequireOwnAsync(state, KeptStateStore.PathIn(root), cancellationToken);
+                $"{_states.Root} (or it was put back or discarded).");
+        await _check.RequireOwnAsync(state, _states.FilePath, cancellationToken);
         await ConfirmAsync(state, discard, yes, cancellationToken);
 
         // Once confirmed, it runs to its end: a half-undone platform is worse than either state.
@@ -56,25 +54,25 @@ public sealed class UndoOperation
         var token = deadline.Token;
         var failures = new List<string>();
         // Each store done is forgotten at once, so running undo again after a failure finishes only the rest.
-        var progress = new SwapProgress(root, state);
+        var progress = new SwapProgress(_states, state);
         if (discard)
         {
             await DiscardAsync(state, progress, failures, token);
         }
         else
         {
-            await PutBackAsync(state, root, progress, failures, token);
+            await PutBackAsync(state, progress, failures, token);
         }
 
         if (failures.Count > 0)
         {
             throw new OperationFailedException(
                 $"{(discard ? "Discarding" : "Undoing")} the restore of {state.Id} did not finish: {string.Join("; ", failures)}. " +
-                $"What is left is still recorded in {KeptStateStore.PathIn(root)}; fix the cause and run `summit-dr " +
+                $"What is left is still recorded in {_states.FilePath}; fix the cause and run `summit-dr " +
                     $"undo{(discard ? " --discard" : string.Empty)}` again.");
         }
 
-        KeptStateStore.Remove(root, state.Id);
+        _states.Remove(state.Id);
         return new UndoResult(state, discard, Stopwatch.GetElapsedTime(started));
     }
 
@@ -83,15 +81,16 @@ public sealed class UndoOperation
     /// some stores replaced and some not. Every replaced store is put back, so the platform is never half old,
     /// half new.
     /// </summary>
-    public async Task RecoverAsync(string root, CancellationToken cancellationToken)
+    public async Task RecoverAsync(BackupRoot root, CancellationToken cancellationToken)
     {
-        foreach (var state in KeptStateStore.Read(root).Where(s => !s.Complete && !s.Owner.IsAlive()))
+        var states = KeptStateStore.For(root);
+        foreach (var state in states.Read().Where(s => !s.Complete && !s.Owner.IsAlive()))
         {
-            await _check.RequireOwnAsync(state, KeptStateStore.PathIn(root), cancellationToken);
+            await _check.RequireOwnAsync(state, states.FilePath, cancellationToken);
             _logger.LogWarning("A restore ({Id}, pid {Pid}) died before it finished; putting back what it had " +
                 "replaced", state.Id, state.Owner.Pid);
             var failures = new List<string>();
-            await PutBackAsync(state, root, new SwapProgress(root, state), failures, cancellationToken);
+            await PutBackAsync(state, new SwapProgress(states, state), failures, cancellationToken);
             if (failures.Count > 0)
             {
                 throw new OperationFailedException(
@@ -99,7 +98,7 @@ public sealed class UndoOperation
                         $"{string.Join("; ", failures)}. Fix the cause and run `summit-dr undo`.");
             }
 
-            KeptStateStore.Remove(root, state.Id);
+            states.Remove(state.Id);
             _logger.LogInformation("Recovered: the platform is as it was before the restore of {Id}", state.Id);
         }
     }
@@ -154,7 +153,7 @@ public sealed class UndoOperation
 
     /// <summary>Puts back every store the state records as replaced; a store not replaced is only forgotten.</summary>
     private async Task PutBackAsync(
-        KeptState state, string root, SwapProgress progress, List<string> failures, CancellationToken cancellationToken)
+        KeptState state, SwapProgress progress, List<string> failures, CancellationToken cancellationToken)
     {
         if (state.Neo4j is { Moved: false })
         {
@@ -164,7 +163,7 @@ public sealed class UndoOperation
         {
             await AttemptAsync("Neo4j", failures, async () =>
             {
-                await _neo4j.PutBackAsync(graph, state.Id, root, cancellationToken);
+                await _neo4j.PutBackAsync(graph, state.Id, cancellationToken);
                 progress.Update(s => s with { Neo4j = null });
             });
         }

@@ -16,20 +16,18 @@ public sealed class Neo4jDowntime
     private readonly DockerCli _docker;
     private readonly StopJournal _journal;
     private readonly Neo4jTarget _target;
-    private readonly string _journalRoot;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private long _stoppedAt;
 
     internal Neo4jDowntime(
-        Neo4jQueries neo4j, DockerCli docker, StopJournal journal, Neo4jTarget target, string journalRoot, TimeProvider time,
+        Neo4jQueries neo4j, DockerCli docker, StopJournal journal, Neo4jTarget target, TimeProvider time,
         ILogger logger)
     {
         _neo4j = neo4j;
         _docker = docker;
         _journal = journal;
         _target = target;
-        _journalRoot = journalRoot;
         _time = time;
         _logger = logger;
     }
@@ -53,10 +51,10 @@ public sealed class Neo4jDowntime
     public Script Stop()
     {
         var stop = _docker.Spec(DockerArgs.Stop(_target.Container.Name, _neo4j.StopTimeout));
-        return Script.InProcess($"journal {StopJournal.PathIn(_journalRoot)}: the next summit-dr run starts Neo4j again if this one " +
+        return Script.InProcess($"journal {_journal.FilePath}: the next summit-dr run starts Neo4j again if this one " +
             $"dies", () =>
             {
-                _journal.Record(_journalRoot, _target.Container.Name);
+                _journal.Record(_target.Container.Name);
                 _stoppedAt = _time.GetTimestamp();
                 StoppedAt = _time.GetUtcNow();
                 _logger.LogInformation("Stopping Neo4j container {Container} (clean shutdown, up to {Timeout} " +
@@ -79,7 +77,7 @@ public sealed class Neo4jDowntime
             .Then(Script.Do(() =>
             {
                 Duration = _time.GetElapsedTime(_stoppedAt);
-                _journal.Remove(_journalRoot, _target.Container.Name);
+                _journal.Remove(_target.Container.Name);
                 _logger.LogInformation("Neo4j is answering again; it was down for {Seconds:0.0} s", Duration.Value.TotalSeconds);
             }))
             .Uninterrupted(_neo4j.StartTimeout + TimeSpan.FromSeconds(30))

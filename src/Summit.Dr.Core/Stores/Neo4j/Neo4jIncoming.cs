@@ -24,16 +24,16 @@ public sealed class Neo4jIncoming(StopJournal journal, ArtifactCopy copy, Script
 
     /// <summary>
     /// Copies the backup's dump into Neo4j's volume through <paramref name="bench"/>; refused (exit 4, the copy removed)
-    /// unless it is the manifest's. <paramref name="root"/>: the backup root whose stop journal records the directory
-    /// (null for a drill's scratch volume).
+    /// unless it is the manifest's. <paramref name="journaled"/>: the stop journal records the directory
+    /// (not for a drill's scratch volume, which goes with the drill).
     /// </summary>
-    public Script Copy(Neo4jWorkbench bench, Neo4jDataDirectory directory, OpenedBackup opened, string? root)
+    public Script Copy(Neo4jWorkbench bench, Neo4jDataDirectory directory, OpenedBackup opened, bool journaled)
     {
-        var journaled = root is null
+        var recorded = !journaled
             ? Script.Empty
-            : Script.InProcess($"journal {directory.Path} in {StopJournal.PathIn(root)}: the next run removes it if this one " +
-                $"dies", () => journal.RecordScratch(root, bench.Target.Container.Name, directory.Path));
-        return journaled
+            : Script.InProcess($"journal {directory.Path} in {journal.FilePath}: the next run removes it if this one " +
+                $"dies", () => journal.RecordScratch(bench.Target.Container.Name, directory.Path));
+        return recorded
             .Then(Script.Run(bench.Exec(["mkdir", "-p", directory.Path]), $"Could not make {directory.Path} in Neo4j's volume"))
             .Then(new RunCommand(bench.Exec(CopyCommand(directory), interactive: true), Judges.Require($"Could not copy " +
                 $"{BackupLayout.Neo4jFile} into Neo4j's volume"))
@@ -42,7 +42,7 @@ public sealed class Neo4jIncoming(StopJournal journal, ArtifactCopy copy, Script
                     $"manifest's before anything reads it",
                 Through = copy.Feeding(opened, BackupComponent.Neo4j),
             })
-            .Finally(Script.Empty, onFailure: Script.InProcess("remove the copy", _ => RemoveAsync(bench, directory, root)));
+            .Finally(Script.Empty, onFailure: Script.InProcess("remove the copy", _ => RemoveAsync(bench, directory, journaled)));
     }
 
     /// <summary>
@@ -67,23 +67,23 @@ public sealed class Neo4jIncoming(StopJournal journal, ArtifactCopy copy, Script
     }
 
     /// <summary>Removes the copy; where it cannot, the stop journal keeps it for the next run.</summary>
-    public Script Remove(Neo4jWorkbench bench, Neo4jDataDirectory directory, string? root) =>
+    public Script Remove(Neo4jWorkbench bench, Neo4jDataDirectory directory, bool journaled) =>
         Script.Of(new RunCommand(bench.Exec(["rm", "-rf", directory.Path]), (result, _) =>
         {
-            if (result.Succeeded && root is not null)
+            if (result.Succeeded && journaled)
             {
-                journal.RemoveScratch(root, bench.Target.Container.Name, directory.Path);
+                journal.RemoveScratch(bench.Target.Container.Name, directory.Path);
             }
 
             return Task.CompletedTask;
         })).Uninterrupted(TimeSpan.FromMinutes(2));
 
     /// <summary><see cref="Remove"/> outside any step, for a copy that failed; a failure leaves it to the journal.</summary>
-    private async Task RemoveAsync(Neo4jWorkbench bench, Neo4jDataDirectory directory, string? root)
+    private async Task RemoveAsync(Neo4jWorkbench bench, Neo4jDataDirectory directory, bool journaled)
     {
         try
         {
-            await scripts.RunAsync(Remove(bench, directory, root), CancellationToken.None);
+            await scripts.RunAsync(Remove(bench, directory, journaled), CancellationToken.None);
         }
         catch (Exception ex) when (ex is SummitDrException or OperationCanceledException)
         {

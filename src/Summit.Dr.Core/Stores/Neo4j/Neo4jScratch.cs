@@ -102,9 +102,9 @@ public sealed class Neo4jScratch(
     }
 
     /// <summary>Records the directory in the stop journal, then makes it and the configuration that points neo4j-admin at it.</summary>
-    public Script Create(Neo4jWorkbench bench, string root, Neo4jDataDirectory directory) =>
-        Script.InProcess($"journal {directory.Path} in {StopJournal.PathIn(root)}: the next run removes it if this one " +
-            $"dies", () => journal.RecordScratch(root, bench.Target.Container.Name, directory.Path))
+    public Script Create(Neo4jWorkbench bench, Neo4jDataDirectory directory) =>
+        Script.InProcess($"journal {directory.Path} in {journal.FilePath}: the next run removes it if this one " +
+            $"dies", () => journal.RecordScratch(bench.Target.Container.Name, directory.Path))
             .Then(Script.Run(
                 bench.Exec(["mkdir", "-p", $"{directory.Path}/databases", $"{directory.Path}/transactions", directory.ConfigDirectory]),
                 $"Could not make {directory.Path} in Neo4j's volume"))
@@ -137,12 +137,12 @@ public sealed class Neo4jScratch(
     /// whatever the run's token says, and drops it from the journal. A server that is not running keeps it
     /// in the journal: the next run removes it.
     /// </summary>
-    public Script Remove(Neo4jTarget target, string root, Neo4jDataDirectory directory) =>
+    public Script Remove(Neo4jTarget target, Neo4jDataDirectory directory) =>
         Script.Of(new RunCommand(docker.Spec(RemoveArgs(target.Container, directory.Path)), (result, _) =>
         {
             if (result.Succeeded)
             {
-                journal.RemoveScratch(root, target.Container.Name, directory.Path);
+                journal.RemoveScratch(target.Container.Name, directory.Path);
             }
             else
             {

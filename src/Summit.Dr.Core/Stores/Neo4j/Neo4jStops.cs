@@ -16,7 +16,7 @@ public sealed class Neo4jStops(
     /// the work's, never replaces it. A server that was stopped before is left stopped. Hands over when Neo4j
     /// went down and came back (null when it was not running).
     /// </summary>
-    public Script WhileStopped(Neo4jTarget target, string journalRoot, Script work, Neo4jWorkbench? bench, Action<Neo4jDowntime?> ended)
+    public Script WhileStopped(Neo4jTarget target, Script work, Neo4jWorkbench? bench, Action<Neo4jDowntime?> ended)
     {
         if (!target.Container.Running)
         {
@@ -25,7 +25,7 @@ public sealed class Neo4jStops(
                 .Then(Script.Do(() => ended(null)));
         }
 
-        var downtime = new Neo4jDowntime(queries, docker, journal, target, journalRoot, time, logger);
+        var downtime = new Neo4jDowntime(queries, docker, journal, target, time, logger);
         return downtime.Stop()
             .Then(work)
             .Finally(
@@ -38,6 +38,6 @@ public sealed class Neo4jStops(
 
     /// <summary><see cref="WhileStopped"/> outside any step (putting a store back in undo or a rollback).</summary>
     public Task WhileStoppedAsync(
-        Neo4jTarget target, string journalRoot, Script work, Neo4jWorkbench? bench, CancellationToken cancellationToken) =>
-        scripts.RunAsync(WhileStopped(target, journalRoot, work, bench, _ => { }), cancellationToken);
+        Neo4jTarget target, Script work, Neo4jWorkbench? bench, CancellationToken cancellationToken) =>
+        scripts.RunAsync(WhileStopped(target, work, bench, _ => { }), cancellationToken);
 }

@@ -11,41 +11,47 @@ namespace Summit.Dr.Stores.Neo4j;
 public sealed class StopJournal
 {
     public const string FileName = ".summit-dr-stopped.json";
+    private readonly BackupRoot _root;
     private readonly TimeProvider _time;
     private readonly object _gate = new();
 
-    public StopJournal(TimeProvider time)
+    public StopJournal(BackupRoot root, TimeProvider time)
     {
+        _root = root;
         _time = time;
     }
 
-    public static string PathIn(string root) => Path.Combine(root, FileName);
+    /// <summary>The journal's file in the run's backup root.</summary>
+    public string FilePath => _root.Of(FileName);
 
-    public void Record(string root, string container) =>
-        Update(root, r => r with { Containers = r.Containers.Append(container).Distinct().ToList() });
+    /// <summary>The journal of another backup root (the configured one, when a backup writes elsewhere): recovered too.</summary>
+    public StopJournal For(BackupRoot root) => new(root, _time);
 
-    public void Remove(string root, string container) =>
-        Update(root, r => r with { Containers = r.Containers.Where(c => c != container).ToList() }, create: false);
+    public void Record(string container) =>
+        Update(r => r with { Containers = r.Containers.Append(container).Distinct().ToList() });
+
+    public void Remove(string container) =>
+        Update(r => r with { Containers = r.Containers.Where(c => c != container).ToList() }, create: false);
 
     /// <summary>Written before the scratch directory <paramref name="path"/> is made in <paramref name="container"/>'s volume.</summary>
-    public void RecordScratch(string root, string container, string path) =>
-        Update(root, r => r with { Scratch = r.Scratch.Append(new StopJournalScratch(container, path)).Distinct().ToList() });
+    public void RecordScratch(string container, string path) =>
+        Update(r => r with { Scratch = r.Scratch.Append(new StopJournalScratch(container, path)).Distinct().ToList() });
 
-    public void RemoveScratch(string root, string container, string path) =>
-        Update(root, r => r with { Scratch = r.Scratch.Where(s => s != new StopJournalScratch(container, path)).ToList() }, create: false);
+    public void RemoveScratch(string container, string path) =>
+        Update(r => r with { Scratch = r.Scratch.Where(s => s != new StopJournalScratch(container, path)).ToList() }, create: false);
 
     /// <summary>What recovering an abandoned journal could not finish stays, still the dead run's, for the next run.</summary>
-    public void Keep(string root, StopJournalRecord left)
+    public void Keep(StopJournalRecord left)
     {
         lock (_gate)
         {
             if (left.IsEmpty)
             {
-                Clear(root);
+                Clear();
             }
             else
             {
-                Write(root, left);
+                Write(left);
             }
         }
     }
@@ -54,11 +60,11 @@ public sealed class StopJournal
     /// Changes this run's record. A record of another run (one whose recovery did not finish) is taken over with
     /// its scratch directories, which are still to be removed; the containers it names were already started.
     /// </summary>
-    private void Update(string root, Func<StopJournalRecord, StopJournalRecord> change, bool create = true)
+    private void Update(Func<StopJournalRecord, StopJournalRecord> change, bool create = true)
     {
         lock (_gate)
         {
-            var current = Read(root);
+            var current = Read();
             if (current is null && !create)
             {
                 return;
@@ -70,11 +76,11 @@ public sealed class StopJournal
             var next = change(mine);
             if (next.IsEmpty)
             {
-                Clear(root);
+                Clear();
             }
             else
             {
-                Write(root, next with { StoppedAt = next.Containers.Count > mine.Containers.Count ? _time.GetUtcNow() : next.StoppedAt });
+                Write(next with { StoppedAt = next.Containers.Count > mine.Containers.Count ? _time.GetUtcNow() : next.StoppedAt });
             }
         }
     }
@@ -84,15 +90,15 @@ public sealed class StopJournal
     /// does not parse (it is written atomically, so only damage does that) is returned with
     /// <see cref="StopJournalRecord.Damaged"/> set: who stopped what is unknown, so the caller starts Neo4j if it is down.
     /// </summary>
-    public StopJournalRecord? FindAbandoned(string root)
+    public StopJournalRecord? FindAbandoned()
     {
-        var path = PathIn(root);
+        var path = FilePath;
         if (!File.Exists(path))
         {
             return null;
         }
 
-        var record = Read(root);
+        var record = Read();
         if (record is null)
         {
             return new StopJournalRecord(
@@ -103,20 +109,20 @@ public sealed class StopJournal
     }
 
     /// <summary>Keeps a damaged journal beside the backups for inspection, out of the way of the next run.</summary>
-    public string SetAside(string root)
+    public string SetAside()
     {
-        var aside = PathIn(root) + ".damaged-" + _time.GetUtcNow().ToString(
+        var aside = FilePath + ".damaged-" + _time.GetUtcNow().ToString(
             "yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
-        File.Move(PathIn(root), aside, overwrite: true);
+        File.Move(FilePath, aside, overwrite: true);
         return aside;
     }
 
-    public void Clear(string root) => File.Delete(PathIn(root));
+    public void Clear() => File.Delete(FilePath);
 
 
-    internal static StopJournalRecord? Read(string root)
+    internal StopJournalRecord? Read()
     {
-        if (SafeFiles.ReadOwn(PathIn(root)) is not { } bytes)
+        if (SafeFiles.ReadOwn(FilePath) is not { } bytes)
         {
             return null;
         }
@@ -131,9 +137,9 @@ public sealed class StopJournal
         }
     }
 
-    private static void Write(string root, StopJournalRecord record)
+    private void Write(StopJournalRecord record)
     {
-        PrivateFiles.CreateDirectory(root);
-        SafeFiles.WriteAtomically(PathIn(root), stream => JsonSerializer.Serialize(stream, record, JsonDefaults.Options));
+        PrivateFiles.CreateDirectory(_root.Path);
+        SafeFiles.WriteAtomically(FilePath, stream => JsonSerializer.Serialize(stream, record, JsonDefaults.Options));
     }
 }

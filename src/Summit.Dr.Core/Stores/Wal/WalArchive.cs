@@ -10,14 +10,14 @@ namespace Summit.Dr.Stores.Wal;
 /// each with the segments pg_receivewal wrote, the one it is writing (`.partial`), the timelines' history files
 /// and `stream.json`. Private like every backup (0700, files 0600).
 /// </summary>
-public sealed class WalArchive(string backupRoot)
+public sealed class WalArchive(BackupRoot backupRoot)
 {
     public const string DirectoryName = BackupLayout.WalDirectory;
 
     /// <summary>The backup root the archive lies in (whose lock guards it).</summary>
-    public string Root { get; } = backupRoot;
+    public BackupRoot Root { get; } = backupRoot;
 
-    public string Directory { get; } = Path.Combine(backupRoot, DirectoryName);
+    public string Directory { get; } = backupRoot.Of(DirectoryName);
 
     public string PathOf(WalBranch stream) => Path.Combine(Directory, stream.Name);
 

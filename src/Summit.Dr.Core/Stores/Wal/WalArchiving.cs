@@ -14,8 +14,9 @@ namespace Summit.Dr.Stores.Wal;
 /// Runs as steps inside an operation, and as bare work inside undo and the recovery of a dead run.
 /// </summary>
 public sealed class WalArchiving(
-    WalServer server, WalArchiver archiver, WalSync sync, PlatformContainers containers, StepRunner steps, ScriptRunner scripts,
-        IOptions<SummitDrOptions> options, ILogger<WalArchiving> logger)
+    WalServer server, WalArchiver archiver, WalSync sync, PlatformContainers containers, StepRunner steps,
+        IOptions<SummitDrOptions> options,
+        ILogger<WalArchiving> logger)
 {
     private readonly WalArchive _archive = sync.Archive;
 
@@ -84,7 +85,8 @@ public sealed class WalArchiving(
         }
         catch when (created && !StepRunner.DryRun)
         {
-            await Tasks.QuietlyAsync(scripts.RunAsync(server.DropSlot(postgres.Name), CancellationToken.None), logger, "dropping the slot");
+            await Tasks.QuietlyAsync(steps.StepOrBareAsync("drop replication " +
+                "slot", () => server.DropSlot(postgres.Name), CancellationToken.None), logger, "dropping the slot");
             throw;
         }
 

@@ -1,0 +1,62 @@
+using Summit.Dr.Errors;
+using Summit.Dr.Operations.Drill;
+using Summit.Dr.Operations.Restore;
+using Summit.Dr.Tool.Terminal;
+
+namespace Summit.Dr.Tool.Commands;
+
+/// <summary>What `drill` says: its checks and its recovery time against the objective, as text or as one JSON document; its exit
+/// code.</summary>
+internal static class DrillReport
+{
+    public static int Write(ToolConsole console, DrillResult result, bool json)
+    {
+        var exitCode = result.Proven ? ExitCodes.Success : ExitCodes.Integrity;
+        var error = console.Error;
+        if (result.Kept)
+        {
+            error.WriteLine($"Kept for inspection: containers {string.Join(", ", result.Containers)}; volumes " +
+                $"{string.Join(", ", result.Volumes)}; directory {result.Directory}.");
+            error.WriteLine($"Connect with `docker exec -it {(result.Containers.Count > 0 ? result.Containers[0] : "<container>")} " +
+                $"psql ...` or `cypher-shell`; remove with `docker rm -f {string.Join(' ', result.Containers)}` and `docker volume " +
+                $"rm {string.Join(' ', result.Volumes)}` and `rm -rf {result.Directory}`.");
+        }
+
+        if (json)
+        {
+            console.WriteJson(new
+            {
+                schemaVersion = 1,
+                command = "drill",
+                status = result.Proven ? "proven" : "mismatch",
+                exitCode,
+                backup = result.Backup,
+                id = result.Id,
+                factsRecorded = result.FactsRecorded,
+                totalSeconds = Math.Round(result.Total.TotalSeconds, 3),
+                recoveryTimeObjectiveSeconds = RestoreResult.RecoveryTimeObjective.TotalSeconds,
+                steps = result.Steps,
+                checks = result.Checks,
+                images = result.Images,
+                warnings = result.Warnings,
+                trust = result.Trust,
+                kept = result.Kept ? new { containers = result.Containers, volumes = result.Volumes, directory = result.Directory } : null,
+            });
+            return exitCode;
+        }
+
+        StepsReport.Write(error, result.Steps, result.Checks);
+        foreach (var warning in result.Warnings)
+        {
+            error.WriteLine($"warning: {warning}");
+        }
+
+        var objective = result.Total <= RestoreResult.RecoveryTimeObjective ? "within" : "OVER";
+        error.WriteLine(result.Proven
+            ? $"Drill of {Path.GetFileName(result.Backup)} proven: restored in {result.Total.TotalSeconds:0.0} s, {objective} the " +
+                $"recovery time objective of {RestoreResult.RecoveryTimeObjective.TotalMinutes:0} minutes."
+            : $"summit-dr: the drill of {Path.GetFileName(result.Backup)} does not match its manifest (see FAIL above): do not rely " +
+                $"on this backup; restore another or take a new one.");
+        return exitCode;
+    }
+}
