@@ -38,8 +38,8 @@ public sealed class RestoreTests
             Assert.That(root.GetProperty("totalSeconds").GetDouble(), Is.GreaterThan(0).And.LessThan(600));
             Assert.That(root.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("name").GetString()),
                 Is.EquivalentTo(
-                    new[] { "verify backup", "restore postgres", "restore neo4j", "restore uploads", "remove staging", "post-restore " +
-                        "checks" }));
+                    new[] { "discover platform", "verify backup", "restore postgres", "restore neo4j", "restore uploads", "remove staging",
+                        "post-restore checks" }));
             Assert.That(root.GetProperty("neo4jOffline").GetProperty("work").GetString(), Is.EqualTo("rename"), "loaded while Neo4j " +
                 "served, swapped in by renames");
             Assert.That(root.GetProperty("checks").EnumerateArray().All(c => c.GetProperty("passed").GetBoolean()), Is.True);

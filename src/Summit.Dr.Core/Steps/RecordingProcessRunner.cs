@@ -14,13 +14,39 @@ public sealed class RecordingProcessRunner(IProcessRunner inner) : IProcessRunne
 {
     private static readonly HashSet<string> QuestionVerbs = new(StringComparer.Ordinal) { "inspect", "ps", "version", "info" };
 
+    private readonly List<StepCommand> _before = [];
+
     public async Task<ProcessResult> RunAsync(ProcessSpec spec, CancellationToken cancellationToken)
     {
         var frame = StepFrame.Current;
         var run = frame is not { Log.DryRun: true } || (frame.Entry?.ReadOnly ?? false)
             || (spec.Arguments.Count > 0 && QuestionVerbs.Contains(spec.Arguments[0]));
-        frame?.Entry?.Add(new StepCommand(spec.Display, run));
+        var command = new StepCommand(spec.Display, run);
+        if (frame is null)
+        {
+            // Before the operation's steps begin (discovery, the recovery of a dead run): kept for its first step.
+            lock (_before)
+            {
+                _before.Add(command);
+            }
+        }
+        else
+        {
+            frame.Entry?.Add(command);
+        }
+
         return run ? await inner.RunAsync(spec, cancellationToken) : NotRun;
+    }
+
+    /// <summary>What ran before the operation began its steps (the platform's discovery, the recovery of a dead run), once.</summary>
+    internal IReadOnlyList<StepCommand> TakeBefore()
+    {
+        lock (_before)
+        {
+            var taken = _before.ToList();
+            _before.Clear();
+            return taken;
+        }
     }
 
     private static ProcessResult NotRun => new(0, string.Empty, string.Empty, TimeSpan.Zero);

@@ -10,7 +10,7 @@ namespace Summit.Dr.Steps;
 /// running: the plan and the run are the same value. A step that only asks questions runs in a dry run too; one
 /// that only runs other steps runs its code, so the steps inside it are planned.
 /// </summary>
-public sealed class StepRunner(IProgressReporter progress, ScriptRunner scripts, TimeProvider time)
+public sealed class StepRunner(IProgressReporter progress, ScriptRunner scripts, RecordingProcessRunner recorder, TimeProvider time)
 {
     /// <summary>
     /// Begins the step log of an operation, for the rest of the calling method and what it awaits; an
@@ -25,6 +25,18 @@ public sealed class StepRunner(IProgressReporter progress, ScriptRunner scripts,
 
         var log = new StepLog(dryRun, time);
         StepFrame.Current = new StepFrame(log, null, null);
+        // What was asked (or, outside a dry run, done) before the operation began: the plan shows it, marked as run.
+        if (recorder.TakeBefore() is { Count: > 0 } before)
+        {
+            var entry = log.Open("discover platform", null, null, readOnly: true, composite: false, isNote: false);
+            foreach (var command in before)
+            {
+                entry.Add(command);
+            }
+
+            entry.Finish(time.GetUtcNow(), succeeded: true);
+        }
+
         return log;
     }
 
