@@ -143,16 +143,8 @@ public sealed record Script(IReadOnlyList<ScriptAction> Actions)
                     Walk(choice.Planned ? choice.WhenTrue : choice.WhenFalse, command, note, firstNote);
                     firstNote = null;
                     break;
-                case UninterruptedScript inner:
-                    Walk(inner.Inner, command, note, firstNote);
-                    firstNote = null;
-                    break;
-                case ToleratingScript tolerating:
-                    Walk(tolerating.Inner, command, note, firstNote);
-                    firstNote = null;
-                    break;
-                case MappedScript mapped:
-                    Walk(mapped.Inner, command, note, firstNote);
+                case IWrapsScript wrapper:
+                    Walk(wrapper.Inner, command, note, firstNote);
                     firstNote = null;
                     break;
                 case GuardedScript guarded:
@@ -200,13 +192,20 @@ public sealed record InProcessWork(string? What, Func<RunningStep, CancellationT
 
 public sealed record SideBySideScripts(IReadOnlyList<Script> Branches) : ScriptAction;
 
-public sealed record UninterruptedScript(Script Inner, TimeSpan Deadline) : ScriptAction;
+/// <summary>A script run on terms of its own (a deadline, what a failure means, which failures it goes past): it plans as its inner
+/// one.</summary>
+public interface IWrapsScript
+{
+    Script Inner { get; }
+}
+
+public sealed record UninterruptedScript(Script Inner, TimeSpan Deadline) : ScriptAction, IWrapsScript;
 
 public sealed record ChoiceScript(Func<bool> Condition, Script WhenTrue, Script WhenFalse, bool Planned, string Otherwise) : ScriptAction;
 
-public sealed record ToleratingScript(Script Inner, Func<Exception, bool> Handled) : ScriptAction;
+public sealed record ToleratingScript(Script Inner, Func<Exception, bool> Handled) : ScriptAction, IWrapsScript;
 
-public sealed record MappedScript(Script Inner, Func<Exception, Exception> Map) : ScriptAction;
+public sealed record MappedScript(Script Inner, Func<Exception, Exception> Map) : ScriptAction, IWrapsScript;
 
 public sealed record GuardedScript(Script Body, Script OnFailure, Script Always, Func<Exception, Exception, Exception>? Join)
     : ScriptAction;
