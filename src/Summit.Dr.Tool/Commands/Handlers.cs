@@ -19,9 +19,17 @@ namespace Summit.Dr.Tool.Commands;
 
 internal sealed record BackupHandler(BackupOperation Backup, PushOperation Push, RemoteStores Remotes);
 
-internal sealed record RestoreHandler(RestoreOperation Restore, BackupSource Source);
+internal sealed record RestoreHandler(
+    RestoreOperation Restore, BackupCatalog Catalog, PullOperation Pull, IOptions<SummitDrOptions> Options)
+{
+    public BackupSource Source { get; } = new(Catalog, Pull, Options);
+}
 
-internal sealed record DrillHandler(DrillOperation Drill, BackupSource Source);
+internal sealed record DrillHandler(
+    DrillOperation Drill, BackupCatalog Catalog, PullOperation Pull, IOptions<SummitDrOptions> Options)
+{
+    public BackupSource Source { get; } = new(Catalog, Pull, Options);
+}
 
 internal sealed record CheckHandler(CheckOperation Check, BackupCatalog Catalog);
 
