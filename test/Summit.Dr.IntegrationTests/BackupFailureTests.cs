@@ -29,9 +29,11 @@ public sealed class BackupFailureTests
         });
     }
 
-    [TestCase("INT", "never", TestName = "Ctrl+C during the neo4j dump leaves neo4j running and no complete-looking backup")]
+    [TestCase(ToolRun.CtrlC, "never", TestName = "Ctrl+C during the neo4j dump leaves neo4j running and no complete-looking backup")]
+    [TestCase("INT", "never", TestName = "SIGINT to the tool alone during the neo4j dump leaves neo4j running and no " +
+        "complete-looking backup")]
     [TestCase("TERM", "never", TestName = "SIGTERM during the neo4j dump leaves neo4j running and no complete-looking backup")]
-    [TestCase("INT", "auto", TestName = "Ctrl+C during the dump from a snapshot leaves neo4j running, no snapshot and no " +
+    [TestCase(ToolRun.CtrlC, "auto", TestName = "Ctrl+C during the dump from a snapshot leaves neo4j running, no snapshot and no " +
         "complete-looking backup")]
     [TestCase("TERM", "auto", TestName = "SIGTERM during the dump from a snapshot leaves neo4j running, no snapshot and no " +
         "complete-looking backup")]

@@ -158,7 +158,7 @@ public sealed class DrillTests
         Assert.That(File.ReadAllText(Path.Combine(edited, "drill.json")), Does.Contain("\"result\": \"mismatch\""));
     }
 
-    [TestCase("INT", TestName = "Ctrl+C mid-drill removes what it created")]
+    [TestCase(ToolRun.CtrlC, TestName = "Ctrl+C mid-drill removes what it created")]
     [TestCase("TERM", TestName = "SIGTERM mid-drill removes what it created")]
     public async Task A_signal_mid_drill_removes_what_it_created(string signal)
     {

@@ -96,7 +96,7 @@ public sealed class Neo4jSnapshotTests
         });
     }
 
-    [TestCase("INT", TestName = "Ctrl+C during the load into staging touches nothing live and removes the staging store")]
+    [TestCase(ToolRun.CtrlC, TestName = "Ctrl+C during the load into staging touches nothing live and removes the staging store")]
     [TestCase("TERM", TestName = "SIGTERM during the load into staging touches nothing live and removes the staging store")]
     [TestCase("KILL", TestName = "SIGKILL during the load into staging touches nothing live and the next command removes the staging " +
         "store")]

@@ -143,7 +143,7 @@ public sealed class RestoreTests
             await Task.Delay(100);
         }
 
-        await run.SignalAsync("INT");
+        await run.CtrlCAsync();
         await run.WaitAsync(TimeSpan.FromMinutes(3));
 
         Assert.Multiple(async () =>

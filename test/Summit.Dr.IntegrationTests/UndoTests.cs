@@ -69,7 +69,7 @@ public sealed class UndoTests
             await Task.Delay(100);
         }
 
-        await second.SignalAsync("INT");
+        await second.CtrlCAsync();
         await second.WaitAsync(TimeSpan.FromMinutes(3));
         Assert.That(second.ExitCode, Is.EqualTo(130), second.Describe());
         await platform.ClearKnobAsync("load-slow");

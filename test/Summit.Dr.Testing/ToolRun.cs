@@ -47,11 +47,15 @@ public sealed class ToolRun : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Starts `summit-dr ARGS` (the built tool, or <paramref name="executable"/>) in <paramref name="workDir"/>.</summary>
+    /// <summary>
+    /// Starts `summit-dr ARGS` (the built tool, or <paramref name="executable"/>) in <paramref name="workDir"/>, as the
+    /// leader of a process group of its own (`setsid`), as a shell starts a foreground job: its children are in that group,
+    /// and <see cref="CtrlCAsync"/> signals them all, as a terminal does.
+    /// </summary>
     public static ToolRun Start(
         string workDir, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? executable = null)
     {
-        var info = new ProcessStartInfo(executable ?? "dotnet")
+        var info = new ProcessStartInfo("setsid")
         {
             WorkingDirectory = workDir,
             RedirectStandardOutput = true,
@@ -59,6 +63,8 @@ public sealed class ToolRun : IDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        // Not a group leader here, setsid makes this process one and executes the tool in it: the tool's PID is this one.
+        info.ArgumentList.Add(executable ?? "dotnet");
         if (executable is null)
         {
             info.ArgumentList.Add(Repo.ToolDll);
@@ -132,8 +138,16 @@ public sealed class ToolRun : IDisposable
     }
 
     /// <summary>Sends a signal as a terminal (SIGINT for Ctrl+C) or a supervisor (SIGTERM, SIGKILL) would.</summary>
-    public Task SignalAsync(string signal) =>
-        Sh.RequireAsync("kill", "-s", signal, Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    public Task SignalAsync(string signal) => signal == CtrlC
+        ? CtrlCAsync()
+        : Sh.RequireAsync("kill", "-s", signal, Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>What <see cref="SignalAsync"/> takes for a terminal's Ctrl+C.</summary>
+    public const string CtrlC = "ctrl-c";
+
+    /// <summary>A terminal's Ctrl+C: SIGINT to the whole foreground process group, the tool's docker children included.</summary>
+    public Task CtrlCAsync() =>
+        Sh.RequireAsync("kill", "-s", "INT", "--", "-" + Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     public string Describe() => $"exit {(_process.HasExited ? _process.ExitCode : -1)}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
 

@@ -9,7 +9,7 @@ namespace Summit.Dr.Tests.Processes;
 [CancelAfter(20_000)]
 public sealed class CliWrapProcessRunnerTests
 {
-    private readonly CliWrapProcessRunner _runner = new();
+    private readonly CliWrapProcessRunner _runner = new(new InterruptSignal());
 
     [Test]
     public async Task A_non_zero_exit_is_a_result_not_an_exception()

@@ -6,8 +6,11 @@ using Summit.Dr.Errors;
 
 namespace Summit.Dr.Engine.Processes;
 
-/// <summary>Runs processes with CliWrap: argument arrays, streamed output, kill on cancellation.</summary>
-public sealed class CliWrapProcessRunner : IProcessRunner
+/// <summary>
+/// Runs processes with CliWrap: argument arrays, streamed output, kill on cancellation. A child that ended because the
+/// tool was interrupted (the same Ctrl+C reached it) ends the run as the interrupt, whatever it exited with.
+/// </summary>
+public sealed class CliWrapProcessRunner(InterruptSignal interrupt) : IProcessRunner
 {
     public async Task<ProcessResult> RunAsync(ProcessSpec spec, CancellationToken cancellationToken)
     {
@@ -30,12 +33,15 @@ public sealed class CliWrapProcessRunner : IProcessRunner
         try
         {
             var result = await command.ExecuteAsync(cancellationToken);
+            await interrupt.ThrowIfInterruptedAsync(started, cancellationToken);
             return new ProcessResult(result.ExitCode, stdout.ToString(), stderr.ToString(), Stopwatch.GetElapsedTime(started));
         }
         catch (Win32Exception ex)
         {
+            // CliWrap's message is about itself; the innermost one says why (no such file, permission denied).
+            var why = ex.InnerException?.Message ?? ex.Message;
             throw new PreconditionException(
-                $"Cannot start '{spec.FileName}': {ex.Message}. Install it or pass its path with --docker.", ex);
+                $"Cannot start '{spec.FileName}': {why.TrimEnd('.')}. Install it or pass its path with --docker.", ex);
         }
     }
 }

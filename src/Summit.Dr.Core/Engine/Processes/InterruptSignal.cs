@@ -1,0 +1,43 @@
+using System.Diagnostics;
+
+namespace Summit.Dr.Engine.Processes;
+
+/// <summary>
+/// When the tool was interrupted (SIGINT, SIGTERM), as the host saw the signal. A terminal's Ctrl+C signals the whole
+/// foreground process group, so a child that was running then ends too, before the run's token is cancelled and with any
+/// exit code (the docker CLI's `exec` even exits 0): such an end is the interrupt, not the child's answer.
+/// </summary>
+public sealed class InterruptSignal
+{
+    private long _at;
+
+    /// <summary>How long a child that ended with the interrupt waits for the run's token to be cancelled.</summary>
+    public static readonly TimeSpan Grace = TimeSpan.FromSeconds(2);
+
+    /// <summary>Called by the host's signal handler, before the host cancels the run.</summary>
+    public void Mark() => Interlocked.CompareExchange(ref _at, Stopwatch.GetTimestamp(), 0);
+
+    /// <summary>Whether the interrupt came while a child started at <paramref name="started"/> ran.</summary>
+    public bool CameAfter(long started) => Interlocked.Read(ref _at) is var at && at != 0 && at >= started;
+
+    /// <summary>
+    /// After a child started at <paramref name="started"/> ended: if the run is cancelled, or the interrupt came while
+    /// the child ran and the run's cancellation follows within <see cref="Grace"/>, the child's end is the interrupt.
+    /// A child started after the interrupt (the clean-up's) is judged on its own answer.
+    /// </summary>
+    public async Task ThrowIfInterruptedAsync(long started, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (CameAfter(started) && cancellationToken.CanBeCanceled)
+        {
+            try
+            {
+                await Task.Delay(Grace, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new OperationCanceledException("Interrupted", cancellationToken);
+            }
+        }
+    }
+}
