@@ -36,6 +36,19 @@ public sealed class LoggingProgressReporter : IProgressReporter
                 "{Detail}", name, size, Stopwatch.GetElapsedTime(_started).TotalSeconds, detail ?? string.Empty);
         }
 
+        public void Cancelled() => End(LogLevel.Information, "cancelled");
+
+        public void Refused() => End(LogLevel.Debug, "stopped");
+
+        private void End(LogLevel level, string how)
+        {
+            if (!_done)
+            {
+                logger.Log(level, "{Step,-22} {How} after {Seconds:0.0} s", name, how, Stopwatch.GetElapsedTime(_started).TotalSeconds);
+                _done = true;
+            }
+        }
+
         public void Dispose()
         {
             if (!_done)

@@ -187,6 +187,16 @@ public sealed class StepRunner(IProgressReporter progress, ScriptRunner scripts,
             line.Complete(entry.Bytes, entry.Detail);
             return result;
         }
+        catch (OperationCanceledException)
+        {
+            line.Cancelled();
+            throw;
+        }
+        catch (UsageException)
+        {
+            line.Refused();
+            throw;
+        }
         finally
         {
             entry.Finish(time.GetUtcNow(), succeeded);

@@ -123,6 +123,18 @@ internal sealed class LiveProgressReporter : IProgressReporter, IDisposable
             line.Complete(bytes, detail);
         }
 
+        public void Cancelled()
+        {
+            owner.Finish(running);
+            line.Cancelled();
+        }
+
+        public void Refused()
+        {
+            owner.Finish(running);
+            line.Refused();
+        }
+
         public void Dispose()
         {
             owner.Finish(running);
