@@ -11,6 +11,7 @@ public static class Program
     {
         using var app = new CommandLineApplication<RootCommand>();
         app.Conventions.UseDefaultConventions();
+        app.MakeSuggestionsInErrorMessage = true;
         app.ValidationErrorHandler = result =>
         {
             Console.Error.WriteLine($"summit-dr: {result.ErrorMessage} See `summit-dr --help`.");
@@ -19,6 +20,13 @@ public static class Program
         try
         {
             return app.Execute(args);
+        }
+        catch (UnrecognizedCommandParsingException ex) when (ex.NearestMatches.FirstOrDefault() is { } nearest)
+        {
+            var path = CommandPath(ex.Command);
+            Console.Error.WriteLine(
+                $"summit-dr: {FirstLine(ex.Message).TrimEnd('.')}. Did you mean `{path} {nearest}`? See `{path} --help`.");
+            return ExitCodes.Usage;
         }
         catch (CommandParsingException ex)
         {

@@ -60,11 +60,30 @@ public sealed class BackupPreconditionTests
     }
 
     [Test]
-    public async Task A_missing_uploads_directory_warns_and_the_manifest_says_so()
+    public async Task A_missing_uploads_directory_fails_the_backup_with_3_and_the_fix_before_anything_is_stopped()
     {
         await using var platform = await Platform.StartAsync(seed: false);
+        Directory.Delete(platform.Uploads);
 
-        using var run = await ToolRun.RunAsync(platform.WorkDir, "backup", "--json");
+        using var refused = await ToolRun.RunAsync(platform.WorkDir, "backup");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(refused.ExitCode, Is.EqualTo(3), refused.Describe());
+            Assert.That(refused.Stderr.Trim().Split('\n')[^1], Does.StartWith($"summit-dr: The uploads directory {platform.Uploads} does " +
+                "not exist. Nothing was stopped.").And.Contain("--only postgres,neo4j").And.Contain("Uploads:Optional=true"));
+            Assert.That(platform.VisibleBackups(), Is.Empty);
+            Assert.That(await platform.Neo4jAnswersAsync(), Is.True);
+        });
+    }
+
+    [Test]
+    public async Task A_missing_uploads_directory_that_is_optional_warns_and_the_manifest_says_so()
+    {
+        await using var platform = await Platform.StartAsync(seed: false);
+        Directory.Delete(platform.Uploads);
+
+        using var run = await ToolRun.RunAsync(platform.WorkDir, "backup", "--json", "--set", "Uploads:Optional=true");
 
         Assert.That(run.ExitCode, Is.Zero, run.Describe());
         using var json = JsonDocument.Parse(run.Stdout);
@@ -101,7 +120,9 @@ public sealed class BackupPreconditionTests
         using var run = await ToolRun.RunAsync(dir, "backup", "--docker", "/nonexistent/bin/docker");
 
         Assert.That(run.ExitCode, Is.EqualTo(3), run.Describe());
-        Assert.That(run.Stderr, Does.Contain("Cannot start '/nonexistent/bin/docker'"));
+        Assert.That(run.Stderr.Trim(), Does.StartWith("summit-dr: Cannot start '/nonexistent/bin/docker': ")
+            .And.Contain("No such file or directory").And.EndWith("Install it or pass its path with --docker.")
+            .And.Not.Contain("inner exception").And.Not.Contain("\n"));
     }
 
     [TestCase("--only", "redis")]

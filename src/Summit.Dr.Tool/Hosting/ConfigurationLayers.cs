@@ -28,7 +28,7 @@ internal static class ConfigurationLayers
             }
             catch (InvalidDataException ex)
             {
-                throw new UsageException($"{file} is not valid JSON: {ex.InnerException?.Message ?? ex.Message}", ex);
+                throw ConfigurationErrors.NotJson(file, ex);
             }
         }
 

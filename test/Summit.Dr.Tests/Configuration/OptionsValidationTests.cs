@@ -32,7 +32,7 @@ public sealed class OptionsValidationTests
     {
         var refused = Assert.Throws<UsageException>(() => OperationHost.ValidatedOptions(Configuration((key, value))));
 
-        Assert.That(refused!.Message, Does.Contain(key).And.Contain($"'{value}' is not one of {allowed}"));
+        Assert.That(refused!.Message, Does.Contain($"{key} is '{value}', and it takes one of {allowed}."));
     }
 
     [TestCase("Neo4j:StopTimeoutSeconds", "0", "Neo4j:StopTimeoutSeconds must be positive")]

@@ -30,7 +30,8 @@ public sealed class OperationLockTests
 
         var error = Assert.Throws<LockedException>(() => _lock.Acquire(new BackupRoot(_root), "restore"));
 
-        Assert.That(error!.Message, Does.Contain("Another summit-dr backup is running").And.Contain($"pid {Environment.ProcessId}"));
+        Assert.That(error!.Message, Does.Contain("Another summit-dr backup is running").And.Contain($"pid {Environment.ProcessId}")
+            .And.Contain("taken over by the next run").And.Not.Contain("delete"), "the message says what the lock does");
         Assert.That(error.ExitCode, Is.EqualTo(3));
     }
 

@@ -77,7 +77,8 @@ public sealed class OperationLock
                     throw new LockedException(
                         $"Another summit-dr {holder.Operation} is running (pid {holder.Owner.Pid} on {holder.Owner.Host} since " +
                             $"{holder.AcquiredAt:u}). " +
-                        $"Wait for it to finish; if that process is gone, delete {path}.");
+                        "Wait for it to finish: the lock goes with it, and one its process left behind by dying is taken over by the " +
+                        "next run.");
                 }
 
                 if (holder is null && _time.GetUtcNow() - File.GetLastWriteTimeUtc(path) < UnreadableGrace)
@@ -93,7 +94,8 @@ public sealed class OperationLock
             }
         }
 
-        throw new PreconditionException($"Could not take the lock {path}. Check that no other summit-dr runs, then delete it.");
+        // Three takeovers lost in a row: other runs are starting here right now.
+        throw new LockedException($"Could not take the lock {path}: other summit-dr runs keep taking it. Try again once they finished.");
     }
 
     internal static LockRecord? TryRead(string path)
