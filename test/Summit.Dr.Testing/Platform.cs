@@ -67,6 +67,8 @@ public sealed partial class Platform : IAsyncDisposable
         try
         {
             await platform.StartContainersAsync();
+            // A platform's directory holds its uploads directory, empty until files are uploaded.
+            Directory.CreateDirectory(platform.Uploads);
             if (!compose)
             {
                 platform.WriteConfig();

@@ -70,7 +70,7 @@ public sealed class BackupManifestTests
     [Test]
     public async Task A_manifest_without_a_server_version_or_any_artifact_reads_back()
     {
-        using var harness = new CoreHarness(withUploads: false);
+        using var harness = new CoreHarness(o => o.Uploads.Optional = true, withUploads: false);
         harness.Docker.Containers["neo4j"].Image = "registry.local/graph:prod";
         harness.Docker.Containers["neo4j"].Environment = ["NEO4J_AUTH=neo4j/s3cret-Pa55"];
 

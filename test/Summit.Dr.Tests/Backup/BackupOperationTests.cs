@@ -207,9 +207,25 @@ public sealed class BackupOperationTests
     }
 
     [Test]
-    public async Task Backup_without_an_uploads_directory_warns_and_says_so_in_the_manifest()
+    public void Backup_without_an_uploads_directory_is_refused_before_anything_is_stopped()
     {
         using var harness = new CoreHarness(withUploads: false);
+
+        var refused = Assert.ThrowsAsync<PreconditionException>(() => harness.RunBackupAsync());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused!.Message, Does.Contain("uploads directory").And.Contain("does not exist")
+                .And.Contain("--only postgres,neo4j").And.Contain("Uploads:Optional=true"));
+            Assert.That(harness.Docker.Lines, Has.None.StartsWith("stop"), "nothing was stopped");
+            Assert.That(harness.VisibleBackups(), Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task Backup_without_an_uploads_directory_that_is_optional_warns_and_says_so_in_the_manifest()
+    {
+        using var harness = new CoreHarness(o => o.Uploads.Optional = true, withUploads: false);
 
         var result = await harness.RunBackupAsync();
 

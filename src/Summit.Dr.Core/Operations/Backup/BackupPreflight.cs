@@ -32,6 +32,14 @@ public sealed class BackupPreflight(
             long? storeBytes = null;
             var uploads = request.Components.Contains(BackupComponent.Uploads) ? paths.Uploads
                 : null;
+            if (uploads is not null && !Directory.Exists(uploads) && !options.Value.Uploads.Optional)
+            {
+                // A backup reported as success that is missing a store is the worst kind: refused before anything is stopped.
+                throw new PreconditionException($"The uploads directory {uploads} does not exist. Nothing was stopped. Run summit-dr " +
+                    "from the platform's directory (the one that holds server/uploads) or --workdir it, set Uploads:Path, back up the " +
+                    "other stores with --only postgres,neo4j, or set Uploads:Optional=true to back up without uploads.");
+            }
+
             (int Files, long Bytes)? tree = null;
             // The containers are found one after the other, PostgreSQL first, so a missing one is always reported
             // the same way; only the slower questions about them run side by side.

@@ -23,7 +23,7 @@ public sealed class UploadsCapture(
         var path = sources.UploadsPath!;
         if (!Directory.Exists(path))
         {
-            logger.LogWarning("Uploads directory {Path} does not exist; continuing without uploads, as the runbook does", path);
+            logger.LogWarning("Uploads directory {Path} does not exist; continuing without uploads (Uploads:Optional)", path);
             return new UploadsComponent(ComponentStatus.Missing, configured);
         }
 
