@@ -34,9 +34,14 @@ public sealed class PointInTimeTests
         using var status = await PitrPlatform.ToolAsync(platform, "wal", "status", "--json");
         var kept = await platform.KeptPostgresVolumesAsync();
         using var undo = await PitrPlatform.ToolAsync(platform, "undo", "--yes");
+        var undone = await PitrPlatform.BatchesAsync(platform);
+        await Sh.DockerRequireAsync("stop", "summit-dr-wal-" + platform.Postgres);
+        using var stopped = await PitrPlatform.ToolAsync(platform, "wal", "status");
 
         Assert.Multiple(async () =>
         {
+            Assert.That(stopped.ExitCode, Is.EqualTo(3), "a stopped archiver is not a healthy status\n" + stopped.Describe());
+            Assert.That(stopped.Stderr, Does.Contain("The WAL archiver is not running (exited)").And.Contain("summit-dr wal start"));
             Assert.That(list.Stdout, Does.Contain("Point in time: PostgreSQL can be restored to any second " +
                 "from").And.Contain("the archiver streams"), list.Describe());
             Assert.That(restore.ExitCode, Is.Zero, restore.Describe());
@@ -51,7 +56,7 @@ public sealed class PointInTimeTests
             Assert.That(wal.RootElement.GetProperty("branch").GetString(), Does.EndWith("-00000002"), "the archiver goes on on the new " +
                 "timeline");
             Assert.That(undo.ExitCode, Is.Zero, undo.Describe());
-            Assert.That(await PitrPlatform.BatchesAsync(platform), Is.EqualTo("1,2,3"), "undo puts the previous data directory back");
+            Assert.That(undone, Is.EqualTo("1,2,3"), "undo puts the previous data directory back");
             Assert.That(await platform.KeptPostgresVolumesAsync(), Is.Empty);
         });
     }

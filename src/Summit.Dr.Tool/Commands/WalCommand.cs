@@ -80,7 +80,8 @@ public sealed class WalStopCommand
             });
 }
 
-[Command("status", Description = "The WAL archiver, its slot, its lag and the archive's size; changes nothing.")]
+[Command("status", Description = "The WAL archiver, its slot, its lag and the archive's size; changes nothing. Exits 3 when the " +
+    "archiver is not running.")]
 public sealed class WalStatusCommand
 {
     [Option("--json", Description = "Write the outcome as one JSON document to stdout.")]
@@ -94,6 +95,15 @@ public sealed class WalStatusCommand
             async (wal, console, cancellationToken) =>
             {
                 var status = await wal.StatusAsync(cancellationToken);
-                return new CommandResult(WalReport.Write(console, status, Json, "wal status"), new RunFacts { Wal = status });
+                WalReport.Write(console, status, Json, "wal status");
+                if (status.Archiver != "running")
+                {
+                    // Nothing is archived: a script or a monitor asking must not read success.
+                    console.Error.WriteLine($"summit-dr: The WAL archiver is not running ({status.Archiver}): nothing new is archived " +
+                        "and a restore to a later time cannot be made. Start it with `summit-dr wal start`.");
+                    return new CommandResult(ExitCodes.Precondition, new RunFacts { Wal = status });
+                }
+
+                return new CommandResult(ExitCodes.Success, new RunFacts { Wal = status });
             });
 }
