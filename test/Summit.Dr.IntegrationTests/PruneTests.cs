@@ -43,6 +43,28 @@ public sealed class PruneTests
     }
 
     [Test]
+    public async Task The_logs_of_failed_runs_older_than_the_oldest_backup_kept_go_with_the_backups_of_their_time()
+    {
+        foreach (var run in new[] { "20250709_120000", "20250810_120000", "20250926_120000" })
+        {
+            File.WriteAllText(Path.Combine(Root, $".failed-{run}.log"), "failed");
+        }
+
+        using var dry = await RunAsync("prune", "--keep-daily", "2", "--keep-monthly", "2", "--dry-run");
+        var afterDry = Directory.GetFiles(Root, ".failed-*.log").Length;
+        using var prune = await RunAsync("prune", "--keep-daily", "2", "--keep-monthly", "2");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(afterDry, Is.EqualTo(3), "a dry run deletes nothing");
+            Assert.That(prune.ExitCode, Is.Zero, prune.Describe());
+            Assert.That(Directory.GetFiles(Root, ".failed-*.log").Select(Path.GetFileName),
+                Is.EquivalentTo(new[] { ".failed-20250926_120000.log" }), "older than 20250815_120000, the oldest kept, they go");
+            Assert.That(prune.Stderr, Does.Contain("Removing 2 log(s) of failed runs older than 20250815_120000"));
+        });
+    }
+
+    [Test]
     public async Task Dry_run_says_what_would_go_and_why_each_survivor_stays_and_deletes_nothing()
     {
         using var run = await RunAsync("prune", "--keep-last", "1", "--dry-run");

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Summit.Dr.Archive.Catalog;
 using Summit.Dr.Engine.Locking;
 using Summit.Dr.IO;
 using Summit.Dr.Logging;
@@ -61,6 +62,12 @@ public sealed class BackupWorkspace(
             if (File.Exists(file))
             {
                 File.Move(file, root.Of(BackupLayout.FailedLogPrefix + name + ".log"), overwrite: true);
+            }
+
+            // They do not pile up: the newest stay.
+            foreach (var old in FailedLogs.Beyond(root.Path, FailedLogs.Kept))
+            {
+                File.Delete(old);
             }
 
             if (Directory.Exists(work))

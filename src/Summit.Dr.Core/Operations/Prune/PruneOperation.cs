@@ -53,6 +53,19 @@ public sealed class PruneOperation
             }
         }
 
+        // The logs of failed runs go with the backups of their time: those older than the oldest backup kept.
+        var oldestKept = decisions.Where(d => d.Keep).Select(d => d.Entry.Name).Order(StringComparer.Ordinal).FirstOrDefault();
+        var logs = oldestKept is null ? [] : FailedLogs.Before(_catalog.Root.Path, oldestKept);
+        if (!dryRun && logs.Count > 0)
+        {
+            _logger.LogInformation(
+                "Removing {Count} log(s) of failed runs older than {Oldest}, the oldest backup kept", logs.Count, oldestKept);
+            foreach (var log in logs)
+            {
+                File.Delete(log);
+            }
+        }
+
         var (bases, unread) = KeptBases(decisions);
         if (unread is not null)
         {

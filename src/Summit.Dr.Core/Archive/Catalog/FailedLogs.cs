@@ -1,0 +1,27 @@
+using Summit.Dr.Model;
+
+namespace Summit.Dr.Archive.Catalog;
+
+/// <summary>
+/// The logs failed runs leave beside the backups (`.failed-NAME.log`, NAME the time the run began): the newest
+/// <see cref="Kept"/> stay when a failed run adds one, and `prune` removes those older than the oldest backup it keeps.
+/// </summary>
+public static class FailedLogs
+{
+    public const int Kept = 10;
+
+    /// <summary>Newest first.</summary>
+    public static IReadOnlyList<string> In(string root) => Directory.Exists(root)
+        ? Directory.GetFiles(root, BackupLayout.FailedLogPrefix + "*.log")
+            .OrderByDescending(f => Path.GetFileName(f), StringComparer.Ordinal).ToList()
+        : [];
+
+    /// <summary>All but the newest <paramref name="keep"/>.</summary>
+    public static IReadOnlyList<string> Beyond(string root, int keep) => In(root).Skip(keep).ToList();
+
+    /// <summary>Those of runs that began before the backup named <paramref name="oldestKept"/>.</summary>
+    public static IReadOnlyList<string> Before(string root, string oldestKept) =>
+        In(root).Where(f => string.CompareOrdinal(RunOf(f), oldestKept) < 0).ToList();
+
+    private static string RunOf(string file) => Path.GetFileNameWithoutExtension(file)[BackupLayout.FailedLogPrefix.Length..];
+}
