@@ -10,7 +10,8 @@ namespace Summit.Dr.Tool.Hosting;
 /// </summary>
 internal static class ConfigurationLayers
 {
-    public static void Apply(IConfigurationBuilder configuration, GlobalOptions globals, WorkingDirectory workingDirectory)
+    /// <summary>Layers the configuration; returns where it came from, which every run says first.</summary>
+    public static string Apply(IConfigurationBuilder configuration, GlobalOptions globals, WorkingDirectory workingDirectory)
     {
         configuration.Sources.Clear();
         configuration.AddInMemoryCollection(SummitDrDefaults.Values);
@@ -51,5 +52,7 @@ internal static class ConfigurationLayers
         }
 
         configuration.AddInMemoryCollection(overrides);
+        return $"working directory {workingDirectory.Path}, " + (File.Exists(file) ? $"settings from {file}"
+            : $"no settings file ({file} does not exist: the defaults, SUMMIT_DR_ variables and --set)");
     }
 }

@@ -44,7 +44,7 @@ internal static class OperationHost
             ApplicationName = "summit-dr",
             ContentRootPath = workingDirectory.Path,
         });
-        ConfigurationLayers.Apply(builder.Configuration, globals, workingDirectory);
+        var origin = ConfigurationLayers.Apply(builder.Configuration, globals, workingDirectory);
 
         var status = new StatusLine(Console.Error, !Console.IsErrorRedirected, StatusLine.TerminalWidth);
         builder.Logging.ClearProviders();
@@ -80,6 +80,7 @@ internal static class OperationHost
             Warnings = warnings,
             Validate = validate is null ? null : services => validate(services.GetRequiredService<THandler>()),
             Facts = command.Facts,
+            Origin = origin,
         };
         builder.Services.AddSingleton(run);
         builder.Services.AddHostedService<OperationHostedService>();

@@ -36,6 +36,8 @@ internal sealed class OperationHostedService(
             }
 
             run.Validate?.Invoke(services);
+            // A run from the wrong directory shows at once: the first thing said is where it runs and what it reads.
+            logger.LogInformation("summit-dr {Command}: {Origin}", run.Command.Command, run.Origin);
             if (run.Command.Discover)
             {
                 await services.GetRequiredService<PlatformDiscovery>().ApplyAsync(stoppingToken);

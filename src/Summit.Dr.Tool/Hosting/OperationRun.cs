@@ -26,6 +26,9 @@ public sealed class OperationRun(
     /// <summary>What the settings checks found worth a warning, given before the operation runs.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>The working directory and the settings file the run uses: its first line.</summary>
+    public string? Origin { get; init; }
+
     public int ExitCode { get; set; } = ExitCodes.Failed;
 
     /// <summary>The one-line message of a failed run.</summary>
