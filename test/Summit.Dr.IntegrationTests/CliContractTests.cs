@@ -13,7 +13,7 @@ public sealed class CliContractTests
     public async Task Every_json_document_parses_and_carries_a_schema_version()
     {
         await using var platform = await Platform.StartAsync();
-        var documents = new List<(string What, string Json)>();
+        var documents = new List<(string What, string Json, int ExitCode)>();
         foreach (var args in new[]
         {
             new[] { "backup", "--json" },
@@ -30,16 +30,30 @@ public sealed class CliContractTests
         })
         {
             using var run = await ToolRun.RunAsync(platform.WorkDir, args);
-            documents.Add((string.Join(' ', args), run.Stdout));
+            documents.Add((string.Join(' ', args), run.Stdout, run.ExitCode));
         }
 
         Assert.Multiple(() =>
         {
-            foreach (var (what, text) in documents)
+            foreach (var (what, text, code) in documents)
             {
                 using var json = JsonDocument.Parse(text);
                 Assert.That(json.RootElement.GetProperty("schemaVersion").GetInt32(), Is.EqualTo(1), what);
                 Assert.That(json.RootElement.GetProperty("command").GetString(), Is.EqualTo(what.Split(' ')[0]), what);
+                Assert.That(
+                    json.RootElement.TryGetProperty("outcome", out var outcome), Is.True, "every document says its outcome: " + what);
+                Assert.That(json.RootElement.TryGetProperty("exitCode", out var exitCode), Is.True, "and its exit code: " + what);
+                if (outcome.ValueKind == JsonValueKind.String && exitCode.ValueKind == JsonValueKind.Number)
+                {
+                    Assert.That(exitCode.GetInt32(), Is.EqualTo(code), "the document's exit code is the process's: " + what);
+                    Assert.That(outcome.GetString(), Is.EqualTo(code switch
+                    {
+                        0 => "succeeded",
+                        2 => "usage",
+                        3 => "precondition",
+                        _ => "failed",
+                    }), what);
+                }
             }
 
             using var failed = JsonDocument.Parse(documents[^2].Json);

@@ -9,4 +9,16 @@ public static class ExitCodes
     public const int Precondition = 3;
     public const int Integrity = 4;
     public const int Interrupted = 130;
+
+    /// <summary>The word every `--json` document carries beside its exit code.</summary>
+    public static string Outcome(int exitCode) => exitCode switch
+    {
+        Success => "succeeded",
+        Failed => "failed",
+        Usage => "usage",
+        Precondition => "precondition",
+        Integrity => "integrity",
+        Interrupted => "interrupted",
+        _ => "failed",
+    };
 }

@@ -102,6 +102,7 @@ internal sealed class OperationHostedService(
                 }
             }
 
+            console.FlushJson(run.ExitCode);
             lifetime.StopApplication();
         }
     }
@@ -126,7 +127,7 @@ internal sealed class OperationHostedService(
         console.Error.WriteLine($"summit-dr: {message}");
         if (run.Command.Json)
         {
-            console.WriteJson(new { schemaVersion = 1, command = run.Command.Command, status = "failed", exitCode, error = message });
+            console.ReplaceJson(new { schemaVersion = 1, command = run.Command.Command, status = "failed", exitCode, error = message });
         }
     }
 }
