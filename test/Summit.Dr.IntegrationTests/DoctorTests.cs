@@ -16,6 +16,10 @@ public sealed class DoctorTests
 
         using var run = ToolRun.Start(platform.WorkDir, ["doctor", "--json"], environment);
         await run.WaitAsync(TimeSpan.FromMinutes(1));
+        using var fromContainer = await ToolRun.RunAsync(platform.WorkDir, "doctor", "--json");
+        using var second = JsonDocument.Parse(fromContainer.Stdout);
+        var neo4jPassword = second.RootElement.GetProperty("configuration").EnumerateArray()
+            .Single(e => e.GetProperty("key").GetString() == "Neo4j:Password");
 
         Assert.That(run.ExitCode, Is.Zero, run.Describe());
         using var json = JsonDocument.Parse(run.Stdout);
@@ -33,6 +37,12 @@ public sealed class DoctorTests
             Assert.That(configuration["Neo4j:Password"], Is.EqualTo(("***", "environment (SUMMIT_DR_Neo4j__Password)")));
             Assert.That(configuration["Postgres:Container"].Source, Does.EndWith("summit-dr.json"));
             Assert.That(configuration["Backup:Root"], Is.EqualTo(("backups", "default")));
+            Assert.That(configuration.Keys, Is.SupersetOf(new[] { "Pitr:Enabled", "Drill:ReadyTimeoutSeconds", "Metrics:TimeoutSeconds",
+                "Notify:On", "Uploads:Optional", "Remote:Retries" }), "every setting, not a chosen few");
+            Assert.That(
+                (neo4jPassword.GetProperty("value").GetString(), neo4jPassword.GetProperty("source").GetString()),
+                Is.EqualTo(("***", $"container environment (NEO4J_AUTH of {platform.Neo4j})")), "unset, the password is NEO4J_AUTH's");
+            Assert.That(fromContainer.Stdout, Does.Not.Contain(platform.Neo4jPassword));
             Assert.That(checks["neo4j version"], Does.Contain("5.24.0").And.Contain("5.x `database dump|load`"));
             Assert.That(checks["postgres container"], Does.Contain($"'{platform.Postgres}' (set in " +
                 $"{Path.Combine(platform.WorkDir, "summit-dr.json")})"));

@@ -6,10 +6,16 @@ namespace Summit.Dr.Configuration;
 public static class SettingValues
 {
     public static string Name<T>(T value)
-        where T : struct, Enum
+        where T : struct, Enum => Word(value.ToString());
+
+    /// <summary>The words of every value of the enum <paramref name="type"/>.</summary>
+    public static IReadOnlyList<string> Names(Type type) => [.. Enum.GetNames(type).Select(Word)];
+
+    /// <summary>An enum value's name as a setting's word: `BindMount` is `bind-mount`.</summary>
+    public static string Word(string name)
     {
         var text = new StringBuilder();
-        foreach (var c in value.ToString())
+        foreach (var c in name)
         {
             if (char.IsUpper(c) && text.Length > 0)
             {

@@ -29,9 +29,10 @@ internal static class DoctorReport
 
         console.Out.WriteLine();
         console.Out.WriteLine("Effective configuration:");
+        var width = report.Configuration.Max(e => e.Key.Length);
         foreach (var entry in report.Configuration)
         {
-            console.Out.WriteLine($"  {entry.Key,-26} {entry.Value ?? "-",-32} {entry.Source}");
+            console.Out.WriteLine($"  {entry.Key.PadRight(width)} {entry.Value ?? "-",-32} {entry.Source}");
         }
 
         KeptReport.Write(console.Out, kept);

@@ -43,8 +43,7 @@ internal static partial class ConfigurationErrors
         var name = NullableOf().Match(type) is { Success: true } inner ? inner.Groups["type"].Value : type;
         if (typeof(SummitDrOptions).Assembly.GetType(name) is { IsEnum: true } choice)
         {
-            // As the settings write them: BindMount is bind-mount.
-            return "one of " + string.Join(", ", Enum.GetNames(choice).Select(n => WordBoundary().Replace(n, "-$1").ToLowerInvariant()));
+            return "one of " + string.Join(", ", SettingValues.Names(choice));
         }
 
         return name switch
@@ -73,9 +72,6 @@ internal static partial class ConfigurationErrors
     [GeneratedRegex(
         @"^Failed to convert configuration value '(?<value>.*)' at '(?<key>[^']*)' to type '(?<type>[^']*)'", RegexOptions.Singleline)]
     private static partial Regex ConversionFailure();
-
-    [GeneratedRegex("(?<=[a-z])([A-Z])")]
-    private static partial Regex WordBoundary();
 
     [GeneratedRegex(@"^System\.Nullable`1\[\[(?<type>[^,\]]+)")]
     private static partial Regex NullableOf();

@@ -18,12 +18,16 @@ public sealed class DoctorPlatform(
 {
     private readonly SummitDrOptions _options = options.Value;
 
-    /// <summary>Adds the engine's and the containers' checks; returns the stores' sizes, where they could be measured.</summary>
-    public async Task<(long? Postgres, long? Neo4j)> CheckAsync(List<HealthCheck> checks, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds the engine's and the containers' checks; returns the stores' sizes, where they could be measured, and where Neo4j's
+    /// password comes from when it is not configured (the container's NEO4J_AUTH).
+    /// </summary>
+    public async Task<(long? Postgres, long? Neo4j, string? Neo4jAuth)> CheckAsync(
+        List<HealthCheck> checks, CancellationToken cancellationToken)
     {
         if (!await DockerReadyAsync(checks, cancellationToken))
         {
-            return (null, null);
+            return (null, null, null);
         }
 
         try
@@ -35,7 +39,9 @@ public sealed class DoctorPlatform(
             checks.Add(new HealthCheck("discovery", false, ex.Message));
         }
 
-        return (await PostgresAsync(checks, cancellationToken), await Neo4jAsync(checks, cancellationToken));
+        var postgresBytes = await PostgresAsync(checks, cancellationToken);
+        var (neo4jBytes, auth) = await Neo4jAsync(checks, cancellationToken);
+        return (postgresBytes, neo4jBytes, auth);
     }
 
     private async Task<bool> DockerReadyAsync(List<HealthCheck> checks, CancellationToken cancellationToken)
@@ -92,14 +98,14 @@ public sealed class DoctorPlatform(
         }
     }
 
-    private async Task<long?> Neo4jAsync(List<HealthCheck> checks, CancellationToken cancellationToken)
+    private async Task<(long? Bytes, string? Auth)> Neo4jAsync(List<HealthCheck> checks, CancellationToken cancellationToken)
     {
         var name = _options.Neo4j.Container;
         var container = await docker.InspectAsync(name, cancellationToken);
         checks.Add(ContainerCheck("neo4j container", name, "Neo4j:Container", container));
         if (container is null)
         {
-            return null;
+            return (null, null);
         }
 
         var target = neo4j.Describe(container);
@@ -107,7 +113,9 @@ public sealed class DoctorPlatform(
             $"{target.Version ?? "unknown (5.x assumed)"}; neo4j-admin " +
                 $"{(target.Syntax == Neo4jAdminSyntax.V5 ? "5.x `database dump|load`" : "4.4 `dump|load`")} syntax; " +
             $"credentials {(target.Credentials.Password is null ? "unknown: node counts are skipped" : "known")}"));
-        return await neo4j.StoreSizeAsync(target, cancellationToken);
+        var auth = string.IsNullOrEmpty(_options.Neo4j.Password) && target.Credentials.Password is not null
+            ? $"container environment (NEO4J_AUTH of {name})" : null;
+        return (await neo4j.StoreSizeAsync(target, cancellationToken), auth);
     }
 
     /// <summary>How the container was chosen (configured, a compose service, the default name), and what to do when it is

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 using Summit.Dr.Archive.Encryption;
 using Summit.Dr.Archive.Remote;
@@ -18,8 +17,6 @@ public sealed class DoctorSettings(
     SettingSources sources, IOptions<SummitDrOptions> options, BackupRoot backupRoot, ArtifactEncryption encryption, ManifestSigner signer,
         BackupTrust trust, RemoteCatalog remote)
 {
-    private static readonly string[] SecretKeys = ["Postgres:Password", "Neo4j:Password"];
-
     private readonly SummitDrOptions _options = options.Value;
 
     /// <summary>Configured keys must read: a key file that does not would fail the next backup or restore.</summary>
@@ -128,41 +125,15 @@ public sealed class DoctorSettings(
         }
     }
 
-    public List<ConfigurationEntry> Configuration()
-    {
-        var values = new Dictionary<string, string?>
-        {
-            ["Docker:Path"] = _options.Docker.Path,
-            ["Postgres:Container"] = _options.Postgres.Container,
-            ["Postgres:Database"] = _options.Postgres.Database,
-            ["Postgres:User"] = _options.Postgres.User,
-            ["Postgres:Password"] = _options.Postgres.Password,
-            ["Neo4j:Container"] = _options.Neo4j.Container,
-            ["Neo4j:Database"] = _options.Neo4j.Database,
-            ["Neo4j:User"] = _options.Neo4j.User,
-            ["Neo4j:Password"] = _options.Neo4j.Password,
-            ["Neo4j:StopTimeoutSeconds"] = _options.Neo4j.StopTimeoutSeconds.ToString(CultureInfo.InvariantCulture),
-            ["Neo4j:StartTimeoutSeconds"] = _options.Neo4j.StartTimeoutSeconds.ToString(CultureInfo.InvariantCulture),
-            ["Neo4j:AdminSyntax"] = _options.Neo4j.AdminSyntax,
-            ["Neo4j:DumpTransfer"] = SettingValues.Name(_options.Neo4j.DumpTransfer),
-            ["Neo4j:Snapshot"] = SettingValues.Name(_options.Neo4j.Snapshot),
-            ["Uploads:Path"] = _options.Uploads.Path,
-            ["Backup:Root"] = _options.Backup.Root,
-            ["Encryption:PublicKeyFiles"] = _options.Encryption.PublicKeyFiles,
-            ["Encryption:PassphraseFile"] = _options.Encryption.PassphraseFile,
-            ["Encryption:SecretKeyFiles"] = _options.Encryption.SecretKeyFiles,
-            ["Encryption:Required"] = _options.Encryption.Required ? "true" : "false",
-            ["Signing:SecretKeyFile"] = _options.Signing.SecretKeyFile,
-            ["Signing:TrustedKeyFiles"] = _options.Signing.TrustedKeyFiles,
-            ["Remote:Kind"] = _options.Remote.Kind,
-            ["Remote:Bucket"] = _options.Remote.Bucket,
-            ["Remote:Container"] = _options.Remote.Container,
-            ["Remote:Prefix"] = _options.Remote.Prefix,
-            ["Remote:Endpoint"] = _options.Remote.Endpoint,
-        };
-        return values.Select(v => new ConfigurationEntry(
-            v.Key,
-            SecretKeys.Contains(v.Key) && !string.IsNullOrEmpty(v.Value) ? "***" : v.Value,
-            v.Value is null ? "unset" : sources.SourceOf(v.Key))).ToList();
-    }
+    /// <summary>
+    /// Every setting, its effective value and where it came from, secrets masked. A Neo4j password left unset is taken
+    /// from the container's NEO4J_AUTH (<paramref name="neo4jAuth"/>, where it was found), and shown as such.
+    /// </summary>
+    public List<ConfigurationEntry> Configuration(string? neo4jAuth = null) =>
+        EffectiveSettings.Of(_options).Select(s => (s.Key, s.Value, Source: s.Value is null ? "unset" : sources.SourceOf(s.Key)))
+            .Select(s => s.Key == "Neo4j:Password" && s.Value is null && neo4jAuth is not null
+                ? (s.Key, Value: "***", Source: neo4jAuth) : s)
+            .Select(s => new ConfigurationEntry(
+                s.Key, EffectiveSettings.Secrets.Contains(s.Key) && !string.IsNullOrEmpty(s.Value) ? "***" : s.Value, s.Source))
+            .ToList();
 }
