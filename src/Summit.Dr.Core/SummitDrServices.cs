@@ -23,6 +23,7 @@ using Summit.Dr.Operations.Prune;
 using Summit.Dr.Operations.Recovery;
 using Summit.Dr.Operations.Remote;
 using Summit.Dr.Operations.Restore;
+using Summit.Dr.Operations.Show;
 using Summit.Dr.Operations.Undo;
 using Summit.Dr.Operations.Verify;
 using Summit.Dr.Operations.Wal;
@@ -151,6 +152,7 @@ public static class SummitDrServices
         services.AddSingleton<CheckOperation>();
         services.AddSingleton<VerifyOperation>();
         services.AddSingleton<ListOperation>();
+        services.AddSingleton<ShowOperation>();
         services.AddSingleton<PruneOperation>();
         services.AddSingleton<PushOperation>();
         services.AddSingleton<PullOperation>();

@@ -19,6 +19,7 @@ public sealed class CliContractTests
             new[] { "backup", "--json" },
             ["backup", "--dry-run", "--json"],
             ["list", "--json"],
+            ["show", "latest", "--json"],
             ["check", "latest", "--json"],
             ["verify", "--json"],
             ["doctor", "--json"],
@@ -33,8 +34,19 @@ public sealed class CliContractTests
             documents.Add((string.Join(' ', args), run.Stdout, run.ExitCode));
         }
 
+        using var shown = await ToolRun.RunAsync(platform.WorkDir, "show", "latest");
+
         Assert.Multiple(() =>
         {
+            Assert.That(shown.ExitCode, Is.Zero, shown.Describe());
+            Assert.That(shown.Stdout, Does.Match(@"postgres +postgres\.dump, [0-9.]+ [KM]iB, sha256 [0-9a-f]{64}; database "));
+            Assert.That(shown.Stdout, Does.Match(@"neo4j +neo4j\.dump, .*sha256 [0-9a-f]{64}; database neo4j, \d+ nodes"));
+            Assert.That(shown.Stdout, Does.Contain("uploads     uploads.tar.gz").And.Contain("signature   not checked")
+                .And.Contain("encryption  none").And.Contain("last drill  never drilled"));
+            using var show = JsonDocument.Parse(documents.Single(d => d.What.StartsWith("show", StringComparison.Ordinal)).Json);
+            Assert.That(show.RootElement.GetProperty("state").GetString(), Is.EqualTo("complete"));
+            Assert.That(show.RootElement.GetProperty("manifest").GetProperty("postgres").GetProperty("artifact").GetProperty("sha256")
+                .GetString(), Has.Length.EqualTo(64));
             foreach (var (what, text, code) in documents)
             {
                 using var json = JsonDocument.Parse(text);

@@ -22,6 +22,7 @@ namespace Summit.Dr.Tool.Commands;
     typeof(UndoCommand),
     typeof(VerifyCommand),
     typeof(ListCommand),
+    typeof(ShowCommand),
     typeof(CheckCommand),
     typeof(PruneCommand),
     typeof(DrillCommand),

@@ -158,6 +158,9 @@ public sealed class BackupCatalog
         }
     }
 
+    /// <summary>One backup directory as `list` describes it: its state, its stores and their sizes.</summary>
+    public static BackupEntry Entry(string directory) => Describe(directory);
+
     private static BackupEntry Describe(string directory) => Read(directory) with { ArtifactBytes = Sizes(directory) };
 
     private static Dictionary<BackupComponent, long> Sizes(string directory) =>
