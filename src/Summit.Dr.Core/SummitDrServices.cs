@@ -17,6 +17,7 @@ using Summit.Dr.Operations.Check;
 using Summit.Dr.Operations.Confirmation;
 using Summit.Dr.Operations.Doctor;
 using Summit.Dr.Operations.Drill;
+using Summit.Dr.Operations.Extract;
 using Summit.Dr.Operations.Kept;
 using Summit.Dr.Operations.List;
 using Summit.Dr.Operations.Prune;
@@ -153,6 +154,8 @@ public static class SummitDrServices
         services.AddSingleton<VerifyOperation>();
         services.AddSingleton<ListOperation>();
         services.AddSingleton<ShowOperation>();
+        services.AddSingleton<UploadsStaging>();
+        services.AddSingleton<ExtractOperation>();
         services.AddSingleton<PruneOperation>();
         services.AddSingleton<PushOperation>();
         services.AddSingleton<PullOperation>();

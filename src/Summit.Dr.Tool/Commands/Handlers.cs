@@ -6,6 +6,7 @@ using Summit.Dr.Operations.Backup;
 using Summit.Dr.Operations.Check;
 using Summit.Dr.Operations.Doctor;
 using Summit.Dr.Operations.Drill;
+using Summit.Dr.Operations.Extract;
 using Summit.Dr.Operations.List;
 using Summit.Dr.Operations.Prune;
 using Summit.Dr.Operations.Remote;
@@ -40,6 +41,8 @@ internal sealed record PushHandler(PushOperation Push, WalPushOperation Wal);
 internal sealed record PruneHandler(PruneOperation Local, RemoteCatalog Remote);
 
 internal sealed record ListHandler(ListOperation List, TimeProvider Time);
+
+internal sealed record ExtractHandler(ExtractOperation Extract, BackupCatalog Catalog);
 
 /// <summary>Where a restore or a drill takes its backup from: a local one (checked to exist first), one off-site (pulled), or a point in
 /// time.</summary>

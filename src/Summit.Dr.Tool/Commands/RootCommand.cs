@@ -23,6 +23,7 @@ namespace Summit.Dr.Tool.Commands;
     typeof(VerifyCommand),
     typeof(ListCommand),
     typeof(ShowCommand),
+    typeof(ExtractCommand),
     typeof(CheckCommand),
     typeof(PruneCommand),
     typeof(DrillCommand),

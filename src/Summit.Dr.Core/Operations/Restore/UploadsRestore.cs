@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Summit.Dr.Archive;
-using Summit.Dr.Archive.Encryption;
 using Summit.Dr.Errors;
 using Summit.Dr.Model;
 using Summit.Dr.Operations.Kept;
@@ -15,7 +13,7 @@ namespace Summit.Dr.Operations.Restore;
 /// entry and the archive's checksum; swapped in by two renames, the live tree kept aside.
 /// </summary>
 public sealed class UploadsRestore(
-    UploadsSwap uploads, KeptStores kept, ArtifactEncryption encryption, StepRunner steps, ILogger<UploadsRestore> logger) : IStoreRestore
+    UploadsStaging staging, KeptStores kept, StepRunner steps, ILogger<UploadsRestore> logger) : IStoreRestore
 {
     public BackupComponent Component => BackupComponent.Uploads;
 
@@ -68,47 +66,9 @@ public sealed class UploadsRestore(
 
     private async Task<StagedUploads> StageAsync(OpenedBackup opened, string live, RunningStep step, CancellationToken cancellationToken)
     {
-        var artifact = ArtifactChecks.RequirePresent(opened, BackupComponent.Uploads);
-        await using var archive = encryption.OpenHashing(opened, BackupComponent.Uploads);
-        if (artifact is not null && archive.Length != artifact.Size)
-        {
-            throw new IntegrityException($"{BackupLayout.UploadsFile} is {archive.Length} bytes, but the manifest records " +
-                $"{artifact.Size}: the file was truncated or changed.");
-        }
-
-        var trailer = ArtifactEncryption.UploadsTrailer(opened, archive);
-        step.Track(() => archive.BytesRead);
-        StagedUploads staged;
-        try
-        {
-            staged = await uploads.StageAsync(archive, live, cancellationToken, trailer);
-        }
-        catch (IntegrityException) when (artifact is not null)
-        {
-            // A changed byte usually breaks the gzip stream before the end: the checksum names the cause better.
-            ArtifactChecks.RequireChecksum(artifact, await archive.FinishAsync(cancellationToken));
-            throw;
-        }
-        catch (Exception ex) when (DiskFull.Is(ex))
-        {
-            throw new DiskFullException(
-                $"The disk is full: no space left on the device that holds {Path.GetDirectoryName(Path.GetFullPath(live).TrimEnd('/'))} " +
-                    $"while the uploads were extracted beside the live tree. " +
-                "Nothing live was touched and the partial extraction was removed. Free space there and restore again.", ex);
-        }
-
-        try
-        {
-            ArtifactChecks.RequireChecksum(artifact, await archive.FinishAsync(cancellationToken));
-        }
-        catch
-        {
-            staged.Dispose();
-            throw;
-        }
-
-        step.Report(archive.Length, $"{staged.Stats.Files} files, every entry safe, extracted beside the live tree");
-        return staged;
+        var staged = await staging.StageAsync(opened, live, step.Track, cancellationToken);
+        step.Report(staged.Archive, $"{staged.Tree.Stats.Files} files, every entry safe, extracted beside the live tree");
+        return staged.Tree;
     }
 
     /// <summary>The extracted tree (null in a dry run), waiting beside the live one.</summary>
