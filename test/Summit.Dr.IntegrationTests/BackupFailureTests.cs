@@ -86,22 +86,43 @@ public sealed class BackupFailureTests
     }
 
     [Test]
-    public async Task A_second_backup_is_refused_while_one_runs()
+    public async Task A_second_backup_is_refused_while_one_runs_from_this_root_or_another_and_a_dead_runs_workbench_goes()
     {
         await using var platform = await Platform.StartAsync();
-        await platform.SetKnobAsync("dump-slow", "6");
+        await platform.SetKnobAsync("dump-slow", "15");
         using var first = ToolRun.Start(platform.WorkDir, ["backup"]);
         await WaitForAsync(() => platform.AdminRunsAsync("dump"), first);
 
         using var second = await ToolRun.RunAsync(platform.WorkDir, "backup");
+        var otherRoot = Path.Combine(platform.WorkDir, "elsewhere");
+        using var fromAnotherRoot = await ToolRun.RunAsync(platform.WorkDir, "backup", "--output", otherRoot);
+        var workbenchDuring = await platform.ExistsAsync(platform.Workbench);
         await first.WaitAsync(TimeSpan.FromMinutes(2));
 
         Assert.Multiple(() =>
         {
             Assert.That(second.ExitCode, Is.EqualTo(3), second.Describe());
             Assert.That(second.Stderr, Does.Contain("Another summit-dr backup is running").And.Contain($"pid {first.Pid}"));
+            Assert.That(fromAnotherRoot.ExitCode, Is.EqualTo(3), fromAnotherRoot.Describe());
+            Assert.That(fromAnotherRoot.Stderr, Does.Contain("Another summit-dr run").And.Contain($"/{first.Pid}/")
+                .And.Contain("one platform takes one operation at a time"));
+            Assert.That(workbenchDuring, Is.True, "the first run keeps its workbench");
             Assert.That(first.ExitCode, Is.Zero, first.Describe());
             Assert.That(platform.VisibleBackups(), Has.Count.EqualTo(1));
+        });
+
+        // What a killed run left running goes with the next command of any kind, and the command says so.
+        var leftover = platform.Workbench;
+        var deadRun = $"summit-dr.owner={Environment.MachineName}/{int.MaxValue - 7}/1700000000000";
+        await Sh.DockerRequireAsync(
+            "run", "-d", "--network", "none", "--name", leftover, "--label", deadRun, "--entrypoint", "sleep", platform.Neo4jImage, "600");
+        using var list = await ToolRun.RunAsync(platform.WorkDir, "list");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(list.ExitCode, Is.Zero, list.Describe());
+            Assert.That(list.Stderr, Does.Contain($"Removing {leftover}, left behind by a summit-dr run that is gone"));
+            Assert.That(await platform.ExistsAsync(leftover), Is.False);
         });
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Summit.Dr.Model;
 
@@ -9,6 +10,19 @@ public sealed record ProcessIdentity(string Host, int Pid, DateTimeOffset Proces
     {
         using var self = Process.GetCurrentProcess();
         return new ProcessIdentity(Environment.MachineName, self.Id, self.StartTime.ToUniversalTime());
+    }
+
+    /// <summary>`host/pid/start`: the identity in a label or a file, for <see cref="IsAlive(string)"/> to read back.</summary>
+    public string Token => string.Create(CultureInfo.InvariantCulture, $"{Host}/{Pid}/{ProcessStartedAt.ToUnixTimeMilliseconds()}");
+
+    /// <summary>Whether the process a <see cref="Token"/> names may still run; one that does not parse is taken as alive.</summary>
+    public static bool IsAlive(string token)
+    {
+        var parts = token.Trim().Split('/');
+        return parts.Length != 3
+            || !int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid)
+            || !long.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var started)
+            || new ProcessIdentity(parts[0], pid, DateTimeOffset.FromUnixTimeMilliseconds(started)).IsAlive();
     }
 
     /// <summary>

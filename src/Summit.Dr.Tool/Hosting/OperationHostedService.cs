@@ -49,10 +49,10 @@ internal sealed class OperationHostedService(
                 await recovery.RecoverAsync(root, stoppingToken);
             }
 
-            // What drills of killed runs left behind goes, beside the command's own work.
+            // What killed runs left behind (workbenches, drills' scratch) goes, beside the command's own work, whatever the command.
             var leftovers = run.RecoveryRoots.Count == 0
                 ? Task.CompletedTask
-                : RemoveDrillLeftoversAsync(services, stoppingToken);
+                : RemoveLeftoversAsync(services, stoppingToken);
             try
             {
                 var result = await run.Body(services, console, stoppingToken);
@@ -107,11 +107,13 @@ internal sealed class OperationHostedService(
         }
     }
 
-    private async Task RemoveDrillLeftoversAsync(IServiceProvider provider, CancellationToken cancellationToken)
+    private async Task RemoveLeftoversAsync(IServiceProvider provider, CancellationToken cancellationToken)
     {
         try
         {
-            await DrillScratch.RemoveLeftoversAsync(provider.GetRequiredService<DockerCli>(), logger, cancellationToken);
+            var docker = provider.GetRequiredService<DockerCli>();
+            await OneOffOwner.RemoveLeftoversAsync(docker, logger, cancellationToken);
+            await DrillScratch.RemoveLeftoversAsync(docker, logger, cancellationToken);
         }
         catch (Exception ex)
         {

@@ -120,7 +120,8 @@ public sealed class RestoreOperationTests
             // a mount.
             Assert.That(calls.Single(FakeDocker.IsBenchStart).Arguments, Is.EqualTo(new[]
             {
-                "run", "-d", "--rm", "--network", "none", "--name", FakeDocker.Bench, "--volumes-from", "neo4j",
+                "run", "-d", "--rm", "--network", "none", "--name", FakeDocker.Bench, "--label",
+                $"summit-dr.owner={ProcessIdentity.Current().Token}", "--volumes-from", "neo4j",
                 "neo4j:5.24.0-community", "sleep", "86400",
             }));
             Assert.That(File.GetUnixFileMode(Path.Combine(backup, "neo4j.dump")),

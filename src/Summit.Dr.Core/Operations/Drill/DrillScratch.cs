@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Summit.Dr.Engine.Docker;
@@ -185,17 +184,9 @@ public sealed class DrillScratch : IAsyncDisposable
             : JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(json)!.Keys.Order(StringComparer.Ordinal).ToList();
     }
 
-    private static string Owner(ProcessIdentity identity) =>
-        string.Create(CultureInfo.InvariantCulture, $"{identity.Host}/{identity.Pid}/{identity.ProcessStartedAt.ToUnixTimeMilliseconds()}");
+    private static string Owner(ProcessIdentity identity) => identity.Token;
 
-    private static bool IsAlive(string owner)
-    {
-        var parts = owner.Trim().Split('/');
-        return parts.Length != 3
-            || !int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid)
-            || !long.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var started)
-            || new ProcessIdentity(parts[0], pid, DateTimeOffset.FromUnixTimeMilliseconds(started)).IsAlive();
-    }
+    private static bool IsAlive(string owner) => ProcessIdentity.IsAlive(owner);
 
     private static IEnumerable<(string Name, string Owner, string Id)> Rows(string output) =>
         output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

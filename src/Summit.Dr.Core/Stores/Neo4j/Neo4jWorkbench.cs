@@ -57,7 +57,7 @@ public sealed class Neo4jWorkbench : IAsyncDisposable
     /// <summary>The `docker run -d` that starts it; a dry run prints the same.</summary>
     public static IReadOnlyList<string> RunArgs(Neo4jTarget target, BindMount? mount, string purpose = Purposes.Admin) =>
     [
-        "run", "-d", "--rm", "--network", "none", "--name", NameFor(target.Container.Name, purpose),
+        "run", "-d", "--rm", "--network", "none", "--name", NameFor(target.Container.Name, purpose), .. OneOffOwner.Labels(),
         .. Neo4jOneOffs.ServerUser(target.Container) is { } user ? new[] { "--user", user } : [],
         // Beside a drill's scratch server it carries the drill's labels, as everything a drill creates does.
         .. target.Container.Labels.Where(l => l.Key.StartsWith("summit-dr.drill", StringComparison.Ordinal)).OrderBy(
@@ -87,8 +87,16 @@ public sealed class Neo4jWorkbench : IAsyncDisposable
         var sees = false;
         var start = new RunCommand(docker.Spec(RunArgs(target, mount, purpose)), async (result, context) =>
         {
-            if (result.ExitCode == DockerExit.DaemonError && await docker.InspectAsync(name, context.CancellationToken) is not null)
+            if (result.ExitCode == DockerExit.DaemonError && await docker.InspectAsync(name, context.CancellationToken) is { } holder)
             {
+                if (OneOffOwner.OtherLiveOwner(holder) is { } owner)
+                {
+                    // Another run works on this platform now (from another backup root): it keeps its workbench, this run stops.
+                    throw new LockedException($"Another summit-dr run ({owner}, host/pid/start) is working on Neo4j " +
+                        $"'{target.Container.Name}': its workbench '{name}' runs. Wait for it to finish: one platform takes one " +
+                        "operation at a time.");
+                }
+
                 // A leftover of a run that was killed holds the name.
                 await docker.RemoveIfPresentAsync(name, anonymousVolumes: false, context.CancellationToken);
                 result = await context.RunAsync(docker.Spec(RunArgs(target, mount, purpose)));

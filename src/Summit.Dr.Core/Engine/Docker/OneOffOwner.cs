@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Logging;
+using Summit.Dr.Model;
+
+namespace Summit.Dr.Engine.Docker;
+
+/// <summary>
+/// The containers a run keeps beside the platform for a while (the workbenches) carry the run that started them in a
+/// label: a run that died leaves them to any later command, which removes them; a run that lives keeps its own, and a second
+/// run on the same platform is refused instead of taking them away.
+/// </summary>
+public static class OneOffOwner
+{
+    public const string Label = "summit-dr.owner";
+
+    private static readonly Lazy<string> Self = new(() => ProcessIdentity.Current().Token);
+
+    /// <summary>This run's `--label`.</summary>
+    public static IReadOnlyList<string> Labels() => ["--label", $"{Label}={Self.Value}"];
+
+    /// <summary>The owner of <paramref name="container"/> when it is another run that is still alive; else null.</summary>
+    public static string? OtherLiveOwner(ContainerInfo container) =>
+        container.Labels.TryGetValue(Label, out var owner) && owner != Self.Value && ProcessIdentity.IsAlive(owner) ? owner : null;
+
+    /// <summary>Removes the containers of runs that are gone, saying so; quiet when one cannot be removed now (tried again next
+    /// time).</summary>
+    public static async Task RemoveLeftoversAsync(DockerCli docker, ILogger logger, CancellationToken cancellationToken)
+    {
+        var listed = await docker.RunAsync(
+            docker.Spec(["ps", "-a", "--filter", "label=" + Label, "--format", "{{.Names}}\t{{.Label \"" + Label + "\"}}"]),
+            cancellationToken);
+        foreach (var row in listed.Succeeded ? listed.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries) : [])
+        {
+            var (name, owner) = (row.Split('\t')[0].Trim(), row.Split('\t').ElementAtOrDefault(1)?.Trim() ?? string.Empty);
+            if (!ProcessIdentity.IsAlive(owner))
+            {
+                logger.LogWarning("Removing {Name}, left behind by a summit-dr run that is gone ({Owner})", name, owner);
+                await docker.RemoveIfPresentAsync(name, anonymousVolumes: false, cancellationToken);
+            }
+        }
+    }
+}
