@@ -8,6 +8,7 @@ public interface IStepProgress : IDisposable
     /// <summary>The step stopped because the run was interrupted or another step failed: said as cancelled, not failed.</summary>
     void Cancelled();
 
-    /// <summary>The step stopped at a usage error (the run's last line says which): not a failure of the step.</summary>
+    /// <summary>The step stopped at a usage error or an unmet precondition (the run's last line says which): not a failure of the
+    /// step.</summary>
     void Refused();
 }

@@ -192,8 +192,9 @@ public sealed class StepRunner(IProgressReporter progress, ScriptRunner scripts,
             line.Cancelled();
             throw;
         }
-        catch (UsageException)
+        catch (Exception ex) when (ex is UsageException or PreconditionException or LockedException)
         {
+            // Refused, not failed: the run's last line says why and what to do.
             line.Refused();
             throw;
         }

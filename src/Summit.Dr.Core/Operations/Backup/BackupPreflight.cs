@@ -32,13 +32,6 @@ public sealed class BackupPreflight(
             long? storeBytes = null;
             var uploads = request.Components.Contains(BackupComponent.Uploads) ? paths.Uploads
                 : null;
-            if (uploads is not null && !Directory.Exists(uploads) && !options.Value.Uploads.Optional)
-            {
-                // A backup reported as success that is missing a store is the worst kind: refused before anything is stopped.
-                throw new PreconditionException($"The uploads directory {uploads} does not exist. Nothing was stopped. Run summit-dr " +
-                    "from the platform's directory (the one that holds server/uploads) or --workdir it, set Uploads:Path, back up the " +
-                    "other stores with --only postgres,neo4j, or set Uploads:Optional=true to back up without uploads.");
-            }
 
             (int Files, long Bytes)? tree = null;
             // The containers are found one after the other, PostgreSQL first, so a missing one is always reported
@@ -51,6 +44,15 @@ public sealed class BackupPreflight(
             if (request.Components.Contains(BackupComponent.Neo4j))
             {
                 graph = await containers.Neo4jAsync(token);
+            }
+
+            if (uploads is not null && !Directory.Exists(uploads) && !options.Value.Uploads.Optional)
+            {
+                // After the containers, which say more when the directory is the wrong one. A backup reported as success that
+                // misses a store is the worst kind: refused before anything is stopped.
+                throw new PreconditionException($"The uploads directory {uploads} does not exist. Nothing was stopped. Run summit-dr " +
+                    "from the platform's directory (the one that holds server/uploads) or --workdir it, set Uploads:Path, back up the " +
+                    "other stores with --only postgres,neo4j, or set Uploads:Optional=true to back up without uploads.");
             }
 
             await steps.ConcurrentlyAsync(
