@@ -33,6 +33,17 @@ public sealed class StepLog
         }
     }
 
+    /// <summary>The first step the run's cancellation stopped (the innermost, the first to see it): where an interrupt came.</summary>
+    public string? FirstCancelled { get; private set; }
+
+    internal void Cancelled(string step)
+    {
+        lock (_entries)
+        {
+            FirstCancelled ??= step;
+        }
+    }
+
     /// <summary>The operation's own steps (not the steps inside them, nor its notes).</summary>
     public IReadOnlyList<StepRecord> TopLevel => Records.Where(r => r.Depth == 0 && !r.IsNote).ToList();
 

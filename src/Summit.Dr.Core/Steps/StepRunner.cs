@@ -24,6 +24,7 @@ public sealed class StepRunner(IProgressReporter progress, ScriptRunner scripts,
         }
 
         var log = new StepLog(dryRun, time);
+        Current = log;
         StepFrame.Current = new StepFrame(log, null, null);
         // What was asked (or, outside a dry run, done) before the operation began: the plan shows it, marked as run.
         if (recorder.TakeBefore() is { Count: > 0 } before)
@@ -39,6 +40,9 @@ public sealed class StepRunner(IProgressReporter progress, ScriptRunner scripts,
 
         return log;
     }
+
+    /// <summary>The step log of the operation this process runs (one per run), read once it ended: where an interrupt came.</summary>
+    public StepLog? Current { get; private set; }
 
     /// <summary>Whether the operation that runs now is a dry run.</summary>
     public static bool DryRun => StepFrame.Current?.Log.DryRun ?? false;
@@ -190,6 +194,7 @@ public sealed class StepRunner(IProgressReporter progress, ScriptRunner scripts,
         catch (OperationCanceledException)
         {
             line.Cancelled();
+            log.Cancelled(name);
             throw;
         }
         catch (Exception ex) when (ex is UsageException or PreconditionException or LockedException)

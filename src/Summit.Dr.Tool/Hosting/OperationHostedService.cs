@@ -7,6 +7,7 @@ using Summit.Dr.Errors;
 using Summit.Dr.Operations.Drill;
 using Summit.Dr.Operations.Recovery;
 using Summit.Dr.Reporting;
+using Summit.Dr.Steps;
 using Summit.Dr.Tool.Terminal;
 
 namespace Summit.Dr.Tool.Hosting;
@@ -65,8 +66,9 @@ internal sealed class OperationHostedService(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            Fail(ExitCodes.Interrupted, "Interrupted. Nothing was left half done: unfinished work was discarded and stopped containers " +
-                "were started again.");
+            var at = services.GetRequiredService<StepRunner>().Current?.FirstCancelled is { } step ? $" during '{step}'" : string.Empty;
+            Fail(ExitCodes.Interrupted, $"Interrupted{at}. Nothing was left half done: unfinished work was discarded and stopped " +
+                "containers were started again.");
         }
         catch (SummitDrException ex)
         {

@@ -32,6 +32,7 @@ public sealed class StepEndTests
             Assert.That(harness.Log.Text, Does.Match(@"Warning: the failing one\s+failed after"));
             Assert.That(harness.Log.Text, Does.Match(@"the waiting one\s+cancelled after"));
             Assert.That(harness.Log.Text, Does.Not.Match(@"the waiting one\s+failed"));
+            Assert.That(steps.Current!.FirstCancelled, Is.EqualTo("the waiting one"), "where the cancellation came");
         });
     }
 
