@@ -174,7 +174,26 @@ public sealed class Neo4jWorkbench : IAsyncDisposable
 
                 started(new Neo4jWorkbench(docker, target, name, sees, logger));
             }))
-            .Finally(Script.Empty, onFailure: Script.InProcess("remove the workbench", _ => RemoveQuietlyAsync(docker, name, logger)));
+            .Finally(Script.Empty, onFailure: Script.InProcess("remove the workbench, unless another live run's", async _ =>
+            {
+                // A start refused because another run holds the name leaves that run's workbench to it. Clean-up runs on its
+                // own deadline, interrupted or not.
+                using var cleanup = new CancellationTokenSource(CleanupTimeout);
+                ContainerInfo? holder = null;
+                try
+                {
+                    holder = await docker.InspectAsync(name, cleanup.Token);
+                }
+                catch (Exception ex) when (ex is OperationFailedException or OperationCanceledException or PreconditionException)
+                {
+                    logger.LogDebug("Could not ask who holds {Name}: {Error}", name, ex.Message);
+                }
+
+                if (holder is null || OneOffOwner.OtherLiveOwner(holder) is null)
+                {
+                    await RemoveQuietlyAsync(docker, name, logger);
+                }
+            }));
     }
 
     /// <summary>The `docker exec` that runs <paramref name="command"/> in it; a dry run prints the same.</summary>
