@@ -150,6 +150,8 @@ public sealed class BackupFailureTests
 
         Assert.That(error!.Message, Does.Contain("postgres.dump is empty"));
         AssertNeo4jUntouchedAndNothingVisible(harness);
+        var log = Path.GetFileName(Directory.GetFiles(harness.Root, ".failed-*.log").Single());
+        Assert.That(error.Message, Does.Contain($"kept beside the backups as {log}"), "the message points to a file that exists");
     }
 
     [Test]

@@ -68,8 +68,8 @@ public sealed class ArtifactWriter(ArtifactEncryption encryption, TimeProvider t
         stream.Flush(flushToDisk: true);
         if (plaintext.Value == 0)
         {
-            throw new OperationFailedException($"{file} is empty: the {step.Name} produced no bytes. See {BackupLayout.LogFile} for the " +
-                $"tool's output.");
+            throw new OperationFailedException($"{file} is empty: the {step.Name} produced no bytes. The tool's output is in the run's " +
+                $"log, kept beside the backups as {FailedLog(directory)}.");
         }
 
         step.Report(stream.Length);
@@ -95,4 +95,10 @@ public sealed class ArtifactWriter(ArtifactEncryption encryption, TimeProvider t
             throw new OperationFailedException($"Verification failed: {ex.Message}", ex);
         }
     }
+
+    /// <summary>Where a failed run's log goes (<see cref="BackupWorkspace.Discard"/>): the name a message can point to.</summary>
+    internal static string FailedLog(string work) => Path.GetFileName(work.TrimEnd('/')) is var name
+        && name.StartsWith(BackupLayout.IncompletePrefix, StringComparison.Ordinal)
+            ? BackupLayout.FailedLogPrefix + name[BackupLayout.IncompletePrefix.Length..] + ".log"
+            : BackupLayout.FailedLogPrefix + "NAME.log";
 }

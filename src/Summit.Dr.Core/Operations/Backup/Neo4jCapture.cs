@@ -187,8 +187,8 @@ public sealed class Neo4jCapture(
 
         if (artifact is { Size: 0 })
         {
-            throw new OperationFailedException($"{BackupLayout.Neo4jFile} is empty: the neo4j dump produced no bytes. See " +
-                $"{BackupLayout.LogFile} for the tool's output.");
+            throw new OperationFailedException($"{BackupLayout.Neo4jFile} is empty: the neo4j dump produced no bytes. The tool's output " +
+                $"is in the run's log, kept beside the backups as {ArtifactWriter.FailedLog(work)}.");
         }
 
         return (artifact!, downtime);
