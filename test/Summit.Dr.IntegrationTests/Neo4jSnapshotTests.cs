@@ -96,6 +96,30 @@ public sealed class Neo4jSnapshotTests
         });
     }
 
+    [Test]
+    public async Task Ctrl_C_while_neo4j_stops_for_the_copy_exits_130_and_neo4j_is_serving_once_its_shutdown_completes()
+    {
+        await using var platform = await Platform.StartAsync();
+        await platform.SetKnobAsync("shutdown-slow", "8");
+        using var run = ToolRun.Start(platform.WorkDir, ["backup"]);
+        await WaitForAsync(async () => !await platform.Neo4jAnswersAsync(), run);
+
+        // The terminal's SIGINT reaches `docker stop` too; the engine goes on with the clean shutdown it began.
+        await run.CtrlCAsync();
+        await run.WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(run.ExitCode, Is.EqualTo(130), run.Describe());
+            Assert.That(run.Stderr, Does.Contain("summit-dr: Interrupted during '").And.Not.Contain("failed: exit code"));
+            Assert.That(await platform.Neo4jAnswersAsync(), Is.True, "started again after the shutdown the engine finished");
+            Assert.That(platform.VisibleBackups(), Is.Empty);
+            Assert.That((await platform.KeptTracesAsync()).Neo4jEntries, Is.Empty, "no snapshot is left");
+            Assert.That(await platform.ExistsAsync(platform.Workbench), Is.False);
+            Assert.That(File.Exists(Path.Combine(platform.BackupRoot, Journal)), Is.False);
+        });
+    }
+
     [TestCase(ToolRun.CtrlC, TestName = "Ctrl+C during the load into staging touches nothing live and removes the staging store")]
     [TestCase("TERM", TestName = "SIGTERM during the load into staging touches nothing live and removes the staging store")]
     [TestCase("KILL", TestName = "SIGKILL during the load into staging touches nothing live and the next command removes the staging " +

@@ -33,7 +33,13 @@ public sealed class CliWrapProcessRunner(InterruptSignal interrupt) : IProcessRu
         try
         {
             var result = await command.ExecuteAsync(cancellationToken);
-            await interrupt.ThrowIfInterruptedAsync(started, cancellationToken);
+            if (await interrupt.EndedChildAsync(started, cancellationToken) && spec.StandardInput is null && spec.StandardOutput is null)
+            {
+                // A shielded step's child (a clean stop the engine goes on with, a clean-up) ended with the interrupt: asked again,
+                // after it, it answers for itself (`docker stop` waits for the stop the engine is finishing).
+                return await RunAsync(spec, cancellationToken);
+            }
+
             return new ProcessResult(result.ExitCode, stdout.ToString(), stderr.ToString(), Stopwatch.GetElapsedTime(started));
         }
         catch (Win32Exception ex)

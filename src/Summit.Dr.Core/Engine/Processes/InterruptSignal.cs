@@ -21,14 +21,20 @@ public sealed class InterruptSignal
     public bool CameAfter(long started) => Interlocked.Read(ref _at) is var at && at != 0 && at >= started;
 
     /// <summary>
-    /// After a child started at <paramref name="started"/> ended: if the run is cancelled, or the interrupt came while
-    /// the child ran and the run's cancellation follows within <see cref="Grace"/>, the child's end is the interrupt.
-    /// A child started after the interrupt (the clean-up's) is judged on its own answer.
+    /// After a child started at <paramref name="started"/> ended: whether the interrupt ended it. If the run is cancelled, or
+    /// the interrupt came while the child ran and the run's cancellation follows within <see cref="Grace"/>, the child's end
+    /// is the interrupt (thrown). Returns true when the interrupt came while the child ran but its run goes on: a step shielded
+    /// from cancellation (a stop that must finish, a clean-up), whose child should be asked again to answer for itself.
     /// </summary>
-    public async Task ThrowIfInterruptedAsync(long started, CancellationToken cancellationToken)
+    public async Task<bool> EndedChildAsync(long started, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (CameAfter(started) && cancellationToken.CanBeCanceled)
+        if (!CameAfter(started))
+        {
+            return false;
+        }
+
+        if (cancellationToken.CanBeCanceled)
         {
             try
             {
@@ -39,5 +45,7 @@ public sealed class InterruptSignal
                 throw new OperationCanceledException("Interrupted", cancellationToken);
             }
         }
+
+        return true;
     }
 }
