@@ -51,6 +51,7 @@ public sealed class VerifyTests
     public async Task A_missing_uploads_directory_fails_verify()
     {
         await using var platform = await Platform.StartAsync(seed: false);
+        Directory.Delete(platform.Uploads);
 
         using var run = await ToolRun.RunAsync(platform.WorkDir, "verify");
 
