@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Collections;
 using System.Globalization;
 
@@ -9,11 +10,9 @@ namespace Summit.Dr.Configuration;
 /// </summary>
 public static class EffectiveSettings
 {
-    /// <summary>What must never be shown, whatever set it.</summary>
-    public static readonly IReadOnlySet<string> Secrets = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
-    {
-        "Postgres:Password", "Neo4j:Password", "Notify:WebhookUrl",
-    };
+    /// <summary>What must never be shown, whatever set it, nor given on a command line.</summary>
+    public static readonly FrozenSet<string> Secrets =
+        new[] { "Postgres:Password", "Neo4j:Password", "Notify:WebhookUrl" }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
     public static IReadOnlyList<(string Key, string? Value)> Of(SummitDrOptions options)
     {

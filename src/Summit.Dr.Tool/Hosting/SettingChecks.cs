@@ -13,14 +13,6 @@ namespace Summit.Dr.Tool.Hosting;
 /// </summary>
 internal static class SettingChecks
 {
-    /// <summary>Settings whose value is a secret: never on a command line.</summary>
-    private static readonly Dictionary<string, string> Secrets = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["Postgres:Password"] = "SUMMIT_DR_Postgres__Password, or Postgres:Password in summit-dr.json (mode 600)",
-        ["Neo4j:Password"] = "SUMMIT_DR_Neo4j__Password, or Neo4j:Password in summit-dr.json (mode 600)",
-        ["Notify:WebhookUrl"] = "SUMMIT_DR_Notify__WebhookUrl, or Notify:WebhookUrl in summit-dr.json (mode 600)",
-    };
-
     /// <summary>Refuses (exit 2) what the command line or a file says that cannot be right; returns the warnings to give.</summary>
     public static IReadOnlyList<string> Check(IConfigurationRoot configuration, GlobalOptions globals)
     {
@@ -28,18 +20,18 @@ internal static class SettingChecks
         {
             var parts = setting.Split('=', 2);
             var key = parts[0].Trim();
-            if (Secrets.TryGetValue(key, out var instead))
+            // Settings whose value is a secret: never on a command line.
+            if (EffectiveSettings.Secrets.TryGetValue(key, out var secret))
             {
                 throw new UsageException($"--set {key} is refused: a value on the command line is visible to every user of this machine " +
-                    $"(`ps`). Set it with {instead}.");
+                    $"(`ps`). Set it with {Variable(secret)}, or {secret} in summit-dr.json (mode 600).");
             }
 
             // A URL that carries credentials (https://user:password@host) is a secret too, whichever setting takes it.
             if (parts.Length == 2 && Uri.TryCreate(parts[1].Trim(), UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0)
             {
-                var variable = $"{SummitDrDefaults.EnvironmentPrefix}{key.Replace(":", "__", StringComparison.Ordinal)}";
                 throw new UsageException($"--set {key} is refused: its URL carries credentials, and a value on the command line is " +
-                    $"visible to every user of this machine (`ps`). Set it with {variable}, or in summit-dr.json (mode 600).");
+                    $"visible to every user of this machine (`ps`). Set it with {Variable(key)}, or in summit-dr.json (mode 600).");
             }
         }
 
@@ -85,9 +77,11 @@ internal static class SettingChecks
 
     /// <summary>Every Section:Key the options classes have.</summary>
     internal static HashSet<string> KnownKeys() =>
-        typeof(SummitDrOptions).GetProperties()
-            .SelectMany(section => section.PropertyType.GetProperties().Where(p => p.CanWrite).Select(p => $"{section.Name}:{p.Name}"))
-            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        EffectiveSettings.Of(new SummitDrOptions()).Select(s => s.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The environment variable that sets <paramref name="key"/>: SUMMIT_DR_Section__Key.</summary>
+    private static string Variable(string key) =>
+        $"{SummitDrDefaults.EnvironmentPrefix}{key.Replace(":", "__", StringComparison.Ordinal)}";
 
     private static IEnumerable<string> LeafKeys(IConfigurationProvider provider)
     {
