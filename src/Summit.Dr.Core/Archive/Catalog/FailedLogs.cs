@@ -23,5 +23,14 @@ public static class FailedLogs
     public static IReadOnlyList<string> Before(string root, string oldestKept) =>
         In(root).Where(f => string.CompareOrdinal(RunOf(f), oldestKept) < 0).ToList();
 
+    /// <summary>The log of the failed run that would have made the backup <paramref name="run"/>: `.failed-NAME.log`.</summary>
+    public static string NameOf(string run) => BackupLayout.FailedLogPrefix + run + ".log";
+
+    /// <summary>The failed log of the run working in <paramref name="work"/> (`.incomplete-NAME`): where a message can point.</summary>
+    public static string ForWork(string work) => Path.GetFileName(work.TrimEnd('/')) is var name
+        && name.StartsWith(BackupLayout.IncompletePrefix, StringComparison.Ordinal)
+            ? NameOf(name[BackupLayout.IncompletePrefix.Length..])
+            : NameOf("NAME");
+
     private static string RunOf(string file) => Path.GetFileNameWithoutExtension(file)[BackupLayout.FailedLogPrefix.Length..];
 }

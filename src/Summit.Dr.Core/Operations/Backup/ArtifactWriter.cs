@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Summit.Dr.Archive.Catalog;
 using Summit.Dr.Archive.Encryption;
 using Summit.Dr.Engine.Processes;
 using Summit.Dr.Errors;
@@ -69,7 +70,7 @@ public sealed class ArtifactWriter(ArtifactEncryption encryption, TimeProvider t
         if (plaintext.Value == 0)
         {
             throw new OperationFailedException($"{file} is empty: the {step.Name} produced no bytes. The tool's output is in the run's " +
-                $"log, kept beside the backups as {FailedLog(directory)}.");
+                $"log, kept beside the backups as {FailedLogs.ForWork(directory)}.");
         }
 
         step.Report(stream.Length);
@@ -95,10 +96,4 @@ public sealed class ArtifactWriter(ArtifactEncryption encryption, TimeProvider t
             throw new OperationFailedException($"Verification failed: {ex.Message}", ex);
         }
     }
-
-    /// <summary>Where a failed run's log goes (<see cref="BackupWorkspace.Discard"/>): the name a message can point to.</summary>
-    internal static string FailedLog(string work) => Path.GetFileName(work.TrimEnd('/')) is var name
-        && name.StartsWith(BackupLayout.IncompletePrefix, StringComparison.Ordinal)
-            ? BackupLayout.FailedLogPrefix + name[BackupLayout.IncompletePrefix.Length..] + ".log"
-            : BackupLayout.FailedLogPrefix + "NAME.log";
 }

@@ -61,7 +61,7 @@ public sealed class BackupWorkspace(
             var file = Path.Combine(work, BackupLayout.LogFile);
             if (File.Exists(file))
             {
-                File.Move(file, root.Of(BackupLayout.FailedLogPrefix + name + ".log"), overwrite: true);
+                File.Move(file, root.Of(FailedLogs.NameOf(name)), overwrite: true);
             }
 
             // They do not pile up: the newest stay.

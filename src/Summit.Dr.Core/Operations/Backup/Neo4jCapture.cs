@@ -1,3 +1,4 @@
+using Summit.Dr.Archive.Catalog;
 using Summit.Dr.Errors;
 using Summit.Dr.IO;
 using Summit.Dr.Model;
@@ -188,7 +189,7 @@ public sealed class Neo4jCapture(
         if (artifact is { Size: 0 })
         {
             throw new OperationFailedException($"{BackupLayout.Neo4jFile} is empty: the neo4j dump produced no bytes. The tool's output " +
-                $"is in the run's log, kept beside the backups as {ArtifactWriter.FailedLog(work)}.");
+                $"is in the run's log, kept beside the backups as {FailedLogs.ForWork(work)}.");
         }
 
         return (artifact!, downtime);
