@@ -53,21 +53,7 @@ public sealed class ExtractCommand
             {
                 var result = await handler.Extract.RunAsync(
                     new ExtractRequest(handler.Catalog.Resolve(Backup), To, Include, PostgresSql, Neo4jDump), cancellationToken);
-                if (Json)
-                {
-                    console.WriteJson(new
-                    {
-                        schemaVersion = 1, command = "extract", backup = result.Backup, to = result.To, written = result.Written,
-                        uploadsFiles = result.UploadsFiles,
-                    });
-                }
-                else
-                {
-                    console.Error.WriteLine($"Extracted from {result.Backup} into {result.To}: " +
-                        $"{string.Join(", ", result.Written.Select(Path.GetFileName))}; nothing live was touched.");
-                }
-
-                return new CommandResult(ExitCodes.Success, RunFacts.None);
+                return new CommandResult(ExtractReport.Write(console, result, Json), RunFacts.None);
             },
             handler => handler.Catalog.Resolve(Backup));
     }

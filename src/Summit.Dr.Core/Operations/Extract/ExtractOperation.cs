@@ -1,6 +1,5 @@
 using System.IO.Enumeration;
 using Summit.Dr.Archive;
-using Summit.Dr.Archive.Encryption;
 using Summit.Dr.Engine.Docker;
 using Summit.Dr.Errors;
 using Summit.Dr.IO;
@@ -27,7 +26,7 @@ public sealed record ExtractResult(string Backup, string To, IReadOnlyList<strin
 /// PostgreSQL dump as SQL and the Neo4j dump as it is.
 /// </summary>
 public sealed class ExtractOperation(
-    BackupOpener opener, UploadsStaging staging, ArtifactEncryption encryption, PlatformContainers containers, PostgresService postgres,
+    BackupOpener opener, UploadsStaging staging, ArtifactCopy artifacts, PlatformContainers containers, PostgresService postgres,
         DockerCli docker, StepRunner steps)
 {
     public async Task<ExtractResult> RunAsync(ExtractRequest request, CancellationToken cancellationToken)
@@ -146,20 +145,14 @@ public sealed class ExtractOperation(
     private async Task CopyProvenAsync(
         OpenedBackup opened, BackupComponent component, string destination, CancellationToken cancellationToken)
     {
-        var artifact = ArtifactChecks.RequirePresent(opened, component);
         var partial = destination + ".partial";
         try
         {
-            await using (var source = encryption.OpenHashing(opened, component))
+            await artifacts.IntoAsync(opened, component, async (source, token) =>
             {
-                await using (var copy = PrivateFiles.Create(partial, 1 << 20, useAsync: true))
-                {
-                    await source.CopyToAsync(copy, 1 << 20, cancellationToken);
-                }
-
-                ArtifactChecks.RequireChecksum(artifact, await source.FinishAsync(cancellationToken));
-            }
-
+                await using var copy = PrivateFiles.Create(partial, 1 << 20, useAsync: true);
+                await source.CopyToAsync(copy, 1 << 20, token);
+            }, step: null, cancellationToken);
             File.Move(partial, destination);
         }
         finally
