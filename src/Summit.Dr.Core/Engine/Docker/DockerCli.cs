@@ -95,6 +95,26 @@ public sealed class DockerCli
         }
     }
 
+    /// <summary>
+    /// The containers (or, with <paramref name="volumes"/>, the volumes) that carry <paramref name="label"/>: each its name, then the
+    /// value of each of <paramref name="labels"/> (empty where it has none). Nothing when the engine cannot say: a caller looking for
+    /// leftovers looks again next time.
+    /// </summary>
+    public async Task<IReadOnlyList<string[]>> LabelledAsync(
+        bool volumes, string label, IReadOnlyList<string> labels, CancellationToken cancellationToken)
+    {
+        var format = string.Join('\t', [volumes ? "{{.Name}}" : "{{.Names}}", .. labels.Select(l => "{{.Label \"" + l + "\"}}")]);
+        IReadOnlyList<string> list = volumes ? ["volume", "ls"] : ["ps", "-a"];
+        var result = await RunAsync(Spec([.. list, "--filter", "label=" + label, "--format", format]), cancellationToken);
+        return result.Succeeded
+            ? result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(line => line.Split('\t'))
+                .Select(cells => Enumerable.Range(0, labels.Count + 1).Select(i => i < cells.Length ? cells[i].Trim() : string.Empty)
+                    .ToArray())
+                .ToList()
+            : [];
+    }
+
     private async Task RequireAsync(ProcessSpec spec, CancellationToken cancellationToken)
     {
         var result = await RunAsync(spec, cancellationToken);

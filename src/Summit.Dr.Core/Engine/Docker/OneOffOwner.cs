@@ -25,12 +25,9 @@ public static class OneOffOwner
     /// time).</summary>
     public static async Task RemoveLeftoversAsync(DockerCli docker, ILogger logger, CancellationToken cancellationToken)
     {
-        var listed = await docker.RunAsync(
-            docker.Spec(["ps", "-a", "--filter", "label=" + Label, "--format", "{{.Names}}\t{{.Label \"" + Label + "\"}}"]),
-            cancellationToken);
-        foreach (var row in listed.Succeeded ? listed.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries) : [])
+        foreach (var (name, owner) in (await docker.LabelledAsync(volumes: false, Label, [Label], cancellationToken))
+            .Select(r => (r[0], r[1])))
         {
-            var (name, owner) = (row.Split('\t')[0].Trim(), row.Split('\t').ElementAtOrDefault(1)?.Trim() ?? string.Empty);
             if (!ProcessIdentity.IsAlive(owner))
             {
                 logger.LogWarning("Removing {Name}, left behind by a summit-dr run that is gone ({Owner})", name, owner);

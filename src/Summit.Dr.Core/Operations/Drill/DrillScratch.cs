@@ -133,9 +133,7 @@ public sealed class DrillScratch : IAsyncDisposable
     /// </summary>
     public static async Task RemoveLeftoversAsync(DockerCli docker, ILogger logger, CancellationToken cancellationToken)
     {
-        var containers = await docker.RunAsync(docker.Spec(["ps", "-a", "--filter", "label=" + Label, "--format", "{{.Names}}\t{{.Label " +
-            "\"" + OwnerLabel + "\"}}\t{{.Label \"" + Label + "\"}}"]), cancellationToken);
-        foreach (var (name, owner, id) in Rows(containers.Succeeded ? containers.StandardOutput : string.Empty))
+        foreach (var (name, owner, id) in await RowsAsync(docker, volumes: false, cancellationToken))
         {
             if (!IsAlive(owner) && !IsKept(id))
             {
@@ -145,9 +143,7 @@ public sealed class DrillScratch : IAsyncDisposable
             }
         }
 
-        var volumes = await docker.RunAsync(docker.Spec(["volume", "ls", "--filter", "label=" + Label, "--format", "{{.Name}}\t{{.Label " +
-            "\"" + OwnerLabel + "\"}}\t{{.Label \"" + Label + "\"}}"]), cancellationToken);
-        foreach (var (name, owner, id) in Rows(volumes.Succeeded ? volumes.StandardOutput : string.Empty))
+        foreach (var (name, owner, id) in await RowsAsync(docker, volumes: true, cancellationToken))
         {
             if (!IsAlive(owner) && !IsKept(id))
             {
@@ -188,10 +184,10 @@ public sealed class DrillScratch : IAsyncDisposable
 
     private static bool IsAlive(string owner) => ProcessIdentity.IsAlive(owner);
 
-    private static IEnumerable<(string Name, string Owner, string Id)> Rows(string output) =>
-        output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(l => l.Split('\t'))
-            .Select(p => (p[0], p.Length > 1 ? p[1] : string.Empty, p.Length > 2 ? p[2] : string.Empty));
+    /// <summary>Drill containers or volumes: each with the run that owns it and the drill it belongs to.</summary>
+    private static async Task<IEnumerable<(string Name, string Owner, string Id)>> RowsAsync(
+        DockerCli docker, bool volumes, CancellationToken cancellationToken) =>
+        (await docker.LabelledAsync(volumes, Label, [OwnerLabel, Label], cancellationToken)).Select(r => (r[0], r[1], r[2]));
 
     private static bool IsKept(string id) =>
         id.Length > 0 && File.Exists(Path.Combine(Path.GetTempPath(), DirectoryPrefix + id, KeptMarker));
