@@ -63,4 +63,28 @@ public sealed class InterruptedChildTests
 
         Assert.That(result.ExitCode, Is.Zero, "asked again, it answered for itself");
     }
+
+    [Test]
+    public async Task A_child_killed_by_the_signal_before_the_host_marked_it_still_counts_as_ended_by_it()
+    {
+        var interrupt = new InterruptSignal();
+        var runner = new CliWrapProcessRunner(interrupt);
+        var marker = Path.Combine(Directory.CreateTempSubdirectory("summit-dr-unit-").FullName, "asked");
+        using var shielded = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        // The child dies of the signal at once; the host's handler marks it a moment later, as a reaped child can beat it.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var child = runner.RunAsync(
+            new ProcessSpec("sh", ["-c", $"if [ -e '{marker}' ]; then exit 0; fi; touch '{marker}'; kill -INT $$; sleep 5"]),
+            shielded.Token);
+        await Task.Delay(300);
+        interrupt.Mark();
+
+        var result = await child;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.Zero, "the signal's victim was asked again");
+            Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(4)), "it died of the signal, it did not sleep it out");
+        });
+    }
 }

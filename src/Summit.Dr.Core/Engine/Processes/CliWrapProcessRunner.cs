@@ -33,7 +33,8 @@ public sealed class CliWrapProcessRunner(InterruptSignal interrupt) : IProcessRu
         try
         {
             var result = await command.ExecuteAsync(cancellationToken);
-            if (await interrupt.EndedChildAsync(started, cancellationToken) && spec.StandardInput is null && spec.StandardOutput is null)
+            if (await interrupt.EndedChildAsync(started, result.ExitCode, cancellationToken)
+                && spec.StandardInput is null && spec.StandardOutput is null)
             {
                 // A shielded step's child (a clean stop the engine goes on with, a clean-up) ended with the interrupt: asked again,
                 // after it, it answers for itself (`docker stop` waits for the stop the engine is finishing).
