@@ -74,6 +74,7 @@ public sealed class BackupFailureTests
         await run.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.That(await platform.IsRunningAsync(platform.Neo4j), Is.False, "SIGKILL gives the tool no chance: Neo4j is still down");
         Assert.That(File.Exists(Path.Combine(platform.BackupRoot, ".summit-dr-stopped.json")), Is.True);
+        Assert.That(await LocksAsync(platform), Is.Not.Empty, "SIGKILL leaves the platform's lock");
 
         using var next = await ToolRun.RunAsync(platform.WorkDir, "list");
 
@@ -84,33 +85,52 @@ public sealed class BackupFailureTests
             Assert.That(await platform.ExistsAsync(platform.Workbench), Is.False, "the killed run's dump container was removed");
             Assert.That(File.Exists(Path.Combine(platform.BackupRoot, ".summit-dr-stopped.json")), Is.False);
             Assert.That(platform.VisibleBackups(), Is.Empty, "the killed run's work directory is not a backup");
+            Assert.That(await LocksAsync(platform), Is.Empty, "the dead run's platform lock was removed");
         });
     }
 
+    private static async Task<string> LocksAsync(Platform platform) => (await Sh.DockerAsync(
+        "ps", "-a", "--filter", "label=summit-dr.lock.root=" + platform.BackupRoot, "--format", "{{.Names}}")).StandardOutput.Trim();
+
     [Test]
-    public async Task A_second_backup_is_refused_while_one_runs_from_this_root_or_another_and_a_dead_runs_workbench_goes()
+    public async Task A_second_backup_or_restore_is_refused_while_one_runs_from_this_root_or_another_and_a_dead_runs_workbench_goes()
     {
         await using var platform = await Platform.StartAsync();
+        var otherRoot = Path.Combine(platform.WorkDir, "elsewhere");
+        using (var earlier = await ToolRun.RunAsync(platform.WorkDir, "backup", "--only", "postgres", "--output", otherRoot))
+        {
+            Assert.That(earlier.ExitCode, Is.Zero, earlier.Describe());
+        }
+
         await platform.SetKnobAsync("dump-slow", "15");
         using var first = ToolRun.Start(platform.WorkDir, ["backup"]);
         await WaitForAsync(() => platform.AdminRunsAsync("dump"), first);
 
         using var second = await ToolRun.RunAsync(platform.WorkDir, "backup");
-        var otherRoot = Path.Combine(platform.WorkDir, "elsewhere");
-        using var fromAnotherRoot = await ToolRun.RunAsync(platform.WorkDir, "backup", "--output", otherRoot);
+        using var fromAnotherRoot = await ToolRun.RunAsync(platform.WorkDir, "backup", "--only", "postgres", "--output", otherRoot);
+        using var restoreFromAnotherRoot = await ToolRun.RunAsync(
+            platform.WorkDir, "restore", "latest", "--yes", "--only", "postgres", "--set", "Backup:Root=" + otherRoot);
         var workbenchDuring = await platform.ExistsAsync(platform.Workbench);
         await first.WaitAsync(TimeSpan.FromMinutes(2));
 
-        Assert.Multiple(() =>
+        Assert.Multiple(async () =>
         {
             Assert.That(second.ExitCode, Is.EqualTo(3), second.Describe());
             Assert.That(second.Stderr, Does.Contain("Another summit-dr backup is running").And.Contain($"pid {first.Pid}"));
-            Assert.That(fromAnotherRoot.ExitCode, Is.EqualTo(3), fromAnotherRoot.Describe());
-            Assert.That(fromAnotherRoot.Stderr, Does.Contain("Another summit-dr run").And.Contain($"/{first.Pid}/")
-                .And.Contain("one platform takes one operation at a time"));
+            foreach (var other in new[] { fromAnotherRoot, restoreFromAnotherRoot })
+            {
+                Assert.That(other.ExitCode, Is.EqualTo(3), other.Describe());
+                Assert.That(other.Stderr, Does.Contain($"Another summit-dr backup is working on this platform (PostgreSQL " +
+                    $"'{platform.Postgres}', Neo4j '{platform.Neo4j}'): pid {first.Pid} on {Environment.MachineName}, backup root " +
+                    platform.BackupRoot).And.Contain("one platform takes one operation at a time"), other.Describe());
+            }
+
             Assert.That(workbenchDuring, Is.True, "the first run keeps its workbench");
             Assert.That(first.ExitCode, Is.Zero, first.Describe());
             Assert.That(platform.VisibleBackups(), Has.Count.EqualTo(1));
+            Assert.That(Directory.GetDirectories(otherRoot).Count(d => !Path.GetFileName(d).StartsWith('.')), Is.EqualTo(1),
+                "the refused backup made nothing in its root");
+            Assert.That(await LocksAsync(platform), Is.Empty, "the platform's lock goes with the run that held it");
         });
 
         // What a killed run left running goes with the next command of any kind, and the command says so.

@@ -1,27 +1,39 @@
 using System.Text.Json;
-using Microsoft.Extensions.Logging.Abstractions;
 using Summit.Dr.Errors;
 using Summit.Dr.Engine.Locking;
 using Summit.Dr.Model;
+using Summit.Dr.Tests.Support;
 
 namespace Summit.Dr.Tests.Locking;
 
 [TestFixture]
 [CancelAfter(30_000)]
-public sealed class OperationLockTests
+public sealed class OperationLockTests : IDisposable
 {
     private string _root = null!;
     private OperationLock _lock = null!;
+    private CoreHarness? _harness;
 
     [SetUp]
     public void SetUp()
     {
         _root = Directory.CreateTempSubdirectory("summit-dr-lock-").FullName;
-        _lock = new OperationLock(TimeProvider.System, NullLogger<OperationLock>.Instance);
+        _harness = new CoreHarness(withUploads: false);
+        _lock = _harness.Get<OperationLock>();
     }
 
     [TearDown]
-    public void TearDown() => Directory.Delete(_root, recursive: true);
+    public void TearDown()
+    {
+        Directory.Delete(_root, recursive: true);
+        Dispose();
+    }
+
+    public void Dispose()
+    {
+        _harness?.Dispose();
+        _harness = null;
+    }
 
     [Test]
     public void A_second_operation_is_refused_while_the_first_holds_the_lock()

@@ -30,6 +30,26 @@ internal sealed partial class FakeDocker
         return Result(stdout: "0123456789abcdef\n");
     }
 
+    /// <summary>`docker create`, as the platform's lock runs it: a container that never starts, with its labels.</summary>
+    private ProcessResult CreateLock(IReadOnlyList<string> args)
+    {
+        var name = ValueOf(args, "--name")!;
+        if (Containers.ContainsKey(name))
+        {
+            return Result(125, stderr: $"Error response from daemon: Conflict. The container name \"/{name}\" is already in use.");
+        }
+
+        var container = new FakeContainer(name, args[^2], false, []);
+        foreach (var label in args.Select((a, i) => (a, i)).Where(p => p.a == "--label").Select(p => args[p.i + 1]))
+        {
+            var equals = label.IndexOf('=', StringComparison.Ordinal);
+            container.Labels[label[..equals]] = label[(equals + 1)..];
+        }
+
+        Containers[name] = container;
+        return Result(stdout: "0123456789abcdef\n");
+    }
+
     private async Task<ProcessResult> InBenchAsync(ProcessSpec spec, CancellationToken cancellationToken)
     {
         var args = spec.Arguments;

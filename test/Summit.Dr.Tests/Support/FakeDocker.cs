@@ -173,6 +173,8 @@ internal sealed partial class FakeDocker
                     .Select(c => c.Name)));
             case "run" when args.Contains("-d"):
                 return StartBench(args);
+            case "create":
+                return CreateLock(args);
             case "run" when args.Contains("du"):
                 return Result(stdout: "2048\t/data/databases/neo4j\n");
             case "run" when args.Contains("--info"):

@@ -10,4 +10,8 @@ public sealed record ContainerInfo(
     string Status,
     IReadOnlyDictionary<string, string> Environment,
     IReadOnlyDictionary<string, string> Labels,
-    string User = "");
+    string User = "")
+{
+    /// <summary>The image's id (`Image` at the top of inspect): present as long as the container is, whatever its tag does.</summary>
+    public string ImageId { get; init; } = string.Empty;
+}

@@ -177,6 +177,9 @@ public sealed class DockerCli
             Status: state.TryGetProperty("Status", out var status) ? status.GetString() ?? string.Empty : string.Empty,
             Environment: environment,
             Labels: labels,
-            User: config.TryGetProperty("User", out var user) ? user.GetString() ?? string.Empty : string.Empty);
+            User: config.TryGetProperty("User", out var user) ? user.GetString() ?? string.Empty : string.Empty)
+        {
+            ImageId = root.TryGetProperty("Image", out var image) ? image.GetString() ?? string.Empty : string.Empty,
+        };
     }
 }

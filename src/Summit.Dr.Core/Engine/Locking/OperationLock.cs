@@ -1,14 +1,19 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Summit.Dr.Configuration;
+using Summit.Dr.Engine.Docker;
 using Summit.Dr.Errors;
 using Summit.Dr.IO;
 using Summit.Dr.Model;
+using Summit.Dr.Steps;
 
 namespace Summit.Dr.Engine.Locking;
 
 /// <summary>
 /// One backup, restore or prune at a time per backup root (invariant 8). The lock file records host, pid and
-/// process start time, so a lock left by a dead process is recognised and taken over.
+/// process start time, so a lock left by a dead process is recognised and taken over. What changes the live platform
+/// also holds the platform's lock (<see cref="PlatformLock"/>), which runs from other backup roots meet.
 /// </summary>
 public sealed class OperationLock
 {
@@ -16,12 +21,73 @@ public sealed class OperationLock
     private static readonly TimeSpan UnreadableGrace = TimeSpan.FromSeconds(10);
 
     private readonly TimeProvider _time;
-    private readonly ILogger<OperationLock> _logger;
+    private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(30);
 
-    public OperationLock(TimeProvider time, ILogger<OperationLock> logger)
+    private readonly ILogger<OperationLock> _logger;
+    private readonly PlatformLock _platform;
+    private readonly DockerCli _docker;
+    private readonly IOptions<SummitDrOptions> _options;
+    private readonly StepRunner _steps;
+
+    // A run takes its holds of the platform one inside the other (a restore, then its safety backup), never side by side.
+    private int _platformHolds;
+
+    public OperationLock(
+        TimeProvider time, DockerCli docker, IOptions<SummitDrOptions> options, StepRunner steps, ILogger<OperationLock> logger)
     {
         _time = time;
         _logger = logger;
+        _docker = docker;
+        _options = options;
+        _steps = steps;
+        _platform = new PlatformLock(docker, options.Value, logger);
+    }
+
+    /// <summary>
+    /// The platform's lock (<see cref="PlatformLock"/>), for a run that stops or changes what the platform serves; the steps
+    /// that take and give it back are in the plan. A second hold by this run is the same hold.
+    /// </summary>
+    /// <param name="known">A container of the platform as the run found it (its image makes the lock), or null to look them up; a
+    /// platform without containers has nothing to hold.</param>
+    public async Task<IAsyncDisposable> HoldPlatformAsync(
+        ContainerInfo? known, string operation, BackupRoot root, CancellationToken cancellationToken)
+    {
+        if (_platformHolds == 0)
+        {
+            var container = known ?? await _steps.AskOrBareAsync("find the platform", async token =>
+                await _docker.InspectAsync(_options.Value.Postgres.Container, token)
+                    ?? await _docker.InspectAsync(_options.Value.Neo4j.Container, token), cancellationToken);
+            if (container is null)
+            {
+                return new PlatformHold(null);
+            }
+
+            var args = _platform.CreateArgs(container, operation, root.Path, _time.GetUtcNow());
+            await _steps.StepOrBareAsync("lock the platform", () => _platform.Take(args), cancellationToken);
+        }
+
+        _platformHolds++;
+        return new PlatformHold(this);
+    }
+
+    private async Task ReleasePlatformAsync()
+    {
+        if (--_platformHolds > 0)
+        {
+            return;
+        }
+
+        // On its own deadline: a run that was interrupted still gives the platform back.
+        using var release = new CancellationTokenSource(ReleaseTimeout);
+        try
+        {
+            await _steps.StepOrBareAsync("unlock the platform", _platform.Release, release.Token);
+        }
+        catch (Exception ex) when (ex is SummitDrException or OperationCanceledException)
+        {
+            _logger.LogWarning("Could not remove the platform's lock {Name} ({Error}); the next run takes it over, or remove it " +
+                "with `docker rm -f {Name}`", _platform.Name, ex.Message, _platform.Name);
+        }
     }
 
     public IDisposable Acquire(BackupRoot root, string operation)
@@ -126,6 +192,19 @@ public sealed class OperationLock
             if (TryRead(path)?.Owner == owner)
             {
                 File.Delete(path);
+            }
+        }
+    }
+
+    private sealed class PlatformHold(OperationLock? owner) : IAsyncDisposable
+    {
+        private int _released;
+
+        public async ValueTask DisposeAsync()
+        {
+            if (owner is not null && Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                await owner.ReleasePlatformAsync();
             }
         }
     }

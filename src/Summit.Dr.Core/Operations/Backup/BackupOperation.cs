@@ -34,8 +34,28 @@ public sealed class BackupOperation(
         // The keys are read now: a key that cannot encrypt or sign fails the run before anything is stopped.
         var encryption = sealing.Prepare();
         var sources = await preflight.RunAsync(request, encryption, cancellationToken);
+        // Before anything is stopped: a run from another backup root on this platform is refused here (a restore's safety backup
+        // holds the restore's). It is given back before the result is made, so the step that does it is in the records.
+        var platform = await operationLock.HoldPlatformAsync(
+            sources.Postgres ?? sources.Neo4j?.Container, "backup", workspace.Root, cancellationToken);
+        (string Directory, BackupManifest? Manifest) done;
+        try
+        {
+            done = await CaptureAsync(request, sources, log.DryRun, cancellationToken);
+        }
+        finally
+        {
+            await platform.DisposeAsync();
+        }
+
+        return new BackupResult(done.Directory, done.Manifest, Stopwatch.GetElapsedTime(started), log.Records);
+    }
+
+    private async Task<(string Directory, BackupManifest? Manifest)> CaptureAsync(
+        BackupRequest request, BackupSources sources, bool dryRun, CancellationToken cancellationToken)
+    {
         var name = workspace.NameFor(request.Kind);
-        logger.LogInformation("{What} {Name} into {Root} (summit-dr {Version})", log.DryRun ? "Dry run (what changes anything is listed, " +
+        logger.LogInformation("{What} {Name} into {Root} (summit-dr {Version})", dryRun ? "Dry run (what changes anything is listed, " +
             "not run) of backup" : "Backup", name, workspace.Root, capture.ToolVersion);
         var runLog = await workspace.OpenAsync(name, cancellationToken);
         BackupManifest? manifest;
@@ -63,7 +83,6 @@ public sealed class BackupOperation(
             throw;
         }
 
-        var final = await workspace.CompleteAsync(name, runLog, cancellationToken);
-        return new BackupResult(final, manifest, Stopwatch.GetElapsedTime(started), log.Records);
+        return (await workspace.CompleteAsync(name, runLog, cancellationToken), manifest);
     }
 }

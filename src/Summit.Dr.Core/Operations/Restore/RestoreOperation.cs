@@ -30,11 +30,13 @@ public sealed class RestoreOperation(
         StepRunner.Note($"restore {directory}{(latest ? " (latest)" : string.Empty)}");
         IRestoringStore?[] prepared = [];
         SwapProgress? progress = null;
+        IAsyncDisposable? platform = null;
         try
         {
             var (start, verified, state) = await steps.ComposeAsync("verify backup", async (_, token) =>
             {
                 var start = await setup.OpenAsync(request, directory, notes, steps, token);
+                platform = await setup.HoldPlatformAsync(start.Targets, token);
                 var state = progress = swap.Track(start.State);
                 if (!request.Yes && !confirmation.CanAsk && !log.DryRun)
                 {
@@ -72,6 +74,8 @@ public sealed class RestoreOperation(
             }
 
             var health = await finish.FinishAsync(swappedState, stores, swapped.Neo4jAnswer, start.Components, cancellationToken);
+            // Given back before the records are read, so the step that does it is among them (a failure gives it back below).
+            await (platform?.DisposeAsync() ?? ValueTask.CompletedTask);
             var outcomes = RestoreOutcomes.Order.Select(c => stores.FirstOrDefault(s => s.Component == c) is { } store
                 ? new StoreOutcome(c, StoreState.Restored, store.Restored(verified.Name))
                 : new StoreOutcome(c, StoreState.Untouched, "not part of this restore")).ToList();
@@ -91,6 +95,11 @@ public sealed class RestoreOperation(
                 {
                     await store.ReleaseAsync(progress.Current);
                 }
+            }
+
+            if (platform is not null)
+            {
+                await platform.DisposeAsync();
             }
         }
     }

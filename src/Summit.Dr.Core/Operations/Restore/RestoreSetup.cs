@@ -26,6 +26,9 @@ public sealed class RestoreSetup(
 
     public IDisposable Lock() => source.Lock();
 
+    public Task<IAsyncDisposable> HoldPlatformAsync(RestoreTargets targets, CancellationToken cancellationToken) =>
+        source.HoldPlatformAsync(targets, cancellationToken);
+
     /// <summary>The live containers (a read-only step), the backup opened, the stores selected, the kept names planned.</summary>
     public async Task<RestoreStart> OpenAsync(
         RestoreRequest request, string directory, IReadOnlyList<string> notes, StepRunner steps, CancellationToken cancellationToken)

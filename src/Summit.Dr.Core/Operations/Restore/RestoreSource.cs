@@ -22,6 +22,10 @@ public sealed class RestoreSource(
     /// <summary>The backup root's lock, held for the whole restore.</summary>
     public IDisposable Lock() => operationLock.Acquire(catalog.Root, "restore");
 
+    /// <summary>The platform's lock, taken once the targets are known and before anything is prepared.</summary>
+    public Task<IAsyncDisposable> HoldPlatformAsync(RestoreTargets targets, CancellationToken cancellationToken) =>
+        operationLock.HoldPlatformAsync(targets.Postgres ?? targets.Neo4j?.Container, "restore", catalog.Root, cancellationToken);
+
     /// <returns>The backup's directory, the recovery plan (to a point in time), and what choosing the backup found worth saying.</returns>
     public async Task<(string Directory, RecoveryPlan? Plan, IReadOnlyList<string> Notes)> ResolveAsync(
         RestoreRequest request, CancellationToken cancellationToken)

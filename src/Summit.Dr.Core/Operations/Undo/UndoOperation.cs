@@ -47,6 +47,8 @@ public sealed class UndoOperation
             ?? throw new PreconditionException($"Nothing to {(discard ? "discard" : "undo")}: no restore has kept a state aside in " +
                 $"{_states.Root} (or it was put back or discarded).");
         await _check.RequireOwnAsync(state, _states.FilePath, cancellationToken);
+        await using var platform = await _lock.HoldPlatformAsync(
+            null, discard ? "undo --discard" : "undo", _states.Root, cancellationToken);
         await ConfirmAsync(state, discard, yes, cancellationToken);
 
         // Once confirmed, it runs to its end: a half-undone platform is worse than either state.
