@@ -23,7 +23,7 @@ public sealed class BackupFailureTests
             Assert.That(await platform.Neo4jAnswersAsync(), Is.True);
             Assert.That(platform.VisibleBackups(), Is.Empty);
             Assert.That(platform.UnfinishedBackups(), Is.Empty);
-            Assert.That(await platform.ExistsAsync(platform.Workbench), Is.False, "the one-off dump container is gone");
+            Assert.That(await platform.WorkbenchExistsAsync(), Is.False, "the one-off dump container is gone");
             Assert.That(Directory.GetFiles(platform.BackupRoot, ".failed-*.log"), Has.Length.EqualTo(1));
             Assert.That(File.Exists(Path.Combine(platform.BackupRoot, ".summit-dr-stopped.json")), Is.False);
         });
@@ -56,7 +56,7 @@ public sealed class BackupFailureTests
             Assert.That(await platform.Neo4jAnswersAsync(), Is.True);
             Assert.That(platform.VisibleBackups(), Is.Empty);
             Assert.That(platform.UnfinishedBackups(), Is.Empty);
-            Assert.That(await platform.ExistsAsync(platform.Workbench), Is.False);
+            Assert.That(await platform.WorkbenchExistsAsync(), Is.False);
             Assert.That((await platform.KeptTracesAsync()).Neo4jEntries, Is.Empty, "no snapshot is left in Neo4j's volume");
             Assert.That(File.Exists(Path.Combine(platform.BackupRoot, ".summit-dr-stopped.json")), Is.False);
         });
@@ -82,7 +82,7 @@ public sealed class BackupFailureTests
         {
             Assert.That(next.Stderr, Does.Contain("died before starting it again"), next.Describe());
             Assert.That(await platform.Neo4jAnswersAsync(), Is.True);
-            Assert.That(await platform.ExistsAsync(platform.Workbench), Is.False, "the killed run's dump container was removed");
+            Assert.That(await platform.WorkbenchExistsAsync(), Is.False, "the killed run's dump container was removed");
             Assert.That(File.Exists(Path.Combine(platform.BackupRoot, ".summit-dr-stopped.json")), Is.False);
             Assert.That(platform.VisibleBackups(), Is.Empty, "the killed run's work directory is not a backup");
             Assert.That(await LocksAsync(platform), Is.Empty, "the dead run's platform lock was removed");
@@ -110,7 +110,7 @@ public sealed class BackupFailureTests
         using var fromAnotherRoot = await ToolRun.RunAsync(platform.WorkDir, "backup", "--only", "postgres", "--output", otherRoot);
         using var restoreFromAnotherRoot = await ToolRun.RunAsync(
             platform.WorkDir, "restore", "latest", "--yes", "--only", "postgres", "--set", "Backup:Root=" + otherRoot);
-        var workbenchDuring = await platform.ExistsAsync(platform.Workbench);
+        var workbenchDuring = await platform.WorkbenchesAsync();
         await first.WaitAsync(TimeSpan.FromMinutes(2));
 
         Assert.Multiple(async () =>
@@ -125,7 +125,8 @@ public sealed class BackupFailureTests
                     platform.BackupRoot).And.Contain("one platform takes one operation at a time"), other.Describe());
             }
 
-            Assert.That(workbenchDuring, Is.True, "the first run keeps its workbench");
+            Assert.That(workbenchDuring, Is.EqualTo(new[] { platform.Workbench + first.Pid }),
+                "the first run keeps its workbench, whose name carries the run");
             Assert.That(first.ExitCode, Is.Zero, first.Describe());
             Assert.That(platform.VisibleBackups(), Has.Count.EqualTo(1));
             Assert.That(Directory.GetDirectories(otherRoot).Count(d => !Path.GetFileName(d).StartsWith('.')), Is.EqualTo(1),
@@ -134,7 +135,7 @@ public sealed class BackupFailureTests
         });
 
         // What a killed run left running goes with the next command of any kind, and the command says so.
-        var leftover = platform.Workbench;
+        var leftover = platform.Workbench + (int.MaxValue - 7);
         var deadRun = $"summit-dr.owner={Environment.MachineName}/{int.MaxValue - 7}/1700000000000";
         await Sh.DockerRequireAsync(
             "run", "-d", "--network", "none", "--name", leftover, "--label", deadRun, "--entrypoint", "sleep", platform.Neo4jImage, "600");

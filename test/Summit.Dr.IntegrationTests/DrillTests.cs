@@ -235,7 +235,10 @@ public sealed class DrillTests
         }
         finally
         {
-            await Sh.DockerAsync(["rm", "-f", .. containers.Select(c => "summit-dr-admin-" + c), .. containers]);
+            var workbenches = (await Sh.DockerAsync("ps", "-a", "--filter", "name=summit-dr-admin-summit-dr-drill-", "--format",
+                "{{.Names}}")).StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            await Sh.DockerAsync(["rm", "-f", .. workbenches.Where(w => containers.Any(c => w.Contains(c, StringComparison.Ordinal))),
+                .. containers]);
             await Sh.DockerAsync(["volume", "rm", .. volumes]);
             Directory.Delete(kept.GetProperty("directory").GetString()!, recursive: true);
         }

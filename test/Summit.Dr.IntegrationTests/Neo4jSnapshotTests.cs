@@ -63,7 +63,7 @@ public sealed class Neo4jSnapshotTests
             Assert.That(next.Stderr, Does.Contain("died and left /data/summit-dr-scratch-snapshot-"), next.Describe());
             Assert.That((await platform.KeptTracesAsync()).Neo4jEntries, Is.Empty);
             Assert.That(File.Exists(Path.Combine(platform.BackupRoot, Journal)), Is.False);
-            Assert.That(await platform.ExistsAsync(platform.Workbench), Is.False);
+            Assert.That(await platform.WorkbenchExistsAsync(), Is.False);
         });
     }
 
@@ -115,7 +115,7 @@ public sealed class Neo4jSnapshotTests
             Assert.That(await platform.Neo4jAnswersAsync(), Is.True, "started again after the shutdown the engine finished");
             Assert.That(platform.VisibleBackups(), Is.Empty);
             Assert.That((await platform.KeptTracesAsync()).Neo4jEntries, Is.Empty, "no snapshot is left");
-            Assert.That(await platform.ExistsAsync(platform.Workbench), Is.False);
+            Assert.That(await platform.WorkbenchExistsAsync(), Is.False);
             Assert.That(File.Exists(Path.Combine(platform.BackupRoot, Journal)), Is.False);
         });
     }

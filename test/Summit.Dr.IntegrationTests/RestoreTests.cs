@@ -39,7 +39,7 @@ public sealed class RestoreTests
             Assert.That(root.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("name").GetString()),
                 Is.EquivalentTo(
                     new[] { "discover platform", "verify backup", "restore postgres", "restore neo4j", "restore uploads", "remove staging",
-                        "post-restore checks" }));
+                        "post-restore checks", "unlock the platform" }));
             Assert.That(root.GetProperty("neo4jOffline").GetProperty("work").GetString(), Is.EqualTo("rename"), "loaded while Neo4j " +
                 "served, swapped in by renames");
             Assert.That(root.GetProperty("checks").EnumerateArray().All(c => c.GetProperty("passed").GetBoolean()), Is.True);
@@ -113,7 +113,7 @@ public sealed class RestoreTests
             Assert.That(await platform.StartedAtAsync(platform.Neo4j), snapshot == "never" ? Is.Not.EqualTo(started) : Is.EqualTo(started),
                 "loaded in place, Neo4j was stopped; loaded into staging, it never was");
             Assert.That(await platform.Neo4jAnswersAsync(), Is.True);
-            Assert.That(await platform.ExistsAsync(platform.Workbench), Is.False);
+            Assert.That(await platform.WorkbenchExistsAsync(), Is.False);
         });
         before.AssertEqual(await PlatformState.CaptureAsync(platform), "put back after the failed load");
         var left = await platform.KeptTracesAsync();
@@ -151,7 +151,7 @@ public sealed class RestoreTests
             Assert.That(run.ExitCode, Is.EqualTo(130), run.Describe());
             Assert.That(run.Stderr, Does.Contain("Restore interrupted.").And.Contain("back from the state kept aside"));
             Assert.That(await platform.Neo4jAnswersAsync(), Is.True);
-            Assert.That(await platform.ExistsAsync(platform.Workbench), Is.False);
+            Assert.That(await platform.WorkbenchExistsAsync(), Is.False);
         });
         before.AssertEqual(await PlatformState.CaptureAsync(platform), "rolled back after Ctrl+C");
     }

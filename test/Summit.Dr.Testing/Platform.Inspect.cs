@@ -49,16 +49,33 @@ public sealed partial class Platform
         return result.ExitCode == 0 && result.StandardOutput.Trim() == "true";
     }
 
-    /// <summary>The container summit-dr runs neo4j-admin in, beside this platform's Neo4j.</summary>
-    public string Workbench => "summit-dr-admin-" + Neo4j;
+    /// <summary>The start of the name of the container summit-dr runs neo4j-admin in, beside this platform's Neo4j: the pid of the
+    /// run that made it follows.</summary>
+    public string Workbench => $"summit-dr-admin-{Neo4j}-";
 
-    /// <summary>Whether `neo4j-admin ... dump` or `load` (not `load --info`) runs in the workbench now.</summary>
+    /// <summary>The workbenches beside this platform's Neo4j, of any run.</summary>
+    public async Task<IReadOnlyList<string>> WorkbenchesAsync() =>
+        (await Sh.DockerAsync("ps", "-a", "--filter", "name=" + Workbench, "--format", "{{.Names}}")).StandardOutput
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(n => n.StartsWith(Workbench, StringComparison.Ordinal)).ToList();
+
+    public async Task<bool> WorkbenchExistsAsync() => (await WorkbenchesAsync()).Count > 0;
+
+    /// <summary>Whether `neo4j-admin ... dump` or `load` (not `load --info`) runs in a workbench now.</summary>
     public async Task<bool> AdminRunsAsync(string verb)
     {
-        var top = await Sh.DockerAsync("top", Workbench);
-        return top.ExitCode == 0 && top.StandardOutput.Split('\n').Any(l =>
-            l.Contains("neo4j-admin", StringComparison.Ordinal) && l.Contains($" {verb} ", StringComparison.Ordinal)
-                && !l.Contains("--info", StringComparison.Ordinal));
+        foreach (var workbench in await WorkbenchesAsync())
+        {
+            var top = await Sh.DockerAsync("top", workbench);
+            if (top.ExitCode == 0 && top.StandardOutput.Split('\n').Any(l =>
+                l.Contains("neo4j-admin", StringComparison.Ordinal) && l.Contains($" {verb} ", StringComparison.Ordinal)
+                    && !l.Contains("--info", StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>What summit-dr keeps aside for undo, as a user would look for it: databases, entries of /data, siblings of the uploads

@@ -104,9 +104,10 @@ public sealed partial class Platform : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // One-offs first: a volume still referenced by one of them would survive the removal of its owner.
-        await Sh.DockerAsync(
-            "rm", "--force", Workbench, "summit-dr-info-" + Neo4j, "summit-dr-size-" + Neo4j, "summit-dr-wal-" + Postgres,
-            "summit-dr-pgadmin-" + Postgres);
+        var oneOffs = (await Sh.DockerAsync("ps", "-a", "--filter", "name=summit-dr-", "--format", "{{.Names}}")).StandardOutput
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(n => n.Contains(Neo4j, StringComparison.Ordinal) || n.Contains(Postgres, StringComparison.Ordinal)).ToList();
+        await Sh.DockerAsync(["rm", "--force", "summit-dr-wal-" + Postgres, .. oneOffs]);
         await Sh.DockerAsync("rm", "--force", "--volumes", Postgres, Neo4j);
         await Sh.DockerAsync("volume", "rm", "--force", "summit-dr-wal-" + Postgres);
         foreach (var volume in await KeptPostgresVolumesAsync())

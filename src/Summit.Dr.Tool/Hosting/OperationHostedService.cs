@@ -58,6 +58,14 @@ internal sealed class OperationHostedService(
             {
                 var result = await run.Body(services, console, stoppingToken);
                 (run.ExitCode, run.Facts) = (result.ExitCode, result.Facts);
+                if (result.ExitCode == ExitCodes.Success && stoppingToken.IsCancellationRequested)
+                {
+                    // The interrupt met the run's last clean-up, which finishes whatever comes: the result stands, and is said so.
+                    run.ExitCode = ExitCodes.Interrupted;
+                    run.Error = $"Interrupted as the {run.Command.Command} finished: it had completed, and what it reported above " +
+                        "stands; nothing was left half done.";
+                    console.Error.WriteLine($"summit-dr: {run.Error}");
+                }
             }
             finally
             {

@@ -29,10 +29,8 @@ public sealed class JournalRecoveryTests
             Assert.That(harness.Docker.Lines, Is.EqualTo(new[]
             {
                 "inspect --type container neo4j",
-                "rm --force summit-dr-admin-neo4j",
-                "rm --force summit-dr-safety-neo4j",
-                "rm --force summit-dr-dump-neo4j",
-                "rm --force summit-dr-load-neo4j",
+                $"rm --force summit-dr-admin-neo4j-{int.MaxValue - 7}",
+                $"rm --force summit-dr-safety-neo4j-{int.MaxValue - 7}",
                 "start neo4j",
                 "exec -e NEO4J_USERNAME -e NEO4J_PASSWORD neo4j cypher-shell --format plain MATCH (n) RETURN count(n)",
             }));

@@ -61,7 +61,7 @@ public sealed class DrillScratchTests
             // Disposing: the workbench that holds the volumes first, then the container, then its volumes.
             Assert.That(_calls, Is.EqualTo(new[]
             {
-                "rm --force summit-dr-admin-summit-dr-drill-unit-1-neo4j",
+                "rm --force summit-dr-admin-summit-dr-drill-unit-1-neo4j-" + Environment.ProcessId,
                 "rm --force summit-dr-drill-unit-1-neo4j",
                 "volume rm --force summit-dr-drill-unit-1-neo4j-0",
                 "volume rm --force summit-dr-drill-unit-1-neo4j-1",
@@ -124,7 +124,7 @@ public sealed class DrillScratchTests
         Assert.That(_calls.Where(
             c => c.StartsWith("rm ", StringComparison.Ordinal) || c.StartsWith("volume rm ", StringComparison.Ordinal)), Is.EqualTo(new[]
         {
-            "rm --force summit-dr-admin-summit-dr-drill-unit-dead-neo4j",
+            $"rm --force summit-dr-admin-summit-dr-drill-unit-dead-neo4j-{int.MaxValue - 7}",
             "rm --force summit-dr-drill-unit-dead-neo4j",
             "volume rm --force summit-dr-drill-unit-dead-neo4j-0",
         }));

@@ -53,6 +53,42 @@ public sealed class RestoreRollbackTests
         Assert.That(seen.IsCancellationRequested, Is.False);
     }
 
+    [TestCase(true, TestName = "A rename asked again after it committed unseen is recorded as swapped, the live database kept")]
+    [TestCase(false, TestName = "A rename asked again after it committed unseen is recorded as swapped, on a fresh server")]
+    public async Task A_rename_asked_again_after_it_committed_unseen_is_recorded_as_swapped(bool existed)
+    {
+        using var harness = new CoreHarness();
+        harness.Docker.Databases.Add("intelgraph_dev_sdr_in_1");
+        if (!existed)
+        {
+            harness.Docker.Databases.Remove("intelgraph_dev");
+        }
+
+        var kept = new KeptPostgres(
+            "postgres", "intelgraph_dev", "intelgraph_dev_sdr_kept_1", "intelgraph_dev_sdr_in_1", Existed: true, Swapped: false);
+        var first = true;
+        harness.Docker.When(s => FakeDocker.IsRename(s) && first, (_, _) =>
+        {
+            // An interrupt ended the docker client; psql went on and committed in the container, and the step asks again.
+            first = false;
+            harness.Docker.Databases.Remove("intelgraph_dev_sdr_in_1");
+            if (existed)
+            {
+                harness.Docker.Databases.Add("intelgraph_dev_sdr_kept_1");
+            }
+
+            harness.Docker.Databases.Add("intelgraph_dev");
+            return Task.FromResult(FakeDocker.Result(1, stderr: "psql:<command-line>:1: ERROR:  3D000: database " +
+                "\"intelgraph_dev_sdr_in_1\" does not exist\nLOCATION:  get_db_info, dbcommands.c:1712\n"));
+        });
+
+        KeptPostgres? swapped = null;
+        await harness.Get<ScriptRunner>().RunAsync(
+            harness.Get<KeptStores>().SwapPostgresIn(kept, s => swapped = s), CancellationToken.None);
+
+        Assert.That(swapped, Is.EqualTo(kept with { Existed = existed, Swapped = true }), "what the rollback reads says what happened");
+    }
+
     [Test]
     public async Task A_failed_neo4j_load_puts_every_store_back_from_what_was_kept()
     {

@@ -11,9 +11,10 @@ namespace Summit.Dr.Tests.Support;
 /// </summary>
 internal sealed partial class FakeDocker
 {
-    public const string Bench = "summit-dr-admin-neo4j";
+    /// <summary>The restore's workbench: its name carries the run, this test process.</summary>
+    public static readonly string Bench = "summit-dr-admin-neo4j-" + Environment.ProcessId;
 
-    public const string SafetyBench = "summit-dr-safety-neo4j";
+    public static readonly string SafetyBench = "summit-dr-safety-neo4j-" + Environment.ProcessId;
 
     private readonly List<ProcessSpec> _calls = [];
     private readonly List<(
@@ -114,7 +115,7 @@ internal sealed partial class FakeDocker
     public static bool InBench(ProcessSpec s) => s.Arguments[0] == "exec" && BenchOf(s.Arguments) is not null;
 
     /// <summary>The workbench an `exec` runs in: a restore's, or the one of the safety backup it takes.</summary>
-    public static string? BenchOf(IReadOnlyList<string> args) => args.FirstOrDefault(a => a is Bench or SafetyBench);
+    public static string? BenchOf(IReadOnlyList<string> args) => args.FirstOrDefault(a => a == Bench || a == SafetyBench);
 
     /// <summary>neo4j-admin run in the workbench, or in a one-off.</summary>
     public static bool IsAdmin(ProcessSpec s) => (InBench(s) || s.Arguments[0] == "run") && s.Arguments.Contains("neo4j-admin");

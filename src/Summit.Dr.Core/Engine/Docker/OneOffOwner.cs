@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Summit.Dr.Model;
 
@@ -13,6 +14,17 @@ public static class OneOffOwner
     public const string Label = "summit-dr.owner";
 
     private static readonly Lazy<string> Self = new(() => ProcessIdentity.Current().Token);
+
+    /// <summary>
+    /// A one-off's name for this run (or the run of <paramref name="pid"/>): the name says which run made it, so no run's
+    /// one-off ever takes the name of another's.
+    /// </summary>
+    public static string Named(string name, int? pid = null) =>
+        string.Create(CultureInfo.InvariantCulture, $"{name}-{pid ?? Environment.ProcessId}");
+
+    /// <summary>The pid in an owner token (`host/pid/start`), or null.</summary>
+    public static int? PidOf(string owner) =>
+        owner.Split('/') is [_, var pid, _] && int.TryParse(pid, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
 
     /// <summary>This run's `--label`.</summary>
     public static IReadOnlyList<string> Labels() => ["--label", $"{Label}={Self.Value}"];

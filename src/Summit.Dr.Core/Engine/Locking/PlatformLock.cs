@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Summit.Dr.Configuration;
 using Summit.Dr.Engine.Docker;
 using Summit.Dr.Errors;
+using Summit.Dr.Model;
 using Summit.Dr.Steps;
 
 namespace Summit.Dr.Engine.Locking;
@@ -22,6 +23,7 @@ internal sealed class PlatformLock(DockerCli docker, SummitDrOptions options, IL
     public const string OperationLabel = "summit-dr.lock";
     public const string RootLabel = "summit-dr.lock.root";
     public const string SinceLabel = "summit-dr.lock.since";
+    private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>The lock's name: the same for every run on this platform, and only for it.</summary>
     public string Name => "summit-dr-lock-" + Convert.ToHexStringLower(
@@ -61,7 +63,24 @@ internal sealed class PlatformLock(DockerCli docker, SummitDrOptions options, IL
             result = await context.RunAsync(docker.Spec(args));
         }
     })
-    { Note = "the platform's lock: a container that never starts, named after the platform, which a run from any backup root meets" });
+    { Note = "the platform's lock: a container that never starts, named after the platform, which a run from any backup root meets" })
+        .Finally(Script.Empty, onFailure: Script.InProcess("remove the lock, if this run made it", async _ =>
+        {
+            // Interrupted, the CLI may have ended after the engine made the container: it goes, unless another run holds it.
+            using var cleanup = new CancellationTokenSource(CleanupTimeout);
+            try
+            {
+                if (await docker.InspectAsync(Name, cleanup.Token) is { } made
+                    && made.Labels.GetValueOrDefault(OneOffOwner.Label) == ProcessIdentity.Current().Token)
+                {
+                    await docker.RemoveIfPresentAsync(Name, anonymousVolumes: false, cleanup.Token);
+                }
+            }
+            catch (Exception ex) when (ex is SummitDrException or OperationCanceledException)
+            {
+                logger.LogWarning("Could not remove the platform's lock {Name} ({Error}); the next run removes it", Name, ex.Message);
+            }
+        }));
 
     /// <summary>Gives the platform back.</summary>
     public Script Release() =>

@@ -35,24 +35,16 @@ public sealed class BackupOperation(
         var encryption = sealing.Prepare();
         var sources = await preflight.RunAsync(request, encryption, cancellationToken);
         // Before anything is stopped: a run from another backup root on this platform is refused here (a restore's safety backup
-        // holds the restore's). It is given back before the result is made, so the step that does it is in the records.
-        var platform = await operationLock.HoldPlatformAsync(
+        // holds the restore's). It is given back once the platform is done with, before the backup gets its name: an interrupt
+        // that meets the step that gives it back leaves no complete-looking backup.
+        await using var platform = await operationLock.HoldPlatformAsync(
             sources.Postgres ?? sources.Neo4j?.Container, "backup", workspace.Root, cancellationToken);
-        (string Directory, BackupManifest? Manifest) done;
-        try
-        {
-            done = await CaptureAsync(request, sources, log.DryRun, cancellationToken);
-        }
-        finally
-        {
-            await platform.DisposeAsync();
-        }
-
-        return new BackupResult(done.Directory, done.Manifest, Stopwatch.GetElapsedTime(started), log.Records);
+        var (directory, manifest) = await CaptureAsync(request, sources, platform, log.DryRun, cancellationToken);
+        return new BackupResult(directory, manifest, Stopwatch.GetElapsedTime(started), log.Records);
     }
 
     private async Task<(string Directory, BackupManifest? Manifest)> CaptureAsync(
-        BackupRequest request, BackupSources sources, bool dryRun, CancellationToken cancellationToken)
+        BackupRequest request, BackupSources sources, IAsyncDisposable platform, bool dryRun, CancellationToken cancellationToken)
     {
         var name = workspace.NameFor(request.Kind);
         logger.LogInformation("{What} {Name} into {Root} (summit-dr {Version})", dryRun ? "Dry run (what changes anything is listed, " +
@@ -66,6 +58,9 @@ public sealed class BackupOperation(
             {
                 logger.LogInformation("Manifest written; every artifact verified");
             }
+
+            await platform.DisposeAsync();
+            cancellationToken.ThrowIfCancellationRequested();
         }
         catch (Exception ex)
         {

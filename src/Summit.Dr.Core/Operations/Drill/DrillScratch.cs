@@ -138,7 +138,11 @@ public sealed class DrillScratch : IAsyncDisposable
             if (!IsAlive(owner) && !IsKept(id))
             {
                 logger.LogWarning("Removing drill container {Name}, left by a summit-dr run that is gone", name);
-                await RemoveContainerAsync(docker, Neo4jWorkbench.NameFor(name), logger, cancellationToken);
+                if (OneOffOwner.PidOf(owner) is { } pid)
+                {
+                    await RemoveContainerAsync(docker, Neo4jOneOffs.Name(Purposes.Admin, name, pid), logger, cancellationToken);
+                }
+
                 await RemoveContainerAsync(docker, name, logger, cancellationToken);
             }
         }

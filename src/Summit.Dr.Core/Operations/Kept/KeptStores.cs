@@ -92,6 +92,14 @@ public sealed class KeptStores
                 throw ex;
             }
 
+            var databases = await _postgres.DatabasesAsync(kept.Container, context.CancellationToken);
+            if (!databases.Contains(kept.Incoming) && databases.Contains(kept.Database))
+            {
+                // Asked again after an interrupt ended its client, while psql went on to commit in the container: it is done.
+                swapped(kept with { Existed = databases.Contains(kept.Kept), Swapped = true });
+                return;
+            }
+
             // No live database to keep: the restored one only takes the name.
             var alone = _postgres.Rename(kept.Container, [(kept.Incoming, kept.Database)]);
             await alone.Judge(await context.RunAsync(alone.Spec), context);
@@ -171,8 +179,10 @@ public sealed class KeptStores
 
     /// <summary>Moves the stopped Neo4j's store aside, to make room for the load; not cancelled half way, for the reason <see
     /// cref="SwapPostgresIn"/> gives.</summary>
-    public static Script MoveNeo4jAside(Neo4jWorkbench bench, KeptNeo4j kept) =>
-        Neo4jStoreMoves.MoveAside(bench, kept.Kept).Uninterrupted(Uninterrupted);
+    /// <param name="moved">Records the move, inside the part that is not cancelled: an interrupt that lands on the second rename
+    /// still leaves a record that the store is aside, so the rollback puts it back before Neo4j starts.</param>
+    public static Script MoveNeo4jAside(Neo4jWorkbench bench, KeptNeo4j kept, Action moved) =>
+        Neo4jStoreMoves.MoveAside(bench, kept.Kept).Then(Script.Do(moved)).Uninterrupted(Uninterrupted);
 
     /// <summary>Renames the store loaded while Neo4j served into place, after the live one was moved aside; not cancelled half
     /// way.</summary>

@@ -28,7 +28,9 @@ public sealed class PitrSwap(
         await steps.RunAsync("stop archiver", () => wal.RemoveArchiver(container), cancellationToken);
         await steps.RunAsync("keep postgres " +
             "data", () => moves.MoveAside(kept, id).Then(
-                Script.Do(() => state.Update(s => s with { PostgresData = kept with { Moved = true } }))), cancellationToken);
+                Script.Do(() => state.Update(s => s with { PostgresData = kept with { Moved = true } })))
+                // Whole or not at all, and recorded inside: a rollback then knows what it puts back.
+                .Uninterrupted(PostgresDataMoves.MoveTimeout), cancellationToken);
 
         var settings = BaseLayer.Settings(plan, pitr.Reading);
         await steps.RunAsync("lay base backup", () => BaseLayer.Lay(pitr.Bench, settings)

@@ -60,7 +60,7 @@ public sealed class JournalRecovery(
 
             if (name == configured)
             {
-                await moves.RemoveLeftoverOneOffsAsync(name);
+                await moves.RemoveLeftoverOneOffsAsync(name, record.Owner.Pid);
                 await neo4j.StartAndWaitAsync(neo4j.Describe(container), cancellationToken);
             }
             else
@@ -98,7 +98,7 @@ public sealed class JournalRecovery(
             }
 
             // A dump or load the dead run left running in its workbench would go on reading or writing there.
-            await moves.RemoveLeftoverOneOffsAsync(container.Name);
+            await moves.RemoveLeftoverOneOffsAsync(container.Name, record.Owner.Pid);
             if (await Neo4jScratch.RemoveDirectoryAsync(docker, container, scratch.Path, cancellationToken))
             {
                 logger.LogWarning("An earlier summit-dr run (pid {Pid}) died and left {Path} in the volume of {Container}; removed " +

@@ -114,12 +114,11 @@ public sealed class Neo4jRestore(
         var swapped = StoreSwapped.Nothing;
         await steps.RunAsync("restore neo4j", () =>
         {
-            var offline = KeptStores.MoveNeo4jAside(bench, graph)
-                .Then(Script.Do(() =>
+            var offline = KeptStores.MoveNeo4jAside(bench, graph, () =>
                 {
                     state.Update(s => s with { Neo4j = graph with { Moved = true } });
                     started = Stopwatch.GetTimestamp();
-                }))
+                })
                 // Load-then-swap: the store loaded while Neo4j served is renamed into place.
                 .Then(prepared.Staging is { } staging ? KeptStores.SwapStagedNeo4jIn(bench, staging) : Neo4jIncoming.Load(
                     bench, prepared.Dump))

@@ -13,10 +13,11 @@ namespace Summit.Dr.Stores.Neo4j;
 public static class Neo4jOneOffs
 {
     /// <summary>
-    /// Fixed per purpose and server, so a leftover from a killed run can be found and removed; the operation
-    /// lock keeps two runs from needing the same name at once.
+    /// Per purpose, server and run (<see cref="OneOffOwner.Named"/>): a leftover of a killed run is found by its name (the dead
+    /// run's pid) or by its owner label, and no run ever needs another's name.
     /// </summary>
-    public static string Name(string purpose, string container) => $"summit-dr-{purpose}-{container}";
+    public static string Name(string purpose, string container, int? pid = null) =>
+        OneOffOwner.Named($"summit-dr-{purpose}-{container}", pid);
 
     /// <summary>Reads a dump without loading it; /data is a tmpfs, so the image's VOLUME leaves no anonymous volume per run.</summary>
     public static OneOffSpec Info(Neo4jTarget target, IReadOnlyList<string> command) =>

@@ -50,13 +50,12 @@ public sealed class Neo4jStoreMoves(DockerCli docker, ILogger<Neo4jStoreMoves> l
         return long.TryParse(total, NumberStyles.Integer, CultureInfo.InvariantCulture, out var kib) && kib > 0 ? kib * 1024 : null;
     }
 
-    /// <summary>Removes the containers a killed run may have left holding the store lock (dump and load: the names of earlier
-    /// versions).</summary>
-    public async Task RemoveLeftoverOneOffsAsync(string container)
+    /// <summary>Removes the containers the killed run of <paramref name="pid"/> may have left holding the store lock.</summary>
+    public async Task RemoveLeftoverOneOffsAsync(string container, int pid)
     {
-        foreach (var purpose in new[] { Purposes.Admin, Purposes.Safety, "dump", "load" })
+        foreach (var purpose in new[] { Purposes.Admin, Purposes.Safety })
         {
-            await Neo4jWorkbench.RemoveQuietlyAsync(docker, Neo4jOneOffs.Name(purpose, container), logger);
+            await Neo4jWorkbench.RemoveQuietlyAsync(docker, Neo4jOneOffs.Name(purpose, container, pid), logger);
         }
     }
 

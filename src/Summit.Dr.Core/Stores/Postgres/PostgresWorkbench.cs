@@ -36,7 +36,7 @@ public sealed class PostgresWorkbench : IAsyncDisposable
 
     public string StagingDirectory => DataDirectory + "/" + Staging;
 
-    public static string NameFor(string postgres) => "summit-dr-pgadmin-" + postgres;
+    public static string NameFor(string postgres) => OneOffOwner.Named("summit-dr-pgadmin-" + postgres);
 
     /// <summary>PGDATA of the container (the official image's /var/lib/postgresql/data unless it says otherwise).</summary>
     public static string DataDirectoryOf(ContainerInfo postgres) =>
@@ -44,7 +44,7 @@ public sealed class PostgresWorkbench : IAsyncDisposable
 
     public static IReadOnlyList<string> RunArgs(ContainerInfo postgres) =>
     [
-        "run", "-d", "--rm", "--network", "none", "--name", NameFor(postgres.Name),
+        "run", "-d", "--rm", "--network", "none", "--name", NameFor(postgres.Name), .. OneOffOwner.Labels(),
         // Beside a drill's scratch server it carries the drill's labels, so a killed drill's leftovers are found.
         .. postgres.Labels.Where(l => l.Key.StartsWith("summit-dr.drill", StringComparison.Ordinal)).OrderBy(
             l => l.Key, StringComparer.Ordinal).SelectMany(l => new[] { "--label", $"{l.Key}={l.Value}" }),
@@ -54,14 +54,12 @@ public sealed class PostgresWorkbench : IAsyncDisposable
     /// <summary>A workbench a dry run plans with.</summary>
     public static PostgresWorkbench Planned(DockerCli docker, ContainerInfo postgres) => new(docker, postgres, "<owner>");
 
-    /// <summary>Starts it (one a killed run left goes first) and asks who owns the data directory; hands it to <paramref
-    /// name="started"/>.</summary>
+    /// <summary>Starts it (its name is this run's: one a killed run left is removed by its owner label) and asks who owns the
+    /// data directory; hands it to <paramref name="started"/>.</summary>
     public static Script Start(DockerCli docker, ContainerInfo postgres, Action<PostgresWorkbench> started)
     {
         var name = NameFor(postgres.Name);
         return Script.Of(
-                new RunCommand(docker.Spec(DockerArgs.RemoveForce(name)), Judges.Removed(docker, name)) { Note = "one left by a run that " +
-                    "was killed" },
                 new RunCommand(docker.Spec(RunArgs(postgres)), Judges.Require($"Could not start {name}")) { Note = "beside the server, " +
                     "sharing its volumes" },
                 new RunCommand(docker.Spec(DockerArgs.Exec(name, ["stat", "-c", "%u:%g", DataDirectoryOf(postgres)])), async (owner, _) =>

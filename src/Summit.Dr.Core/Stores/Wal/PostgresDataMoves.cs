@@ -21,6 +21,9 @@ public sealed class PostgresDataMoves(DockerCli docker, PostgresService postgres
     public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(300);
 
+    /// <summary>How long moving a data directory between volumes (a copy when they are different file systems) may take.</summary>
+    public static readonly TimeSpan MoveTimeout = TimeSpan.FromMinutes(60);
+
     public static string VolumeFor(string id) => $"summit-dr-kept-{id}-postgres";
 
     /// <summary>
@@ -48,14 +51,17 @@ public sealed class PostgresDataMoves(DockerCli docker, PostgresService postgres
                 ? Required(OneOff(
                     kept, "clear", ["find", kept.DataDirectory, "-mindepth", "1", "-maxdepth", "1", "-exec", "rm", "-rf", "{}", ";"]),
                         $"empty {kept.DataDirectory} of '{kept.Container}'")
-                    .Then(Required(
-                        OneOff(kept, "back",
-                            ["find", KeptMount, "-mindepth", "1", "-maxdepth", "1", "-exec", "mv", "{}", kept.DataDirectory + "/", ";"]),
-                        $"move {kept.DataDirectory} of '{kept.Container}' back from the volume {kept.Volume}"))
-                : Required(OneOff(kept, "staging", ["rm", "-rf", kept.DataDirectory + "/" + PostgresWorkbench.Staging]),
-                    "remove the staged WAL"))
+                    .Then(MoveBack(kept))
+                // A move aside an interrupt cut short left some entries in the kept volume and the rest in place: those come back
+                // (no name is in both), nothing in place is removed.
+                : MoveBack(kept).Then(Required(OneOff(kept, "staging", ["rm", "-rf", kept.DataDirectory + "/" + PostgresWorkbench.Staging]),
+                    "remove the staged WAL")))
             .Then(StartAndWait(kept.Container))
             .Then(Discard(kept));
+
+    private Script MoveBack(KeptPostgresData kept) => Required(
+        OneOff(kept, "back", ["find", KeptMount, "-mindepth", "1", "-maxdepth", "1", "-exec", "mv", "{}", kept.DataDirectory + "/", ";"]),
+        $"move {kept.DataDirectory} of '{kept.Container}' back from the volume {kept.Volume}");
 
     /// <summary>Frees the kept data directory.</summary>
     public Script Discard(KeptPostgresData kept) => Required(docker.Spec(["volume", "rm", "--force", kept.Volume]), $"remove the volume " +
