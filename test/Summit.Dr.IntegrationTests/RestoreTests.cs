@@ -36,10 +36,17 @@ public sealed class RestoreTests
             Assert.That(root.GetProperty("status").GetString(), Is.EqualTo("succeeded"));
             Assert.That(root.GetProperty("recoveryTimeObjectiveSeconds").GetDouble(), Is.EqualTo(600));
             Assert.That(root.GetProperty("totalSeconds").GetDouble(), Is.GreaterThan(0).And.LessThan(600));
-            Assert.That(root.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("name").GetString()),
-                Is.EquivalentTo(
-                    new[] { "discover platform", "verify backup", "restore postgres", "restore neo4j", "restore uploads", "remove staging",
-                        "post-restore checks", "unlock the platform" }));
+            var steps = root.GetProperty("steps").EnumerateArray().Select(s => (Name: s.GetProperty("name").GetString()!,
+                Start: s.GetProperty("start").GetDouble(), End: s.GetProperty("start").GetDouble() + s.GetProperty("seconds").GetDouble()))
+                .ToList();
+            Assert.That(steps.Select(s => s.Name), Is.SupersetOf(new[]
+            {
+                "lock the platform", "check postgres.dump", "check neo4j.dump", "check uploads.tar.gz", "neo4j load (staging)",
+                "restore postgres", "restore neo4j", "restore uploads", "remove staging", "unlock the platform",
+            }).And.Not.Contains("verify backup"), "the steps that did the work, not the phase made of them");
+            Assert.That(steps.Any(a => steps.Any(b => a != b && a.Start < b.End && b.Start < a.End)), Is.True,
+                "steps that ran side by side overlap in time");
+            Assert.That(steps.Max(s => s.End), Is.LessThanOrEqualTo(root.GetProperty("totalSeconds").GetDouble() + 0.1));
             Assert.That(root.GetProperty("neo4jOffline").GetProperty("work").GetString(), Is.EqualTo("rename"), "loaded while Neo4j " +
                 "served, swapped in by renames");
             Assert.That(root.GetProperty("checks").EnumerateArray().All(c => c.GetProperty("passed").GetBoolean()), Is.True);

@@ -1,4 +1,8 @@
 namespace Summit.Dr.Model;
 
-/// <summary>One timed step of a restore; their sum is the achieved recovery time.</summary>
-public sealed record RestoreStep(string Name, double Seconds);
+/// <summary>
+/// One step that did work (not a phase made of other steps), timed from the start of the run: steps whose spans overlap ran
+/// side by side, so the run's time is the path through them that ended last, not their sum.
+/// </summary>
+/// <param name="Start">Seconds from the start of the run to the start of the step.</param>
+public sealed record RestoreStep(string Name, double Seconds, double Start = 0);

@@ -16,7 +16,11 @@ public sealed class StepLog
     {
         DryRun = dryRun;
         _time = time;
+        StartedAt = time.GetUtcNow();
     }
+
+    /// <summary>When the operation began: what its timeline counts from.</summary>
+    public DateTimeOffset StartedAt { get; }
 
     /// <summary>The steps that change something are recorded, not run.</summary>
     public bool DryRun { get; }
@@ -43,6 +47,16 @@ public sealed class StepLog
             FirstCancelled ??= step;
         }
     }
+
+    /// <summary>
+    /// The steps that did work, each timed from the start of the operation (a phase made of other steps is not one of them: its
+    /// steps are). What the step tables of a backup, a restore and a drill show.
+    /// </summary>
+    public IReadOnlyList<RestoreStep> Timeline() => Records
+        .Where(r => !r.IsNote && !r.Composite && r.Succeeded)
+        .Select(r => new RestoreStep(
+            r.Name, Math.Round(r.Duration.TotalSeconds, 3), Math.Round(Math.Max(0, (r.StartedAt - StartedAt).TotalSeconds), 3)))
+        .ToList();
 
     /// <summary>The operation's own steps (not the steps inside them, nor its notes).</summary>
     public IReadOnlyList<StepRecord> TopLevel => Records.Where(r => r.Depth == 0 && !r.IsNote).ToList();

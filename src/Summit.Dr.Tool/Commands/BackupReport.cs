@@ -26,6 +26,7 @@ internal static class BackupReport
                 durationSeconds = Math.Round(result.Duration.TotalSeconds, 3),
                 neo4jDowntimeSeconds = manifest.Neo4j.DowntimeSeconds,
                 artifacts = manifest.Artifacts.Select(a => new { file = a.File, size = a.Size, sha256 = a.Sha256 }),
+                steps = result.Timeline,
                 warnings = manifest.Warnings,
                 pushed = pushed is null ? null
                     : new { location = pushed.Location, bytes = pushed.Bytes, alreadyThere = pushed.AlreadyThere },

@@ -8,9 +8,10 @@ internal static class StepsReport
 {
     public static void Write(TextWriter writer, IEnumerable<RestoreStep> steps, IEnumerable<HealthCheck> checks)
     {
+        // From the start of the run: steps whose spans overlap ran side by side.
         foreach (var step in steps)
         {
-            writer.WriteLine($"  {step.Name,-22} {step.Seconds,7:0.0} s");
+            writer.WriteLine($"  {step.Name,-32} at {step.Start,6:0.0} s {step.Seconds,7:0.0} s");
         }
 
         foreach (var check in checks)

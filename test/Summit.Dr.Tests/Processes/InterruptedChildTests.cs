@@ -74,7 +74,7 @@ public sealed class InterruptedChildTests
         // The child dies of the signal at once; the host's handler marks it a moment later, as a reaped child can beat it.
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var child = runner.RunAsync(
-            new ProcessSpec("sh", ["-c", $"if [ -e '{marker}' ]; then exit 0; fi; touch '{marker}'; kill -INT $$; sleep 5"]),
+            new ProcessSpec("sh", ["-c", $"if [ -e '{marker}' ]; then exit 0; fi; touch '{marker}'; kill -TERM $$; sleep 5"]),
             shielded.Token);
         await Task.Delay(300);
         interrupt.Mark();

@@ -40,7 +40,7 @@ public sealed class BackupOperation(
         await using var platform = await operationLock.HoldPlatformAsync(
             sources.Postgres ?? sources.Neo4j?.Container, "backup", workspace.Root, cancellationToken);
         var (directory, manifest) = await CaptureAsync(request, sources, platform, log.DryRun, cancellationToken);
-        return new BackupResult(directory, manifest, Stopwatch.GetElapsedTime(started), log.Records);
+        return new BackupResult(directory, manifest, Stopwatch.GetElapsedTime(started), log.Records) { Timeline = log.Timeline() };
     }
 
     private async Task<(string Directory, BackupManifest? Manifest)> CaptureAsync(

@@ -62,7 +62,7 @@ public sealed class DrillOperation(
             setup.Record(
                 opened.Directory, proven ? "proven" : "mismatch", total, proven ? null
                     : string.Join("; ", ordered.Where(c => !c.Passed).Select(c => c.Detail)), time.GetUtcNow());
-            var timed = log.TopLevel.Select(s => new RestoreStep(s.Name, Math.Round(s.Duration.TotalSeconds, 3))).ToList();
+            var timed = log.Timeline();
             return new DrillResult(
                 opened.Directory, id, proven, opened.Manifest is not null, timed, ordered, total, images, warnings, keep,
                 scratch.Containers, scratch.Volumes, scratch.Directory) { Trust = opened.Trust };

@@ -79,8 +79,7 @@ public sealed class RestoreOperation(
             var outcomes = RestoreOutcomes.Order.Select(c => stores.FirstOrDefault(s => s.Component == c) is { } store
                 ? new StoreOutcome(c, StoreState.Restored, store.Restored(verified.Name))
                 : new StoreOutcome(c, StoreState.Untouched, "not part of this restore")).ToList();
-            var timed = log.TopLevel.Where(s => s.Succeeded).Select(
-                s => new RestoreStep(s.Name, Math.Round(s.Duration.TotalSeconds, 3))).ToList();
+            var timed = log.Timeline();
             return new RestoreResult(
                 verified.Directory, safety, timed, outcomes, health?.Checks
                     ?? [], Stopwatch.GetElapsedTime(started), [.. start.Warnings, .. verified.Warnings],
