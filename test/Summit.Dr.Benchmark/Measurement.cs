@@ -10,11 +10,15 @@ namespace Summit.Dr.Benchmark;
 /// <param name="PeakBytes">summit-dr's peak resident memory (VmHWM); null for the runbook by hand.</param>
 /// <param name="CpuSeconds">Core-seconds the whole machine was busy meanwhile (every process: the docker CLI and engine, the servers,
 /// summit-dr), from /proc/stat.</param>
-/// <param name="Steps">summit-dr's own step timings from its --json outcome (name, seconds), where it reports them.</param>
+/// <param name="Steps">summit-dr's own steps from its --json outcome (name, seconds, start from the run's start).</param>
 /// <param name="Shutdown">The clean shutdown: the stop's signal (docker's kill event) to the die event.</param>
 /// <param name="Offline">What summit-dr did while Neo4j was down (copy, rename, dump or load) and how long it took, by its own
 /// report.</param>
 internal sealed record Measurement(
     double Seconds, double? Neo4jDown, double? Neo4jUnanswered, long? PeakBytes, double? CpuSeconds = null,
-        IReadOnlyList<(string Name, double Seconds)>? Steps = null,
-    double? Shutdown = null, (string Work, double Seconds)? Offline = null);
+        IReadOnlyList<(string Name, double Seconds, double Start)>? Steps = null,
+    double? Shutdown = null, (string Work, double Seconds)? Offline = null)
+{
+    /// <summary>Where the CPU went (<see cref="CpuAccount"/>).</summary>
+    public CpuSplit? Cpu { get; init; }
+}

@@ -64,18 +64,19 @@ public static class Program
         Console.Error.WriteLine($"  PostgreSQL {sizes.DatabaseBytes / 1048576.0:0} MiB, Neo4j store {sizes.StoreBytes / 1048576.0:0} " +
             $"MiB, uploads {sizes.UploadsBytes / 1048576.0:0} MiB");
         var result = new SizeResult(megabytes, rounds, sizes, [], [], [], []);
+        var cpu = await CpuAccount.ForAsync(platform);
         for (var round = 1; round <= rounds; round++)
         {
             Console.Error.WriteLine($"  round {round} of {rounds} ...");
             var byHand = Path.Combine(platform.WorkDir, "by-hand", round.ToString(CultureInfo.InvariantCulture));
             // Alternate which goes first, so neither always meets a warmer cache.
             var runbookFirst = round % 2 == 1;
-            async Task RunbookBackup() =>
-                result.RunbookBackups.Add(await WatchAsync(platform, () => RunbookByHand.BackupAsync(platform, byHand), null));
-            async Task ToolBackup() => result.ToolBackups.Add(await WatchToolAsync(platform, "backup"));
-            async Task RunbookRestore() =>
-                result.RunbookRestores.Add(await WatchAsync(platform, () => RunbookByHand.RestoreAsync(platform, byHand), null));
-            async Task ToolRestore() => result.ToolRestores.Add(await WatchToolAsync(platform, "restore", "latest", "--yes"));
+            async Task RunbookBackup() => result.RunbookBackups.Add(
+                await WatchAsync(platform, cpu, async () => (await RunbookByHand.BackupAsync(platform, byHand), null)));
+            async Task ToolBackup() => result.ToolBackups.Add(await WatchToolAsync(platform, cpu, "backup"));
+            async Task RunbookRestore() => result.RunbookRestores.Add(
+                await WatchAsync(platform, cpu, async () => (await RunbookByHand.RestoreAsync(platform, byHand), null)));
+            async Task ToolRestore() => result.ToolRestores.Add(await WatchToolAsync(platform, cpu, "restore", "latest", "--yes"));
 
             foreach (var step in runbookFirst ? new[] { RunbookBackup, ToolBackup, RunbookRestore, ToolRestore } : [ToolBackup,
                 RunbookBackup, ToolRestore, RunbookRestore])
@@ -100,14 +101,14 @@ public static class Program
         return result;
     }
 
-    private static async Task<Measurement> WatchToolAsync(Platform platform, params string[] args)
+    private static async Task<Measurement> WatchToolAsync(Platform platform, CpuAccount cpu, params string[] args)
     {
         long peak = 0;
-        List<(string, double)>? steps = null;
+        List<(string, double, double)>? steps = null;
         (string, double)? offline = null;
-        var measurement = await WatchAsync(platform, async () =>
+        var measurement = await WatchAsync(platform, cpu, async () =>
         {
-            var (seconds, peakBytes, outcome) = await ToolMeasure.RunAsync(platform, args);
+            var (seconds, peakBytes, outcome, own) = await ToolMeasure.RunAsync(platform, args);
             using (outcome)
             {
                 if (outcome.RootElement.TryGetProperty("steps", out var reported)
@@ -115,7 +116,8 @@ public static class Program
                 {
                     steps = reported.EnumerateArray()
                         .Where(s => s.TryGetProperty("name", out _) && s.TryGetProperty("seconds", out _))
-                        .Select(s => (s.GetProperty("name").GetString()!, s.GetProperty("seconds").GetDouble())).ToList();
+                        .Select(s => (s.GetProperty("name").GetString()!, s.GetProperty("seconds").GetDouble(),
+                            s.TryGetProperty("start", out var start) ? start.GetDouble() : 0)).ToList();
                 }
 
                 // What Neo4j was down for: a backup's manifest says it, a restore's outcome too.
@@ -131,29 +133,21 @@ public static class Program
             }
 
             peak = peakBytes;
-            return seconds;
-        }, null);
+            return (seconds, own);
+        });
         return measurement with { PeakBytes = peak, Steps = steps, Offline = offline };
     }
 
-    private static async Task<Measurement> WatchAsync(Platform platform, Func<Task<double>> procedure, long? peak)
+    /// <param name="procedure">Runs it; returns its wall time and, for summit-dr, its own process's CPU.</param>
+    private static async Task<Measurement> WatchAsync(
+        Platform platform, CpuAccount cpu, Func<Task<(double Seconds, double? OwnCpu)>> procedure)
     {
         await using var watch = await Neo4jWatch.StartAsync(platform);
-        var busy = BusyCoreSeconds();
-        var seconds = await procedure();
-        var cpu = BusyCoreSeconds() - busy;
+        var before = cpu.Take();
+        var (seconds, own) = await procedure();
+        var split = cpu.Since(before, own);
         var (down, unanswered, shutdown) = await watch.ResultAsync();
-        return new Measurement(seconds, down, unanswered, peak, cpu, Shutdown: shutdown);
-    }
-
-    /// <summary>Core-seconds every CPU has spent busy since boot (user, nice, system, irq, softirq, steal), from /proc/stat.</summary>
-    private static double BusyCoreSeconds()
-    {
-        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(
-            f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
-        // user nice system idle iowait irq softirq steal: everything but idle and iowait, in USER_HZ (100 per second).
-        var busy = fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7];
-        return busy / 100.0;
+        return new Measurement(seconds, down, unanswered, null, split.Machine, Shutdown: shutdown) { Cpu = split };
     }
 
     private static async Task WaitForNeo4jAsync(Platform platform)

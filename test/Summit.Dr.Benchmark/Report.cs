@@ -4,7 +4,7 @@ using System.Text;
 namespace Summit.Dr.Benchmark;
 
 /// <summary>Medians of alternating rounds, the ratios summit-dr/runbook, as a Markdown table and an SVG chart.</summary>
-internal static class Report
+internal static partial class Report
 {
     public static double? Median(IEnumerable<double?> values)
     {
@@ -130,21 +130,9 @@ internal static class Report
             text.AppendLine(CultureInfo.InvariantCulture, $"| `summit-dr --version` | | {version:0.00} s | |");
         }
 
-        var stepNames = main.ToolRestores.SelectMany(m => m.Steps ?? []).Select(s => s.Name).Distinct().ToList();
-        if (stepNames.Count > 0)
-        {
-            text.AppendLine();
-            text.AppendLine("Where summit-dr's restore spends its time (its own step timings, medians; the stores' steps overlap):");
-            text.AppendLine();
-            text.AppendLine("| step | seconds |");
-            text.AppendLine("| --- | ---: |");
-            foreach (var name in stepNames)
-            {
-                var median = Median(
-                    main.ToolRestores.Select(m => m.Steps?.Where(s => s.Name == name).Select(s => (double?)s.Seconds).FirstOrDefault()));
-                text.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {Seconds(median)} |");
-            }
-        }
+        CpuTable(text, main);
+        CriticalPath(text, "backup", main.ToolBackups);
+        CriticalPath(text, "restore", main.ToolRestores);
     }
 
     /// <summary>Grouped horizontal bars, one pair per measure, seconds on a shared scale.</summary>

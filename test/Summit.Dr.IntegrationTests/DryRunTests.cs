@@ -105,7 +105,7 @@ public sealed class DryRunTests
     /// Every planned command ran, and every command that ran was planned (docker's own questions before the plan
     /// aside). The dry run and the run start in different seconds, so the names made of the time
     /// (YYYYMMDD_HHMMSS) are compared as such; and they are two processes, so the workbench's owner label
-    /// (host/pid/start) is too.
+    /// (host/pid/start) and the one-offs' names, which end in the run's pid, are too.
     /// </summary>
     private static void AssertPlanIsRun(JsonDocument plan, IReadOnlyList<string[]> ran, string cli)
     {
@@ -133,8 +133,10 @@ public sealed class DryRunTests
 
     private static string Timeless(string command) =>
         System.Text.RegularExpressions.Regex.Replace(
-            System.Text.RegularExpressions.Regex.Replace(command, @"\d{8}_\d{6}", "YYYYMMDD_HHMMSS"),
-            @"summit-dr\.owner=\S+", "summit-dr.owner=RUN");
+            System.Text.RegularExpressions.Regex.Replace(
+                System.Text.RegularExpressions.Regex.Replace(command, @"\d{8}_\d{6}", "YYYYMMDD_HHMMSS"),
+                @"summit-dr\.owner=\S+", "summit-dr.owner=RUN"),
+            @"(summit-dr-(?:admin|safety|pgadmin|info|size)-\S+?-(?:postgres|neo4j))-\d+", "$1-PID");
 
     private static string Traces((string[] Databases, string[] Neo4jEntries, string[] UploadsSiblings) traces) =>
         string.Join(";", traces.Databases.Concat(traces.Neo4jEntries).Concat(traces.UploadsSiblings));

@@ -56,7 +56,8 @@ public sealed class DockerCliTests
     public void Inspect_output_is_parsed_into_image_state_environment_and_labels()
     {
         const string json = """
-            [{"Id":"abc","Name":"/summit-neo4j","State":{"Running":true,"Status":"running"},
+            [{"Id":"abc","Name":"/summit-neo4j","State":{"Running":true,"Status":"running"},"Image":"sha256:2490e8",
+              "Created":"2026-12-07T14:35:43.123456789Z",
               "Config":{"Image":"neo4j:5.24.0-community","Env":["NEO4J_AUTH=neo4j/pw=with=equals","PATH=/bin"],
                         "Labels":{"com.docker.compose.service":"neo4j"}}}]
             """;
@@ -70,6 +71,9 @@ public sealed class DockerCliTests
             Assert.That(info.Running, Is.True);
             Assert.That(info.Environment["NEO4J_AUTH"], Is.EqualTo("neo4j/pw=with=equals"));
             Assert.That(info.Labels["com.docker.compose.service"], Is.EqualTo("neo4j"));
+            Assert.That(info.ImageId, Is.EqualTo("sha256:2490e8"), "the image it runs, whatever its tag does since");
+            Assert.That(info.Created, Is.EqualTo(new DateTimeOffset(2026, 12, 7, 14, 35, 43, TimeSpan.Zero).AddTicks(1234567)),
+                "the engine's nanoseconds, read to the tick");
         });
     }
 

@@ -14,4 +14,7 @@ public sealed record ContainerInfo(
 {
     /// <summary>The image's id (`Image` at the top of inspect): present as long as the container is, whatever its tag does.</summary>
     public string ImageId { get; init; } = string.Empty;
+
+    /// <summary>When the engine created it (`Created`), where it says.</summary>
+    public DateTimeOffset? Created { get; init; }
 }

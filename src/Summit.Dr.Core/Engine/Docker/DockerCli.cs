@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Summit.Dr.Errors;
 using Summit.Dr.Engine.Processes;
 
@@ -180,6 +182,10 @@ public sealed class DockerCli
             User: config.TryGetProperty("User", out var user) ? user.GetString() ?? string.Empty : string.Empty)
         {
             ImageId = root.TryGetProperty("Image", out var image) ? image.GetString() ?? string.Empty : string.Empty,
+            Created = root.TryGetProperty("Created", out var created) && created.ValueKind == JsonValueKind.String
+                // The engine writes nanoseconds; .NET reads seven digits of a second.
+                && DateTimeOffset.TryParse(Regex.Replace(created.GetString()!, @"(\.\d{7})\d+", "$1"), CultureInfo.InvariantCulture,
+                    DateTimeStyles.AssumeUniversal, out var at) ? at : null,
         };
     }
 }

@@ -62,7 +62,7 @@ public sealed class OperationLock
                 return new PlatformHold(null);
             }
 
-            var args = _platform.CreateArgs(container, operation, root.Path, _time.GetUtcNow());
+            var args = _platform.CreateArgs(container, operation, root.Path);
             await _steps.StepOrBareAsync("lock the platform", () => _platform.Take(args), cancellationToken);
         }
 

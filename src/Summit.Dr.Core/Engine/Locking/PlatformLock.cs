@@ -22,19 +22,18 @@ internal sealed class PlatformLock(DockerCli docker, SummitDrOptions options, IL
 {
     public const string OperationLabel = "summit-dr.lock";
     public const string RootLabel = "summit-dr.lock.root";
-    public const string SinceLabel = "summit-dr.lock.since";
     private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>The lock's name: the same for every run on this platform, and only for it.</summary>
     public string Name => "summit-dr-lock-" + Convert.ToHexStringLower(
         SHA256.HashData(Encoding.UTF8.GetBytes(options.Postgres.Container + "\n" + options.Neo4j.Container)))[..12];
 
-    /// <summary>The `docker create` that takes it, from the image of <paramref name="container"/> (nothing is pulled).</summary>
-    public IReadOnlyList<string> CreateArgs(ContainerInfo container, string operation, string root, DateTimeOffset now) =>
+    /// <summary>The `docker create` that takes it, from the image of <paramref name="container"/> (nothing is pulled); the engine
+    /// records when.</summary>
+    public IReadOnlyList<string> CreateArgs(ContainerInfo container, string operation, string root) =>
     [
         "create", "--pull", "never", "--network", "none", "--name", Name, .. OneOffOwner.Labels(),
         "--label", $"{OperationLabel}={operation}", "--label", $"{RootLabel}={root}",
-        "--label", $"{SinceLabel}={now.ToString("u", CultureInfo.InvariantCulture)}",
         string.IsNullOrEmpty(container.ImageId) ? container.Image : container.ImageId, "true",
     ];
 
@@ -94,7 +93,7 @@ internal sealed class PlatformLock(DockerCli docker, SummitDrOptions options, IL
         return $"Another summit-dr {operation} is working on this platform (PostgreSQL '{options.Postgres.Container}', Neo4j " +
             $"'{options.Neo4j.Container}'): {who}, backup " +
             $"root {holder.Labels.GetValueOrDefault(RootLabel, "unknown")}, since " +
-            $"{holder.Labels.GetValueOrDefault(SinceLabel, "unknown")}. " +
+            $"{(holder.Created is { } at ? at.ToString("u", CultureInfo.InvariantCulture) : "an unknown time")}. " +
             "Wait for it to finish: one platform takes one operation at a time, and a lock whose run died is taken over by the next.";
     }
 }
