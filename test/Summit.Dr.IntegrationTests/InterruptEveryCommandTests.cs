@@ -156,11 +156,14 @@ public sealed class InterruptEveryCommandTests
             problems.Add($"{at}: Neo4j does not answer");
         }
 
-        var left = (await Sh.DockerAsync("ps", "-a", "--filter", "name=summit-dr-", "--format", "{{.Names}}")).StandardOutput
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Where(n => (n.Contains(platform.Neo4j, StringComparison.Ordinal) || n.Contains(platform.Postgres, StringComparison.Ordinal)
-                || n.StartsWith("summit-dr-lock-", StringComparison.Ordinal)) && !n.StartsWith("summit-dr-wal-", StringComparison.Ordinal))
-            .ToList();
+        // This platform's one-offs (named after its containers) and its lock (labelled with its backup root).
+        var rows = (await Sh.DockerAsync(
+            "ps", "-a", "--filter", "name=summit-dr-", "--format", "{{.Names}}\t{{.Label \"summit-dr.lock.root\"}}")).StandardOutput;
+        var left = rows.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(r => r.Split('\t'))
+            .Where(r => (r[0].Contains(platform.Neo4j, StringComparison.Ordinal)
+                || r[0].Contains(platform.Postgres, StringComparison.Ordinal) || (r.Length > 1 && r[1] == platform.BackupRoot))
+                && !r[0].StartsWith("summit-dr-wal-", StringComparison.Ordinal))
+            .Select(r => r[0]).ToList();
         if (left.Count > 0)
         {
             problems.Add($"{at}: left behind: {string.Join(", ", left)}");

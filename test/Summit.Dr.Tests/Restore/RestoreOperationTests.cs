@@ -217,4 +217,18 @@ public sealed class RestoreOperationTests
         Assert.That(entry.State, Is.EqualTo(BackupState.Corrupt));
         Assert.That(error!.Message, Does.Contain("manifest.json in 29990101_000000 does not parse"));
     }
+
+    [Test]
+    public async Task With_restore_jobs_pg_restore_runs_side_by_side_instead_of_in_one_transaction()
+    {
+        using var harness = new CoreHarness(o => o.Postgres.RestoreJobs = 2);
+        await harness.RunBackupAsync();
+        harness.Docker.ClearCalls();
+
+        await RestoreAsync(harness, at: TimeSpan.FromSeconds(2));
+
+        var restore = harness.Docker.Calls.Single(FakeDocker.IsPgRestore).Arguments;
+        Assert.That(restore, Does.Contain("-j").And.Contain("2").And.Not.Contain("--single-transaction"));
+        Assert.That(restore[^1], Is.EqualTo("/var/lib/postgresql/data/summit-dr-incoming.dump"), "from the verified copy, as always");
+    }
 }

@@ -71,7 +71,7 @@ public sealed partial class PostgresService
                 "it is this run's own" })
             .Then(new RunCommand(CreateSpec(dump.Container, database), Requiring(dump.Container, database, "create")))
             .Then(new RunCommand(
-                Exec(dump.Container, PostgresCommands.Restore(_options.User, database, dump.Path), user: dump.Owner),
+                Exec(dump.Container, PostgresCommands.Restore(_options.User, database, dump.Path, _options.RestoreJobs), user: dump.Owner),
                 Requiring(dump.Container, database, "restore"))
             {
                 Note = "from the verified copy, once its SHA-256 matched",
