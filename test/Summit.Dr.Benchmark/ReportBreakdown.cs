@@ -55,7 +55,8 @@ internal static partial class Report
         {
             path.Insert(0, cursor);
             var before = cursor.Start;
-            cursor = steps.Where(s => s.Start + s.Seconds <= before + 0.02 && s != cursor).MaxBy(s => s.Start + s.Seconds);
+            cursor = steps.Where(s => s.Start + s.Seconds <= before + 0.02 && s != cursor).OrderByDescending(s => s.Start + s.Seconds)
+                .FirstOrDefault();
         }
 
         text.AppendLine();

@@ -24,9 +24,10 @@ public sealed class RestoreFinish(
     }
 
     /// <summary>
-    /// The runbook's checks, and the state kept by the restores before this one freed now that this one succeeded (a
-    /// kept Neo4j store through this restore's workbench, when it is in the same container); then each store closes
-    /// (its workbench goes). A state that cannot be freed stays for `undo --discard`, and the run says so.
+    /// Side by side: the runbook's checks, each store's clean-up after its swap (the staging directory), and the state kept
+    /// by the restores before this one freed now that this one succeeded (a kept Neo4j store through this restore's
+    /// workbench, when it is in the same container); then each store closes (its workbench goes). A state that cannot be
+    /// freed stays for `undo --discard`, and the run says so.
     /// </summary>
     public async Task<HealthReport?> FinishAsync(
         KeptState outcome, IReadOnlyList<IRestoringStore> stores, (string Container, long Nodes)? neo4jAnswer,
@@ -40,6 +41,13 @@ public sealed class RestoreFinish(
             await steps.ConcurrentlyAsync(
                 [
                     t => steps.RunAsync("runbook checks", () => health.Check(components, neo4jAnswer, r => report = r), t),
+                    async _ =>
+                    {
+                        foreach (var store in stores)
+                        {
+                            await store.FinishAsync();
+                        }
+                    },
                     t => previous.Count == 0 ? Task.CompletedTask : steps.RunAsync(
                         "free the state kept before",
                         () => previous.Aggregate(Script.Say("this restore succeeded: the state kept by the one before " +

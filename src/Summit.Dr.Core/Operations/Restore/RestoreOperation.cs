@@ -63,11 +63,6 @@ public sealed class RestoreOperation(
             var stores = prepared.OfType<IRestoringStore>().ToList();
             var safety = request.SafetyBackup ? await SafetyBackupAsync(start, cancellationToken) : null;
             var (swappedState, swapped) = await swap.SwapInAsync(stores, state, cancellationToken);
-            foreach (var store in stores)
-            {
-                await store.FinishAsync();
-            }
-
             if (!log.DryRun)
             {
                 swap.Complete(swappedState);
