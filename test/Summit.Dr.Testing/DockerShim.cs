@@ -3,7 +3,8 @@ namespace Summit.Dr.Testing;
 /// <summary>
 /// A docker CLI in front of the real one, for `--docker`: it numbers every call the tool makes (one line each in
 /// <see cref="CallLog"/>) and, when told to, holds the Nth before it starts, so a test can interrupt a run at exactly that
-/// command. The hold is a `sleep` in the tool's process group: a terminal's Ctrl+C ends it as it would end docker.
+/// command. The held call waits until <see cref="Release"/>, then runs: as a long docker command would, it goes on after a
+/// terminal's Ctrl+C (the tool runs its children in sessions of their own) unless the tool interrupts it.
 /// </summary>
 public sealed class DockerShim : IDisposable
 {
@@ -16,6 +17,8 @@ public sealed class DockerShim : IDisposable
     public string CallLog => System.IO.Path.Combine(Directory, "calls");
 
     private string Reached => System.IO.Path.Combine(Directory, "reached");
+
+    private string Released => System.IO.Path.Combine(Directory, "release");
 
     private string Target => System.IO.Path.Combine(Directory, "target");
 
@@ -30,7 +33,8 @@ public sealed class DockerShim : IDisposable
             n=$(flock "$dir/lock" sh -c 'echo "$1" >> "$0/calls"; wc -l < "$0/calls"' "$dir" "$*")
             if [ -f "$dir/target" ] && [ "$n" = "$(cat "$dir/target")" ]; then
               echo "$*" > "$dir/reached"
-              sleep 120
+              i=0
+              while [ ! -f "$dir/release" ] && [ $i -lt 2400 ]; do sleep 0.05; i=$((i + 1)); done
             fi
             exec '{{docker}}' "$@"
             """.Replace("\r", string.Empty, StringComparison.Ordinal));
@@ -46,6 +50,7 @@ public sealed class DockerShim : IDisposable
     {
         File.Delete(CallLog);
         File.Delete(Reached);
+        File.Delete(Released);
         if (call is { } n)
         {
             File.WriteAllText(Target, n.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -58,6 +63,9 @@ public sealed class DockerShim : IDisposable
 
     /// <summary>The held call's arguments once it is reached; null before.</summary>
     public string? HeldCall => File.Exists(Reached) ? File.ReadAllText(Reached).Trim() : null;
+
+    /// <summary>Lets the held call go on to the real docker CLI.</summary>
+    public void Release() => File.WriteAllText(Released, string.Empty);
 
     public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
 

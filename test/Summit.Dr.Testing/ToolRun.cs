@@ -145,7 +145,7 @@ public sealed class ToolRun : IDisposable
     /// <summary>What <see cref="SignalAsync"/> takes for a terminal's Ctrl+C.</summary>
     public const string CtrlC = "ctrl-c";
 
-    /// <summary>A terminal's Ctrl+C: SIGINT to the whole foreground process group, the tool's docker children included.</summary>
+    /// <summary>A terminal's Ctrl+C: SIGINT to the whole foreground process group (not children in sessions of their own).</summary>
     public Task CtrlCAsync() =>
         Sh.RequireAsync("kill", "-s", "INT", "--", "-" + Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
 

@@ -9,7 +9,7 @@ namespace Summit.Dr.Tests.Processes;
 [CancelAfter(20_000)]
 public sealed class CliWrapProcessRunnerTests
 {
-    private readonly CliWrapProcessRunner _runner = new(new InterruptSignal());
+    private readonly CliWrapProcessRunner _runner = new();
 
     [Test]
     public async Task A_non_zero_exit_is_a_result_not_an_exception()
@@ -61,6 +61,72 @@ public sealed class CliWrapProcessRunnerTests
             () => _runner.RunAsync(new ProcessSpec("/nonexistent/docker", ["info"]), CancellationToken.None));
 
         Assert.That(error!.Message, Does.Contain("/nonexistent/docker").And.Contain("--docker"));
+    }
+
+    [Test]
+    public void A_program_that_cannot_run_is_a_precondition_failure()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            var error = Assert.ThrowsAsync<PreconditionException>(
+                () => _runner.RunAsync(new ProcessSpec(file, ["info"]), CancellationToken.None));
+
+            Assert.That(error!.Message, Does.Contain(file).And.Contain("Permission denied").And.Contain("--docker"));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Test]
+    public async Task A_child_runs_in_a_session_of_its_own_so_a_terminals_ctrl_c_reaches_the_tool_alone()
+    {
+        // Field 6 of /proc/PID/stat, after the command name in parentheses, is the session id.
+        static string Field(string stat, int field) => stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[field - 3];
+        static string Session(string stat) => Field(stat, 6);
+        var result = await _runner.RunAsync(
+            new ProcessSpec("sh", ["-c", "read -r stat < /proc/$$/stat; echo \"$$ $stat\""]), CancellationToken.None);
+        var pid = result.StandardOutput.Split(' ')[0];
+
+        Assert.That(Session(result.StandardOutput), Is.EqualTo(pid), "the child leads its own session");
+        var self = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That(Field(result.StandardOutput, 4), Is.EqualTo(self),
+            "the tool's own child, not a fork of it: cancelling signals the child itself");
+        Assert.That(Session(result.StandardOutput), Is.Not.EqualTo(Session(await File.ReadAllTextAsync("/proc/self/stat"))));
+    }
+
+    [Test]
+    public async Task Cancellation_interrupts_the_child_first_as_a_terminal_would()
+    {
+        var mark = Path.Combine(Path.GetTempPath(), $"summit-dr-interrupted-{Guid.NewGuid():N}");
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        try
+        {
+            Assert.That(async () => await _runner.RunAsync(
+                new ProcessSpec("sh", ["-c", $"trap 'echo interrupted > {mark}; exit 0' INT; while :; do sleep 0.05; done"]),
+                cancellation.Token), Throws.InstanceOf<OperationCanceledException>(), "an exit 0 after the interrupt is no success");
+            Assert.That(await File.ReadAllTextAsync(mark), Does.Contain("interrupted"));
+        }
+        finally
+        {
+            File.Delete(mark);
+        }
+    }
+
+    [Test]
+    public async Task A_child_that_ignores_the_interrupt_is_killed_after_a_while()
+    {
+        var runner = new CliWrapProcessRunner(TimeSpan.FromMilliseconds(500));
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        Assert.That(async () => await runner.RunAsync(
+            new ProcessSpec("sh", ["-c", "trap '' INT; while :; do sleep 0.05; done"]), cancellation.Token),
+            Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(clock.Elapsed, Is.GreaterThan(TimeSpan.FromMilliseconds(700)).And.LessThan(TimeSpan.FromSeconds(10)));
+        await Task.CompletedTask;
     }
 
     [Test]

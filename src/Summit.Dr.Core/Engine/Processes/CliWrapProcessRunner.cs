@@ -1,5 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Text;
 using CliWrap;
 using Summit.Dr.Errors;
@@ -7,17 +5,36 @@ using Summit.Dr.Errors;
 namespace Summit.Dr.Engine.Processes;
 
 /// <summary>
-/// Runs processes with CliWrap: argument arrays, streamed output, kill on cancellation. A child that ended because the
-/// tool was interrupted (the same Ctrl+C reached it) ends the run as the interrupt, whatever it exited with.
+/// Runs processes with CliWrap: argument arrays, streamed output. Each child runs in a session of its own (`setsid`), so a
+/// terminal's Ctrl+C reaches the tool alone and the tool decides what a child's end means: a cancelled run interrupts its
+/// child (SIGINT, as a terminal would; SIGKILL if it is still there after <see cref="ForceAfter"/>) and ends as cancelled;
+/// a step shielded from cancellation (a clean stop, a start, a clean-up) lets its child answer for itself, whatever the
+/// terminal did. Without `setsid` (not Linux) the child shares the tool's process group.
 /// </summary>
-public sealed class CliWrapProcessRunner(InterruptSignal interrupt) : IProcessRunner
+public sealed class CliWrapProcessRunner : IProcessRunner
 {
+    private static readonly Lazy<string?> Setsid = new(() => Executable.Find("setsid"));
+    private readonly TimeSpan _forceAfter;
+
+    public CliWrapProcessRunner()
+        : this(TimeSpan.FromSeconds(3))
+    {
+    }
+
+    public CliWrapProcessRunner(TimeSpan forceAfter) => _forceAfter = forceAfter;
+
+    /// <summary>How long an interrupted child has to end before it is killed.</summary>
+    public TimeSpan ForceAfter => _forceAfter;
+
     public async Task<ProcessResult> RunAsync(ProcessSpec spec, CancellationToken cancellationToken)
     {
+        var program = Executable.Find(spec.FileName) ?? throw new PreconditionException(
+            $"Cannot start '{spec.FileName}': {Executable.WhyNot(spec.FileName)}. Install it or pass its path with --docker.");
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
-        var command = Cli.Wrap(spec.FileName)
-            .WithArguments(spec.Arguments)
+        var command = (Setsid.Value is { } setsid
+                ? Cli.Wrap(setsid).WithArguments([program, .. spec.Arguments])
+                : Cli.Wrap(program).WithArguments(spec.Arguments))
             .WithEnvironmentVariables(spec.Environment.ToDictionary(p => p.Key, p => (string?)p.Value))
             .WithValidation(CommandResultValidation.None)
             .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
@@ -29,26 +46,16 @@ public sealed class CliWrapProcessRunner(InterruptSignal interrupt) : IProcessRu
             command = command.WithStandardInputPipe(PipeSource.FromStream(input));
         }
 
-        var started = Stopwatch.GetTimestamp();
+        using var force = new CancellationTokenSource();
+        await using var escalate = cancellationToken.Register(() => force.CancelAfter(_forceAfter));
         try
         {
-            var result = await command.ExecuteAsync(cancellationToken);
-            if (await interrupt.EndedChildAsync(started, result.ExitCode, cancellationToken)
-                && spec.StandardInput is null && spec.StandardOutput is null)
-            {
-                // A shielded step's child (a clean stop the engine goes on with, a clean-up) ended with the interrupt: asked again,
-                // after it, it answers for itself (`docker stop` waits for the stop the engine is finishing).
-                return await RunAsync(spec, cancellationToken);
-            }
-
-            return new ProcessResult(result.ExitCode, stdout.ToString(), stderr.ToString(), Stopwatch.GetElapsedTime(started));
+            var result = await command.ExecuteAsync(force.Token, cancellationToken);
+            return new ProcessResult(result.ExitCode, stdout.ToString(), stderr.ToString(), result.RunTime);
         }
-        catch (Win32Exception ex)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // CliWrap's message is about itself; the innermost one says why (no such file, permission denied).
-            var why = ex.InnerException?.Message ?? ex.Message;
-            throw new PreconditionException(
-                $"Cannot start '{spec.FileName}': {why.TrimEnd('.')}. Install it or pass its path with --docker.", ex);
+            throw new OperationCanceledException("Interrupted", cancellationToken);
         }
     }
 }
