@@ -15,15 +15,16 @@ public sealed record ProcessIdentity(string Host, int Pid, DateTimeOffset Proces
     /// <summary>`host/pid/start`: the identity in a label or a file, for <see cref="IsAlive(string)"/> to read back.</summary>
     public string Token => string.Create(CultureInfo.InvariantCulture, $"{Host}/{Pid}/{ProcessStartedAt.ToUnixTimeMilliseconds()}");
 
+    /// <summary>The identity a <see cref="Token"/> names, or null when it does not parse.</summary>
+    public static ProcessIdentity? Parse(string token) =>
+        token.Trim().Split('/') is [var host, var pid, var started]
+        && int.TryParse(pid, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id)
+        && long.TryParse(started, NumberStyles.Integer, CultureInfo.InvariantCulture, out var at)
+            ? new ProcessIdentity(host, id, DateTimeOffset.FromUnixTimeMilliseconds(at))
+            : null;
+
     /// <summary>Whether the process a <see cref="Token"/> names may still run; one that does not parse is taken as alive.</summary>
-    public static bool IsAlive(string token)
-    {
-        var parts = token.Trim().Split('/');
-        return parts.Length != 3
-            || !int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid)
-            || !long.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var started)
-            || new ProcessIdentity(parts[0], pid, DateTimeOffset.FromUnixTimeMilliseconds(started)).IsAlive();
-    }
+    public static bool IsAlive(string token) => Parse(token)?.IsAlive() ?? true;
 
     /// <summary>
     /// False only when we can tell the process is gone: same host and no such pid, or the pid now belongs to a

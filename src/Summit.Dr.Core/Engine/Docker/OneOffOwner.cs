@@ -23,15 +23,17 @@ public static class OneOffOwner
         string.Create(CultureInfo.InvariantCulture, $"{name}-{pid ?? Environment.ProcessId}");
 
     /// <summary>The pid in an owner token (`host/pid/start`), or null.</summary>
-    public static int? PidOf(string owner) =>
-        owner.Split('/') is [_, var pid, _] && int.TryParse(pid, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
+    public static int? PidOf(string owner) => ProcessIdentity.Parse(owner)?.Pid;
+
+    /// <summary>Whether this run made <paramref name="container"/>.</summary>
+    public static bool IsOwn(ContainerInfo container) => container.Labels.GetValueOrDefault(Label) == Self.Value;
 
     /// <summary>This run's `--label`.</summary>
     public static IReadOnlyList<string> Labels() => ["--label", $"{Label}={Self.Value}"];
 
     /// <summary>The owner of <paramref name="container"/> when it is another run that is still alive; else null.</summary>
     public static string? OtherLiveOwner(ContainerInfo container) =>
-        container.Labels.TryGetValue(Label, out var owner) && owner != Self.Value && ProcessIdentity.IsAlive(owner) ? owner : null;
+        container.Labels.TryGetValue(Label, out var owner) && !IsOwn(container) && ProcessIdentity.IsAlive(owner) ? owner : null;
 
     /// <summary>Removes the containers of runs that are gone, saying so; quiet when one cannot be removed now (tried again next
     /// time).</summary>

@@ -69,8 +69,7 @@ internal sealed class PlatformLock(DockerCli docker, SummitDrOptions options, IL
             using var cleanup = new CancellationTokenSource(CleanupTimeout);
             try
             {
-                if (await docker.InspectAsync(Name, cleanup.Token) is { } made
-                    && made.Labels.GetValueOrDefault(OneOffOwner.Label) == ProcessIdentity.Current().Token)
+                if (await docker.InspectAsync(Name, cleanup.Token) is { } made && OneOffOwner.IsOwn(made))
                 {
                     await docker.RemoveIfPresentAsync(Name, anonymousVolumes: false, cleanup.Token);
                 }
@@ -87,8 +86,7 @@ internal sealed class PlatformLock(DockerCli docker, SummitDrOptions options, IL
 
     private string Refusal(ContainerInfo holder, string owner)
     {
-        var parts = owner.Split('/');
-        var who = parts.Length == 3 ? $"pid {parts[1]} on {parts[0]}" : owner;
+        var who = ProcessIdentity.Parse(owner) is { } run ? $"pid {run.Pid} on {run.Host}" : owner;
         var operation = holder.Labels.GetValueOrDefault(OperationLabel, "run");
         return $"Another summit-dr {operation} is working on this platform (PostgreSQL '{options.Postgres.Container}', Neo4j " +
             $"'{options.Neo4j.Container}'): {who}, backup " +
