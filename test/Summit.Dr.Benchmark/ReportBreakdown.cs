@@ -55,8 +55,9 @@ internal static partial class Report
         {
             path.Insert(0, cursor);
             var before = cursor.Start;
-            cursor = steps.Where(s => s.Start + s.Seconds <= before + 0.02 && s != cursor).OrderByDescending(s => s.Start + s.Seconds)
-                .FirstOrDefault();
+            // Steps already on the path are out: with the tolerance, two steps of no length could otherwise lead to each other.
+            cursor = steps.Where(s => s.Start + s.Seconds <= before + 0.02 && !path.Contains(s))
+                .OrderByDescending(s => s.Start + s.Seconds).FirstOrDefault();
         }
 
         text.AppendLine();
