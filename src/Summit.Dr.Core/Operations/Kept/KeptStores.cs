@@ -149,23 +149,35 @@ public sealed class KeptStores
     /// </summary>
     public Script Discard(KeptState state, Neo4jWorkbench? bench)
     {
-        var script = Script.Empty;
+        // Side by side: each store's part is its own container's (or this process's) work, and idempotent, so one that fails
+        // leaves the others freed and `undo --discard` finishes the rest.
+        var parts = new List<Script>();
         if (state.Postgres is { } pg)
         {
-            script = script.Then(DiscardPostgres(pg));
+            parts.Add(DiscardPostgres(pg));
         }
 
         if (state.PostgresData is { } data)
         {
-            script = script.Then(_moves.Discard(data));
+            parts.Add(_moves.Discard(data));
         }
 
         if (state.Neo4j is { } graph && bench is not null)
         {
-            script = script.Then(Neo4jStoreMoves.RemoveKept(bench, graph.Kept));
+            parts.Add(Neo4jStoreMoves.RemoveKept(bench, graph.Kept));
         }
 
-        return state.Uploads is { } up ? script.Then(Script.InProcess($"in process: delete {up.Kept}", () => DiscardUploads(up))) : script;
+        if (state.Uploads is { } up)
+        {
+            parts.Add(Script.InProcess($"in process: delete {up.Kept}", token => Task.Run(() => DiscardUploads(up), token)));
+        }
+
+        return parts.Count switch
+        {
+            0 => Script.Empty,
+            1 => parts[0],
+            _ => Script.SideBySide([.. parts]),
+        };
     }
 
     /// <summary>Frees the kept database (and a restored copy left behind, when it never took the live name).</summary>

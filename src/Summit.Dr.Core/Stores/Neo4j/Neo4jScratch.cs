@@ -73,8 +73,12 @@ public sealed class Neo4jScratch(
                 $"stopped");
         }
 
-        var liveBytes = LastNumber((await docker.RunAsync(docker.Spec(measure), cancellationToken)).StandardOutput, column: 0) * 1024;
-        var freeBytes = LastNumber((await docker.RunAsync(docker.Spec(free), cancellationToken)).StandardOutput, column: 3) * 1024;
+        // Side by side: each is a process start in the container, and neither waits for the other.
+        var measured = docker.RunAsync(docker.Spec(measure), cancellationToken);
+        var freed = docker.RunAsync(docker.Spec(free), cancellationToken);
+        await Task.WhenAll(measured, freed);
+        var liveBytes = LastNumber((await measured).StandardOutput, column: 0) * 1024;
+        var freeBytes = LastNumber((await freed).StandardOutput, column: 3) * 1024;
         var needed = needs(liveBytes);
         var spare = Math.Max((needed ?? 0) / 10, MinimumSpare);
         string? lacking = needed is null || freeBytes is null
