@@ -1,3 +1,4 @@
+using Summit.Dr.Stores.Neo4j;
 using Summit.Dr.Testing;
 
 
@@ -64,6 +65,9 @@ public sealed class Neo4jImageBehaviourTests
     {
         await using var platform = await Platform.StartAsync();
         Assert.That((await platform.CypherAsync("MATCH ()-[r]->() RETURN count(r)")).Split('\n'), Is.EqualTo(new[] { "count(r)", "3" }));
+        var nodes = (await platform.CypherAsync("MATCH (n) RETURN count(n)")).Split('\n')[^1];
+        Assert.That((await platform.CypherAsync(Neo4jCommands.CountNodesAndRelationships)).Split('\n'),
+            Is.EqualTo(new[] { "nodes, relationships", $"{nodes}, 3" }), "both counts in one start, in the plain format's columns");
 
         using var backup = await ToolRun.RunAsync(platform.WorkDir, "backup");
         Assert.That(backup.ExitCode, Is.Zero, backup.Describe());

@@ -25,7 +25,11 @@ public sealed class BackupManifestTests
         {
             Assert.That(result.Manifest!.Postgres.RowCounts, Is.EquivalentTo(harness.Docker.RowCounts), "exact counts, from the session " +
                 "whose snapshot pg_dump used");
-            Assert.That(result.Manifest!.Neo4j.RelationshipCount, Is.Not.Null);
+            Assert.That(result.Manifest!.Neo4j.NodeCount, Is.EqualTo(42));
+            Assert.That(result.Manifest!.Neo4j.RelationshipCount, Is.EqualTo(7));
+            // Both counts from one cypher-shell start (a JVM each on the real image); the others wait for Neo4j to answer again.
+            Assert.That(harness.Docker.Calls.Count(c => c.Arguments.Contains("cypher-shell") && !c.Arguments.Contains("MATCH (n) RETURN " +
+                "count(n)")), Is.EqualTo(1));
             Assert.That(result.Manifest!.Uploads.TreeSha256, Is.EqualTo(tree));
         });
     }

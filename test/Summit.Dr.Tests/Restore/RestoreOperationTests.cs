@@ -96,9 +96,10 @@ public sealed class RestoreOperationTests
         var backup = Path.Combine(harness.Root, harness.VisibleBackups().Single());
         Assert.Multiple(() =>
         {
-            Assert.That(calls.Single(c => c.Arguments.Contains("createdb")).Arguments,
-                Is.EqualTo(new[] { "exec", "postgres", "createdb", "-U", "intelgraph", "-O", "intelgraph",
-                    $"intelgraph_dev_sdr_in_{id}" }));
+            Assert.That(calls.Single(c => c.Arguments.Any(a => a.StartsWith("CREATE DATABASE", StringComparison.Ordinal))).Arguments,
+                Is.EqualTo(new[] { "exec", "postgres", "psql", "-U", "intelgraph", "-d", "postgres", "-X", "-q", "-v", "ON_ERROR_STOP=1",
+                    "-c", $"DROP DATABASE IF EXISTS \"intelgraph_dev_sdr_in_{id}\" WITH (FORCE)",
+                    "-c", $"CREATE DATABASE \"intelgraph_dev_sdr_in_{id}\" OWNER \"intelgraph\"" }));
             // pg_restore reads only the copy in PostgreSQL's own volume, as the data directory's owner, never the backup's file.
             Assert.That(calls.Single(c => c.Arguments.Contains("dd") && c.Arguments.Contains("postgres")).Arguments, Is.EqualTo(new[]
             {

@@ -46,7 +46,7 @@ internal sealed partial class FakeDocker
         s.Arguments.Contains("psql") && s.Arguments.Any(a => a.Contains(" RENAME TO ", StringComparison.Ordinal));
 
     private static bool IsPostgresTool(IReadOnlyList<string> args) =>
-        args.Any(a => a is "psql" or "pg_dump" or "pg_isready" or "createdb" or "dropdb" or "pg_restore");
+        args.Any(a => a is "psql" or "pg_dump" or "pg_isready" or "dropdb" or "pg_restore");
 
     /// <summary>PostgreSQL's client tools, as a healthy server answers them.</summary>
     private async Task<ProcessResult> PostgresAsync(ProcessSpec spec, IReadOnlyList<string> args, CancellationToken cancellationToken)
@@ -60,13 +60,13 @@ internal sealed partial class FakeDocker
                 return Result();
             case "exec" when args.Contains("pg_isready"):
                 return Result(stdout: "127.0.0.1:5432 - accepting connections\n");
-            case "exec" when args.Contains("createdb"):
+            case "exec" when args.Contains("psql") && Recreated(args) is { } recreated:
                 lock (_state)
                 {
-                    return Databases.Add(args[^1]) ? Result() : Result(1, stderr: $"createdb: error: database creation failed: ERROR:  " +
-                        $"database \"{args[^1]}\" already exists");
+                    Databases.Add(recreated);
                 }
 
+                return Result();
             case "exec" when args.Contains("dropdb"):
                 lock (_state)
                 {
@@ -136,6 +136,13 @@ internal sealed partial class FakeDocker
 
         return Result();
     }
+
+    /// <summary>The database a `DROP DATABASE IF EXISTS "x" WITH (FORCE)`, `CREATE DATABASE "x" ...` pair makes afresh.</summary>
+    private static string? Recreated(IReadOnlyList<string> args) =>
+        args.Select(a => CreateStatement().Match(a)).FirstOrDefault(m => m.Success)?.Groups[1].Value;
+
+    [GeneratedRegex("^CREATE DATABASE \"([^\"]+)\"")]
+    private static partial Regex CreateStatement();
 
     [GeneratedRegex("ALTER DATABASE \"([^\"]+)\" RENAME TO \"([^\"]+)\"")]
     private static partial Regex RenameStatement();

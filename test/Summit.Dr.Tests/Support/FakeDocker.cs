@@ -1,6 +1,7 @@
 using System.Text;
 using Moq;
 using Summit.Dr.Engine.Processes;
+using Summit.Dr.Stores.Neo4j;
 
 namespace Summit.Dr.Tests.Support;
 
@@ -52,6 +53,9 @@ internal sealed partial class FakeDocker
     public byte[] Neo4jDump { get; set; } = Encoding.ASCII.GetBytes("neo4j fake dump bytes");
 
     public long NodeCount { get; set; } = 42;
+
+    /// <summary>What the relationship count answers.</summary>
+    public long RelationshipCount { get; set; } = 7;
 
     /// <summary>Whether the engine sees this machine's disk (a local engine): bind mounts reach the backup directory.</summary>
     public bool EngineSeesHost { get; set; } = true;
@@ -220,7 +224,9 @@ internal sealed partial class FakeDocker
                     return Result(1, stderr: $"Error response from daemon: container {target} is not running");
                 }
 
-                return Result(stdout: $"count(n)\n{NodeCount}\n");
+                return args[^1] == Neo4jCommands.CountNodesAndRelationships
+                    ? Result(stdout: $"nodes, relationships\n{NodeCount}, {RelationshipCount}\n")
+                    : Result(stdout: $"count(n)\n{NodeCount}\n");
             default:
                 throw new InvalidOperationException($"FakeDocker has no answer for: docker {string.Join(' ', args)}");
         }

@@ -36,7 +36,7 @@ public sealed class Neo4jCapture(
             ? Task.FromResult<(long?, long?)>((null, null))
             : steps.AskAsync<(long?, long?)>(
                 "neo4j counts",
-                async (_, token) => (await queries.CountNodesAsync(target, token), await queries.CountRelationshipsAsync(target, token)),
+                (_, token) => queries.CountBothAsync(target, token),
                 cancellationToken);
 
     public async Task<Neo4jComponent> DumpAsync(

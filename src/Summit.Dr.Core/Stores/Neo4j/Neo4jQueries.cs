@@ -72,6 +72,25 @@ public sealed class Neo4jQueries
     public Task<long?> CountRelationshipsAsync(Neo4jTarget target, CancellationToken cancellationToken) =>
         CountAsync(target, Neo4jCommands.CountRelationships, "relationships", cancellationToken);
 
+    /// <summary>The node and relationship counts, asked in one question; nulls when the server cannot be asked.</summary>
+    public async Task<(long? Nodes, long? Relationships)> CountBothAsync(Neo4jTarget target, CancellationToken cancellationToken)
+    {
+        var result = await _docker.RunAsync(CypherSpec(target, Neo4jCommands.CountNodesAndRelationships), cancellationToken);
+        var row = result.Succeeded
+            ? result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault()
+            : null;
+        if (row?.Split(',', StringSplitOptions.TrimEntries) is [var nodes, var relationships]
+            && long.TryParse(nodes, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n)
+            && long.TryParse(relationships, NumberStyles.Integer, CultureInfo.InvariantCulture, out var r))
+        {
+            return (n, r);
+        }
+
+        _logger.LogWarning("Could not count Neo4j nodes and relationships in {Container}: {Error}", target.Container.Name,
+            result.Succeeded ? $"unexpected answer '{row}'" : result.ErrorSummary);
+        return (null, null);
+    }
+
     private async Task<long?> CountAsync(Neo4jTarget target, string query, string what, CancellationToken cancellationToken)
     {
         var result = await _docker.RunAsync(CypherSpec(target, query), cancellationToken);

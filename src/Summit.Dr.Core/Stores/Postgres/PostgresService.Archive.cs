@@ -67,9 +67,8 @@ public sealed partial class PostgresService
     /// </summary>
     public Script RestoreInto(IncomingDump dump, string database) =>
         Script.Of(new RunCommand(
-            DropSpec(dump.Container, database), Requiring(dump.Container, database, "drop")) { Note = "what holds the name, if anything: " +
-                "it is this run's own" })
-            .Then(new RunCommand(CreateSpec(dump.Container, database), Requiring(dump.Container, database, "create")))
+            RecreateSpec(dump.Container, database), Requiring(dump.Container, database, "create")) { Note = "dropping what holds the " +
+                "name, if anything: it is this run's own" })
             .Then(new RunCommand(
                 Exec(dump.Container, PostgresCommands.Restore(_options.User, database, dump.Path, _options.RestoreJobs), user: dump.Owner),
                 Requiring(dump.Container, database, "restore"))

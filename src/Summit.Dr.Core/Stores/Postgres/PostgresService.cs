@@ -108,8 +108,8 @@ public sealed partial class PostgresService
     private ProcessSpec DropSpec(string container, string database) =>
         Exec(container, PostgresCommands.DropDatabase(_options.User, database));
 
-    private ProcessSpec CreateSpec(string container, string database) =>
-        Exec(container, PostgresCommands.CreateDatabase(_options.User, database));
+    private ProcessSpec RecreateSpec(string container, string database) =>
+        Exec(container, PostgresCommands.RecreateDatabase(_options.User, database));
 
     /// <summary>The databases of the server.</summary>
     public async Task<IReadOnlySet<string>> DatabasesAsync(string container, CancellationToken cancellationToken)
