@@ -38,6 +38,7 @@ public static class Program
             return 0;
         }
 
+        await PublishedTool.PublishAsync();
         var results = new List<SizeResult>();
         foreach (var megabytes in sizes)
         {
@@ -161,12 +162,7 @@ public static class Program
     /// <summary>The median of ten `summit-dr --version` runs through the tool's own launcher.</summary>
     private static async Task<double?> VersionSecondsAsync()
     {
-        var launcher = Path.Combine(AppContext.BaseDirectory, "summit-dr");
-        if (!File.Exists(launcher))
-        {
-            return null;
-        }
-
+        var launcher = PublishedTool.Launcher;
         var times = new List<double?>();
         for (var i = 0; i < 11; i++)
         {

@@ -14,7 +14,8 @@ internal static class ToolMeasure
         var started = Stopwatch.GetTimestamp();
         // SUMMIT_DR_BENCH_TRACE=DIR keeps each run's verbose log there, to see where the time went.
         var trace = Environment.GetEnvironmentVariable("SUMMIT_DR_BENCH_TRACE");
-        using var run = ToolRun.Start(platform.WorkDir, [.. args, "--json", trace is null ? "-q" : "-v"]);
+        using var run = ToolRun.Start(
+            platform.WorkDir, [.. args, "--json", trace is null ? "-q" : "-v"], executable: PublishedTool.Launcher);
         double? own = null;
         using var stop = new CancellationTokenSource();
         var sampling = Task.Run(async () =>

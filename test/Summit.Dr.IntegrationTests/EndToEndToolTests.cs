@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Summit.Dr.Testing;
@@ -33,18 +34,25 @@ public sealed class EndToEndToolTests
             "dotnet", ["tool", "install", "summit-dr", "--tool-path", _toolPath, "--add-source", Path.Combine(Repo.Root, "nupkg"),
                 "--version", _version]);
         Assert.That(install.ExitCode, Is.Zero, install.StandardOutput + install.StandardError);
+        // The package for this machine's platform, compiled ahead of time, not the portable one.
+        Assert.That(Path.Combine(_toolPath, ".store", "summit-dr", _version, $"summit-dr.{RuntimeInformation.RuntimeIdentifier}"),
+            Does.Exist, "dotnet tool install picks the package for " + RuntimeInformation.RuntimeIdentifier);
     }
 
     [OneTimeTearDown]
     public void Remove()
     {
-        File.Delete(Path.Combine(Repo.Root, "nupkg", $"summit-dr.{_version}.nupkg"));
         Directory.Delete(_toolPath, recursive: true);
-        var cached = Path.Combine(
-            Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages", "summit-dr", _version);
-        if (Directory.Exists(cached))
+        // The tool's package and the one per platform it points to.
+        foreach (var id in new[] { "summit-dr", "summit-dr.linux-x64", "summit-dr.linux-arm64", "summit-dr.any" })
         {
-            Directory.Delete(cached, recursive: true);
+            File.Delete(Path.Combine(Repo.Root, "nupkg", $"{id}.{_version}.nupkg"));
+            var cached = Path.Combine(
+                Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages", id, _version);
+            if (Directory.Exists(cached))
+            {
+                Directory.Delete(cached, recursive: true);
+            }
         }
     }
 

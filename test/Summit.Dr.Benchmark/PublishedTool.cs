@@ -1,0 +1,25 @@
+using System.Runtime.InteropServices;
+using Summit.Dr.Testing;
+
+namespace Summit.Dr.Benchmark;
+
+/// <summary>
+/// summit-dr as `dotnet tool install` gives it to this machine: the tool package for its platform is a ReadyToRun publish
+/// for that runtime identifier, so the benchmark publishes the same and runs its launcher.
+/// </summary>
+internal static class PublishedTool
+{
+    private static string? _launcher;
+
+    public static string Launcher => _launcher ?? throw new InvalidOperationException("Call PublishAsync first.");
+
+    public static async Task PublishAsync()
+    {
+        var output = Path.Combine(Path.GetTempPath(), "summit-dr-bench-tool");
+        var project = Path.Combine(Repo.Root, "src", "Summit.Dr.Tool", "Summit.Dr.Tool.csproj");
+        await Sh.RequireAsync(
+            "dotnet", "publish", project, "-c", "Release", "-r", RuntimeInformation.RuntimeIdentifier, "--self-contained", "false",
+            "-o", output, "--nologo");
+        _launcher = Path.Combine(output, "summit-dr");
+    }
+}
