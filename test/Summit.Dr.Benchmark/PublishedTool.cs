@@ -4,8 +4,8 @@ using Summit.Dr.Testing;
 namespace Summit.Dr.Benchmark;
 
 /// <summary>
-/// summit-dr as `dotnet tool install` gives it to this machine: the tool package for its platform is a ReadyToRun publish
-/// for that runtime identifier, so the benchmark publishes the same and runs its launcher.
+/// summit-dr as `dotnet tool install` gives it to this machine: a Release publish, run through its own launcher (the
+/// runtime identifier of this machine picks the launcher; the code is the tool package's).
 /// </summary>
 internal static class PublishedTool
 {
