@@ -58,7 +58,8 @@ public static class SummitDrServices
         services.AddSingleton<IValidateOptions<SummitDrOptions>, SummitDrOptionsValidation>();
 
         // Processes: CliWrap behind the seam, every command logged (-v), and recorded against the step that ran it.
-        services.AddSingleton(new CliWrapProcessRunner());
+        services.AddSingleton<InterruptSignal>();
+        services.AddSingleton(sp => new CliWrapProcessRunner(sp.GetRequiredService<InterruptSignal>()));
         services.AddSingleton<IProcessRunner>(sp => new LoggingProcessRunner(
             sp.GetRequiredService<CliWrapProcessRunner>(),
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<LoggingProcessRunner>>()));

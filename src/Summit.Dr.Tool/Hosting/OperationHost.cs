@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -6,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using NLog.Extensions.Logging;
 using Summit.Dr.Archive.Trust;
 using Summit.Dr.Configuration;
+using Summit.Dr.Engine.Processes;
 using Summit.Dr.Errors;
 using Summit.Dr.Model;
 using Summit.Dr.Operations.Confirmation;
@@ -84,6 +86,11 @@ internal static class OperationHost
         builder.Services.AddHostedService<OperationHostedService>();
 
         using var host = builder.Build();
+        // The host's console lifetime turns these signals into the run's cancellation; this marks when they came, for a
+        // child the same Ctrl+C met in the instant before it left the tool's process group.
+        var interrupt = host.Services.GetRequiredService<InterruptSignal>();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => interrupt.Mark());
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => interrupt.Mark());
         host.Run();
         return run.ExitCode;
     }

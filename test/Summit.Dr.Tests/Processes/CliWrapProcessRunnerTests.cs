@@ -9,7 +9,7 @@ namespace Summit.Dr.Tests.Processes;
 [CancelAfter(20_000)]
 public sealed class CliWrapProcessRunnerTests
 {
-    private readonly CliWrapProcessRunner _runner = new();
+    private readonly CliWrapProcessRunner _runner = new(new InterruptSignal());
 
     [Test]
     public async Task A_non_zero_exit_is_a_result_not_an_exception()
@@ -118,7 +118,7 @@ public sealed class CliWrapProcessRunnerTests
     [Test]
     public async Task A_child_that_ignores_the_interrupt_is_killed_after_a_while()
     {
-        var runner = new CliWrapProcessRunner(TimeSpan.FromMilliseconds(500));
+        var runner = new CliWrapProcessRunner(new InterruptSignal(), TimeSpan.FromMilliseconds(500));
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
         var clock = System.Diagnostics.Stopwatch.StartNew();
 

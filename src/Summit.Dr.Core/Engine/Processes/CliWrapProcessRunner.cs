@@ -9,19 +9,22 @@ namespace Summit.Dr.Engine.Processes;
 /// terminal's Ctrl+C reaches the tool alone and the tool decides what a child's end means: a cancelled run interrupts its
 /// child (SIGINT, as a terminal would; SIGKILL if it is still there after <see cref="ForceAfter"/>) and ends as cancelled;
 /// a step shielded from cancellation (a clean stop, a start, a clean-up) lets its child answer for itself, whatever the
-/// terminal did. Without `setsid` (not Linux) the child shares the tool's process group.
+/// terminal did. A child the Ctrl+C met in the instant before it left the group died of it (<see cref="InterruptSignal"/>):
+/// that is the interrupt, or for a shielded step a question asked again. Without `setsid` (not Linux) the child shares
+/// the tool's process group.
 /// </summary>
 public sealed class CliWrapProcessRunner : IProcessRunner
 {
     private static readonly Lazy<string?> Setsid = new(() => Executable.Find("setsid"));
+    private readonly InterruptSignal _interrupt;
     private readonly TimeSpan _forceAfter;
 
-    public CliWrapProcessRunner()
-        : this(TimeSpan.FromSeconds(3))
+    public CliWrapProcessRunner(InterruptSignal interrupt)
+        : this(interrupt, TimeSpan.FromSeconds(3))
     {
     }
 
-    public CliWrapProcessRunner(TimeSpan forceAfter) => _forceAfter = forceAfter;
+    public CliWrapProcessRunner(InterruptSignal interrupt, TimeSpan forceAfter) => (_interrupt, _forceAfter) = (interrupt, forceAfter);
 
     /// <summary>How long an interrupted child has to end before it is killed.</summary>
     public TimeSpan ForceAfter => _forceAfter;
@@ -48,9 +51,16 @@ public sealed class CliWrapProcessRunner : IProcessRunner
 
         using var force = new CancellationTokenSource();
         await using var escalate = cancellationToken.Register(() => force.CancelAfter(_forceAfter));
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             var result = await command.ExecuteAsync(force.Token, cancellationToken);
+            if (result.ExitCode is 130 or 143 && await _interrupt.KilledChildAsync(started, cancellationToken)
+                && spec.StandardInput is null && spec.StandardOutput is null)
+            {
+                return await RunAsync(spec, cancellationToken);
+            }
+
             return new ProcessResult(result.ExitCode, stdout.ToString(), stderr.ToString(), result.RunTime);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
