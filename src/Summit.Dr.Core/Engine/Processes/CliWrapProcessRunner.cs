@@ -7,7 +7,7 @@ namespace Summit.Dr.Engine.Processes;
 /// <summary>
 /// Runs processes with CliWrap: argument arrays, streamed output. Each child runs in a session of its own (`setsid`), so a
 /// terminal's Ctrl+C reaches the tool alone and the tool decides what a child's end means: a cancelled run interrupts its
-/// child (SIGINT, as a terminal would; SIGKILL if it is still there after <see cref="ForceAfter"/>) and ends as cancelled;
+/// child (SIGINT, as a terminal would; SIGKILL if it is still there after a grace, 3 s unless a test sets it) and ends as cancelled;
 /// a step shielded from cancellation (a clean stop, a start, a clean-up) lets its child answer for itself, whatever the
 /// terminal did. A child the Ctrl+C met in the instant before it left the group died of it (<see cref="InterruptSignal"/>):
 /// that is the interrupt, or for a shielded step a question asked again. Without `setsid` (not Linux) the child shares
@@ -25,9 +25,6 @@ public sealed class CliWrapProcessRunner : IProcessRunner
     }
 
     public CliWrapProcessRunner(InterruptSignal interrupt, TimeSpan forceAfter) => (_interrupt, _forceAfter) = (interrupt, forceAfter);
-
-    /// <summary>How long an interrupted child has to end before it is killed.</summary>
-    public TimeSpan ForceAfter => _forceAfter;
 
     public async Task<ProcessResult> RunAsync(ProcessSpec spec, CancellationToken cancellationToken)
     {
