@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Summit.Dr.Configuration;
 using Summit.Dr.Errors;
@@ -144,6 +145,38 @@ public sealed class SnapshotTests
             Assert.That(harness.Docker.Volume.Count(p => p.StartsWith("/data/summit-dr-kept-", StringComparison.Ordinal)), Is.EqualTo(2),
                 "the old store is kept for undo");
             Assert.That(result.Neo4jDown?.Work.Work, Is.EqualTo("rename"));
+        });
+    }
+
+    [Test]
+    public async Task While_neo4j_serves_its_own_container_takes_the_copy_as_the_workbench_starts()
+    {
+        using var harness = await RestoreHarness.HarnessWithBackupAsync();
+        harness.Docker.Neo4jVolumeFreeKiB = Room;
+        static bool IsServerCopy(ProcessSpec c) => c.Arguments.Contains("dd") && c.Arguments.Contains("neo4j");
+        var copiedBeforeReady = false;
+        // The workbench gets ready only once the copy has begun: were the two one after the other, it never would.
+        harness.Docker.When(c => c.Arguments.Contains("pgrep"), async (_, token) =>
+        {
+            var waited = Stopwatch.StartNew();
+            while (!harness.Docker.Calls.Any(IsServerCopy) && waited.Elapsed < TimeSpan.FromSeconds(5))
+            {
+                await Task.Delay(10, token);
+            }
+
+            copiedBeforeReady = harness.Docker.Calls.Any(IsServerCopy);
+            return FakeDocker.Result(stdout: "1\n");
+        });
+
+        await RestoreHarness.RestoreAsync(harness, at: TimeSpan.FromSeconds(5));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(copiedBeforeReady, Is.True, "the copy runs while the workbench starts");
+            Assert.That(harness.Docker.Calls.Where(c => c.Arguments.Any(a => a.StartsWith("of=/data/", StringComparison.Ordinal)))
+                .Select(c => c.Arguments[4]), Is.EqualTo(new[] { "neo4j" }), "one copy of the dump, through the server");
+            Assert.That(harness.Docker.Calls.Single(FakeDocker.IsNeo4jLoad).Arguments, Does.Contain(FakeDocker.Bench),
+                "the load runs in the workbench, from the copy in the shared volume");
         });
     }
 

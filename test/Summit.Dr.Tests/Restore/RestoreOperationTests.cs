@@ -127,9 +127,10 @@ public sealed class RestoreOperationTests
             }));
             Assert.That(File.GetUnixFileMode(Path.Combine(backup, "neo4j.dump")),
                 Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
-            Assert.That(calls.Single(c => FakeDocker.InBench(c) && c.Arguments.Contains("dd")).Arguments, Is.EqualTo(new[]
+            // While Neo4j serves, its own container takes the copy as the workbench starts.
+            Assert.That(calls.Single(c => c.Arguments.Contains("dd") && c.Arguments.Contains("neo4j")).Arguments, Is.EqualTo(new[]
             {
-                "exec", "-i", "--user", "neo4j", FakeDocker.Bench, "dd", $"of=/data/summit-dr-scratch-incoming-{id}/neo4j.dump",
+                "exec", "-i", "--user", "neo4j", "neo4j", "dd", $"of=/data/summit-dr-scratch-incoming-{id}/neo4j.dump",
                     "bs=1048576",
             }));
             Assert.That(calls.Single(FakeDocker.IsNeo4jLoad).Arguments, Is.EqualTo(new[]

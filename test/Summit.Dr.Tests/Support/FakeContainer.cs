@@ -21,6 +21,9 @@ internal sealed class FakeContainer(string name, string image, bool running, str
     /// <summary>The host path bind-mounted into a workbench container.</summary>
     public string? MountSource { get; init; }
 
+    /// <summary>The container whose volumes a workbench shares (`--volumes-from`): its /data is that one's.</summary>
+    public string? VolumesFrom { get; init; }
+
     public string InspectJson() => JsonSerializer.Serialize(new[]
     {
         new

@@ -26,7 +26,11 @@ internal sealed partial class FakeDocker
                 $"does not exist: {source}.");
         }
 
-        Containers[name] = new FakeContainer(name, args[^3], true, []) { MountSource = source };
+        Containers[name] = new FakeContainer(name, args[^3], true, [])
+        {
+            MountSource = source,
+            VolumesFrom = ValueOf(args, "--volumes-from"),
+        };
         return Result(stdout: "0123456789abcdef\n");
     }
 

@@ -189,12 +189,14 @@ internal sealed partial class FakeDocker
                 return await InBenchAsync(spec, cancellationToken);
             case "exec" when args.Contains("dd"):
                 return await WriteFileAsync(spec, Target(args), cancellationToken);
+            case "exec" when args.Contains("mkdir"):
+                return Result();
             case "exec" when args.Contains("stat"):
                 return Result(stdout: "999:999\n");
             case "exec" when args.Contains("rm") && args.Contains("-f"):
                 lock (_state)
                 {
-                    Files.Remove($"{Target(args)}:{args[^1]}");
+                    Files.Remove(FileKey(Target(args), args[^1]));
                 }
 
                 return Result();
@@ -254,9 +256,14 @@ internal sealed partial class FakeDocker
     {
         lock (_state)
         {
-            return Files.ContainsKey($"{container}:{path}");
+            return Files.ContainsKey(FileKey(container, path));
         }
     }
+
+    /// <summary>A file by `container:path`; a workbench's /data is the volume of the server it shares them with.</summary>
+    public string FileKey(string container, string path) =>
+        path.StartsWith("/data/", StringComparison.Ordinal) && Containers.TryGetValue(container, out var bench)
+            && bench.VolumesFrom is { } server ? $"{server}:{path}" : $"{container}:{path}";
 
     /// <summary>`dd of=PATH`: what came on standard input becomes the file.</summary>
     private async Task<ProcessResult> WriteFileAsync(ProcessSpec spec, string container, CancellationToken cancellationToken)
@@ -266,7 +273,7 @@ internal sealed partial class FakeDocker
         var path = spec.Arguments.Single(a => a.StartsWith("of=", StringComparison.Ordinal))["of=".Length..];
         lock (_state)
         {
-            Files[$"{container}:{path}"] = copy.ToArray();
+            Files[FileKey(container, path)] = copy.ToArray();
         }
 
         return Result(stderr: $"{copy.Length} bytes copied\n");

@@ -33,72 +33,116 @@ public sealed class Neo4jRestore(
     /// <summary>A dump that is not there is refused (exit 4) before a workbench is started for it.</summary>
     public void Require(RestoreContext context) => ArtifactChecks.RequirePresent(context.Opened, BackupComponent.Neo4j);
 
+    /// <summary>
+    /// While Neo4j serves, its own container takes the copy of the dump and measures the room for a staging store as the
+    /// workbench starts beside it (a container start is the slow part, and nothing else waits for it); the load waits for
+    /// both. A stopped Neo4j has only the workbench to do it all in.
+    /// </summary>
     public async Task<IRestoringStore> PrepareAsync(RestoreContext context, CancellationToken cancellationToken)
     {
         var target = context.Targets.Neo4j!;
-        var bench = await steps.RunAsync(
-            "neo4j workbench", set => dumps.Workbench(target, set), dumps.Planned(target, seesMount: false), cancellationToken);
         var dump = Neo4jIncoming.DirectoryFor(target, context.State.Id);
-        var prepared = new Prepared(bench, dump, null, context, this);
+        Neo4jWorkbench? bench = null;
+        Neo4jDataDirectory? staging = null;
+        async Task StartAsync(CancellationToken token) => bench = await steps.RunAsync(
+            "neo4j workbench", set => dumps.Workbench(target, set), dumps.Planned(target, seesMount: false), token);
+        async Task CopyThenMeasureAsync(INeo4jVolume volume, CancellationToken token)
+        {
+            await CopyAsync(volume, dump, context, token);
+            staging = await RoomAsync(target, context, token);
+        }
+
         try
         {
-            await CopyAsync(bench, dump, context, cancellationToken);
-            return prepared with { Staging = await StageAsync(bench, dump, context, cancellationToken) };
+            if (target.Container.Running)
+            {
+                await steps.ConcurrentlyAsync(
+                    [StartAsync, token => CopyThenMeasureAsync(scratch.Server(target), token)], cancellationToken);
+            }
+            else
+            {
+                await StartAsync(cancellationToken);
+                await CopyThenMeasureAsync(bench!, cancellationToken);
+            }
+
+            await (staging is { } data
+                ? LoadAsync(bench!, dump, data, cancellationToken) : ReadAsync(bench!, dump, context, cancellationToken));
+            return new Prepared(bench!, dump, staging, context, this);
         }
         catch
         {
-            await prepared.ReleaseAsync(context.State);
+            if (bench is not null)
+            {
+                await bench.DisposeAsync();
+            }
+
+            await RemoveStagingAsync(target, [staging, dump]);
             throw;
         }
     }
 
     /// <summary>
-    /// The dump copied into Neo4j's volume and checked on the way. neo4j-admin reads the copy's header too (`load --info`)
-    /// unless the manifest vouches for it: a dump whose SHA-256 matches is the very dump neo4j-admin read back when the
-    /// backup was made, and with the same Neo4j version in place, reading it again proves nothing more. A backup without
-    /// a manifest, or from another version, is read.
+    /// The dump copied into Neo4j's volume and checked on the way: its size and SHA-256 must be the manifest's. A dump whose
+    /// SHA-256 matches is the very dump neo4j-admin read back when the backup was made.
     /// </summary>
-    private Task CopyAsync(Neo4jWorkbench bench, Neo4jDataDirectory dump, RestoreContext context, CancellationToken cancellationToken)
+    private Task CopyAsync(INeo4jVolume volume, Neo4jDataDirectory dump, RestoreContext context, CancellationToken cancellationToken)
     {
         var opened = context.Opened;
         var path = Path.Combine(opened.Directory, BackupLayout.Neo4jFile);
-        var vouched = opened.Manifest?.Neo4j is { Artifact: not null, Source.ServerVersion: { } made } && made == bench.Target.Version;
-        string? info = null;
-        return steps.RunAsync($"check {BackupLayout.Neo4jFile}", () => incoming.Copy(bench, dump, opened, journaled: true)
-            .Then(vouched ? Script.Empty : Neo4jIncoming.Info(bench, dump, read => info = read))
-            .Then(Script.Do(step => step.Report(detail: vouched
-                ? $"copied into Neo4j's volume, SHA-256 matches the dump neo4j-admin {bench.Target.Version} read back when it was made"
-                : info is null ? "copied into Neo4j's volume (4.4 has no load --info)" : "copied into Neo4j's volume; neo4j-admin load " +
-                    "--info read its header"))),
+        var detail = Vouched(opened, volume.Target)
+            ? $"copied into Neo4j's volume, SHA-256 matches the dump neo4j-admin {volume.Target.Version} read back when it was made"
+            : "copied into Neo4j's volume";
+        return steps.RunAsync($"check {BackupLayout.Neo4jFile}", () => incoming.Copy(volume, dump, opened, journaled: true)
+            .Then(Script.Do(step => step.Report(detail: detail))),
             new StepOptions { TracksBytes = true, ExpectedBytes = File.Exists(path) ? new FileInfo(path).Length : null },
                 cancellationToken);
     }
 
+    /// <summary>The manifest vouches for a dump neo4j-admin of the version in place read back when the backup was made.</summary>
+    private static bool Vouched(OpenedBackup opened, Neo4jTarget target) =>
+        opened.Manifest?.Neo4j is { Artifact: not null, Source.ServerVersion: { } made } && made == target.Version;
+
     /// <summary>
-    /// Loads the verified copy into a staging directory while Neo4j serves, when Neo4j runs and its volume has the room
-    /// for the store the backup recorded (or, from an older backup, the larger of the live store and four times the
-    /// dump); null where it is loaded in place at the swap.
+    /// Loaded in place at the swap, a dump the manifest does not vouch for (no manifest, or another Neo4j version) is read
+    /// first (`load --info`, 5.x): Neo4j would be down for a load that fails. A load into a staging store reads it anyway
+    /// while Neo4j serves, and is not preceded by a second read.
     /// </summary>
-    private async Task<Neo4jDataDirectory?> StageAsync(
-        Neo4jWorkbench bench, Neo4jDataDirectory dump, RestoreContext context, CancellationToken cancellationToken)
+    private Task ReadAsync(Neo4jWorkbench bench, Neo4jDataDirectory dump, RestoreContext context, CancellationToken cancellationToken)
+    {
+        if (Vouched(context.Opened, bench.Target))
+        {
+            return Task.CompletedTask;
+        }
+
+        string? info = null;
+        return steps.RunAsync($"read {BackupLayout.Neo4jFile}", () => Neo4jIncoming.Info(bench, dump, read => info = read)
+            .Then(Script.Do(step => step.Report(detail: info is null ? "4.4 has no load --info: checked for bytes only"
+                : "neo4j-admin load --info read its header"))), cancellationToken);
+    }
+
+    /// <summary>
+    /// The staging store's directory, when Neo4j runs and its volume has the room for the store the backup recorded (or,
+    /// from an older backup, the larger of the live store and four times the dump); null where it is loaded in place at the
+    /// swap.
+    /// </summary>
+    private async Task<Neo4jDataDirectory?> RoomAsync(Neo4jTarget target, RestoreContext context, CancellationToken cancellationToken)
     {
         var opened = context.Opened;
         var path = Path.Combine(opened.Directory, BackupLayout.Neo4jFile);
         var dumpBytes = File.Exists(path) ? new FileInfo(path).Length : 0;
         var choice = await scratch.ChooseAsync(
-            bench.Target, Neo4jScratchKinds.Staging, context.State.Id, live =>
+            target, Neo4jScratchKinds.Staging, context.State.Id, live =>
                 opened.Manifest?.Neo4j.StoreBytes
                     ?? (live is { } bytes ? Math.Max(bytes, dumpBytes * DumpExpansion) : null), cancellationToken);
-        if (choice.Directory is not { } data)
-        {
-            return null;
-        }
+        return choice.Directory;
+    }
 
-        await steps.RunAsync("neo4j load " +
+    /// <summary>The verified copy loaded into the staging directory while Neo4j serves; a dump neo4j-admin cannot read fails
+    /// here, with nothing live touched.</summary>
+    private Task LoadAsync(Neo4jWorkbench bench, Neo4jDataDirectory dump, Neo4jDataDirectory data, CancellationToken cancellationToken) =>
+        steps.RunAsync("neo4j load " +
             "(staging)", () => scratch.Create(bench, data).Then(Neo4jIncoming.Load(bench, dump, data))
             .Finally(Script.Empty, onFailure: scratch.Remove(bench.Target, data)), cancellationToken);
-        return data;
-    }
 
     /// <summary>
     /// The store moved aside and the prepared one put in place while Neo4j is down. When that fails, the workbench goes
@@ -179,10 +223,9 @@ public sealed class Neo4jRestore(
     }
 
     /// <summary>The copy of the dump and the staging store go, through the server's container (it outlives the workbench).</summary>
-    private Task RemoveStagingAsync(Prepared prepared)
+    private Task RemoveStagingAsync(Neo4jTarget target, IEnumerable<Neo4jDataDirectory?> directories)
     {
-        var target = prepared.Context.Targets.Neo4j!;
-        var removed = new[] { prepared.Staging, prepared.Dump }.OfType<Neo4jDataDirectory>().ToList();
+        var removed = directories.OfType<Neo4jDataDirectory>().ToList();
         return steps.RunAsync(
             "remove staging", () =>
                 removed.Aggregate(
@@ -218,7 +261,8 @@ public sealed class Neo4jRestore(
 
         /// <summary>The copy of the dump and the staging store, once (after the swap the staging directory holds nothing).</summary>
         public Task FinishAsync() =>
-            Interlocked.Exchange(ref _stagingRemoved, 1) == 0 ? Restore.RemoveStagingAsync(this) : Task.CompletedTask;
+            Interlocked.Exchange(ref _stagingRemoved, 1) == 0
+                ? Restore.RemoveStagingAsync(Context.Targets.Neo4j!, [Staging, Dump]) : Task.CompletedTask;
 
         public Task CloseAsync() => Restore.RemoveWorkbenchAsync(Bench);
 

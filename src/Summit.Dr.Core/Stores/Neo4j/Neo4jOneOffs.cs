@@ -34,6 +34,12 @@ public static class Neo4jOneOffs
     /// <summary>Who owns the store: the server's user, or neo4j (uid 7474) when the entrypoint started it as root.</summary>
     public static string StoreOwner(ContainerInfo container) => IsRoot(container.User) ? "neo4j" : container.User;
 
+    /// <summary>`docker exec` of <paramref name="command"/> in <paramref name="container"/> (the server's or a workbench beside it)
+    /// as the owner of <paramref name="server"/>'s store.</summary>
+    public static IReadOnlyList<string> ExecArgs(
+        ContainerInfo server, string container, IReadOnlyList<string> command, bool interactive = false) =>
+        ["exec", .. interactive ? new[] { "-i" } : [], "--user", StoreOwner(server), container, .. command];
+
     private static bool IsRoot(string user) =>
         user.Length == 0 || user.Split(':')[0] is "0" or "root";
 }

@@ -105,6 +105,9 @@ public sealed class Neo4jScratch(
                     $"{LoggingProgressReporter.FormatBytes(needed!.Value)} needed); Neo4j is down only for the renames");
     }
 
+    /// <summary>The running server's own container, as the store's owner: it reaches the volume without a container start.</summary>
+    public INeo4jVolume Server(Neo4jTarget target) => new Neo4jServerVolume(docker, target);
+
     /// <summary>Records the directory in the stop journal, then makes it and the configuration that points neo4j-admin at it.</summary>
     public Script Create(Neo4jWorkbench bench, Neo4jDataDirectory directory) =>
         Script.InProcess($"journal {directory.Path} in {journal.FilePath}: the next run removes it if this one " +
@@ -169,7 +172,7 @@ public sealed class Neo4jScratch(
     public static bool IsScratch(string path) => StopJournalCheck.IsScratch(path);
 
     private static IReadOnlyList<string> RemoveArgs(ContainerInfo container, string path) =>
-        ["exec", "--user", Neo4jOneOffs.StoreOwner(container), container.Name, "rm", "-rf", path];
+        Neo4jOneOffs.ExecArgs(container, container.Name, ["rm", "-rf", path]);
 
     private static long? LastNumber(string output, int column)
     {

@@ -17,7 +17,7 @@ namespace Summit.Dr.Stores.Neo4j;
 /// <see cref="MountPoint"/>; whether the engine really sees it is probed, not assumed. Disposing removes the
 /// container (which also ends anything still running in it and frees the store lock).
 /// </summary>
-public sealed class Neo4jWorkbench : IAsyncDisposable
+public sealed class Neo4jWorkbench : INeo4jVolume, IAsyncDisposable
 {
     /// <summary>Where a bind-mounted directory or dump file of this machine appears inside.</summary>
     public const string MountPoint = "/summit-dr";
@@ -198,7 +198,7 @@ public sealed class Neo4jWorkbench : IAsyncDisposable
 
     /// <summary>The `docker exec` that runs <paramref name="command"/> in it; a dry run prints the same.</summary>
     public IReadOnlyList<string> ExecArgs(IReadOnlyList<string> command, bool interactive = false) =>
-        ["exec", .. interactive ? new[] { "-i" } : [], "--user", Neo4jOneOffs.StoreOwner(Target.Container), Name, .. command];
+        Neo4jOneOffs.ExecArgs(Target.Container, Name, command, interactive);
 
     /// <summary>The readiness probe: the image's entrypoint has handed over once `sleep` runs.</summary>
     public static IReadOnlyList<string> ReadyArgs(string name) => ["exec", name, "pgrep", "-x", "sleep"];
