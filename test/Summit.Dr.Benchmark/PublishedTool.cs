@@ -17,6 +17,12 @@ internal static class PublishedTool
     {
         var output = Path.Combine(Path.GetTempPath(), "summit-dr-bench-tool");
         var project = Path.Combine(Repo.Root, "src", "Summit.Dr.Tool", "Summit.Dr.Tool.csproj");
+        // Empty first: publish copies a file only when it is newer, so a newer build of other code left here would be what runs.
+        if (Directory.Exists(output))
+        {
+            Directory.Delete(output, recursive: true);
+        }
+
         await Sh.RequireAsync(
             "dotnet", "publish", project, "-c", "Release", "-r", RuntimeInformation.RuntimeIdentifier, "--self-contained", "false",
             "-o", output, "--nologo");
