@@ -20,6 +20,7 @@ using Summit.Dr.Operations.Drill;
 using Summit.Dr.Operations.Extract;
 using Summit.Dr.Operations.Kept;
 using Summit.Dr.Operations.List;
+using Summit.Dr.Operations.Status;
 using Summit.Dr.Operations.Prune;
 using Summit.Dr.Operations.Recovery;
 using Summit.Dr.Operations.Remote;
@@ -153,6 +154,7 @@ public static class SummitDrServices
         services.AddSingleton<CheckOperation>();
         services.AddSingleton<VerifyOperation>();
         services.AddSingleton<ListOperation>();
+        services.AddSingleton<StatusOperation>();
         services.AddSingleton<ShowOperation>();
         services.AddSingleton<UploadsStaging>();
         services.AddSingleton<ExtractOperation>();

@@ -14,6 +14,7 @@ public sealed class SamplesTests
 {
     [TestCase("summit-dr-backup")]
     [TestCase("summit-dr-wal")]
+    [TestCase("summit-dr-status")]
     public async Task The_systemd_service_and_timer_pass_systemd_analyze_verify(string name)
     {
         var units = Directory.CreateTempSubdirectory("summit-dr-units-").FullName;
@@ -47,7 +48,20 @@ public sealed class SamplesTests
             "promtool", ["check", "rules", Path.Combine(Repo.Root, "samples", "prometheus", "summit-dr.rules.yml")]);
 
         Assert.That(check.ExitCode, Is.Zero, check.StandardOutput + check.StandardError);
-        Assert.That(check.StandardOutput, Does.Contain("SUCCESS: 4 rules found"));
+        Assert.That(check.StandardOutput, Does.Contain("SUCCESS: 9 rules found"));
+    }
+
+    [Test]
+    public async Task The_objectives_alerts_pass_their_promtool_unit_tests_within_breached_and_stale()
+    {
+        var directory = Path.Combine(Repo.Root, "samples", "prometheus");
+        var test = await Sh.RunAsync("promtool", ["test", "rules", Path.Combine(directory, "summit-dr.rules.test.yml")]);
+
+        Assert.That(test.ExitCode, Is.Zero, test.StandardOutput + test.StandardError);
+        Assert.That(test.StandardOutput, Does.Contain("SUCCESS"));
+        Assert.That(await File.ReadAllTextAsync(Path.Combine(directory, "summit-dr.rules.test.yml")), Does.Contain(
+            "alertname: SummitDrRecoveryPointObjectiveBreached").And.Contain("alertname: SummitDrDrillStale"),
+            "the tests exercise the alerts");
     }
 
     [Test]

@@ -15,4 +15,5 @@ public sealed class SummitDrOptions
     public MetricsOptions Metrics { get; set; } = new();
     public NotifyOptions Notify { get; set; } = new();
     public PitrOptions Pitr { get; set; } = new();
+    public ObjectivesOptions Objectives { get; set; } = new();
 }

@@ -26,6 +26,8 @@ public sealed class SummitDrOptionsValidation : IValidateOptions<SummitDrOptions
             ("Pitr:RecoveryTimeoutSeconds", options.Pitr.RecoveryTimeoutSeconds),
                 ("Metrics:TimeoutSeconds", options.Metrics.TimeoutSeconds),
             ("Notify:TimeoutSeconds", options.Notify.TimeoutSeconds), ("Remote:PartSizeMiB", options.Remote.PartSizeMiB),
+            ("Objectives:RpoMinutes", options.Objectives.RpoMinutes), ("Objectives:RtoMinutes", options.Objectives.RtoMinutes),
+            ("Objectives:DrillMaxAgeDays", options.Objectives.DrillMaxAgeDays),
         })
         {
             if (value <= 0)

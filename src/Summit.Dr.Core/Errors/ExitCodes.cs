@@ -8,6 +8,9 @@ public static class ExitCodes
     public const int Usage = 2;
     public const int Precondition = 3;
     public const int Integrity = 4;
+
+    /// <summary>`status`: a recovery objective is breached (the run itself worked).</summary>
+    public const int Breached = 5;
     public const int Interrupted = 130;
 
     /// <summary>The word every `--json` document carries beside its exit code.</summary>
@@ -18,6 +21,7 @@ public static class ExitCodes
         Usage => "usage",
         Precondition => "precondition",
         Integrity => "integrity",
+        Breached => "breached",
         Interrupted => "interrupted",
         _ => "failed",
     };

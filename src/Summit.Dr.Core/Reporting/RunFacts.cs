@@ -30,6 +30,9 @@ public sealed record RunFacts
     /// <summary>The WAL archive, as `wal start` or `wal status` found it.</summary>
     public WalStatus? Wal { get; init; }
 
+    /// <summary>The recovery objectives as `status` measured them.</summary>
+    public RecoveryStatus? Status { get; init; }
+
     /// <summary>Bytes a prune freed.</summary>
     public long? FreedBytes { get; init; }
 

@@ -63,9 +63,10 @@ public sealed class RunMetrics
         Gauge("summit_dr_last_run_timestamp_seconds", "When the last run of this operation ended, in Unix time.", ended);
         Gauge("summit_dr_last_run_success", "1 if the last run of this operation succeeded, 0 if it did not.", outcome.Succeeded ? 1 : 0);
         Gauge("summit_dr_last_run_exit_code", "The last run's exit code: 0 success, 1 failed, 2 usage, 3 precondition (3 with " +
-            "result=\"locked\": another run held the lock, a missed or overlapping schedule), 4 integrity, 130 " +
-                "interrupted.", outcome.ExitCode);
+            "result=\"locked\": another run held the lock, a missed or overlapping schedule), 4 integrity, 5 an objective " +
+                "breached (status), 130 interrupted.", outcome.ExitCode);
         Gauge("summit_dr_last_run_result", "The last run's result as a label (succeeded, failed, usage, locked, precondition, integrity, " +
+            "breached, " +
             "interrupted); always 1.", 1, $"result=\"{outcome.Result}\"");
         Gauge("summit_dr_last_run_duration_seconds", "How long the last run of this operation took.", outcome.Duration.TotalSeconds);
         if ((outcome.Succeeded ? ended : lastSuccess) is { } success)
@@ -124,6 +125,11 @@ public sealed class RunMetrics
                 Gauge("summit_dr_wal_slot_safe_bytes", "How much more WAL the server may write before it gives the archiver's slot up at " +
                     "its bound.", safe);
             }
+        }
+
+        if (outcome.Facts.Status is { } status)
+        {
+            StatusGauges.Render(status, Gauge);
         }
 
         return text.ToString();
@@ -212,5 +218,6 @@ public sealed class RunMetrics
         value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace(
             "\n", "\\n", StringComparison.Ordinal);
 
-    private static string Format(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+    private static string Format(double value) =>
+        double.IsPositiveInfinity(value) ? "+Inf" : value.ToString("0.###", CultureInfo.InvariantCulture);
 }

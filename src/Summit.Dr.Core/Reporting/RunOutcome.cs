@@ -13,16 +13,6 @@ public sealed record RunOutcome(
 {
     public bool Succeeded => ExitCode == ExitCodes.Success;
 
-    /// <summary>One word for the exit code: succeeded, failed, usage, locked, precondition, integrity, interrupted.</summary>
-    public string Result => ExitCode switch
-    {
-        ExitCodes.Success => "succeeded",
-        ExitCodes.Failed => "failed",
-        ExitCodes.Usage => "usage",
-        ExitCodes.Precondition when Locked => "locked",
-        ExitCodes.Precondition => "precondition",
-        ExitCodes.Integrity => "integrity",
-        ExitCodes.Interrupted => "interrupted",
-        _ => "exit " + ExitCode,
-    };
+    /// <summary>One word for the exit code (<see cref="ExitCodes.Outcome"/>), and locked for a precondition that was the lock.</summary>
+    public string Result => ExitCode == ExitCodes.Precondition && Locked ? "locked" : ExitCodes.Outcome(ExitCode);
 }

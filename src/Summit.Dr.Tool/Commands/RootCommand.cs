@@ -14,7 +14,7 @@ namespace Summit.Dr.Tool.Commands;
 
         Exit codes: 0 success; 1 the operation failed; 2 usage or configuration error;
         3 a precondition is not met (docker, a container, the lock); 4 integrity failure, nothing touched;
-        130 interrupted.
+        5 a recovery objective is breached (status); 130 interrupted.
         """)]
 [Subcommand(
     typeof(BackupCommand),
@@ -22,6 +22,7 @@ namespace Summit.Dr.Tool.Commands;
     typeof(UndoCommand),
     typeof(VerifyCommand),
     typeof(ListCommand),
+    typeof(StatusCommand),
     typeof(ShowCommand),
     typeof(ExtractCommand),
     typeof(CheckCommand),

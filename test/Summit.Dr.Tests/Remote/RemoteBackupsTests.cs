@@ -10,6 +10,8 @@ using Summit.Dr.Errors;
 using Summit.Dr.Engine.Locking;
 using Summit.Dr.Model;
 using Summit.Dr.Operations.Remote;
+using Summit.Dr.Operations.Restore;
+using Summit.Dr.Operations.Status;
 using Summit.Dr.Steps;
 using Summit.Dr.Tests.Support;
 
@@ -98,7 +100,10 @@ public sealed class RemoteBackupsTests : IDisposable
         var again = await remote.PushAsync(name, CancellationToken.None);
         Assert.That(again.AlreadyThere, Is.True);
 
-        var original = Directory.GetFiles(backup.Directory).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
+        Assert.That(PushRecord.Read(backup.Directory)?.Location, Is.EqualTo(pushed.Location), "the push is recorded beside the backup");
+        // The record of the push is this machine's, like a drill's: it stays here and is not sent.
+        var original = Directory.GetFiles(backup.Directory).Where(f => Path.GetFileName(f) != PushRecord.FileName)
+            .ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
         Directory.Delete(backup.Directory, recursive: true);
         var pulled = await remote.PullAsync("latest", CancellationToken.None);
 
@@ -167,6 +172,34 @@ public sealed class RemoteBackupsTests : IDisposable
             Is.EqualTo(new[] { ("20991231_235959", BackupState.Incomplete), (entries[1].Name, BackupState.Complete) }));
         Assert.ThrowsAsync<IntegrityException>(() => remote.PullAsync("20991231_235959", CancellationToken.None));
         Assert.That(await remote.PullAsync("latest", CancellationToken.None), Does.EndWith(entries[1].Name));
+    }
+
+    [Test]
+    public async Task Status_reads_the_off_site_points_from_the_listing_and_from_the_push_records_when_the_remote_does_not_answer()
+    {
+        var backup = await Harness.RunBackupAsync();
+        var remote = Remote(retries: 0);
+        await remote.PushAsync("latest", CancellationToken.None);
+        var status = new StatusOperation(
+            Harness.Get<BackupCatalog>(), Harness.Get<PitrPlanning>(), remote.Catalog, Harness.Get<IOptions<SummitDrOptions>>(),
+            Harness.Time);
+
+        var listed = (await status.RunAsync(CancellationToken.None)).OffSite!;
+        _store.Setup(s => s.ListAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new HttpRequestException("Connection refused"));
+        var recorded = (await status.RunAsync(CancellationToken.None)).OffSite!;
+
+        var name = Path.GetFileName(backup.Directory);
+        Assert.Multiple(() =>
+        {
+            Assert.That(listed.Listed, Is.True);
+            Assert.That(listed.Points.Select(p => p.Source), Has.All.EqualTo("remote listing of fake://bucket/summit-dr/"));
+            Assert.That(listed.Points.Select(p => p.At), Has.All.Not.Null);
+            Assert.That(recorded.Listed, Is.False);
+            Assert.That(recorded.Unreachable, Does.Contain("Connection refused"));
+            Assert.That(recorded.Points.Select(p => p.Source), Has.All.StartWith($"push record of {name} (pushed.json"));
+            Assert.That(recorded.Points.Select(p => p.At), Is.EqualTo(listed.Points.Select(p => p.At)));
+        });
     }
 
     private CoreHarness Harness => _harness!;

@@ -78,6 +78,7 @@ public sealed class PushOperation(
             if (remoteSha == manifestSha)
             {
                 logger.LogInformation("{Name} is already complete at {Location}; nothing to push", name, location);
+                Recorded(directory, location);
                 return new PushResult(name, location, 0, AlreadyThere: true);
             }
 
@@ -128,7 +129,22 @@ public sealed class PushOperation(
         }
 
         DeleteQuietly(sources.Values);
+        Recorded(directory, location);
         return new PushResult(name, location, files.Sum(f => f.Size) + new FileInfo(manifestPath).Length, AlreadyThere: false);
+    }
+
+    /// <summary>What `status` falls back on when the remote cannot be listed; a record that cannot be written costs the push
+    /// nothing.</summary>
+    private void Recorded(string directory, string location)
+    {
+        try
+        {
+            new PushRecord(1, DateTimeOffset.UtcNow, location).Write(directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning("Could not record the push in {Directory}: {Error}", directory, ex.Message);
+        }
     }
 
     /// <summary>
