@@ -37,7 +37,8 @@ public sealed class DrillCommand : BackupChoiceCommand
                 var result = await handler.Drill.RunAsync(backup, Keep, to, cancellationToken);
                 var facts = new RunFacts { Backup = Path.GetFileName(result.Backup.TrimEnd('/')),
                     RecoverySeconds = result.Total.TotalSeconds };
-                return new CommandResult(DrillReport.Write(console, result, Json), facts);
+                return new CommandResult(DrillReport.Write(
+                    console, result, Json, TimeSpan.FromMinutes(handler.Options.Value.Objectives.RtoMinutes)), facts);
             },
             handler => Validate(handler.Source, to));
     }

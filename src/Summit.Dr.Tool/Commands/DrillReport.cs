@@ -1,6 +1,6 @@
+using Summit.Dr.Model;
 using Summit.Dr.Errors;
 using Summit.Dr.Operations.Drill;
-using Summit.Dr.Operations.Restore;
 using Summit.Dr.Tool.Terminal;
 
 namespace Summit.Dr.Tool.Commands;
@@ -9,7 +9,8 @@ namespace Summit.Dr.Tool.Commands;
 /// code.</summary>
 internal static class DrillReport
 {
-    public static int Write(ToolConsole console, DrillResult result, bool json)
+    /// <param name="objective">The recovery time objective (Objectives:RtoMinutes) the run is measured against.</param>
+    public static int Write(ToolConsole console, DrillResult result, bool json, TimeSpan objective)
     {
         var exitCode = result.Proven ? ExitCodes.Success : ExitCodes.Integrity;
         var error = console.Error;
@@ -34,7 +35,7 @@ internal static class DrillReport
                 id = result.Id,
                 factsRecorded = result.FactsRecorded,
                 totalSeconds = Math.Round(result.Total.TotalSeconds, 3),
-                recoveryTimeObjectiveSeconds = RestoreResult.RecoveryTimeObjective.TotalSeconds,
+                recoveryTimeObjectiveSeconds = objective.TotalSeconds,
                 steps = result.Steps,
                 checks = result.Checks,
                 images = result.Images,
@@ -51,10 +52,10 @@ internal static class DrillReport
             error.WriteLine($"warning: {warning}");
         }
 
-        var objective = result.Total <= RestoreResult.RecoveryTimeObjective ? "within" : "OVER";
+        var within = result.Total <= objective ? "within" : "OVER";
         error.WriteLine(result.Proven
-            ? $"Drill of {Path.GetFileName(result.Backup)} proven: restored in {result.Total.TotalSeconds:0.0} s, {objective} the " +
-                $"recovery time objective of {RestoreResult.RecoveryTimeObjective.TotalMinutes:0} minutes."
+            ? $"Drill of {Path.GetFileName(result.Backup)} proven: restored in {result.Total.TotalSeconds:0.0} s, {within} the " +
+                $"recovery time objective of {Durations.Say(objective)}."
             : $"summit-dr: the drill of {Path.GetFileName(result.Backup)} does not match its manifest (see FAIL above): do not rely " +
                 $"on this backup; restore another or take a new one.");
         return exitCode;

@@ -75,7 +75,8 @@ public sealed class RestoreCommand : BackupChoiceCommand
                     Neo4jDowntimeSeconds = result.Neo4jDown?.Seconds,
                     Neo4jOffline = result.Neo4jDown?.Work,
                 };
-                return new CommandResult(RestoreReport.Write(console, result, Json), facts);
+                return new CommandResult(RestoreReport.Write(
+                    console, result, Json, TimeSpan.FromMinutes(handler.Options.Value.Objectives.RtoMinutes)), facts);
             },
             handler => Validate(handler.Source, to));
     }

@@ -9,7 +9,8 @@ namespace Summit.Dr.Tool.Commands;
 /// <summary>How a finished restore is shown; returns the exit code (1 when a post-restore check failed).</summary>
 internal static class RestoreReport
 {
-    public static int Write(ToolConsole console, RestoreResult result, bool json)
+    /// <param name="objective">The recovery time objective (Objectives:RtoMinutes) the run is measured against.</param>
+    public static int Write(ToolConsole console, RestoreResult result, bool json, TimeSpan objective)
     {
         var exitCode = result.ChecksPassed ? ExitCodes.Success : ExitCodes.Failed;
         const string undo = "summit-dr undo";
@@ -26,7 +27,7 @@ internal static class RestoreReport
                 undoCommand = undo,
                 kept = KeptReport.Json(result.Kept),
                 totalSeconds = Math.Round(result.Total.TotalSeconds, 3),
-                recoveryTimeObjectiveSeconds = RestoreResult.RecoveryTimeObjective.TotalSeconds,
+                recoveryTimeObjectiveSeconds = objective.TotalSeconds,
                 steps = result.Steps,
                 stores = result.Stores,
                 checks = result.Checks,
@@ -41,7 +42,7 @@ internal static class RestoreReport
         var error = console.Error;
         StepsReport.Write(error, result.Steps, result.Checks);
 
-        var objective = result.Total <= RestoreResult.RecoveryTimeObjective ? "within" : "OVER";
+        var within = result.Total <= objective ? "within" : "OVER";
         foreach (var store in result.Stores.Where(s => s.State == StoreState.Restored))
         {
             error.WriteLine($"  {RestoreOutcomes.Name(store.Component)}: {store.Detail}");
@@ -54,8 +55,8 @@ internal static class RestoreReport
                     $"s).");
         }
 
-        error.WriteLine($"Restored {Path.GetFileName(result.Backup)} in {result.Total.TotalSeconds:0.0} s, {objective} the recovery time " +
-            $"objective of {RestoreResult.RecoveryTimeObjective.TotalMinutes:0} minutes.");
+        error.WriteLine($"Restored {Path.GetFileName(result.Backup)} in {result.Total.TotalSeconds:0.0} s, {within} the recovery time " +
+            $"objective of {Durations.Say(objective)}.");
         foreach (var warning in result.Warnings)
         {
             error.WriteLine($"warning: {warning}");

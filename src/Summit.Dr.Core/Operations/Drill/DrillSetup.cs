@@ -85,7 +85,7 @@ public sealed class DrillSetup(
         try
         {
             new DrillRecord(
-                1, at, tool.Version, result, Math.Round(total.TotalSeconds, 3), RestoreResult.RecoveryTimeObjective.TotalSeconds,
+                1, at, tool.Version, result, Math.Round(total.TotalSeconds, 3), options.Value.Objectives.RtoMinutes * 60,
                 failure).Write(directory);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -20,8 +20,5 @@ public sealed record RestoreResult(
     /// <summary>How long Neo4j was down in the swap, and what for (the renames of a load-then-swap, or the load in place).</summary>
     public (double Seconds, Neo4jOffline Work)? Neo4jDown { get; init; }
 
-    /// <summary>The runbook's recovery time objective for dev and staging.</summary>
-    public static readonly TimeSpan RecoveryTimeObjective = TimeSpan.FromMinutes(10);
-
     public bool ChecksPassed => Checks.All(c => c.Passed);
 }
