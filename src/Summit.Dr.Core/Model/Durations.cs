@@ -11,7 +11,8 @@ public static class Durations
         var sign = span < TimeSpan.Zero ? "-" : string.Empty;
         return sign + (abs switch
         {
-            { TotalSeconds: < 60 } => abs.TotalSeconds.ToString(abs.TotalSeconds < 10 ? "0.0" : "0", CultureInfo.InvariantCulture) + " s",
+            { TotalSeconds: < 10 } => abs.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s",
+            { TotalSeconds: < 60 } => Math.Floor(abs.TotalSeconds).ToString("0", CultureInfo.InvariantCulture) + " s",
             { TotalHours: < 1 } => Two(abs.Minutes, "min", abs.Seconds, "s"),
             { TotalDays: < 1 } => Two(abs.Hours, "h", abs.Minutes, "min"),
             _ => Two((int)abs.TotalDays, "d", abs.Hours, "h"),

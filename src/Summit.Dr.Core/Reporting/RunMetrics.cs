@@ -94,7 +94,7 @@ public sealed class RunMetrics
         if (outcome.Facts.RecoverySeconds is { } recovery)
         {
             Gauge("summit_dr_recovery_seconds", "Recovery time of the last run (a restore, or a drill's restore into scratch and its " +
-                "proof), against the runbook's 600 s objective.", recovery);
+                "proof), against Objectives:RtoMinutes.", recovery);
         }
 
         if (outcome.Facts.PushedBytes is { } pushed)

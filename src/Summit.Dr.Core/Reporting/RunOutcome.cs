@@ -11,7 +11,9 @@ public sealed record RunOutcome(
     string Operation, string Platform, int ExitCode, DateTimeOffset StartedAt, TimeSpan Duration, string? Error, bool Locked,
     RunFacts Facts)
 {
-    public bool Succeeded => ExitCode == ExitCodes.Success;
+    /// <summary>The run did its work: exit 0, or `status` that measured an objective breached (exit 5: the alerts report that, a
+    /// webhook "on failure" does not fire for it every time status runs).</summary>
+    public bool Succeeded => ExitCode is ExitCodes.Success or ExitCodes.Breached;
 
     /// <summary>One word for the exit code (<see cref="ExitCodes.Outcome"/>), and locked for a precondition that was the lock.</summary>
     public string Result => ExitCode == ExitCodes.Precondition && Locked ? "locked" : ExitCodes.Outcome(ExitCode);

@@ -37,6 +37,12 @@ public static class StatusGauges
             gauge("summit_dr_drill_passed", "1 if the last drill proved its backup, 0 if not.", drill.Passed ? 1 : 0, string.Empty);
         }
 
+        if (status.Estimate is { } estimate)
+        {
+            gauge("summit_dr_expected_restore_seconds", "How long restoring each store from its newest backup should take, the last " +
+                "drill's time scaled by size (an estimate).", estimate.Seconds, string.Empty);
+        }
+
         gauge("summit_dr_drill_age_seconds", "Age of the last drill, when status ran (+Inf: none).",
             status.Drill is { } last ? (now - last.Time).TotalSeconds : double.PositiveInfinity, string.Empty);
         gauge("summit_dr_objective_rpo_seconds", "The recovery point objective (Objectives:RpoMinutes).",

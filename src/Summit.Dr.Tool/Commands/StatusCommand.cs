@@ -10,13 +10,14 @@ namespace Summit.Dr.Tool.Commands;
     ExtendedHelpText = """
 
         Each store's newest recovery point (PostgreSQL: the last archived second when point-in-time recovery
-        is on; otherwise the newest complete backup holding the store) and its age against Objectives:RpoMinutes
-        (default 1440); the same off-site when Remote:* is set; the last drill's measured restore time against
-        Objectives:RtoMinutes (10) and its age against Objectives:DrillMaxAgeDays (7); the newest backup's
-        expected restore time, scaled from the drill by size. Each figure says where it was read.
+        is on, or a backup taken since; otherwise the newest complete backup holding the store) and its age
+        against Objectives:RpoMinutes (default 1440); the same off-site when Remote:* is set; the last drill's
+        measured restore time against Objectives:RtoMinutes (10) and its age against Objectives:DrillMaxAgeDays
+        (7); the newest backups' expected restore time, scaled from the drill by size. Each figure says where it
+        was read.
         With Metrics:* set, the figures are written as gauges too (`status --quiet` from a timer: quiet, it
         prints only the breaches, as warnings).
-        Exit codes: 0 within the objectives; 5 an objective is breached; 2 usage; 3 precondition.
+        Exit codes: 0 within the objectives; 5 an objective is breached; 1 failed; 2 usage; 3 precondition.
         """)]
 public sealed class StatusCommand
 {
@@ -27,7 +28,8 @@ public sealed class StatusCommand
 
     public int OnExecute() =>
         OperationHost.Run<StatusOperation>(
-            Parent.ToGlobalOptions(), new CommandRun("status", Json) { Report = true }, async (status, console, cancellationToken) =>
+            Parent.ToGlobalOptions(), new CommandRun("status", Json) { Report = true, Recover = false },
+            async (status, console, cancellationToken) =>
         {
             var result = await status.RunAsync(cancellationToken);
             StatusReport.Write(console, result, Json, Parent.Quiet);

@@ -63,6 +63,19 @@ public sealed class RecoveryVerdictTests
     }
 
     [Test]
+    public void A_point_or_a_drill_dated_ahead_of_the_clock_is_not_believed()
+    {
+        var breaches = RecoveryVerdict.Breaches(
+            Now, Objectives, Points(TimeSpan.FromDays(-2)), null, Drill(TimeSpan.FromDays(-30)), null);
+
+        Assert.That(breaches, Is.EqualTo(new[]
+        {
+            "RPO: postgres's newest recovery point is dated 2 d in the future (manifest of x). Check this machine's clock.",
+            "RTO unproven: the last drill (b) is dated 30 d in the future. Check this machine's clock, and run `summit-dr drill`.",
+        }));
+    }
+
+    [Test]
     public void The_gauges_carry_each_age_the_objectives_and_inf_for_what_has_no_point()
     {
         var status = new RecoveryStatus(

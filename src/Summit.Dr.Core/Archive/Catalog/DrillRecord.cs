@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Summit.Dr.Errors;
 using Summit.Dr.IO;
 using Summit.Dr.Model;
 
@@ -14,14 +15,21 @@ public sealed record DrillRecord(
 {
     public const string FileName = "drill.json";
 
+    /// <summary>The result of a drill that proved its backup against the manifest.</summary>
+    public const string Proven = "proven";
+
+    /// <summary>The result of a drill that was interrupted: no verdict on the backup.</summary>
+    public const string Interrupted = "interrupted";
+
     public static DrillRecord? Read(string backupDirectory)
     {
-        var path = Path.Combine(backupDirectory, FileName);
+        // Read back like every record summit-dr wrote for itself: a regular file of this user's, 0600, of a record's size.
         try
         {
-            return File.Exists(path) ? JsonSerializer.Deserialize<DrillRecord>(File.ReadAllText(path), JsonDefaults.Options) : null;
+            return SafeFiles.ReadOwn(Path.Combine(backupDirectory, FileName), maxBytes: 64 << 10) is { } bytes
+                ? JsonSerializer.Deserialize<DrillRecord>(bytes, JsonDefaults.Options) : null;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or UnsafeFileException)
         {
             return null;
         }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Summit.Dr.Errors;
 using Summit.Dr.IO;
 using Summit.Dr.Model;
 
@@ -15,12 +16,13 @@ public sealed record PushRecord(int SchemaVersion, DateTimeOffset Time, string L
 
     public static PushRecord? Read(string backupDirectory)
     {
-        var path = Path.Combine(backupDirectory, FileName);
+        // Read back like every record summit-dr wrote for itself: a regular file of this user's, 0600, of a record's size.
         try
         {
-            return File.Exists(path) ? JsonSerializer.Deserialize<PushRecord>(File.ReadAllText(path), JsonDefaults.Options) : null;
+            return SafeFiles.ReadOwn(Path.Combine(backupDirectory, FileName), maxBytes: 64 << 10) is { } bytes
+                ? JsonSerializer.Deserialize<PushRecord>(bytes, JsonDefaults.Options) : null;
         }
-        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or UnsafeFileException)
         {
             return null;
         }

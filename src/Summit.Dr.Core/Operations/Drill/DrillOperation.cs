@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Summit.Dr.Archive.Catalog;
 using Summit.Dr.Errors;
 using Summit.Dr.Model;
 using Summit.Dr.Steps;
@@ -60,7 +61,7 @@ public sealed class DrillOperation(
             var ordered = checks.Ordered();
             var proven = ordered.All(c => c.Passed);
             setup.Record(
-                opened.Directory, proven ? "proven" : "mismatch", total, proven ? null
+                opened.Directory, proven ? DrillRecord.Proven : "mismatch", total, proven ? null
                     : string.Join("; ", ordered.Where(c => !c.Passed).Select(c => c.Detail)), time.GetUtcNow());
             var timed = log.Timeline();
             return new DrillResult(
@@ -69,7 +70,8 @@ public sealed class DrillOperation(
         }
         catch (Exception ex)
         {
-            var result = ex is OperationCanceledException ? "interrupted" : ex is IntegrityException ? "not restorable" : "failed";
+            var result = ex is OperationCanceledException
+                ? DrillRecord.Interrupted : ex is IntegrityException ? "not restorable" : "failed";
             setup.Record(opened.Directory, result, Stopwatch.GetElapsedTime(started), ex.Message, time.GetUtcNow());
             throw;
         }

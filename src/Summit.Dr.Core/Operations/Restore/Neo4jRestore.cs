@@ -71,12 +71,13 @@ public sealed class Neo4jRestore(
         }
         catch
         {
+            // Clean-up that fails is said, never in place of the failure being reported.
             if (bench is not null)
             {
                 await bench.DisposeAsync();
             }
 
-            await RemoveStagingAsync(target, [staging, dump]);
+            await Tasks.QuietlyAsync(RemoveStagingAsync(target, [staging, dump]), logger, "removing the copy of the dump");
             throw;
         }
     }

@@ -5,6 +5,9 @@ namespace Summit.Dr.Operations.Status;
 /// <summary>Which objective each figure breaches, and by how much: one sentence each, saying what to do.</summary>
 public static class RecoveryVerdict
 {
+    /// <summary>How far ahead of this machine's clock a recorded time may be before it is not believed.</summary>
+    private static readonly TimeSpan Skew = TimeSpan.FromMinutes(5);
+
     public static IReadOnlyList<string> Breaches(
         DateTimeOffset now, RecoveryObjectives objectives, IReadOnlyList<RecoveryPoint> local, OffSiteStatus? offSite, DrillProof? drill,
             RestoreEstimate? estimate)
@@ -38,7 +41,12 @@ public static class RecoveryVerdict
                     $"{Durations.Say(TimeSpan.FromSeconds(drill.TotalSeconds) - rto)} over the {Durations.Say(rto)} objective.");
             }
 
-            if (now - drill.Time is var age && age > objectives.DrillMaxAge)
+            if (now - drill.Time is var ahead && ahead < -Skew)
+            {
+                breaches.Add($"RTO unproven: the last drill ({drill.Backup}) is dated {Durations.Say(-ahead)} in the future. Check this " +
+                    "machine's clock, and run `summit-dr drill`.");
+            }
+            else if (now - drill.Time is var age && age > objectives.DrillMaxAge)
             {
                 breaches.Add($"RTO proof stale: the last drill is {Durations.Say(age)} old, " +
                     $"{Durations.Say(age - objectives.DrillMaxAge)} past the {Durations.Say(objectives.DrillMaxAge)} it may be. Run " +
@@ -60,6 +68,11 @@ public static class RecoveryVerdict
             if (point.AgeAt(now) is not { } age)
             {
                 breaches.Add($"RPO: {where}{store} has no recovery point. {fix}");
+            }
+            else if (age < -Skew)
+            {
+                breaches.Add($"RPO: {where}{store}'s newest recovery point is dated {Durations.Say(-age)} in the future " +
+                    $"({point.Source}). Check this machine's clock.");
             }
             else if (age > objectives.Rpo)
             {

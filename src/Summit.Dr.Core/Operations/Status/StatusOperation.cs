@@ -10,14 +10,17 @@ namespace Summit.Dr.Operations.Status;
 
 /// <summary>
 /// `status`: what an incident would lose and how long it would take, now. Each store's newest recovery point (PostgreSQL's
-/// last archived second when point-in-time recovery is on, else the newest complete backup holding the store), the same
-/// off-site, and the last drill's measured restore time, each against <see cref="ObjectivesOptions"/>; every figure says
-/// where it was read. Reads only: nothing is started, locked or written.
+/// last archived second when point-in-time recovery is on, else the newest complete backup a restore would accept that
+/// captured the store), the same off-site, and the last drill's measured restore time, each against
+/// <see cref="ObjectivesOptions"/>; every figure says where it was read. It starts, locks and writes nothing.
 /// </summary>
 public sealed class StatusOperation(
     BackupCatalog catalog, PitrPlanning pitr, RemoteCatalog remote, IOptions<SummitDrOptions> options, TimeProvider time)
 {
     private static readonly BackupComponent[] Stores = [BackupComponent.Postgres, BackupComponent.Neo4j, BackupComponent.Uploads];
+
+    /// <summary>A drill record claiming more than a week for its restore is not one summit-dr wrote.</summary>
+    private const double MostDrillSeconds = 7 * 24 * 3600;
 
     public async Task<RecoveryStatus> RunAsync(CancellationToken cancellationToken)
     {
@@ -26,17 +29,19 @@ public sealed class StatusOperation(
             TimeSpan.FromMinutes(settings.RpoMinutes), TimeSpan.FromMinutes(settings.RtoMinutes),
             TimeSpan.FromDays(settings.DrillMaxAgeDays));
         var read = time.GetUtcNow();
-        var entries = catalog.List();
-        var complete = entries.Where(e => e.State == BackupState.Complete && e.Time is not null).ToList();
+        // What a restore would take: accepted (signature, encryption), complete, not a safety backup; each store by its manifest.
+        var complete = catalog.Accepted().Where(a => a.Entry.State == BackupState.Complete && a.Entry.Time is not null)
+            .Select(a => a.Entry with { Components = a.Manifest.Captured.ToList() }).ToList();
         var local = Stores.Select(store => Newest(complete, store, read, e => $"manifest of {e.Name}")).ToList();
-        if (await pitr.WindowAsync(cancellationToken) is { } window)
+        // The archive's last second, unless a backup taken since is later (a stopped archiver is the WAL alerts' to report).
+        if (await pitr.WindowAsync(cancellationToken) is { } window && !(local[0].At > window.To))
         {
             local[0] = new RecoveryPoint(BackupComponent.Postgres, window.To, window.Streaming
                 ? "WAL archive: the archiver streams, archived up to now" : "WAL archive: its last archived second", time.GetUtcNow());
         }
 
         var offSite = remote.Configured ? await OffSiteAsync(complete, cancellationToken) : null;
-        var drill = LastDrill(entries);
+        var drill = LastDrill(catalog.List());
         var estimate = Estimate(complete, drill);
         var now = time.GetUtcNow();
         var breaches = RecoveryVerdict.Breaches(now, objectives, local, offSite, drill, estimate);
@@ -56,7 +61,8 @@ public sealed class StatusOperation(
             return new OffSiteStatus(
                 location, Stores.Select(s => Newest(listed, s, read, e => $"remote listing of {location}")).ToList(), Listed: true, null);
         }
-        catch (Exception ex) when (ex is SummitDrException && ex is not UsageException)
+        catch (Exception ex) when ((ex is SummitDrException && ex is not UsageException)
+            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             var pushed = complete.Where(e => PushRecord.Read(e.Directory) is { } record && record.Location == location + e.Name).ToList();
             var read = time.GetUtcNow();
@@ -74,11 +80,15 @@ public sealed class StatusOperation(
             : new RecoveryPoint(store, newest.Time, source(newest), read);
     }
 
-    /// <summary>The newest drill record of any backup in the root, with the bytes of the artifacts it restored.</summary>
+    /// <summary>
+    /// The newest drill record of any backup in the root that judged its backup (an interrupted drill did not), with the
+    /// bytes of the artifacts it restored. A record with a restore time no drill can have is not taken.
+    /// </summary>
     private static DrillProof? LastDrill(IReadOnlyList<BackupEntry> entries) =>
-        entries.Select(e => DrillRecord.Read(e.Directory) is { } record
-                ? new DrillProof(e.Name, record.Time, record.Result == "proven", record.TotalSeconds, ArtifactBytes(e, e.Components),
-                    Path.Combine(e.Name, DrillRecord.FileName))
+        entries.Select(e => DrillRecord.Read(e.Directory) is { } record && record.Result != DrillRecord.Interrupted
+                && double.IsFinite(record.TotalSeconds) && record.TotalSeconds is >= 0 and <= MostDrillSeconds
+                ? new DrillProof(e.Name, record.Time, record.Result == DrillRecord.Proven, record.TotalSeconds,
+                    ArtifactBytes(e, e.Components), Path.Combine(e.Name, DrillRecord.FileName))
                 : null)
             .OfType<DrillProof>()
             .MaxBy(d => d.Time);
@@ -98,9 +108,9 @@ public sealed class StatusOperation(
 
         var names = newest.Select(n => n.Entry!.Name).Distinct().ToList();
         var bytes = newest.Sum(n => ArtifactBytes(n.Entry!, [n.Store]));
-        var same = names.Count == 1 && names[0] == drill.Backup && newest.Count == Stores.Length;
+        var same = names.Count == 1 && names[0] == drill.Backup;
         var seconds = same || drill.BackupBytes <= 0 ? drill.TotalSeconds : drill.TotalSeconds * bytes / drill.BackupBytes;
-        return new RestoreEstimate(string.Join(" + ", names), bytes, Math.Round(seconds, 1), Scaled: !same);
+        return new RestoreEstimate(string.Join(" + ", names), bytes, Math.Round(Math.Min(seconds, MostDrillSeconds), 1), Scaled: !same);
     }
 
     /// <summary>The bytes of <paramref name="stores"/>' artifacts in a backup (its whole size where the listing has none).</summary>
