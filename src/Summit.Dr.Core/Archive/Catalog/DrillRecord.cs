@@ -1,8 +1,3 @@
-using System.Text.Json;
-using Summit.Dr.Errors;
-using Summit.Dr.IO;
-using Summit.Dr.Model;
-
 namespace Summit.Dr.Archive.Catalog;
 
 /// <summary>
@@ -21,23 +16,7 @@ public sealed record DrillRecord(
     /// <summary>The result of a drill that was interrupted: no verdict on the backup.</summary>
     public const string Interrupted = "interrupted";
 
-    public static DrillRecord? Read(string backupDirectory)
-    {
-        // Read back like every record summit-dr wrote for itself: a regular file of this user's, 0600, of a record's size.
-        try
-        {
-            return SafeFiles.ReadOwn(Path.Combine(backupDirectory, FileName), maxBytes: 64 << 10) is { } bytes
-                ? JsonSerializer.Deserialize<DrillRecord>(bytes, JsonDefaults.Options) : null;
-        }
-        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or UnsafeFileException)
-        {
-            return null;
-        }
-    }
+    public static DrillRecord? Read(string backupDirectory) => BackupRecords.Read<DrillRecord>(backupDirectory, FileName);
 
-    public void Write(string backupDirectory)
-    {
-        SafeFiles.WriteAtomically(
-            Path.Combine(backupDirectory, FileName), stream => JsonSerializer.Serialize(stream, this, JsonDefaults.Options));
-    }
+    public void Write(string backupDirectory) => BackupRecords.Write(backupDirectory, FileName, this);
 }

@@ -1,8 +1,3 @@
-using System.Text.Json;
-using Summit.Dr.Errors;
-using Summit.Dr.IO;
-using Summit.Dr.Model;
-
 namespace Summit.Dr.Archive.Catalog;
 
 /// <summary>
@@ -14,21 +9,7 @@ public sealed record PushRecord(int SchemaVersion, DateTimeOffset Time, string L
 {
     public const string FileName = "pushed.json";
 
-    public static PushRecord? Read(string backupDirectory)
-    {
-        // Read back like every record summit-dr wrote for itself: a regular file of this user's, 0600, of a record's size.
-        try
-        {
-            return SafeFiles.ReadOwn(Path.Combine(backupDirectory, FileName), maxBytes: 64 << 10) is { } bytes
-                ? JsonSerializer.Deserialize<PushRecord>(bytes, JsonDefaults.Options) : null;
-        }
-        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or UnsafeFileException)
-        {
-            return null;
-        }
-    }
+    public static PushRecord? Read(string backupDirectory) => BackupRecords.Read<PushRecord>(backupDirectory, FileName);
 
-    public void Write(string backupDirectory) =>
-        SafeFiles.WriteAtomically(
-            Path.Combine(backupDirectory, FileName), stream => JsonSerializer.Serialize(stream, this, JsonDefaults.Options));
+    public void Write(string backupDirectory) => BackupRecords.Write(backupDirectory, FileName, this);
 }
