@@ -216,7 +216,7 @@ public sealed class RemoteBackupsTests : IDisposable
         return new RemoteUnderTest(
             new PushOperation(
                 stores, Harness.Get<BackupCatalog>(), Harness.Get<OperationLock>(), Harness.Get<ArtifactEncryption>(),
-                Harness.Get<StepRunner>(), Harness.Get<ILogger<PushOperation>>()),
+                Harness.Get<StepRunner>(), Harness.Time, Harness.Get<ILogger<PushOperation>>()),
             new PullOperation(
                 stores, catalog, Harness.Get<BackupCatalog>(), Harness.Get<OperationLock>(), Harness.Get<BackupTrust>(),
                 Harness.Get<StepRunner>(), Harness.Get<ILogger<PullOperation>>()),

@@ -21,7 +21,7 @@ namespace Summit.Dr.Operations.Remote;
 /// </summary>
 public sealed class PushOperation(
     RemoteStores stores, BackupCatalog catalog, OperationLock operationLock, ArtifactEncryption encryption, StepRunner steps,
-    ILogger<PushOperation> logger)
+    TimeProvider time, ILogger<PushOperation> logger)
 {
     /// <summary>Pushes a local backup (a name, a directory or `latest`); returns its off-site location.</summary>
     public async Task<PushResult> PushAsync(string backup, CancellationToken cancellationToken)
@@ -139,7 +139,7 @@ public sealed class PushOperation(
     {
         try
         {
-            new PushRecord(1, DateTimeOffset.UtcNow, location).Write(directory);
+            new PushRecord(1, time.GetUtcNow(), location).Write(directory);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
