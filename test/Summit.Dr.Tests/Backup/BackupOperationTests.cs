@@ -96,7 +96,7 @@ public sealed class BackupOperationTests
             Assert.That(calls.Single(FakeDocker.IsStop).Arguments, Is.EqualTo(new[] { "stop", "--time", "120", "neo4j" }));
             Assert.That(calls.Single(FakeDocker.IsBenchStart).Arguments, Is.EqualTo(new[]
             {
-                "run", "-d", "--rm", "--network", "none", "--name", FakeDocker.Bench, "--label",
+                "run", "-d", "--rm", "--network", "none", "--stop-timeout", "0", "--name", FakeDocker.Bench, "--label",
                 $"summit-dr.owner={ProcessIdentity.Current().Token}", "--volumes-from", "neo4j",
                 "--mount", $"type=bind,source={directory},target=/summit-dr", "neo4j:5.24.0-community", "sleep", "86400",
             }), "started through the image's own entrypoint, as the server is");

@@ -121,7 +121,7 @@ public sealed class RestoreOperationTests
             // a mount.
             Assert.That(calls.Single(FakeDocker.IsBenchStart).Arguments, Is.EqualTo(new[]
             {
-                "run", "-d", "--rm", "--network", "none", "--name", FakeDocker.Bench, "--label",
+                "run", "-d", "--rm", "--network", "none", "--stop-timeout", "0", "--name", FakeDocker.Bench, "--label",
                 $"summit-dr.owner={ProcessIdentity.Current().Token}", "--volumes-from", "neo4j",
                 "neo4j:5.24.0-community", "sleep", "86400",
             }));

@@ -48,6 +48,14 @@ public static class DockerArgs
         return args;
     }
 
+    /// <summary>
+    /// The start of `docker run` for an idle one-off (a workbench that waits for `docker exec`s): detached, no network,
+    /// removed when it exits, and killed at once by `rm --force` on every engine. docker's rm --force sends SIGKILL; podman's
+    /// first sends the stop signal and waits the container's stop timeout (10 s), which `sleep` or `tail` as PID 1 ignores.
+    /// </summary>
+    public static IReadOnlyList<string> RunIdle(string name) =>
+        ["run", "-d", "--rm", "--network", "none", "--stop-timeout", "0", "--name", name];
+
     /// <summary>A one-off container with no network that is removed when it exits.</summary>
     public static IReadOnlyList<string> RunOneOff(OneOffSpec spec)
     {

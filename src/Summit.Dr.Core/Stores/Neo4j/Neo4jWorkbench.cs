@@ -57,7 +57,7 @@ public sealed class Neo4jWorkbench : INeo4jVolume, IAsyncDisposable
     /// <summary>The `docker run -d` that starts it; a dry run prints the same.</summary>
     public static IReadOnlyList<string> RunArgs(Neo4jTarget target, BindMount? mount, string purpose = Purposes.Admin) =>
     [
-        "run", "-d", "--rm", "--network", "none", "--name", NameFor(target.Container.Name, purpose), .. OneOffOwner.Labels(),
+        .. DockerArgs.RunIdle(NameFor(target.Container.Name, purpose)), .. OneOffOwner.Labels(),
         .. Neo4jOneOffs.ServerUser(target.Container) is { } user ? new[] { "--user", user } : [],
         // Beside a drill's scratch server it carries the drill's labels, as everything a drill creates does.
         .. target.Container.Labels.Where(l => l.Key.StartsWith("summit-dr.drill", StringComparison.Ordinal)).OrderBy(

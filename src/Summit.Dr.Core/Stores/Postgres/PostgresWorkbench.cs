@@ -44,7 +44,7 @@ public sealed class PostgresWorkbench : IAsyncDisposable
 
     public static IReadOnlyList<string> RunArgs(ContainerInfo postgres) =>
     [
-        "run", "-d", "--rm", "--network", "none", "--name", NameFor(postgres.Name), .. OneOffOwner.Labels(),
+        .. DockerArgs.RunIdle(NameFor(postgres.Name)), .. OneOffOwner.Labels(),
         // Beside a drill's scratch server it carries the drill's labels, so a killed drill's leftovers are found.
         .. postgres.Labels.Where(l => l.Key.StartsWith("summit-dr.drill", StringComparison.Ordinal)).OrderBy(
             l => l.Key, StringComparer.Ordinal).SelectMany(l => new[] { "--label", $"{l.Key}={l.Value}" }),
