@@ -84,4 +84,25 @@ public sealed class DockerCliTests
 
         Assert.That(spec.Display, Is.EqualTo("docker exec neo4j cypher-shell 'MATCH (n) RETURN count(n)' 'it'\\''s'"));
     }
+
+    [Test]
+    public void Labels_are_read_from_what_docker_and_podman_inspect_print_for_containers_and_volumes()
+    {
+        // Trimmed from docker 20.10 and podman 4.3: docker names a container with a slash; a volume keeps its labels at the top.
+        const string docker = """[{"Id":"1","Name":"/summit-dr-lock-ab","Config":{"Labels":{"summit-dr.owner":"h/1/2","x":"y"}}}]""";
+        const string podman = """[{"Id":"2","Name":"summit-dr-admin-n-7","Config":{"Labels":{"summit-dr.owner":"h/3/4"}}}]""";
+        const string volumes = """[{"Name":"summit-dr-drill-a-0","Labels":{"summit-dr.drill":"a"}},{"Name":"v","Labels":null}]""";
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(DockerCli.LabelRows(docker, volumes: false, ["summit-dr.owner", "absent"]),
+                Is.EqualTo(new[] { new[] { "summit-dr-lock-ab", "h/1/2", "" } }));
+            Assert.That(DockerCli.LabelRows(podman, volumes: false, ["summit-dr.owner"]),
+                Is.EqualTo(new[] { new[] { "summit-dr-admin-n-7", "h/3/4" } }));
+            Assert.That(DockerCli.LabelRows(volumes, volumes: true, ["summit-dr.drill"]),
+                Is.EqualTo(new[] { new[] { "summit-dr-drill-a-0", "a" }, new[] { "v", "" } }));
+            Assert.That(DockerCli.LabelRows("Error: no such object", volumes: false, ["x"]), Is.Empty,
+                "nothing to say: looked at again next time");
+        });
+    }
 }

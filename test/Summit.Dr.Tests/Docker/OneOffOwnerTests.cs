@@ -3,6 +3,7 @@ using Moq;
 using Summit.Dr.Engine.Docker;
 using Summit.Dr.Engine.Processes;
 using Summit.Dr.Model;
+using Summit.Dr.Tests.Support;
 
 namespace Summit.Dr.Tests.Docker;
 
@@ -22,14 +23,27 @@ public sealed class OneOffOwnerTests
             .Returns<ProcessSpec, CancellationToken>((spec, _) =>
             {
                 calls.Add(string.Join(' ', spec.Arguments));
-                var listed = $"summit-dr-admin-dead\t{Gone}\nsummit-dr-admin-live\t{ProcessIdentity.Current().Token}\n";
-                return Task.FromResult(new ProcessResult(0, spec.Arguments[0] == "ps" ? listed : "", string.Empty, TimeSpan.Zero));
+                var answer = spec.Arguments[0] switch
+                {
+                    "ps" => "summit-dr-admin-dead\nsummit-dr-admin-live\nsummit-dr-lock-dead\n",
+                    "inspect" => EngineJson.Containers(
+                        ("summit-dr-admin-dead", new Dictionary<string, string> { [OneOffOwner.Label] = Gone }),
+                        ("summit-dr-admin-live", new Dictionary<string, string> { [OneOffOwner.Label] = ProcessIdentity.Current().Token }),
+                        ("summit-dr-lock-dead",
+                            new Dictionary<string, string> { [OneOffOwner.Label] = Gone, [OneOffOwner.VolumesLabel] = "own" })),
+                    _ => "",
+                };
+                return Task.FromResult(new ProcessResult(0, answer, string.Empty, TimeSpan.Zero));
             });
 
         await OneOffOwner.RemoveLeftoversAsync(new DockerCli(runner.Object, "docker"), NullLogger.Instance, CancellationToken.None);
 
         Assert.That(
-            calls.Where(c => c.StartsWith("rm ", StringComparison.Ordinal)), Is.EqualTo(new[] { "rm --force summit-dr-admin-dead" }));
+            calls.Where(c => c.StartsWith("rm ", StringComparison.Ordinal)),
+            Is.EqualTo(new[] { "rm --force summit-dr-admin-dead", "rm --force --volumes summit-dr-lock-dead" }),
+            "a workbench's volumes are the server's and stay; the lock's came from its image and go with it");
+        Assert.That(calls[1], Is.EqualTo("inspect --type container summit-dr-admin-dead summit-dr-admin-live summit-dr-lock-dead"),
+            "the labels are read from one inspect, which docker and podman print alike");
     }
 
     [Test]

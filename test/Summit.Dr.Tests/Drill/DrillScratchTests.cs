@@ -5,6 +5,7 @@ using Summit.Dr.Engine.Docker;
 using Summit.Dr.Errors;
 using Summit.Dr.Operations.Drill;
 using Summit.Dr.Engine.Processes;
+using Summit.Dr.Tests.Support;
 
 namespace Summit.Dr.Tests.Drill;
 
@@ -112,10 +113,12 @@ public sealed class DrillScratchTests
         File.WriteAllText(Path.Combine(Path.GetTempPath(), "summit-dr-drill-unit-kept", ".kept"), "kept");
         Answer(args => args[0] switch
         {
-            "ps" => Ok($"summit-dr-drill-unit-dead-neo4j\t{gone}\tunit-dead\nsummit-dr-drill-unit-live-neo4j\t" +
-                $"{alive}\tunit-live\nsummit-dr-drill-unit-kept-neo4j\t{gone}\tunit-kept\n"),
-            "volume" when args[1] == "ls" =>
-                Ok($"summit-dr-drill-unit-dead-neo4j-0\t{gone}\tunit-dead\nsummit-dr-drill-unit-live-neo4j-0\t{alive}\tunit-live\n"),
+            "ps" => Ok("summit-dr-drill-unit-dead-neo4j\nsummit-dr-drill-unit-live-neo4j\nsummit-dr-drill-unit-kept-neo4j\n"),
+            "inspect" => Ok(EngineJson.Containers(Drill("summit-dr-drill-unit-dead-neo4j", gone, "unit-dead"),
+                Drill("summit-dr-drill-unit-live-neo4j", alive, "unit-live"), Drill("summit-dr-drill-unit-kept-neo4j", gone, "unit-kept"))),
+            "volume" when args[1] == "ls" => Ok("summit-dr-drill-unit-dead-neo4j-0\nsummit-dr-drill-unit-live-neo4j-0\n"),
+            "volume" when args[1] == "inspect" => Ok(EngineJson.Volumes(Drill("summit-dr-drill-unit-dead-neo4j-0", gone, "unit-dead"),
+                Drill("summit-dr-drill-unit-live-neo4j-0", alive, "unit-live"))),
             _ => Ok(),
         });
 
@@ -129,6 +132,9 @@ public sealed class DrillScratchTests
             "volume rm --force summit-dr-drill-unit-dead-neo4j-0",
         }));
     }
+
+    private static (string, Dictionary<string, string>) Drill(string name, string owner, string id) =>
+        (name, new Dictionary<string, string> { [DrillScratch.OwnerLabel] = owner, [DrillScratch.Label] = id });
 
     private void Answer(Func<IReadOnlyList<string>, ProcessResult> respond) =>
         _runner.Setup(r => r.RunAsync(It.IsAny<ProcessSpec>(), It.IsAny<CancellationToken>()))

@@ -96,7 +96,8 @@ public sealed class PlatformLockTests : IDisposable
         await using var taken = await _lock.HoldPlatformAsync(null, "restore", Root, CancellationToken.None);
 
         Assert.That(_docker.Containers[name].Labels[PlatformLock.OperationLabel], Is.EqualTo("restore"));
-        Assert.That(_docker.Lines.Count(l => l == "rm --force " + name), Is.EqualTo(1), "the dead run's lock was removed, once");
+        Assert.That(_docker.Lines.Count(l => l == "rm --force --volumes " + name), Is.EqualTo(1),
+            "the dead run's lock was removed, once, with the anonymous volumes its image gave it");
     }
 
     [Test]

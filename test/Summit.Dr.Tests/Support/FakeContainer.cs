@@ -24,14 +24,14 @@ internal sealed class FakeContainer(string name, string image, bool running, str
     /// <summary>The container whose volumes a workbench shares (`--volumes-from`): its /data is that one's.</summary>
     public string? VolumesFrom { get; init; }
 
-    public string InspectJson() => JsonSerializer.Serialize(new[]
+    public string InspectJson() => InspectJson([this]);
+
+    /// <summary>What `docker inspect` prints for these containers: one array of them all.</summary>
+    public static string InspectJson(IEnumerable<FakeContainer> containers) => JsonSerializer.Serialize(containers.Select(c => new
     {
-        new
-        {
-            Id = "0123456789abcdef" + Name.GetHashCode(StringComparison.Ordinal).ToString("x8", CultureInfo.InvariantCulture),
-            Name = "/" + Name,
-            State = new { Running, Status = Running ? "running" : "exited" },
-            Config = new { Image, Env = Environment, Labels, User },
-        },
-    });
+        Id = "0123456789abcdef" + c.Name.GetHashCode(StringComparison.Ordinal).ToString("x8", CultureInfo.InvariantCulture),
+        Name = "/" + c.Name,
+        State = new { c.Running, Status = c.Running ? "running" : "exited" },
+        Config = new { c.Image, Env = c.Environment, c.Labels, c.User },
+    }));
 }

@@ -128,6 +128,15 @@ internal sealed partial class FakeDocker
     public static string? BindSource(IReadOnlyList<string> args) =>
         ValueOf(args, "--mount")?.Split(',').FirstOrDefault(f => f.StartsWith("source=", StringComparison.Ordinal))?["source=".Length..];
 
+    /// <summary>As docker does: the containers it knows, in one array; exit 1 (and `[]` when it knows none) if one is missing.</summary>
+    private ProcessResult Inspect(IReadOnlyList<string> names)
+    {
+        var known = names.Where(Containers.ContainsKey).Select(n => Containers[n]).ToList();
+        var missing = names.Where(n => !Containers.ContainsKey(n)).ToList();
+        return Result(missing.Count == 0 ? 0 : 1, known.Count == 0 ? "[]\n" : FakeContainer.InspectJson(known),
+            string.Concat(missing.Select(n => $"Error: No such container: {n}\n")));
+    }
+
     public static ProcessResult Result(int exitCode = 0, string stdout = "", string stderr = "") =>
         new(exitCode, stdout, stderr, TimeSpan.FromMilliseconds(1));
 
@@ -157,9 +166,7 @@ internal sealed partial class FakeDocker
         switch (args[0])
         {
             case "inspect":
-                return Containers.TryGetValue(args[^1], out var container)
-                    ? Result(stdout: container.InspectJson())
-                    : Result(1, stdout: "[]\n", stderr: $"Error: No such container: {args[^1]}");
+                return Inspect(args.SkipWhile(a => a != "container").Skip(1).DefaultIfEmpty(args[^1]).ToList());
             case "stop":
                 Containers[args[^1]].Running = false;
                 return Result(stdout: args[^1]);
@@ -173,9 +180,8 @@ internal sealed partial class FakeDocker
             case "ps":
                 var filters = args.Select((a, i) => (a, i)).Where(p => p.a == "--filter").Select(
                     p => args[p.i + 1]["label=".Length..]).ToList();
-                return Result(stdout: string.Join('\n', Containers.Values
-                    .Where(c => filters.All(f => c.Labels.TryGetValue(f[..f.IndexOf('=')], out var v) && v == f[(f.IndexOf('=') + 1)..]))
-                    .Select(c => c.Name)));
+                return Result(stdout: string.Join('\n', Containers.Values.Where(c => filters.All(f => f.Split('=', 2) is var kv
+                    && c.Labels.TryGetValue(kv[0], out var v) && (kv.Length == 1 || v == kv[1]))).Select(c => c.Name)));
             case "run" when args.Contains("-d"):
                 return StartBench(args);
             case "create":

@@ -100,21 +100,59 @@ public sealed class DockerCli
     /// <summary>
     /// The containers (or, with <paramref name="volumes"/>, the volumes) that carry <paramref name="label"/>: each its name, then the
     /// value of each of <paramref name="labels"/> (empty where it has none). Nothing when the engine cannot say: a caller looking for
-    /// leftovers looks again next time.
+    /// leftovers looks again next time. The names are listed, then their labels read from one inspect: a list's
+    /// `{{.Label "x"}}` is docker's alone (podman 4 has no such field, and docker's `.Labels` is not podman's map).
     /// </summary>
     public async Task<IReadOnlyList<string[]>> LabelledAsync(
         bool volumes, string label, IReadOnlyList<string> labels, CancellationToken cancellationToken)
     {
-        var format = string.Join('\t', [volumes ? "{{.Name}}" : "{{.Names}}", .. labels.Select(l => "{{.Label \"" + l + "\"}}")]);
         IReadOnlyList<string> list = volumes ? ["volume", "ls"] : ["ps", "-a"];
-        var result = await RunAsync(Spec([.. list, "--filter", "label=" + label, "--format", format]), cancellationToken);
-        return result.Succeeded
-            ? result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(line => line.Split('\t'))
-                .Select(cells => Enumerable.Range(0, labels.Count + 1).Select(i => i < cells.Length ? cells[i].Trim() : string.Empty)
-                    .ToArray())
-                .ToList()
+        var listed = await RunAsync(
+            Spec([.. list, "--filter", "label=" + label, "--format", volumes ? "{{.Name}}" : "{{.Names}}"]), cancellationToken);
+        var names = listed.Succeeded
+            ? listed.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : [];
+        if (names.Length == 0)
+        {
+            return [];
+        }
+
+        // One that went between the two commands is missing from the answer (and the exit code says so); the others are in it.
+        var inspected = await RunAsync(
+            Spec(volumes ? ["volume", "inspect", .. names] : ["inspect", "--type", "container", .. names]), cancellationToken);
+        return LabelRows(inspected.StandardOutput, volumes, labels);
+    }
+
+    /// <summary>Name and label values of each container (`Config.Labels`) or volume (`Labels`) an inspect printed.</summary>
+    internal static IReadOnlyList<string[]> LabelRows(string json, bool volumes, IReadOnlyList<string> labels)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind != JsonValueKind.Array)
+            {
+                return [];
+            }
+
+            var rows = new List<string[]>();
+            foreach (var item in document.RootElement.EnumerateArray())
+            {
+                var holder = volumes ? item : item.TryGetProperty("Config", out var config) ? config : default;
+                var values = holder.ValueKind == JsonValueKind.Object && holder.TryGetProperty("Labels", out var found)
+                    && found.ValueKind == JsonValueKind.Object ? found : default;
+                rows.Add([Text(item, "Name").TrimStart('/'), .. labels.Select(l => Text(values, l))]);
+            }
+
+            return rows;
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+
+        static string Text(JsonElement element, string property) =>
+            element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value)
+                && value.ValueKind == JsonValueKind.String ? value.GetString()! : string.Empty;
     }
 
     private async Task RequireAsync(ProcessSpec spec, CancellationToken cancellationToken)

@@ -28,8 +28,15 @@ public static class OneOffOwner
     /// <summary>Whether this run made <paramref name="container"/>.</summary>
     public static bool IsOwn(ContainerInfo container) => container.Labels.GetValueOrDefault(Label) == Self.Value;
 
-    /// <summary>This run's `--label`.</summary>
-    public static IReadOnlyList<string> Labels() => ["--label", $"{Label}={Self.Value}"];
+    /// <summary>
+    /// Says a one-off's anonymous volumes are its alone and go with it: one created from a server's image gets that image's
+    /// VOLUMEs (the lock), unlike a workbench, whose volumes are the server's (`--volumes-from`) and stay.
+    /// </summary>
+    public const string VolumesLabel = "summit-dr.volumes";
+
+    /// <summary>This run's `--label`s; with <paramref name="ownVolumes"/>, also <see cref="VolumesLabel"/>.</summary>
+    public static IReadOnlyList<string> Labels(bool ownVolumes = false) =>
+        ownVolumes ? ["--label", $"{Label}={Self.Value}", "--label", VolumesLabel + "=own"] : ["--label", $"{Label}={Self.Value}"];
 
     /// <summary>The owner of <paramref name="container"/> when it is another run that is still alive; else null.</summary>
     public static string? OtherLiveOwner(ContainerInfo container) =>
@@ -39,13 +46,13 @@ public static class OneOffOwner
     /// time).</summary>
     public static async Task RemoveLeftoversAsync(DockerCli docker, ILogger logger, CancellationToken cancellationToken)
     {
-        foreach (var (name, owner) in (await docker.LabelledAsync(volumes: false, Label, [Label], cancellationToken))
-            .Select(r => (r[0], r[1])))
+        foreach (var (name, owner, volumes) in (await docker.LabelledAsync(volumes: false, Label, [Label, VolumesLabel], cancellationToken))
+            .Select(r => (r[0], r[1], r[2])))
         {
             if (!ProcessIdentity.IsAlive(owner))
             {
                 logger.LogWarning("Removing {Name}, left behind by a summit-dr run that is gone ({Owner})", name, owner);
-                await docker.RemoveIfPresentAsync(name, anonymousVolumes: false, cancellationToken);
+                await docker.RemoveIfPresentAsync(name, anonymousVolumes: volumes == "own", cancellationToken);
             }
         }
     }

@@ -32,7 +32,7 @@ internal sealed class PlatformLock(DockerCli docker, SummitDrOptions options, IL
     /// records when.</summary>
     public IReadOnlyList<string> CreateArgs(ContainerInfo container, string operation, string root) =>
     [
-        "create", "--pull", "never", "--network", "none", "--name", Name, .. OneOffOwner.Labels(),
+        "create", "--pull", "never", "--network", "none", "--name", Name, .. OneOffOwner.Labels(ownVolumes: true),
         "--label", $"{OperationLabel}={operation}", "--label", $"{RootLabel}={root}",
         string.IsNullOrEmpty(container.ImageId) ? container.Image : container.ImageId, "true",
     ];
@@ -58,7 +58,7 @@ internal sealed class PlatformLock(DockerCli docker, SummitDrOptions options, IL
 
             logger.LogWarning("Taking over the platform's lock {Name}, left by a summit-dr run that is gone ({Owner})", Name,
                 holder.Labels.GetValueOrDefault(OneOffOwner.Label, "unknown"));
-            await docker.RemoveIfPresentAsync(Name, anonymousVolumes: false, context.CancellationToken);
+            await docker.RemoveIfPresentAsync(Name, anonymousVolumes: true, context.CancellationToken);
             result = await context.RunAsync(docker.Spec(args));
         }
     })
@@ -71,7 +71,7 @@ internal sealed class PlatformLock(DockerCli docker, SummitDrOptions options, IL
             {
                 if (await docker.InspectAsync(Name, cleanup.Token) is { } made && OneOffOwner.IsOwn(made))
                 {
-                    await docker.RemoveIfPresentAsync(Name, anonymousVolumes: false, cleanup.Token);
+                    await docker.RemoveIfPresentAsync(Name, anonymousVolumes: true, cleanup.Token);
                 }
             }
             catch (Exception ex) when (ex is SummitDrException or OperationCanceledException)
@@ -82,7 +82,10 @@ internal sealed class PlatformLock(DockerCli docker, SummitDrOptions options, IL
 
     /// <summary>Gives the platform back.</summary>
     public Script Release() =>
-        Script.Of(new RunCommand(docker.Spec(DockerArgs.RemoveForce(Name)), Judges.Removed(docker, Name)) { Note = "the platform's lock" });
+        Script.Of(new RunCommand(docker.Spec(DockerArgs.RemoveForce(Name, anonymousVolumes: true)), Judges.Removed(docker, Name))
+        {
+            Note = "the platform's lock, with the anonymous volumes its image's VOLUMEs gave it",
+        });
 
     private string Refusal(ContainerInfo holder, string owner)
     {
