@@ -61,7 +61,8 @@ public sealed class DoctorPlatform(
             $"{version.StandardOutput.Trim()}" : version.ErrorSummary));
         try
         {
-            var info = await docker.RunAsync(docker.Spec(["info", "--format", "{{.ServerVersion}}"]), cancellationToken);
+            // `version`'s Server.Version is the engine's on docker and podman alike (info's ServerVersion is docker's alone).
+            var info = await docker.RunAsync(docker.Spec(["version", "--format", "{{.Server.Version}}"]), cancellationToken);
             checks.Add(new HealthCheck("docker daemon", info.Succeeded, info.Succeeded ? $"reachable, server " +
                 $"{info.StandardOutput.Trim()}" : $"{info.ErrorSummary}: start the Docker engine"));
             return info.Succeeded;
