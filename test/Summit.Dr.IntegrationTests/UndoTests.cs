@@ -16,6 +16,7 @@ public sealed class UndoTests
     public async Task Undo_discard_frees_the_kept_database_store_and_tree_and_keeps_the_restored_platform()
     {
         await using var platform = await Platform.StartAsync();
+        var volumes = await platform.Engine.VolumesAsync();
         var seeded = await BackUpAndChangeAsync(platform);
         using (var restore = await ToolRun.RunAsync(platform.WorkDir, "restore", "latest", "--yes"))
         {
@@ -37,6 +38,8 @@ public sealed class UndoTests
                 "tree are gone");
             Assert.That(File.Exists(Path.Combine(platform.BackupRoot, ".summit-dr-undo.json")), Is.False);
             Assert.That(await platform.Neo4jAnswersAsync(), Is.True);
+            Assert.That(await platform.Engine.VolumesAsync(), Is.SubsetOf(volumes), "no volume is left by the backup, restore and " +
+                "discard (the lock's image gives it anonymous ones)");
         });
         seeded.AssertEqual(await PlatformState.CaptureAsync(platform), "the restored platform, untouched by the discard");
 

@@ -8,7 +8,7 @@ namespace Summit.Dr.Testing;
 public sealed partial class Platform
 {
     public async Task<string> PsqlAsync(string sql, string? database = null) =>
-        (await Sh.DockerRequireAsync(
+        (await Engine.RequireAsync(
             "exec", Postgres, "psql", "-U", User, "-d", database ?? Database, "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql)).Trim();
 
     /// <summary>An order-independent checksum of every row of every user table.</summary>
@@ -27,7 +27,7 @@ public sealed partial class Platform
 
     public async Task<string> CypherAsync(string query, string? container = null)
     {
-        var result = await Sh.DockerRequireAsync(
+        var result = await Engine.RequireAsync(
             "exec", "-e", "NEO4J_USERNAME=neo4j", "-e", "NEO4J_PASSWORD=" + Neo4jPassword, container
                 ?? Neo4j, "cypher-shell", "--format", "plain", query);
         return result.Trim();
@@ -38,14 +38,14 @@ public sealed partial class Platform
 
     public async Task<bool> Neo4jAnswersAsync()
     {
-        var result = await Sh.DockerAsync(
+        var result = await Engine.RunAsync(
             "exec", "-e", "NEO4J_USERNAME=neo4j", "-e", "NEO4J_PASSWORD=" + Neo4jPassword, Neo4j, "cypher-shell", "RETURN 1");
         return result.ExitCode == 0;
     }
 
     public async Task<bool> IsRunningAsync(string container)
     {
-        var result = await Sh.DockerAsync("inspect", "--type", "container", "--format", "{{.State.Running}}", container);
+        var result = await Engine.RunAsync("inspect", "--type", "container", "--format", "{{.State.Running}}", container);
         return result.ExitCode == 0 && result.StandardOutput.Trim() == "true";
     }
 
@@ -55,7 +55,7 @@ public sealed partial class Platform
 
     /// <summary>The workbenches beside this platform's Neo4j, of any run.</summary>
     public async Task<IReadOnlyList<string>> WorkbenchesAsync() =>
-        (await Sh.DockerAsync("ps", "-a", "--filter", "name=" + Workbench, "--format", "{{.Names}}")).StandardOutput
+        (await Engine.RunAsync("ps", "-a", "--filter", "name=" + Workbench, "--format", "{{.Names}}")).StandardOutput
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(n => n.StartsWith(Workbench, StringComparison.Ordinal)).ToList();
 
@@ -66,7 +66,7 @@ public sealed partial class Platform
     {
         foreach (var workbench in await WorkbenchesAsync())
         {
-            var top = await Sh.DockerAsync("top", workbench);
+            var top = await Engine.RunAsync("top", workbench);
             if (top.ExitCode == 0 && top.StandardOutput.Split('\n').Any(l =>
                 l.Contains("neo4j-admin", StringComparison.Ordinal) && l.Contains($" {verb} ", StringComparison.Ordinal)
                     && !l.Contains("--info", StringComparison.Ordinal)))
@@ -84,7 +84,7 @@ public sealed partial class Platform
     {
         var databases = (await PsqlAsync("SELECT datname FROM pg_database WHERE datname LIKE '%\\_sdr\\_%' ORDER BY 1", "postgres"))
             .Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var data = await Sh.DockerRequireAsync("exec", Neo4j, "ls", "-A", "/data");
+        var data = await Engine.RequireAsync("exec", Neo4j, "ls", "-A", "/data");
         var entries = data.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(
             e => e.StartsWith("summit-dr-", StringComparison.Ordinal)).ToArray();
         var siblings = Directory.GetFileSystemEntries(Path.GetDirectoryName(Uploads)!, ".summit-dr-*").Select(
@@ -94,27 +94,27 @@ public sealed partial class Platform
 
     /// <summary>When the container last started (docker's State.StartedAt): unchanged means it was never stopped.</summary>
     public async Task<string> StartedAtAsync(string container) =>
-        (await Sh.DockerRequireAsync("inspect", "--format", "{{.State.StartedAt}}", container)).Trim();
+        (await Engine.RequireAsync("inspect", "--format", "{{.State.StartedAt}}", container)).Trim();
 
     public async Task<bool> ExistsAsync(string container) =>
-        (await Sh.DockerAsync("inspect", "--type", "container", container)).ExitCode == 0;
+        (await Engine.RunAsync("inspect", "--type", "container", container)).ExitCode == 0;
 
     /// <summary>Leaves a file owned by root in the store, as `docker exec` (root) does; the official entrypoint then warns on
     /// stdout.</summary>
     public Task AddRootOwnedFileAsync() =>
-        Sh.DockerRequireAsync("exec", Neo4j, "sh", "-c", "echo x > /data/databases/neo4j/notes.txt");
+        Engine.RequireAsync("exec", Neo4j, "sh", "-c", "echo x > /data/databases/neo4j/notes.txt");
 
     /// <summary>Switches one of the Neo4j stand-in's fault knobs (files under /data/.standin).</summary>
     public Task SetKnobAsync(string knob, string value = "1") =>
-        Sh.DockerRequireAsync("exec", Neo4j, "sh", "-c", "mkdir -p /data/.standin && printf %s \"$1\" > " +
+        Engine.RequireAsync("exec", Neo4j, "sh", "-c", "mkdir -p /data/.standin && printf %s \"$1\" > " +
             "/data/.standin/$2", "knob", value, knob);
 
     /// <summary>Clears a knob while the server is stopped, through a one-off container on its volume.</summary>
     public Task ClearKnobInVolumeAsync(string knob) =>
-        Sh.DockerRequireAsync(
+        Engine.RequireAsync(
             "run", "--rm", "--network", "none", "--volumes-from", Neo4j, "--entrypoint", "rm", Neo4jImage, "-f", "/data/.standin/" + knob);
 
-    public Task ClearKnobAsync(string knob) => Sh.DockerRequireAsync("exec", Neo4j, "rm", "-f", "/data/.standin/" + knob);
+    public Task ClearKnobAsync(string knob) => Engine.RequireAsync("exec", Neo4j, "rm", "-f", "/data/.standin/" + knob);
 
     /// <summary>Every upload by relative path with its SHA-256.</summary>
     public static IReadOnlyDictionary<string, string> HashTree(string root) =>
@@ -124,7 +124,7 @@ public sealed partial class Platform
     /// <summary>The volumes restores to a point in time keep this platform's data directories in.</summary>
     public async Task<IReadOnlyList<string>> KeptPostgresVolumesAsync()
     {
-        var listed = await Sh.DockerAsync(
+        var listed = await Engine.RunAsync(
             "volume", "ls", "--filter", "label=summit-dr.kept.container=" + Postgres, "--format", "{{.Name}}");
         return listed.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }

@@ -12,8 +12,9 @@ public sealed partial class Platform : IAsyncDisposable
     public const int SeededUsers = 1000;
     public const int SeededNodes = 50;
 
-    private Platform(string prefix, bool compose, string neo4jImage, (string Postgres, string Neo4j)? names)
+    private Platform(string prefix, bool compose, string neo4jImage, (string Postgres, string Neo4j)? names, ContainerEngine engine)
     {
+        Engine = engine;
         Prefix = prefix;
         Compose = compose;
         Neo4jImage = neo4jImage;
@@ -27,6 +28,9 @@ public sealed partial class Platform : IAsyncDisposable
     private string? _neo4jData;
 
     public string Prefix { get; }
+
+    /// <summary>The engine its containers run on: docker, or podman in the podman lane.</summary>
+    public ContainerEngine Engine { get; }
 
     /// <summary>The image the Neo4j container runs: the stand-in by default, its 4.4 variant, or a real image.</summary>
     public string Neo4jImage { get; }
@@ -57,13 +61,14 @@ public sealed partial class Platform : IAsyncDisposable
     /// <param name="neo4jImage">The Neo4j image (default: <see cref="Repo.Neo4jImage"/>).</param>
     /// <param name="names">Exact container names instead of unique ones (another platform that uses the runbook's names).</param>
     /// <param name="neo4jData">A named volume for Neo4j's /data instead of the image's anonymous one (a small one, say).</param>
+    /// <param name="engine">The engine to run it on (default: docker).</param>
     public static async Task<Platform> StartAsync(
         bool seed = true, bool compose = false, string? neo4jImage = null, (string Postgres, string Neo4j)? names = null,
-        string? neo4jData = null)
+        string? neo4jData = null, ContainerEngine? engine = null)
     {
         var platform = new Platform(
             "sdr" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)), compose, neo4jImage
-                ?? Repo.Neo4jImage, names) { _neo4jData = neo4jData };
+                ?? Repo.Neo4jImage, names, engine ?? ContainerEngine.Docker) { _neo4jData = neo4jData };
         try
         {
             await platform.StartContainersAsync();
@@ -104,20 +109,20 @@ public sealed partial class Platform : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // One-offs first: a volume still referenced by one of them would survive the removal of its owner.
-        var oneOffs = (await Sh.DockerAsync("ps", "-a", "--filter", "name=summit-dr-", "--format", "{{.Names}}")).StandardOutput
+        var oneOffs = (await Engine.RunAsync("ps", "-a", "--filter", "name=summit-dr-", "--format", "{{.Names}}")).StandardOutput
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(n => n.Contains(Neo4j, StringComparison.Ordinal) || n.Contains(Postgres, StringComparison.Ordinal)).ToList();
-        await Sh.DockerAsync(["rm", "--force", "summit-dr-wal-" + Postgres, .. oneOffs]);
-        await Sh.DockerAsync("rm", "--force", "--volumes", Postgres, Neo4j);
-        await Sh.DockerAsync("volume", "rm", "--force", "summit-dr-wal-" + Postgres);
+        await Engine.RunAsync(["rm", "--force", "summit-dr-wal-" + Postgres, .. oneOffs]);
+        await Engine.RunAsync("rm", "--force", "--volumes", Postgres, Neo4j);
+        await Engine.RunAsync("volume", "rm", "--force", "summit-dr-wal-" + Postgres);
         foreach (var volume in await KeptPostgresVolumesAsync())
         {
-            await Sh.DockerAsync("volume", "rm", "--force", volume);
+            await Engine.RunAsync("volume", "rm", "--force", volume);
         }
 
         if (_neo4jData is { } data && !data.StartsWith('/'))
         {
-            await Sh.DockerAsync("volume", "rm", "--force", data);
+            await Engine.RunAsync("volume", "rm", "--force", data);
         }
         try
         {
@@ -144,12 +149,12 @@ public sealed partial class Platform : IAsyncDisposable
 
     private async Task StartContainersAsync()
     {
-        await Sh.DockerRequireAsync(["run", "-d", "--name", Postgres, "--network", "none", .. Labels("postgres"),
+        await Engine.RequireAsync(["run", "-d", "--name", Postgres, "--network", "none", .. Labels("postgres"),
             "-e", "POSTGRES_USER=" + User, "-e", "POSTGRES_PASSWORD=pg-" + Prefix, "-e", "POSTGRES_DB=" + Database, Repo.PostgresImage]);
-        await Sh.DockerRequireAsync(
+        await Engine.RequireAsync(
             ["run", "-d", "--name", Neo4j, "--network", "none", .. Labels("neo4j"), "-e", $"NEO4J_AUTH=neo4j/{Neo4jPassword}",
             .. _neo4jData is null ? Array.Empty<string>() : ["-v", _neo4jData + ":/data"], Neo4jImage]);
-        await WaitForPostgresAsync(Postgres, User, Database);
+        await WaitForPostgresAsync(Postgres, User, Database, Engine);
         await WaitAsync(Neo4jAnswersAsync, "Neo4j");
     }
 
@@ -189,10 +194,13 @@ public sealed partial class Platform : IAsyncDisposable
     /// Until the server for good answers: the image's entrypoint first runs an initialisation server that
     /// answers on the same socket, then stops it; PID 1 becomes `postgres` only once the real one runs.
     /// </summary>
-    public static Task WaitForPostgresAsync(string container, string user, string database) =>
-        WaitAsync(async () =>
-            (await Sh.DockerAsync("exec", container, "psql", "-U", user, "-d", database, "-c", "SELECT 1")).ExitCode == 0
-            && (await Sh.DockerAsync("exec", container, "cat", "/proc/1/comm")).StandardOutput.Trim() == "postgres", "PostgreSQL");
+    public static Task WaitForPostgresAsync(string container, string user, string database, ContainerEngine? engine = null)
+    {
+        var cli = engine ?? ContainerEngine.Docker;
+        return WaitAsync(async () =>
+            (await cli.RunAsync("exec", container, "psql", "-U", user, "-d", database, "-c", "SELECT 1")).ExitCode == 0
+            && (await cli.RunAsync("exec", container, "cat", "/proc/1/comm")).StandardOutput.Trim() == "postgres", "PostgreSQL");
+    }
 
     private static async Task WaitAsync(Func<Task<bool>> ready, string what)
     {

@@ -28,7 +28,7 @@ public static class Sh
         return await command.ExecuteBufferedAsync(cancellationToken);
     }
 
-    public static Task<BufferedCommandResult> DockerAsync(params string[] args) => RunAsync("docker", args);
+    public static Task<BufferedCommandResult> DockerAsync(params string[] args) => ContainerEngine.Docker.RunAsync(args);
 
     public static async Task<string> RequireAsync(string program, params string[] args)
     {
@@ -42,5 +42,5 @@ public static class Sh
         return result.StandardOutput;
     }
 
-    public static Task<string> DockerRequireAsync(params string[] args) => RequireAsync("docker", args);
+    public static Task<string> DockerRequireAsync(params string[] args) => ContainerEngine.Docker.RequireAsync(args);
 }
