@@ -47,6 +47,14 @@ public sealed class PodmanEngineTests
             Assert.That(doctor.ExitCode, Is.Zero, doctor.Describe());
         }
 
+        using (var wrong = await RunAsync("backup", "--set", "Postgres:Container=" + Platform.Prefix + "-nope"))
+        {
+            Assert.That(wrong.ExitCode, Is.EqualTo(3), wrong.Describe());
+            Assert.That(wrong.Stderr.TrimEnd().Split('\n')[^1], Does.Contain("not found. List containers with `podman ps -a`"),
+                "a container podman does not know is refused in one line, with the command to run on this engine");
+            Assert.That(Platform.VisibleBackups(), Is.Empty);
+        }
+
         await BackUpAsync();
         var backedUp = await PlatformState.CaptureAsync(Platform);
         await Platform.ChangeEverythingAsync();

@@ -35,8 +35,8 @@ public static class Judges
     {
         if (!result.Succeeded && await docker.InspectAsync(container, context.CancellationToken) is not null)
         {
-            throw new OperationFailedException($"Could not remove container {container}: {result.ErrorSummary}. Remove it with `docker " +
-                $"rm -f {container}`.");
+            throw new OperationFailedException($"Could not remove container {container}: {result.ErrorSummary}. Remove it with " +
+                $"`{docker.CommandName} rm -f {container}`.");
         }
     };
 

@@ -38,7 +38,8 @@ public sealed class DrillCommand : BackupChoiceCommand
                 var facts = new RunFacts { Backup = Path.GetFileName(result.Backup.TrimEnd('/')),
                     RecoverySeconds = result.Total.TotalSeconds };
                 return new CommandResult(DrillReport.Write(
-                    console, result, Json, TimeSpan.FromMinutes(handler.Options.Value.Objectives.RtoMinutes)), facts);
+                    console, result, Json, TimeSpan.FromMinutes(handler.Options.Value.Objectives.RtoMinutes),
+                    Path.GetFileName(handler.Options.Value.Docker.Path)), facts);
             },
             handler => Validate(handler.Source, to));
     }

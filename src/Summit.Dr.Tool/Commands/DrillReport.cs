@@ -10,7 +10,8 @@ namespace Summit.Dr.Tool.Commands;
 internal static class DrillReport
 {
     /// <param name="objective">The recovery time objective (Objectives:RtoMinutes) the run is measured against.</param>
-    public static int Write(ToolConsole console, DrillResult result, bool json, TimeSpan objective)
+    /// <param name="cli">The docker CLI's name (`docker`, `podman`) the commands to run by hand start with.</param>
+    public static int Write(ToolConsole console, DrillResult result, bool json, TimeSpan objective, string cli)
     {
         var exitCode = result.Proven ? ExitCodes.Success : ExitCodes.Integrity;
         var error = console.Error;
@@ -18,8 +19,8 @@ internal static class DrillReport
         {
             error.WriteLine($"Kept for inspection: containers {string.Join(", ", result.Containers)}; volumes " +
                 $"{string.Join(", ", result.Volumes)}; directory {result.Directory}.");
-            error.WriteLine($"Connect with `docker exec -it {(result.Containers.Count > 0 ? result.Containers[0] : "<container>")} " +
-                $"psql ...` or `cypher-shell`; remove with `docker rm -f {string.Join(' ', result.Containers)}` and `docker volume " +
+            error.WriteLine($"Connect with `{cli} exec -it {(result.Containers.Count > 0 ? result.Containers[0] : "<container>")} " +
+                $"psql ...` or `cypher-shell`; remove with `{cli} rm -f {string.Join(' ', result.Containers)}` and `{cli} volume " +
                 $"rm {string.Join(' ', result.Volumes)}` and `rm -rf {result.Directory}`.");
         }
 

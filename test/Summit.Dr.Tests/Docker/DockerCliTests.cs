@@ -24,6 +24,20 @@ public sealed class DockerCliTests
         Assert.That(error!.Message, Does.StartWith("Docker is not reachable").And.Contain("docker info"));
     }
 
+    [Test]
+    public void A_message_names_the_commands_to_run_with_the_cli_in_use()
+    {
+        var runner = new Mock<IProcessRunner>();
+        runner.Setup(r => r.RunAsync(It.IsAny<ProcessSpec>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(FakeDocker.Result(125, stdout: "[]\n", stderr: "Error: no such object: \"postgres\""));
+        var podman = new DockerCli(runner.Object, "/usr/bin/podman");
+
+        var error = Assert.ThrowsAsync<PreconditionException>(
+            () => podman.RequireAsync("postgres", "PostgreSQL", "Postgres:Container", null, null, CancellationToken.None));
+
+        Assert.That(error!.Message, Does.Contain("List containers with `podman ps -a`"));
+    }
+
     /// <summary>docker 28 and podman print an empty list for a name they do not know, and exit 1: that decides, not their words.</summary>
     [TestCase("Error: No such container: postgres")]
     [TestCase("Error: no such object: \"postgres\"")]

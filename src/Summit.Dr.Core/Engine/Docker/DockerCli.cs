@@ -19,6 +19,9 @@ public sealed class DockerCli
 
     public string Executable { get; }
 
+    /// <summary>The CLI's name as a user types it (`docker`, `podman`): what each message's command to run starts with.</summary>
+    public string CommandName => Path.GetFileName(Executable);
+
     public ProcessSpec Spec(IReadOnlyList<string> arguments) => new(Executable, arguments);
 
     /// <summary>
@@ -31,7 +34,7 @@ public sealed class DockerCli
         if (!result.Succeeded && DockerText.IsUnreachable(result.StandardError))
         {
             throw new PreconditionException(
-                $"Docker is not reachable ({result.ErrorSummary}). Start the Docker engine and check `{Path.GetFileName(Executable)} " +
+                $"Docker is not reachable ({result.ErrorSummary}). Start the Docker engine and check `{CommandName} " +
                     $"info`.");
         }
 
@@ -70,13 +73,13 @@ public sealed class DockerCli
         var info = await RequireAsync(container, what, key, hint, known, cancellationToken);
         return info.Running
             ? info
-            : throw new PreconditionException($"{what} container '{container}' is {info.Status}, not running. Start it with `docker " +
-                $"start {container}` and {then}.");
+            : throw new PreconditionException($"{what} container '{container}' is {info.Status}, not running. Start it with " +
+                $"`{CommandName} start {container}` and {then}.");
     }
 
-    public static string NotFoundMessage(string container, string what, string key, string? hint) =>
+    private string NotFoundMessage(string container, string what, string key, string? hint) =>
         hint is null
-            ? $"{what} container '{container}' not found. List containers with `docker ps -a` and set {key} to the right name."
+            ? $"{what} container '{container}' not found. List containers with `{CommandName} ps -a` and set {key} to the right name."
             : $"{what} container '{container}' not found. {hint}";
 
     public async Task StopAsync(string container, TimeSpan timeout, CancellationToken cancellationToken) =>
@@ -92,8 +95,8 @@ public sealed class DockerCli
         // `rm --force` succeeds for a container that is gone; where a CLI does not, inspect says whether it is.
         if (!result.Succeeded && await InspectAsync(container, cancellationToken) is not null)
         {
-            throw new OperationFailedException($"Could not remove container {container}: {result.ErrorSummary}. Remove it with `docker " +
-                $"rm -f {container}`.");
+            throw new OperationFailedException($"Could not remove container {container}: {result.ErrorSummary}. Remove it with " +
+                $"`{CommandName} rm -f {container}`.");
         }
     }
 

@@ -86,7 +86,7 @@ public sealed class OperationLock
         catch (Exception ex) when (ex is SummitDrException or OperationCanceledException)
         {
             _logger.LogWarning("Could not remove the platform's lock {Name} ({Error}); the next run takes it over, or remove it " +
-                "with `docker rm -f {Name}`", _platform.Name, ex.Message, _platform.Name);
+                "with `{Command}`", _platform.Name, ex.Message, _platform.RemoveByHand);
         }
     }
 

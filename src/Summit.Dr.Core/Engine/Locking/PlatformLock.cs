@@ -80,6 +80,9 @@ internal sealed class PlatformLock(DockerCli docker, SummitDrOptions options, IL
             }
         }));
 
+    /// <summary>What a user runs to remove the lock by hand.</summary>
+    public string RemoveByHand => $"{docker.CommandName} rm -f {Name}";
+
     /// <summary>Gives the platform back.</summary>
     public Script Release() =>
         Script.Of(new RunCommand(docker.Spec(DockerArgs.RemoveForce(Name, anonymousVolumes: true)), Judges.Removed(docker, Name))

@@ -129,9 +129,9 @@ public sealed class DoctorPlatform(
         return container switch
         {
             null => new HealthCheck(check, false, $"'{name}' not found ({how}). " +
-                (choice?.Hint ?? $"List containers with `docker ps -a` and set {key}")),
+                (choice?.Hint ?? $"List containers with `{docker.CommandName} ps -a` and set {key}")),
             { Running: false } => new HealthCheck(check, neo4j, $"'{name}' ({how}), {container.Image}, {container.Status}" +
-                (neo4j ? " (a stopped Neo4j is dumped offline)" : $": start it with `docker start {name}`")),
+                (neo4j ? " (a stopped Neo4j is dumped offline)" : $": start it with `{docker.CommandName} start {name}`")),
             _ => new HealthCheck(check, true, $"'{name}' ({how}), {container.Image}, running"),
         };
     }

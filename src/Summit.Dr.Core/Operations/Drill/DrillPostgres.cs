@@ -108,6 +108,7 @@ public sealed class DrillPostgres(
             return (last.Succeeded, true);
         }, () => new OperationFailedException(
             $"The scratch PostgreSQL '{container}' did not accept TCP connections on 127.0.0.1 within {timeout.TotalSeconds:0} s " +
-                $"({last?.ErrorSummary}). Read `docker logs {container}` (run the drill with --keep to inspect it)."), cancellationToken);
+                $"({last?.ErrorSummary}). Read `{docker.CommandName} logs {container}` (run the drill with --keep to inspect it)."),
+            cancellationToken);
     }
 }

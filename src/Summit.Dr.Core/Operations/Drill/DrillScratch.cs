@@ -98,7 +98,7 @@ public sealed class DrillScratch : IAsyncDisposable
         if (!result.Succeeded)
         {
             throw new OperationFailedException($"Could not {(start ? "start" : "create")} a scratch container of {image}: " +
-                $"{result.ErrorSummary}. Check that the image exists (`docker image inspect {image}`).");
+                $"{result.ErrorSummary}. Check that the image exists (`{_docker.CommandName} image inspect {image}`).");
         }
 
         return await _docker.InspectAsync(name, cancellationToken)
@@ -174,8 +174,8 @@ public sealed class DrillScratch : IAsyncDisposable
             _docker.Spec(["image", "inspect", "--format", "{{json .Config.Volumes}}", image]), cancellationToken);
         if (!result.Succeeded)
         {
-            throw new OperationFailedException($"The image {image} is not on this engine: {result.ErrorSummary}. Pull it (`docker pull " +
-                $"{image}`) or set the drill's image in the configuration.");
+            throw new OperationFailedException($"The image {image} is not on this engine: {result.ErrorSummary}. Pull it " +
+                $"(`{_docker.CommandName} pull {image}`) or set the drill's image in the configuration.");
         }
 
         var json = result.StandardOutput.Trim();
@@ -214,8 +214,8 @@ public sealed class DrillScratch : IAsyncDisposable
         var result = await docker.RunAsync(docker.Spec(["volume", "rm", "--force", name]), cancellationToken);
         if (!result.Succeeded)
         {
-            logger.LogWarning("Could not remove drill volume {Name}: {Error}. Remove it with `docker volume rm " +
-                "{Name}`", name, result.ErrorSummary, name);
+            logger.LogWarning("Could not remove drill volume {Name}: {Error}. Remove it with `{Cli} volume rm " +
+                "{Name}`", name, result.ErrorSummary, docker.CommandName, name);
         }
     }
 

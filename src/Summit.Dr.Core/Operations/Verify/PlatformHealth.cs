@@ -131,8 +131,8 @@ public sealed class PlatformHealth
         var nodes = await _neo4j.CountNodesAsync(_neo4j.Describe(container), cancellationToken);
         checks.Add(new HealthCheck("neo4j nodes", nodes is not null, nodes is not null
             ? $"Neo4j answers: {nodes} nodes"
-            : $"Neo4j in {container.Name} does not answer cypher-shell: read `docker logs {container.Name}`, and check Neo4j:Password or " +
-                $"NEO4J_AUTH"));
+            : $"Neo4j in {container.Name} does not answer cypher-shell: read `{_docker.CommandName} logs {container.Name}`, and check " +
+                $"Neo4j:Password or NEO4J_AUTH"));
         return nodes;
     }
 
@@ -164,9 +164,9 @@ public sealed class PlatformHealth
         {
             null => new HealthCheck(name, false, _discovery.HintFor(key) is { } hint
                 ? $"container '{container}' does not exist. {hint}"
-                : $"container '{container}' does not exist: list containers with `docker ps -a` and set {key}"),
-            { Running: false } => new HealthCheck(name, false, $"container '{container}' is {info.Status}: start it with `docker start " +
-                $"{container}`"),
+                : $"container '{container}' does not exist: list containers with `{_docker.CommandName} ps -a` and set {key}"),
+            { Running: false } => new HealthCheck(name, false, $"container '{container}' is {info.Status}: start it with " +
+                $"`{_docker.CommandName} start {container}`"),
             _ => new HealthCheck(name, true, $"'{container}' is running ({info.Image})"),
         };
         checks.Add(check);

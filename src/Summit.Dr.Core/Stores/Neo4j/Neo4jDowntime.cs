@@ -84,6 +84,6 @@ public sealed class Neo4jDowntime
             .Failing(ex => ex is SummitDrException or OperationCanceledException
                 ? new OperationFailedException(
                     $"Neo4j container '{_target.Container.Name}' was stopped for the dump and is not answering again: {ex.Message} " +
-                    $"Start it with `docker start {_target.Container.Name}`; the next summit-dr run will also try.", ex)
+                    $"Start it with `{_docker.CommandName} start {_target.Container.Name}`; the next summit-dr run will also try.", ex)
                 : ex);
 }

@@ -171,8 +171,8 @@ public sealed class Neo4jQueries
                 // A container that exits right after `docker start` will not answer however long we wait.
                 if (++starts > 2)
                 {
-                    throw new OperationFailedException($"Neo4j container '{name}' exits right after it starts. Read `docker logs " +
-                        $"{name}`, fix the cause and run `docker start {name}`.");
+                    throw new OperationFailedException($"Neo4j container '{name}' exits right after it starts. Read " +
+                        $"`{_docker.CommandName} logs {name}`, fix the cause and run `{_docker.CommandName} start {name}`.");
                 }
 
                 Judges.Check(await context.RunAsync(start), $"`{start.Display}` failed");
@@ -180,8 +180,8 @@ public sealed class Neo4jQueries
 
             return false;
         }, PollInterval, StartTimeout, () => new OperationFailedException(
-            $"Neo4j container '{name}' did not answer within {StartTimeout.TotalSeconds:0} s ({last?.ErrorSummary}). Check `docker logs " +
-                $"{name}`; raise Neo4j:StartTimeoutSeconds if it is only slow."))
+            $"Neo4j container '{name}' did not answer within {StartTimeout.TotalSeconds:0} s ({last?.ErrorSummary}). Check " +
+                $"`{_docker.CommandName} logs {name}`; raise Neo4j:StartTimeoutSeconds if it is only slow."))
         {
             Note = $"every {PollInterval.TotalSeconds:0.0} s until it answers, up to {StartTimeout.TotalSeconds:0} s",
         });

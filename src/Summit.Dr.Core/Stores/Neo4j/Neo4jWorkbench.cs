@@ -220,8 +220,8 @@ public sealed class Neo4jWorkbench : INeo4jVolume, IAsyncDisposable
         using var cleanup = new CancellationTokenSource(CleanupTimeout);
         if (!result.Succeeded && await _docker.InspectAsync(Name, cleanup.Token) is not null)
         {
-            _logger.LogError("Could not remove the container {Name}: {Error}. Remove it with `docker rm -f " +
-                "{Name}`", Name, result.ErrorSummary, Name);
+            _logger.LogError("Could not remove the container {Name}: {Error}. Remove it with `{Cli} rm -f " +
+                "{Name}`", Name, result.ErrorSummary, _docker.CommandName, Name);
         }
     }));
 
@@ -243,7 +243,8 @@ public sealed class Neo4jWorkbench : INeo4jVolume, IAsyncDisposable
         }
         catch (Exception ex) when (ex is OperationFailedException or OperationCanceledException or PreconditionException)
         {
-            logger.LogError("Could not remove the container {Name}: {Error}. Remove it with `docker rm -f {Name}`", name, ex.Message, name);
+            logger.LogError("Could not remove the container {Name}: {Error}. Remove it with `{Cli} rm -f {Name}`", name, ex.Message,
+                docker.CommandName, name);
         }
     }
 

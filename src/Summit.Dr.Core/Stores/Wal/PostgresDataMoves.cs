@@ -79,7 +79,7 @@ public sealed class PostgresDataMoves(DockerCli docker, PostgresService postgres
                 return Task.FromResult(result.Succeeded);
             }, TimeSpan.FromMilliseconds(200), ReadyTimeout, () => new OperationFailedException(
                 $"PostgreSQL in '{container}' did not accept connections within {ReadyTimeout.TotalSeconds:0} s ({last?.ErrorSummary}): " +
-                    $"read `docker logs {container}`."))
+                    $"read `{docker.CommandName} logs {container}`."))
             {
                 Note = "until it accepts TCP connections on 127.0.0.1 inside it",
             })
