@@ -1,4 +1,5 @@
 using McMaster.Extensions.CommandLineUtils;
+using Summit.Dr.Engine.Docker;
 using Summit.Dr.Reporting;
 using Summit.Dr.Tool.Hosting;
 
@@ -39,7 +40,7 @@ public sealed class DrillCommand : BackupChoiceCommand
                     RecoverySeconds = result.Total.TotalSeconds };
                 return new CommandResult(DrillReport.Write(
                     console, result, Json, TimeSpan.FromMinutes(handler.Options.Value.Objectives.RtoMinutes),
-                    Path.GetFileName(handler.Options.Value.Docker.Path)), facts);
+                    DockerCli.CommandNameOf(handler.Options.Value.Docker.Path)), facts);
             },
             handler => Validate(handler.Source, to));
     }

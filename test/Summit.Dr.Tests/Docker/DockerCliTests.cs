@@ -107,16 +107,43 @@ public sealed class DockerCliTests
         const string podman = """[{"Id":"2","Name":"summit-dr-admin-n-7","Config":{"Labels":{"summit-dr.owner":"h/3/4"}}}]""";
         const string volumes = """[{"Name":"summit-dr-drill-a-0","Labels":{"summit-dr.drill":"a"}},{"Name":"v","Labels":null}]""";
 
+        static string[] Row(Labelled l) => [l.Name, l.Id, .. l.Values];
+
         Assert.Multiple(() =>
         {
-            Assert.That(DockerCli.LabelRows(docker, volumes: false, ["summit-dr.owner", "absent"]),
-                Is.EqualTo(new[] { new[] { "summit-dr-lock-ab", "h/1/2", "" } }));
-            Assert.That(DockerCli.LabelRows(podman, volumes: false, ["summit-dr.owner"]),
-                Is.EqualTo(new[] { new[] { "summit-dr-admin-n-7", "h/3/4" } }));
-            Assert.That(DockerCli.LabelRows(volumes, volumes: true, ["summit-dr.drill"]),
-                Is.EqualTo(new[] { new[] { "summit-dr-drill-a-0", "a" }, new[] { "v", "" } }));
+            Assert.That(DockerCli.LabelRows(docker, volumes: false, ["summit-dr.owner", "absent"]).Select(Row),
+                Is.EqualTo(new[] { new[] { "summit-dr-lock-ab", "1", "h/1/2", "" } }));
+            Assert.That(DockerCli.LabelRows(podman, volumes: false, ["summit-dr.owner"]).Select(Row),
+                Is.EqualTo(new[] { new[] { "summit-dr-admin-n-7", "2", "h/3/4" } }));
+            Assert.That(DockerCli.LabelRows(volumes, volumes: true, ["summit-dr.drill"]).Select(Row),
+                Is.EqualTo(new[] { new[] { "summit-dr-drill-a-0", "summit-dr-drill-a-0", "a" }, new[] { "v", "v", "" } }));
             Assert.That(DockerCli.LabelRows("Error: no such object", volumes: false, ["x"]), Is.Empty,
                 "nothing to say: looked at again next time");
         });
+    }
+
+    [Test]
+    public async Task Nothing_labelled_asks_no_inspect_and_one_gone_before_the_inspect_leaves_the_others()
+    {
+        var calls = new List<string>();
+        var listed = string.Empty;
+        var runner = new Mock<IProcessRunner>(MockBehavior.Strict);
+        runner.Setup(r => r.RunAsync(It.IsAny<ProcessSpec>(), It.IsAny<CancellationToken>()))
+            .Returns<ProcessSpec, CancellationToken>((spec, _) =>
+            {
+                calls.Add(spec.Arguments[0]);
+                // As docker and podman do for a name they no longer know: the others printed, exit 1 (podman 125).
+                return Task.FromResult(spec.Arguments[0] == "ps" ? FakeDocker.Result(stdout: listed) : FakeDocker.Result(1,
+                    """[{"Id":"9","Name":"/kept","Config":{"Labels":{"l":"v"}}}]""", "Error: No such container: gone"));
+            });
+        var docker = new DockerCli(runner.Object, "docker");
+
+        var none = await docker.LabelledAsync(volumes: false, "l", ["l"], CancellationToken.None);
+        Assert.That(none, Is.Empty);
+        Assert.That(calls, Is.EqualTo(new[] { "ps" }), "no inspect of nothing");
+
+        listed = "gone\nkept\n";
+        var found = await docker.LabelledAsync(volumes: false, "l", ["l"], CancellationToken.None);
+        Assert.That(found.Select(f => (f.Name, f.Id, f.Values[0])), Is.EqualTo(new[] { ("kept", "9", "v") }));
     }
 }

@@ -17,6 +17,20 @@ public sealed class OneOffOwnerTests
     [Test]
     public async Task Only_the_containers_of_runs_that_are_gone_are_removed()
     {
+        static FakeContainer Labelled(string name, params (string Key, string Value)[] labels)
+        {
+            var container = new FakeContainer(name, "img", true, []);
+            foreach (var (key, value) in labels)
+            {
+                container.Labels[key] = value;
+            }
+
+            return container;
+        }
+
+        var dead = Labelled("summit-dr-admin-dead", (OneOffOwner.Label, Gone));
+        var live = Labelled("summit-dr-admin-live", (OneOffOwner.Label, ProcessIdentity.Current().Token));
+        var deadLock = Labelled("summit-dr-lock-dead", (OneOffOwner.Label, Gone), (OneOffOwner.VolumesLabel, "own"));
         var calls = new List<string>();
         var runner = new Mock<IProcessRunner>(MockBehavior.Strict);
         runner.Setup(r => r.RunAsync(It.IsAny<ProcessSpec>(), It.IsAny<CancellationToken>()))
@@ -26,11 +40,7 @@ public sealed class OneOffOwnerTests
                 var answer = spec.Arguments[0] switch
                 {
                     "ps" => "summit-dr-admin-dead\nsummit-dr-admin-live\nsummit-dr-lock-dead\n",
-                    "inspect" => EngineJson.Containers(
-                        ("summit-dr-admin-dead", new Dictionary<string, string> { [OneOffOwner.Label] = Gone }),
-                        ("summit-dr-admin-live", new Dictionary<string, string> { [OneOffOwner.Label] = ProcessIdentity.Current().Token }),
-                        ("summit-dr-lock-dead",
-                            new Dictionary<string, string> { [OneOffOwner.Label] = Gone, [OneOffOwner.VolumesLabel] = "own" })),
+                    "inspect" => FakeContainer.InspectJson([dead, live, deadLock]),
                     _ => "",
                 };
                 return Task.FromResult(new ProcessResult(0, answer, string.Empty, TimeSpan.Zero));
@@ -40,8 +50,9 @@ public sealed class OneOffOwnerTests
 
         Assert.That(
             calls.Where(c => c.StartsWith("rm ", StringComparison.Ordinal)),
-            Is.EqualTo(new[] { "rm --force summit-dr-admin-dead", "rm --force --volumes summit-dr-lock-dead" }),
-            "a workbench's volumes are the server's and stay; the lock's came from its image and go with it");
+            Is.EqualTo(new[] { "rm --force " + dead.Id, "rm --force --volumes " + deadLock.Id }),
+            "by id (a lock taken over meanwhile has the same name); a workbench's volumes are the server's and stay, the lock's " +
+                "came from its image and go with it");
         Assert.That(calls[1], Is.EqualTo("inspect --type container summit-dr-admin-dead summit-dr-admin-live summit-dr-lock-dead"),
             "the labels are read from one inspect, which docker and podman print alike");
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using Summit.Dr.Engine.Docker;
@@ -114,11 +115,15 @@ public sealed class DrillScratchTests
         Answer(args => args[0] switch
         {
             "ps" => Ok("summit-dr-drill-unit-dead-neo4j\nsummit-dr-drill-unit-live-neo4j\nsummit-dr-drill-unit-kept-neo4j\n"),
-            "inspect" => Ok(EngineJson.Containers(Drill("summit-dr-drill-unit-dead-neo4j", gone, "unit-dead"),
-                Drill("summit-dr-drill-unit-live-neo4j", alive, "unit-live"), Drill("summit-dr-drill-unit-kept-neo4j", gone, "unit-kept"))),
+            "inspect" => Ok(FakeContainer.InspectJson([Drill("summit-dr-drill-unit-dead-neo4j", gone, "unit-dead"),
+                Drill("summit-dr-drill-unit-live-neo4j", alive, "unit-live"),
+                Drill("summit-dr-drill-unit-kept-neo4j", gone, "unit-kept")])),
             "volume" when args[1] == "ls" => Ok("summit-dr-drill-unit-dead-neo4j-0\nsummit-dr-drill-unit-live-neo4j-0\n"),
-            "volume" when args[1] == "inspect" => Ok(EngineJson.Volumes(Drill("summit-dr-drill-unit-dead-neo4j-0", gone, "unit-dead"),
-                Drill("summit-dr-drill-unit-live-neo4j-0", alive, "unit-live"))),
+            "volume" when args[1] == "inspect" => Ok(JsonSerializer.Serialize(new[]
+            {
+                Drill("summit-dr-drill-unit-dead-neo4j-0", gone, "unit-dead"),
+                Drill("summit-dr-drill-unit-live-neo4j-0", alive, "unit-live"),
+            }.Select(v => new { v.Name, v.Labels }))),
             _ => Ok(),
         });
 
@@ -133,8 +138,14 @@ public sealed class DrillScratchTests
         }));
     }
 
-    private static (string, Dictionary<string, string>) Drill(string name, string owner, string id) =>
-        (name, new Dictionary<string, string> { [DrillScratch.OwnerLabel] = owner, [DrillScratch.Label] = id });
+    /// <summary>A container (or, by its name and labels, a volume) a drill labelled.</summary>
+    private static FakeContainer Drill(string name, string owner, string id)
+    {
+        var container = new FakeContainer(name, "img", true, []);
+        container.Labels[DrillScratch.OwnerLabel] = owner;
+        container.Labels[DrillScratch.Label] = id;
+        return container;
+    }
 
     private void Answer(Func<IReadOnlyList<string>, ProcessResult> respond) =>
         _runner.Setup(r => r.RunAsync(It.IsAny<ProcessSpec>(), It.IsAny<CancellationToken>()))

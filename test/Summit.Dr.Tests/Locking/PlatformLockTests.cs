@@ -96,8 +96,9 @@ public sealed class PlatformLockTests : IDisposable
         await using var taken = await _lock.HoldPlatformAsync(null, "restore", Root, CancellationToken.None);
 
         Assert.That(_docker.Containers[name].Labels[PlatformLock.OperationLabel], Is.EqualTo("restore"));
-        Assert.That(_docker.Lines.Count(l => l == "rm --force --volumes " + name), Is.EqualTo(1),
-            "the dead run's lock was removed, once, with the anonymous volumes its image gave it");
+        Assert.That(_docker.Lines.Count(l => l == "rm --force --volumes " + stale.Id), Is.EqualTo(1),
+            "the dead run's lock was removed, once, by its id (not a lock another run made meanwhile), with the anonymous " +
+                "volumes its image gave it");
     }
 
     [Test]

@@ -24,12 +24,15 @@ internal sealed class FakeContainer(string name, string image, bool running, str
     /// <summary>The container whose volumes a workbench shares (`--volumes-from`): its /data is that one's.</summary>
     public string? VolumesFrom { get; init; }
 
+    /// <summary>Its id, as inspect prints it (derived from the name: a fake has one container per name).</summary>
+    public string Id => "0123456789abcdef" + Name.GetHashCode(StringComparison.Ordinal).ToString("x8", CultureInfo.InvariantCulture);
+
     public string InspectJson() => InspectJson([this]);
 
     /// <summary>What `docker inspect` prints for these containers: one array of them all.</summary>
     public static string InspectJson(IEnumerable<FakeContainer> containers) => JsonSerializer.Serialize(containers.Select(c => new
     {
-        Id = "0123456789abcdef" + c.Name.GetHashCode(StringComparison.Ordinal).ToString("x8", CultureInfo.InvariantCulture),
+        c.Id,
         Name = "/" + c.Name,
         State = new { c.Running, Status = c.Running ? "running" : "exited" },
         Config = new { c.Image, Env = c.Environment, c.Labels, c.User },

@@ -174,8 +174,9 @@ internal sealed partial class FakeDocker
                 Containers[args[^1]].Running = true;
                 return Result(stdout: args[^1]);
             case "rm":
-                // As docker does: `rm --force` of a container that is gone succeeds.
-                return Containers.Remove(args[^1]) || args.Contains("--force") ? Result(stdout: args[^1])
+                // As docker does: by name or id; `rm --force` of a container that is gone succeeds.
+                return Containers.Remove(Containers.Values.FirstOrDefault(c => c.Id == args[^1])?.Name ?? args[^1])
+                    || args.Contains("--force") ? Result(stdout: args[^1])
                     : Result(1, stderr: $"Error response from daemon: No such container: {args[^1]}");
             case "ps":
                 var filters = args.Select((a, i) => (a, i)).Where(p => p.a == "--filter").Select(

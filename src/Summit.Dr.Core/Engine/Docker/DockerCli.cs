@@ -20,7 +20,10 @@ public sealed class DockerCli
     public string Executable { get; }
 
     /// <summary>The CLI's name as a user types it (`docker`, `podman`): what each message's command to run starts with.</summary>
-    public string CommandName => Path.GetFileName(Executable);
+    public string CommandName => CommandNameOf(Executable);
+
+    /// <summary><see cref="CommandName"/> of a configured CLI (Docker:Path).</summary>
+    public static string CommandNameOf(string executable) => Path.GetFileName(executable);
 
     public ProcessSpec Spec(IReadOnlyList<string> arguments) => new(Executable, arguments);
 
@@ -101,12 +104,13 @@ public sealed class DockerCli
     }
 
     /// <summary>
-    /// The containers (or, with <paramref name="volumes"/>, the volumes) that carry <paramref name="label"/>: each its name, then the
-    /// value of each of <paramref name="labels"/> (empty where it has none). Nothing when the engine cannot say: a caller looking for
-    /// leftovers looks again next time. The names are listed, then their labels read from one inspect: a list's
-    /// `{{.Label "x"}}` is docker's alone (podman 4 has no such field, and docker's `.Labels` is not podman's map).
+    /// The containers (or, with <paramref name="volumes"/>, the volumes) that carry <paramref name="label"/>: each its name, its id
+    /// (a volume's is its name), and the value of each of <paramref name="labels"/> (empty where it has none). Nothing when the
+    /// engine cannot say: a caller looking for leftovers looks again next time. The names are listed, then their labels read
+    /// from one inspect: a list's `{{.Label "x"}}` is docker's alone (podman 4 has no such field, and docker's `.Labels` is not
+    /// podman's map).
     /// </summary>
-    public async Task<IReadOnlyList<string[]>> LabelledAsync(
+    public async Task<IReadOnlyList<Labelled>> LabelledAsync(
         bool volumes, string label, IReadOnlyList<string> labels, CancellationToken cancellationToken)
     {
         IReadOnlyList<string> list = volumes ? ["volume", "ls"] : ["ps", "-a"];
@@ -126,8 +130,8 @@ public sealed class DockerCli
         return LabelRows(inspected.StandardOutput, volumes, labels);
     }
 
-    /// <summary>Name and label values of each container (`Config.Labels`) or volume (`Labels`) an inspect printed.</summary>
-    internal static IReadOnlyList<string[]> LabelRows(string json, bool volumes, IReadOnlyList<string> labels)
+    /// <summary>Name, id and label values of each container (`Config.Labels`) or volume (`Labels`) an inspect printed.</summary>
+    internal static IReadOnlyList<Labelled> LabelRows(string json, bool volumes, IReadOnlyList<string> labels)
     {
         try
         {
@@ -137,13 +141,14 @@ public sealed class DockerCli
                 return [];
             }
 
-            var rows = new List<string[]>();
+            var rows = new List<Labelled>();
             foreach (var item in document.RootElement.EnumerateArray())
             {
                 var holder = volumes ? item : item.TryGetProperty("Config", out var config) ? config : default;
                 var values = holder.ValueKind == JsonValueKind.Object && holder.TryGetProperty("Labels", out var found)
                     && found.ValueKind == JsonValueKind.Object ? found : default;
-                rows.Add([Text(item, "Name").TrimStart('/'), .. labels.Select(l => Text(values, l))]);
+                var name = Text(item, "Name").TrimStart('/');
+                rows.Add(new Labelled(name, volumes ? name : Text(item, "Id"), labels.Select(l => Text(values, l)).ToList()));
             }
 
             return rows;

@@ -46,13 +46,13 @@ public static class OneOffOwner
     /// time).</summary>
     public static async Task RemoveLeftoversAsync(DockerCli docker, ILogger logger, CancellationToken cancellationToken)
     {
-        foreach (var (name, owner, volumes) in (await docker.LabelledAsync(volumes: false, Label, [Label, VolumesLabel], cancellationToken))
-            .Select(r => (r[0], r[1], r[2])))
+        foreach (var found in await docker.LabelledAsync(volumes: false, Label, [Label, VolumesLabel], cancellationToken))
         {
-            if (!ProcessIdentity.IsAlive(owner))
+            if (!ProcessIdentity.IsAlive(found.Values[0]))
             {
-                logger.LogWarning("Removing {Name}, left behind by a summit-dr run that is gone ({Owner})", name, owner);
-                await docker.RemoveIfPresentAsync(name, anonymousVolumes: volumes == "own", cancellationToken);
+                logger.LogWarning("Removing {Name}, left behind by a summit-dr run that is gone ({Owner})", found.Name, found.Values[0]);
+                // By id: a lock the running command took over in the meantime has the same name and is not this one.
+                await docker.RemoveIfPresentAsync(found.Id, anonymousVolumes: found.Values[1] == "own", cancellationToken);
             }
         }
     }

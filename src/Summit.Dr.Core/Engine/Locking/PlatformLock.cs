@@ -58,7 +58,9 @@ internal sealed class PlatformLock(DockerCli docker, SummitDrOptions options, IL
 
             logger.LogWarning("Taking over the platform's lock {Name}, left by a summit-dr run that is gone ({Owner})", Name,
                 holder.Labels.GetValueOrDefault(OneOffOwner.Label, "unknown"));
-            await docker.RemoveIfPresentAsync(Name, anonymousVolumes: true, context.CancellationToken);
+            // By id: another run taking it over at the same moment may already have made a new one of this name.
+            await docker.RemoveIfPresentAsync(string.IsNullOrEmpty(holder.Id) ? Name : holder.Id, anonymousVolumes: true,
+                context.CancellationToken);
             result = await context.RunAsync(docker.Spec(args));
         }
     })

@@ -191,7 +191,8 @@ public sealed class DrillScratch : IAsyncDisposable
     /// <summary>Drill containers or volumes: each with the run that owns it and the drill it belongs to.</summary>
     private static async Task<IEnumerable<(string Name, string Owner, string Id)>> RowsAsync(
         DockerCli docker, bool volumes, CancellationToken cancellationToken) =>
-        (await docker.LabelledAsync(volumes, Label, [OwnerLabel, Label], cancellationToken)).Select(r => (r[0], r[1], r[2]));
+        (await docker.LabelledAsync(volumes, Label, [OwnerLabel, Label], cancellationToken))
+            .Select(r => (r.Name, r.Values[0], r.Values[1]));
 
     private static bool IsKept(string id) =>
         id.Length > 0 && File.Exists(Path.Combine(Path.GetTempPath(), DirectoryPrefix + id, KeptMarker));
