@@ -1,7 +1,7 @@
 using Summit.Dr.Testing;
 
-
-namespace Summit.Dr.IntegrationTests.Support;
+// In the namespace of the fixtures: NUnit runs a SetUpFixture only for the fixtures of its namespace and below.
+namespace Summit.Dr.IntegrationTests;
 
 /// <summary>
 /// Makes sure a Docker engine answers, the fixture images exist and the test tools (gpg, the off-site

@@ -21,7 +21,7 @@ public sealed record ContainerEngine(string Program)
 
     /// <summary>The names of the containers, running or not, whose name contains <paramref name="part"/>.</summary>
     public async Task<IReadOnlyList<string>> ContainersNamedAsync(string part) =>
-        (await RunAsync("ps", "-a", "--filter", "name=" + part, "--format", "{{.Names}}")).StandardOutput
+        (await RequireAsync("ps", "-a", "--filter", "name=" + part, "--format", "{{.Names}}"))
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(n => n.Contains(part, StringComparison.Ordinal)).ToList();
 

@@ -9,8 +9,9 @@ internal static class PitrPlatform
 {
     public static readonly string[] On = ["--set", "Pitr:Enabled=true"];
 
+    /// <summary>The tool with point-in-time recovery on, driving the platform's engine.</summary>
     public static async Task<ToolRun> ToolAsync(Platform platform, params string[] args) =>
-        await ToolRun.RunAsync(platform.WorkDir, [.. args, .. On]);
+        await ToolRun.RunAsync(platform.WorkDir, [.. args, .. On, .. platform.Engine.ToolArgs]);
 
     /// <summary>The archiver started and a backup (with its base backup) taken; a `batches` table to write into.</summary>
     public static async Task StartAsync(Platform platform, params string[] settings)
