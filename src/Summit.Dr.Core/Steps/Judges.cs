@@ -27,18 +27,9 @@ public static class Judges
         }
     };
 
-    /// <summary>
-    /// A `docker rm --force` of <paramref name="container"/>: a container that is gone is fine (where a CLI fails for
-    /// one, inspect says whether it is); one that is still there fails the step with what to run.
-    /// </summary>
-    public static Func<ProcessResult, ScriptContext, Task> Removed(DockerCli docker, string container) => async (result, context) =>
-    {
-        if (!result.Succeeded && await docker.InspectAsync(container, context.CancellationToken) is not null)
-        {
-            throw new OperationFailedException($"Could not remove container {container}: {result.ErrorSummary}. Remove it with " +
-                $"`{docker.CommandName} rm -f {container}`.");
-        }
-    };
+    /// <summary>A `docker rm --force` of <paramref name="container"/>, judged by <see cref="DockerCli.RequireRemovedAsync"/>.</summary>
+    public static Func<ProcessResult, ScriptContext, Task> Removed(DockerCli docker, string container) =>
+        (result, context) => docker.RequireRemovedAsync(container, result, context.CancellationToken);
 
     /// <summary>Whatever it answers, the step goes on (the answer is read elsewhere, or not needed).</summary>
     public static Task Accept(ProcessResult result, ScriptContext context) => Task.CompletedTask;

@@ -95,7 +95,15 @@ public sealed class DockerCli
     public async Task RemoveIfPresentAsync(string container, bool anonymousVolumes, CancellationToken cancellationToken)
     {
         var result = await RunAsync(Spec(DockerArgs.RemoveForce(container, anonymousVolumes)), cancellationToken);
-        // `rm --force` succeeds for a container that is gone; where a CLI does not, inspect says whether it is.
+        await RequireRemovedAsync(container, result, cancellationToken);
+    }
+
+    /// <summary>
+    /// Judges a `rm --force` of <paramref name="container"/>: a container that is gone is fine (`rm --force` succeeds for one;
+    /// where a CLI does not, inspect says whether it is); one that is still there fails with what to run.
+    /// </summary>
+    public async Task RequireRemovedAsync(string container, ProcessResult result, CancellationToken cancellationToken)
+    {
         if (!result.Succeeded && await InspectAsync(container, cancellationToken) is not null)
         {
             throw new OperationFailedException($"Could not remove container {container}: {result.ErrorSummary}. Remove it with " +
