@@ -1,3 +1,4 @@
+using Summit.Dr.IntegrationTests.Support;
 using Summit.Dr.Testing;
 
 
@@ -42,7 +43,7 @@ public sealed class BackupFailureTests
         await using var platform = await Platform.StartAsync();
         await platform.SetKnobAsync("dump-slow", "60");
         using var run = ToolRun.Start(platform.WorkDir, ["backup", "--set", "Neo4j:Snapshot=" + snapshot]);
-        await WaitForAsync(() => platform.AdminRunsAsync("dump"), run);
+        await run.WaitUntilAsync(() => platform.AdminRunsAsync("dump"));
 
         await run.SignalAsync(signal);
         await run.WaitAsync(TimeSpan.FromMinutes(3));
@@ -68,7 +69,7 @@ public sealed class BackupFailureTests
         await using var platform = await Platform.StartAsync();
         await platform.SetKnobAsync("dump-slow", "120");
         using var run = ToolRun.Start(platform.WorkDir, ["backup", "--set", "Neo4j:Snapshot=never"]);
-        await WaitForAsync(() => platform.AdminRunsAsync("dump"), run);
+        await run.WaitUntilAsync(() => platform.AdminRunsAsync("dump"));
 
         await run.SignalAsync("KILL");
         await run.WaitAsync(TimeSpan.FromSeconds(30));
@@ -104,7 +105,7 @@ public sealed class BackupFailureTests
 
         await platform.SetKnobAsync("dump-slow", "15");
         using var first = ToolRun.Start(platform.WorkDir, ["backup"]);
-        await WaitForAsync(() => platform.AdminRunsAsync("dump"), first);
+        await first.WaitUntilAsync(() => platform.AdminRunsAsync("dump"));
 
         using var second = await ToolRun.RunAsync(platform.WorkDir, "backup");
         using var fromAnotherRoot = await ToolRun.RunAsync(platform.WorkDir, "backup", "--only", "postgres", "--output", otherRoot);
@@ -164,19 +165,5 @@ public sealed class BackupFailureTests
             Assert.That(platform.VisibleBackups(), Is.Empty, "a backup whose Neo4j did not come back is not reported as done");
             Assert.That(File.Exists(Path.Combine(platform.BackupRoot, ".summit-dr-stopped.json")), Is.True, "the next run will try again");
         });
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition, ToolRun run)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await condition())
-        {
-            if (run.HasExited || DateTime.UtcNow > deadline)
-            {
-                Assert.Fail("The condition was not reached while summit-dr ran.\n" + run.Describe());
-            }
-
-            await Task.Delay(100);
-        }
     }
 }

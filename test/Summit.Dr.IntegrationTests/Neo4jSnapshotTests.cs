@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Summit.Dr.IntegrationTests.Support;
 using Summit.Dr.Model;
 using Summit.Dr.Testing;
 
@@ -21,7 +22,7 @@ public sealed class Neo4jSnapshotTests
         await using var platform = await Platform.StartAsync();
         await platform.SetKnobAsync("dump-slow", "4");
         using var run = ToolRun.Start(platform.WorkDir, ["backup"]);
-        await WaitForAsync(() => platform.AdminRunsAsync("dump"), run);
+        await run.WaitUntilAsync(() => platform.AdminRunsAsync("dump"));
         var answersDuringDump = await platform.Neo4jAnswersAsync();
         await run.WaitAsync(TimeSpan.FromMinutes(2));
         await platform.ClearKnobAsync("dump-slow");
@@ -49,7 +50,7 @@ public sealed class Neo4jSnapshotTests
         await using var platform = await Platform.StartAsync();
         await platform.SetKnobAsync("dump-slow", "120");
         using var run = ToolRun.Start(platform.WorkDir, ["backup"]);
-        await WaitForAsync(() => platform.AdminRunsAsync("dump"), run);
+        await run.WaitUntilAsync(() => platform.AdminRunsAsync("dump"));
 
         await run.SignalAsync("KILL");
         await run.WaitAsync(TimeSpan.FromSeconds(30));
@@ -73,7 +74,7 @@ public sealed class Neo4jSnapshotTests
         await using var platform = await Platform.StartAsync();
         await platform.SetKnobAsync("shutdown-slow", "20");
         using var run = ToolRun.Start(platform.WorkDir, ["backup"]);
-        await WaitForAsync(async () => !await platform.Neo4jAnswersAsync(), run);
+        await run.WaitUntilAsync(async () => !await platform.Neo4jAnswersAsync());
 
         await run.SignalAsync("KILL");
         await run.WaitAsync(TimeSpan.FromSeconds(30));
@@ -102,7 +103,7 @@ public sealed class Neo4jSnapshotTests
         await using var platform = await Platform.StartAsync();
         await platform.SetKnobAsync("shutdown-slow", "8");
         using var run = ToolRun.Start(platform.WorkDir, ["backup"]);
-        await WaitForAsync(async () => !await platform.Neo4jAnswersAsync(), run);
+        await run.WaitUntilAsync(async () => !await platform.Neo4jAnswersAsync());
 
         // The terminal's SIGINT reaches `docker stop` too; the engine goes on with the clean shutdown it began.
         await run.CtrlCAsync();
@@ -136,7 +137,7 @@ public sealed class Neo4jSnapshotTests
         var started = await platform.StartedAtAsync(platform.Neo4j);
         await platform.SetKnobAsync("load-slow", "120");
         using var run = ToolRun.Start(platform.WorkDir, ["restore", "latest", "--yes", "--only", "neo4j"]);
-        await WaitForAsync(() => platform.AdminRunsAsync("load"), run);
+        await run.WaitUntilAsync(() => platform.AdminRunsAsync("load"));
 
         await run.SignalAsync(signal);
         await run.WaitAsync(TimeSpan.FromMinutes(2));
@@ -164,7 +165,7 @@ public sealed class Neo4jSnapshotTests
         await platform.CypherAsync("CREATE (:Later)");
         await platform.SetKnobAsync("load-slow", "4");
         using var run = ToolRun.Start(platform.WorkDir, ["restore", "latest", "--yes", "--only", "neo4j"]);
-        await WaitForAsync(() => platform.AdminRunsAsync("load"), run);
+        await run.WaitUntilAsync(() => platform.AdminRunsAsync("load"));
         var answersDuringLoad = await platform.Neo4jAnswersAsync();
         await run.WaitAsync(TimeSpan.FromMinutes(2));
         var restored = await platform.NodeCountAsync();
@@ -216,18 +217,4 @@ public sealed class Neo4jSnapshotTests
         File.ReadAllText(
             Path.Combine(platform.BackupRoot, platform.VisibleBackups().Order(StringComparer.Ordinal).Last(), "manifest.json")),
                 JsonDefaults.Options)!;
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition, ToolRun run)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await condition())
-        {
-            if (run.HasExited || DateTime.UtcNow > deadline)
-            {
-                Assert.Fail("The condition was not reached while summit-dr ran.\n" + run.Describe());
-            }
-
-            await Task.Delay(100);
-        }
-    }
 }

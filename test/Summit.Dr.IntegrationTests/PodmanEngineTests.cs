@@ -122,13 +122,7 @@ public sealed class PodmanEngineTests
         try
         {
             using var run = ToolRun.Start(Platform.WorkDir, ["backup", "--set", "Neo4j:Snapshot=never", .. Podman.ToolArgs]);
-            var deadline = DateTime.UtcNow.AddMinutes(2);
-            while (!await Platform.AdminRunsAsync("dump") && !run.HasExited && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
-
-            Assert.That(run.HasExited, Is.False, "the dump never ran: " + run.Describe());
+            await run.WaitUntilAsync(() => Platform.AdminRunsAsync("dump"));
             await run.SignalAsync("KILL");
             await run.WaitAsync(TimeSpan.FromSeconds(30));
             Assert.That(await Platform.IsRunningAsync(Platform.Neo4j), Is.False, "SIGKILL gives the tool no chance: Neo4j is still down");

@@ -55,9 +55,7 @@ public sealed partial class Platform
 
     /// <summary>The workbenches beside this platform's Neo4j, of any run.</summary>
     public async Task<IReadOnlyList<string>> WorkbenchesAsync() =>
-        (await Engine.RunAsync("ps", "-a", "--filter", "name=" + Workbench, "--format", "{{.Names}}")).StandardOutput
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(n => n.StartsWith(Workbench, StringComparison.Ordinal)).ToList();
+        (await Engine.ContainersNamedAsync(Workbench)).Where(n => n.StartsWith(Workbench, StringComparison.Ordinal)).ToList();
 
     public async Task<bool> WorkbenchExistsAsync() => (await WorkbenchesAsync()).Count > 0;
 
